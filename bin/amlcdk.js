@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Entry point of the `amlcdk` command. In a source checkout (lib/*.ts present and tsx installed) it runs
+// the TypeScript sources directly, so a stale dist/ can never be what a developer or CI exercises;
+// an installed package runs the compiled dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'lib', 'cli', 'main.ts');
+let entry;
+if (existsSync(source)) {
+  try {
+    const { register } = await import('tsx/esm/api');
+    register();
+    entry = source;
+  } catch {
+    entry = join(root, 'dist', 'lib', 'cli', 'main.js');
+  }
+} else {
+  entry = join(root, 'dist', 'lib', 'cli', 'main.js');
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv);

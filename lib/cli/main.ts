@@ -1,0 +1,52 @@
+/**
+ * The `amlcdk` command line. Each command lives in lib/cli/commands/<name>.ts and exports `register`.
+ * Exit codes: 0 success, 1 failure (validation errors, findings at or above --fail-on, a failed apply),
+ * 2 usage or input error.
+ */
+import { Command, CommanderError } from 'commander';
+import { AmlcdkError, InputError, UsageError } from '../core/errors.js';
+import { printError } from './output.js';
+import { register as registerSynth } from './commands/synth.js';
+
+/** Exit code for a failure that was reported already. */
+export class ExitCode extends Error {
+  constructor(public readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('amlcdk')
+    .description('Infrastructure as code for Azure Machine Learning compute')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerSynth(program);
+  return program;
+}
+
+/** Runs the CLI and resolves the process exit code (never throws for user errors). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof ExitCode) return err.code;
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof UsageError || err instanceof InputError) {
+      printError(err);
+      return 2;
+    }
+    if (err instanceof AmlcdkError) {
+      printError(err);
+      return 1;
+    }
+    process.stderr.write(`amlcdk: internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

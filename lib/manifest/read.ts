@@ -1,0 +1,42 @@
+/** Reading a manifest written by another process: JSON syntax, shape (ajv schema) and hash are all checked. */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { contentHash } from './canonical.js';
+import { MANIFEST_SCHEMA_VERSION, type Manifest } from './types.js';
+
+/** Parse and verify a manifest file. Throws InputError with the file (and line for syntax errors). */
+export function readManifestFile(file: string): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError('ManifestUnreadable', `cannot read ${file}: ${(err as Error).message}`, { file });
+  }
+  return parseManifest(text, file);
+}
+
+export function parseManifest(text: string, file = '<manifest>'): Manifest {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    throw new InputError('ManifestInvalidJson', `${file} is not valid JSON: ${(err as Error).message}`, {
+      file,
+      line: m ? text.slice(0, Number(m[1])).split('\n').length : undefined,
+      fix: 'synthesize the manifest again with `amlcdk synth`',
+    });
+  }
+  const manifest = doc as Manifest;
+  if (!manifest || typeof manifest !== 'object' || manifest.schemaVersion !== MANIFEST_SCHEMA_VERSION || !Array.isArray(manifest.resources)) {
+    throw new InputError('ManifestInvalid', `${file} is not an amlcdk manifest (schemaVersion ${MANIFEST_SCHEMA_VERSION} with resources[])`, { file, fix: 'synthesize the manifest again with `amlcdk synth`' });
+  }
+  const { hash, ...rest } = manifest;
+  if (hash !== contentHash(rest)) {
+    throw new InputError('ManifestHashMismatch', `${file} was modified after synthesis (its hash does not match its content)`, {
+      file,
+      fix: 'do not edit manifests by hand; change the program and synthesize again',
+    });
+  }
+  return manifest;
+}

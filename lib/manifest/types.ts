@@ -1,0 +1,112 @@
+/**
+ * The desired-state manifest: the one contract between the construct layer and its consumers (policy,
+ * reconciler, Pulumi). Consumers read only this, never construct objects, so a manifest written by one process
+ * can be checked, planned or deployed by another.
+ *
+ * See DESIGN.md §3. The JSON Schema for this shape lives in lib/manifest/schema.
+ */
+import type { Diagnostic, SourceLocation } from '../core/errors.js';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/** Where a stack deploys. */
+export interface ManifestStack {
+  /** Stack name (construct id of the Stack). Also the manifest file name: `<name>.manifest.json`. */
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  /** Azure region, lower-case ARM form, e.g. `westeurope`. */
+  readonly location: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * What happens to the real resource when it leaves the program (or on `destroy`).
+ * - `Delete`: delete it (managed compute: `underlyingResourceAction=Delete`; workspaces: soft delete).
+ * - `Detach`: attached compute: remove it from the workspace, keep the underlying cluster/VM.
+ * - `Retain`: leave it in Azure and forget it.
+ * - `Purge`: workspaces only: delete with `forceToPurge=true` so the name can be reused at once.
+ */
+export type DeletePolicy = 'Delete' | 'Detach' | 'Retain' | 'Purge';
+
+export interface ResourceOptions {
+  /** When true, the reconciler refuses to delete or replace the resource. */
+  readonly protect: boolean;
+  readonly deletePolicy: DeletePolicy;
+}
+
+/**
+ * A POST action that the desired state needs beyond the PUT body, e.g. `stop` after an instance is created
+ * stopped. Updates of action-driven fields (idle shutdown, schedules) are described by the field tables, not here.
+ */
+export interface ManifestAction {
+  /** Action name appended to the resource id: `POST {id}/{name}`. */
+  readonly name: string;
+  /** JSON body of the POST, if any. */
+  readonly body?: unknown;
+  /** `afterCreate`: run once after the resource is created. */
+  readonly when: 'afterCreate';
+  /** Why the action is needed, for the plan. */
+  readonly reason: string;
+}
+
+/** A reference to a secret that the engine resolves at apply time. Its value never appears in a manifest. */
+export interface SecretRef {
+  /** `env:NAME` (environment variable) or `keyvault:<vault name>/<secret name>`. */
+  readonly secretRef: string;
+}
+
+/** One ARM resource in its desired state. */
+export interface ManifestResource {
+  /** Construct path relative to the App, e.g. `Team/GpuCluster`. Unique in the manifest; the plan's address. */
+  readonly logicalId: string;
+  /** ARM resource type, e.g. `Microsoft.MachineLearningServices/workspaces/computes`. */
+  readonly type: string;
+  /** The pinned api-version for the type (lib/catalog/api-versions). */
+  readonly apiVersion: string;
+  /** Full ARM resource id. */
+  readonly id: string;
+  /** Last segment of the id. */
+  readonly name: string;
+  /**
+   * Exactly the ARM PUT body (no `id`, `name`, `type`). Secret values are replaced by `SecretRef` objects at the
+   * JSON pointers listed in `secrets`.
+   */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** logicalIds of resources that must exist first. */
+  readonly dependsOn: readonly string[];
+  readonly actions?: readonly ManifestAction[];
+  readonly options: ResourceOptions;
+  /** JSON pointers (RFC 6901) into `body` where a `SecretRef` stands. */
+  readonly secrets?: readonly string[];
+  /** The construct class that produced it, e.g. `ComputeInstance`, for reports. */
+  readonly construct?: string;
+  /** file:line of the construct's `new` in the user's program (relative path). */
+  readonly source?: SourceLocation;
+}
+
+/** One stack's desired state. Written to `<outdir>/<stack>.manifest.json` as canonical JSON. */
+export interface Manifest {
+  readonly schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
+  readonly stack: ManifestStack;
+  readonly resources: readonly ManifestResource[];
+  /** Warnings raised during synthesis (acknowledged ones included, marked). Errors never reach a manifest. */
+  readonly diagnostics?: readonly Diagnostic[];
+  /** `sha256:<hex>` of the canonical JSON of the document without this field. */
+  readonly hash: string;
+}
+
+/**
+ * What the App writes next to the manifests so the CLI (another process) learns the outcome:
+ * `<outdir>/synth-report.json`.
+ */
+export interface SynthReport {
+  readonly ok: boolean;
+  /** Manifest file names written (relative to outdir). Empty when `ok` is false. */
+  readonly manifests: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Environment variable through which the CLI tells an app where to write (and that it runs under the CLI). */
+export const OUTDIR_ENV = 'AMLCDK_OUTDIR';
+export const SYNTH_REPORT_FILE = 'synth-report.json';

@@ -1,0 +1,79 @@
+/**
+ * State, journal and lock: what the engine remembers between runs. Two stores implement `StateStore`: local
+ * files under `.amlcdk/` (default) and Azure Blob (`azblob://account/container/prefix`, lease as the lock).
+ */
+import type { Manifest } from '../manifest/types.js';
+
+/** What the engine owns for one stack after an apply. */
+export interface StackState {
+  readonly version: 1;
+  readonly stack: string;
+  /** The manifest last applied (fully, or as far as `resources` says). */
+  readonly manifest?: Manifest;
+  /** One entry per resource the engine created or adopted and has not deleted or forgotten. */
+  readonly resources: Readonly<Record<string, OwnedResource>>;
+  /** ISO time of the last write. */
+  readonly updatedAt: string;
+}
+
+export interface OwnedResource {
+  readonly logicalId: string;
+  readonly id: string;
+  readonly type: string;
+  readonly apiVersion: string;
+  /** The body we last applied (secrets as references), used for drift: "what we set" vs "what is there". */
+  readonly applied: unknown;
+  /** The normalized observed resource right after our last write. */
+  readonly observed?: unknown;
+  /** `created` by us, or `adopted` through import. */
+  readonly ownership: 'created' | 'adopted';
+  readonly options?: { readonly protect: boolean; readonly deletePolicy: string };
+}
+
+/** A write-ahead journal entry. `intent` is fsynced before the write is sent; `started` carries the resume URL. */
+export type JournalEntry =
+  | { readonly seq: number; readonly at: string; readonly kind: 'begin'; readonly runId: string; readonly manifestHash: string }
+  | { readonly seq: number; readonly at: string; readonly kind: 'intent'; readonly runId: string; readonly opId: string; readonly logicalId: string; readonly resourceId: string; readonly op: 'create' | 'update' | 'patch' | 'delete' | 'action'; readonly method: 'PUT' | 'PATCH' | 'DELETE' | 'POST'; readonly apiVersion: string; readonly action?: string }
+  | { readonly seq: number; readonly at: string; readonly kind: 'started'; readonly runId: string; readonly opId: string; readonly pollUrl?: string; readonly pollKind?: 'azure-async-operation' | 'location'; readonly status: number }
+  | { readonly seq: number; readonly at: string; readonly kind: 'done'; readonly runId: string; readonly opId: string; readonly outcome: 'succeeded' | 'failed'; readonly error?: string }
+  | { readonly seq: number; readonly at: string; readonly kind: 'end'; readonly runId: string; readonly outcome: 'succeeded' | 'failed' | 'partial' };
+
+/** Distributive Omit, so each journal entry variant keeps its own fields. */
+export type JournalInput = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
+
+export interface Journal {
+  /** Append and make durable (fsync / committed block) before resolving. */
+  append(entry: JournalInput): Promise<void>;
+  /** Every entry, in order. Throws InputError `JournalCorrupt` when a checksum does not match. */
+  read(): Promise<JournalEntry[]>;
+  /** Start empty (after a run completed and its effects are in the state). */
+  truncate(): Promise<void>;
+}
+
+/** Who holds a lock, shown when a second apply is refused. */
+export interface LockHolder {
+  readonly who: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly operation: string;
+  readonly since: string;
+}
+
+export interface Lock {
+  readonly holder: LockHolder;
+  release(): Promise<void>;
+}
+
+export interface StateStore {
+  /** A human description, e.g. `file://.amlcdk` or `azblob://acct/container/prefix`. */
+  readonly location: string;
+  /** Take the stack's exclusive lock. Throws AmlcdkError `StateLocked` naming the current holder. */
+  lock(stack: string, operation: string): Promise<Lock>;
+  /** Break a stale lock (explicit user command only). */
+  breakLock(stack: string): Promise<LockHolder | undefined>;
+  /** Resolves undefined when there is no state yet. Throws InputError `StateCorrupt` on a checksum mismatch. */
+  load(stack: string): Promise<StackState | undefined>;
+  /** Atomic: a crash leaves either the old or the new state, never a torn file. */
+  save(state: StackState): Promise<void>;
+  journal(stack: string): Journal;
+}

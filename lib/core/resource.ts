@@ -1,0 +1,110 @@
+/**
+ * Base class of every construct that becomes one ARM resource in the manifest.
+ *
+ * Subclasses pass their ARM type, api-version, id and name to the constructor and implement `renderBody()`,
+ * which returns exactly the ARM PUT body. Rendering happens at synthesis, after aspects and validation, so it
+ * sees the final state of the tree.
+ */
+import { Construct, type IConstruct } from 'constructs';
+import type { SourceLocation } from './errors.js';
+import { captureSource } from './source.js';
+import type { DeletePolicy, ManifestAction, ManifestResource } from '../manifest/types.js';
+
+const AZURE_RESOURCE = Symbol.for('amlcdk.AzureResource');
+
+/** Options every resource construct accepts. */
+export interface ResourceOptionsProps {
+  /**
+   * Refuse to delete or replace the resource in `apply`/`destroy`.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
+   * What `destroy` (or removing the construct) does to the real resource.
+   * @default - `Delete`; attached compute `Detach`
+   */
+  readonly deletePolicy?: DeletePolicy;
+}
+
+/** What a subclass tells the base class about its ARM resource. */
+export interface AzureResourceInit {
+  /** ARM type, e.g. `Microsoft.MachineLearningServices/workspaces/computes`. */
+  readonly armType: string;
+  readonly apiVersion: string;
+  /** Full ARM id. */
+  readonly resourceId: string;
+  /** Last id segment. */
+  readonly resourceName: string;
+  readonly options?: ResourceOptionsProps;
+  /** Default delete policy for this kind of resource. */
+  readonly defaultDeletePolicy?: DeletePolicy;
+}
+
+export abstract class AzureResource extends Construct {
+  /** True for any AzureResource, across copies of the library (symbol-based, not `instanceof`). */
+  public static isAzureResource(x: unknown): x is AzureResource {
+    return typeof x === 'object' && x !== null && AZURE_RESOURCE in x;
+  }
+
+  public readonly armType: string;
+  public readonly apiVersion: string;
+  /** Full ARM resource id. @attribute */
+  public readonly resourceId: string;
+  /** ARM resource name. @attribute */
+  public readonly resourceName: string;
+  /** file:line of the `new` in the user's program. */
+  public readonly source?: SourceLocation;
+  public readonly protect: boolean;
+  public readonly deletePolicy: DeletePolicy;
+  private readonly deps = new Set<AzureResource>();
+  private readonly actions: ManifestAction[] = [];
+
+  protected constructor(scope: Construct, id: string, init: AzureResourceInit) {
+    super(scope, id);
+    Object.defineProperty(this, AZURE_RESOURCE, { value: true });
+    this.armType = init.armType;
+    this.apiVersion = init.apiVersion;
+    this.resourceId = init.resourceId;
+    this.resourceName = init.resourceName;
+    this.source = captureSource();
+    this.protect = init.options?.protect ?? false;
+    this.deletePolicy = init.options?.deletePolicy ?? init.defaultDeletePolicy ?? 'Delete';
+  }
+
+  /** The ARM PUT body (no id/name/type). Secret values must be `SecretRef`s listed by `secretPaths()`. */
+  protected abstract renderBody(): Record<string, unknown>;
+
+  /** JSON pointers into the body where a `SecretRef` stands. */
+  protected secretPaths(): string[] {
+    return [];
+  }
+
+  /** Make this resource wait for another one (in addition to the references the subclass records). */
+  public addDependency(...others: IConstruct[]): void {
+    for (const o of others) if (AzureResource.isAzureResource(o) && o !== this) this.deps.add(o);
+  }
+
+  /** Ask the engine to run a POST action after the resource is created. */
+  protected addAction(action: ManifestAction): void {
+    this.actions.push(action);
+  }
+
+  /** The manifest entry. `logicalId` is the construct path. Called by synthesis. */
+  public toManifestResource(): ManifestResource {
+    const secrets = this.secretPaths();
+    return {
+      logicalId: this.node.path,
+      type: this.armType,
+      apiVersion: this.apiVersion,
+      id: this.resourceId,
+      name: this.resourceName,
+      body: this.renderBody(),
+      dependsOn: [...this.deps].map((d) => d.node.path).sort(),
+      ...(this.actions.length ? { actions: [...this.actions] } : {}),
+      options: { protect: this.protect, deletePolicy: this.deletePolicy },
+      ...(secrets.length ? { secrets } : {}),
+      construct: this.constructor.name,
+      ...(this.source ? { source: this.source } : {}),
+    };
+  }
+}

@@ -8,7 +8,7 @@
 import { Construct, type IConstruct } from 'constructs';
 import type { SourceLocation } from './errors.js';
 import { captureSource } from './source.js';
-import type { DeletePolicy, ManifestAction, ManifestResource } from '../manifest/types.js';
+import { SUPPRESSION_METADATA_TYPE, type DeletePolicy, type ManifestAction, type ManifestResource, type Suppression } from '../manifest/types.js';
 
 const AZURE_RESOURCE = Symbol.for('amlcdk.AzureResource');
 
@@ -92,6 +92,7 @@ export abstract class AzureResource extends Construct {
   /** The manifest entry. `logicalId` is the construct path. Called by synthesis. */
   public toManifestResource(): ManifestResource {
     const secrets = this.secretPaths();
+    const suppressions = this.collectSuppressions();
     return {
       logicalId: this.node.path,
       type: this.armType,
@@ -105,6 +106,18 @@ export abstract class AzureResource extends Construct {
       ...(secrets.length ? { secrets } : {}),
       construct: this.constructor.name,
       ...(this.source ? { source: this.source } : {}),
+      ...(suppressions.length ? { suppressions } : {}),
     };
+  }
+
+  /** Suppressions recorded on this construct or any ancestor (construct-scoped, see lib/policy Suppressions). */
+  private collectSuppressions(): Suppression[] {
+    const out: Suppression[] = [];
+    for (const scope of this.node.scopes) {
+      for (const entry of scope.node.metadata) {
+        if (entry.type === SUPPRESSION_METADATA_TYPE) out.push(entry.data as Suppression);
+      }
+    }
+    return out;
   }
 }

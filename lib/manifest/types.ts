@@ -83,7 +83,26 @@ export interface ManifestResource {
   readonly construct?: string;
   /** file:line of the construct's `new` in the user's program (relative path). */
   readonly source?: SourceLocation;
+  /** Policy suppressions that apply to this resource (declared on it or on an ancestor construct). */
+  readonly suppressions?: readonly Suppression[];
 }
+
+/**
+ * A policy rule the user chose to silence for a construct subtree, with a reason. Recorded by
+ * `Suppressions.of(construct).add(...)` (lib/policy) as construct metadata and copied into every resource below.
+ */
+export interface Suppression {
+  readonly ruleId: string;
+  readonly reason: string;
+  /** ISO date (YYYY-MM-DD) after which the suppression no longer applies and is itself reported. */
+  readonly expires?: string;
+  /** Construct path where it was declared. A Stack path means stack-wide (reported with a warning). */
+  readonly declaredAt: string;
+  readonly source?: SourceLocation;
+}
+
+/** Construct metadata type under which suppressions are stored. */
+export const SUPPRESSION_METADATA_TYPE = 'amlcdk:suppression';
 
 /** One stack's desired state. Written to `<outdir>/<stack>.manifest.json` as canonical JSON. */
 export interface Manifest {

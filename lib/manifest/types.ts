@@ -104,11 +104,38 @@ export interface Suppression {
 /** Construct metadata type under which suppressions are stored. */
 export const SUPPRESSION_METADATA_TYPE = 'amlcdk:suppression';
 
+/**
+ * A container image that must be built from a directory and pushed to a registry before the resources that use
+ * it. In resource bodies the image reference stands as the placeholder string `${asset:<id>}` until the
+ * deploying engine knows the pushed reference: the Pulumi path builds it with `@pulumi/docker`; the reconciler
+ * path uses `digest` when given and otherwise reports that building needs Docker.
+ */
+export interface ContainerImageAsset {
+  readonly id: string;
+  readonly kind: 'container-image';
+  /** Build context directory, relative to the working directory of synthesis. */
+  readonly directory: string;
+  /** Dockerfile path relative to `directory`. */
+  readonly dockerfile: string;
+  /** logicalId of the container registry resource to push to, or an ARM id of an existing registry. */
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+  /** `sha256:...` of an image built and pushed already; lets the reconciler refer to it without Docker. */
+  readonly digest?: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly platform?: string;
+  /** logicalIds of the resources whose bodies reference the asset. */
+  readonly usedBy: readonly string[];
+}
+
 /** One stack's desired state. Written to `<outdir>/<stack>.manifest.json` as canonical JSON. */
 export interface Manifest {
   readonly schemaVersion: typeof MANIFEST_SCHEMA_VERSION;
   readonly stack: ManifestStack;
   readonly resources: readonly ManifestResource[];
+  /** Container images to build and push before the resources that use them. */
+  readonly assets?: readonly ContainerImageAsset[];
   /** Warnings raised during synthesis (acknowledged ones included, marked). Errors never reach a manifest. */
   readonly diagnostics?: readonly Diagnostic[];
   /** `sha256:<hex>` of the canonical JSON of the document without this field. */

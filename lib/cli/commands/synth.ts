@@ -1,0 +1,139 @@
+/**
+ * `amlcdk synth [--app <cmd>] [--outdir <dir>] [--json]`: run the program, write one manifest per stack, print
+ * the resource tree and the warnings. Exit 0 ok, 1 validation errors (all printed, no stack trace), 2 usage.
+ */
+import type { Command } from 'commander';
+import { SynthesisError, UsageError, type Diagnostic } from '../../core/errors.js';
+import { loadConfig } from '../config.js';
+import { synthApp, type SynthAppResult } from '../app-runner.js';
+import { colors, printDiagnostics } from '../output.js';
+import type { Manifest, ManifestResource } from '../../manifest/types.js';
+import { ExitCode } from '../main.js';
+
+export interface SynthCommandOptions {
+  readonly app?: string;
+  readonly outdir?: string;
+  readonly json?: boolean;
+}
+
+export const DEFAULT_OUTDIR = 'amlcdk.out';
+
+export function register(program: Command): void {
+  program
+    .command('synth')
+    .description('synthesize the program into one desired-state manifest per stack, validated against the schemas')
+    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
+    .option('-o, --outdir <dir>', `where to write the manifests (default: "outdir" in amlcdk.json, else ${DEFAULT_OUTDIR})`)
+    .option('--json', 'print a JSON summary instead of the tree')
+    .action(async (opts: SynthCommandOptions) => {
+      const code = await runSynth(opts);
+      if (code !== 0) throw new ExitCode(code);
+    });
+}
+
+/** Resolve the app command and outdir from flags and amlcdk.json. Throws UsageError when there is no app. */
+export function resolveApp(opts: SynthCommandOptions, cwd = process.cwd()): { app: string; outdir: string } {
+  const cfg = loadConfig(cwd);
+  const app = opts.app ?? cfg.app;
+  if (!app || !app.trim()) {
+    throw new UsageError('NoApp', 'no program to synthesize: pass --app "<command>" or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })');
+  }
+  return { app, outdir: opts.outdir ?? cfg.outdir ?? DEFAULT_OUTDIR };
+}
+
+/** Synthesize and print. Returns the exit code (SynthesisError → 1, printed). */
+export async function runSynth(opts: SynthCommandOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { app, outdir } = resolveApp(opts);
+  let result: SynthAppResult;
+  try {
+    result = await synthApp({ app, outdir });
+  } catch (err) {
+    if (err instanceof SynthesisError) {
+      if (opts.json) out.write(JSON.stringify({ ok: false, diagnostics: err.diagnostics }, null, 2) + '\n');
+      const n = printDiagnostics(err.diagnostics);
+      process.stderr.write(`\nsynthesis failed: ${n} error(s); no manifest written\n`);
+      return 1;
+    }
+    throw err;
+  }
+  if (opts.json) {
+    out.write(JSON.stringify({
+      ok: true,
+      manifests: result.manifests.map((m) => ({ file: m.file, stack: m.manifest.stack.name, resources: m.manifest.resources.length, hash: m.manifest.hash })),
+      diagnostics: result.diagnostics,
+    }, null, 2) + '\n');
+    return 0;
+  }
+  for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
+  const warnings = result.diagnostics.filter((d) => d.level !== 'error');
+  if (warnings.length) printDiagnostics(warnings, out);
+  const c = colors(out);
+  const open = warnings.filter((d) => d.level === 'warning' && !d.acknowledged).length;
+  out.write(c.green(`✓ synthesized ${result.manifests.length} stack(s) to ${outdir}`) + (open ? c.yellow(` with ${open} warning(s)`) : '') + '\n');
+  return 0;
+}
+
+/** Short type name for the tree: `workspaces/computes` → `compute`. */
+export function shortType(type: string): string {
+  const map: Record<string, string> = {
+    'microsoft.machinelearningservices/workspaces': 'workspace',
+    'microsoft.machinelearningservices/workspaces/computes': 'compute',
+    'microsoft.machinelearningservices/workspaces/datastores': 'datastore',
+    'microsoft.storage/storageaccounts': 'storage',
+    'microsoft.storage/storageaccounts/fileservices/shares': 'file share',
+    'microsoft.keyvault/vaults': 'key vault',
+    'microsoft.insights/components': 'app insights',
+    'microsoft.operationalinsights/workspaces': 'log analytics',
+    'microsoft.containerregistry/registries': 'registry',
+    'microsoft.managedidentity/userassignedidentities': 'identity',
+    'microsoft.authorization/roleassignments': 'role',
+    'microsoft.network/virtualnetworks': 'vnet',
+    'microsoft.network/virtualnetworks/subnets': 'subnet',
+    'microsoft.network/networksecuritygroups': 'nsg',
+    'microsoft.network/privateendpoints': 'private endpoint',
+    'microsoft.network/privatednszones': 'dns zone',
+    'microsoft.resources/resourcegroups': 'resource group',
+  };
+  return map[type.toLowerCase()] ?? type.split('/').slice(-1)[0];
+}
+
+/** Key facts of a resource, one short phrase. */
+export function keyFacts(r: ManifestResource): string {
+  const b = r.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const p = b.properties ?? {};
+  const facts: string[] = [];
+  if (r.type.toLowerCase().endsWith('/computes')) {
+    const inner = p.properties ?? {};
+    facts.push(p.computeType);
+    if (inner.vmSize) facts.push(inner.vmSize);
+    if (p.computeType === 'AmlCompute' && inner.scaleSettings) facts.push(`${inner.scaleSettings.minNodeCount ?? 0}-${inner.scaleSettings.maxNodeCount} nodes`);
+    if (inner.vmPriority === 'LowPriority') facts.push('low priority (Spot)');
+    const user = inner.personalComputeInstanceSettings?.assignedUser?.objectId;
+    if (user) facts.push(`user ${user.slice(0, 8)}…`);
+    if (inner.enableNodePublicIp === false) facts.push('no public IP');
+    if (inner.sshSettings?.sshPublicAccess === 'Enabled' || inner.remoteLoginPortPublicAccess === 'Enabled') facts.push('SSH on');
+    if (inner.idleTimeBeforeShutdown) facts.push(`idle ${inner.idleTimeBeforeShutdown}`);
+    if (p.resourceId) facts.push(`attach ${p.resourceId.split('/').slice(-1)[0]}`);
+  } else if (r.type === 'Microsoft.MachineLearningServices/workspaces') {
+    if (p.publicNetworkAccess) facts.push(`public access ${p.publicNetworkAccess}`);
+    if (p.managedNetwork?.isolationMode) facts.push(`isolation ${p.managedNetwork.isolationMode}`);
+  } else if (r.type === 'Microsoft.Authorization/roleAssignments') {
+    facts.push(`${p.principalType ?? 'principal'} ${String(p.principalId).slice(0, 8)}…`);
+  } else if (b.sku?.name) facts.push(b.sku.name);
+  if (typeof b.location === 'string' && !r.type.toLowerCase().endsWith('/computes')) facts.push(b.location);
+  return facts.filter(Boolean).join(', ');
+}
+
+/** The readable tree of one manifest. */
+export function renderTree(m: Manifest, stream: NodeJS.WriteStream = process.stdout): string {
+  const c = colors(stream);
+  const lines = [`${c.bold(m.stack.name)} ${c.dim(`(${m.stack.subscriptionId} / ${m.stack.resourceGroup} / ${m.stack.location}, ${m.resources.length} resources)`)}`];
+  m.resources.forEach((r, i) => {
+    const last = i === m.resources.length - 1;
+    const facts = keyFacts(r);
+    lines.push(`${last ? '└─' : '├─'} ${c.cyan(shortType(r.type).padEnd(16))} ${r.name}${facts ? c.dim(`  ${facts}`) : ''}  ${c.dim(r.logicalId)}`);
+  });
+  return lines.join('\n');
+}
+
+export type { Diagnostic };

@@ -1,0 +1,111 @@
+/**
+ * Errors and warnings attached to constructs, reported all at once by synthesis.
+ *
+ * Constructors record problems here instead of throwing, so one `synth` reports every mistake of a program with
+ * its construct path. Warnings have stable ids (`azureml:cluster:lowPriorityIsSpot`) and can be acknowledged
+ * with a reason on the construct or any ancestor; acknowledged warnings stay in the manifest, marked.
+ */
+import type { IConstruct } from 'constructs';
+import type { Diagnostic, ValidationDetails } from './errors.js';
+import { ValidationError } from './errors.js';
+
+interface Entry {
+  diagnostics?: Diagnostic[];
+  acks?: Map<string, string>;
+}
+
+const store = new WeakMap<IConstruct, Entry>();
+
+function entry(c: IConstruct): Entry {
+  let e = store.get(c);
+  if (!e) {
+    e = {};
+    store.set(c, e);
+  }
+  return e;
+}
+
+/** Record a ValidationError on a construct; synthesis reports it with every other problem. */
+export function recordError(scope: IConstruct, err: ValidationError): void {
+  const e = entry(scope);
+  (e.diagnostics ??= []).push(err.toDiagnostic());
+}
+
+/** Annotations of one construct. */
+export class Annotations {
+  /** Annotations of `scope`. */
+  public static of(scope: IConstruct): Annotations {
+    return new Annotations(scope);
+  }
+
+  private constructor(private readonly scope: IConstruct) {}
+
+  /** Record an error with a stable code; synthesis fails and reports it with its construct path. */
+  public addError(code: string, message: string, details: ValidationDetails = {}): void {
+    recordError(this.scope, new ValidationError(code, message, this.scope.node.path, details));
+  }
+
+  /**
+   * Record a warning with a stable id (`azureml:<area>:<name>`). Warnings never fail synthesis; they are listed in
+   * the manifest's `diagnostics` and printed by `amlcdk synth`.
+   */
+  public addWarning(id: string, message: string, details: ValidationDetails = {}): void {
+    const d: Diagnostic = {
+      level: 'warning',
+      code: id,
+      path: this.scope.node.path,
+      message,
+      ...(details.value !== undefined ? { value: details.value } : {}),
+      ...(details.allowed !== undefined ? { allowed: details.allowed } : {}),
+      ...(details.fix !== undefined ? { fix: details.fix } : {}),
+      ...(details.source !== undefined ? { source: details.source } : {}),
+    };
+    (entry(this.scope).diagnostics ??= []).push(d);
+  }
+
+  /** Record an informational note. */
+  public addInfo(code: string, message: string): void {
+    (entry(this.scope).diagnostics ??= []).push({ level: 'info', code, path: this.scope.node.path, message });
+  }
+
+  /**
+   * Acknowledge a warning id for this construct and everything below it, with the reason you accept the risk.
+   * The warning is still reported, marked `acknowledged`, and no longer counts.
+   *
+   * @example
+   * Annotations.of(cluster).acknowledgeWarning('azureml:cluster:lowPriorityIsSpot', 'training jobs checkpoint every 10 minutes');
+   */
+  public acknowledgeWarning(id: string, reason: string): void {
+    if (typeof reason !== 'string' || reason.trim().length === 0) {
+      recordError(this.scope, new ValidationError('AcknowledgementWithoutReason', `acknowledging warning ${id} needs a reason`, this.scope.node.path, {
+        value: reason, allowed: 'a non-empty sentence', fix: 'say why the risk is acceptable, e.g. "jobs checkpoint every 10 minutes"',
+      }));
+      return;
+    }
+    (entry(this.scope).acks ??= new Map()).set(id, reason.trim());
+  }
+
+  /** Diagnostics recorded directly on this construct (not its children). */
+  public get diagnostics(): readonly Diagnostic[] {
+    return store.get(this.scope)?.diagnostics ?? [];
+  }
+}
+
+/** Diagnostics of one construct with acknowledgements (from it or any ancestor) applied. */
+export function diagnosticsOf(c: IConstruct): Diagnostic[] {
+  const e = store.get(c);
+  if (!e?.diagnostics?.length) return [];
+  return e.diagnostics.map((d) => {
+    if (d.level !== 'warning') return d;
+    const reason = acknowledgement(c, d.code);
+    return reason === undefined ? d : { ...d, acknowledged: { reason } };
+  });
+}
+
+function acknowledgement(c: IConstruct, id: string): string | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    const r = store.get(s)?.acks?.get(id);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}

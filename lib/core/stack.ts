@@ -1,0 +1,127 @@
+/**
+ * A Stack is one deployment target: a subscription, a resource group and a region. Each stack synthesizes to one
+ * manifest (`<stack>.manifest.json`). Resource constructs find their stack with `Stack.of(this)`.
+ */
+import { Construct, type IConstruct } from 'constructs';
+import { ValidationError } from './errors.js';
+import { recordError } from './annotations.js';
+
+const STACK = Symbol.for('amlcdk.Stack');
+
+const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** Resource group names: 1-90 of alphanumerics, underscore, parentheses, hyphen, period; not ending in a period. */
+const RG_RE = /^[-\w._()\p{L}\p{N}]{1,90}$/u;
+const LOCATION_RE = /^[a-z][a-z0-9]{2,39}$/;
+
+/** Props of a {@link Stack}. */
+export interface StackProps {
+  /**
+   * Subscription id (GUID) the stack deploys into.
+   * @example '00000000-0000-0000-0000-000000000000'
+   */
+  readonly subscriptionId: string;
+  /** Resource group that holds every resource of the stack. */
+  readonly resourceGroup: string;
+  /**
+   * Azure region, e.g. `westeurope` (`West Europe` is accepted and normalized to the ARM form).
+   */
+  readonly location: string;
+  /**
+   * Tags put on every resource of the stack that accepts tags (a resource's own tags win on conflicts).
+   * @default - no tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Also create (and own) the resource group. When false, the resource group must exist already.
+   * @default false
+   */
+  readonly createResourceGroup?: boolean;
+}
+
+/**
+ * One deployment target.
+ *
+ * @example
+ * const app = new App();
+ * const team = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg-ml-team', location: 'westeurope' });
+ */
+export class Stack extends Construct {
+  /** True for any Stack (symbol-based, works across copies of the library). */
+  public static isStack(x: unknown): x is Stack {
+    return typeof x === 'object' && x !== null && STACK in x;
+  }
+
+  /** The stack a construct belongs to. Throws ValidationError `NoStack` when the construct is not inside one. */
+  public static of(construct: IConstruct): Stack {
+    for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+      if (Stack.isStack(c)) return c;
+    }
+    throw new ValidationError('NoStack', `construct ${construct.node.path || '<root>'} is not inside a Stack`, construct.node.path || '<root>', {
+      fix: 'create resource constructs inside a Stack: new Stack(app, "Team", {...}) and pass the stack (or a construct below it) as scope',
+    });
+  }
+
+  /** Stack name (its construct id); also the manifest file name. */
+  public readonly stackName: string;
+  public readonly subscriptionId: string;
+  public readonly resourceGroupName: string;
+  /** Region, lower-case ARM form (`westeurope`). */
+  public readonly location: string;
+  public readonly tags: Readonly<Record<string, string>>;
+  public readonly createResourceGroup: boolean;
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id);
+    Object.defineProperty(this, STACK, { value: true });
+    const p = (props ?? {}) as Partial<StackProps>;
+    this.stackName = id;
+    this.subscriptionId = typeof p.subscriptionId === 'string' ? p.subscriptionId.toLowerCase() : String(p.subscriptionId);
+    this.resourceGroupName = typeof p.resourceGroup === 'string' ? p.resourceGroup : String(p.resourceGroup);
+    this.location = normalizeLocation(p.location);
+    this.tags = { ...(p.tags ?? {}) };
+    this.createResourceGroup = p.createResourceGroup ?? false;
+
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) {
+      recordError(this, new ValidationError('InvalidStackName', `stack id "${id}" cannot be used as a manifest file name`, this, {
+        value: id, allowed: '1-64 letters, digits, "_" or "-", starting with a letter or digit', fix: 'rename the stack',
+      }));
+    }
+    if (typeof p.subscriptionId !== 'string' || !GUID_RE.test(p.subscriptionId)) {
+      recordError(this, new ValidationError('InvalidSubscriptionId', 'subscriptionId must be a GUID', this, {
+        value: p.subscriptionId, allowed: 'a GUID like 00000000-0000-0000-0000-000000000000', fix: 'copy the id from `az account show --query id`',
+      }));
+    }
+    if (typeof p.resourceGroup !== 'string' || !RG_RE.test(p.resourceGroup) || p.resourceGroup.endsWith('.')) {
+      recordError(this, new ValidationError('InvalidResourceGroupName', 'resourceGroup is not a valid resource group name', this, {
+        value: p.resourceGroup, allowed: '1-90 letters, digits, "_", "-", ".", "(", ")", not ending in "."', fix: 'rename the resource group',
+      }));
+    }
+    if (!LOCATION_RE.test(this.location)) {
+      recordError(this, new ValidationError('InvalidLocation', 'location is not an Azure region name', this, {
+        value: p.location, allowed: 'a region such as westeurope, eastus2, swedencentral', fix: 'use the `name` column of `az account list-locations -o table`',
+      }));
+    }
+    for (const [k, v] of Object.entries(this.tags)) {
+      if (typeof v !== 'string' || k.length > 512 || v.length > 256 || /[<>%&\\?/]/.test(k)) {
+        recordError(this, new ValidationError('InvalidTag', `tag "${k}" is not a valid Azure tag`, this, {
+          value: { [k]: v }, allowed: 'string values; names ≤ 512 chars without < > % & \\ ? /; values ≤ 256 chars', fix: 'rename or shorten the tag',
+        }));
+      }
+    }
+  }
+
+  /** ARM id of the stack's resource group. */
+  public get resourceGroupId(): string {
+    return `/subscriptions/${this.subscriptionId}/resourceGroups/${this.resourceGroupName}`;
+  }
+
+  /** Prefix of every resource id in the resource group: `/subscriptions/…/resourceGroups/…/providers/`. */
+  public providerPrefix(): string {
+    return `${this.resourceGroupId}/providers/`;
+  }
+}
+
+/** `West Europe` → `westeurope`. */
+export function normalizeLocation(location: unknown): string {
+  return typeof location === 'string' ? location.replace(/\s+/g, '').toLowerCase() : String(location);
+}

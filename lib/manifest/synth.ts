@@ -1,0 +1,294 @@
+/**
+ * The synth pipeline: aspects → prepare → validate → render → schema → canonical JSON + hash → write.
+ *
+ * Every problem is collected (construct-time errors recorded with `Annotations`, validation hooks, schema
+ * violations, app-wide checks such as regional compute-name clashes) and reported at once.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { IConstruct } from 'constructs';
+import { SynthesisError, ValidationError, type Diagnostic } from '../core/errors.js';
+import { AzureResource } from '../core/resource.js';
+import { Stack } from '../core/stack.js';
+import { applyAspects } from '../core/aspects.js';
+import { diagnosticsOf } from '../core/annotations.js';
+import { runHooks } from '../core/lifecycle.js';
+import { apiVersionFor } from '../catalog/api-versions.js';
+import { canonicalJson, contentHash } from './canonical.js';
+import { validateBody, validateManifest } from './schema.js';
+import {
+  MANIFEST_SCHEMA_VERSION,
+  OUTDIR_ENV,
+  SYNTH_REPORT_FILE,
+  type ContainerImageAsset,
+  type Manifest,
+  type ManifestResource,
+  type SynthReport,
+} from './types.js';
+
+/** Construct metadata type under which container image assets are recorded (see lib/constructs/assets). */
+export const ASSET_METADATA_TYPE = 'amlcdk:asset';
+
+const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
+
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /** Write files (under the CLI to `AMLCDK_OUTDIR`, else to the App's `outdir`). @default true */
+  readonly write?: boolean;
+}
+
+/** Result of {@link synthesize}. */
+export interface SynthesizeResult {
+  readonly manifests: readonly Manifest[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly files: readonly string[];
+}
+
+/** Anything usable as synthesis root: an App (or any construct; its stacks are synthesized). */
+interface RootLike extends IConstruct {
+  readonly outdir?: string;
+}
+
+/**
+ * Synthesize every stack below `root`. Returns the manifests in memory; writes them as described on
+ * `App.synth()`. Throws `SynthesisError` outside the CLI when there are errors.
+ */
+export function synthesize(root: RootLike, options: SynthesizeOptions = {}): SynthesizeResult {
+  const result = buildManifests(root);
+  const errors = result.diagnostics.filter((d) => d.level === 'error');
+  const cliOutdir = process.env[OUTDIR_ENV];
+  const write = options.write ?? true;
+  const outdir = cliOutdir ? resolve(cliOutdir) : root.outdir ? resolve(root.outdir) : undefined;
+
+  if (errors.length) {
+    if (write && cliOutdir) {
+      writeReport(resolve(cliOutdir), { ok: false, manifests: [], diagnostics: result.diagnostics });
+      process.exitCode = 1;
+      return { manifests: [], diagnostics: result.diagnostics, files: [] };
+    }
+    throw new SynthesisError(result.diagnostics);
+  }
+
+  const files: string[] = [];
+  if (write && outdir) {
+    mkdirSync(outdir, { recursive: true });
+    const names: string[] = [];
+    for (const m of result.manifests) {
+      const name = `${m.stack.name}.manifest.json`;
+      const file = join(outdir, name);
+      writeFileSync(file, canonicalJson(m, 2) + '\n');
+      files.push(file);
+      names.push(name);
+    }
+    writeReport(outdir, { ok: true, manifests: names, diagnostics: result.diagnostics });
+  }
+  return { manifests: result.manifests, diagnostics: result.diagnostics, files };
+}
+
+function writeReport(outdir: string, report: SynthReport): void {
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, SYNTH_REPORT_FILE), canonicalJson(report, 2) + '\n');
+}
+
+/** Pure part of synthesis: the manifests and every diagnostic, without throwing for user errors. */
+export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+  applyAspects(root);
+  const all = root.node.findAll(); // pre-order, deterministic (insertion order)
+  for (const c of all) runHooks(c, 'prepare');
+
+  const diagnostics: Diagnostic[] = [];
+  const collect = (c: IConstruct, fn: () => void): void => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ValidationError) diagnostics.push(withSource(err.toDiagnostic(), c));
+      else throw err;
+    }
+  };
+  for (const c of all) {
+    collect(c, () => runHooks(c, 'validate'));
+    collect(c, () => {
+      for (const msg of c.node.validate()) {
+        diagnostics.push(withSource({ level: 'error', code: 'ConstructValidation', path: c.node.path, message: msg }, c));
+      }
+    });
+  }
+  // Diagnostics recorded on constructs (constructor-time and validation-time), in tree order.
+  const perConstruct = new Map<IConstruct, Diagnostic[]>();
+  for (const c of all) {
+    const ds = diagnosticsOf(c);
+    if (ds.length) perConstruct.set(c, ds.map((d) => withSource(d, c)));
+  }
+
+  const stacks = all.filter((c): c is Stack => Stack.isStack(c));
+  if (stacks.length === 0) {
+    diagnostics.push({
+      level: 'error', code: 'NoStacks', path: root.node.path || '<app>', message: 'the app has no Stack, so there is nothing to synthesize',
+      fix: 'add a stack: new Stack(app, "Team", { subscriptionId, resourceGroup, location })',
+    });
+  }
+  const hadErrors = (): boolean => diagnostics.some((d) => d.level === 'error') || [...perConstruct.values()].some((ds) => ds.some((d) => d.level === 'error'));
+
+  const manifests: Manifest[] = [];
+  const computeNames = new Map<string, string>(); // `${location}/${name}` → logicalId
+  const stackNames = new Map<string, string>();
+  for (const stack of stacks) {
+    const lower = stack.stackName.toLowerCase();
+    if (stackNames.has(lower)) {
+      diagnostics.push(withSource({
+        level: 'error', code: 'DuplicateStackName', path: stack.node.path, value: stack.stackName,
+        message: `stack name "${stack.stackName}" is used twice (manifest file names must differ, case-insensitively)`,
+        allowed: 'one stack per name', fix: 'rename one of the stacks',
+      }, stack));
+    }
+    stackNames.set(lower, stack.node.path);
+    const members = stack.node.findAll().filter((c) => c === stack || ownerStack(c) === stack);
+    const resources: ManifestResource[] = [];
+    const stackDiagnostics: Diagnostic[] = [];
+    for (const c of members) {
+      const ds = perConstruct.get(c);
+      if (ds) {
+        stackDiagnostics.push(...ds);
+        diagnostics.push(...ds);
+      }
+    }
+    const rgLogicalId = stack.createResourceGroup ? `${stack.node.path}/ResourceGroup` : undefined;
+    if (rgLogicalId) {
+      resources.push({
+        logicalId: rgLogicalId,
+        type: 'Microsoft.Resources/resourceGroups',
+        apiVersion: apiVersionFor('Microsoft.Resources/resourceGroups'),
+        id: stack.resourceGroupId,
+        name: stack.resourceGroupName,
+        body: { location: stack.location, ...(Object.keys(stack.tags).length ? { tags: { ...stack.tags } } : {}) },
+        dependsOn: [],
+        options: { protect: true, deletePolicy: 'Retain' },
+        construct: 'Stack',
+      });
+    }
+    for (const c of members) {
+      if (!AzureResource.isAzureResource(c)) continue;
+      let r: ManifestResource;
+      try {
+        r = c.toManifestResource();
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          const d = withSource(err.toDiagnostic(), c);
+          diagnostics.push(d);
+          continue;
+        }
+        // A crash while rendering a construct that already has errors is a consequence of those errors.
+        if (hadErrors()) continue;
+        throw err;
+      }
+      r = applyStackDefaults(r, stack, rgLogicalId);
+      resources.push(r);
+      if (r.type === COMPUTE_TYPE) {
+        const loc = typeof r.body.location === 'string' ? r.body.location : stack.location;
+        const key = `${loc}/${r.name.toLowerCase()}`;
+        const prev = computeNames.get(key);
+        if (prev) {
+          diagnostics.push(withSource({
+            level: 'error', code: 'DuplicateComputeName', path: r.logicalId, value: r.name,
+            message: `compute name "${r.name}" is already used by ${prev} in region ${loc}; compute names are unique per region across all workspaces`,
+            allowed: 'a compute name not used by any other compute in the same region', fix: 'give one of them another `computeName` (or leave it unset to derive a unique one)',
+          }, c));
+        } else computeNames.set(key, r.logicalId);
+      }
+      for (const issue of validateBody(r.type, r.body)) {
+        diagnostics.push(withSource({
+          level: 'error', code: 'SchemaViolation', path: r.logicalId, value: issue.value,
+          message: `${r.type} body ${issue.pointer || '/'} ${issue.message}`, allowed: issue.allowed,
+          fix: 'this is what Azure would reject: change the construct props that produce this field',
+        }, c));
+      }
+    }
+    const assets = collectAssets(stack, members, resources);
+    const logicalIds = new Set(resources.map((r) => r.logicalId));
+    for (const r of resources) {
+      for (const dep of r.dependsOn) {
+        if (!logicalIds.has(dep)) {
+          diagnostics.push({
+            level: 'error', code: 'CrossStackDependency', path: r.logicalId, value: dep,
+            message: `${r.logicalId} depends on ${dep}, which is not in stack ${stack.stackName}`,
+            allowed: 'dependencies within one stack', fix: 'reference resources of another stack by id (e.g. Workspace.fromWorkspaceId) instead of the construct',
+          });
+        }
+      }
+    }
+    const body = {
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      stack: { name: stack.stackName, subscriptionId: stack.subscriptionId, resourceGroup: stack.resourceGroupName, location: stack.location, tags: { ...stack.tags } },
+      resources,
+      ...(assets.length ? { assets } : {}),
+      ...(stackDiagnostics.length ? { diagnostics: stackDiagnostics.filter((d) => d.level !== 'error') } : {}),
+    };
+    // Round-trip through canonical JSON so in-memory manifests equal what is written and read back.
+    const plain = JSON.parse(canonicalJson(body)) as Omit<Manifest, 'hash'>;
+    const manifest = { ...plain, hash: contentHash(plain) } as Manifest;
+    for (const issue of validateManifest(manifest)) {
+      diagnostics.push({ level: 'error', code: 'ManifestSchemaViolation', path: stack.node.path, message: `manifest ${issue.pointer || '/'} ${issue.message}`, value: issue.value });
+    }
+    manifests.push(manifest);
+  }
+  // Errors of constructs outside any stack.
+  for (const [c, ds] of perConstruct) if (!stacks.some((s) => c === s || ownerStack(c) === s)) diagnostics.push(...ds);
+  return { manifests, diagnostics: dedupe(diagnostics) };
+}
+
+function ownerStack(c: IConstruct): Stack | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Stack.isStack(s)) return s;
+  return undefined;
+}
+
+function withSource(d: Diagnostic, c: IConstruct): Diagnostic {
+  if (d.source) return d;
+  const src = AzureResource.isAzureResource(c) ? c.source : sourceOfNearest(c);
+  return src ? { ...d, source: src } : d;
+}
+
+function sourceOfNearest(c: IConstruct): AzureResource['source'] {
+  // Non-resource constructs (e.g. PersonalComputeInstances) report the source of their first resource child.
+  for (const child of c.node.children) if (AzureResource.isAzureResource(child) && child.source) return child.source;
+  return undefined;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of ds) {
+    const k = `${d.level}|${d.code}|${d.path}|${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}
+
+/** Stack tags on every tracked resource (one with a location), and the dependency on a stack-owned resource group. */
+function applyStackDefaults(r: ManifestResource, stack: Stack, rgLogicalId: string | undefined): ManifestResource {
+  let body = r.body;
+  if ('location' in body && Object.keys(stack.tags).length && r.type !== 'Microsoft.Authorization/roleAssignments') {
+    const own = (body.tags ?? {}) as Record<string, string>;
+    body = { ...body, tags: { ...stack.tags, ...own } };
+  }
+  const dependsOn = rgLogicalId && !r.dependsOn.includes(rgLogicalId) ? [rgLogicalId, ...r.dependsOn].sort() : r.dependsOn;
+  return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
+}
+
+function collectAssets(stack: Stack, members: IConstruct[], resources: ManifestResource[]): ContainerImageAsset[] {
+  const out: ContainerImageAsset[] = [];
+  for (const c of members) {
+    for (const m of c.node.metadata) {
+      if (m.type !== ASSET_METADATA_TYPE) continue;
+      const a = m.data as ContainerImageAsset;
+      const placeholder = `\${asset:${a.id}}`;
+      const usedBy = a.usedBy?.length
+        ? a.usedBy
+        : resources.filter((r) => JSON.stringify(r.body).includes(placeholder)).map((r) => r.logicalId);
+      out.push({ ...a, usedBy: [...usedBy].sort() });
+    }
+  }
+  void stack;
+  return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+}

@@ -6,3 +6,5 @@ export * from './vm-size.js';
 export * from './roles.js';
 export * from './api-versions.js';
 export * from './time-zones.js';
+// Owned by the reconciler engineer (per-type update table); re-exported so consumers import the catalog in one place.
+export * from './field-tables.js';

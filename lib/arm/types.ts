@@ -36,6 +36,15 @@ export interface ArmWriteStarted {
   readonly pollKind?: 'azure-async-operation' | 'location';
   /** Suggested wait before the first poll (from `Retry-After`), ms. */
   readonly retryAfterMs?: number;
+  /**
+   * The write that started the operation (added so `pollUntilDone` knows whether to re-read the resource at the
+   * end; a journal resume sets it from the intent's `method`). @default treated as PUT when `resourceId` is known
+   */
+  readonly method?: 'PUT' | 'PATCH' | 'DELETE' | 'POST';
+  /** The resource the write targeted (for the final GET of PUT/PATCH). */
+  readonly resourceId?: string;
+  /** api-version of the write (for the final GET). */
+  readonly apiVersion?: string;
 }
 
 /** The end of a write after polling. */
@@ -85,6 +94,11 @@ export class ArmError extends AmlcdkError {
   public readonly retryable: boolean;
   public readonly retryAfterMs?: number;
   public readonly requestId?: string;
+  /**
+   * True when the request may or may not have been applied (a dropped connection or timeout after a POST was
+   * sent): `retryable`, but only after re-observing the resource, never by resending blindly.
+   */
+  public readonly outcomeUnknown: boolean;
   constructor(init: {
     status: number;
     armCode: string;
@@ -93,6 +107,7 @@ export class ArmError extends AmlcdkError {
     retryable?: boolean;
     retryAfterMs?: number;
     requestId?: string;
+    outcomeUnknown?: boolean;
   }) {
     super(`Arm${init.armCode}`, `${init.status} ${init.armCode}: ${init.message}`);
     this.status = init.status;
@@ -101,5 +116,6 @@ export class ArmError extends AmlcdkError {
     this.retryable = init.retryable ?? (init.status === 429 || init.status >= 500);
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 }

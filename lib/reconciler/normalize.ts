@@ -1,0 +1,177 @@
+/**
+ * Normalization: what ARM echoes back differently from what we sent, so that an apply followed by a plan shows
+ * zero changes. Two halves, both data-driven per type:
+ *
+ * - `normalizeObserved` strips the envelope and every path the field table marks `ignore` (read-only,
+ *   server-managed, write-only) from an observed resource.
+ * - `COMPARE_RULES` say how a desired value is compared with an observed one at a path: case-insensitively
+ *   (VM sizes, SKUs), as a location (`West Europe` ≡ `westeurope`), as an ISO 8601 duration (`PT5M` ≡ `PT300S`),
+ *   as a server-resolved default (`remoteLoginPortPublicAccess: NotSpecified` is read back as Enabled/Disabled),
+ *   as a map whose extra keys matter (`tags`), or as an array keyed by `name`. ARM ids are compared
+ *   case-insensitively everywhere (role assignments echo `roleDefinitionId` in another case).
+ */
+import { classifyPath, computeTypeOf, fieldTableFor, splitPath, type FieldTable } from '../catalog/field-tables.js';
+import type { ArmResource } from '../arm/types.js';
+
+export type CompareKind =
+  | { readonly kind: 'case-insensitive' }
+  | { readonly kind: 'location' }
+  | { readonly kind: 'duration' }
+  /** The desired value is a placeholder the server resolves: any observed value matches it. */
+  | { readonly kind: 'server-resolved'; readonly values: readonly string[] }
+  /** Observed keys absent from the desired map are differences (the map is owned whole). */
+  | { readonly kind: 'exact-keys' }
+  /** Array elements are matched by this key instead of by position. */
+  | { readonly kind: 'keyed-array'; readonly key: string };
+
+export interface CompareRule {
+  /** ARM type (case-insensitive), or `*` for every type. */
+  readonly type: string;
+  readonly computeType?: string;
+  readonly path: string;
+  readonly compare: CompareKind;
+  /** Why the rule exists (what ARM does). */
+  readonly why: string;
+}
+
+export const COMPARE_RULES: readonly CompareRule[] = [
+  { type: '*', path: '/location', compare: { kind: 'location' }, why: 'ARM accepts display names and echoes the lower-case short form' },
+  { type: '*', path: '/tags', compare: { kind: 'exact-keys' }, why: 'tags are owned whole: an extra tag is a difference' },
+  { type: '*', path: '/sku/name', compare: { kind: 'case-insensitive' }, why: 'SKU names are echoed in another case (api §16.5)' },
+  { type: '*', path: '/sku/tier', compare: { kind: 'case-insensitive' }, why: 'SKU tiers are echoed in another case' },
+  { type: '*', path: '/identity/type', compare: { kind: 'case-insensitive' }, why: 'identity type casing varies (SystemAssigned vs systemAssigned)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/vmSize', compare: { kind: 'case-insensitive' }, why: 'STANDARD_NC6 vs Standard_NC6 (api §16.5)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/remoteLoginPortPublicAccess', compare: { kind: 'server-resolved', values: ['NotSpecified'] }, why: 'NotSpecified is read back as Enabled or Disabled (api §5)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/scaleSettings/nodeIdleTimeBeforeScaleDown', compare: { kind: 'duration' }, why: 'ISO 8601 durations are re-serialized (PT5M vs PT300S)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/idleTimeBeforeShutdown', compare: { kind: 'duration' }, why: 'ISO 8601 durations are re-serialized' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/vmPriority', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/schedules/computeStartStop', compare: { kind: 'keyed-array', key: 'action' }, why: 'schedules may be echoed in another order' },
+  { type: 'Microsoft.Authorization/roleAssignments', path: '/properties/principalType', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
+  { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules', compare: { kind: 'keyed-array', key: 'name' }, why: 'rules are echoed sorted by priority' },
+  { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules/*/properties/protocol', compare: { kind: 'case-insensitive' }, why: 'Tcp vs TCP' },
+  { type: 'Microsoft.Network/virtualNetworks/subnets', path: '/properties/serviceEndpoints', compare: { kind: 'keyed-array', key: 'service' }, why: 'order not significant' },
+  { type: 'Microsoft.Storage/storageAccounts', path: '/kind', compare: { kind: 'case-insensitive' }, why: 'StorageV2 casing' },
+];
+
+interface Trie<T> {
+  value?: T;
+  children: Map<string, Trie<T>>;
+}
+
+function insert<T>(trie: Trie<T>, segs: readonly string[], value: T): void {
+  let node = trie;
+  for (const s of segs) {
+    const k = s === '*' ? '*' : s.toLowerCase();
+    let next = node.children.get(k);
+    if (!next) {
+      next = { children: new Map() };
+      node.children.set(k, next);
+    }
+    node = next;
+  }
+  node.value = value;
+}
+
+/** Exact-depth lookup with `*` wildcards (compare rules apply at their own path only). */
+function lookup<T>(trie: Trie<T>, segs: readonly string[], i = 0): T | undefined {
+  if (i === segs.length) return trie.value;
+  const exact = trie.children.get(segs[i]!.toLowerCase());
+  const found = exact ? lookup(exact, segs, i + 1) : undefined;
+  if (found !== undefined) return found;
+  const star = trie.children.get('*');
+  return star ? lookup(star, segs, i + 1) : undefined;
+}
+
+const compareTries = new Map<string, Trie<CompareKind>>();
+
+/** Compare rules for a type as a trie (built once per type). */
+export function compareTrieFor(type: string): Trie<CompareKind> {
+  const k = type.toLowerCase();
+  let t = compareTries.get(k);
+  if (!t) {
+    t = { children: new Map() };
+    for (const r of COMPARE_RULES) {
+      if (r.type === '*' || r.type.toLowerCase() === k) insert(t, splitPath(r.path), r.compare);
+    }
+    compareTries.set(k, t);
+  }
+  return t;
+}
+
+export function compareKindAt(trie: Trie<CompareKind>, segs: readonly string[]): CompareKind | undefined {
+  return lookup(trie, segs);
+}
+
+export function isArmId(v: unknown): v is string {
+  return typeof v === 'string' && /^\/subscriptions\//i.test(v);
+}
+
+/** `P1DT2H3M4.5S` → seconds; undefined when not an ISO 8601 duration. */
+export function durationSeconds(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(v);
+  if (!m || v.toUpperCase() === 'P' || v.toUpperCase() === 'PT') return undefined;
+  return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+}
+
+export function normalizeLocationName(v: string): string {
+  return v.replace(/\s+/g, '').toLowerCase();
+}
+
+/** True when a desired scalar equals an observed one under the rule at its path. */
+export function scalarEqual(desired: unknown, observed: unknown, rule: CompareKind | undefined): boolean {
+  if (desired === observed) return true;
+  if (rule?.kind === 'server-resolved' && typeof desired === 'string' && rule.values.includes(desired)) return true;
+  if (typeof desired === 'string' && typeof observed === 'string') {
+    if (rule?.kind === 'case-insensitive') return desired.toLowerCase() === observed.toLowerCase();
+    if (rule?.kind === 'location') return normalizeLocationName(desired) === normalizeLocationName(observed);
+    if (rule?.kind === 'duration') {
+      const a = durationSeconds(desired);
+      const b = durationSeconds(observed);
+      return a !== undefined && a === b;
+    }
+    if (isArmId(desired) && isArmId(observed)) return desired.toLowerCase() === observed.toLowerCase();
+  }
+  return false;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Remove every `ignore` path (per the field table) from a value, returning a new value. */
+function strip(table: FieldTable, value: unknown, segs: string[]): unknown {
+  if (Array.isArray(value)) {
+    return value.map((v, i) => {
+      segs.push(String(i));
+      const out = strip(table, v, segs);
+      segs.pop();
+      return out;
+    });
+  }
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    segs.push(k);
+    if (classifyPath(table, segs).update !== 'ignore') {
+      const child = strip(table, v, segs);
+      if (child !== undefined) out[k] = child;
+    }
+    segs.pop();
+  }
+  return out;
+}
+
+/** The field table for an observed or desired body of a type. */
+export function tableForBody(type: string, body: unknown): FieldTable {
+  return fieldTableFor(type, computeTypeOf(body));
+}
+
+/**
+ * An observed ARM resource as a comparable body: no `id`/`name`/`type`/`systemData`/`etag`, no read-only or
+ * server-managed paths. Stored in state as the post-apply baseline and used for drift.
+ */
+export function normalizeObserved(resource: ArmResource): Record<string, unknown> {
+  const table = tableForBody(resource.type, resource);
+  return strip(table, resource, []) as Record<string, unknown>;
+}

@@ -1,0 +1,464 @@
+/**
+ * Plan: desired manifest + last applied state + observation → one change per resource, each with the paths that
+ * caused it and the reason, in a JSON shape close to `terraform show -json` (`resource_changes[].change.actions`).
+ *
+ * Planning is pure and synchronous (no network): the observation is taken before. It is deterministic, so a saved
+ * plan can be re-derived from its manifest and a fresh observation and compared by fingerprint.
+ */
+import { classifyPath, computeTypeOf, fieldTableFor, joinPath, splitPath, type FieldTable, type UpdateKind } from '../catalog/field-tables.js';
+import { contentHash } from '../manifest/canonical.js';
+import type { DeletePolicy, Manifest, ManifestAction, ManifestResource, ManifestStack } from '../manifest/types.js';
+import type { OwnedResource, StackState } from '../state/types.js';
+import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
+import { diffBodies, type PathDiff } from './diff.js';
+import { maskSecrets } from './mask.js';
+import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
+
+export const PLAN_FORMAT_VERSION = '1.0';
+
+/**
+ * Terraform-compatible action arrays, plus `patch` (PATCH of a subtree), `action` (POST actions only) and
+ * `forget` (Terraform 1.7's name: leave the resource in Azure, drop it from state; deletePolicy `Retain`).
+ */
+export type PlanAction = 'create' | 'update' | 'patch' | 'delete' | 'action' | 'no-op' | 'forget';
+
+export interface PlannedPath {
+  readonly path: string;
+  readonly update: UpdateKind;
+  /** POST action for `update: 'action'`. */
+  readonly action?: string;
+  /** Human reason, e.g. `replace: properties.properties.vmSize is create-only`. */
+  readonly reason: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ResourceChange {
+  /** The construct path (manifest logicalId). */
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
+  readonly construct?: string;
+  readonly source?: { readonly file: string; readonly line: number };
+  readonly change: {
+    readonly actions: readonly PlanAction[];
+    /** Observed (normalized) body, secrets masked; null when absent. */
+    readonly before: unknown;
+    /** Desired body, secrets masked; null for delete/forget. */
+    readonly after: unknown;
+    readonly paths: readonly PlannedPath[];
+  };
+  /** Terraform-style: `replace_because_cannot_update`, `replace_because_parent_replaced`, `delete_because_no_resource_config`, ... */
+  readonly action_reason?: string;
+  readonly replace_paths?: readonly string[];
+  /** Order of a replacement: same ARM id → `delete-before-create` (names are unique); new id → `create-before-delete`. */
+  readonly replace_order?: 'delete-before-create' | 'create-before-delete';
+  /** Extra facts for humans (adoption, already deleted, query parameters of a delete, POST actions). */
+  readonly notes?: readonly string[];
+}
+
+export interface PlanError {
+  readonly address: string;
+  readonly code: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface PlanSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly replace: number;
+  readonly delete: number;
+  readonly forget: number;
+  readonly noop: number;
+}
+
+export interface Plan {
+  readonly format_version: string;
+  readonly stack: string;
+  readonly mode: 'apply' | 'destroy' | 'refresh-only';
+  readonly manifest_hash: string;
+  /** sha256 over the normalized observation and the state's updatedAt: if it moved, a saved plan is stale. */
+  readonly observed_fingerprint: string;
+  readonly resource_changes: readonly ResourceChange[];
+  readonly errors: readonly PlanError[];
+  readonly summary: PlanSummary;
+  readonly cost: { readonly monthlyDeltaUsd: number; readonly assumptions: readonly string[]; readonly unknownSizes?: readonly string[] };
+}
+
+/** A saved plan file (`plan --out`): the plan plus what apply needs to re-derive and check it. */
+export interface SavedPlan extends Plan {
+  readonly manifest?: Manifest;
+  readonly target?: string;
+}
+
+/** What the executor needs for one resource, beyond the JSON view. */
+export interface Step {
+  readonly change: ResourceChange;
+  readonly desired?: ManifestResource;
+  /** The state entry before this run (deletes, replaces, renames). */
+  readonly owned?: OwnedResource;
+  /** Resource id/type/apiVersion to delete (the old one for create-before-delete). */
+  readonly deleteTarget?: { readonly id: string; readonly type: string; readonly apiVersion: string; readonly query: Readonly<Record<string, string>> };
+  readonly patchBody?: unknown;
+  /** POST actions for action-driven field changes. */
+  readonly fieldActions: readonly { readonly name: string; readonly body: unknown }[];
+  readonly afterCreate: readonly ManifestAction[];
+  /** The resource exists but is not in state: applying adopts it. */
+  readonly adopt: boolean;
+  /** The dependency edges (logicalIds), from the manifest for live resources and from the old manifest for deletes. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface PlanResult {
+  readonly plan: Plan;
+  readonly steps: readonly Step[];
+}
+
+export interface PlanInput {
+  /** Desired state. For `destroy`, pass the stack only (no resources). */
+  readonly manifest: Manifest | { readonly stack: ManifestStack; readonly resources: readonly ManifestResource[]; readonly hash: string };
+  readonly state?: StackState;
+  readonly observation: Observation;
+  readonly mode?: 'apply' | 'destroy';
+}
+
+/** What to observe for a manifest and a state. */
+export function observeTargets(manifest: { readonly resources: readonly ManifestResource[] } | undefined, state: StackState | undefined): ObserveTarget[] {
+  const out: ObserveTarget[] = [];
+  for (const r of manifest?.resources ?? []) out.push({ id: r.id, type: r.type, apiVersion: r.apiVersion });
+  for (const o of Object.values(state?.resources ?? {})) out.push({ id: o.id, type: o.type, apiVersion: o.apiVersion });
+  return out;
+}
+
+function dotted(path: string): string {
+  return splitPath(path).join('.');
+}
+
+function reasonFor(update: UpdateKind, path: string, action?: string): string {
+  const p = dotted(path);
+  switch (update) {
+    case 'replace':
+      return `replace: ${p} is create-only`;
+    case 'patch':
+      return `patch: ${p} is updated with PATCH`;
+    case 'action':
+      return `action: ${p} is changed with POST ${action}`;
+    case 'in-place':
+      return `update: ${p} is updated in place (PUT)`;
+    default:
+      return `ignore: ${p} is read-only`;
+  }
+}
+
+function getAt(value: unknown, segs: readonly string[]): unknown {
+  let v = value;
+  for (const s of segs) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[s];
+  }
+  return v;
+}
+
+function setAt(target: Record<string, unknown>, segs: readonly string[], value: unknown): void {
+  let t = target;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const k = segs[i]!;
+    if (t[k] === null || typeof t[k] !== 'object') t[k] = {};
+    t = t[k] as Record<string, unknown>;
+  }
+  t[segs[segs.length - 1]!] = value;
+}
+
+/** Query parameters of a DELETE for a type, its body and the chosen delete policy. */
+export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy | string | undefined): Record<string, string> {
+  const t = type.toLowerCase();
+  if (t === 'microsoft.machinelearningservices/workspaces/computes') {
+    const attached = typeof (body as { properties?: { resourceId?: unknown } } | undefined)?.properties?.resourceId === 'string';
+    return { underlyingResourceAction: attached || policy === 'Detach' ? 'Detach' : 'Delete' };
+  }
+  if (t === 'microsoft.machinelearningservices/workspaces' && policy === 'Purge') return { forceToPurge: 'true' };
+  return {};
+}
+
+function observedFingerprint(observation: Observation, state: StackState | undefined): string {
+  const entries = [...observation.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, o]) => [id, o ? o.normalized : null]);
+  return contentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
+}
+
+function isChildId(child: string, parent: string): boolean {
+  return child.toLowerCase().startsWith(parent.toLowerCase() + '/');
+}
+
+/** Build the plan. Pure: no network. */
+export function buildPlan(input: PlanInput): PlanResult {
+  const mode = input.mode ?? 'apply';
+  const desiredList = mode === 'destroy' ? [] : input.manifest.resources;
+  const state = input.state;
+  const obs = (id: string): ObservedResource | null | undefined => input.observation.resources.get(id.toLowerCase());
+  const steps: Step[] = [];
+  const errors: PlanError[] = [];
+  const byAddress = new Map<string, number>();
+  const oldManifest = state?.manifest;
+  const oldDeps = new Map<string, readonly string[]>();
+  for (const r of oldManifest?.resources ?? []) oldDeps.set(r.logicalId, r.dependsOn);
+  let costDelta = 0;
+  const unknownSizes = new Set<string>();
+  const addCost = (type: string, body: unknown, sign: 1 | -1, stopped = false): void => {
+    const c = monthlyCost(type, body, { stoppedAfterCreate: stopped });
+    costDelta += sign * c.monthlyUsd;
+    if (c.unknownSize) unknownSizes.add(c.unknownSize);
+  };
+
+  for (const r of desiredList) {
+    const owned = state?.resources[r.logicalId];
+    const o = obs(r.id);
+    const sameId = owned ? owned.id.toLowerCase() === r.id.toLowerCase() : true;
+    const table = fieldTableFor(r.type, computeTypeOf(r.body));
+    const after = maskSecrets(r.body, r.secrets);
+    const afterCreate = (r.actions ?? []).filter((a) => a.when === 'afterCreate');
+    const stopped = afterCreate.some((a) => a.name === 'stop');
+    const base = {
+      address: r.logicalId,
+      type: r.type,
+      name: r.name,
+      id: r.id,
+      ...(r.construct ? { construct: r.construct } : {}),
+      ...(r.source ? { source: { file: r.source.file, line: r.source.line } } : {}),
+    };
+    const notes: string[] = [];
+    if (!sameId && owned) {
+      // The name (hence id) changed: a new resource; the old one goes after the new one exists.
+      const oldObs = obs(owned.id);
+      const paths: PlannedPath[] = [{ path: '/name', update: 'replace', reason: `replace: the name changed (${owned.id.split('/').pop()} → ${r.name})`, before: owned.id.split('/').pop(), after: r.name }];
+      if (owned.options?.protect) {
+        errors.push({ address: r.logicalId, code: 'ResourceProtected', message: `${r.logicalId} is protected and its name change would replace it (${owned.id} → ${r.id})`, fix: 'keep the old name (or add an alias), or remove `protect` first and apply' });
+      }
+      const createNew = o === null || o === undefined;
+      steps.push({
+        change: { ...base, change: { actions: createNew ? ['create', 'delete'] : ['delete'], before: oldObs ? maskSecrets(oldObs.normalized) : null, after, paths }, action_reason: 'replace_because_name_changed', replace_paths: ['/name'], replace_order: 'create-before-delete', notes: [`the old resource ${owned.id} is deleted after the new one is created`] },
+        desired: r,
+        owned,
+        deleteTarget: { id: owned.id, type: owned.type, apiVersion: owned.apiVersion, query: deleteQueryFor(owned.type, owned.applied, owned.options?.deletePolicy) },
+        fieldActions: [],
+        afterCreate,
+        adopt: false,
+        dependsOn: r.dependsOn,
+      });
+      addCost(r.type, r.body, 1, stopped);
+      if (oldObs) addCost(owned.type, oldObs.normalized, -1);
+      byAddress.set(r.logicalId, steps.length - 1);
+      continue;
+    }
+    if (o === null || o === undefined) {
+      if (owned) notes.push('in state but not found in Azure: deleted outside amlcdk, will be created again');
+      steps.push({
+        change: { ...base, change: { actions: ['create'], before: null, after, paths: [] }, ...(owned ? { action_reason: 'create_because_deleted_outside' } : {}), ...(notes.length ? { notes } : {}) },
+        desired: r,
+        fieldActions: [],
+        afterCreate,
+        adopt: false,
+        dependsOn: r.dependsOn,
+        ...(owned ? { owned } : {}),
+      });
+      addCost(r.type, r.body, 1, stopped);
+      byAddress.set(r.logicalId, steps.length - 1);
+      continue;
+    }
+    const diffs = diffBodies({ type: r.type, desired: r.body, observed: o.normalized, lastApplied: owned?.applied, secrets: r.secrets });
+    const paths = classifyDiffs(table, diffs);
+    checkOneWay(table, r, diffs, errors);
+    const kinds = new Set(paths.map((p) => p.update));
+    let actions: PlanAction[] = ['no-op'];
+    let actionReason: string | undefined;
+    let replacePaths: string[] | undefined;
+    let patchBody: unknown;
+    const fieldActions: { name: string; body: unknown }[] = [];
+    if (kinds.has('replace')) {
+      actions = ['delete', 'create'];
+      actionReason = 'replace_because_cannot_update';
+      replacePaths = paths.filter((p) => p.update === 'replace').map((p) => p.path);
+      if (r.options.protect) {
+        errors.push({
+          address: r.logicalId,
+          code: 'ResourceProtected',
+          message: `${r.logicalId} is protected and this change would replace it (${replacePaths.map(dotted).join(', ')} ${replacePaths.length === 1 ? 'is' : 'are'} create-only)`,
+          fix: 'revert the create-only change, or remove `protect` from the resource, apply, and plan again',
+        });
+      }
+    } else if (kinds.has('in-place')) {
+      actions = ['update'];
+    } else if (kinds.has('patch')) {
+      actions = ['patch'];
+      const body: Record<string, unknown> = {};
+      for (const p of paths.filter((x) => x.update === 'patch')) {
+        const rule = classifyPath(table, p.path).matched;
+        const segs = splitPath(rule);
+        setAt(body, segs, getAt(r.body, segs));
+      }
+      patchBody = body;
+    }
+    if (!kinds.has('replace')) {
+      const seen = new Set<string>();
+      for (const p of paths.filter((x) => x.update === 'action')) {
+        const c = classifyPath(table, p.path);
+        if (!c.action || seen.has(c.action)) continue;
+        seen.add(c.action);
+        const segs = splitPath(c.matched);
+        const value = getAt(r.body, segs);
+        fieldActions.push({ name: c.action, body: c.action === 'updateSchedules' ? value : { [segs[segs.length - 1]!]: value } });
+      }
+      if (fieldActions.length > 0 && actions[0] === 'no-op') actions = ['action'];
+      if (fieldActions.length > 0) notes.push(...fieldActions.map((a) => `POST ${a.name}`));
+    }
+    const adopt = !owned;
+    if (adopt) notes.push('exists in Azure but not in state: applying adopts it (ownership "adopted")');
+    if (actions[0] === 'delete') {
+      notes.push(`replacement: delete ${r.id}${queryText(deleteQueryFor(r.type, o.normalized, r.options.deletePolicy))}, then create it again (the name is unique, so the old one must go first)`);
+      addCost(r.type, o.normalized, -1);
+      addCost(r.type, r.body, 1, stopped);
+    } else if (actions[0] !== 'no-op') {
+      addCost(r.type, o.normalized, -1);
+      addCost(r.type, r.body, 1);
+    }
+    steps.push({
+      change: {
+        ...base,
+        change: { actions, before: maskSecrets(o.normalized), after, paths },
+        ...(actionReason ? { action_reason: actionReason } : {}),
+        ...(replacePaths ? { replace_paths: replacePaths, replace_order: 'delete-before-create' as const } : {}),
+        ...(notes.length ? { notes } : {}),
+      },
+      desired: r,
+      ...(owned ? { owned } : {}),
+      ...(actions[0] === 'delete' ? { deleteTarget: { id: r.id, type: r.type, apiVersion: r.apiVersion, query: deleteQueryFor(r.type, o.normalized, r.options.deletePolicy) } } : {}),
+      ...(patchBody !== undefined ? { patchBody } : {}),
+      fieldActions,
+      afterCreate,
+      adopt,
+      dependsOn: r.dependsOn,
+    });
+    byAddress.set(r.logicalId, steps.length - 1);
+  }
+
+  // A replaced parent takes its ARM children with it: they are replaced too.
+  const replacedParents = steps.filter((s) => s.change.replace_order === 'delete-before-create' && s.change.change.actions[0] === 'delete');
+  for (const parent of replacedParents) {
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      if (s === parent || !s.desired || !isChildId(s.change.id, parent.change.id)) continue;
+      const a = s.change.change.actions;
+      if (a[0] === 'create' || a[0] === 'delete') continue;
+      if (s.desired.options.protect) {
+        errors.push({ address: s.change.address, code: 'ResourceProtected', message: `${s.change.address} is protected but its parent ${parent.change.address} is replaced, which deletes it`, fix: `revert the create-only change of ${parent.change.address}, or remove \`protect\`` });
+      }
+      const o = obs(s.change.id);
+      steps[i] = {
+        ...s,
+        change: {
+          ...s.change,
+          change: { ...s.change.change, actions: ['delete', 'create'], paths: [...s.change.change.paths, { path: '', update: 'replace', reason: `replace: parent ${parent.change.address} is replaced`, before: null, after: null }] },
+          action_reason: 'replace_because_parent_replaced',
+          replace_order: 'delete-before-create',
+          notes: [...(s.change.notes ?? []), `deleted with its parent ${parent.change.address} and created again`],
+        },
+        deleteTarget: { id: s.change.id, type: s.change.type, apiVersion: s.desired.apiVersion, query: deleteQueryFor(s.change.type, o?.normalized, s.desired.options.deletePolicy) },
+        fieldActions: [],
+      };
+    }
+  }
+
+  // Resources we own that the program no longer has (or all of them, for destroy).
+  const desiredAddresses = new Set(desiredList.map((r) => r.logicalId));
+  for (const owned of Object.values(state?.resources ?? {})) {
+    if (desiredAddresses.has(owned.logicalId)) continue;
+    const o = obs(owned.id);
+    const policy = owned.options?.deletePolicy ?? 'Delete';
+    const base = { address: owned.logicalId, type: owned.type, name: owned.id.split('/').pop() ?? owned.id, id: owned.id };
+    const before = o ? maskSecrets(o.normalized) : null;
+    const reason = mode === 'destroy' ? 'delete_because_destroy' : 'delete_because_no_resource_config';
+    if (policy === 'Retain') {
+      steps.push({ change: { ...base, change: { actions: ['forget'], before, after: null, paths: [] }, action_reason: reason, notes: ['deletePolicy Retain: left in Azure and removed from state'] }, owned, fieldActions: [], afterCreate: [], adopt: false, dependsOn: oldDeps.get(owned.logicalId) ?? [] });
+      continue;
+    }
+    if (owned.options?.protect) {
+      errors.push({ address: owned.logicalId, code: 'ResourceProtected', message: `${owned.logicalId} is protected and would be deleted (${mode === 'destroy' ? 'destroy' : 'it is no longer in the program'})`, fix: 'put it back in the program, or remove `protect` (and apply) before deleting it, or set deletePolicy Retain to keep it in Azure' });
+    }
+    const query = deleteQueryFor(owned.type, owned.applied ?? o?.normalized, policy);
+    const notes = [`DELETE${queryText(query)}`];
+    if (!o) notes.push('already gone from Azure: only removed from state');
+    if (o) addCost(owned.type, o.normalized, -1);
+    steps.push({
+      change: { ...base, change: { actions: ['delete'], before, after: null, paths: [] }, action_reason: reason, notes },
+      owned,
+      deleteTarget: { id: owned.id, type: owned.type, apiVersion: owned.apiVersion, query },
+      fieldActions: [],
+      afterCreate: [],
+      adopt: false,
+      dependsOn: oldDeps.get(owned.logicalId) ?? [],
+    });
+  }
+
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0, noop: 0 };
+  for (const s of steps) {
+    const a = s.change.change.actions;
+    if (a.length === 2) summary.replace += 1;
+    else if (a[0] === 'create') summary.create += 1;
+    else if (a[0] === 'delete') summary.delete += 1;
+    else if (a[0] === 'forget') summary.forget += 1;
+    else if (a[0] === 'no-op') summary.noop += 1;
+    else summary.update += 1;
+  }
+  const plan: Plan = {
+    format_version: PLAN_FORMAT_VERSION,
+    stack: input.manifest.stack.name,
+    mode,
+    manifest_hash: input.manifest.hash,
+    observed_fingerprint: observedFingerprint(input.observation, state),
+    resource_changes: steps.map((s) => s.change),
+    errors,
+    summary,
+    cost: { monthlyDeltaUsd: Math.round(costDelta * 100) / 100, assumptions: COST_ASSUMPTIONS, ...(unknownSizes.size ? { unknownSizes: [...unknownSizes].sort() } : {}) },
+  };
+  return { plan, steps };
+}
+
+function queryText(q: Readonly<Record<string, string>>): string {
+  const e = Object.entries(q);
+  return e.length ? ` ?${e.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+}
+
+function classifyDiffs(table: FieldTable, diffs: readonly PathDiff[]): PlannedPath[] {
+  const out: PlannedPath[] = [];
+  for (const d of diffs) {
+    const c = classifyPath(table, d.path);
+    if (c.update === 'ignore') continue;
+    out.push({
+      path: d.path,
+      update: c.update,
+      ...(c.action ? { action: c.action } : {}),
+      reason: reasonFor(c.update, d.path, c.action),
+      before: d.sensitive ? '(sensitive)' : maskSecrets(d.before),
+      after: d.sensitive ? '(sensitive)' : maskSecrets(d.after),
+    });
+  }
+  return out;
+}
+
+function checkOneWay(table: FieldTable, r: ManifestResource, diffs: readonly PathDiff[], errors: PlanError[]): void {
+  for (const rule of table.oneWay ?? []) {
+    const d = diffs.find((x) => x.path.toLowerCase() === rule.path.toLowerCase());
+    if (!d || d.before === undefined || typeof d.after !== 'string') continue;
+    if (rule.refuseTo.includes(d.after)) {
+      errors.push({
+        address: r.logicalId,
+        code: 'OneWayChangeRefused',
+        message: `${r.logicalId}: ${dotted(rule.path)} cannot go from ${JSON.stringify(d.before)} to ${JSON.stringify(d.after)} (${rule.note})`,
+        fix: `keep ${dotted(rule.path)} at ${JSON.stringify(d.before)}, or create a new workspace`,
+      });
+    }
+  }
+}
+
+export { joinPath };

@@ -1,0 +1,289 @@
+/**
+ * `AmlcdkComponent`: the same amlcdk constructs deployed by `pulumi up`.
+ *
+ * The component synthesizes the construct tree in memory (aspects, validation, schema: the same pipeline as
+ * `amlcdk synth`) and creates one `@pulumi/azure-native` resource per manifest resource through the mapping table
+ * (lib/pulumi/mapping.ts), parented to itself, with the manifest's dependencies, secrets as Pulumi secrets,
+ * `replaceOnChanges` from the field tables, and `protect` / `retainOnDelete` from the construct options.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type * as docker from '@pulumi/docker';
+import type { IConstruct } from 'constructs';
+import { AmlcdkError, SynthesisError, formatDiagnostic, type Diagnostic } from '../core/errors.js';
+import { Stack } from '../core/stack.js';
+import { synthesize } from '../manifest/synth.js';
+import type { Manifest, ManifestResource } from '../manifest/types.js';
+import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
+import { bodyToArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
+import { replaceOnChangesFor } from './replace.js';
+import { withSecrets, type SecretSource } from './secrets.js';
+import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryCredentials } from './images.js';
+
+/** The Pulumi type token of the component. Never change it: it is part of every child's URN. */
+export const COMPONENT_TYPE = 'amlcdk:index:Stack';
+
+/** What to deploy: one stack, every stack of an app, or manifests synthesized earlier. */
+export type AmlcdkSource =
+  | { readonly stack: Stack }
+  | { readonly app: IConstruct }
+  | { readonly manifests: readonly Manifest[] };
+
+/** Settings of {@link AmlcdkComponent} beyond what to deploy. */
+export interface AmlcdkComponentSettings {
+  /**
+   * Where `env:NAME` secret references are read from.
+   * @default - the process environment, then the secret Pulumi config key `amlcdk:NAME`
+   */
+  readonly secrets?: SecretSource;
+  /**
+   * Credentials for pushing container images, instead of the registry's admin credentials
+   * (`listRegistryCredentials`, which needs the registry's admin user enabled).
+   * @default - the registry's admin credentials, as secrets
+   */
+  readonly registryCredentials?: RegistryCredentials;
+}
+
+/** The arguments of {@link AmlcdkComponent}. */
+export type AmlcdkComponentArgs = AmlcdkSource & AmlcdkComponentSettings;
+
+/**
+ * An amlcdk error that stops the Pulumi program: Pulumi prints the message without a stack trace. `code` is the
+ * stable amlcdk code (`SynthesisFailed`, `UnmappedResourceType`, `SecretNotFound`, ...); `diagnostics` holds
+ * every validation problem when synthesis failed.
+ */
+export class AmlcdkPulumiError extends pulumi.RunError {
+  public readonly code: string;
+  public readonly diagnostics: readonly Diagnostic[];
+  constructor(code: string, message: string, diagnostics: readonly Diagnostic[] = []) {
+    super(message);
+    this.code = code;
+    this.diagnostics = diagnostics;
+    this.name = 'AmlcdkPulumiError';
+  }
+}
+
+/** One created child and how it was configured (for outputs and tests). */
+export interface MappedResource {
+  readonly logicalId: string;
+  readonly mapping: TypeMapping;
+  readonly resource: pulumi.CustomResource;
+  readonly replaceOnChanges: readonly string[];
+}
+
+/**
+ * The amlcdk constructs of a stack (or app) as a Pulumi component.
+ *
+ * @example
+ * import * as pulumi from '@pulumi/pulumi';
+ * import { App } from 'amlcdk';
+ * import { AmlcdkComponent } from 'amlcdk/pulumi';
+ * const app = new App();
+ * const team = new SecureGpuTeamStack(app, 'Team', { subscriptionId, resourceGroup: 'rg-ml', location: 'westeurope' });
+ * const ml = new AmlcdkComponent('team', { stack: team });
+ * export const ids = ml.ids;
+ */
+export class AmlcdkComponent extends pulumi.ComponentResource {
+  /** The manifests deployed (one per stack). */
+  public readonly manifests: readonly Manifest[];
+  /** Every azure-native resource, by manifest logicalId (construct path). */
+  public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  /** The ARM id of every resource, by logicalId. */
+  public readonly ids: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Endpoints (workspace discovery/MLflow URLs, instance applications, registry login servers...), by logicalId. */
+  public readonly endpoints: Readonly<Record<string, pulumi.Output<Record<string, unknown>>>>;
+  /** The docker images built for container image assets, by asset id. */
+  public readonly images: Readonly<Record<string, docker.Image>>;
+  /** How each resource was mapped (mapping row and `replaceOnChanges`), by logicalId. */
+  public readonly mapped: Readonly<Record<string, MappedResource>>;
+
+  constructor(name: string, args: AmlcdkComponentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Synthesize before registering the component, so an invalid program registers nothing.
+    const manifests = AmlcdkComponent.synthesizeSource(args);
+    super(COMPONENT_TYPE, name, {}, opts);
+    this.manifests = manifests;
+
+    const resources: Record<string, pulumi.CustomResource> = {};
+    const ids: Record<string, pulumi.Output<string>> = {};
+    const endpoints: Record<string, pulumi.Output<Record<string, unknown>>> = {};
+    const images: Record<string, docker.Image> = {};
+    const mapped: Record<string, MappedResource> = {};
+    try {
+      for (const manifest of manifests) {
+        this.deployManifest(name, manifest, args, { resources, ids, endpoints, images, mapped });
+      }
+    } catch (err) {
+      throw toPulumiError(err);
+    }
+    this.resources = resources;
+    this.ids = ids;
+    this.endpoints = endpoints;
+    this.images = images;
+    this.mapped = mapped;
+    this.registerOutputs({ ids, endpoints, manifestHashes: manifests.map((m) => m.hash) });
+  }
+
+  /** Run synthesis (validation included) and pick the manifests to deploy. Throws AmlcdkPulumiError. */
+  public static synthesizeSource(args: AmlcdkSource): Manifest[] {
+    if (!args || typeof args !== 'object') throw usage('expected { stack }, { app } or { manifests }');
+    if ('manifests' in args && args.manifests) return [...args.manifests];
+    const root: IConstruct | undefined = 'stack' in args && args.stack ? args.stack.node.root : 'app' in args ? args.app : undefined;
+    if (!root) throw usage('expected { stack }, { app } or { manifests }');
+    if ('stack' in args && args.stack && !Stack.isStack(args.stack)) throw usage('`stack` is not an amlcdk Stack');
+    let manifests: readonly Manifest[];
+    try {
+      manifests = synthesize(root as IConstruct & { outdir?: string }, { write: false }).manifests;
+    } catch (err) {
+      if (err instanceof SynthesisError) {
+        const errors = err.diagnostics.filter((d) => d.level === 'error');
+        throw new AmlcdkPulumiError(
+          'SynthesisFailed',
+          `amlcdk synthesis failed with ${errors.length} error(s); nothing was deployed:\n${errors.map(formatDiagnostic).join('\n')}`,
+          err.diagnostics,
+        );
+      }
+      throw toPulumiError(err);
+    }
+    if ('stack' in args && args.stack) {
+      const one = manifests.find((m) => m.stack.name === args.stack.stackName);
+      if (!one) throw usage(`stack ${args.stack.stackName} produced no manifest`);
+      return [one];
+    }
+    return [...manifests];
+  }
+
+  private deployManifest(
+    name: string,
+    manifest: Manifest,
+    args: AmlcdkComponentSettings,
+    out: {
+      resources: Record<string, pulumi.CustomResource>;
+      ids: Record<string, pulumi.Output<string>>;
+      endpoints: Record<string, pulumi.Output<Record<string, unknown>>>;
+      images: Record<string, docker.Image>;
+      mapped: Record<string, MappedResource>;
+    },
+  ): void {
+    const byId = new Map(manifest.resources.map((r) => [r.logicalId, r]));
+    const assets = new Map((manifest.assets ?? []).map((a) => [a.id, a]));
+    const created = new Map<string, pulumi.CustomResource>();
+    const imageRefs = new Map<string, pulumi.Output<string>>();
+    const imageById = new Map<string, docker.Image>();
+
+    // Resolve every mapping first: an unmapped type fails before any child is registered.
+    const mappings = new Map(manifest.resources.map((r) => [r.logicalId, mappingFor(r.type, r.logicalId)]));
+
+    for (const r of topoOrder(manifest.resources, assets)) {
+      const m = mappings.get(r.logicalId)!;
+      const usedAssets = assetIdsIn(r.body);
+      const imageDeps: pulumi.Resource[] = [];
+      for (const id of usedAssets) {
+        const asset = assets.get(id);
+        if (!asset) continue; // substituteAssets reports UnknownAsset
+        let image = imageById.get(id);
+        if (!image) {
+          image = createImage(asset, { parent: this, namePrefix: name, created, resources: byId, credentials: args.registryCredentials });
+          imageById.set(id, image);
+          imageRefs.set(id, imageReference(image));
+          out.images[id] = image;
+        }
+        imageDeps.push(image);
+      }
+      let body: Record<string, unknown> = withSecrets(r.body, r.secrets, r.logicalId, args.secrets);
+      body = substituteAssets(body, imageRefs, r.logicalId) as Record<string, unknown>;
+      const inputs = { ...bodyToArgs(m, body, r.logicalId), ...nameArgs(m, r.id, r.logicalId) };
+      const replaceOnChanges = replaceOnChangesFor(m, r.type, r.body);
+      const table = fieldTableFor(r.type, computeTypeOf(r.body));
+      const resourceOpts: pulumi.CustomResourceOptions = {
+        parent: this,
+        dependsOn: [...r.dependsOn.map((d) => created.get(d)!).filter(Boolean), ...imageDeps],
+        ...(replaceOnChanges.length ? { replaceOnChanges } : {}),
+        // Every amlcdk resource keeps its name across a replacement (compute names are even unique per region),
+        // so the old one must go before the new one can be created.
+        deleteBeforeReplace: table.replaceOrder === 'delete-before-create',
+        protect: r.options.protect,
+        retainOnDelete: r.options.deletePolicy === 'Retain',
+      };
+      const Ctor = m.resourceClass();
+      const res = new Ctor(`${name}/${r.logicalId}`, inputs, resourceOpts);
+      created.set(r.logicalId, res);
+      out.resources[r.logicalId] = res;
+      out.ids[r.logicalId] = res.id as pulumi.Output<string>;
+      out.mapped[r.logicalId] = { logicalId: r.logicalId, mapping: m, resource: res, replaceOnChanges };
+      const ep = endpointsOf(m, res, r);
+      if (ep) out.endpoints[r.logicalId] = ep;
+      if (r.actions?.length) {
+        void pulumi.log.warn(
+          `${r.logicalId}: amlcdk asks for ${r.actions.map((a) => `POST ${a.name} (${a.when}: ${a.reason})`).join(', ')}; ` +
+            'azure-native cannot call ARM actions, so run them yourself (az ml compute stop ...) or deploy with `amlcdk apply`.',
+          res,
+        );
+      }
+    }
+  }
+}
+
+function endpointsOf(m: TypeMapping, res: pulumi.CustomResource, r: ManifestResource): pulumi.Output<Record<string, unknown>> | undefined {
+  const names = m.endpointOutputs ?? [];
+  if (names.length === 0) return undefined;
+  const record = res as unknown as Record<string, pulumi.Output<unknown> | undefined>;
+  if (m.token === 'azure-native:machinelearningservices:Compute') {
+    if (computeTypeOf(r.body) !== 'ComputeInstance') return undefined;
+    return pulumi.output(record.properties as pulumi.Output<{ properties?: Record<string, unknown> } | undefined>).apply((p: unknown): Record<string, unknown> => {
+      const inner = (p as { properties?: { applications?: unknown; connectivityEndpoints?: unknown } } | undefined)?.properties;
+      return { applications: inner?.applications ?? [], connectivityEndpoints: inner?.connectivityEndpoints ?? {} };
+    });
+  }
+  const outs: pulumi.Output<unknown>[] = names.map((n) => pulumi.output(record[n] as pulumi.Output<unknown>));
+  return pulumi.all(outs).apply((vals: unknown[]): Record<string, unknown> => Object.fromEntries(names.map((n, i) => [n, vals[i]])));
+}
+
+/**
+ * Resources in dependency order (stable: manifest order among independent ones). A resource using a container
+ * image asset also waits for the registry the image is pushed to.
+ */
+function topoOrder(resources: readonly ManifestResource[], assets: ReadonlyMap<string, { registry: string }>): ManifestResource[] {
+  const byId = new Map(resources.map((r) => [r.logicalId, r]));
+  const deps = new Map<string, string[]>();
+  for (const r of resources) {
+    const d = [...r.dependsOn];
+    for (const id of assetIdsIn(r.body)) {
+      const a = assets.get(id);
+      const reg = a ? registryLogicalId(a as never) : undefined;
+      if (reg && reg !== r.logicalId) d.push(reg);
+    }
+    for (const x of d) {
+      if (!byId.has(x)) {
+        throw new AmlcdkError('UnknownDependency', `[${r.logicalId}] UnknownDependency: depends on ${x}, which is not in the manifest. Fix: synthesize the manifest again.`);
+      }
+    }
+    deps.set(r.logicalId, d);
+  }
+  const out: ManifestResource[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    const s = state.get(id);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      throw new AmlcdkError('DependencyCycle', `[${id}] DependencyCycle: ${[...trail, id].join(' -> ')}. Fix: remove one of the dependencies (addDependency) in the cycle.`);
+    }
+    state.set(id, 'visiting');
+    for (const d of deps.get(id)!) visit(d, [...trail, id]);
+    state.set(id, 'done');
+    out.push(byId.get(id)!);
+  };
+  for (const r of resources) visit(r.logicalId, []);
+  return out;
+}
+
+function usage(message: string): AmlcdkPulumiError {
+  return new AmlcdkPulumiError(
+    'InvalidComponentArgs',
+    `InvalidComponentArgs: ${message}. Fix: new AmlcdkComponent('team', { stack: myStack }) or new AmlcdkComponent('all', { app }).`,
+  );
+}
+
+function toPulumiError(err: unknown): unknown {
+  if (err instanceof AmlcdkPulumiError) return err;
+  if (err instanceof AmlcdkError) return new AmlcdkPulumiError(err.code, err.message);
+  return err;
+}

@@ -70,6 +70,7 @@ export function parseRetryAfter(value: string | undefined | null, now: number = 
   const v = value.trim();
   if (v === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/[A-Za-z]{3}/.test(v)) return undefined; // an HTTP date names its day/month; "-3" is not a date
   const t = Date.parse(v);
   if (Number.isNaN(t)) return undefined;
   return Math.max(0, t - now);

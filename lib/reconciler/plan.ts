@@ -12,6 +12,7 @@ import type { OwnedResource, StackState } from '../state/types.js';
 import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
 import { diffBodies, type PathDiff } from './diff.js';
 import { maskSecrets } from './mask.js';
+import { substituteAssets } from './assets.js';
 import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
@@ -109,6 +110,8 @@ export interface Step {
   readonly adopt: boolean;
   /** The dependency edges (logicalIds), from the manifest for live resources and from the old manifest for deletes. */
   readonly dependsOn: readonly string[];
+  /** Container-image assets referenced without a digest: applying this resource fails with AssetNeedsDocker. */
+  readonly unresolvedAssets?: readonly string[];
 }
 
 export interface PlanResult {
@@ -118,7 +121,7 @@ export interface PlanResult {
 
 export interface PlanInput {
   /** Desired state. For `destroy`, pass the stack only (no resources). */
-  readonly manifest: Manifest | { readonly stack: ManifestStack; readonly resources: readonly ManifestResource[]; readonly hash: string };
+  readonly manifest: Manifest | { readonly stack: ManifestStack; readonly resources: readonly ManifestResource[]; readonly hash: string; readonly assets?: Manifest['assets'] };
   readonly state?: StackState;
   readonly observation: Observation;
   readonly mode?: 'apply' | 'destroy';
@@ -194,8 +197,17 @@ function isChildId(child: string, parent: string): boolean {
 /** Build the plan. Pure: no network. */
 export function buildPlan(input: PlanInput): PlanResult {
   const mode = input.mode ?? 'apply';
-  const desiredList = mode === 'destroy' ? [] : input.manifest.resources;
+  const rawDesired = mode === 'destroy' ? [] : input.manifest.resources;
+  const unresolvedByAddress = new Map<string, readonly string[]>();
+  const desiredList: ManifestResource[] = rawDesired.map((r) => {
+    const sub = substituteAssets(r.body, input.manifest.assets, rawDesired);
+    if (sub.unresolved.length) unresolvedByAddress.set(r.logicalId, sub.unresolved);
+    return sub.body === r.body ? r : { ...r, body: sub.body };
+  });
   const state = input.state;
+  const ownedById = new Map<string, OwnedResource>();
+  for (const o of Object.values(state?.resources ?? {})) ownedById.set(o.id.toLowerCase(), o);
+  const desiredIds = new Set(desiredList.map((r) => r.id.toLowerCase()));
   const obs = (id: string): ObservedResource | null | undefined => input.observation.resources.get(id.toLowerCase());
   const steps: Step[] = [];
   const errors: PlanError[] = [];
@@ -212,7 +224,8 @@ export function buildPlan(input: PlanInput): PlanResult {
   };
 
   for (const r of desiredList) {
-    const owned = state?.resources[r.logicalId];
+    // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
+    const owned = state?.resources[r.logicalId] ?? ownedById.get(r.id.toLowerCase());
     const o = obs(r.id);
     const sameId = owned ? owned.id.toLowerCase() === r.id.toLowerCase() : true;
     const table = fieldTableFor(r.type, computeTypeOf(r.body));
@@ -342,6 +355,11 @@ export function buildPlan(input: PlanInput): PlanResult {
     byAddress.set(r.logicalId, steps.length - 1);
   }
 
+  for (let i = 0; i < steps.length; i++) {
+    const u = unresolvedByAddress.get(steps[i]!.change.address);
+    if (u && steps[i]!.desired) steps[i] = { ...steps[i]!, unresolvedAssets: u, change: { ...steps[i]!.change, notes: [...(steps[i]!.change.notes ?? []), `container image asset(s) ${u.join(', ')} have no digest: apply fails for this resource (build needs Docker; use amlcdk/pulumi)`] } };
+  }
+
   // A replaced parent takes its ARM children with it: they are replaced too.
   const replacedParents = steps.filter((s) => s.change.replace_order === 'delete-before-create' && s.change.change.actions[0] === 'delete');
   for (const parent of replacedParents) {
@@ -373,6 +391,7 @@ export function buildPlan(input: PlanInput): PlanResult {
   const desiredAddresses = new Set(desiredList.map((r) => r.logicalId));
   for (const owned of Object.values(state?.resources ?? {})) {
     if (desiredAddresses.has(owned.logicalId)) continue;
+    if (desiredIds.has(owned.id.toLowerCase())) continue; // moved to another address (see above)
     const o = obs(owned.id);
     const policy = owned.options?.deletePolicy ?? 'Delete';
     const base = { address: owned.logicalId, type: owned.type, name: owned.id.split('/').pop() ?? owned.id, id: owned.id };

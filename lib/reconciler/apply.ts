@@ -1,0 +1,532 @@
+/**
+ * Apply: carry out a plan against ARM, crash-safe.
+ *
+ * - Takes the stack lock (`StateLocked` names the holder), resumes an unfinished journal first (re-polls
+ *   operations that were in flight, re-observes writes whose outcome is unknown, registers what a killed run
+ *   created so nothing is orphaned), then observes, plans and executes.
+ * - Executes as a ready-queue walk of the dependency graph (creates after their dependencies, deletes after
+ *   their dependents), at most `concurrency` ARM operations in flight; the ArmClient's token buckets keep the
+ *   request rate under ARM's limits and retry 429/5xx with `Retry-After`.
+ * - Every write is journaled: `intent` (fsynced) before it is sent, `started` with the poll URL after 201/202,
+ *   `done` after. The state is written once at the end (the journal is the write-ahead log), then the journal
+ *   is truncated.
+ * - A failure marks the resources that depend on it `skipped`; independent work finishes. The result lists
+ *   done / failed / skipped.
+ */
+import { randomUUID } from 'node:crypto';
+import { AmlcdkError } from '../core/errors.js';
+import type { ArmClient, ArmResource, ArmWriteStarted } from '../arm/types.js';
+import type { Manifest, ManifestResource } from '../manifest/types.js';
+import type { Journal, JournalEntry, OwnedResource, StackState, StateStore } from '../state/types.js';
+import { assetNeedsDocker } from './assets.js';
+import { normalizeObserved } from './normalize.js';
+import { observe, type Observation } from './observe.js';
+import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
+import { resolveSecrets } from './secrets.js';
+
+export type ApplyEvent =
+  | { readonly kind: 'recover'; readonly message: string }
+  | { readonly kind: 'observed'; readonly resources: number; readonly calls: { readonly list: number; readonly get: number } }
+  | { readonly kind: 'planned'; readonly plan: Plan }
+  | { readonly kind: 'start'; readonly address: string; readonly op: string; readonly total: number; readonly finished: number }
+  | { readonly kind: 'done'; readonly address: string; readonly op: string; readonly elapsedMs: number; readonly total: number; readonly finished: number }
+  | { readonly kind: 'failed'; readonly address: string; readonly op: string; readonly error: string; readonly code: string; readonly total: number; readonly finished: number }
+  | { readonly kind: 'skipped'; readonly address: string; readonly because: string; readonly total: number; readonly finished: number };
+
+export interface ApplyOptions {
+  readonly client: ArmClient;
+  readonly store: StateStore;
+  /** The desired state. For destroy, the manifest (or stack) whose resources are deleted. */
+  readonly manifest: Manifest;
+  readonly mode?: 'apply' | 'destroy';
+  /** Max ARM operations in flight. @default 64 */
+  readonly concurrency?: number;
+  /** Per-resource deadline for one operation including polling. @default 1800000 (30 min) */
+  readonly timeoutMs?: number;
+  /** Where `env:` secret references are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A saved plan's fingerprint: refuse (`PlanStale`) if the observed state moved since. */
+  readonly expectedFingerprint?: string;
+  /**
+   * Called with the plan before any write; resolve false to stop (confirmation prompt). Not called when the
+   * plan has no changes.
+   */
+  readonly confirm?: (plan: Plan) => Promise<boolean>;
+  readonly onEvent?: (event: ApplyEvent) => void;
+  /** Who takes the lock, shown to a second apply. @default 'apply' / 'destroy' */
+  readonly operation?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ApplyOutcome {
+  readonly address: string;
+  readonly op: string;
+  readonly status: 'done' | 'failed' | 'skipped' | 'unchanged';
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface ApplyResult {
+  readonly plan: Plan;
+  readonly outcomes: readonly ApplyOutcome[];
+  readonly summary: { readonly done: number; readonly failed: number; readonly skipped: number; readonly unchanged: number };
+  /** True when the user declined at the confirmation prompt (nothing was written). */
+  readonly cancelled: boolean;
+  readonly recovered: number;
+  readonly elapsedMs: number;
+}
+
+type Kind = 'del' | 'main' | 'forget';
+
+interface Node {
+  readonly key: string;
+  readonly kind: Kind;
+  readonly step: Step;
+  readonly deps: Set<string>;
+  readonly dependents: Set<string>;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  error?: { code: string; message: string };
+  result?: ArmResource | null;
+}
+
+function errInfo(err: unknown): { code: string; message: string } {
+  if (err instanceof AmlcdkError) return { code: err.code, message: err.message };
+  return { code: 'InternalError', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** A bounded semaphore. */
+class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
+    this.active += 1;
+    try {
+      return await fn();
+    } finally {
+      this.active -= 1;
+      this.waiters.shift()?.();
+    }
+  }
+}
+
+/** Journaled writes for one run. */
+class Writer {
+  private seq = 0;
+  constructor(
+    private readonly client: ArmClient,
+    private readonly journal: Journal,
+    readonly runId: string,
+    private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private opts(query?: Readonly<Record<string, string>>): { query?: Readonly<Record<string, string>>; timeoutMs: number; signal?: AbortSignal } {
+    return { ...(query && Object.keys(query).length ? { query } : {}), timeoutMs: this.timeoutMs, ...(this.signal ? { signal: this.signal } : {}) };
+  }
+
+  async write(
+    logicalId: string,
+    resourceId: string,
+    apiVersion: string,
+    op: 'create' | 'update' | 'patch' | 'delete' | 'action',
+    send: () => Promise<ArmWriteStarted>,
+    method: 'PUT' | 'PATCH' | 'DELETE' | 'POST',
+    action?: string,
+  ): Promise<ArmResource | undefined> {
+    const opId = `${this.runId}:${++this.seq}`;
+    await this.journal.append({ kind: 'intent', runId: this.runId, opId, logicalId, resourceId, op, method, apiVersion, ...(action ? { action } : {}) });
+    try {
+      const started = await send();
+      await this.journal.append({ kind: 'started', runId: this.runId, opId, status: started.status, ...(started.pollUrl ? { pollUrl: started.pollUrl } : {}), ...(started.pollKind ? { pollKind: started.pollKind } : {}) });
+      const res = await this.client.pollUntilDone({ ...started, method, resourceId, apiVersion }, { ...this.opts(), resourceId, apiVersion });
+      await this.journal.append({ kind: 'done', runId: this.runId, opId, outcome: 'succeeded' });
+      return res.resource;
+    } catch (err) {
+      await this.journal.append({ kind: 'done', runId: this.runId, opId, outcome: 'failed', error: errInfo(err).code });
+      throw err;
+    }
+  }
+
+  put(r: { logicalId: string; id: string; apiVersion: string }, op: 'create' | 'update', body: unknown): Promise<ArmResource | undefined> {
+    return this.write(r.logicalId, r.id, r.apiVersion, op, () => this.client.beginPut(r.id, r.apiVersion, body, this.opts()), 'PUT');
+  }
+  patch(r: { logicalId: string; id: string; apiVersion: string }, body: unknown): Promise<ArmResource | undefined> {
+    return this.write(r.logicalId, r.id, r.apiVersion, 'patch', () => this.client.beginPatch(r.id, r.apiVersion, body, this.opts()), 'PATCH');
+  }
+  post(r: { logicalId: string; id: string; apiVersion: string }, action: string, body: unknown): Promise<ArmResource | undefined> {
+    return this.write(r.logicalId, r.id, r.apiVersion, 'action', () => this.client.beginPost(r.id, action, r.apiVersion, body, this.opts()), 'POST', action);
+  }
+  delete(logicalId: string, t: { id: string; apiVersion: string; query: Readonly<Record<string, string>> }): Promise<ArmResource | undefined> {
+    return this.write(logicalId, t.id, t.apiVersion, 'delete', () => this.client.beginDelete(t.id, t.apiVersion, this.opts(t.query)), 'DELETE');
+  }
+}
+
+const TRANSITIONAL = /^(creating|updating|deleting|accepted|running|inprogress|provisioning|migrating)$/i;
+
+/** Wait until a resource is no longer in a transitional provisioning state (a write we lost track of). */
+async function settle(client: ArmClient, id: string, apiVersion: string, deadlineMs: number, signal?: AbortSignal): Promise<ArmResource | undefined> {
+  let wait = 250;
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const r = await client.get(id, apiVersion, signal ? { signal } : {});
+    const ps = (r?.properties as { provisioningState?: unknown } | undefined)?.provisioningState;
+    if (!r || typeof ps !== 'string' || !TRANSITIONAL.test(ps)) return r;
+    if (Date.now() > end) throw new AmlcdkError('RecoveryTimeout', `${id} is still ${ps} after ${Math.round(deadlineMs / 1000)} s; run apply again later`);
+    await new Promise((res) => setTimeout(res, wait));
+    wait = Math.min(wait * 2, 10_000);
+  }
+}
+
+export interface RecoveryResult {
+  readonly state: StackState | undefined;
+  /** Operations of the unfinished run that were examined. */
+  readonly operations: number;
+}
+
+/**
+ * Resume an unfinished journal: finish or settle every operation it started, then make the state own what
+ * exists (so nothing is orphaned) and forget what was deleted. Idempotent: running it twice is harmless.
+ */
+export async function recoverJournal(client: ArmClient, store: StateStore, stack: string, state: StackState | undefined, entries: readonly JournalEntry[], options: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (e: ApplyEvent) => void } = {}): Promise<RecoveryResult> {
+  type Op = { intent: Extract<JournalEntry, { kind: 'intent' }>; started?: Extract<JournalEntry, { kind: 'started' }>; done?: Extract<JournalEntry, { kind: 'done' }> };
+  const ops = new Map<string, Op>();
+  for (const e of entries) {
+    if (e.kind === 'intent') ops.set(e.opId, { intent: e });
+    else if (e.kind === 'started') {
+      const o = ops.get(e.opId);
+      if (o) o.started = e;
+    } else if (e.kind === 'done') {
+      const o = ops.get(e.opId);
+      if (o) o.done = e;
+    }
+  }
+  if (ops.size === 0) return { state, operations: 0 };
+  const timeoutMs = options.timeoutMs ?? 1_800_000;
+  let inFlight = 0;
+  // 1. Finish what was in flight.
+  await Promise.all(
+    [...ops.values()].map(async (o) => {
+      if (o.done) return;
+      inFlight += 1;
+      const { intent } = o;
+      try {
+        if (o.started?.pollUrl) {
+          await client.pollUntilDone(
+            { status: o.started.status, pollUrl: o.started.pollUrl, ...(o.started.pollKind ? { pollKind: o.started.pollKind } : {}), method: intent.method, resourceId: intent.resourceId, apiVersion: intent.apiVersion },
+            { resourceId: intent.resourceId, apiVersion: intent.apiVersion, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
+          );
+        } else {
+          // The write may or may not have reached ARM: look, and wait out a transitional state.
+          await settle(client, intent.resourceId, intent.apiVersion, timeoutMs, options.signal);
+        }
+      } catch {
+        // A failed operation is fine here: the re-plan that follows sees the real state and decides again.
+      }
+    }),
+  );
+  // 2. Ownership: one observation per touched resource (last intent wins).
+  const lastByResource = new Map<string, Op>();
+  for (const o of ops.values()) lastByResource.set(o.intent.resourceId.toLowerCase(), o);
+  const resources: Record<string, OwnedResource> = { ...(state?.resources ?? {}) };
+  const targets = [...lastByResource.values()].map((o) => ({ id: o.intent.resourceId, type: '', apiVersion: o.intent.apiVersion }));
+  const seen = new Map<string, ArmResource | undefined>();
+  await Promise.all(targets.map(async (t) => seen.set(t.id.toLowerCase(), await client.get(t.id, t.apiVersion, options.signal ? { signal: options.signal } : {}))));
+  let changed = false;
+  for (const [lid, o] of lastByResource) {
+    const live = seen.get(lid);
+    const existing = Object.values(resources).find((r) => r.id.toLowerCase() === lid);
+    if (live) {
+      if (!existing) {
+        const ownership = o.intent.op === 'create' || [...ops.values()].some((x) => x.intent.resourceId.toLowerCase() === lid && x.intent.op === 'create') ? 'created' : 'adopted';
+        resources[o.intent.logicalId] = { logicalId: o.intent.logicalId, id: live.id, type: live.type, apiVersion: o.intent.apiVersion, applied: null, observed: normalizeObserved(live), ownership };
+        changed = true;
+      }
+    } else if (existing && o.intent.op === 'delete') {
+      delete resources[existing.logicalId];
+      changed = true;
+    }
+  }
+  const next: StackState | undefined = changed || state ? { version: 1, stack, ...(state?.manifest ? { manifest: state.manifest } : {}), resources, updatedAt: new Date().toISOString() } : state;
+  if (next && changed) await store.save(next);
+  options.onEvent?.({ kind: 'recover', message: `resumed an unfinished run: ${ops.size} operation(s), ${inFlight} in flight; state ${changed ? 'updated' : 'unchanged'}` });
+  return { state: next, operations: ops.size };
+}
+
+/** Build the graph: creates after their dependencies, deletes after their dependents. */
+function buildGraph(steps: readonly Step[]): Map<string, Node> {
+  const nodes = new Map<string, Node>();
+  const add = (kind: Kind, step: Step): void => {
+    const key = `${kind}:${step.change.address}`;
+    nodes.set(key, { key, kind, step, deps: new Set(), dependents: new Set(), status: 'pending' });
+  };
+  const byAddress = new Map<string, Step>();
+  for (const s of steps) {
+    byAddress.set(s.change.address, s);
+    const a = s.change.change.actions;
+    if (a[0] === 'no-op') continue;
+    if (a[0] === 'forget') add('forget', s);
+    if (a.includes('delete')) add('del', s);
+    if (a[0] !== 'delete' || a.length === 2) if (a[0] !== 'forget') add('main', s);
+  }
+  const edge = (from: string, to: string): void => {
+    // `to` waits for `from`.
+    const f = nodes.get(from);
+    const t = nodes.get(to);
+    if (!f || !t || f === t) return;
+    t.deps.add(from);
+    f.dependents.add(to);
+  };
+  for (const s of steps) {
+    const a = s.change.change.actions;
+    const addr = s.change.address;
+    // main after the main of each dependency.
+    for (const d of s.dependsOn) edge(`main:${d}`, `main:${addr}`);
+    if (a[0] === 'delete' && a.length === 2) edge(`del:${addr}`, `main:${addr}`);
+    if (a[0] === 'create' && a.length === 2) edge(`main:${addr}`, `del:${addr}`);
+    // Deletes of my dependencies wait for my delete (dependents go first).
+    if (a.includes('delete')) for (const d of s.dependsOn) edge(`del:${addr}`, `del:${d}`);
+  }
+  // A delete-before-create of a resource whose dependents are re-created must wait for their deletes too (above),
+  // and their creates wait for my create (main edge above). Nothing else to add.
+  void byAddress;
+  return nodes;
+}
+
+function stepResource(s: Step): { logicalId: string; id: string; apiVersion: string } {
+  const d = s.desired!;
+  return { logicalId: d.logicalId, id: d.id, apiVersion: d.apiVersion };
+}
+
+/** Observe and plan (no writes). */
+export async function planStack(client: ArmClient, manifest: Manifest, state: StackState | undefined, mode: 'apply' | 'destroy' = 'apply', signal?: AbortSignal): Promise<PlanResult & { observation: Observation }> {
+  const observation = await observe(client, observeTargets(mode === 'destroy' ? undefined : manifest, state), signal ? { signal } : {});
+  return { ...buildPlan({ manifest, ...(state ? { state } : {}), observation, mode }), observation };
+}
+
+/** Plan and apply a stack. Throws `StateLocked`, `PlanStale`, `PlanRefused`; failures of single resources are in the result. */
+export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
+  const t0 = Date.now();
+  const mode = options.mode ?? 'apply';
+  const stack = options.manifest.stack.name;
+  const lock = await options.store.lock(stack, options.operation ?? mode);
+  try {
+    const journal = options.store.journal(stack);
+    let state = await options.store.load(stack);
+    let recovered = 0;
+    const pending = await journal.read();
+    if (pending.length > 0) {
+      const r = await recoverJournal(options.client, options.store, stack, state, pending, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+      state = r.state;
+      recovered = r.operations;
+      await journal.truncate();
+    }
+    const planned = await planStack(options.client, options.manifest, state, mode, options.signal);
+    options.onEvent?.({ kind: 'observed', resources: planned.observation.resources.size, calls: planned.observation.calls });
+    const { plan, steps } = planned;
+    options.onEvent?.({ kind: 'planned', plan });
+    if (options.expectedFingerprint && options.expectedFingerprint !== plan.observed_fingerprint && recovered === 0) {
+      throw new AmlcdkError('PlanStale', `the saved plan is stale: the resources or the state of stack ${stack} changed since it was made. Fix: run \`amlcdk plan --out <file>\` again, review it, and apply the new plan.`);
+    }
+    if (options.expectedFingerprint && recovered > 0 && options.expectedFingerprint !== plan.observed_fingerprint) {
+      throw new AmlcdkError('PlanStale', `an unfinished earlier run was resumed, so the saved plan no longer matches stack ${stack}. Fix: run \`amlcdk plan\` again and apply the new plan.`);
+    }
+    if (plan.errors.length > 0) {
+      throw new AmlcdkError('PlanRefused', `the plan for stack ${stack} has ${plan.errors.length} error(s); nothing was changed:\n${plan.errors.map((e) => `  [${e.address}] ${e.code}: ${e.message}\n    fix: ${e.fix}`).join('\n')}`);
+    }
+    const changing = steps.filter((s) => s.change.change.actions[0] !== 'no-op');
+    if (changing.length > 0 && options.confirm && !(await options.confirm(plan))) {
+      return { plan, outcomes: [], summary: { done: 0, failed: 0, skipped: 0, unchanged: steps.length }, cancelled: true, recovered, elapsedMs: Date.now() - t0 };
+    }
+    const runId = randomUUID();
+    await journal.append({ kind: 'begin', runId, manifestHash: options.manifest.hash });
+    const writer = new Writer(options.client, journal, runId, options.timeoutMs ?? 1_800_000, options.signal);
+    const nodes = buildGraph(steps);
+    await execute(nodes, writer, options, planned.observation);
+    const outcomes = collectOutcomes(steps, nodes);
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    const skipped = outcomes.filter((o) => o.status === 'skipped').length;
+    const newState = await nextState(options, state, steps, nodes, planned.observation, mode);
+    await options.store.save(newState);
+    await journal.append({ kind: 'end', runId, outcome: failed + skipped === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed' });
+    await journal.truncate();
+    return {
+      plan,
+      outcomes,
+      summary: { done: outcomes.filter((o) => o.status === 'done').length, failed, skipped, unchanged: outcomes.filter((o) => o.status === 'unchanged').length },
+      cancelled: false,
+      recovered,
+      elapsedMs: Date.now() - t0,
+    };
+  } finally {
+    await lock.release();
+  }
+}
+
+async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyOptions, observation: Observation): Promise<void> {
+  const sem = new Semaphore(options.concurrency ?? 64);
+  const total = nodes.size;
+  let finished = 0;
+  const emit = options.onEvent ?? (() => undefined);
+  const running = new Set<Promise<void>>();
+
+  const skipDependents = (n: Node, because: string): void => {
+    for (const k of n.dependents) {
+      const d = nodes.get(k)!;
+      if (d.status !== 'pending') continue;
+      d.status = 'skipped';
+      finished += 1;
+      emit({ kind: 'skipped', address: d.step.change.address, because, total, finished });
+      skipDependents(d, because);
+    }
+  };
+
+  const opName = (n: Node): string => {
+    const a = n.step.change.change.actions;
+    if (n.kind === 'del') return a.length === 2 ? 'delete (replace)' : 'delete';
+    if (n.kind === 'forget') return 'forget';
+    return a.length === 2 ? 'create (replace)' : a[0]!;
+  };
+
+  const runNode = async (n: Node): Promise<void> => {
+    n.status = 'running';
+    const op = opName(n);
+    const started = Date.now();
+    emit({ kind: 'start', address: n.step.change.address, op, total, finished });
+    try {
+      n.result = await sem.run(() => runOne(n, writer, options, observation));
+      n.status = 'done';
+      finished += 1;
+      emit({ kind: 'done', address: n.step.change.address, op, elapsedMs: Date.now() - started, total, finished });
+    } catch (err) {
+      n.status = 'failed';
+      n.error = errInfo(err);
+      finished += 1;
+      emit({ kind: 'failed', address: n.step.change.address, op, error: n.error.message, code: n.error.code, total, finished });
+      skipDependents(n, `${n.step.change.address} failed`);
+    }
+  };
+
+  const ready = (): Node[] => [...nodes.values()].filter((n) => n.status === 'pending' && [...n.deps].every((d) => nodes.get(d)!.status === 'done'));
+  for (;;) {
+    for (const n of ready()) {
+      const p: Promise<void> = runNode(n).finally(() => running.delete(p));
+      running.add(p);
+    }
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+}
+
+async function runOne(n: Node, writer: Writer, options: ApplyOptions, observation: Observation): Promise<ArmResource | null | undefined> {
+  const s = n.step;
+  if (n.kind === 'forget') return undefined;
+  if (n.kind === 'del') {
+    const t = s.deleteTarget!;
+    await writer.delete(s.change.address, t);
+    return null;
+  }
+  const r = stepResource(s);
+  const desired = s.desired!;
+  if (s.unresolvedAssets?.length) throw assetNeedsDocker(desired.logicalId, s.unresolvedAssets);
+  const a = s.change.change.actions;
+  const creating = a.includes('create');
+  let last: ArmResource | undefined;
+  if (creating || a[0] === 'update') {
+    const body = resolveSecrets(desired, options.env ?? process.env);
+    last = await writer.put(r, creating ? 'create' : 'update', body);
+    if (creating) for (const act of s.afterCreate) await writer.post(r, act.name, act.body);
+  } else if (a[0] === 'patch') {
+    last = await writer.patch(r, s.patchBody);
+  }
+  if (!creating) for (const act of s.fieldActions) await writer.post(r, act.name, act.body);
+  // The record after the write: reuse the LRO's final GET when it has one, else read once.
+  if (!last || s.afterCreate.length > 0 || s.fieldActions.length > 0) last = await options.client.get(r.id, r.apiVersion, options.signal ? { signal: options.signal } : {});
+  void observation;
+  return last ?? null;
+}
+
+function collectOutcomes(steps: readonly Step[], nodes: Map<string, Node>): ApplyOutcome[] {
+  const out: ApplyOutcome[] = [];
+  for (const s of steps) {
+    const addr = s.change.address;
+    const mine = [...nodes.values()].filter((n) => n.step.change.address === addr);
+    const op = s.change.change.actions.join(',');
+    if (mine.length === 0) {
+      out.push({ address: addr, op, status: 'unchanged' });
+      continue;
+    }
+    const failed = mine.find((n) => n.status === 'failed');
+    if (failed) out.push({ address: addr, op, status: 'failed', ...(failed.error ? { error: failed.error } : {}) });
+    else if (mine.some((n) => n.status !== 'done')) out.push({ address: addr, op, status: 'skipped' });
+    else out.push({ address: addr, op, status: 'done' });
+  }
+  return out;
+}
+
+function ownedFrom(d: ManifestResource, observed: ArmResource | undefined, ownership: 'created' | 'adopted'): OwnedResource {
+  return {
+    logicalId: d.logicalId,
+    id: d.id,
+    type: d.type,
+    apiVersion: d.apiVersion,
+    applied: d.body,
+    ...(observed ? { observed: normalizeObserved(observed) } : {}),
+    ownership,
+    options: { protect: d.options.protect, deletePolicy: d.options.deletePolicy },
+  };
+}
+
+async function nextState(options: ApplyOptions, state: StackState | undefined, steps: readonly Step[], nodes: Map<string, Node>, observation: Observation, mode: 'apply' | 'destroy'): Promise<StackState> {
+  const resources: Record<string, OwnedResource> = { ...(state?.resources ?? {}) };
+  const dropId = (id: string, keep: string): void => {
+    for (const [k, v] of Object.entries(resources)) if (k !== keep && v.id.toLowerCase() === id.toLowerCase()) delete resources[k];
+  };
+  for (const s of steps) {
+    const addr = s.change.address;
+    const a = s.change.change.actions;
+    const main = nodes.get(`main:${addr}`);
+    const del = nodes.get(`del:${addr}`);
+    const forget = nodes.get(`forget:${addr}`);
+    if (forget?.status === 'done') {
+      delete resources[addr];
+      continue;
+    }
+    if (!s.desired) {
+      // Removed resource.
+      if (del?.status === 'done') delete resources[addr];
+      continue;
+    }
+    const d = s.desired;
+    const prior = resources[addr] ?? s.owned;
+    if (a[0] === 'no-op') {
+      const o = observation.resources.get(d.id.toLowerCase());
+      resources[addr] = ownedFrom(d, o?.raw, prior?.ownership ?? 'adopted');
+      dropId(d.id, addr);
+      continue;
+    }
+    if (main?.status === 'done') {
+      const ownership = a.includes('create') ? 'created' : (prior?.ownership ?? (s.adopt ? 'adopted' : 'created'));
+      resources[addr] = ownedFrom(d, main.result ?? undefined, ownership);
+      dropId(d.id, addr);
+      if (a[0] === 'create' && a.length === 2 && del?.status !== 'done' && s.owned) {
+        // The old resource of a rename could not be deleted: keep owning it under a derived address.
+        resources[`${addr}#old`] = { ...s.owned, logicalId: `${addr}#old` };
+      }
+      continue;
+    }
+    // Failed or skipped. A create that failed may still have left a resource: own it so it is never orphaned.
+    if (main?.status === 'failed' && a.includes('create')) {
+      const live = await options.client.get(d.id, d.apiVersion).catch(() => undefined);
+      if (live) {
+        resources[addr] = ownedFrom(d, live, 'created');
+        dropId(d.id, addr);
+      } else if (del?.status === 'done') delete resources[addr];
+    } else if (del?.status === 'done') {
+      // Deleted (for a replacement) but not re-created: nothing left to own.
+      delete resources[addr];
+    }
+  }
+  const manifest = mode === 'destroy' ? undefined : options.manifest;
+  return { version: 1, stack: options.manifest.stack.name, ...(manifest ? { manifest } : {}), resources, updatedAt: new Date().toISOString() };
+}

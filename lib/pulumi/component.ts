@@ -17,7 +17,7 @@ import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
 import { bodyToArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
 import { replaceOnChangesFor } from './replace.js';
 import { withSecrets, type SecretSource } from './secrets.js';
-import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryCredentials } from './images.js';
+import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryAuth } from './images.js';
 
 /** The Pulumi type token of the component. Never change it: it is part of every child's URN. */
 export const COMPONENT_TYPE = 'amlcdk:index:Stack';
@@ -36,11 +36,17 @@ export interface AmlcdkComponentSettings {
    */
   readonly secrets?: SecretSource;
   /**
-   * Credentials for pushing container images, instead of the registry's admin credentials
-   * (`listRegistryCredentials`, which needs the registry's admin user enabled).
-   * @default - the registry's admin credentials, as secrets
+   * How container images are pushed to the registry: `'entra'` (the deploying identity, exchanged for an ACR
+   * token; needs AcrPush), `'admin'` (`listRegistryCredentials`; needs the registry admin user) or explicit
+   * `{ username, password }`. Credentials are always Pulumi secrets.
+   * @default 'entra'
    */
-  readonly registryCredentials?: RegistryCredentials;
+  readonly registryAuth?: RegistryAuth;
+  /**
+   * Extra CA certificates (PEM) to trust for the Entra token exchange with the registry (TLS-inspecting proxies).
+   * @default - the system CAs
+   */
+  readonly registryCaCertPem?: string;
 }
 
 /** The arguments of {@link AmlcdkComponent}. */
@@ -181,7 +187,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
         if (!asset) continue; // substituteAssets reports UnknownAsset
         let image = imageById.get(id);
         if (!image) {
-          image = createImage(asset, { parent: this, namePrefix: name, created, resources: byId, credentials: args.registryCredentials });
+          image = createImage(asset, { parent: this, namePrefix: name, created, resources: byId, auth: args.registryAuth, caCertPem: args.registryCaCertPem });
           imageById.set(id, image);
           imageRefs.set(id, imageReference(image));
           out.images[id] = image;

@@ -9,17 +9,28 @@ import { posix } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as docker from '@pulumi/docker';
 import * as containerregistry from '@pulumi/azure-native/containerregistry/index.js';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import { AmlcdkError } from '../core/errors.js';
+import { ACR_TOKEN_USER, exchangeAcrRefreshToken } from './acr-auth.js';
 import type { ContainerImageAsset, ManifestResource } from '../manifest/types.js';
 import { parseArmId } from './mapping.js';
 
 const REGISTRY_TYPE = 'microsoft.containerregistry/registries';
 
-/** Registry credentials to use instead of `listRegistryCredentials` (e.g. a token with push scope). */
+/** Explicit registry credentials (e.g. an ACR token with push scope). */
 export interface RegistryCredentials {
   readonly username: pulumi.Input<string>;
   readonly password: pulumi.Input<string>;
 }
+
+/**
+ * How images are pushed:
+ * - `'entra'`: the deploying principal's Entra ID token exchanged for an ACR refresh token (needs AcrPush; works
+ *   with the admin user off, which is what amlcdk registries use);
+ * - `'admin'`: the registry's admin credentials from `listRegistryCredentials` (needs the admin user on);
+ * - explicit `{ username, password }`.
+ */
+export type RegistryAuth = 'entra' | 'admin' | RegistryCredentials;
 
 /** What the component needs to build one image. */
 export interface ImageContext {
@@ -30,7 +41,10 @@ export interface ImageContext {
   readonly created: ReadonlyMap<string, pulumi.CustomResource>;
   /** Manifest resources by logicalId. */
   readonly resources: ReadonlyMap<string, ManifestResource>;
-  readonly credentials?: RegistryCredentials;
+  /** @default 'entra' */
+  readonly auth?: RegistryAuth;
+  /** Extra CA certificates (PEM) trusted for the Entra token exchange with the registry. */
+  readonly caCertPem?: string;
 }
 
 /** The placeholder that stands for an asset's pushed reference in resource bodies. */
@@ -90,28 +104,7 @@ export function createImage(asset: ContainerImageAsset, ctx: ImageContext): dock
       .apply((reg) => reg.loginServer || `${registryName.toLowerCase()}.azurecr.io`);
   }
 
-  let username: pulumi.Input<string>;
-  let password: pulumi.Input<string>;
-  if (ctx.credentials) {
-    username = ctx.credentials.username;
-    password = pulumi.secret(ctx.credentials.password);
-  } else {
-    const creds = containerregistry.listRegistryCredentialsOutput({ registryName, resourceGroupName }, { parent: ctx.parent, dependsOn });
-    username = creds.apply((c) => c.username ?? '');
-    password = pulumi.secret(
-      creds.apply((c) => {
-        const pw = c.passwords?.[0]?.value;
-        if (!pw) {
-          throw new AmlcdkError(
-            'RegistryCredentialsUnavailable',
-            `[${asset.id}] RegistryCredentialsUnavailable: registry ${registryName} returned no admin password (its admin user is disabled). ` +
-              'Fix: enable the admin user on the registry, or pass `registryCredentials` (a token with push scope) to AmlcdkComponent.',
-          );
-        }
-        return pw;
-      }),
-    );
-  }
+  const { username, password } = registryLogin(asset, ctx, { registryName, resourceGroupName, loginServer, dependsOn });
 
   const context = asset.directory.split('\\').join('/');
   return new docker.Image(
@@ -165,4 +158,45 @@ export function substituteAssets(value: unknown, refs: ReadonlyMap<string, pulum
     return out;
   }
   return value;
+}
+
+function registryLogin(
+  asset: ContainerImageAsset,
+  ctx: ImageContext,
+  reg: { registryName: string; resourceGroupName: string; loginServer: pulumi.Output<string>; dependsOn: pulumi.Resource[] },
+): { username: pulumi.Input<string>; password: pulumi.Output<string> } {
+  const auth = ctx.auth ?? 'entra';
+  if (typeof auth === 'object') return { username: auth.username, password: pulumi.secret(auth.password) };
+  if (auth === 'admin') {
+    const creds = containerregistry.listRegistryCredentialsOutput(
+      { registryName: reg.registryName, resourceGroupName: reg.resourceGroupName },
+      { parent: ctx.parent, dependsOn: reg.dependsOn },
+    );
+    return {
+      username: creds.apply((c) => c.username ?? ''),
+      password: pulumi.secret(
+        creds.apply((c) => {
+          const pw = c.passwords?.[0]?.value;
+          if (!pw) {
+            throw new AmlcdkError(
+              'RegistryCredentialsUnavailable',
+              `[${asset.id}] RegistryCredentialsUnavailable: registry ${reg.registryName} returned no admin password (its admin user is disabled). ` +
+                'Fix: use registryAuth: "entra" (the default; needs AcrPush), or enable the admin user on the registry.',
+            );
+          }
+          return pw;
+        }),
+      ),
+    };
+  }
+  if (auth !== 'entra') {
+    throw new AmlcdkError('InvalidRegistryAuth', `InvalidRegistryAuth: registryAuth ${JSON.stringify(auth)} is not one of "entra", "admin" or { username, password }. Fix: pass one of those.`);
+  }
+  const token = authorization.getClientTokenOutput({}, { parent: ctx.parent });
+  const config = authorization.getClientConfigOutput({ parent: ctx.parent });
+  const caCertPem = ctx.caCertPem;
+  const refresh = pulumi.all([reg.loginServer, token, config]).apply(([loginServer, t, c]) =>
+    exchangeAcrRefreshToken({ loginServer, accessToken: t.token, tenantId: c.tenantId, ...(caCertPem ? { caCertPem } : {}) }),
+  );
+  return { username: ACR_TOKEN_USER, password: pulumi.secret(refresh) };
 }

@@ -12,4 +12,6 @@ export { replaceOnChangesFor, createOnlyBodyPaths } from './replace.js';
 export { resolveSecretRef, withSecrets } from './secrets.js';
 export type { SecretSource } from './secrets.js';
 export { assetPlaceholder, substituteAssets } from './images.js';
-export type { RegistryCredentials } from './images.js';
+export type { RegistryAuth, RegistryCredentials } from './images.js';
+export { exchangeAcrRefreshToken, ACR_TOKEN_USER } from './acr-auth.js';
+export type { AcrExchangeRequest } from './acr-auth.js';

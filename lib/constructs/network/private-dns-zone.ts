@@ -1,0 +1,138 @@
+/**
+ * `PrivateDnsZone` and its virtual-network links, for private endpoints (an Azure ML workspace needs
+ * `privatelink.api.azureml.ms` and `privatelink.notebooks.azure.net`).
+ */
+import type { Construct } from 'constructs';
+import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
+import { Stack } from '../../core/stack.js';
+import { Names } from '../../core/names.js';
+import { recordError } from '../../core/annotations.js';
+import { ValidationError } from '../../core/errors.js';
+import { apiVersionFor } from '../../catalog/api-versions.js';
+import { VirtualNetwork } from './virtual-network.js';
+
+const ZONE = Symbol.for('amlcdk.PrivateDnsZone');
+const ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
+const LINK_TYPE = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
+const ZONE_NAME_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** Props of a {@link PrivateDnsZone}. */
+export interface PrivateDnsZoneProps extends ResourceOptionsProps {
+  /** Zone name, e.g. `PrivateDnsZone.AZUREML_API` (`privatelink.api.azureml.ms`). */
+  readonly zoneName: string;
+  /**
+   * VNets to link the zone to (resolution only, no auto-registration).
+   * @default - none; add with `addVirtualNetworkLink`
+   */
+  readonly virtualNetworks?: readonly VirtualNetwork[];
+  /**
+   * Tags.
+   * @default - the stack's tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link PrivateDnsZone.addVirtualNetworkLink}. */
+export interface VirtualNetworkLinkOptions {
+  /**
+   * Auto-register VM records of the VNet in the zone. Keep false for privatelink zones.
+   * @default false
+   */
+  readonly registrationEnabled?: boolean;
+  /**
+   * Link name.
+   * @default - derived from the construct path
+   */
+  readonly linkName?: string;
+}
+
+/**
+ * A private DNS zone (location `global`).
+ *
+ * @example
+ * const api = new PrivateDnsZone(stack, 'ApiZone', { zoneName: PrivateDnsZone.AZUREML_API, virtualNetworks: [vnet] });
+ */
+export class PrivateDnsZone extends AzureResource {
+  /** Azure ML workspace API zone (public cloud). */
+  public static readonly AZUREML_API = 'privatelink.api.azureml.ms';
+  /** Azure ML notebooks zone (public cloud). */
+  public static readonly AZUREML_NOTEBOOKS = 'privatelink.notebooks.azure.net';
+  /** Blob storage zone. */
+  public static readonly STORAGE_BLOB = 'privatelink.blob.core.windows.net';
+  /** File storage zone. */
+  public static readonly STORAGE_FILE = 'privatelink.file.core.windows.net';
+  /** Key Vault zone. */
+  public static readonly KEY_VAULT = 'privatelink.vaultcore.azure.net';
+  /** Container registry zone. */
+  public static readonly CONTAINER_REGISTRY = 'privatelink.azurecr.io';
+
+  public static isPrivateDnsZone(x: unknown): x is PrivateDnsZone {
+    return typeof x === 'object' && x !== null && ZONE in x;
+  }
+
+  /** @attribute */
+  public readonly zoneName: string;
+  /** @attribute */
+  public readonly privateDnsZoneId: string;
+  private readonly tags?: Readonly<Record<string, string>>;
+  private readonly links = new Map<VirtualNetwork, VirtualNetworkLink>();
+
+  constructor(scope: Construct, id: string, props: PrivateDnsZoneProps) {
+    const stack = Stack.of(scope);
+    const p = (props ?? {}) as Partial<PrivateDnsZoneProps>;
+    const zoneName = typeof p.zoneName === 'string' ? p.zoneName.toLowerCase() : String(p.zoneName);
+    const resourceId = `${stack.providerPrefix()}${ZONE_TYPE}/${zoneName}`;
+    super(scope, id, { armType: ZONE_TYPE, apiVersion: apiVersionFor(ZONE_TYPE), resourceId, resourceName: zoneName, options: p });
+    Object.defineProperty(this, ZONE, { value: true });
+    this.zoneName = zoneName;
+    this.privateDnsZoneId = resourceId;
+    this.tags = p.tags;
+    if (!ZONE_NAME_RE.test(zoneName)) {
+      recordError(this, new ValidationError('InvalidDnsZoneName', `"${String(p.zoneName)}" is not a DNS zone name`, this, {
+        value: p.zoneName, allowed: 'a DNS name with at least two labels, e.g. privatelink.api.azureml.ms', fix: 'use a PrivateDnsZone constant such as PrivateDnsZone.AZUREML_API',
+      }));
+    }
+    for (const v of p.virtualNetworks ?? []) this.addVirtualNetworkLink(v);
+  }
+
+  /** Link the zone to a VNet (idempotent per VNet). */
+  public addVirtualNetworkLink(vnet: VirtualNetwork, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
+    const existing = this.links.get(vnet);
+    if (existing) return existing;
+    const link = new VirtualNetworkLink(this, `Link${vnet.node.id}`, { zone: this, virtualNetwork: vnet, ...options });
+    this.links.set(vnet, link);
+    return link;
+  }
+
+  protected renderBody(): Record<string, unknown> {
+    return { location: 'global', ...(this.tags && Object.keys(this.tags).length ? { tags: { ...this.tags } } : {}) };
+  }
+}
+
+/** Props of a {@link VirtualNetworkLink}. */
+export interface VirtualNetworkLinkProps extends VirtualNetworkLinkOptions {
+  readonly zone: PrivateDnsZone;
+  readonly virtualNetwork: VirtualNetwork;
+}
+
+/** A link from a private DNS zone to a VNet, so that the VNet resolves the zone's records. */
+export class VirtualNetworkLink extends AzureResource {
+  /** @attribute */
+  public readonly linkName: string;
+  private readonly vnet: VirtualNetwork;
+  private readonly registrationEnabled: boolean;
+
+  constructor(scope: Construct, id: string, props: VirtualNetworkLinkProps) {
+    const name = props.linkName ?? Names.derive('generic', `${Names.pathFor(scope)}/${id}`);
+    const resourceId = `${props.zone.privateDnsZoneId}/virtualNetworkLinks/${name}`;
+    super(scope, id, { armType: LINK_TYPE, apiVersion: apiVersionFor(LINK_TYPE), resourceId, resourceName: name });
+    this.linkName = name;
+    this.vnet = props.virtualNetwork;
+    this.registrationEnabled = props.registrationEnabled ?? false;
+    this.addDependency(props.zone, props.virtualNetwork);
+  }
+
+  protected renderBody(): Record<string, unknown> {
+    return { location: 'global', properties: { virtualNetwork: { id: this.vnet.virtualNetworkId }, registrationEnabled: this.registrationEnabled } };
+  }
+}

@@ -40,15 +40,14 @@ const SCOPE_RES = [
   new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'),
   new RegExp(`^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}$`, 'i'),
   new RegExp(`^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers/${SEGMENT}(/${SEGMENT}/${SEGMENT})+$`, 'i'),
-  new RegExp(`^/providers/Microsoft\\.Management/managementGroups/${SEGMENT}$`, 'i'),
 ];
 
-/** Whether `s` is a scope a role can be assigned at: subscription, resource group, resource, or management group. */
+/** Whether `s` is a scope amlcdk can assign a role at: a subscription, a resource group or a resource. */
 export function isRoleScope(s: unknown): s is string {
   return typeof s === 'string' && SCOPE_RES.some((re) => re.test(s));
 }
 
-/** Subscription id of a scope (`undefined` for management groups). */
+/** Subscription id of a scope. */
 export function subscriptionOfScope(scope: string): string | undefined {
   return /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
 }

@@ -19,6 +19,7 @@ import * as keyvault from '@pulumi/azure-native/keyvault/index.js';
 import * as machinelearningservices from '@pulumi/azure-native/machinelearningservices/index.js';
 import * as managedidentity from '@pulumi/azure-native/managedidentity/index.js';
 import * as network from '@pulumi/azure-native/network/index.js';
+import * as operationalinsights from '@pulumi/azure-native/operationalinsights/index.js';
 import * as privatedns from '@pulumi/azure-native/privatedns/index.js';
 import * as resources from '@pulumi/azure-native/resources/index.js';
 import * as storage from '@pulumi/azure-native/storage/index.js';
@@ -50,6 +51,8 @@ export interface TypeMapping {
   readonly renames?: Readonly<Record<string, string>>;
   /** The resource is at an arbitrary scope (role assignments): pass the id prefix as `scope`. */
   readonly scopeArg?: string;
+  /** Arguments with a fixed value for this type (e.g. `recordType: 'A'` for private DNS A records). */
+  readonly fixedArgs?: Readonly<Record<string, string>>;
   /** The resource has no `resourceGroupName` argument (role assignments). */
   readonly noResourceGroup?: boolean;
   /** Output properties worth exporting as endpoints (argument/output names of the azure-native class). */
@@ -118,6 +121,66 @@ export const TYPE_MAPPINGS: readonly TypeMapping[] = [
     nameArgs: ['accountName', null, 'shareName'],
     bodyStyle: 'flatten',
     note: 'the `fileServices/default` segment of the id has no argument',
+  },
+  {
+    armType: 'Microsoft.MachineLearningServices/workspaces/connections',
+    token: 'azure-native:machinelearningservices:WorkspaceConnection',
+    resourceClass: cls(machinelearningservices.WorkspaceConnection),
+    azureNativeApiVersion: '2025-12-01',
+    nameArgs: ['workspaceName', 'connectionName'],
+    bodyStyle: 'as-is',
+  },
+  {
+    armType: 'Microsoft.MachineLearningServices/workspaces/outboundRules',
+    token: 'azure-native:machinelearningservices:ManagedNetworkSettingsRule',
+    resourceClass: cls(machinelearningservices.ManagedNetworkSettingsRule),
+    azureNativeApiVersion: '2025-12-01',
+    nameArgs: ['workspaceName', 'ruleName'],
+    bodyStyle: 'as-is',
+    note: 'the class is named ManagedNetworkSettingsRule; the rule name argument is `ruleName`',
+  },
+  {
+    armType: 'Microsoft.MachineLearningServices/workspaces/privateEndpointConnections',
+    token: 'azure-native:machinelearningservices:PrivateEndpointConnection',
+    resourceClass: cls(machinelearningservices.PrivateEndpointConnection),
+    azureNativeApiVersion: '2025-12-01',
+    nameArgs: ['workspaceName', 'privateEndpointConnectionName'],
+    bodyStyle: 'flatten',
+  },
+  {
+    armType: 'Microsoft.Storage/storageAccounts/fileServices',
+    token: 'azure-native:storage:FileServiceProperties',
+    resourceClass: cls(storage.FileServiceProperties),
+    azureNativeApiVersion: '2024-01-01',
+    nameArgs: ['accountName', 'fileServicesName'],
+    bodyStyle: 'flatten',
+    note: 'the class is named FileServiceProperties',
+  },
+  {
+    armType: 'Microsoft.Storage/storageAccounts/blobServices',
+    token: 'azure-native:storage:BlobServiceProperties',
+    resourceClass: cls(storage.BlobServiceProperties),
+    azureNativeApiVersion: '2024-01-01',
+    nameArgs: ['accountName', 'blobServicesName'],
+    bodyStyle: 'flatten',
+    note: 'the class is named BlobServiceProperties',
+  },
+  {
+    armType: 'Microsoft.Storage/storageAccounts/blobServices/containers',
+    token: 'azure-native:storage:BlobContainer',
+    resourceClass: cls(storage.BlobContainer),
+    azureNativeApiVersion: '2024-01-01',
+    nameArgs: ['accountName', null, 'containerName'],
+    bodyStyle: 'flatten',
+    note: 'the `blobServices/default` segment of the id has no argument',
+  },
+  {
+    armType: 'Microsoft.OperationalInsights/workspaces',
+    token: 'azure-native:operationalinsights:Workspace',
+    resourceClass: cls(operationalinsights.Workspace),
+    azureNativeApiVersion: '2023-09-01',
+    nameArgs: ['workspaceName'],
+    bodyStyle: 'flatten',
   },
   {
     armType: 'Microsoft.KeyVault/vaults',
@@ -192,6 +255,22 @@ export const TYPE_MAPPINGS: readonly TypeMapping[] = [
     bodyStyle: 'flatten-deep',
   },
   {
+    armType: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    token: 'azure-native:network:SecurityRule',
+    resourceClass: cls(network.SecurityRule),
+    azureNativeApiVersion: '2024-05-01',
+    nameArgs: ['networkSecurityGroupName', 'securityRuleName'],
+    bodyStyle: 'flatten-deep',
+  },
+  {
+    armType: 'Microsoft.Network/routeTables',
+    token: 'azure-native:network:RouteTable',
+    resourceClass: cls(network.RouteTable),
+    azureNativeApiVersion: '2024-05-01',
+    nameArgs: ['routeTableName'],
+    bodyStyle: 'flatten-deep',
+  },
+  {
     armType: 'Microsoft.Network/privateEndpoints',
     token: 'azure-native:network:PrivateEndpoint',
     resourceClass: cls(network.PrivateEndpoint),
@@ -224,6 +303,16 @@ export const TYPE_MAPPINGS: readonly TypeMapping[] = [
     nameArgs: ['privateZoneName', 'virtualNetworkLinkName'],
     bodyStyle: 'flatten',
     note: 'lives in the `privatedns` module of azure-native, not `network`',
+  },
+  {
+    armType: 'Microsoft.Network/privateDnsZones/A',
+    token: 'azure-native:privatedns:PrivateRecordSet',
+    resourceClass: cls(privatedns.PrivateRecordSet),
+    azureNativeApiVersion: '2024-06-01',
+    nameArgs: ['privateZoneName', 'relativeRecordSetName'],
+    bodyStyle: 'flatten',
+    fixedArgs: { recordType: 'A' },
+    note: 'one class for every record type: `recordType: "A"` is added',
   },
   {
     armType: 'Microsoft.Network/natGateways',
@@ -331,7 +420,7 @@ export function nameArgs(m: TypeMapping, id: string, logicalId: string): Record<
   m.nameArgs.forEach((arg, i) => {
     if (arg) out[arg] = p.names[i]!;
   });
-  return out;
+  return { ...out, ...(m.fixedArgs ?? {}) };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -69,4 +69,20 @@ export interface IFileShareMountRef extends IConstruct {
   readonly mountPath: string;
   /** Read-only or read-write mount. */
   readonly readOnly: boolean;
+  /**
+   * True for the workspace's default file share (datastore `workspaceworkingdirectory`), which Azure ML mounts on
+   * every compute instance by itself as the notebook directory: compute must not add a data mount for it.
+   */
+  readonly isWorkspaceDefault?: boolean;
+  /**
+   * Record that a compute instance mounts this share, so the share can grant the instance's assigned user data
+   * access to it. Compute instances call it for each mount; no-op for shares that grant nothing.
+   */
+  registerMount?(compute: IShareMounter): void;
+}
+
+/** A compute that mounts a file share (what `IFileShareMountRef.registerMount` needs to know). */
+export interface IShareMounter extends IConstruct {
+  /** The user the compute instance is assigned to, when there is one. */
+  readonly assignedUser?: IPrincipal;
 }

@@ -191,6 +191,16 @@ export class RoleAssignment extends AzureResource {
     }
 
     if (typeof p.scope === 'object' && p.scope !== null && AzureResource.isAzureResource(p.scope)) this.addDependency(p.scope);
+    else {
+      // A string scope naming an ancestor (grants facades define assignments below the target): wait for it.
+      const lower = scopeId.toLowerCase();
+      for (let s: IConstruct | undefined = this.node.scope; s; s = s.node.scope) {
+        if (AzureResource.isAzureResource(s) && s.resourceId.toLowerCase() === lower) {
+          this.addDependency(s);
+          break;
+        }
+      }
+    }
 
     const reg = registryOf(this);
     const key = name.toLowerCase();

@@ -1,0 +1,233 @@
+/**
+ * What every compute construct shares: the workspace it belongs to, its name (given or derived, validated with
+ * the 2025-12-01 rule), VM-size checks against the catalog, subnet placement checks, identity, local auth.
+ */
+import type { Construct, IConstruct } from 'constructs';
+import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
+import { Stack } from '../../core/stack.js';
+import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
+import { Annotations } from '../../core/annotations.js';
+import { ValidationError } from '../../core/errors.js';
+import { cidrPrefix, isIpv4Cidr, usableIps } from '../../core/validators.js';
+import { apiVersionFor } from '../../catalog/api-versions.js';
+import { VmSize } from '../../catalog/vm-size.js';
+import { ZERO_QUOTA_BY_DEFAULT_FAMILIES, closestVmSizes, isGpuSize, isRetired, type VmSizeInfo } from '../../catalog/vm-sizes.js';
+import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
+import { ComputeGrants } from '../workspace/grants.js';
+import type { ComputeIdentity } from './identity.js';
+
+export const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
+
+/** Props every compute construct accepts. */
+export interface ComputeBaseProps extends ResourceOptionsProps, NamingProps {
+  /**
+   * The workspace the compute belongs to.
+   * @default - the nearest Workspace among the construct's scopes
+   */
+  readonly workspace?: IWorkspaceRef;
+  /**
+   * Compute name: 3-24 letters, digits or `-`, starting with a letter, not ending in `-<digits>`. Unique per
+   * region across all workspaces.
+   * @default - derived from the construct path (readable part + hash), unique and valid
+   */
+  readonly computeName?: string;
+  /**
+   * Description shown in the Studio.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Tags (merged over the stack's tags).
+   * @default - the stack's tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Allow local (key-based) authentication. `false` allows only Entra ID / managed identity.
+   * @default - the workspace's `computeLocalAuth` (false)
+   */
+  readonly localAuth?: boolean;
+  /**
+   * Managed identity of the compute.
+   * @default - none
+   */
+  readonly identity?: ComputeIdentity;
+}
+
+/** Walk up the scopes to find a workspace (duck-typed to avoid an import cycle with Workspace). */
+export function findWorkspace(scope: IConstruct): IWorkspaceRef | undefined {
+  for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+    if (Symbol.for('amlcdk.Workspace') in s) return s as unknown as IWorkspaceRef;
+  }
+  return undefined;
+}
+
+/** Base class of managed and attached computes. */
+export abstract class ComputeBase extends AzureResource {
+  /** @attribute */
+  public readonly computeName: string;
+  /** ARM id of the compute. @attribute */
+  public readonly computeId: string;
+  public readonly workspace: IWorkspaceRef;
+  /** Region of the compute (the workspace's). */
+  public readonly location: string;
+  /** Role assignments scoped to this compute. */
+  public readonly grants: ComputeGrants;
+  protected readonly baseProps: ComputeBaseProps;
+
+  protected constructor(scope: Construct, id: string, props: ComputeBaseProps, defaultDeletePolicy: 'Delete' | 'Detach' = 'Delete') {
+    const p = props ?? {};
+    const ws = p.workspace ?? findWorkspace(scope);
+    if (!ws) {
+      throw new ValidationError('NoWorkspace', `compute ${id} has no workspace`, `${scope.node.path}/${id}`, {
+        fix: 'create the compute inside a Workspace (new ComputeCluster(workspace, ...)) or pass `workspace`',
+      });
+    }
+    const stack = Stack.of(scope);
+    const salt = `${ws.location}`;
+    const name = p.computeName ?? Names.derive('compute', p.previousPath ?? `${Names.pathFor(scope)}/${id}`, salt);
+    const resourceId = `${ws.workspaceId}/computes/${name}`;
+    super(scope, id, { armType: COMPUTE_TYPE, apiVersion: apiVersionFor(COMPUTE_TYPE), resourceId, resourceName: name, options: p, defaultDeletePolicy });
+    void stack;
+    this.baseProps = p;
+    this.workspace = ws;
+    this.computeName = name;
+    this.computeId = resourceId;
+    this.location = ws.location;
+    this.grants = new ComputeGrants(this);
+    if (AzureResource.isAzureResource(ws)) this.addDependency(ws);
+    this.checkName(name);
+    for (const i of p.identity?.identities ?? []) if (AzureResource.isAzureResource(i)) this.addDependency(i);
+  }
+
+  private checkName(name: string): void {
+    if (typeof name !== 'string' || name.length > NAME_RULES.compute.maxLength) {
+      Annotations.of(this).addError('ComputeNameTooLong', `compute name "${name}" is longer than 24 characters`, {
+        value: name, allowed: NAME_RULES.compute.description, fix: 'shorten computeName, or leave it unset to derive a valid one',
+      });
+    } else if (!NAME_RULES.compute.pattern.test(name)) {
+      Annotations.of(this).addError('InvalidComputeName', `compute name "${name}" does not match the Azure ML rule`, {
+        value: name, allowed: NAME_RULES.compute.description, fix: 'e.g. "gpu-cluster-a" instead of "gpu-cluster-1"; or leave computeName unset',
+      });
+    }
+  }
+
+  /** Whether local auth is disabled on this compute. */
+  protected get disableLocalAuth(): boolean {
+    const wsDefault = (this.workspace as { computeLocalAuth?: boolean }).computeLocalAuth ?? false;
+    return !(this.baseProps.localAuth ?? wsDefault);
+  }
+
+  /** Envelope fields common to managed computes. */
+  protected envelope(): Record<string, unknown> {
+    const p = this.baseProps;
+    return {
+      location: this.location,
+      ...(p.tags ? { tags: { ...p.tags } } : {}),
+      ...(p.identity ? { identity: p.identity.render() } : {}),
+    };
+  }
+}
+
+/** Check a VM size against the catalog for one compute kind. Records errors/warnings on `c`. */
+export function checkVmSize(c: IConstruct, vmSize: VmSize | undefined, kind: 'instance' | 'cluster'): VmSizeInfo | undefined {
+  if (!VmSize.isVmSize(vmSize)) {
+    Annotations.of(c).addError('VmSizeRequired', 'vmSize must be a VmSize', {
+      value: typeof vmSize === 'string' ? vmSize : typeof vmSize, allowed: 'a VmSize constant or VmSize.of("Standard_…")', fix: 'pass e.g. VmSize.STANDARD_DS3_V2',
+    });
+    return undefined;
+  }
+  const info = vmSize.info;
+  if (!info) {
+    const near = closestVmSizes(vmSize.name);
+    Annotations.of(c).addWarning('azureml:compute:unknownVmSize', `VM size "${vmSize.name}" is not in amlcdk's catalog; it cannot be checked for retirement, quota or compute type`, {
+      value: vmSize.name, ...(near.length ? { allowed: `did you mean ${near.join(', ')}?` } : {}), fix: 'check the spelling, or acknowledge the warning for a size newer than the catalog',
+    });
+    return undefined;
+  }
+  if (isRetired(info)) {
+    Annotations.of(c).addError('RetiredVmSize', `VM size ${info.name} was retired on ${info.retirement?.date}`, {
+      value: info.name, allowed: 'a current size', fix: info.replacement ? `use ${info.replacement}` : 'pick a current size of the same class',
+    });
+    return info;
+  }
+  if (info.retirement?.status === 'announced') {
+    Annotations.of(c).addWarning('azureml:compute:vmSizeRetiring', `VM size ${info.name} retires on ${info.retirement.date}`, {
+      value: info.name, fix: info.replacement ? `plan the move to ${info.replacement}` : 'plan a move to a current size',
+    });
+  }
+  if (!info.allowedFor[kind]) {
+    Annotations.of(c).addError(kind === 'instance' ? 'VmSizeNotAllowedForInstance' : 'VmSizeNotAllowedForCluster', `VM size ${info.name} cannot be used for a compute ${kind}`, {
+      value: info.name, allowed: kind === 'instance' ? 'a size allowed for compute instances (8-GPU InfiniBand ND sizes are cluster-only)' : 'a size allowed for compute clusters',
+      fix: kind === 'instance' ? 'use a single-GPU size such as Standard_NC24ads_A100_v4 for an instance, or a ComputeCluster for ND sizes' : 'pick another size',
+    });
+  }
+  if (isGpuSize(info) && ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(info.family)) {
+    Annotations.of(c).addWarning('azureml:compute:zeroQuotaByDefault', `${info.name} is in ${info.quotaFamily}, which has zero quota in new subscriptions`, {
+      value: info.family, fix: 'request quota for the family in the target region before deploying (Azure ML studio → Quota), then acknowledge this warning',
+    });
+  }
+  return info;
+}
+
+/** Placement checks of a compute in a subnet. */
+export function checkSubnet(c: IConstruct, subnet: ISubnetRef | undefined, ws: IWorkspaceRef, ipCount: number): void {
+  if (!subnet) return;
+  if (subnet.location && ws.location && subnet.location.toLowerCase() !== ws.location.toLowerCase()) {
+    Annotations.of(c).addError('SubnetRegionMismatch', `the subnet is in ${subnet.location} but the workspace is in ${ws.location}`, {
+      value: subnet.location, allowed: ws.location, fix: 'use a virtual network in the workspace region',
+    });
+  }
+  if (subnet.delegations && subnet.delegations.length > 0) {
+    Annotations.of(c).addError('SubnetDelegated', `the subnet is delegated to ${subnet.delegations.join(', ')}; Azure ML compute needs a subnet without delegation`, {
+      value: [...subnet.delegations], allowed: 'no delegations', fix: 'use another subnet or remove the delegation',
+    });
+  }
+  if (subnet.addressPrefix) {
+    if (!isIpv4Cidr(subnet.addressPrefix)) return; // reported by the subnet itself
+    const usable = usableIps(subnet.addressPrefix);
+    if (usable < ipCount) {
+      Annotations.of(c).addError('SubnetTooSmall', `subnet ${subnet.addressPrefix} has ${usable} usable addresses but the compute needs up to ${ipCount}`, {
+        value: subnet.addressPrefix, allowed: `a prefix of /${prefixFor(ipCount)} or larger`, fix: 'enlarge the subnet or lower the maximum node count',
+      });
+    }
+  }
+  if (ws.isolationMode && ws.isolationMode !== 'Disabled') {
+    Annotations.of(c).addError('SubnetWithManagedNetwork', 'compute in a workspace with a managed network cannot be placed in your own subnet', {
+      value: ws.isolationMode, allowed: 'no subnet (the managed network is used)', fix: 'remove `subnet`, or disable the managed network (only possible for a new workspace)',
+    });
+  }
+  void cidrPrefix;
+}
+
+function prefixFor(ips: number): number {
+  let p = 29;
+  while (p > 8 && 2 ** (32 - p) - 5 < ips) p--;
+  return p;
+}
+
+/** No public IP needs a subnet or a managed network, and a private endpoint or managed network on the workspace. */
+export function checkNoPublicIp(c: IConstruct, nodePublicIp: boolean, subnet: ISubnetRef | undefined, ws: IWorkspaceRef): void {
+  if (nodePublicIp) return;
+  const managed = ws.isolationMode !== undefined && ws.isolationMode !== 'Disabled';
+  if (!subnet && !managed && ws.isolationMode !== undefined) {
+    Annotations.of(c).addError('NoPublicIpRequiresNetwork', 'compute without a public IP must be placed in a subnet or in a workspace with a managed network', {
+      value: { nodePublicIp, subnet: null }, fix: 'set `subnet`, or give the workspace a managed network (isolationMode), or allow a public IP',
+    });
+  }
+  if (!managed && ws.hasPrivateEndpoint === false) {
+    Annotations.of(c).addError('NoPublicIpWithoutPrivateEndpoint', 'compute without a public IP needs a workspace private endpoint (or a managed network) to talk to the workspace', {
+      value: { nodePublicIp, workspacePrivateEndpoint: false }, fix: 'add a private endpoint for the workspace in the VNet, or use a managed network',
+    });
+  }
+}
+
+/** Validate SSH source CIDRs. */
+export function checkCidrs(c: IConstruct, cidrs: readonly string[] | undefined, prop: string): void {
+  for (const cidr of cidrs ?? []) {
+    if (!isIpv4Cidr(cidr, { allowAddress: true })) {
+      Annotations.of(c).addError('InvalidCidr', `${prop} contains "${cidr}", which is not an IPv4 CIDR`, {
+        value: cidr, allowed: 'a.b.c.d/n with octets 0-255 and n 0-32 (or a single address)', fix: 'e.g. "203.0.113.0/24"',
+      });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './dependencies.js';
+export * from './grants.js';
+export * from './workspace.js';

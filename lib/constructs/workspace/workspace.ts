@@ -1,0 +1,364 @@
+/**
+ * `Workspace`: an Azure Machine Learning workspace with the resources it needs (storage account, key vault,
+ * Application Insights on Log Analytics, container registry, optional user-assigned identity), or an existing
+ * one imported with `Workspace.fromWorkspaceId`.
+ *
+ * @see https://learn.microsoft.com/rest/api/azureml/workspaces/create-or-update
+ */
+import { Construct } from 'constructs';
+import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
+import { Stack, normalizeLocation } from '../../core/stack.js';
+import { Names, type NamingProps } from '../../core/names.js';
+import { Annotations } from '../../core/annotations.js';
+import { onPrepare, onValidate } from '../../core/lifecycle.js';
+import { isGuid, parseArmId } from '../../core/validators.js';
+import { ValidationError } from '../../core/errors.js';
+import { apiVersionFor } from '../../catalog/api-versions.js';
+import type { IWorkspaceRef } from '../refs.js';
+import { ApplicationInsights, ContainerRegistry, KeyVault, LogAnalyticsWorkspace, UserAssignedIdentity, WorkspaceStorageAccount } from './dependencies.js';
+import { WorkspaceGrants } from './grants.js';
+
+const WORKSPACE = Symbol.for('amlcdk.Workspace');
+const WORKSPACE_TYPE = 'Microsoft.MachineLearningServices/workspaces';
+
+/** Managed network isolation of a workspace. Once enabled it cannot be set back to `Disabled`. */
+export type IsolationMode = 'Disabled' | 'AllowInternetOutbound' | 'AllowOnlyApprovedOutbound';
+
+/** Enum-like constants for {@link IsolationMode}. */
+export const IsolationMode = {
+  /** No managed network: compute uses your own VNet (or none). */
+  DISABLED: 'Disabled' as IsolationMode,
+  /** Managed VNet, outbound internet allowed. */
+  ALLOW_INTERNET_OUTBOUND: 'AllowInternetOutbound' as IsolationMode,
+  /** Managed VNet, outbound only to approved destinations. */
+  ALLOW_ONLY_APPROVED_OUTBOUND: 'AllowOnlyApprovedOutbound' as IsolationMode,
+} as const;
+
+/** A customer-managed key for workspace encryption. */
+export interface CustomerManagedKey {
+  /** ARM id of the key vault holding the key. */
+  readonly keyVaultId: string;
+  /** Key identifier URL, e.g. `https://kv.vault.azure.net/keys/aml/<version>`. */
+  readonly keyUri: string;
+  /**
+   * User-assigned identity that can read the key (ARM id or an identity construct).
+   * @default - the workspace's user-assigned identity when `userAssignedIdentity` is set
+   */
+  readonly identity?: string | UserAssignedIdentity;
+}
+
+/** Props of {@link Workspace}. */
+export interface WorkspaceProps extends ResourceOptionsProps, NamingProps {
+  /**
+   * Workspace name (3-33 letters, digits, `_` or `-`).
+   * @default - derived from the construct path
+   */
+  readonly workspaceName?: string;
+  /**
+   * Display name in the Studio.
+   * @default - the workspace name
+   */
+  readonly friendlyName?: string;
+  /**
+   * Description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Tenant (GUID) of the key vault the workspace creates. Required unless `keyVaultId` is given.
+   * @default - none
+   */
+  readonly tenantId?: string;
+  /**
+   * Use an existing storage account (ARM id) instead of creating one. Cannot change after creation.
+   * @default - a StorageV2 account is defined
+   */
+  readonly storageAccountId?: string;
+  /**
+   * Use an existing key vault (ARM id).
+   * @default - a key vault with RBAC authorization is defined
+   */
+  readonly keyVaultId?: string;
+  /**
+   * Use an existing Application Insights component (ARM id).
+   * @default - Log Analytics + workspace-based Application Insights are defined
+   */
+  readonly applicationInsightsId?: string;
+  /**
+   * Container registry: an existing ARM id, `true` to define one, or `false` for none (Azure ML then creates one
+   * on the first image build).
+   * @default true
+   */
+  readonly containerRegistry?: string | boolean;
+  /**
+   * Allow access to the workspace from public networks.
+   * @default true
+   */
+  readonly publicNetworkAccess?: boolean;
+  /**
+   * Managed network isolation mode. Cannot go back to `Disabled` once enabled.
+   * @default IsolationMode.DISABLED
+   */
+  readonly isolationMode?: IsolationMode;
+  /**
+   * High business impact workspace (reduces diagnostic data collected by Microsoft).
+   * @default false
+   */
+  readonly hbiWorkspace?: boolean;
+  /**
+   * Allow local (key-based) authentication on the computes of this workspace unless a compute says otherwise.
+   * @default false
+   */
+  readonly computeLocalAuth?: boolean;
+  /**
+   * Encrypt with a customer-managed key.
+   * @default - Microsoft-managed keys
+   */
+  readonly customerManagedKey?: CustomerManagedKey;
+  /**
+   * Define a user-assigned identity and make it the workspace's primary identity (in addition to the system one).
+   * @default false
+   */
+  readonly userAssignedIdentity?: boolean;
+  /**
+   * How the system datastores authenticate to storage.
+   * @default - service default (`AccessKey`)
+   */
+  readonly systemDatastoresAuthMode?: 'AccessKey' | 'Identity' | 'UserDelegationSAS';
+  /**
+   * Whether a private endpoint for the workspace is defined elsewhere in the program (the network constructs set
+   * this through `markPrivateEndpoint()`); used by the no-public-IP checks.
+   * @default false
+   */
+  readonly hasPrivateEndpoint?: boolean;
+  /**
+   * SKU.
+   * @default 'Basic'
+   */
+  readonly sku?: 'Basic' | 'Free' | 'Standard' | 'Premium';
+  /**
+   * Tags of the workspace (merged over the stack's).
+   * @default - the stack's tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An Azure Machine Learning workspace.
+ *
+ * @example
+ * const ws = new Workspace(stack, 'Ws', { tenantId: TENANT, publicNetworkAccess: false, isolationMode: IsolationMode.ALLOW_INTERNET_OUTBOUND });
+ * ws.grants.dataScientist(Principal.group(GROUP_ID, { displayName: 'ml-team' }));
+ */
+export class Workspace extends AzureResource implements IWorkspaceRef {
+  public static isWorkspace(x: unknown): x is Workspace {
+    return typeof x === 'object' && x !== null && WORKSPACE in x;
+  }
+
+  /** Import an existing workspace by ARM id. Its region defaults to the stack's. */
+  public static fromWorkspaceId(scope: Construct, id: string, workspaceId: string, options: { location?: string } = {}): IWorkspaceRef {
+    return new ImportedWorkspace(scope, id, workspaceId, options.location);
+  }
+
+  /** @attribute */
+  public readonly workspaceName: string;
+  /** @attribute */
+  public readonly workspaceId: string;
+  public readonly location: string;
+  public readonly subscriptionId: string;
+  public readonly resourceGroupName: string;
+  public readonly isolationMode: IsolationMode;
+  /** Default for `disableLocalAuth` of computes in this workspace. */
+  public readonly computeLocalAuth: boolean;
+  /** Role assignments on this workspace. */
+  public readonly grants: WorkspaceGrants;
+  /** The storage account defined for the workspace, if any. */
+  public readonly storageAccount?: WorkspaceStorageAccount;
+  public readonly keyVault?: KeyVault;
+  public readonly applicationInsights?: ApplicationInsights;
+  public readonly containerRegistry?: ContainerRegistry;
+  public readonly identity?: UserAssignedIdentity;
+  private readonly props: WorkspaceProps;
+  private readonly storageId: string;
+  private readonly keyVaultArmId: string;
+  private readonly appInsightsId: string;
+  private readonly registryId?: string;
+  private privateEndpoint: boolean;
+
+  constructor(scope: Construct, id: string, props: WorkspaceProps = {}) {
+    const stack = Stack.of(scope);
+    const p = props ?? {};
+    const name = p.workspaceName ?? Names.derive('workspace', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const resourceId = `${stack.providerPrefix()}${WORKSPACE_TYPE}/${name}`;
+    super(scope, id, { armType: WORKSPACE_TYPE, apiVersion: apiVersionFor(WORKSPACE_TYPE), resourceId, resourceName: name, options: p });
+    Object.defineProperty(this, WORKSPACE, { value: true });
+    this.props = p;
+    this.workspaceName = name;
+    this.workspaceId = resourceId;
+    this.location = stack.location;
+    this.subscriptionId = stack.subscriptionId;
+    this.resourceGroupName = stack.resourceGroupName;
+    this.isolationMode = p.isolationMode ?? 'Disabled';
+    this.computeLocalAuth = p.computeLocalAuth ?? false;
+    this.privateEndpoint = p.hasPrivateEndpoint ?? false;
+    this.grants = new WorkspaceGrants(this);
+
+    const rule = Names.check('workspace', name);
+    if (rule) Annotations.of(this).addError('InvalidWorkspaceName', `workspace name "${name}" is not valid`, { value: name, allowed: rule.description, fix: 'change workspaceName or leave it unset to derive one' });
+    if (!['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'].includes(this.isolationMode)) {
+      Annotations.of(this).addError('InvalidIsolationMode', 'isolationMode is not a managed network isolation mode', { value: this.isolationMode, allowed: 'Disabled, AllowInternetOutbound, AllowOnlyApprovedOutbound', fix: 'use an IsolationMode constant' });
+    }
+
+    const depPublic = p.publicNetworkAccess !== false || this.isolationMode !== 'Disabled' ? undefined : false;
+    // Dependencies: given ids are checked for their type; otherwise they are defined here.
+    if (p.storageAccountId !== undefined) {
+      this.storageId = this.checkId('storageAccountId', p.storageAccountId, 'Microsoft.Storage/storageAccounts');
+    } else {
+      this.storageAccount = new WorkspaceStorageAccount(this, 'Storage', { publicNetworkAccess: depPublic, tags: p.tags });
+      this.storageId = this.storageAccount.resourceId;
+      this.addDependency(this.storageAccount);
+    }
+    if (p.keyVaultId !== undefined) {
+      this.keyVaultArmId = this.checkId('keyVaultId', p.keyVaultId, 'Microsoft.KeyVault/vaults');
+    } else {
+      if (!isGuid(p.tenantId)) {
+        Annotations.of(this).addError('TenantIdRequired', 'the workspace defines a key vault, which needs the tenant id', {
+          value: p.tenantId, allowed: 'a tenant GUID', fix: 'pass tenantId (az account show --query tenantId) or keyVaultId of an existing vault',
+        });
+      }
+      this.keyVault = new KeyVault(this, 'KeyVault', { tenantId: String(p.tenantId ?? ''), publicNetworkAccess: depPublic, tags: p.tags });
+      this.keyVaultArmId = this.keyVault.resourceId;
+      this.addDependency(this.keyVault);
+    }
+    if (p.applicationInsightsId !== undefined) {
+      this.appInsightsId = this.checkId('applicationInsightsId', p.applicationInsightsId, 'Microsoft.Insights/components');
+    } else {
+      const logs = new LogAnalyticsWorkspace(this, 'Logs', { tags: p.tags });
+      this.applicationInsights = new ApplicationInsights(this, 'Insights', { logAnalytics: logs, tags: p.tags });
+      this.appInsightsId = this.applicationInsights.resourceId;
+      this.addDependency(this.applicationInsights);
+    }
+    const acr = p.containerRegistry ?? true;
+    if (typeof acr === 'string') {
+      this.registryId = this.checkId('containerRegistry', acr, 'Microsoft.ContainerRegistry/registries');
+    } else if (acr) {
+      this.containerRegistry = new ContainerRegistry(this, 'Registry', { publicNetworkAccess: depPublic, tags: p.tags });
+      this.registryId = this.containerRegistry.resourceId;
+      this.addDependency(this.containerRegistry);
+    }
+    if (p.userAssignedIdentity) {
+      this.identity = new UserAssignedIdentity(this, 'Identity', { tags: p.tags });
+      this.addDependency(this.identity);
+    }
+    if (p.customerManagedKey) {
+      const cmk = p.customerManagedKey;
+      this.checkId('customerManagedKey.keyVaultId', cmk.keyVaultId, 'Microsoft.KeyVault/vaults');
+      if (typeof cmk.keyUri !== 'string' || !/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/[^/]+(\/[^/]*)?$/i.test(cmk.keyUri)) {
+        Annotations.of(this).addError('InvalidKeyUri', 'customerManagedKey.keyUri is not a Key Vault key URL', { value: cmk.keyUri, allowed: 'https://<vault>.vault.azure.net/keys/<name>[/<version>]', fix: 'copy the key identifier from the key vault' });
+      }
+      if (!cmk.identity && !this.identity) {
+        Annotations.of(this).addError('CmkIdentityMissing', 'a customer-managed key needs a user-assigned identity that can read the key', { fix: 'set userAssignedIdentity: true or customerManagedKey.identity' });
+      }
+    }
+    // A PrivateEndpoint (network constructs) targeting this workspace anywhere in the app counts as one.
+    onPrepare(this, () => {
+      if (this.privateEndpoint) return;
+      for (const c of this.node.root.node.findAll()) {
+        const pe = c as { armType?: string; targetResourceId?: string };
+        if (pe.armType === 'Microsoft.Network/privateEndpoints' && typeof pe.targetResourceId === 'string' && pe.targetResourceId.toLowerCase() === this.workspaceId.toLowerCase()) {
+          this.privateEndpoint = true;
+          return;
+        }
+      }
+    });
+    onValidate(this, () => {
+      if (this.props.publicNetworkAccess === false && this.isolationMode === 'Disabled' && !this.privateEndpoint) {
+        Annotations.of(this).addWarning('azureml:workspace:unreachable', 'public network access is disabled but the workspace has no private endpoint and no managed network: nobody can reach it', {
+          fix: 'add a private endpoint for the workspace (network constructs) or enable a managed network',
+        });
+      }
+    });
+  }
+
+  /** True when a private endpoint for this workspace is defined in the program. */
+  public get hasPrivateEndpoint(): boolean {
+    return this.privateEndpoint;
+  }
+
+  /** Called by a private endpoint construct targeting this workspace. */
+  public markPrivateEndpoint(): void {
+    this.privateEndpoint = true;
+  }
+
+  private checkId(prop: string, id: string, type: string): string {
+    const parsed = parseArmId(id);
+    if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase()) {
+      Annotations.of(this).addError('WrongResourceType', `${prop} must be the ARM id of a ${type}`, {
+        value: id, allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${type}/<name>`, fix: `pass the id of an existing ${type}`,
+      });
+    }
+    return String(id);
+  }
+
+  protected renderBody(): Record<string, unknown> {
+    const p = this.props;
+    const cmk = p.customerManagedKey;
+    const cmkIdentity = cmk ? (typeof cmk.identity === 'string' ? cmk.identity : (cmk.identity ?? this.identity)?.resourceId) : undefined;
+    return {
+      location: this.location,
+      ...(p.tags ? { tags: { ...p.tags } } : {}),
+      identity: this.identity
+        ? { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [this.identity.resourceId]: {} } }
+        : { type: 'SystemAssigned' },
+      sku: { name: p.sku ?? 'Basic', tier: p.sku ?? 'Basic' },
+      kind: 'Default',
+      properties: {
+        friendlyName: p.friendlyName ?? this.workspaceName,
+        ...(p.description ? { description: p.description } : {}),
+        storageAccount: this.storageId,
+        keyVault: this.keyVaultArmId,
+        applicationInsights: this.appInsightsId,
+        ...(this.registryId ? { containerRegistry: this.registryId } : {}),
+        hbiWorkspace: p.hbiWorkspace ?? false,
+        publicNetworkAccess: p.publicNetworkAccess === false ? 'Disabled' : 'Enabled',
+        ...(this.isolationMode !== 'Disabled' ? { managedNetwork: { isolationMode: this.isolationMode } } : {}),
+        ...(this.identity ? { primaryUserAssignedIdentity: this.identity.resourceId } : {}),
+        ...(p.systemDatastoresAuthMode ? { systemDatastoresAuthMode: p.systemDatastoresAuthMode } : {}),
+        ...(cmk
+          ? {
+              encryption: {
+                status: 'Enabled',
+                keyVaultProperties: { keyVaultArmId: cmk.keyVaultId, keyIdentifier: cmk.keyUri },
+                ...(cmkIdentity ? { identity: { userAssignedIdentity: cmkIdentity } } : {}),
+              },
+            }
+          : {}),
+      },
+    };
+  }
+}
+
+/** A workspace that exists outside this program. */
+class ImportedWorkspace extends Construct implements IWorkspaceRef {
+  public readonly workspaceName: string;
+  public readonly workspaceId: string;
+  public readonly location: string;
+  public readonly subscriptionId: string;
+  public readonly resourceGroupName: string;
+  public readonly isolationMode = undefined;
+  public readonly hasPrivateEndpoint = undefined;
+  constructor(scope: Construct, id: string, workspaceId: string, location?: string) {
+    super(scope, id);
+    const parsed = parseArmId(workspaceId);
+    if (!parsed || parsed.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
+      throw new ValidationError('WrongResourceType', `Workspace.fromWorkspaceId needs the ARM id of a ${WORKSPACE_TYPE}`, this, {
+        value: workspaceId, allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${WORKSPACE_TYPE}/<name>`, fix: 'copy the id from the workspace\'s Properties page or `az ml workspace show --query id`',
+      });
+    }
+    this.workspaceId = workspaceId;
+    this.workspaceName = parsed.name;
+    this.subscriptionId = parsed.subscriptionId;
+    this.resourceGroupName = parsed.resourceGroup;
+    this.location = location ? normalizeLocation(location) : Stack.of(this).location;
+  }
+}

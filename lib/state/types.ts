@@ -14,6 +14,11 @@ export interface StackState {
   readonly resources: Readonly<Record<string, OwnedResource>>;
   /** ISO time of the last write. */
   readonly updatedAt: string;
+  /**
+   * How many times the state was saved (set by the store on load; ignored on save, where the store writes the
+   * previous serial + 1). Plans record it so a plan made against an older state can be refused.
+   */
+  readonly serial?: number;
 }
 
 export interface OwnedResource {
@@ -52,6 +57,8 @@ export interface Journal {
 
 /** Who holds a lock, shown when a second apply is refused. */
 export interface LockHolder {
+  /** Random id of this lock acquisition (shown to the user; a release only removes a lock with its own id). */
+  readonly id?: string;
   readonly who: string;
   readonly host: string;
   readonly pid: number;

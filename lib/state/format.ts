@@ -1,0 +1,147 @@
+/**
+ * On-disk (and in-blob) formats of the state and the journal, shared by both stores.
+ *
+ * State file: two lines, each a JSON value (so `jq` reads it as a stream):
+ *   1. a header `{"checksum":"sha256:…","format":"amlcdk-state","serial":N,"stack":"…","version":1}`
+ *   2. the canonical JSON of the `StackState` (without `serial`).
+ * The checksum is the sha256 of line 2's exact bytes, which are the canonical content, so it is verified on load
+ * without re-canonicalising (fast for 10k resources).
+ *
+ * Journal: JSON Lines, one entry per line, `{"e":<canonical entry>,"h":"<sha256 hex of the entry's bytes>"}`.
+ * The hash has a fixed length, so the entry's bytes are sliced out and verified exactly.
+ */
+import { createHash } from 'node:crypto';
+import { InputError } from '../core/errors.js';
+import { canonicalJson } from '../manifest/canonical.js';
+import type { JournalEntry, StackState } from './types.js';
+
+export const STATE_FORMAT = 'amlcdk-state';
+const JOURNAL_PREFIX = '{"e":';
+const JOURNAL_SUFFIX_LEN = ',"h":"'.length + 64 + '"}'.length;
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Stack names become file and blob names: keep them portable and free of path tricks. */
+export function checkStackName(stack: string): void {
+  if (typeof stack !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(stack) || stack.includes('..')) {
+    throw new InputError('InvalidStackName', `stack name ${JSON.stringify(stack)} cannot name a state file; allowed: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit, no "..".`, {
+      fix: 'rename the Stack construct (its id is the stack name)',
+    });
+  }
+}
+
+/** Encode a state for writing; `serial` is the serial the new file carries. */
+export function encodeState(state: StackState, serial: number): string {
+  const { serial: _ignored, ...rest } = state;
+  const body = canonicalJson(rest);
+  const header = canonicalJson({ checksum: `sha256:${sha256Hex(body)}`, format: STATE_FORMAT, serial, stack: state.stack, version: 1 });
+  return `${header}\n${body}\n`;
+}
+
+function corrupt(where: string, what: string): InputError {
+  return new InputError('StateCorrupt', `state ${where} is corrupt: ${what}. Nothing was changed.`, {
+    file: where,
+    fix: `restore it from the previous copy (file store: ${'<stack>'}.prev.json next to it; blob store: blob versioning/soft delete), or rebuild it with \`amlcdk import\`; never edit the state by hand`,
+  });
+}
+
+/** Decode and verify a state file's text. `where` names the file or blob in errors. */
+export function decodeState(text: string, where: string, expectedStack?: string): StackState {
+  const nl = text.indexOf('\n');
+  if (nl < 0) throw corrupt(where, 'it has no header line (truncated or not an amlcdk state file)');
+  let header: { checksum?: unknown; format?: unknown; serial?: unknown; stack?: unknown; version?: unknown };
+  try {
+    header = JSON.parse(text.slice(0, nl)) as typeof header;
+  } catch {
+    throw corrupt(where, 'its header line is not JSON');
+  }
+  if (!header || header.format !== STATE_FORMAT) throw corrupt(where, `its header does not say format "${STATE_FORMAT}"`);
+  if (header.version !== 1) {
+    throw new InputError('StateVersionUnsupported', `state ${where} has format version ${JSON.stringify(header.version)}; this amlcdk reads version 1.`, { file: where, fix: 'upgrade amlcdk to the version that wrote this state' });
+  }
+  let body = text.slice(nl + 1);
+  if (body.endsWith('\n')) body = body.slice(0, -1);
+  const sum = `sha256:${sha256Hex(body)}`;
+  if (sum !== header.checksum) throw corrupt(where, `checksum mismatch (header ${String(header.checksum).slice(0, 20)}…, content ${sum.slice(0, 20)}…)`);
+  let state: StackState;
+  try {
+    state = JSON.parse(body) as StackState;
+  } catch {
+    throw corrupt(where, 'its content is not JSON although the checksum matches');
+  }
+  if (!state || typeof state !== 'object' || state.version !== 1 || typeof state.stack !== 'string' || !state.resources || typeof state.resources !== 'object') {
+    throw corrupt(where, 'its content is not a version 1 StackState');
+  }
+  if (expectedStack !== undefined && state.stack !== expectedStack) throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
+  const serial = typeof header.serial === 'number' ? header.serial : 0;
+  return { ...state, serial };
+}
+
+/** One journal line (with its trailing newline). */
+export function encodeJournalLine(entry: JournalEntry): string {
+  const e = canonicalJson(entry);
+  return `${JOURNAL_PREFIX}${e},"h":"${sha256Hex(e)}"}\n`;
+}
+
+export interface JournalParse {
+  readonly entries: JournalEntry[];
+  /** Bytes of valid, complete lines (where a repair truncates to). */
+  readonly validBytes: number;
+  /** A torn last line (a crash mid-append) that was dropped. */
+  readonly torn?: { readonly line: number; readonly bytes: number };
+}
+
+function verifyLine(line: string): JournalEntry | undefined {
+  if (!line.startsWith(JOURNAL_PREFIX) || line.length < JOURNAL_PREFIX.length + JOURNAL_SUFFIX_LEN + 2) return undefined;
+  const entryText = line.slice(JOURNAL_PREFIX.length, line.length - JOURNAL_SUFFIX_LEN);
+  const tail = line.slice(line.length - JOURNAL_SUFFIX_LEN);
+  const m = /^,"h":"([0-9a-f]{64})"\}$/.exec(tail);
+  if (!m || sha256Hex(entryText) !== m[1]) return undefined;
+  try {
+    const e = JSON.parse(entryText) as JournalEntry;
+    return e && typeof e === 'object' && typeof e.seq === 'number' && typeof e.kind === 'string' ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parse a journal. A bad line in the middle is corruption (`JournalCorrupt` with the line number); a bad *last*
+ * line without its newline (or padded with NULs) is what a crash mid-append leaves, and is dropped.
+ */
+export function parseJournal(text: string, where: string): JournalParse {
+  const entries: JournalEntry[] = [];
+  let offset = 0;
+  let lineNo = 0;
+  let lastSeq = 0;
+  while (offset < text.length) {
+    lineNo++;
+    const nl = text.indexOf('\n', offset);
+    const complete = nl >= 0;
+    const line = complete ? text.slice(offset, nl) : text.slice(offset);
+    const entry = line === '' && complete ? undefined : verifyLine(line);
+    if (!entry) {
+      const isLast = !complete || /^\0*$/.test(text.slice(nl + 1));
+      const tornLooking = !complete || line.includes('\0');
+      if (isLast && tornLooking) {
+        return { entries, validBytes: Buffer.byteLength(text.slice(0, offset)), torn: { line: lineNo, bytes: Buffer.byteLength(text.slice(offset)) } };
+      }
+      if (line === '' && complete) {
+        throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} is empty; every line must be a checksummed entry.`, { file: where, line: lineNo, fix: journalFix });
+      }
+      throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} fails its checksum (the file was edited or damaged).`, { file: where, line: lineNo, fix: journalFix });
+    }
+    if (entry.seq <= lastSeq) {
+      throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} has seq ${entry.seq} after ${lastSeq}; entries must be in order (two writers without the lock?).`, { file: where, line: lineNo, fix: journalFix });
+    }
+    lastSeq = entry.seq;
+    entries.push(entry);
+    offset = nl + 1;
+  }
+  return { entries, validBytes: Buffer.byteLength(text) };
+}
+
+const journalFix =
+  'run `amlcdk plan` to re-observe what exists in Azure; the state still lists what completed runs applied. If the damage is understood, move the journal file aside and run again (the next apply re-observes every resource before writing)';

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { AmlcdkError, InputError, UsageError } from '../core/errors.js';
 import { printError } from './output.js';
 import { register as registerSynth } from './commands/synth.js';
+import { register as registerMainJob } from './commands/main-job.js';
 
 /** Exit code for a failure that was reported already. */
 export class ExitCode extends Error {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerSynth(program);
+  registerMainJob(program);
   return program;
 }
 

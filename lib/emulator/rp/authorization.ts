@@ -1,0 +1,93 @@
+/**
+ * Microsoft.Authorization role assignments (an extension resource at any scope) and role definitions (read).
+ * The name must be a GUID; the same principal + role + scope under another name is 409 `RoleAssignmentExists`.
+ */
+import { badRequest, conflict, ArmHttpError } from '../errors.js';
+import type { ResourceType } from '../engine.js';
+import { clone, props, type Json } from './common.js';
+
+const RA = 'Microsoft.Authorization/roleAssignments';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device', 'AgentUser', 'AgentServicePrincipal'];
+
+function scopeOf(id: string): string {
+  return id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, '');
+}
+
+export const roleAssignments: ResourceType = {
+  type: RA,
+  tracked: false,
+  lro: false,
+  extension: true,
+  deleteReturnsBody: true,
+  put(input) {
+    if (!GUID.test(input.name)) {
+      throw badRequest('InvalidRoleAssignmentId', `The role assignment ID '${input.name}' is not valid. The role assignment ID must be a GUID.`, 'name');
+    }
+    const p = props(input.body);
+    const role = p.roleDefinitionId;
+    const principal = p.principalId;
+    if (typeof role !== 'string' || !/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i.test(role)) {
+      throw badRequest('InvalidRoleDefinitionId', `properties.roleDefinitionId must be '/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}' (got ${JSON.stringify(role)}).`, 'properties.roleDefinitionId');
+    }
+    if (typeof principal !== 'string' || !GUID.test(principal)) {
+      throw badRequest('InvalidPrincipalId', `properties.principalId must be the object id (GUID) of a user, group or service principal (got ${JSON.stringify(principal)}).`, 'properties.principalId');
+    }
+    if (p.principalType !== undefined && !PRINCIPAL_TYPES.includes(String(p.principalType))) {
+      throw badRequest('InvalidPrincipalType', `properties.principalType must be one of ${PRINCIPAL_TYPES.join(', ')}.`, 'properties.principalType');
+    }
+    if (p.conditionVersion !== undefined && p.conditionVersion !== null && (p.conditionVersion !== '2.0' || !p.condition)) {
+      throw badRequest('InvalidConditionVersion', "conditionVersion must be '2.0' and only set together with 'condition'.", 'properties.conditionVersion');
+    }
+    const scope = scopeOf(input.id);
+    const roleGuid = role.split('/').pop()!.toLowerCase();
+    if (input.existing) {
+      const old = props(input.existing.body);
+      if (String(old.principalId).toLowerCase() !== principal.toLowerCase() || String(old.roleDefinitionId).split('/').pop()!.toLowerCase() !== roleGuid) {
+        throw new ArmHttpError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
+      }
+    } else {
+      for (const rec of input.engine.store.childrenOf(scope.toLowerCase())) {
+        if (rec.typeKey !== RA.toLowerCase()) continue;
+        const rp = props(rec.body);
+        if (String(rp.principalId).toLowerCase() === principal.toLowerCase() && String(rp.roleDefinitionId).split('/').pop()!.toLowerCase() === roleGuid) {
+          throw conflict('RoleAssignmentExists', `The role assignment already exists. The ID of the existing role assignment is ${rec.id.split('/').pop()!.replace(/-/g, '')}.`);
+        }
+      }
+    }
+    const now = new Date(input.req.now).toISOString();
+    const old = input.existing ? props(input.existing.body) : undefined;
+    const outP: Json = {
+      ...clone(p),
+      roleDefinitionId: role,
+      principalId: principal,
+      principalType: p.principalType ?? 'User',
+      scope,
+      condition: p.condition ?? null,
+      conditionVersion: p.conditionVersion ?? null,
+      createdOn: old?.createdOn ?? now,
+      updatedOn: now,
+      createdBy: old?.createdBy ?? input.req.principal.oid,
+      updatedBy: input.req.principal.oid,
+      delegatedManagedIdentityResourceId: p.delegatedManagedIdentityResourceId ?? null,
+      description: p.description ?? null,
+    };
+    return { body: { id: input.id, type: RA, name: input.name, properties: outP } };
+  },
+  listFilter(engine, recs, req, parsed) {
+    // ARM lists assignments at, above and below the scope; atScope() keeps at and above; principalId filters.
+    const filter = req.query.get('$filter') ?? '';
+    const scope = parsed.parentId.toLowerCase();
+    const all = [...engine.store.resources.values()].filter((r) => r.typeKey === RA.toLowerCase());
+    const atScope = /atScope\(\)/i.test(filter);
+    const principal = /principalId\s+eq\s+'([^']+)'/i.exec(filter)?.[1]?.toLowerCase();
+    void recs;
+    return all.filter((r) => {
+      const s = String(props(r.body).scope).toLowerCase();
+      const above = scope === s || scope.startsWith(s + '/');
+      const below = s.startsWith(scope + '/');
+      if (!(above || (!atScope && below))) return false;
+      return principal === undefined || String(props(r.body).principalId).toLowerCase() === principal;
+    });
+  },
+};

@@ -1,0 +1,37 @@
+/** Every resource type the emulator serves, by lower-case full type. */
+import type { ResourceType } from '../engine.js';
+import { roleAssignments } from './authorization.js';
+import { components, fileShares, managedClusters, registries, storageAccounts, userAssignedIdentities, vaults } from './misc.js';
+import { computes, datastores, workspaces } from './ml.js';
+import { networkSecurityGroups, privateDnsZoneGroups, privateDnsZones, privateEndpoints, subnets, virtualNetworkLinks, virtualNetworks } from './network.js';
+import { resourceGroups } from './resources.js';
+
+const ALL: readonly ResourceType[] = [
+  resourceGroups,
+  workspaces,
+  computes,
+  datastores,
+  storageAccounts,
+  fileShares,
+  vaults,
+  components,
+  registries,
+  userAssignedIdentities,
+  virtualNetworks,
+  subnets,
+  networkSecurityGroups,
+  privateEndpoints,
+  privateDnsZoneGroups,
+  privateDnsZones,
+  virtualNetworkLinks,
+  roleAssignments,
+  managedClusters,
+];
+
+export const RESOURCE_TYPES: ReadonlyMap<string, ResourceType> = new Map(ALL.map((t) => [t.type.toLowerCase(), t]));
+
+/** Namespaces served (lower-case), for `NoRegisteredProviderFound`. */
+export const NAMESPACES: ReadonlySet<string> = new Set(ALL.map((t) => t.type.split('/')[0]!.toLowerCase()));
+
+/** Types served, canonical spelling (docs, errors). */
+export const SERVED_TYPES: readonly string[] = ALL.map((t) => t.type);

@@ -1,0 +1,440 @@
+/**
+ * The emulator's HTTPS front: bearer-token authentication (unsigned JWTs accepted, principal = `oid`), ARM
+ * throttling, seeded fault injection, the operations log and counters, the admin API under `/_emulator/`, and
+ * durable acknowledgement of writes (the answer is sent only after the state file holds the write).
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { Engine, type EngineResponse, type Principal } from './engine.js';
+import { ArmHttpError } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { parseArmPath, parseOperationPath } from './ids.js';
+import { DEFAULT_TENANT_ID, type EmulatorOptions, type RuntimeConfig } from './options.js';
+import { Store } from './store.js';
+import { Throttler, type BucketKind } from './throttle.js';
+
+export type LogKind = 'read' | 'write' | 'delete' | 'action' | 'poll' | 'admin';
+
+/** One request in the operations log. */
+export interface LogEntry {
+  readonly seq: number;
+  /** ISO time the request arrived. */
+  readonly time: string;
+  readonly method: string;
+  readonly path: string;
+  /** ARM id the request addressed (the collection for a list, the operation's resource for a poll). */
+  readonly resourceId?: string;
+  readonly apiVersion?: string;
+  /** HTTP status sent; 0 when the connection was dropped without an answer. */
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly principal: string;
+  readonly kind: LogKind;
+  /** Fault rules (indexes) that acted on this request. */
+  readonly faults?: readonly number[];
+  /** `dropped` (no answer, not processed) or `acceptedThenDropped` (processed, no answer). */
+  readonly connection?: 'dropped' | 'acceptedThenDropped';
+}
+
+export interface Counters {
+  /** PUTs that created a resource, per lower-case resource id: more than 1 means a duplicate create. */
+  creates: Record<string, number>;
+  writes: number;
+  reads: number;
+  deletes: number;
+  actions: number;
+  polls: number;
+  throttled: number;
+  faults: number;
+}
+
+const emptyCounters = (): Counters => ({ creates: {}, writes: 0, reads: 0, deletes: 0, actions: 0, polls: 0, throttled: 0, faults: 0 });
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export class EmulatorServer {
+  readonly store: Store;
+  readonly engine: Engine;
+  private readonly throttler: Throttler;
+  private readonly faults: FaultInjector;
+  private server?: https.Server;
+  private readonly sockets = new Set<Socket>();
+  private logEntries: LogEntry[] = [];
+  private seq = 0;
+  private countersValue: Counters = emptyCounters();
+  private config: RuntimeConfig;
+  private readonly tokenCache = new Map<string, Principal | ArmHttpError>();
+  private readonly startedAt = Date.now();
+  private readonly logLimit: number;
+  url = '';
+
+  constructor(
+    private readonly options: EmulatorOptions & { dataDir: string },
+    private readonly tls: { certPem: string; keyPem: string },
+  ) {
+    this.config = {
+      seed: options.seed ?? 1,
+      durations: options.durations,
+      quotas: options.quotas,
+      throttle: options.throttle,
+      faults: options.faults ?? [],
+      pageSize: options.pageSize ?? 100,
+      retryAfterSeconds: options.retryAfterSeconds,
+    };
+    this.logLimit = options.logLimit ?? 200_000;
+    this.store = new Store(options.dataDir);
+    this.store.load();
+    this.engine = new Engine(this.store, {
+      durations: options.durations,
+      quotas: options.quotas,
+      pageSize: this.config.pageSize!,
+      retryAfterSeconds: options.retryAfterSeconds,
+      tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    });
+    this.throttler = new Throttler(options.throttle);
+    this.faults = new FaultInjector(options.faults, options.seed);
+  }
+
+  async listen(port: number): Promise<number> {
+    const server = https.createServer({ cert: this.tls.certPem, key: this.tls.keyPem, keepAlive: true }, (req, res) => {
+      void this.onRequest(req, res);
+    });
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const actual = (server.address() as AddressInfo).port;
+    this.url = `https://127.0.0.1:${actual}`;
+    return actual;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of this.sockets) s.destroy();
+        server.closeAllConnections?.();
+      });
+    }
+    await this.store.close();
+  }
+
+  // ------------------------------------------------------------------------------------------ public admin
+
+  log(since = 0): LogEntry[] {
+    return since <= 0 ? [...this.logEntries] : this.logEntries.filter((e) => e.seq > since);
+  }
+
+  counters(): Counters {
+    return JSON.parse(JSON.stringify(this.countersValue)) as Counters;
+  }
+
+  currentConfig(): RuntimeConfig {
+    return JSON.parse(JSON.stringify(this.config)) as RuntimeConfig;
+  }
+
+  configure(patch: RuntimeConfig): RuntimeConfig {
+    const next: RuntimeConfig = { ...this.config };
+    for (const k of ['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds'] as const) {
+      if (Object.prototype.hasOwnProperty.call(patch, k)) (next as Record<string, unknown>)[k] = patch[k];
+    }
+    validateConfig(next);
+    this.config = next;
+    this.engine.config = { ...this.engine.config, durations: next.durations, quotas: next.quotas, pageSize: next.pageSize ?? 100, retryAfterSeconds: next.retryAfterSeconds ?? undefined };
+    if ('throttle' in patch) this.throttler.configure(next.throttle ?? {});
+    if ('faults' in patch || 'seed' in patch) this.faults.configure(next.faults ?? [], next.seed ?? 1);
+    return this.currentConfig();
+  }
+
+  async reset(): Promise<void> {
+    this.store.clear();
+    this.logEntries = [];
+    this.seq = 0;
+    this.countersValue = emptyCounters();
+    this.throttler.reset();
+    this.faults.configure(this.config.faults ?? [], this.config.seed ?? 1);
+    await this.store.commit();
+  }
+
+  // ------------------------------------------------------------------------------------------ requests
+
+  private principalOf(header: string | undefined, now: number): Principal | ArmHttpError {
+    if (!header) {
+      return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    }
+    const cached = this.tokenCache.get(header);
+    if (cached && !(cached instanceof ArmHttpError) && !('exp' in cached)) return cached;
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const bad = (why: string): ArmHttpError => new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
+    let result: Principal | ArmHttpError;
+    if (!m) result = new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
+    else {
+      const parts = m[1]!.split('.');
+      if (parts.length < 2) result = bad('not a JWT');
+      else {
+        let claims: Record<string, unknown> | undefined;
+        try {
+          claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+        } catch {
+          claims = undefined;
+        }
+        if (!claims || typeof claims !== 'object') result = bad('the payload is not JSON');
+        else if (typeof claims.oid !== 'string' || claims.oid.length === 0) result = bad("the token has no 'oid' claim");
+        else if (typeof claims.exp === 'number' && claims.exp * 1000 < now) result = new ArmHttpError(401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.');
+        else {
+          result = {
+            oid: claims.oid,
+            ...(typeof claims.tid === 'string' ? { tid: claims.tid } : {}),
+            ...(typeof claims.upn === 'string' ? { name: claims.upn } : typeof claims.name === 'string' ? { name: claims.name } : {}),
+            ...(typeof claims.idtyp === 'string' ? { idtyp: claims.idtyp } : {}),
+          };
+          if (typeof claims.exp === 'number') return result;
+        }
+      }
+    }
+    if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+    this.tokenCache.set(header, result);
+    return result;
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > MAX_BODY) throw new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
+      chunks.push(c as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private send(res: ServerResponse, a: Answer, requestId: string): void {
+    const text = a.body === undefined ? '' : JSON.stringify(a.body);
+    const headers: Record<string, string | number> = {
+      'x-ms-request-id': requestId,
+      'x-ms-correlation-request-id': requestId,
+      ...(a.headers ?? {}),
+    };
+    if (text.length > 0) headers['Content-Type'] = 'application/json; charset=utf-8';
+    headers['Content-Length'] = Buffer.byteLength(text);
+    res.writeHead(a.status, headers);
+    res.end(text);
+  }
+
+  private record(e: Omit<LogEntry, 'seq'>): void {
+    const entry: LogEntry = { seq: ++this.seq, ...e };
+    this.logEntries.push(entry);
+    if (this.logEntries.length > this.logLimit) this.logEntries.splice(0, this.logEntries.length - this.logLimit);
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const now = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
+    const query = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
+    const requestId = randomUUID();
+    const time = new Date(now).toISOString();
+    if (path.startsWith('/_emulator/') || path === '/_emulator') {
+      let a: Answer;
+      try {
+        a = await this.admin(method, path, query, req);
+      } catch (err) {
+        a = err instanceof ArmHttpError ? { status: err.status, body: err.body() } : { status: 500, body: { error: { code: 'InternalServerError', message: String(err) } } };
+      }
+      this.send(res, a, requestId);
+      if (path !== '/_emulator/log') this.record({ time, method, path, status: a.status, principal: 'admin', kind: 'admin' });
+      return;
+    }
+
+    const isPoll = method === 'GET' && parseOperationPath(path) !== undefined;
+    const kind: LogKind = isPoll ? 'poll' : method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
+    const bucket: BucketKind = kind === 'read' || kind === 'poll' ? 'reads' : kind === 'delete' ? 'deletes' : 'writes';
+    const apiVersion = query.get('api-version') ?? undefined;
+    const parsed = isPoll ? undefined : parseArmPath(path, method === 'POST');
+    let resourceId: string | undefined = parsed?.id ?? parsed?.collectionPath;
+    let principalName = 'anonymous';
+    const base = { time, method, path, apiVersion, kind };
+    const answerError = (err: ArmHttpError, extra: Record<string, string> = {}): Answer => ({ status: err.status, body: err.body(), headers: { ...err.headers, ...extra } });
+
+    let answer: Answer;
+    let faultRules: number[] | undefined;
+    let acceptThenDrop = false;
+    const rate: Record<string, string> = {};
+    try {
+      let bodyText = '';
+      if (method !== 'GET' && method !== 'HEAD') bodyText = await this.readBody(req);
+      const principal = this.principalOf(req.headers.authorization, now);
+      if (principal instanceof ArmHttpError) {
+        throw new ArmHttpError(principal.status, principal.code, principal.message, undefined, [], {
+          'WWW-Authenticate': `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="${principal.message.replace(/"/g, "'")}"`,
+        });
+      }
+      principalName = principal.oid;
+      const subscription = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1] ?? 'tenant';
+
+      const t = this.throttler.take(subscription, principal.oid, bucket, now);
+      rate[`x-ms-ratelimit-remaining-subscription-${bucket}`] = String(t.remaining);
+      if (!t.allowed) {
+        this.countersValue.throttled += 1;
+        throw new ArmHttpError(429, 'TooManyRequests', `Number of '${bucket === 'reads' ? 'read' : bucket === 'writes' ? 'write' : 'delete'}' requests for subscription '${subscription}' actor '${principal.oid}' exceeded. Please try again after '${t.retryAfterSeconds}' seconds after the last request.`, undefined, [], {
+          'Retry-After': String(t.retryAfterSeconds),
+        });
+      }
+
+      let lroFailure: { afterPolls: number; code: string; message: string } | undefined;
+      if (this.faults.active) {
+        const d = this.faults.decide({ method, path, typeKey: parsed?.typeKey, isPoll }, now);
+        if (d.rules.length > 0) {
+          faultRules = d.rules;
+          this.countersValue.faults += 1;
+        }
+        if (d.latencyMs > 0) await new Promise((r) => setTimeout(r, d.latencyMs));
+        if (d.drop) {
+          req.socket.destroy();
+          this.record({ ...base, resourceId, status: 0, errorCode: 'ConnectionDropped', principal: principalName, faults: faultRules, connection: 'dropped' });
+          return;
+        }
+        if (d.stormRetryAfter !== undefined) {
+          this.countersValue.throttled += 1;
+          throw new ArmHttpError(429, 'TooManyRequests', 'The request is throttled (injected 429 storm). Please try again later.', undefined, [], { 'Retry-After': String(d.stormRetryAfter) });
+        }
+        if (d.errorStatus !== undefined) {
+          throw new ArmHttpError(d.errorStatus, d.errorStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError', `The server encountered a transient error (injected ${d.errorStatus}). Retry the request.`);
+        }
+        acceptThenDrop = Boolean(d.acceptThenDrop) && method !== 'GET';
+        lroFailure = d.lroFailure;
+      }
+
+      let body: unknown;
+      if (bodyText.length > 0) {
+        try {
+          body = JSON.parse(bodyText);
+        } catch (err) {
+          throw new ArmHttpError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(err as Error).message}.`);
+        }
+      }
+      const r: EngineResponse = this.engine.handle({ method, path, query, body, principal, baseUrl: this.url, now, lroFailure });
+      resourceId = r.resourceId ?? resourceId;
+      if (r.mutated) await this.store.commit();
+      else this.store.saveLater();
+      if (r.created) this.countersValue.creates[r.created] = (this.countersValue.creates[r.created] ?? 0) + 1;
+      answer = { status: r.status, body: r.body, headers: { ...r.headers, ...rate } };
+    } catch (err) {
+      if (err instanceof ArmHttpError) answer = answerError(err, rate);
+      else {
+        answer = { status: 500, body: { error: { code: 'InternalServerError', message: `The emulator failed to process the request: ${err instanceof Error ? err.message : String(err)}` } }, headers: rate };
+      }
+    }
+    if (kind === 'read') this.countersValue.reads += 1;
+    else if (kind === 'poll') this.countersValue.polls += 1;
+    else if (kind === 'delete') this.countersValue.deletes += 1;
+    else if (kind === 'action') this.countersValue.actions += 1;
+    else this.countersValue.writes += 1;
+    const errorCode = answer.status >= 400 ? ((answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? undefined) : undefined;
+    if (acceptThenDrop && answer.status < 400) {
+      req.socket.destroy();
+      this.record({ ...base, resourceId, status: 0, errorCode: 'ConnectionDropped', principal: principalName, faults: faultRules, connection: 'acceptedThenDropped' });
+      return;
+    }
+    this.send(res, answer, requestId);
+    this.record({ ...base, resourceId, status: answer.status, ...(errorCode ? { errorCode } : {}), principal: principalName, ...(faultRules ? { faults: faultRules } : {}) });
+  }
+
+  private async admin(method: string, path: string, query: URLSearchParams, req: IncomingMessage): Promise<Answer> {
+    const route = `${method} ${path.replace(/\/+$/, '')}`;
+    switch (route) {
+      case 'GET /_emulator/health':
+        return { status: 200, body: { status: 'ok', pid: process.pid, url: this.url, dataDir: this.options.dataDir, uptimeMs: Date.now() - this.startedAt, resources: this.store.resources.size } };
+      case 'GET /_emulator/log': {
+        const since = Number(query.get('since') ?? '0') || 0;
+        const entries = this.log(since);
+        return { status: 200, body: { entries, lastSeq: this.seq } };
+      }
+      case 'GET /_emulator/counters':
+        return { status: 200, body: this.counters() };
+      case 'POST /_emulator/reset':
+        await this.reset();
+        return { status: 200, body: { status: 'reset' } };
+      case 'GET /_emulator/config':
+        return { status: 200, body: this.currentConfig() };
+      case 'PUT /_emulator/config':
+      case 'PATCH /_emulator/config': {
+        const text = await this.readBody(req);
+        let patch: unknown;
+        try {
+          patch = JSON.parse(text || '{}');
+        } catch (err) {
+          throw new ArmHttpError(400, 'InvalidRequestContent', `The configuration is not JSON: ${(err as Error).message}`);
+        }
+        if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
+        return { status: 200, body: this.configure(patch as RuntimeConfig) };
+      }
+      case 'GET /_emulator/state': {
+        const value = [...this.store.resources.values()].map((r) => this.engine.find(r.id)).filter((r) => r !== undefined).map((r) => this.engine.render(r!));
+        return { status: 200, body: { value } };
+      }
+      default:
+        throw new ArmHttpError(404, 'NotFound', `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state.`);
+    }
+  }
+}
+
+const CONFIG_KEYS = new Set(['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds']);
+
+/** Reject a malformed run-time configuration with a clear 400 instead of failing later. */
+export function validateConfig(c: RuntimeConfig): void {
+  const bad = (target: string, msg: string): never => {
+    throw new ArmHttpError(400, 'InvalidEmulatorConfig', `${target}: ${msg}`, target);
+  };
+  for (const k of Object.keys(c)) if (!CONFIG_KEYS.has(k)) bad(k, `unknown setting; allowed: ${[...CONFIG_KEYS].join(', ')}`);
+  if (c.seed !== undefined && !Number.isInteger(c.seed)) bad('seed', 'must be an integer');
+  if (c.pageSize !== undefined && (!Number.isInteger(c.pageSize) || c.pageSize < 1)) bad('pageSize', 'must be an integer >= 1');
+  if (c.retryAfterSeconds !== undefined && c.retryAfterSeconds !== null && (!Number.isInteger(c.retryAfterSeconds) || c.retryAfterSeconds < 0)) bad('retryAfterSeconds', 'must be an integer >= 0');
+  if (c.throttle !== undefined && c.throttle !== false && (typeof c.throttle !== 'object' || c.throttle === null)) bad('throttle', 'must be an object or false');
+  if (c.throttle) {
+    for (const k of ['reads', 'writes', 'deletes'] as const) {
+      const b = c.throttle[k];
+      if (b !== undefined && (typeof b.burst !== 'number' || typeof b.perSecond !== 'number' || b.burst < 1 || b.perSecond < 0)) bad(`throttle.${k}`, 'must be { burst >= 1, perSecond >= 0 }');
+    }
+    if (c.throttle.scale !== undefined && !(typeof c.throttle.scale === 'number' && c.throttle.scale > 0)) bad('throttle.scale', 'must be a number > 0');
+  }
+  if (c.faults !== undefined) {
+    if (!Array.isArray(c.faults)) bad('faults', 'must be an array of rules');
+    c.faults.forEach((f, i) => {
+      if (!f || typeof f !== 'object') bad(`faults[${i}]`, 'must be an object');
+      if (f.path !== undefined) {
+        try {
+          new RegExp(f.path);
+        } catch (err) {
+          bad(`faults[${i}].path`, `invalid regular expression: ${(err as Error).message}`);
+        }
+      }
+      for (const k of ['errorRate', 'dropRate', 'acceptThenDropRate'] as const) {
+        const v = f[k];
+        if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) bad(`faults[${i}].${k}`, 'must be a probability between 0 and 1');
+      }
+    });
+  }
+}

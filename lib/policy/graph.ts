@@ -1,0 +1,271 @@
+/**
+ * An index over one manifest for graph rules: resources by id and type, a compute's workspace, subnets and
+ * their NSGs (separate or inline), private endpoints by target, role assignments by principal. Built once per
+ * manifest so that every lookup is O(1) and 10k-resource manifests check quickly.
+ */
+import type { Manifest, ManifestResource } from '../manifest/types.js';
+import { T, get, lower, refId } from './util.js';
+
+/** Normalized ARM id: lower case, no trailing slash, no subscription segment (CrossGuard may not know it). */
+export function normId(id: string): string {
+  return id.toLowerCase().replace(/\/+$/, '').replace(/^\/subscriptions\/[^/]+/, '');
+}
+
+/** Parent id of a child resource id (`.../workspaces/w/computes/c` → `.../workspaces/w`). */
+export function parentId(id: string): string {
+  const parts = id.replace(/\/+$/, '').split('/');
+  return parts.slice(0, -2).join('/');
+}
+
+export interface NsgRule {
+  readonly name: string;
+  readonly priority: number;
+  readonly direction: string;
+  readonly access: string;
+  readonly protocol: string;
+  readonly sources: readonly string[];
+  readonly destinations: readonly string[];
+  readonly ports: readonly string[];
+  /** The resource that defines it (the NSG, or a separate securityRules resource). */
+  readonly definedBy: ManifestResource;
+  /** Path of the rule inside `definedBy.body`. */
+  readonly path: string;
+}
+
+export interface SubnetInfo {
+  readonly id: string;
+  /** The subnet resource, or the VNet holding it inline. */
+  readonly resource: ManifestResource;
+  readonly path: string;
+  readonly nsgId?: string;
+  readonly body: Record<string, unknown>;
+}
+
+export class ManifestGraph {
+  public readonly byId = new Map<string, ManifestResource>();
+  public readonly byLogicalId = new Map<string, ManifestResource>();
+  private readonly byType = new Map<string, ManifestResource[]>();
+  private readonly subnets = new Map<string, SubnetInfo>();
+  private readonly nsgRules = new Map<string, NsgRule[]>();
+  private readonly pesByTarget = new Map<string, ManifestResource[]>();
+  private readonly dnsGroupsByPe = new Map<string, ManifestResource[]>();
+  private readonly computesByWorkspace = new Map<string, ManifestResource[]>();
+  private readonly computesBySubnet = new Map<string, ManifestResource[]>();
+  private readonly assignmentsByPrincipal = new Map<string, ManifestResource[]>();
+
+  constructor(public readonly manifest: Manifest) {
+    for (const r of manifest.resources) {
+      this.byId.set(normId(r.id), r);
+      this.byLogicalId.set(r.logicalId, r);
+      const t = r.type.toLowerCase();
+      let list = this.byType.get(t);
+      if (!list) this.byType.set(t, (list = []));
+      list.push(r);
+    }
+    for (const r of manifest.resources) this.index(r);
+  }
+
+  private push<K>(map: Map<K, ManifestResource[]>, key: K, r: ManifestResource): void {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    list.push(r);
+  }
+
+  private index(r: ManifestResource): void {
+    const t = r.type.toLowerCase();
+    const body = r.body as Record<string, unknown>;
+    switch (t) {
+      case T.compute: {
+        this.push(this.computesByWorkspace, normId(parentId(r.id)), r);
+        const subnet = refId(get(body, 'properties.properties.subnet'));
+        if (subnet) this.push(this.computesBySubnet, normId(subnet), r);
+        break;
+      }
+      case T.subnet:
+        this.subnets.set(normId(r.id), { id: r.id, resource: r, path: '', nsgId: refId(get(body, 'properties.networkSecurityGroup')), body });
+        break;
+      case T.vnet: {
+        const subs = get(body, 'properties.subnets');
+        if (Array.isArray(subs)) {
+          subs.forEach((s: Record<string, unknown>, i) => {
+            if (!s || typeof s.name !== 'string') return;
+            const id = `${r.id}/subnets/${s.name}`;
+            if (!this.subnets.has(normId(id))) this.subnets.set(normId(id), { id, resource: r, path: `properties.subnets.${i}`, nsgId: refId(get(s, 'properties.networkSecurityGroup')), body: s });
+          });
+        }
+        break;
+      }
+      case T.nsg: {
+        const rules = get(body, 'properties.securityRules');
+        if (Array.isArray(rules)) rules.forEach((rule, i) => this.addNsgRule(normId(r.id), rule, r, `properties.securityRules.${i}`));
+        break;
+      }
+      case T.nsgRule:
+        this.addNsgRule(normId(parentId(r.id)), { name: r.name, properties: body.properties }, r, '');
+        break;
+      case T.privateEndpoint: {
+        for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
+          const conns = get(body, `properties.${key}`);
+          if (!Array.isArray(conns)) continue;
+          for (const c of conns) {
+            const target = get(c, 'properties.privateLinkServiceId');
+            if (typeof target === 'string') this.push(this.pesByTarget, normId(target), r);
+          }
+        }
+        break;
+      }
+      case T.dnsZoneGroup:
+        this.push(this.dnsGroupsByPe, normId(parentId(r.id)), r);
+        break;
+      case T.roleAssignment: {
+        const p = get(body, 'properties.principalId');
+        if (typeof p === 'string') this.push(this.assignmentsByPrincipal, p.toLowerCase(), r);
+        break;
+      }
+    }
+  }
+
+  private addNsgRule(nsgKey: string, rule: unknown, definedBy: ManifestResource, path: string): void {
+    const p = (get(rule, 'properties') ?? {}) as Record<string, unknown>;
+    const list = (single: unknown, multi: unknown): string[] => {
+      const out: string[] = [];
+      if (typeof single === 'string' && single) out.push(single);
+      if (Array.isArray(multi)) for (const m of multi) if (typeof m === 'string') out.push(m);
+      return out;
+    };
+    const parsed: NsgRule = {
+      name: String(get(rule, 'name') ?? ''),
+      priority: Number(p.priority ?? 0),
+      direction: lower(p.direction),
+      access: lower(p.access),
+      protocol: lower(p.protocol ?? '*'),
+      sources: list(p.sourceAddressPrefix, p.sourceAddressPrefixes),
+      destinations: list(p.destinationAddressPrefix, p.destinationAddressPrefixes),
+      ports: list(p.destinationPortRange, p.destinationPortRanges),
+      definedBy,
+      path,
+    };
+    let rules = this.nsgRules.get(nsgKey);
+    if (!rules) this.nsgRules.set(nsgKey, (rules = []));
+    rules.push(parsed);
+  }
+
+  public ofType(type: string): readonly ManifestResource[] {
+    return this.byType.get(type.toLowerCase()) ?? [];
+  }
+
+  public get(id: string | undefined): ManifestResource | undefined {
+    return id ? this.byId.get(normId(id)) : undefined;
+  }
+
+  /** The workspace a compute or datastore belongs to, when it is in the manifest. */
+  public workspaceOf(child: ManifestResource): ManifestResource | undefined {
+    return this.byId.get(normId(parentId(child.id)));
+  }
+
+  public computesOf(workspace: ManifestResource): readonly ManifestResource[] {
+    return this.computesByWorkspace.get(normId(workspace.id)) ?? [];
+  }
+
+  public computesInSubnet(subnetId: string): readonly ManifestResource[] {
+    return this.computesBySubnet.get(normId(subnetId)) ?? [];
+  }
+
+  public subnet(id: string | undefined): SubnetInfo | undefined {
+    return id ? this.subnets.get(normId(id)) : undefined;
+  }
+
+  /** Rules of an NSG (inline and separate), in priority order; undefined when the NSG is not in the manifest. */
+  public nsgRulesOf(nsgId: string): readonly NsgRule[] | undefined {
+    if (!this.byId.has(normId(nsgId))) return undefined;
+    return [...(this.nsgRules.get(normId(nsgId)) ?? [])].sort((a, b) => a.priority - b.priority);
+  }
+
+  public privateEndpointsTo(targetId: string): readonly ManifestResource[] {
+    return this.pesByTarget.get(normId(targetId)) ?? [];
+  }
+
+  public dnsZoneGroupsOf(pe: ManifestResource): readonly ManifestResource[] {
+    const inline = get(pe.body, 'properties.privateDnsZoneGroups');
+    return [...(this.dnsGroupsByPe.get(normId(pe.id)) ?? []), ...(Array.isArray(inline) && inline.length ? [pe] : [])];
+  }
+
+  public roleAssignmentsOf(principalId: string): readonly ManifestResource[] {
+    return this.assignmentsByPrincipal.get(principalId.toLowerCase()) ?? [];
+  }
+}
+
+/** Scope of a role assignment: the id before `/providers/Microsoft.Authorization/roleAssignments/`. */
+export function assignmentScope(r: ManifestResource): string {
+  const explicit = get(r.body, 'properties.scope');
+  if (typeof explicit === 'string') return explicit;
+  const i = r.id.toLowerCase().lastIndexOf('/providers/microsoft.authorization/roleassignments/');
+  return i >= 0 ? r.id.slice(0, i) || '/' : r.id;
+}
+
+/** True when `scope` is `target` or one of its ancestors (subscription, resource group, parent resource). */
+export function scopeCovers(scope: string, target: string): boolean {
+  const s = scope.toLowerCase().replace(/\/+$/, '');
+  const t = target.toLowerCase().replace(/\/+$/, '');
+  return t === s || t.startsWith(s + '/');
+}
+
+// ---- NSG flow evaluation (first matching rule by priority wins; Azure default rules last) ----
+
+export interface Flow {
+  readonly direction: 'inbound' | 'outbound';
+  readonly protocol: 'tcp' | 'udp';
+  readonly port: number;
+  /** Source: a service tag, `Internet`, `VirtualNetwork` or a CIDR. */
+  readonly source: string;
+  readonly destination: string;
+}
+
+function addressMatches(prefixes: readonly string[], addr: string): boolean {
+  const a = addr.toLowerCase();
+  for (const raw of prefixes) {
+    const p = raw.toLowerCase();
+    if (p === '*' || p === 'any' || p === '0.0.0.0/0') return true;
+    if (p === a) return true;
+    // A regional tag (AzureMachineLearning.westeurope) covers the global flow only for that region; the global
+    // tag covers every regional one.
+    if (a.startsWith(p + '.')) return true;
+    // Service tags other than VirtualNetwork/AzureLoadBalancer are reached over the Internet tag.
+    if (p === 'internet' && a !== 'virtualnetwork' && a !== 'azureloadbalancer' && !/^\d/.test(a)) return true;
+  }
+  return false;
+}
+
+export function portMatches(ports: readonly string[], port: number): boolean {
+  for (const raw of ports) {
+    const p = raw.trim();
+    if (p === '*') return true;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(p);
+    if (!m) continue;
+    const lo = Number(m[1]);
+    const hi = m[2] ? Number(m[2]) : lo;
+    if (port >= lo && port <= hi) return true;
+  }
+  return false;
+}
+
+/** The first rule that matches a flow, or the Azure default rule's verdict. */
+export function evaluateFlow(rules: readonly NsgRule[], flow: Flow): { allowed: boolean; rule?: NsgRule } {
+  for (const r of rules) {
+    if (r.direction !== flow.direction) continue;
+    if (r.protocol !== '*' && r.protocol !== flow.protocol) continue;
+    if (!portMatches(r.ports, flow.port)) continue;
+    if (!addressMatches(r.sources, flow.source)) continue;
+    if (!addressMatches(r.destinations.length ? r.destinations : ['*'], flow.destination)) continue;
+    return { allowed: r.access === 'allow', rule: r };
+  }
+  // Defaults: inbound allows VirtualNetwork and AzureLoadBalancer only; outbound allows VirtualNetwork and Internet.
+  if (flow.direction === 'inbound') return { allowed: ['virtualnetwork', 'azureloadbalancer'].includes(flow.source.toLowerCase()) };
+  return { allowed: true };
+}
+
+/** True for an address prefix meaning "anyone on the Internet". */
+export function isOpenSource(prefix: string): boolean {
+  const p = prefix.trim().toLowerCase();
+  return p === '*' || p === 'any' || p === 'internet' || p === '0.0.0.0/0' || p === '::/0';
+}

@@ -1,0 +1,139 @@
+/** Small helpers the rules share: property access with provenance, durations, VM size facts, wildcards. */
+import type { ManifestResource } from '../manifest/types.js';
+import type { Provenance } from './types.js';
+
+export const T = {
+  workspace: 'microsoft.machinelearningservices/workspaces',
+  compute: 'microsoft.machinelearningservices/workspaces/computes',
+  datastore: 'microsoft.machinelearningservices/workspaces/datastores',
+  vnet: 'microsoft.network/virtualnetworks',
+  subnet: 'microsoft.network/virtualnetworks/subnets',
+  nsg: 'microsoft.network/networksecuritygroups',
+  nsgRule: 'microsoft.network/networksecuritygroups/securityrules',
+  privateEndpoint: 'microsoft.network/privateendpoints',
+  dnsZoneGroup: 'microsoft.network/privateendpoints/privatednszonegroups',
+  roleAssignment: 'microsoft.authorization/roleassignments',
+  roleDefinition: 'microsoft.authorization/roledefinitions',
+  storage: 'microsoft.storage/storageaccounts',
+  keyVault: 'microsoft.keyvault/vaults',
+  registry: 'microsoft.containerregistry/registries',
+} as const;
+
+/** Read a dotted path (`properties.properties.vmSize`); numeric segments index arrays. */
+export function get(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+export interface Effective<V = unknown> {
+  readonly value: V | undefined;
+  readonly provenance: Provenance;
+}
+
+/**
+ * The effective value of a body property: the value written in the program, else the API default (when the
+ * API documents one), else `unknown`.
+ */
+export function effective<V = unknown>(body: unknown, path: string, apiDefault?: V): Effective<V> {
+  const v = get(body, path);
+  if (v !== undefined && v !== null) return { value: v as V, provenance: 'set' };
+  if (apiDefault !== undefined) return { value: apiDefault, provenance: 'defaulted' };
+  return { value: undefined, provenance: 'unknown' };
+}
+
+/** `(set)` / `(API default)` / `(not set)` for messages. */
+export function how(e: Effective): string {
+  return e.provenance === 'set' ? 'set in the program' : e.provenance === 'defaulted' ? 'API default, not set in the program' : 'not set';
+}
+
+export function lower(s: unknown): string {
+  return typeof s === 'string' ? s.toLowerCase() : '';
+}
+
+/** Seconds in an ISO-8601 duration (`PT1H30M`, `P1DT2H`, `PT90S`); undefined when it is not one. */
+export function parseIsoDuration(s: unknown): number | undefined {
+  if (typeof s !== 'string') return undefined;
+  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(s.trim());
+  if (!m || s.trim().toUpperCase() === 'P' || /T$/i.test(s.trim())) return undefined;
+  const [, w, d, h, min, sec] = m;
+  return (Number(w ?? 0) * 7 * 86400) + Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(sec ?? 0);
+}
+
+/** Case-insensitive match with `*` wildcards. */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return re.test(value);
+}
+
+/** Azure GPU VM sizes are the N-series (NC, ND, NG, NV). */
+export function isGpuSize(vmSize: unknown): boolean {
+  return typeof vmSize === 'string' && /^standard_n[cdgv]/i.test(vmSize.trim());
+}
+
+export interface Retirement {
+  readonly series: string;
+  readonly date: string;
+  readonly retired: boolean;
+  readonly replacement: string;
+}
+
+/** Retired or retiring GPU series (reference/azureml-api.md §12). */
+const RETIREMENTS: readonly { re: RegExp; series: string; date: string; replacement: string }[] = [
+  { re: /^standard_nc\d+r?s_v3$/i, series: 'NCv3 (V100)', date: '2025-09-30', replacement: 'Standard_NC24ads_A100_v4 or Standard_NC*as_T4_v3' },
+  { re: /^standard_nc\d+r?s_v2$/i, series: 'NCv2 (P100)', date: '2022-08-31', replacement: 'Standard_NC*as_T4_v3 or Standard_NC24ads_A100_v4' },
+  { re: /^standard_nc\d+r?$/i, series: 'NC (K80)', date: '2022-08-31', replacement: 'Standard_NC*as_T4_v3' },
+  { re: /^standard_nd\d+r?s$/i, series: 'ND (P40)', date: '2023-09-06', replacement: 'Standard_NC24ads_A100_v4' },
+  { re: /^standard_nv\d+$/i, series: 'NV (M60)', date: '2023-09-06', replacement: 'Standard_NV*ads_A10_v5' },
+  { re: /^standard_nv\d+s_v3$/i, series: 'NVv3 (M60)', date: '2026-09-30', replacement: 'Standard_NV*ads_A10_v5' },
+  { re: /^standard_nv\d+as_v4$/i, series: 'NVv4 (MI25)', date: '2026-09-30', replacement: 'Standard_NV*ads_A10_v5' },
+];
+
+export function retirementOf(vmSize: unknown, now: Date): Retirement | undefined {
+  if (typeof vmSize !== 'string') return undefined;
+  for (const r of RETIREMENTS) {
+    if (r.re.test(vmSize.trim())) return { series: r.series, date: r.date, retired: new Date(`${r.date}T23:59:59Z`) < now, replacement: r.replacement };
+  }
+  return undefined;
+}
+
+export function tagsOf(r: ManifestResource): Record<string, string> {
+  const t = r.body.tags;
+  return t && typeof t === 'object' ? (t as Record<string, string>) : {};
+}
+
+/** Tag lookup ignoring the case of the tag name (Azure tag names are case-insensitive). */
+export function tag(r: ManifestResource, name: string): string | undefined {
+  const tags = tagsOf(r);
+  const key = Object.keys(tags).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : tags[key];
+}
+
+export function computeType(r: ManifestResource): string | undefined {
+  const v = get(r.body, 'properties.computeType');
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Managed compute this library provisions (the scope most compute rules need; attached compute is excluded). */
+export function isManagedCompute(r: ManifestResource): boolean {
+  const ct = computeType(r);
+  return ct === 'ComputeInstance' || ct === 'AmlCompute';
+}
+
+/** ARM identity types, parsed so that `SystemAssigned,UserAssigned` counts as both. */
+export function identityKinds(body: unknown): Set<string> {
+  const t = get(body, 'identity.type');
+  const out = new Set<string>();
+  if (typeof t === 'string') for (const part of t.split(',')) if (part.trim() && part.trim().toLowerCase() !== 'none') out.add(part.trim().toLowerCase());
+  return out;
+}
+
+/** `{id}` reference objects or plain id strings. */
+export function refId(v: unknown): string | undefined {
+  if (typeof v === 'string' && v) return v;
+  if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
+  return undefined;
+}

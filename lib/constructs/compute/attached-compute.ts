@@ -134,8 +134,8 @@ export class AttachedCompute extends ComputeBase {
 
   constructor(scope: Construct, id: string, props: AttachedComputeProps) {
     super(scope, id, props, 'Detach');
-    this.target = props.target;
-    const spec = props.target?.spec;
+    this.target = props?.target;
+    const spec = props?.target?.spec;
     this.computeType = spec?.computeType ?? 'unknown';
     if (!spec) {
       Annotations.of(this).addError('AttachTargetRequired', 'target is required', { fix: 'use AttachTarget.kubernetes(...), .virtualMachine(...), …' });

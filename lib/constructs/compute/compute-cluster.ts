@@ -109,7 +109,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
   constructor(scope: Construct, id: string, props: ComputeClusterProps) {
     super(scope, id, props);
     Object.defineProperty(this, COMPUTE_CLUSTER, { value: true });
-    const p = props;
+    const p = props ?? ({} as typeof props);
     this.props = p;
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;

@@ -132,7 +132,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   constructor(scope: Construct, id: string, props: ComputeInstanceProps) {
     super(scope, id, props);
     Object.defineProperty(this, COMPUTE_INSTANCE, { value: true });
-    const p = props;
+    const p = props ?? ({} as typeof props);
     this.props = p;
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;

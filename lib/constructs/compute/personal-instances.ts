@@ -52,9 +52,9 @@ export class PersonalComputeInstances extends Construct {
       let cid = (user?.displayName ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || `user-${oid.slice(0, 8)}`;
       if (usedIds.has(cid.toLowerCase())) cid = `${cid}-${oid.slice(0, 8)}`;
       usedIds.add(cid.toLowerCase());
-      const instance = new ComputeInstance(this, cid, { ...props.template, assignedUser: user });
+      const instance = new ComputeInstance(this, cid, { ...(props.template ?? ({} as ComputeInstanceOptions)), assignedUser: user });
       map.set(oid.toLowerCase(), instance);
-      if ((props.grantOperator ?? true) && isGuid(user?.objectId)) instance.grants.operator(user);
+      if ((props?.grantOperator ?? true) && isGuid(user?.objectId)) instance.grants.operator(user);
     }
     this.instances = map;
   }

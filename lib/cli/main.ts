@@ -8,6 +8,11 @@ import { AmlcdkError, InputError, UsageError } from '../core/errors.js';
 import { printError } from './output.js';
 import { register as registerSynth } from './commands/synth.js';
 import { register as registerMainJob } from './commands/main-job.js';
+import { register as registerPlan } from './commands/plan.js';
+import { register as registerApply } from './commands/apply.js';
+import { register as registerDestroy } from './commands/destroy.js';
+import { register as registerDrift } from './commands/drift.js';
+import { register as registerState } from './commands/state.js';
 
 /** Exit code for a failure that was reported already. */
 export class ExitCode extends Error {
@@ -25,6 +30,11 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerSynth(program);
   registerMainJob(program);
+  registerPlan(program);
+  registerApply(program);
+  registerDestroy(program);
+  registerDrift(program);
+  registerState(program);
   return program;
 }
 

@@ -144,13 +144,14 @@ export function checkVmSize(c: IConstruct, vmSize: VmSize | undefined, kind: 'in
     });
     return undefined;
   }
-  if (isRetired(info)) {
+  const retired = isRetired(info);
+  if (retired) {
     Annotations.of(c).addError('RetiredVmSize', `VM size ${info.name} was retired on ${info.retirement?.date}`, {
       value: info.name, allowed: 'a current size', fix: info.replacement ? `use ${info.replacement}` : 'pick a current size of the same class',
     });
-    return info;
-  }
-  if (info.retirement?.status === 'announced') {
+    // Sizes the catalog lists as gone say nothing more; sizes whose announced date passed may also be of the wrong kind.
+    if (info.retirement?.status === 'retired') return info;
+  } else if (info.retirement?.status === 'announced') {
     Annotations.of(c).addWarning('azureml:compute:vmSizeRetiring', `VM size ${info.name} retires on ${info.retirement.date}`, {
       value: info.name, fix: info.replacement ? `plan the move to ${info.replacement}` : 'plan a move to a current size',
     });
@@ -161,7 +162,7 @@ export function checkVmSize(c: IConstruct, vmSize: VmSize | undefined, kind: 'in
       fix: kind === 'instance' ? 'use a single-GPU size such as Standard_NC24ads_A100_v4 for an instance, or a ComputeCluster for ND sizes' : 'pick another size',
     });
   }
-  if (isGpuSize(info) && ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(info.family)) {
+  if (!retired && isGpuSize(info) && ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(info.family)) {
     Annotations.of(c).addWarning('azureml:compute:zeroQuotaByDefault', `${info.name} is in ${info.quotaFamily}, which has zero quota in new subscriptions`, {
       value: info.family, fix: 'request quota for the family in the target region before deploying (Azure ML studio → Quota), then acknowledge this warning',
     });

@@ -13,6 +13,7 @@ import { register as registerApply } from './commands/apply.js';
 import { register as registerDestroy } from './commands/destroy.js';
 import { register as registerDrift } from './commands/drift.js';
 import { register as registerState } from './commands/state.js';
+import { register as registerCheck } from './commands/check.js';
 
 /** Exit code for a failure that was reported already. */
 export class ExitCode extends Error {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerDestroy(program);
   registerDrift(program);
   registerState(program);
+  registerCheck(program);
   return program;
 }
 

@@ -1,0 +1,152 @@
+/**
+ * `amlcdk check [--app <cmd> | --manifest <file|dir>] [--format text|json|sarif|junit] [--output <file>]
+ *   [--fail-on <severity>] [--pack <name...>] [--profile dev|prod] [--config <file>]
+ *   [--azure-policy <file|dir>] [--azure-policy-params <file>]`
+ *
+ * Reviews the desired state before anything is deployed. Exit 0 clean, 1 findings at or above --fail-on (or an
+ * Azure Policy Deny), 2 usage or input error.
+ */
+import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { InputError, SynthesisError, UsageError } from '../../core/errors.js';
+import type { Manifest } from '../../manifest/types.js';
+import { loadConfig } from '../config.js';
+import { loadManifests, synthApp } from '../app-runner.js';
+import { colors, printDiagnostics } from '../output.js';
+import { ExitCode } from '../main.js';
+import { resolveApp } from './synth.js';
+import { check, type CheckOptions } from '../../policy/engine.js';
+import { loadPolicyConfig, parsePolicyConfig, type PolicyConfig } from '../../policy/config.js';
+import { RULES_BY_ID } from '../../policy/rules/index.js';
+import { PACKS, SEVERITIES, type CheckReport, type PackName, type Profile, type Severity } from '../../policy/types.js';
+import { loadAzurePolicyInput } from '../../policy/azure-policy/load.js';
+import { renderText } from '../../policy/reporters/text.js';
+import { renderJson } from '../../policy/reporters/json.js';
+import { renderSarif } from '../../policy/reporters/sarif.js';
+import { renderJunit } from '../../policy/reporters/junit.js';
+
+export type CheckFormat = 'text' | 'json' | 'sarif' | 'junit';
+const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit'];
+
+export interface CheckCommandOptions {
+  readonly app?: string;
+  readonly manifest?: string;
+  readonly outdir?: string;
+  readonly format?: string;
+  readonly output?: string;
+  readonly failOn?: string;
+  readonly pack?: readonly string[];
+  readonly profile?: string;
+  readonly config?: string;
+  readonly azurePolicy?: string;
+  readonly azurePolicyParams?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('review the desired state against the Azure ML policy packs (and, optionally, Azure Policy definitions)')
+    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
+    .option('--manifest <file|dir>', 'check manifests written by `amlcdk synth` instead of running the program')
+    .option('-o, --outdir <dir>', 'where the program writes its manifests (default: "outdir" in amlcdk.json, else amlcdk.out)')
+    .option('--format <format>', `report format: ${FORMATS.join(', ')}`, 'text')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${SEVERITIES.join(', ')} (default: high)`)
+    .option('--pack <name...>', `rule packs to run (default: all): ${PACKS.join(', ')}`)
+    .option('--profile <profile>', 'environment profile: dev or prod (default: "profile" in amlcdk.json, else dev)')
+    .option('--config <file>', 'policy config file (JSON or YAML): thresholds, rule overrides, packs, profile')
+    .option('--azure-policy <file|dir>', 'Azure Policy definition JSON file(s) to evaluate offline')
+    .option('--azure-policy-params <file>', 'assignment parameter values for --azure-policy')
+    .action(async (opts: CheckCommandOptions) => {
+      const code = await runCheck(opts);
+      if (code !== 0) throw new ExitCode(code);
+    });
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase() as T;
+  if (!allowed.includes(v)) throw new UsageError('InvalidOption', `${flag} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  return v;
+}
+
+/** Turn flags, the policy config file and amlcdk.json into check options (flags win). */
+export function resolveCheckOptions(opts: CheckCommandOptions, cwd = process.cwd()): { options: CheckOptions; format: CheckFormat } {
+  const format = oneOf(opts.format ?? 'text', FORMATS, '--format')!;
+  const project = loadConfig(cwd);
+  const known = new Set(RULES_BY_ID.keys());
+  let fileCfg: PolicyConfig = {};
+  if (opts.config) fileCfg = loadPolicyConfig(resolve(cwd, opts.config), known);
+  else if (project.policy !== undefined) fileCfg = parsePolicyConfig(JSON.stringify(project.policy), 'amlcdk.json (policy)', known);
+  const packsRaw = opts.pack?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const packs = packsRaw?.map((p) => oneOf(p, PACKS, '--pack')!) as PackName[] | undefined;
+  const profile = oneOf(opts.profile, ['dev', 'prod'] as const, '--profile') ?? fileCfg.profile ?? (project.profile as Profile | undefined) ?? 'dev';
+  if (profile !== 'dev' && profile !== 'prod') throw new InputError('ConfigInvalidValue', `"profile" in amlcdk.json must be "dev" or "prod", got ${JSON.stringify(profile)}`, { file: 'amlcdk.json', fix: 'set "profile": "dev" or "prod"' });
+  const failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on') ?? fileCfg.failOn ?? 'high';
+  if (opts.azurePolicyParams && !opts.azurePolicy) throw new UsageError('InvalidOption', '--azure-policy-params needs --azure-policy');
+  const azurePolicy = opts.azurePolicy ? loadAzurePolicyInput(resolve(cwd, opts.azurePolicy), opts.azurePolicyParams ? resolve(cwd, opts.azurePolicyParams) : undefined) : undefined;
+  return {
+    format,
+    options: {
+      ...fileCfg,
+      profile,
+      failOn: failOn as Severity,
+      ...(packs ? { packs } : {}),
+      ...(azurePolicy ? { azurePolicy } : {}),
+      recordPasses: format === 'junit',
+    },
+  };
+}
+
+/** Render a report in a format. */
+export function renderReport(report: CheckReport, format: CheckFormat, stream?: NodeJS.WriteStream): string {
+  switch (format) {
+    case 'json': return renderJson(report);
+    case 'sarif': return renderSarif(report);
+    case 'junit': return renderJunit(report);
+    default: return renderText(report, stream ? { colors: colors(stream) } : {});
+  }
+}
+
+/** Load or synthesize the manifests to check. */
+export async function manifestsFor(opts: CheckCommandOptions, cwd = process.cwd()): Promise<Manifest[]> {
+  if (opts.app && opts.manifest) throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
+  if (opts.manifest) return loadManifests(resolve(cwd, opts.manifest)).map((m) => m.manifest);
+  const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
+  const result = await synthApp({ app, outdir, cwd });
+  return result.manifests.map((m) => m.manifest);
+}
+
+/** Run the check and write the report. Returns the exit code. */
+export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+  const { options, format } = resolveCheckOptions(opts, cwd);
+  let manifests: Manifest[];
+  try {
+    manifests = await manifestsFor(opts, cwd);
+  } catch (err) {
+    if (err instanceof SynthesisError) {
+      const n = printDiagnostics(err.diagnostics);
+      process.stderr.write(`\nsynthesis failed: ${n} error(s); nothing was checked\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const report = check(manifests, options);
+  if (opts.output) {
+    const file = resolve(cwd, opts.output);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileAtomic.sync(file, renderReport(report, format));
+    } catch (e) {
+      throw new InputError('OutputNotWritable', `cannot write the report to ${opts.output}: ${(e as Error).message}`, { file: opts.output, fix: 'choose a writable --output path' });
+    }
+    const c = colors(out);
+    const s = report.summary;
+    out.write(`${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed} finding(s), ${s.suppressed} suppressed, ${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`);
+  } else {
+    out.write(renderReport(report, format, format === 'text' ? out : undefined));
+  }
+  return report.failed ? 1 : 0;
+}

@@ -121,7 +121,9 @@ export function parseJournal(text: string, where: string): JournalParse {
     const nl = text.indexOf('\n', offset);
     const complete = nl >= 0;
     const line = complete ? text.slice(offset, nl) : text.slice(offset);
-    const entry = line === '' && complete ? undefined : verifyLine(line);
+    // A last line without its newline is torn even when its checksum holds: the append never resolved, so
+    // nothing acted on it (write-ahead rule), and dropping it keeps the next append on a line of its own.
+    const entry = !complete || line === '' ? undefined : verifyLine(line);
     if (!entry) {
       const isLast = !complete || /^\0*$/.test(text.slice(nl + 1));
       const tornLooking = !complete || line.includes('\0');

@@ -18,6 +18,7 @@ import { AmlcdkError } from '../core/errors.js';
 import type { ArmClient, ArmResource, ArmWriteStarted } from '../arm/types.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
 import type { Journal, JournalEntry, OwnedResource, StackState, StateStore } from '../state/types.js';
+import { apiVersionFor } from '../catalog/api-versions.js';
 import { assetNeedsDocker } from './assets.js';
 import { normalizeObserved } from './normalize.js';
 import { observe, type Observation } from './observe.js';
@@ -53,6 +54,11 @@ export interface ApplyOptions {
    */
   readonly confirm?: (plan: Plan) => Promise<boolean>;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /**
+   * When the stack's resource group does not exist and the manifest does not create it: create it (the local
+   * emulator target, a sandbox) instead of refusing with `ResourceGroupNotFound`. @default false
+   */
+  readonly ensureResourceGroup?: boolean;
   /** Who takes the lock, shown to a second apply. @default 'apply' / 'destroy' */
   readonly operation?: string;
   readonly signal?: AbortSignal;
@@ -338,6 +344,7 @@ export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
     if (changing.length > 0 && options.confirm && !(await options.confirm(plan))) {
       return { plan, outcomes: [], summary: { done: 0, failed: 0, skipped: 0, unchanged: steps.length }, cancelled: true, recovered, elapsedMs: Date.now() - t0 };
     }
+    if (mode === 'apply' && steps.some((s) => s.change.change.actions.includes('create'))) await preflightResourceGroup(options);
     const runId = randomUUID();
     await journal.append({ kind: 'begin', runId, manifestHash: options.manifest.hash });
     const writer = new Writer(options.client, journal, runId, options.timeoutMs ?? 1_800_000, options.signal);
@@ -361,6 +368,24 @@ export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
   } finally {
     await lock.release();
   }
+}
+
+/** The stack's resource group must exist before anything is created in it (unless the manifest creates it). */
+async function preflightResourceGroup(options: ApplyOptions): Promise<void> {
+  const { subscriptionId, resourceGroup, location } = options.manifest.stack;
+  const rgId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+  if (options.manifest.resources.some((r) => r.id.toLowerCase() === rgId.toLowerCase())) return;
+  const apiVersion = apiVersionFor('Microsoft.Resources/resourceGroups');
+  const rg = await options.client.get(rgId, apiVersion);
+  if (rg) return;
+  if (options.ensureResourceGroup) {
+    await options.client.put(rgId, apiVersion, { location, tags: options.manifest.stack.tags });
+    return;
+  }
+  throw new AmlcdkError(
+    'ResourceGroupNotFound',
+    `the resource group ${resourceGroup} of stack ${options.manifest.stack.name} does not exist in subscription ${subscriptionId}; nothing was changed. Fix: create it (az group create -n ${resourceGroup} -l ${location}) or set createResourceGroup: true on the Stack.`,
+  );
 }
 
 async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyOptions, observation: Observation): Promise<void> {

@@ -44,22 +44,22 @@ function sign(c: ResourceChange, p: Painter): string {
 
 function verb(c: ResourceChange): string {
   const a = c.change.actions;
-  if (a.length === 2) return a[0] === 'delete' ? 'replace (delete, then create)' : 'replace (create, then delete)';
+  if (a.length === 2) return a[0] === 'delete' ? 'replaced (delete, then create)' : 'replaced (create, then delete)';
   switch (a[0]) {
     case 'create':
-      return 'create';
+      return 'created';
     case 'update':
-      return 'update in place (PUT)';
+      return 'updated in place (PUT)';
     case 'patch':
-      return 'update (PATCH)';
+      return 'updated (PATCH)';
     case 'action':
-      return 'update by POST action';
+      return 'updated by POST action';
     case 'delete':
-      return 'delete';
+      return 'deleted';
     case 'forget':
-      return 'forget (kept in Azure)';
+      return 'forgotten (kept in Azure)';
     default:
-      return 'no changes';
+      return 'left unchanged';
   }
 }
 

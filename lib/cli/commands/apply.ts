@@ -150,6 +150,7 @@ export async function runApply(planfile: string | undefined, opts: ApplyCommandO
       out.write(p.bold(`Stack ${manifest.stack.name} → ${conn.label}, state ${store.location}`) + '\n');
       const result = await applyStack({
         client: conn.client,
+        ensureResourceGroup: conn.local,
         store,
         manifest,
         ...(expectedFingerprint ? { expectedFingerprint } : {}),

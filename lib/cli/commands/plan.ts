@@ -69,6 +69,8 @@ export interface Connection {
   readonly client: ArmClient;
   /** `local (https://127.0.0.1:port)` or `azure`. */
   readonly label: string;
+  /** The local target is a sandbox: apply creates a missing resource group there. */
+  readonly local: boolean;
   close(): Promise<void>;
 }
 
@@ -86,12 +88,12 @@ function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
  */
 export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise<Connection> {
   const target = targetOf(opts, cwd);
-  if (target === 'azure') return { client: new HttpArmClient(), label: 'azure', close: async () => undefined };
+  if (target === 'azure') return { client: new HttpArmClient(), label: 'azure', local: false, close: async () => undefined };
   const endpoint = process.env.AMLCDK_ARM_ENDPOINT;
   if (endpoint) {
     const caFile = process.env.AMLCDK_ARM_CA_FILE;
     const caCertPem = caFile ? readFileSync(caFile, 'utf8') : undefined;
-    return { client: new HttpArmClient({ endpoint, credential: new LocalCredential(), ...(caCertPem ? { caCertPem } : {}), poll: { initialDelayMs: 50, maxDelayMs: 1000 } }), label: `local (${endpoint})`, close: async () => undefined };
+    return { client: new HttpArmClient({ endpoint, credential: new LocalCredential(), ...(caCertPem ? { caCertPem } : {}), poll: { initialDelayMs: 50, maxDelayMs: 1000 } }), label: `local (${endpoint})`, local: true, close: async () => undefined };
   }
   // Loaded only for the local target (the azure path never needs the emulator's code).
   const { ensureLocalEmulator } = await import('../../emulator/local.js');
@@ -99,6 +101,7 @@ export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise
   return {
     client: new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 50, maxDelayMs: 1000 } }),
     label: `local (${emu.url})`,
+    local: true,
     close: async () => {
       await emu.close();
     },

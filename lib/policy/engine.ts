@@ -37,10 +37,6 @@ export function ruleSeverity(rule: RuleMeta, profile: Profile, override?: Severi
   return profile === 'prod' && rule.prodSeverity ? rule.prodSeverity : rule.severity;
 }
 
-function maxSeverity(a: Severity, b: Severity): Severity {
-  return severityRank(a) >= severityRank(b) ? a : b;
-}
-
 /** Stable fingerprint of a finding: rule, stack, construct path and property path (not the line). */
 export function fingerprintOf(ruleId: string, stack: string, logicalId: string, path: string): string {
   return createHash('sha256').update(`${ruleId}|${stack}|${logicalId}|${path}`).digest('hex').slice(0, 32);
@@ -95,7 +91,8 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
     const emit = (rule: RuleMeta, owner: ManifestResource, d: FindingDraft): void => {
       const target = (d.logicalId && graph.byLogicalId.get(d.logicalId)) || owner;
       const base = severityOf.get(rule.id) ?? rule.severity;
-      const severity = overrides[rule.id]?.severity ?? (d.severity ? maxSeverity(d.severity, base) : base);
+      // A finding-level severity (e.g. GPU, or a sub-check the rule rates lower) replaces the rule's.
+      const severity = overrides[rule.id]?.severity ?? d.severity ?? base;
       const sup = applicableSuppression(target, rule.id, now);
       findings.push({
         ruleId: rule.id,

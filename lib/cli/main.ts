@@ -14,6 +14,7 @@ import { register as registerDestroy } from './commands/destroy.js';
 import { register as registerDrift } from './commands/drift.js';
 import { register as registerState } from './commands/state.js';
 import { register as registerCheck } from './commands/check.js';
+import { register as registerEmulator } from './commands/emulator.js';
 
 /** Exit code for a failure that was reported already. */
 export class ExitCode extends Error {
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDrift(program);
   registerState(program);
   registerCheck(program);
+  registerEmulator(program);
   return program;
 }
 

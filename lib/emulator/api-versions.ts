@@ -6,6 +6,7 @@
  * the tools users compare us with send (Pulumi azure-native v3, Bicep, Terraform azurerm).
  * ARM answers any other version with 400 `InvalidApiVersionParameter`.
  */
+import { API_VERSION_ENTRIES } from '../catalog/api-versions.js';
 
 const ML = [
   '2022-05-01', '2022-10-01', '2023-04-01', '2023-10-01', '2024-04-01', '2024-10-01', '2025-01-01-preview',
@@ -25,6 +26,8 @@ const AUTHORIZATION = ['2015-07-01', '2018-01-01-preview', '2020-04-01-preview',
 const RESOURCES = ['2021-04-01', '2022-09-01', '2023-07-01', '2024-03-01', '2024-07-01', '2024-11-01', '2025-03-01', '2025-04-01'];
 const AKS = ['2023-08-01', '2024-02-01', '2024-05-01', '2024-09-01', '2025-01-01', '2025-05-01'];
 
+const OPINSIGHTS = ['2020-08-01', '2021-06-01', '2022-10-01', '2023-09-01', '2025-02-01'];
+
 const BY_NAMESPACE: Readonly<Record<string, readonly string[]>> = {
   'microsoft.machinelearningservices': ML,
   'microsoft.network': [...NETWORK, ...PRIVATE_DNS],
@@ -36,9 +39,14 @@ const BY_NAMESPACE: Readonly<Record<string, readonly string[]>> = {
   'microsoft.authorization': AUTHORIZATION,
   'microsoft.resources': RESOURCES,
   'microsoft.containerservice': AKS,
+  'microsoft.operationalinsights': OPINSIGHTS,
 };
 
+
 const extra = new Map<string, Set<string>>();
+
+// Whatever lib/catalog pins is always accepted.
+for (const e of API_VERSION_ENTRIES) addAcceptedApiVersions(e.armType.split('/')[0]!, [e.apiVersion]);
 
 /** Versions accepted for a namespace (lower-case). */
 export function acceptedApiVersions(namespace: string): readonly string[] {

@@ -15,6 +15,7 @@ const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
 const NSG = 'Microsoft.Network/networkSecurityGroups';
 const PE = 'Microsoft.Network/privateEndpoints';
 const SUBNET_KEY = SUBNET.toLowerCase();
+const RULE_KEY = `${NSG}/securityRules`.toLowerCase();
 const NAME = { re: /^[a-zA-Z0-9](?:[a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/, allowed: '1-80 characters: letters, digits, underscores, periods and hyphens; start with a letter or digit, end with a letter, digit or underscore' };
 
 const etag = (): string => `W/"${randomUUID()}"`;
@@ -258,8 +259,15 @@ export const networkSecurityGroups: ResourceType = {
       type: `${NSG}/defaultSecurityRules`,
       properties: { description: `Default rule ${name}`, protocol: '*', sourcePortRange: '*', destinationPortRange: '*', sourceAddressPrefix: src, destinationAddressPrefix: dst, access, priority, direction, provisioningState: 'Succeeded' },
     }));
+    let apply: (() => void) | undefined;
+    if (input.existing && Object.prototype.hasOwnProperty.call(p, 'securityRules')) {
+      // Like subnets in a VNet: a body that lists securityRules is the whole set.
+      const keep = new Set(outRules.map((r) => String(r.name).toLowerCase()));
+      const drop = input.engine.store.childrenOf(input.key).filter((r) => r.typeKey === RULE_KEY && !keep.has(r.id.split('/').pop()!.toLowerCase()));
+      apply = () => drop.forEach((r) => input.engine.store.remove(r.id.toLowerCase()));
+    }
     const outP: Json = { ...clone(p), securityRules: outRules, defaultSecurityRules: defaults, resourceGuid: at(input.existing?.body, 'properties.resourceGuid') ?? guidFrom('nsg', input.id), provisioningState: 'Succeeded' };
-    return { body: envelope(input, NSG, { etag: etag(), properties: outP }) };
+    return { body: envelope(input, NSG, { etag: etag(), properties: outP }), apply };
   },
   render(engine, rec) {
     const k = rec.id.toLowerCase();
@@ -267,7 +275,12 @@ export const networkSecurityGroups: ResourceType = {
     for (const r of engine.store.resources.values()) {
       if (r.typeKey === SUBNET_KEY && String(at(r.body, 'properties.networkSecurityGroup.id') ?? '').toLowerCase() === k) users.push({ id: r.id });
     }
-    return users.length ? { ...rec.body, properties: { ...props(rec.body), subnets: users } } : rec.body;
+    // Rules created as their own resources show in the NSG body too, as ARM does.
+    const inline = Array.isArray(at(rec.body, 'properties.securityRules')) ? (at(rec.body, 'properties.securityRules') as Json[]) : [];
+    const names = new Set(inline.map((r) => String(r.name).toLowerCase()));
+    const children = engine.store.childrenOf(k).filter((r) => r.typeKey === RULE_KEY && !names.has(r.id.split('/').pop()!.toLowerCase())).map((r) => r.body);
+    if (users.length === 0 && children.length === 0) return rec.body;
+    return { ...rec.body, properties: { ...props(rec.body), securityRules: [...inline, ...children], ...(users.length ? { subnets: users } : {}) } };
   },
   beforeDelete(input) {
     const k = input.key;

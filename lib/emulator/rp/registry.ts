@@ -5,6 +5,7 @@ import { components, fileShares, managedClusters, registries, storageAccounts, u
 import { computes, datastores, workspaces } from './ml.js';
 import { networkSecurityGroups, privateDnsZoneGroups, privateDnsZones, privateEndpoints, subnets, virtualNetworkLinks, virtualNetworks } from './network.js';
 import { resourceGroups } from './resources.js';
+import { blobContainers, blobServices, connections, dnsARecords, fileServices, logAnalytics, natGateways, outboundRules, privateEndpointConnections, publicIPAddresses, routeTables, securityRules } from './extra.js';
 
 const ALL: readonly ResourceType[] = [
   resourceGroups,
@@ -26,6 +27,18 @@ const ALL: readonly ResourceType[] = [
   virtualNetworkLinks,
   roleAssignments,
   managedClusters,
+  connections,
+  outboundRules,
+  privateEndpointConnections,
+  fileServices,
+  blobServices,
+  blobContainers,
+  logAnalytics,
+  securityRules,
+  natGateways,
+  publicIPAddresses,
+  routeTables,
+  dnsARecords,
 ];
 
 export const RESOURCE_TYPES: ReadonlyMap<string, ResourceType> = new Map(ALL.map((t) => [t.type.toLowerCase(), t]));

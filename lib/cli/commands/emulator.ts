@@ -1,0 +1,115 @@
+/**
+ * `amlcdk emulator [--port <n>] [--data-dir <dir>] [--seed <n>] [--config <file>] [--json]`: run the local ARM
+ * emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM. It writes `<data-dir>/emulator.json` so that the
+ * `local` target of plan/apply in other terminals reuses it instead of starting their own.
+ *
+ * The config file is JSON with any of: durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds
+ * (see docs/emulator.md). Exit 0 after a clean stop, 1 when it could not start, 2 on bad flags or config.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, UsageError } from '../../core/errors.js';
+import { ensureLocalEmulator } from '../../emulator/local.js';
+import type { EmulatorOptions, RuntimeConfig } from '../../emulator/options.js';
+import { validateConfig } from '../../emulator/server.js';
+import { ArmHttpError } from '../../emulator/errors.js';
+import { colors } from '../output.js';
+import { ExitCode } from '../main.js';
+
+export interface EmulatorCommandOptions {
+  readonly port?: string;
+  readonly dataDir?: string;
+  readonly seed?: string;
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+export const DEFAULT_EMULATOR_DIR = '.amlcdk/emulator';
+
+export function register(program: Command): void {
+  program
+    .command('emulator')
+    .description('run the local ARM emulator (HTTPS on 127.0.0.1) until Ctrl-C; plan/apply with target "local" use it')
+    .option('-p, --port <port>', 'port to listen on (default: a free port)')
+    .option('-d, --data-dir <dir>', `where state.json and cert.pem live (default: ${DEFAULT_EMULATOR_DIR})`)
+    .option('--seed <n>', 'seed of the fault injection (default: 1)')
+    .option('-c, --config <file>', 'JSON file with durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds')
+    .option('--json', 'print the endpoint as one JSON line')
+    .action(async (opts: EmulatorCommandOptions) => {
+      const code = await runEmulatorCommand(opts);
+      if (code !== 0) throw new ExitCode(code);
+    });
+}
+
+function parseIntFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError('InvalidOption', `--${name} must be an integer between ${min} and ${max} (got '${value}')`);
+  return n;
+}
+
+/** Read and check the --config file; errors carry the file and, for JSON syntax errors, the line. */
+export function loadEmulatorConfig(file: string): RuntimeConfig {
+  if (!existsSync(file)) throw new InputError('EmulatorConfigNotFound', `emulator config file '${file}' does not exist`, { file, fix: 'pass an existing JSON file to --config' });
+  const text = readFileSync(file, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec(String((err as Error).message));
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    throw new InputError('EmulatorConfigInvalidJson', `emulator config is not valid JSON: ${(err as Error).message}`, { file, line, fix: 'fix the JSON syntax' });
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('EmulatorConfigInvalid', 'emulator config must be a JSON object', { file, fix: 'use { "durations": ..., "faults": [...] }' });
+  try {
+    validateConfig(parsed as RuntimeConfig);
+  } catch (err) {
+    if (err instanceof ArmHttpError) {
+      throw new InputError('EmulatorConfigInvalid', `emulator config: ${err.message}`, { file, fix: 'see docs/emulator.md for the allowed settings' });
+    }
+    throw err;
+  }
+  return parsed as RuntimeConfig;
+}
+
+export async function runEmulatorCommand(opts: EmulatorCommandOptions, out: NodeJS.WriteStream = process.stdout, waitForStop: () => Promise<void> = waitForSignal): Promise<number> {
+  const port = parseIntFlag('port', opts.port, 0, 65535);
+  const seed = parseIntFlag('seed', opts.seed, -2147483648, 2147483647);
+  const fileConfig = opts.config ? loadEmulatorConfig(opts.config) : {};
+  const options: EmulatorOptions = { ...fileConfig, ...(seed !== undefined ? { seed } : {}), ...(port !== undefined ? { port } : {}) };
+  const dataDir = opts.dataDir ?? DEFAULT_EMULATOR_DIR;
+  const emu = await ensureLocalEmulator({ ...options, dataDir });
+  const c = colors(out);
+  if (emu.reused) {
+    await emu.close();
+    process.stderr.write(`${c.red('error')} EmulatorAlreadyRunning: an emulator already serves ${dataDir} at ${emu.url}\n  fix: use it, stop it, or pass another --data-dir\n`);
+    return 1;
+  }
+  try {
+    const certPath = `${dataDir.replace(/\/+$/, '')}/cert.pem`;
+    if (opts.json) out.write(JSON.stringify({ url: emu.url, dataDir, certPath }) + '\n');
+    else {
+      out.write(`${c.green('amlcdk ARM emulator')} listening on ${c.bold(emu.url)}\n`);
+      out.write(`  data dir: ${dataDir} (state.json, cert.pem)\n`);
+      out.write(`  trust it: NODE_EXTRA_CA_CERTS=${certPath}\n`);
+      out.write(`  admin:    ${emu.url}/_emulator/health | log | counters | config | reset\n`);
+      out.write('  stop with Ctrl-C\n');
+    }
+    await waitForStop();
+  } finally {
+    await emu.close();
+  }
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

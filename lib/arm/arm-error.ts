@@ -84,7 +84,9 @@ export function armErrorFromResponse(init: {
   if (message) msg = message;
   else if (init.bodyText && init.bodyText.trim() !== '') msg = `${init.method} ${path} failed and the answer was not ARM's error JSON: ${excerpt(init.bodyText)}`;
   else msg = `${init.method} ${path} failed with HTTP ${init.status} and no body`;
-  const inProgress = isInProgressCode(armCode);
+  // Some providers (Azure ML among them) answer a busy resource with a plain 409 `Conflict` whose message says
+  // an operation is in progress: that is contention too, not a naming conflict.
+  const inProgress = isInProgressCode(armCode) || (init.status === 409 && armCode === 'Conflict' && /in progress|another operation/i.test(message ?? ''));
   const retryable = init.status === 429 || init.status >= 500 || ((init.status === 409 || init.status === 429) && inProgress);
   return new ArmError({
     status: init.status,

@@ -156,6 +156,11 @@ export interface RateLimiterOptions {
    * 10 against an emulator whose buckets are scaled the same way. @default 1
    */
   readonly scale?: number;
+  /**
+   * Whether `scale` also multiplies the bursts (true) or only the refill rates (false: the local emulator's
+   * `throttle.scale` semantics, so client and emulator buckets match exactly). @default true
+   */
+  readonly scaleBursts?: boolean;
   /** @default Date.now */
   readonly clock?: Clock;
   /** @default a setTimeout-based sleep */
@@ -179,10 +184,11 @@ export class ArmRateLimiter {
     if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`rate limiter scale must be a positive number, got ${scale}`);
     this.scale = scale;
     const base = { ...ARM_LIMITS, ...(options.limits ?? {}) };
+    const b = options.scaleBursts === false ? 1 : scale;
     this.limits = {
-      reads: { burst: base.reads.burst * scale, perSecond: base.reads.perSecond * scale },
-      writes: { burst: base.writes.burst * scale, perSecond: base.writes.perSecond * scale },
-      deletes: { burst: base.deletes.burst * scale, perSecond: base.deletes.perSecond * scale },
+      reads: { burst: base.reads.burst * b, perSecond: base.reads.perSecond * scale },
+      writes: { burst: base.writes.burst * b, perSecond: base.writes.perSecond * scale },
+      deletes: { burst: base.deletes.burst * b, perSecond: base.deletes.perSecond * scale },
     };
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? realSleep;

@@ -46,8 +46,8 @@ export class StateLockedError extends AmlcdkError {
   constructor(init: { stack: string; location: string; holder?: LockHolder; stale: boolean; staleReason?: string; hint?: string }) {
     const who = init.holder ? describeHolder(init.holder) : 'an unknown holder (the lock record is unreadable)';
     const tail = init.stale
-      ? `The lock is stale: ${init.staleReason ?? 'its holder is gone'}. Break it explicitly with \`amlcdk unlock ${init.stack}\` (StateStore.breakLock), then run again.`
-      : `Wait for that run to finish${init.hint ? `; ${init.hint}` : ''}. If it is dead, break the lock with \`amlcdk unlock ${init.stack}\` (StateStore.breakLock).`;
+      ? `The lock is stale: ${init.staleReason ?? 'its holder is gone'}. Break it explicitly with \`amlcdk state break-lock ${init.stack}\`, then run again.`
+      : `Wait for that run to finish${init.hint ? `; ${init.hint}` : ''}. If it is dead, break the lock with \`amlcdk state break-lock ${init.stack}\`.`;
     super('StateLocked', `stack "${init.stack}" in ${init.location} is locked by ${who}. ${tail}`);
     this.stackName = init.stack;
     this.holder = init.holder;

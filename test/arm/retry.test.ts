@@ -57,6 +57,10 @@ describe('classification', () => {
     const conflict = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"AnotherOperationInProgress","message":"busy"}}', method: 'PUT', url: 'https://h/x' });
     assert.equal(conflict.retryable, true);
     assert.equal(conflict.code, 'ArmAnotherOperationInProgress');
+    const busy = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"Conflict","message":"delete is in progress on the resource"}}', method: 'PUT', url: 'https://h/x' });
+    assert.equal(busy.retryable, true, 'a plain Conflict that says an operation is in progress is contention');
+    const attached = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"Conflict","message":"already attached"}}', method: 'PUT', url: 'https://h/x' });
+    assert.equal(attached.retryable, false);
     const taken = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"NameTaken","message":"taken"}}', method: 'PUT', url: 'https://h/x' });
     assert.equal(taken.retryable, false);
     const post500 = armErrorFromResponse({ status: 500, bodyText: '', method: 'POST', url: 'https://h/x/stop' });

@@ -107,6 +107,7 @@ describe('ArmRateLimiter', () => {
     assert.deepEqual(half.limits.writes, { burst: 100, perSecond: 5 });
     assert.deepEqual(half.limits.reads, { burst: 125, perSecond: 12.5 });
     assert.throws(() => new ArmRateLimiter({ scale: 0 }), RangeError);
+    assert.deepEqual(new ArmRateLimiter({ scale: 10, scaleBursts: false }).limits.writes, { burst: 200, perSecond: 100 }, "the emulator's throttle.scale semantics");
     assert.deepEqual(new ArmRateLimiter({ limits: { reads: { burst: 10, perSecond: 1 } } }).limits.reads, { burst: 10, perSecond: 1 });
   });
 

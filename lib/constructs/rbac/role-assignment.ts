@@ -119,6 +119,8 @@ export class RoleAssignment extends AzureResource {
   public readonly scopeId: string;
   public readonly role: BuiltInRole;
   public readonly principal: IPrincipal;
+  /** Object id sent as `principalId` (lower case). */
+  public readonly principalId: string;
   private readonly props: RoleAssignmentProps;
   private readonly roleDefinitionId: string;
 
@@ -175,6 +177,7 @@ export class RoleAssignment extends AzureResource {
     this.scopeId = scopeId;
     this.role = role;
     this.principal = p.principal as IPrincipal;
+    this.principalId = principalId;
     this.props = p as RoleAssignmentProps;
     this.roleDefinitionId = role.definitionId(subscriptionOfScope(scopeId) ?? stack.subscriptionId);
     for (const e of pending) recordError(this, withSource(e, this));
@@ -219,8 +222,8 @@ export class RoleAssignment extends AzureResource {
     return {
       properties: {
         roleDefinitionId: this.roleDefinitionId,
-        principalId: this.principal?.objectId?.toLowerCase(),
-        principalType: this.principal?.principalType,
+        principalId: this.principalId,
+        principalType: this.principal?.principalType ?? 'User',
         ...(p.description !== undefined ? { description: p.description } : {}),
         ...(condition !== undefined ? { condition, conditionVersion: p.conditionVersion ?? '2.0' } : {}),
       },

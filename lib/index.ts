@@ -24,6 +24,7 @@ export * from './constructs/workspace/index.js';
 export * from './constructs/compute/index.js';
 export * from './constructs/network/index.js';
 export * from './constructs/rbac/index.js';
+export * from './constructs/storage/index.js';
 export * from './constructs/assets/index.js';
 // manifest
 export * from './manifest/types.js';

@@ -4,6 +4,7 @@
  * Full stack traces per construct are too slow for 10k-construct programs, so this reads V8's structured call
  * sites (no string formatting) with a small frame limit, and skips frames inside amlcdk itself.
  */
+import { findSourceMap, type SourceMap } from 'node:module';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from './errors.js';
@@ -39,10 +40,36 @@ export function captureSource(): SourceLocation | undefined {
     if (!file) continue;
     if (file.startsWith('file://')) file = fileURLToPath(file);
     if (file.startsWith(LIB_DIR) || file.includes(`${sep}node_modules${sep}`) || file.startsWith('node:')) continue;
-    const line = site.getLineNumber();
+    let line = site.getLineNumber();
     if (line == null) continue;
+    let column = site.getColumnNumber() ?? undefined;
+    // Programs run through tsx (or any loader with source maps) report generated positions: map them back to the
+    // TypeScript the user wrote.
+    const origin = originalPosition(file, line, column ?? 1);
+    if (origin) {
+      line = origin.line;
+      column = origin.column;
+    }
     const rel = relative(process.cwd(), file).split(sep).join('/');
-    return { file: rel, line, column: site.getColumnNumber() ?? undefined };
+    return { file: rel, line, column };
   }
   return undefined;
+}
+
+const maps = new Map<string, SourceMap | null>();
+
+function originalPosition(file: string, line: number, column: number): { line: number; column: number } | undefined {
+  let map = maps.get(file);
+  if (map === undefined) {
+    try {
+      map = findSourceMap(file) ?? null;
+    } catch {
+      map = null;
+    }
+    maps.set(file, map);
+  }
+  if (!map) return undefined;
+  // findOrigin (1-based) exists since Node 20.4; its result is empty when there is no mapping.
+  const o = (map as SourceMap & { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } }).findOrigin?.(line, column);
+  return o && typeof o.lineNumber === 'number' ? { line: o.lineNumber, column: o.columnNumber ?? column } : undefined;
 }

@@ -92,6 +92,9 @@ export function shortType(type: string): string {
     'microsoft.network/networksecuritygroups': 'nsg',
     'microsoft.network/privateendpoints': 'private endpoint',
     'microsoft.network/privatednszones': 'dns zone',
+    'microsoft.network/privatednszones/virtualnetworklinks': 'dns link',
+    'microsoft.network/privateendpoints/privatednszonegroups': 'dns zone group',
+    'microsoft.network/networksecuritygroups/securityrules': 'nsg rule',
     'microsoft.resources/resourcegroups': 'resource group',
   };
   return map[type.toLowerCase()] ?? type.split('/').slice(-1)[0];

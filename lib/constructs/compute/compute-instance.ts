@@ -139,7 +139,10 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     this.assignedUser = p.assignedUser;
     this.sshSourceCidrs = this.ssh.isEnabled ? [...(this.ssh.options.sourceCidrs ?? [])] : undefined;
     p.subnet?.registerCompute?.(this);
-    for (const m of p.fileShareMounts ?? []) if (AzureResource.isAzureResource(m)) this.addDependency(m);
+    for (const m of p.fileShareMounts ?? []) {
+      if (AzureResource.isAzureResource(m)) this.addDependency(m);
+      m?.registerMount?.(this);
+    }
 
     checkVmSize(this, p.vmSize, 'instance');
     this.checkAssignedUser();
@@ -157,12 +160,14 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       checkSubnet(this, p.subnet, this.workspace, 1);
       checkNoPublicIp(this, this.nodePublicIp, p.subnet, this.workspace);
     });
-    if (p.fileShareMounts?.length) {
+    // The workspace's default share is mounted by the service itself (notebook directory): no data mount for it.
+    const mounts = (p.fileShareMounts ?? []).filter((m) => m && !m.isWorkspaceDefault);
+    if (mounts.length) {
       this.addAction({
         name: 'updateDataMounts',
         when: 'afterCreate',
         reason: 'mount the file shares (data mounts are not part of the PUT body)',
-        body: p.fileShareMounts.map((m) => ({
+        body: mounts.map((m) => ({
           mountAction: 'Mount',
           mountMode: m.readOnly ? 'ReadOnly' : 'ReadWrite',
           mountName: m.datastoreName,

@@ -349,6 +349,7 @@ export class Engine {
       case 'GET': {
         this.checkScope(parsed, t, req.now);
         const rec = this.find(key, req.now);
+        if (!rec && parsed.typeKey === 'microsoft.resources/resourcegroups') throw notFound('ResourceGroupNotFound', `Resource group '${parsed.name}' could not be found.`);
         if (!rec) throw notFound('ResourceNotFound', `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
         return { ...base, status: 200, body: this.render(rec) };
       }

@@ -217,7 +217,8 @@ export class NetworkSecurityGroup extends AzureResource {
     return {
       location: this.location,
       ...(this.tags && Object.keys(this.tags).length ? { tags: { ...this.tags } } : {}),
-      properties: { securityRules: this.allRules().map(renderRule) },
+      // Rules with invalid fields were reported with coded errors; leave them out so the schema does not repeat them.
+      properties: { securityRules: this.allRules().filter(renderable).map(renderRule) },
     };
   }
 
@@ -278,6 +279,11 @@ export class NetworkSecurityGroup extends AzureResource {
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
     recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
   }
+}
+
+function renderable(r: SecurityRuleProps): boolean {
+  return Number.isInteger(r.priority) && r.priority >= 100 && r.priority <= 4096 && (r.direction === 'Inbound' || r.direction === 'Outbound')
+    && (r.access === 'Allow' || r.access === 'Deny') && (r.protocol === undefined || PROTOCOLS.includes(r.protocol)) && typeof r.name === 'string' && r.name.length > 0;
 }
 
 function isPortSpec(p: unknown): boolean {

@@ -143,11 +143,15 @@ export class FileShare extends AzureResource {
 
   protected renderBody(): Record<string, unknown> {
     const p = this.props;
+    // Invalid values were reported with a coded error; leave them out so the schema does not report them twice.
+    const max = p.largeFileShares ? 102400 : 5120;
+    const quotaOk = Number.isInteger(this.quotaGiB) && this.quotaGiB >= 1 && this.quotaGiB <= max;
+    const protocolOk = this.protocol === 'SMB' || this.protocol === 'NFS';
     return {
       properties: {
-        shareQuota: this.quotaGiB,
-        enabledProtocols: this.protocol,
-        ...(p.accessTier !== undefined ? { accessTier: p.accessTier } : {}),
+        ...(quotaOk ? { shareQuota: this.quotaGiB } : {}),
+        ...(protocolOk ? { enabledProtocols: this.protocol } : {}),
+        ...(p.accessTier !== undefined && ['TransactionOptimized', 'Hot', 'Cool', 'Premium'].includes(p.accessTier) ? { accessTier: p.accessTier } : {}),
         ...(p.rootSquash !== undefined ? { rootSquash: p.rootSquash } : {}),
         ...(p.metadata && Object.keys(p.metadata).length ? { metadata: { ...p.metadata } } : {}),
       },

@@ -278,6 +278,7 @@ describe('NetworkSecurityGroup', () => {
     assert.equal(byCode('InvalidSecurityRule').length, 2);
     assert.equal(byCode('InvalidCidr')[0]!.value, '10.0.0.0/40');
     assert.ok(s.errors.every((e) => e.path === 'Net/Nsg'));
+    assert.ok(!s.errors.some((e) => e.code === 'SchemaViolation'), 'coded errors are not repeated as schema violations');
   });
 });
 

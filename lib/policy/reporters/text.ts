@@ -23,8 +23,8 @@ function label(s: Severity, c: Colors): string {
 }
 
 function showValue(f: Finding): string | undefined {
-  if (f.value === undefined && f.provenance !== 'unknown') return undefined;
-  const v = f.value === undefined ? '(not set)' : typeof f.value === 'string' ? f.value : JSON.stringify(f.value);
+  if (f.value === undefined) return f.provenance === 'unknown' && f.path ? `${f.path} is not set` : undefined;
+  const v = typeof f.value === 'string' ? f.value : JSON.stringify(f.value);
   const how = f.provenance === 'set' ? 'set' : f.provenance === 'defaulted' ? 'defaulted: API default' : 'not set';
   return `${f.path ? `${f.path} = ` : ''}${v} (${how})`;
 }

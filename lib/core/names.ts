@@ -162,7 +162,8 @@ export function hash32(input: string): string {
 }
 
 function readablePart(id: string, invalid: RegExp, sep: string): string {
-  return id.replace(invalid, sep).replace(new RegExp(`\\${sep}{2,}`, 'g'), sep).replace(new RegExp(`^\\${sep}+|\\${sep}+$`, 'g'), '');
+  // Collapse runs of separators and trim anything that is not a letter or digit at both ends.
+  return id.replace(invalid, sep).replace(/[-_]{2,}/g, sep).replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '');
 }
 
 function startWithLetter(s: string, prefix: string): string {

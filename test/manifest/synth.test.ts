@@ -1,0 +1,209 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  App, ComputeCluster, ContainerImage, ComputeInstance, Duration, OUTDIR_ENV, Secret, SshAccess, Stack, SynthesisError, VmSize, Workspace,
+  canonicalJson, parseManifest, validateBody, validateManifestDeep, type Manifest,
+} from '../../lib/index.js';
+import { Template } from '../../lib/testing/index.js';
+import { QuickstartStack } from '../../examples/quickstart/stack.js';
+
+const SUB = '00000000-0000-0000-0000-000000000000';
+const TENANT = '11111111-1111-1111-1111-111111111111';
+
+function withEnv<T>(value: string | undefined, fn: () => T): T {
+  const saved = process.env[OUTDIR_ENV];
+  const savedCode = process.exitCode;
+  if (value === undefined) delete process.env[OUTDIR_ENV];
+  else process.env[OUTDIR_ENV] = value;
+  try {
+    return fn();
+  } finally {
+    if (saved === undefined) delete process.env[OUTDIR_ENV];
+    else process.env[OUTDIR_ENV] = saved;
+    process.exitCode = savedCode;
+  }
+}
+
+function badApp(): App {
+  const app = new App();
+  const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
+  const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
+  new ComputeCluster(ws, 'Bad', { computeName: 'gpu-cluster-1', vmSize: VmSize.STANDARD_NC6, minNodeCount: 3, maxNodeCount: 1 });
+  return app;
+}
+
+describe('synth pipeline', () => {
+  test('in memory: deterministic canonical manifests whose hash verifies and whose bodies are schema-valid', () => {
+    const build = (): Manifest => {
+      const app = new App();
+      new QuickstartStack(app, 'Quickstart');
+      return withEnv(undefined, () => app.synth({ write: false })).manifests[0];
+    };
+    const a = build();
+    const b = build();
+    assert.equal(canonicalJson(a), canonicalJson(b));
+    assert.deepEqual(parseManifest(canonicalJson(a, 2)), a);
+    assert.deepEqual(validateManifestDeep(a), []);
+    assert.match(a.hash, /^sha256:[0-9a-f]{64}$/);
+    // no absolute paths anywhere
+    assert.doesNotMatch(JSON.stringify(a), /"\/(home|tmp|work|Users)\//);
+  });
+
+  test('outside the CLI, errors throw one SynthesisError with every diagnostic (and the source line)', () => {
+    const err = withEnv(undefined, () => {
+      try {
+        badApp().synth({ write: false });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    });
+    assert.ok(err instanceof SynthesisError);
+    const codes = err.diagnostics.filter((d) => d.level === 'error').map((d) => d.code).sort();
+    assert.deepEqual(codes, ['InvalidComputeName', 'MaxNodesBelowMin', 'RetiredVmSize']);
+    for (const d of err.diagnostics) assert.equal(d.path, 'Team/Ws/Bad');
+    assert.equal(err.diagnostics[0].source?.file, 'test/manifest/synth.test.ts');
+    assert.match(err.message, /gpu-cluster-1/);
+  });
+
+  test('under the CLI (AMLCDK_OUTDIR): writes manifests + an ok report; on errors only a failed report, exit code 1, no throw', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amlcdk-synth-'));
+    try {
+      withEnv(dir, () => {
+        const app = new App();
+        new QuickstartStack(app, 'Quickstart');
+        const r = app.synth();
+        assert.equal(r.files.length, 1);
+      });
+      assert.deepEqual(readdirSync(dir).sort(), ['Quickstart.manifest.json', 'synth-report.json']);
+      const report = JSON.parse(readFileSync(join(dir, 'synth-report.json'), 'utf8'));
+      assert.equal(report.ok, true);
+      assert.deepEqual(report.manifests, ['Quickstart.manifest.json']);
+      const text = readFileSync(join(dir, 'Quickstart.manifest.json'), 'utf8');
+      assert.equal(text, canonicalJson(parseManifest(text), 2) + '\n');
+
+      const failDir = mkdtempSync(join(tmpdir(), 'amlcdk-synth-fail-'));
+      try {
+        const code = withEnv(failDir, () => {
+          const r = badApp().synth();
+          assert.equal(r.manifests.length, 0);
+          return process.exitCode;
+        });
+        assert.equal(code, 1);
+        assert.deepEqual(readdirSync(failDir), ['synth-report.json']);
+        const failed = JSON.parse(readFileSync(join(failDir, 'synth-report.json'), 'utf8'));
+        assert.equal(failed.ok, false);
+        assert.equal(failed.diagnostics.filter((d: { level: string }) => d.level === 'error').length, 3);
+      } finally {
+        rmSync(failDir, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('App outdir is used outside the CLI; write:false writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amlcdk-outdir-'));
+    try {
+      withEnv(undefined, () => {
+        const app = new App({ outdir: join(dir, 'out') });
+        new QuickstartStack(app, 'Quickstart');
+        app.synth({ write: false });
+        assert.equal(existsSync(join(dir, 'out')), false);
+        app.synth();
+      });
+      assert.ok(existsSync(join(dir, 'out', 'Quickstart.manifest.json')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('secrets: a cluster admin password is a SecretRef listed in secrets, never a value', () => {
+    process.env.CLUSTER_PW = 'do-not-leak-this';
+    try {
+      const app = new App();
+      const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
+      const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
+      new ComputeCluster(ws, 'C', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2, sshAccess: SshAccess.enabled({ password: Secret.fromEnv('CLUSTER_PW') }) });
+      const r = Template.fromStack(s).resource('Team/Ws/C');
+      assert.deepEqual(r.secrets, ['/properties/properties/userAccountCredentials/adminUserPassword']);
+      assert.deepEqual((r.body as any).properties.properties.userAccountCredentials.adminUserPassword, { secretRef: 'env:CLUSTER_PW' }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.doesNotMatch(JSON.stringify(r), /do-not-leak-this/);
+    } finally {
+      delete process.env.CLUSTER_PW;
+    }
+  });
+
+  test('stack tags merge into tracked resources (resource tags win); createResourceGroup adds the group and dependencies', () => {
+    const app = new App();
+    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope', tags: { owner: 'ml', env: 'dev' }, createResourceGroup: true });
+    const ws = new Workspace(s, 'Ws', { tenantId: TENANT, tags: { env: 'prod' } });
+    new ComputeCluster(ws, 'C', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1 });
+    const t = Template.fromStack(s);
+    t.hasNoErrors();
+    assert.deepEqual((t.resource('Team/Ws').body as { tags: unknown }).tags, { owner: 'ml', env: 'prod' });
+    assert.deepEqual((t.resource('Team/Ws/C').body as { tags: unknown }).tags, { owner: 'ml', env: 'dev' });
+    const rg = t.resource('Team/ResourceGroup');
+    assert.equal(rg.type, 'Microsoft.Resources/resourceGroups');
+    assert.equal(rg.id, `/subscriptions/${SUB}/resourceGroups/rg`);
+    assert.ok(t.resource('Team/Ws/C').dependsOn.includes('Team/ResourceGroup'));
+    assert.ok(t.resource('Team/Ws/C').dependsOn.includes('Team/Ws'));
+  });
+
+  test('container image assets are collected into manifest.assets with the resources that use them', () => {
+    const app = new App();
+    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
+    const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
+    const ctx = mkdtempSync(join(tmpdir(), 'amlcdk-image-'));
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM python:3.12-slim\n');
+    after(() => rmSync(ctx, { recursive: true, force: true }));
+    const image = ContainerImage.fromDirectory(s, 'AppImage', { directory: ctx, registry: ws.containerRegistry!, repository: 'tools/app', tag: 'v1' });
+    const ci = new ComputeInstance(ws, 'I', {
+      vmSize: VmSize.STANDARD_DS3_V2, idleShutdown: Duration.minutes(30),
+      customApplications: [{ name: 'app', image, endpoints: [{ name: 'web', target: 8501, published: 8501 }] }],
+    });
+    const t = Template.fromStack(s);
+    t.hasNoErrors();
+    const assets = t.manifest.assets ?? [];
+    assert.equal(assets.length, 1);
+    assert.deepEqual(assets[0].usedBy, [ci.node.path]);
+    const svc = (t.resource(ci.node.path).body as any).properties.properties.customServices[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(svc.image.reference, `\${asset:${assets[0].id}}`);
+  });
+
+  test('CrossStackDependency: a construct of another stack referenced directly', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
+    const b = new Stack(app, 'B', { subscriptionId: SUB, resourceGroup: 'rg2', location: 'westeurope' });
+    const ws = new Workspace(a, 'Ws', { tenantId: TENANT });
+    new ComputeCluster(b, 'C', { workspace: ws, vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1 });
+    Template.synthScope(app).hasError('CrossStackDependency', 'B/C');
+  });
+});
+
+describe('schemas', () => {
+  test('body schemas reject what Azure would: wrong enum case, unknown member, missing maxNodeCount, plain secrets', () => {
+    const issues = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
+      location: 'westeurope',
+      properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', vmPriority: 'Spot', scaleSettings: { minNodeCount: 0 }, userAccountCredentials: { adminUserName: 'u', adminUserPassword: 'plain' }, typo: 1 } },
+    });
+    const text = issues.map((i) => `${i.pointer} ${i.message}`).join('\n');
+    assert.match(text, /vmPriority must be equal to one of the allowed values/);
+    assert.match(text, /maxNodeCount/);
+    assert.match(text, /typo/);
+    assert.match(text, /adminUserPassword holds a plain secret/);
+    assert.deepEqual(validateBody('Microsoft.MachineLearningServices/workspaces/computes', { properties: { computeType: 'computeinstance' } }).length > 0, true);
+  });
+  test('instance body: computeInstanceAuthorizationType is lower-case personal, subnet is an object, assignedUser needs both ids', () => {
+    const bad = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
+      properties: { computeType: 'ComputeInstance', properties: { vmSize: 'x', computeInstanceAuthorizationType: 'Personal', subnet: '/subscriptions/x', personalComputeInstanceSettings: { assignedUser: { objectId: TENANT } } } },
+    });
+    const ptrs = bad.map((i) => i.pointer);
+    assert.ok(ptrs.includes('/properties/properties/computeInstanceAuthorizationType'));
+    assert.ok(ptrs.includes('/properties/properties/subnet'));
+    assert.ok(ptrs.includes('/properties/properties/personalComputeInstanceSettings/assignedUser'));
+  });
+});

@@ -14,7 +14,7 @@ import { Stack } from '../core/stack.js';
 import { synthesize } from '../manifest/synth.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
 import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
-import { bodyToArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
+import { bodyToArgs, checkArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
 import { replaceOnChangesFor } from './replace.js';
 import { withSecrets, type SecretSource } from './secrets.js';
 import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryAuth } from './images.js';
@@ -197,6 +197,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       let body: Record<string, unknown> = withSecrets(r.body, r.secrets, r.logicalId, args.secrets);
       body = substituteAssets(body, imageRefs, r.logicalId) as Record<string, unknown>;
       const inputs = { ...bodyToArgs(m, body, r.logicalId), ...nameArgs(m, r.id, r.logicalId) };
+      checkArgs(m, inputs, r.logicalId);
       const replaceOnChanges = replaceOnChangesFor(m, r.type, r.body);
       const table = fieldTableFor(r.type, computeTypeOf(r.body));
       const resourceOpts: pulumi.CustomResourceOptions = {

@@ -11,6 +11,8 @@ export type { TypeMapping, BodyStyle, ParsedId, ResourceClass } from './mapping.
 export { replaceOnChangesFor, createOnlyBodyPaths } from './replace.js';
 export { resolveSecretRef, withSecrets } from './secrets.js';
 export type { SecretSource } from './secrets.js';
+export { keyVaultReader } from './keyvault.js';
+export type { KeyVaultReader, KeyVaultReaderOptions } from './keyvault.js';
 export { assetPlaceholder, substituteAssets } from './images.js';
 export type { RegistryAuth, RegistryCredentials } from './images.js';
 export { exchangeAcrRefreshToken, ACR_TOKEN_USER } from './acr-auth.js';

@@ -112,6 +112,8 @@ export const TYPE_MAPPINGS: readonly TypeMapping[] = [
     azureNativeApiVersion: '2024-01-01',
     nameArgs: ['accountName'],
     bodyStyle: 'flatten',
+    renames: { supportsHttpsTrafficOnly: 'enableHttpsTrafficOnly' },
+    note: 'ARM `supportsHttpsTrafficOnly` is the argument `enableHttpsTrafficOnly` (x-ms-client-name)',
   },
   {
     armType: 'Microsoft.Storage/storageAccounts/fileServices/shares',
@@ -470,6 +472,51 @@ export function bodyToArgs(m: TypeMapping, body: Readonly<Record<string, unknown
     }
   }
   return out;
+}
+
+const acceptedCache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * The top-level arguments an azure-native class accepts. Generated classes copy only the arguments they know
+ * (`resourceInputs["x"] = args?.x`) and silently drop anything else, so the component checks every argument
+ * against this set and fails instead of losing a setting.
+ */
+export function acceptedArgs(m: TypeMapping): ReadonlySet<string> {
+  let set = acceptedCache.get(m.token);
+  if (!set) {
+    const src = Function.prototype.toString.call(m.resourceClass());
+    set = new Set([...src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*(?:args\?\.|args\s*\?|\(args\s*\?)/g)].map((x) => x[1]!));
+    acceptedCache.set(m.token, set);
+  }
+  return set;
+}
+
+/**
+ * Top-level defaults the azure-native class fills in when an argument is absent (`(args?.x) ?? "value"`), read
+ * from the class. They equal the API defaults, but they are sent explicitly; docs/pulumi.md lists them.
+ */
+export function providerDefaults(m: TypeMapping): Readonly<Record<string, unknown>> {
+  const src = Function.prototype.toString.call(m.resourceClass());
+  const out: Record<string, unknown> = {};
+  for (const x of src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*\(args\?\.[A-Za-z0-9_$]+\)\s*\?\?\s*("(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)/g)) {
+    out[x[1]!] = JSON.parse(x[2]!);
+  }
+  return out;
+}
+
+/** Throw `UnsupportedArgument` when an argument would be dropped by the azure-native class. */
+export function checkArgs(m: TypeMapping, args: Readonly<Record<string, unknown>>, logicalId: string): void {
+  const accepted = acceptedArgs(m);
+  if (accepted.size === 0) return; // class source not recognisable (minified?): cannot check
+  const unknown = Object.keys(args).filter((k) => !accepted.has(k));
+  if (unknown.length) {
+    throw new AmlcdkError(
+      'UnsupportedArgument',
+      `[${logicalId}] UnsupportedArgument: ${unknown.map((k) => `"${k}"`).join(', ')} of ${m.armType} ${unknown.length === 1 ? 'is not an argument' : 'are not arguments'} of ${m.token} ` +
+        `(azure-native api-version ${m.azureNativeApiVersion}); azure-native would silently drop ${unknown.length === 1 ? 'it' : 'them'}. ` +
+        'Fix: deploy this stack with `amlcdk apply`, or add the naming difference to TYPE_MAPPINGS (lib/pulumi/mapping.ts) and report it.',
+    );
+  }
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

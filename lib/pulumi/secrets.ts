@@ -5,7 +5,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { AmlcdkError } from '../core/errors.js';
-import { splitPath } from '../catalog/field-tables.js';
+import { joinPath, splitPath } from '../catalog/field-tables.js';
+import { keyVaultReader, type KeyVaultReader } from './keyvault.js';
 
 /** Where secret values come from. */
 export interface SecretSource {
@@ -17,17 +18,29 @@ export interface SecretSource {
    * @default 'amlcdk'
    */
   readonly configNamespace?: string;
+  /**
+   * Reads `keyvault:<vault>/<name>` references.
+   * @default keyVaultReader() - the vault's data plane with DefaultAzureCredential
+   */
+  readonly keyVault?: KeyVaultReader;
 }
+
+let defaultReader: KeyVaultReader | undefined;
 
 /** Resolve one `SecretRef` string to a secret Output. Throws `SecretNotFound` / `UnsupportedSecretRef`. */
 export function resolveSecretRef(ref: string, where: { logicalId: string; pointer: string }, source: SecretSource = {}): pulumi.Output<string> {
   const ns = source.configNamespace ?? 'amlcdk';
+  const kv = /^keyvault:([A-Za-z0-9-]{3,24})\/([A-Za-z0-9-]{1,127})$/.exec(ref);
+  if (kv) {
+    const reader = source.keyVault ?? (defaultReader ??= keyVaultReader());
+    return pulumi.secret(pulumi.output(reader(kv[1]!, kv[2]!)));
+  }
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(ref);
   if (!m) {
     throw new AmlcdkError(
       'UnsupportedSecretRef',
-      `[${where.logicalId}] UnsupportedSecretRef: secret reference "${ref}" at ${where.pointer} cannot be resolved by amlcdk/pulumi (allowed: env:NAME). ` +
-        `Fix: use Secret.fromEnv("NAME") in the construct and provide NAME as an environment variable or with \`pulumi config set --secret ${ns}:NAME\`; Key Vault references are resolved only by \`amlcdk apply\`.`,
+      `[${where.logicalId}] UnsupportedSecretRef: secret reference "${ref}" at ${where.pointer} cannot be resolved (allowed: env:NAME, keyvault:<vault>/<secret>). ` +
+        'Fix: use Secret.fromEnv("NAME") or Secret.fromKeyVault(vault, name) in the construct.',
     );
   }
   const name = m[1]!;
@@ -51,7 +64,17 @@ export function withSecrets(
   source: SecretSource = {},
 ): Record<string, unknown> {
   const copy = structuredClone(body) as Record<string, unknown>;
-  for (const pointer of pointers ?? []) {
+  // Also any SecretRef the manifest forgot to list: a reference object must never be sent as a value.
+  const all = new Set(pointers ?? []);
+  const walk = (v: unknown, segs: string[]): void => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string' && Object.keys(v).length === 1) {
+      all.add(joinPath(segs));
+      return;
+    }
+    if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...segs, k]);
+  };
+  walk(copy, []);
+  for (const pointer of all) {
     const segs = splitPath(pointer);
     if (segs.length === 0) throw badPointer(logicalId, pointer);
     let parent: unknown = copy;

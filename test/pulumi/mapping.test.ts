@@ -176,3 +176,27 @@ describe('replaceOnChanges from the field tables', () => {
     assert.equal(toPulumiPath(mappingFor('Microsoft.Insights/components'), ['properties', 'Application_Type']), 'applicationType');
   });
 });
+
+describe('argument check against the azure-native classes', () => {
+  test('every naming argument and renamed property of the table is an argument of its class', async () => {
+    const { acceptedArgs } = await import('../../lib/pulumi/mapping.js');
+    for (const m of TYPE_MAPPINGS) {
+      const accepted = acceptedArgs(m);
+      assert.ok(accepted.size > 0, `${m.token}: could not read its arguments`);
+      for (const a of [...m.nameArgs.filter((x): x is string => x !== null), ...Object.values(m.renames ?? {}), ...Object.keys(m.fixedArgs ?? {}), ...(m.scopeArg ? [m.scopeArg] : [])]) {
+        assert.ok(accepted.has(a), `${m.token} does not accept ${a}`);
+      }
+      if (!m.noResourceGroup) assert.ok(accepted.has('resourceGroupName'), m.token);
+    }
+  });
+
+  test('an argument the class would silently drop fails with UnsupportedArgument', async () => {
+    const { checkArgs } = await import('../../lib/pulumi/mapping.js');
+    const m = mappingFor('Microsoft.Storage/storageAccounts');
+    assert.doesNotThrow(() => checkArgs(m, { enableHttpsTrafficOnly: true, resourceGroupName: 'rg' }, 'X'));
+    assert.throws(
+      () => checkArgs(m, { supportsHttpsTrafficOnly: true }, 'Team/Storage'),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'UnsupportedArgument' && /"supportsHttpsTrafficOnly"/.test(e.message) && /Team\/Storage/.test(e.message),
+    );
+  });
+});

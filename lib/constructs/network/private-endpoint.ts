@@ -150,7 +150,12 @@ export class PrivateEndpoint extends AzureResource {
     if (!target || !armTypeOfId(target)) {
       this.err('InvalidPrivateEndpointTarget', 'target is not a resource id or a construct with one', typeof p.target === 'string' ? p.target : p.target?.node?.path, 'an ARM resource id or a construct such as a Workspace', 'set target');
     } else {
-      if (typeof p.target === 'object') this.addDependency(p.target as IConstruct);
+      if (typeof p.target === 'object') {
+        this.addDependency(p.target as IConstruct);
+        // Let a workspace know it has a private endpoint (its no-public-IP checks read it).
+        const t = p.target as { markPrivateEndpoint?: () => void };
+        if (typeof t.markPrivateEndpoint === 'function') t.markPrivateEndpoint();
+      }
       const allowed = PRIVATE_LINK_GROUP_IDS[armTypeOfId(target)!.toLowerCase()];
       if (this.groupIds.length === 0) {
         this.err('InvalidPrivateEndpointGroupId', 'groupIds is empty', p.groupIds, allowed ? allowed.join(' | ') : 'the target\'s sub-resource name', `set groupIds${allowed ? `, e.g. ['${allowed[0]}']` : ''}`);

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { jsonErrorLine } from '../json-position.js';
 import type { AzurePolicyInput, PolicyDefinition } from './evaluate.js';
 
 function parseJson(file: string): unknown {
@@ -21,8 +22,7 @@ function parseJson(file: string): unknown {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    throw new InputError('AzurePolicyInvalidJson', `${file} is not valid JSON: ${(e as Error).message}`, { file, line: m ? text.slice(0, Number(m[1])).split('\n').length : undefined, fix: 'fix the JSON syntax of the policy definition' });
+    throw new InputError('AzurePolicyInvalidJson', `${file} is not valid JSON: ${(e as Error).message}`, { file, line: jsonErrorLine(text), fix: 'fix the JSON syntax of the policy definition' });
   }
 }
 

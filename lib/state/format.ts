@@ -32,10 +32,86 @@ export function checkStackName(stack: string): void {
   }
 }
 
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function containsNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (Array.isArray(v)) return v.some(containsNull);
+  if (isPlainObject(v)) return Object.values(v).some(containsNull);
+  return false;
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** RFC 7386 merge patch turning `from` into `to` (exact when `to` holds no nulls). */
+function mergeDiff(from: unknown, to: unknown): unknown {
+  if (!isPlainObject(from) || !isPlainObject(to)) return to;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(to)) {
+    if (to[k] === undefined) continue;
+    if (!(k in from) || from[k] === undefined) out[k] = to[k];
+    else if (!jsonEqual(from[k], to[k])) out[k] = isPlainObject(from[k]) && isPlainObject(to[k]) ? mergeDiff(from[k], to[k]) : to[k];
+  }
+  for (const k of Object.keys(from)) if (from[k] !== undefined && (!(k in to) || to[k] === undefined)) out[k] = null;
+  return out;
+}
+
+/** Apply an RFC 7386 merge patch; unchanged subtrees of `target` are shared (loaded state is read-only). */
+function mergeApply(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const k of Object.keys(patch)) {
+    const v = patch[k];
+    if (v === null) delete out[k];
+    else out[k] = mergeApply(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * `observed` is mostly `applied` plus server fields: store it as a merge patch against `applied`
+ * (`observedDelta`), which halves the state's size and its parse time. Falls back to the full value when the
+ * observed body holds nulls (a merge patch cannot say "null").
+ */
+function compactResources(resources: StackState['resources']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, r] of Object.entries(resources)) {
+    if (r.observed !== undefined && isPlainObject(r.applied) && isPlainObject(r.observed) && !containsNull(r.observed)) {
+      const { observed, ...rest } = r;
+      out[key] = { ...rest, observedDelta: mergeDiff(r.applied, observed) as Json };
+    } else out[key] = r;
+  }
+  return out;
+}
+
+function expandResources(resources: Record<string, unknown>): StackState['resources'] {
+  for (const key of Object.keys(resources)) {
+    const r = resources[key] as Record<string, unknown>;
+    if (r && 'observedDelta' in r) {
+      const { observedDelta, ...rest } = r;
+      resources[key] = { ...rest, observed: mergeApply(r.applied, observedDelta) };
+    }
+  }
+  return resources as unknown as StackState['resources'];
+}
+
 /** Encode a state for writing; `serial` is the serial the new file carries. */
 export function encodeState(state: StackState, serial: number): string {
   const { serial: _ignored, ...rest } = state;
-  const body = canonicalJson(rest);
+  const body = canonicalJson({ ...rest, resources: compactResources(rest.resources) });
   const header = canonicalJson({ checksum: `sha256:${sha256Hex(body)}`, format: STATE_FORMAT, serial, stack: state.stack, version: 1 });
   return `${header}\n${body}\n`;
 }
@@ -76,7 +152,7 @@ export function decodeState(text: string, where: string, expectedStack?: string)
   }
   if (expectedStack !== undefined && state.stack !== expectedStack) throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
   const serial = typeof header.serial === 'number' ? header.serial : 0;
-  return { ...state, serial };
+  return { ...state, resources: expandResources(state.resources as unknown as Record<string, unknown>), serial };
 }
 
 /** One journal line (with its trailing newline). */

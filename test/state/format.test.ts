@@ -43,3 +43,23 @@ test('journal lines round-trip and any cut inside the last line is treated as to
   const padded = parseJournal(text.slice(0, firstEnd + 10) + '\0\0\0\n', 'mem');
   assert.equal(padded.torn?.line, 2, 'NUL padding after a crash is torn too');
 });
+
+test('observed bodies are stored as a merge patch against applied and come back exactly, nulls included', () => {
+  const base = bigState('dev', 'x', 1);
+  const [key, r] = Object.entries(base.resources)[0]!;
+  const cases: unknown[] = [
+    { ...(r.applied as object), extra: { deep: [1, 2, { a: 'b' }] }, tags: {} },
+    { location: 'westeurope' },
+    { ...(r.applied as object), properties: null },
+    'not an object',
+  ];
+  for (const observed of cases) {
+    const s = { ...base, resources: { [key]: { ...r, observed } } };
+    const text = encodeState(s, 1);
+    const back = decodeState(text, 'mem').resources[key]!;
+    assert.deepEqual(back.observed, observed);
+    assert.deepEqual(back.applied, r.applied);
+  }
+  const compact = encodeState(base, 1);
+  assert.match(compact, /"observedDelta":\{"properties":\{"provisioningState":"Succeeded"\}\}/, 'only the difference is stored');
+});

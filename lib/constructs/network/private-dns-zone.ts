@@ -8,6 +8,7 @@ import { Stack } from '../../core/stack.js';
 import { Names } from '../../core/names.js';
 import { recordError } from '../../core/annotations.js';
 import { ValidationError } from '../../core/errors.js';
+import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import { VirtualNetwork } from './virtual-network.js';
 
@@ -21,10 +22,11 @@ export interface PrivateDnsZoneProps extends ResourceOptionsProps {
   /** Zone name, e.g. `PrivateDnsZone.AZUREML_API` (`privatelink.api.azureml.ms`). */
   readonly zoneName: string;
   /**
-   * VNets to link the zone to (resolution only, no auto-registration).
+   * VNets to link the zone to (resolution only, no auto-registration): constructs or ARM ids of existing VNets
+   * (e.g. a hub VNet in another resource group).
    * @default - none; add with `addVirtualNetworkLink`
    */
-  readonly virtualNetworks?: readonly VirtualNetwork[];
+  readonly virtualNetworks?: readonly (VirtualNetwork | string)[];
   /**
    * Tags.
    * @default - the stack's tags
@@ -75,7 +77,7 @@ export class PrivateDnsZone extends AzureResource {
   /** @attribute */
   public readonly privateDnsZoneId: string;
   private readonly tags?: Readonly<Record<string, string>>;
-  private readonly links = new Map<VirtualNetwork, VirtualNetworkLink>();
+  private readonly links = new Map<string, VirtualNetworkLink>();
 
   constructor(scope: Construct, id: string, props: PrivateDnsZoneProps) {
     const stack = Stack.of(scope);
@@ -95,12 +97,17 @@ export class PrivateDnsZone extends AzureResource {
     for (const v of p.virtualNetworks ?? []) this.addVirtualNetworkLink(v);
   }
 
-  /** Link the zone to a VNet (idempotent per VNet). */
-  public addVirtualNetworkLink(vnet: VirtualNetwork, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
-    const existing = this.links.get(vnet);
+  /** Link the zone to a VNet, given as a construct or the ARM id of an existing VNet (idempotent per VNet). */
+  public addVirtualNetworkLink(vnet: VirtualNetwork | string, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
+    const vnetId = typeof vnet === 'string' ? vnet : vnet.virtualNetworkId;
+    const key = String(vnetId).toLowerCase();
+    const existing = this.links.get(key);
     if (existing) return existing;
-    const link = new VirtualNetworkLink(this, `Link${vnet.node.id}`, { zone: this, virtualNetwork: vnet, ...options });
-    this.links.set(vnet, link);
+    const base = typeof vnet === 'string' ? `Link-${(parseArmId(vnet)?.name ?? 'vnet').replace(/[^A-Za-z0-9-]/g, '-')}` : `Link${vnet.node.id}`;
+    let id = base;
+    for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}${i}`;
+    const link = new VirtualNetworkLink(this, id, { zone: this, virtualNetwork: vnet, ...options });
+    this.links.set(key, link);
     return link;
   }
 
@@ -112,14 +119,15 @@ export class PrivateDnsZone extends AzureResource {
 /** Props of a {@link VirtualNetworkLink}. */
 export interface VirtualNetworkLinkProps extends VirtualNetworkLinkOptions {
   readonly zone: PrivateDnsZone;
-  readonly virtualNetwork: VirtualNetwork;
+  /** A VirtualNetwork construct or the ARM id of an existing VNet. */
+  readonly virtualNetwork: VirtualNetwork | string;
 }
 
 /** A link from a private DNS zone to a VNet, so that the VNet resolves the zone's records. */
 export class VirtualNetworkLink extends AzureResource {
   /** @attribute */
   public readonly linkName: string;
-  private readonly vnet: VirtualNetwork;
+  private readonly vnetId: string;
   private readonly registrationEnabled: boolean;
 
   constructor(scope: Construct, id: string, props: VirtualNetworkLinkProps) {
@@ -127,12 +135,22 @@ export class VirtualNetworkLink extends AzureResource {
     const resourceId = `${props.zone.privateDnsZoneId}/virtualNetworkLinks/${name}`;
     super(scope, id, { armType: LINK_TYPE, apiVersion: apiVersionFor(LINK_TYPE), resourceId, resourceName: name });
     this.linkName = name;
-    this.vnet = props.virtualNetwork;
+    const v = props.virtualNetwork;
+    this.vnetId = typeof v === 'string' ? v : v.virtualNetworkId;
     this.registrationEnabled = props.registrationEnabled ?? false;
-    this.addDependency(props.zone, props.virtualNetwork);
+    this.addDependency(props.zone);
+    if (typeof v === 'string') {
+      const parsed = parseArmId(v);
+      if (!parsed || parsed.type.toLowerCase() !== 'microsoft.network/virtualnetworks') {
+        recordError(this, new ValidationError('InvalidVirtualNetworkId', `"${String(v)}" is not a virtual network resource id`, this, {
+          value: v, allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+          fix: 'copy the id from `az network vnet show --query id`',
+        }));
+      }
+    } else this.addDependency(v);
   }
 
   protected renderBody(): Record<string, unknown> {
-    return { location: 'global', properties: { virtualNetwork: { id: this.vnet.virtualNetworkId }, registrationEnabled: this.registrationEnabled } };
+    return { location: 'global', properties: { virtualNetwork: { id: this.vnetId }, registrationEnabled: this.registrationEnabled } };
   }
 }

@@ -71,10 +71,11 @@ export interface WorkspacePrivateEndpointOptions {
   /** Subnet for the endpoint. */
   readonly subnet: ISubnetRef;
   /**
-   * VNet whose clients resolve the workspace privately; the two Azure ML zones are linked to it.
+   * VNet whose clients resolve the workspace privately (a construct or an existing VNet's ARM id); the two Azure
+   * ML zones are linked to it.
    * @default - the subnet's VNet when the subnet was defined in this program; else no links
    */
-  readonly virtualNetwork?: VirtualNetwork;
+  readonly virtualNetwork?: VirtualNetwork | string;
   /**
    * Existing zones to use instead of creating `privatelink.api.azureml.ms` and `privatelink.notebooks.azure.net`.
    * @default - both zones are created

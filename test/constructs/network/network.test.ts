@@ -358,3 +358,20 @@ describe('PrivateEndpoint and PrivateDnsZone', () => {
     assert.equal(s.ofType('Microsoft.Network/privateDnsZones/virtualNetworkLinks').length, 1);
   });
 });
+
+describe('PrivateDnsZone links to existing VNets', () => {
+  test('links a hub VNet by id; fails InvalidVirtualNetworkId for an id of another type', () => {
+    const { app, stack } = newStack();
+    const hub = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub`;
+    const z = new PrivateDnsZone(stack, 'Api', { zoneName: PrivateDnsZone.AZUREML_API, virtualNetworks: [hub] });
+    assert.equal(z.addVirtualNetworkLink(hub.toUpperCase()), z.addVirtualNetworkLink(hub), 'one link per VNet, ids compared case-insensitively');
+    let s = synth(app);
+    assert.deepEqual(s.errors, []);
+    const link = s.resource('Net/Api/Link-hub');
+    assert.deepEqual(link.body.properties, { registrationEnabled: false, virtualNetwork: { id: hub } });
+    assert.deepEqual(link.dependsOn, ['Net/Api']);
+    z.addVirtualNetworkLink(`/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/networkSecurityGroups/hub`);
+    s = synth(app);
+    assert.equal(errorOf(s, 'InvalidVirtualNetworkId').path, 'Net/Api/Link-hub2');
+  });
+});

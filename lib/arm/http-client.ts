@@ -450,7 +450,7 @@ export class HttpArmClient implements ArmClient {
       if (deadline.aborted && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmTimeout', `${what} did not finish within ${timeoutMs} ms (retries and polling included). Fix: raise the timeout, or check the operation in the portal; a resumed apply re-polls it`, { cause: err });
       }
-      if (options.signal?.aborted && isAbortLike(err)) {
+      if (options.signal?.aborted && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmAborted', `${what} was cancelled`, { cause: err });
       }
       throw err;
@@ -553,10 +553,4 @@ export class HttpArmClient implements ArmClient {
 
 function requestIdOf(res: PipelineResponse): string | undefined {
   return res.headers.get('x-ms-request-id') ?? res.headers.get('x-ms-correlation-request-id') ?? undefined;
-}
-
-function isAbortLike(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { name?: unknown; code?: unknown };
-  return e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR';
 }

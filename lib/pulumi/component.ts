@@ -218,10 +218,13 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       out.mapped[r.logicalId] = { logicalId: r.logicalId, mapping: m, resource: res, replaceOnChanges };
       const ep = endpointsOf(m, res, r);
       if (ep) out.endpoints[r.logicalId] = ep;
-      if (r.actions?.length) {
+      for (const a of r.actions ?? []) {
+        // azure-native has no way to call ARM POST actions; say exactly what to run instead of dropping it.
+        const body = a.body === undefined ? '' : ` --body '${JSON.stringify(a.body)}'`;
         void pulumi.log.warn(
-          `${r.logicalId}: amlcdk asks for ${r.actions.map((a) => `POST ${a.name} (${a.when}: ${a.reason})`).join(', ')}; ` +
-            'azure-native cannot call ARM actions, so run them yourself (az ml compute stop ...) or deploy with `amlcdk apply`.',
+          `${r.logicalId}: ${a.reason} needs POST ${a.name} (${a.when}), which azure-native cannot call. ` +
+            `Run it once created: az rest --method post --url "https://management.azure.com${r.id}/${a.name}?api-version=${r.apiVersion}"${body} ` +
+            '(or deploy this stack with `amlcdk apply`, which does it).',
           res,
         );
       }

@@ -36,7 +36,7 @@ export const TENANT = '00000000-0000-0000-0000-0000000000aa';
 export const DIGEST = 'sha256:' + 'ab'.repeat(32);
 
 /** Install the mocks (once per process; each test file runs in its own process). */
-export function installMocks(): MockState {
+export function installMocks(project = 'amlcdk-test'): MockState {
   const state: MockState = { registered: [], calls: [], loginServer: 'teamacr.azurecr.io', adminPassword: 'admin-pw' };
   pulumi.runtime.setMocks(
     {
@@ -66,7 +66,7 @@ export function installMocks(): MockState {
         }
       },
     },
-    'amlcdk-test',
+    project,
     'dev',
     false,
   );

@@ -70,6 +70,7 @@ function originalPosition(file: string, line: number, column: number): { line: n
   }
   if (!map) return undefined;
   // findOrigin (1-based) exists since Node 20.4; its result is empty when there is no mapping.
-  const o = (map as SourceMap & { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } }).findOrigin?.(line, column);
+  const find = (map as unknown as { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } }).findOrigin;
+  const o = find?.call(map, line, column);
   return o && typeof o.lineNumber === 'number' ? { line: o.lineNumber, column: o.columnNumber ?? column } : undefined;
 }

@@ -84,7 +84,8 @@ export abstract class ComputeBase extends AzureResource {
     }
     const stack = Stack.of(scope);
     const salt = `${ws.location}`;
-    const name = p.computeName ?? Names.derive('compute', p.previousPath ?? `${Names.pathFor(scope)}/${id}`, salt);
+    const given = typeof p.computeName === 'string' ? p.computeName : undefined;
+    const name = given ?? Names.derive('compute', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`, salt);
     const resourceId = `${ws.workspaceId}/computes/${name}`;
     super(scope, id, { armType: COMPUTE_TYPE, apiVersion: apiVersionFor(COMPUTE_TYPE), resourceId, resourceName: name, options: p, defaultDeletePolicy });
     void stack;
@@ -96,7 +97,10 @@ export abstract class ComputeBase extends AzureResource {
     this.grants = new ComputeGrants(this);
     if (AzureResource.isAzureResource(ws)) this.addDependency(ws);
     this.checkName(name);
-    for (const i of p.identity?.identities ?? []) if (AzureResource.isAzureResource(i)) this.addDependency(i);
+    if (p.computeName !== undefined && given === undefined) {
+      Annotations.of(this).addError('InvalidPropType', 'computeName must be a string', { value: p.computeName === null || typeof p.computeName !== 'object' ? (p.computeName as unknown) : typeof p.computeName, allowed: 'a string', fix: 'pass a string or leave computeName unset' });
+    }
+    for (const i of Array.isArray(p.identity?.identities) ? p.identity.identities : []) if (AzureResource.isAzureResource(i)) this.addDependency(i);
   }
 
   private checkName(name: string): void {
@@ -224,6 +228,10 @@ export function checkNoPublicIp(c: IConstruct, nodePublicIp: boolean, subnet: IS
 
 /** Validate SSH source CIDRs. */
 export function checkCidrs(c: IConstruct, cidrs: readonly string[] | undefined, prop: string): void {
+  if (cidrs !== undefined && !Array.isArray(cidrs)) {
+    Annotations.of(c).addError('InvalidPropType', `${prop} must be an array of CIDRs`, { value: cidrs === null ? null : typeof cidrs, allowed: 'e.g. ["203.0.113.0/24"]', fix: `pass an array for ${prop}` });
+    return;
+  }
   for (const cidr of cidrs ?? []) {
     if (!isIpv4Cidr(cidr, { allowAddress: true })) {
       Annotations.of(c).addError('InvalidCidr', `${prop} contains "${cidr}", which is not an IPv4 CIDR`, {
@@ -232,3 +240,5 @@ export function checkCidrs(c: IConstruct, cidrs: readonly string[] | undefined, 
     }
   }
 }
+
+export { T, normalizeProps, type PropType } from '../../core/props.js';

@@ -12,7 +12,7 @@ import { Secret } from '../../core/secret.js';
 import type { VmSize } from '../../catalog/vm-size.js';
 import { normalizeLocation } from '../../core/stack.js';
 import type { IComputePlacement, ISubnetRef } from '../refs.js';
-import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
+import { ComputeBase, T, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, normalizeProps, type ComputeBaseProps } from './base.js';
 import { SshAccess, isSshPublicKey } from './ssh.js';
 
 const COMPUTE_CLUSTER = Symbol.for('amlcdk.ComputeCluster');
@@ -109,23 +109,31 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
   constructor(scope: Construct, id: string, props: ComputeClusterProps) {
     super(scope, id, props);
     Object.defineProperty(this, COMPUTE_CLUSTER, { value: true });
-    const p = props ?? ({} as typeof props);
+    const p = normalizeProps<ComputeClusterProps>(this, props, {
+      sshAccess: T.instance(SshAccess, 'SshAccess (SshAccess.enabled/disabled)'),
+      nodePublicIp: T.boolean,
+      idleTimeBeforeScaleDown: T.instance(Duration, 'Duration'),
+      subnet: T.object,
+      osType: T.string,
+      virtualMachineImageId: T.string,
+      computeLocation: T.string,
+      description: T.string,
+      localAuth: T.boolean,
+      tags: T.object,
+    });
     this.props = p;
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.minNodeCount = p.minNodeCount ?? 0;
     this.maxNodeCount = p.maxNodeCount;
     this.maxIpCount = Number.isInteger(p.maxNodeCount) && p.maxNodeCount > 0 ? p.maxNodeCount : 0;
-    this.sshSourceCidrs = this.ssh.isEnabled ? [...(this.ssh.options.sourceCidrs ?? [])] : undefined;
+    this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
     p.subnet?.registerCompute?.(this);
 
     checkVmSize(this, p.vmSize, 'cluster');
     this.checkNodes();
     this.checkPriority();
     this.checkSsh();
-    if (p.idleTimeBeforeScaleDown !== undefined && !Duration.isDuration(p.idleTimeBeforeScaleDown)) {
-      Annotations.of(this).addError('InvalidDuration', 'idleTimeBeforeScaleDown must be a Duration', { value: String(p.idleTimeBeforeScaleDown), fix: 'e.g. Duration.minutes(5)' });
-    }
     if (p.virtualMachineImageId !== undefined) {
       const parsed = parseArmId(p.virtualMachineImageId);
       if (!parsed || !/^Microsoft\.Compute\/(galleries\/images\/versions|images)$/i.test(parsed.type)) {

@@ -12,10 +12,10 @@ import type { VmSize } from '../../catalog/vm-size.js';
 import { isWindowsTimeZone, suggestTimeZone } from '../../catalog/time-zones.js';
 import { AzureResource } from '../../core/resource.js';
 import type { IComputePlacement, IFileShareMountRef, IPrincipal, ISubnetRef } from '../refs.js';
-import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
+import { ComputeBase, T, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, normalizeProps, type ComputeBaseProps } from './base.js';
 import { SshAccess, isSshPublicKey } from './ssh.js';
-import type { ComputeSchedule } from './schedule.js';
-import type { SetupScript } from './setup-script.js';
+import { ComputeSchedule } from './schedule.js';
+import { SetupScript } from './setup-script.js';
 import { renderCustomApplication, type CustomApplication } from './custom-application.js';
 
 const COMPUTE_INSTANCE = Symbol.for('amlcdk.ComputeInstance');
@@ -132,12 +132,28 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   constructor(scope: Construct, id: string, props: ComputeInstanceProps) {
     super(scope, id, props);
     Object.defineProperty(this, COMPUTE_INSTANCE, { value: true });
-    const p = props ?? ({} as typeof props);
+    const p = normalizeProps<ComputeInstanceProps>(this, props, {
+      sshAccess: T.instance(SshAccess, 'SshAccess (SshAccess.enabled/disabled)'),
+      nodePublicIp: T.boolean,
+      idleShutdown: T.instance(Duration, 'Duration'),
+      schedules: T.arrayOf(T.instance(ComputeSchedule, 'ComputeSchedule')),
+      creationScript: T.instance(SetupScript, 'SetupScript'),
+      startupScript: T.instance(SetupScript, 'SetupScript'),
+      customApplications: T.arrayOf(T.object),
+      fileShareMounts: T.arrayOf(T.object),
+      assignedUser: T.object,
+      subnet: T.object,
+      sso: T.boolean,
+      rootAccess: T.boolean,
+      description: T.string,
+      localAuth: T.boolean,
+      tags: T.object,
+    });
     this.props = p;
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.assignedUser = p.assignedUser;
-    this.sshSourceCidrs = this.ssh.isEnabled ? [...(this.ssh.options.sourceCidrs ?? [])] : undefined;
+    this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
     p.subnet?.registerCompute?.(this);
     for (const m of p.fileShareMounts ?? []) {
       if (AzureResource.isAzureResource(m)) this.addDependency(m);

@@ -27,6 +27,7 @@ import { ValidationError } from '../../core/errors.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IComputePlacement } from '../refs.js';
 import { parseCidr } from './cidr.js';
+import { list } from './props.js';
 
 const NSG = Symbol.for('amlcdk.NetworkSecurityGroup');
 const TYPE = 'Microsoft.Network/networkSecurityGroups';
@@ -127,8 +128,9 @@ export class NetworkSecurityGroup extends AzureResource {
   private readonly placements: IComputePlacement[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkSecurityGroupProps = {}) {
+    props = props ?? {};
     const stack = Stack.of(scope);
-    const name = props.networkSecurityGroupName ?? Names.derive('generic', props.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = props.networkSecurityGroupName !== undefined ? String(props.networkSecurityGroupName) : Names.derive('generic', props.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${TYPE}/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: props });
     Object.defineProperty(this, NSG, { value: true });
@@ -142,13 +144,23 @@ export class NetworkSecurityGroup extends AzureResource {
         value: name, allowed: NAME_RULES.generic.description, fix: 'rename the NSG or leave networkSecurityGroupName unset to derive one',
       }));
     }
-    for (const r of props.rules ?? []) this.addRule(r);
+    for (const r of list<SecurityRuleProps>(this, (props ?? {}).rules, 'rules', '[{ name, priority, direction, access }]')) this.addRule(r);
     onValidate(this, () => this.validateRules());
   }
 
   /** Add a rule. Problems (priority range, duplicates, bad fields) are reported at synthesis with every other error. */
   public addRule(rule: SecurityRuleProps): this {
-    this.userRules.push({ ...rule });
+    const r = { ...(typeof rule === 'object' && rule !== null ? rule : {}) } as SecurityRuleProps & Record<string, unknown>;
+    // List fields are normalized here so that a bad value becomes a coded error, not a crash at synthesis.
+    for (const f of ['sourceAddresses', 'destinationAddresses', 'sourcePorts', 'destinationPorts'] as const) {
+      if (r[f] !== undefined && !Array.isArray(r[f])) {
+        recordError(this, new ValidationError('InvalidSecurityRule', `rule "${String(r.name)}": ${f} must be a list`, this, {
+          value: r[f], allowed: f.endsWith('Ports') ? 'an array such as [443, "8000-8100"]' : 'an array such as ["10.0.0.0/8", "AzureMachineLearning"]', fix: `pass ${f} as an array`,
+        }));
+        delete r[f];
+      }
+    }
+    this.userRules.push(r);
     return this;
   }
 
@@ -176,7 +188,7 @@ export class NetworkSecurityGroup extends AzureResource {
         description: 'Azure ML: inbound from AzureMachineLearning for compute with public IPs',
       });
     }
-    const sshCidrs = [...new Set(this.placements.flatMap((p) => p.sshSourceCidrs ?? []))].sort();
+    const sshCidrs = [...new Set(this.placements.flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : [])).filter((c): c is string => typeof c === 'string'))].sort();
     if (sshCidrs.length) {
       out.push({
         name: 'AzureML-In-SSH', priority: inP++, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',

@@ -11,6 +11,7 @@ import { ValidationError } from '../../core/errors.js';
 import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import { VirtualNetwork } from './virtual-network.js';
+import { list } from './props.js';
 
 const ZONE = Symbol.for('amlcdk.PrivateDnsZone');
 const ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
@@ -94,19 +95,19 @@ export class PrivateDnsZone extends AzureResource {
         value: p.zoneName, allowed: 'a DNS name with at least two labels, e.g. privatelink.api.azureml.ms', fix: 'use a PrivateDnsZone constant such as PrivateDnsZone.AZUREML_API',
       }));
     }
-    for (const v of p.virtualNetworks ?? []) this.addVirtualNetworkLink(v);
+    for (const v of list<VirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]')) this.addVirtualNetworkLink(v);
   }
 
   /** Link the zone to a VNet, given as a construct or the ARM id of an existing VNet (idempotent per VNet). */
   public addVirtualNetworkLink(vnet: VirtualNetwork | string, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
-    const vnetId = typeof vnet === 'string' ? vnet : vnet.virtualNetworkId;
+    const vnetId = typeof vnet === 'string' ? vnet : VirtualNetwork.isVirtualNetwork(vnet) ? vnet.virtualNetworkId : String(vnet);
     const key = String(vnetId).toLowerCase();
     const existing = this.links.get(key);
     if (existing) return existing;
-    const base = typeof vnet === 'string' ? `Link-${(parseArmId(vnet)?.name ?? 'vnet').replace(/[^A-Za-z0-9-]/g, '-')}` : `Link${vnet.node.id}`;
+    const base = typeof vnet === 'string' || !VirtualNetwork.isVirtualNetwork(vnet) ? `Link-${(parseArmId(vnetId)?.name ?? 'vnet').replace(/[^A-Za-z0-9-]/g, '-')}` : `Link${vnet.node.id}`;
     let id = base;
     for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}${i}`;
-    const link = new VirtualNetworkLink(this, id, { zone: this, virtualNetwork: vnet, ...options });
+    const link = new VirtualNetworkLink(this, id, { zone: this, virtualNetwork: VirtualNetwork.isVirtualNetwork(vnet) ? vnet : vnetId, ...options });
     this.links.set(key, link);
     return link;
   }

@@ -14,6 +14,7 @@ import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
 import { armTypeOfId, resourceIdOf, type ResourceIdLike } from '../rbac/scope.js';
 import { PrivateDnsZone } from './private-dns-zone.js';
 import { Subnet, VirtualNetwork } from './virtual-network.js';
+import { list, stringList } from './props.js';
 
 const PE = Symbol.for('amlcdk.PrivateEndpoint');
 const PE_TYPE = 'Microsoft.Network/privateEndpoints';
@@ -126,7 +127,7 @@ export class PrivateEndpoint extends AzureResource {
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<PrivateEndpointProps>;
-    const name = p.privateEndpointName ?? Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = p.privateEndpointName !== undefined ? String(p.privateEndpointName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${PE_TYPE}/${name}`;
     super(scope, id, { armType: PE_TYPE, apiVersion: apiVersionFor(PE_TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, PE, { value: true });
@@ -134,10 +135,12 @@ export class PrivateEndpoint extends AzureResource {
     this.privateEndpointId = resourceId;
     this.props = p as PrivateEndpointProps;
     this.subnet = p.subnet as ISubnetRef;
-    this.groupIds = [...(p.groupIds ?? [])];
+    this.groupIds = [];
     this.location = p.location !== undefined ? normalizeLocation(p.location) : (p.subnet?.location ?? stack.location);
-    const target = p.target !== undefined ? resourceIdOf(p.target) : undefined;
+    const target = p.target !== undefined && p.target !== null ? resourceIdOf(p.target) : undefined;
     this.targetResourceId = target ?? '';
+    (this as { groupIds: readonly string[] }).groupIds = stringList(this, p.groupIds, 'groupIds', '["amlworkspace"]');
+    const zones = list<PrivateDnsZone>(this, p.privateDnsZones, 'privateDnsZones', '[new PrivateDnsZone(...)]').filter((z) => PrivateDnsZone.isPrivateDnsZone(z));
 
     if (p.privateEndpointName !== undefined && Names.check('generic', name)) {
       this.err('InvalidPrivateEndpointName', `private endpoint name "${name}" is not valid`, name, NAME_RULES.generic.description, 'rename it or leave privateEndpointName unset');
@@ -149,7 +152,7 @@ export class PrivateEndpoint extends AzureResource {
       if (Subnet.isSubnet(p.subnet)) p.subnet.registerPrivateEndpoint();
     }
     if (!target || !armTypeOfId(target)) {
-      this.err('InvalidPrivateEndpointTarget', 'target is not a resource id or a construct with one', typeof p.target === 'string' ? p.target : p.target?.node?.path, 'an ARM resource id or a construct such as a Workspace', 'set target');
+      this.err('InvalidPrivateEndpointTarget', 'target is not a resource id or a construct with one', typeof p.target === 'string' ? p.target : (p.target as IConstruct | undefined)?.node?.path, 'an ARM resource id or a construct such as a Workspace', 'set target');
     } else {
       if (typeof p.target === 'object') {
         this.addDependency(p.target as IConstruct);
@@ -159,7 +162,7 @@ export class PrivateEndpoint extends AzureResource {
       }
       const allowed = PRIVATE_LINK_GROUP_IDS[armTypeOfId(target)!.toLowerCase()];
       if (this.groupIds.length === 0) {
-        this.err('InvalidPrivateEndpointGroupId', 'groupIds is empty', p.groupIds, allowed ? allowed.join(' | ') : 'the target\'s sub-resource name', `set groupIds${allowed ? `, e.g. ['${allowed[0]}']` : ''}`);
+        this.err('InvalidPrivateEndpointGroupId', 'groupIds is empty', p.groupIds ?? [], allowed ? allowed.join(' | ') : 'the target\'s sub-resource name', `set groupIds${allowed ? `, e.g. ['${allowed[0]}']` : ''}`);
       } else if (allowed) {
         for (const g of this.groupIds) {
           if (!allowed.includes(g.toLowerCase())) {
@@ -168,8 +171,8 @@ export class PrivateEndpoint extends AzureResource {
         }
       }
     }
-    for (const z of p.privateDnsZones ?? []) this.addDependency(z);
-    if (p.privateDnsZones?.length) new PrivateDnsZoneGroup(this, 'DnsZoneGroup', { endpoint: this, zones: p.privateDnsZones });
+    for (const z of zones) this.addDependency(z);
+    if (zones.length) new PrivateDnsZoneGroup(this, 'DnsZoneGroup', { endpoint: this, zones });
     onValidate(this, () => {
       const sl = this.subnet?.location;
       if (sl !== undefined && sl !== this.location) {

@@ -17,6 +17,7 @@ import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IComputePlacement, ISubnetRef } from '../refs.js';
 import { azureUsableAddresses, cidrContains, cidrOverlaps, networkOf, parseCidr, prefixFor, type CidrBlock } from './cidr.js';
 import { NetworkSecurityGroup } from './network-security-group.js';
+import { stringList } from './props.js';
 
 const VNET = Symbol.for('amlcdk.VirtualNetwork');
 const SUBNET = Symbol.for('amlcdk.Subnet');
@@ -129,15 +130,15 @@ export class VirtualNetwork extends AzureResource {
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<VirtualNetworkProps>;
-    const name = p.virtualNetworkName ?? Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = p.virtualNetworkName !== undefined ? String(p.virtualNetworkName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${VNET_TYPE}/${name}`;
     super(scope, id, { armType: VNET_TYPE, apiVersion: apiVersionFor(VNET_TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, VNET, { value: true });
     this.virtualNetworkName = name;
     this.virtualNetworkId = resourceId;
     this.location = p.location !== undefined ? normalizeLocation(p.location) : stack.location;
-    this.addressSpace = Array.isArray(p.addressSpace) ? [...p.addressSpace] : [];
-    this.dnsServers = p.dnsServers;
+    this.addressSpace = Array.isArray(p.addressSpace) ? p.addressSpace.map((x) => (typeof x === 'string' ? x : String(x))) : [];
+    this.dnsServers = stringList(this, p.dnsServers, 'dnsServers', '["10.10.0.4"]');
     this.tags = p.tags;
 
     if (p.virtualNetworkName !== undefined && Names.check('generic', name)) {
@@ -193,7 +194,8 @@ export class VirtualNetwork extends AzureResource {
       location: this.location,
       ...(this.tags && Object.keys(this.tags).length ? { tags: { ...this.tags } } : {}),
       properties: {
-        addressSpace: { addressPrefixes: [...this.addressSpace] },
+        // Invalid prefixes were reported as InvalidCidr; keep them out so the schema does not repeat them.
+        addressSpace: { addressPrefixes: this.blocks.length ? this.blocks.map((b) => b.cidr) : [...this.addressSpace] },
         ...(this.dnsServers?.length ? { dhcpOptions: { dnsServers: [...this.dnsServers] } } : {}),
       },
     };
@@ -255,6 +257,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
   /** @internal parsed prefix */
   public readonly block?: CidrBlock;
   private readonly options: SubnetOptions;
+  private readonly serviceEndpoints: readonly string[];
   private readonly placements: IComputePlacement[] = [];
   private privateEndpointIps = 0;
 
@@ -266,7 +269,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
         allowed: 'a VirtualNetwork construct', fix: 'use vnet.addSubnet(id, {...}) or pass virtualNetwork',
       });
     }
-    const name = p.subnetName ?? Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = p.subnetName !== undefined ? String(p.subnetName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${vnet.virtualNetworkId}/subnets/${name}`;
     super(scope, id, { armType: SUBNET_TYPE, apiVersion: apiVersionFor(SUBNET_TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, SUBNET, { value: true });
@@ -274,10 +277,12 @@ export class Subnet extends AzureResource implements ISubnetRef {
     this.subnetName = name;
     this.virtualNetwork = vnet;
     this.addressPrefix = typeof p.addressPrefix === 'string' ? p.addressPrefix : String(p.addressPrefix);
-    this.delegations = [...(p.delegations ?? [])];
+    this.delegations = [];
     this.networkSecurityGroup = p.networkSecurityGroup;
     this.options = p as SubnetOptions;
     this.block = checkCidr(this, p.addressPrefix, 'addressPrefix');
+    (this as { delegations: readonly string[] }).delegations = stringList(this, p.delegations, 'delegations', '["Microsoft.Web/serverFarms"]');
+    this.serviceEndpoints = stringList(this, p.serviceEndpoints, 'serviceEndpoints', '["Microsoft.Storage"]');
 
     if (p.subnetName !== undefined && Names.check('generic', name)) {
       recordError(this, new ValidationError('InvalidSubnetName', `subnet name "${name}" is not valid`, this, {
@@ -331,14 +336,14 @@ export class Subnet extends AzureResource implements ISubnetRef {
 
   protected renderBody(): Record<string, unknown> {
     const o = this.options;
-    const props: Record<string, unknown> = { addressPrefix: this.addressPrefix };
+    const props: Record<string, unknown> = this.block ? { addressPrefix: this.addressPrefix } : {};
     if (this.networkSecurityGroup) props.networkSecurityGroup = { id: this.networkSecurityGroup.networkSecurityGroupId };
     if (this.delegations.length) {
       props.delegations = this.delegations.map((serviceName) => ({ name: serviceName.replace(/[^A-Za-z0-9-]/g, '-'), properties: { serviceName } }));
     }
     if (o.defaultOutboundAccess !== undefined) props.defaultOutboundAccess = o.defaultOutboundAccess;
     if (o.privateEndpointNetworkPolicies !== undefined) props.privateEndpointNetworkPolicies = o.privateEndpointNetworkPolicies;
-    if (o.serviceEndpoints?.length) props.serviceEndpoints = o.serviceEndpoints.map((service) => ({ service }));
+    if (this.serviceEndpoints.length) props.serviceEndpoints = this.serviceEndpoints.map((service) => ({ service }));
     if (o.natGatewayId !== undefined) props.natGateway = { id: o.natGatewayId };
     if (o.routeTableId !== undefined) props.routeTable = { id: o.routeTableId };
     return { properties: props };

@@ -144,7 +144,7 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
     const p = (props ?? {}) as Partial<FileShareMountProps & ExistingFileShareMountProps>;
     const stack = Stack.of(scope);
     const ws = p.workspace;
-    const name = p.datastoreName ?? Names.derive('datastore', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = p.datastoreName !== undefined ? String(p.datastoreName) : Names.derive('datastore', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const wsId = typeof ws?.workspaceId === 'string' ? ws.workspaceId : `${stack.providerPrefix()}Microsoft.MachineLearningServices/workspaces/missing`;
     const resourceId = `${wsId}/datastores/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });

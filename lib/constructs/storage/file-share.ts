@@ -102,7 +102,7 @@ export class FileShare extends AzureResource {
     Stack.of(scope);
     const p = (props ?? {}) as Partial<FileShareProps>;
     const account = resolveAccount(p.storageAccount);
-    const name = p.shareName ?? deriveShareName(p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name = p.shareName !== undefined ? String(p.shareName) : deriveShareName(p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const accountId = account?.id ?? `${Stack.of(scope).providerPrefix()}Microsoft.Storage/storageAccounts/invalid`;
     const resourceId = `${accountId}/fileServices/default/shares/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });

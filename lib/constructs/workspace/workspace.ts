@@ -13,6 +13,7 @@ import { Annotations } from '../../core/annotations.js';
 import { onPrepare, onValidate } from '../../core/lifecycle.js';
 import { isGuid, parseArmId } from '../../core/validators.js';
 import { ValidationError } from '../../core/errors.js';
+import { T, normalizeProps } from '../../core/props.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IWorkspaceRef } from '../refs.js';
 import { ApplicationInsights, ContainerRegistry, KeyVault, LogAnalyticsWorkspace, UserAssignedIdentity, WorkspaceStorageAccount } from './dependencies.js';
@@ -187,12 +188,19 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
 
   constructor(scope: Construct, id: string, props: WorkspaceProps = {}) {
     const stack = Stack.of(scope);
-    const p = props ?? {};
-    const name = p.workspaceName ?? Names.derive('workspace', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    let p: WorkspaceProps = props ?? {};
+    const name = typeof p.workspaceName === 'string' ? p.workspaceName : Names.derive('workspace', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${WORKSPACE_TYPE}/${name}`;
     super(scope, id, { armType: WORKSPACE_TYPE, apiVersion: apiVersionFor(WORKSPACE_TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, WORKSPACE, { value: true });
-    this.props = p;
+    this.props = normalizeProps<WorkspaceProps>(this, props, {
+      friendlyName: T.string, description: T.string, tenantId: T.string, storageAccountId: T.string, keyVaultId: T.string,
+      applicationInsightsId: T.string, publicNetworkAccess: T.boolean, isolationMode: T.string, hbiWorkspace: T.boolean,
+      computeLocalAuth: T.boolean, customerManagedKey: T.object, userAssignedIdentity: T.boolean, systemDatastoresAuthMode: T.string,
+      hasPrivateEndpoint: T.boolean, sku: T.string, tags: T.object,
+      containerRegistry: { test: (v) => typeof v === 'string' || typeof v === 'boolean', expected: 'an ARM id or true/false' },
+    });
+    p = this.props;
     this.workspaceName = name;
     this.workspaceId = resourceId;
     this.location = stack.location;

@@ -23,7 +23,7 @@ import { assetNeedsDocker } from './assets.js';
 import { normalizeObserved } from './normalize.js';
 import { observe, type Observation } from './observe.js';
 import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
-import { resolveSecrets } from './secrets.js';
+import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.js';
 
 export type ApplyEvent =
   | { readonly kind: 'recover'; readonly message: string }
@@ -46,6 +46,8 @@ export interface ApplyOptions {
   readonly timeoutMs?: number;
   /** Where `env:` secret references are read. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Resolves secret references at write time. @default env variables (and AMLCDK_KEYVAULT_* for keyvault:) */
+  readonly secretResolver?: SecretResolver;
   /** A saved plan's fingerprint: refuse (`PlanStale`) if the observed state moved since. */
   readonly expectedFingerprint?: string;
   /**
@@ -91,6 +93,8 @@ interface Node {
   readonly dependents: Set<string>;
   status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
   error?: { code: string; message: string };
+  /** afterCreate actions that completed (so a failure in between leaves the rest pending). */
+  actionsDone?: string[];
   result?: ArmResource | null;
 }
 
@@ -244,8 +248,21 @@ export async function recoverJournal(client: ArmClient, store: StateStore, stack
     const existing = Object.values(resources).find((r) => r.id.toLowerCase() === lid);
     if (live) {
       if (!existing) {
-        const ownership = o.intent.op === 'create' || [...ops.values()].some((x) => x.intent.resourceId.toLowerCase() === lid && x.intent.op === 'create') ? 'created' : 'adopted';
-        resources[o.intent.logicalId] = { logicalId: o.intent.logicalId, id: live.id, type: live.type, apiVersion: o.intent.apiVersion, applied: null, observed: normalizeObserved(live), ownership };
+        const mine = [...ops.values()].filter((x) => x.intent.resourceId.toLowerCase() === lid);
+        const created = mine.some((x) => x.intent.op === 'create');
+        const ownership = created ? 'created' : 'adopted';
+        // afterCreate actions of a create the crash interrupted: all of them, minus those the journal saw succeed.
+        const actionsDone = mine.filter((x) => x.intent.op === 'action' && x.done?.outcome === 'succeeded' && x.intent.action).map((x) => `!${x.intent.action}`);
+        resources[o.intent.logicalId] = {
+          logicalId: o.intent.logicalId,
+          id: live.id,
+          type: live.type,
+          apiVersion: o.intent.apiVersion,
+          applied: undefined,
+          observed: normalizeObserved(live),
+          ownership,
+          ...(created ? { pendingActions: ['*', ...actionsDone] } : {}),
+        };
         changed = true;
       }
     } else if (existing && o.intent.op === 'delete') {
@@ -458,9 +475,15 @@ async function runOne(n: Node, writer: Writer, options: ApplyOptions, observatio
   const creating = a.includes('create');
   let last: ArmResource | undefined;
   if (creating || a[0] === 'update') {
-    const body = resolveSecrets(desired, options.env ?? process.env);
+    const body = await resolveSecrets(desired, options.secretResolver ?? secretResolver({ env: options.env ?? process.env }));
     last = await writer.put(r, creating ? 'create' : 'update', body);
-    if (creating) for (const act of s.afterCreate) await writer.post(r, act.name, act.body);
+    if (creating) {
+      n.actionsDone = [];
+      for (const act of s.afterCreate) {
+        await writer.post(r, act.name, act.body);
+        n.actionsDone.push(act.name);
+      }
+    }
   } else if (a[0] === 'patch') {
     last = await writer.patch(r, s.patchBody);
   }
@@ -544,7 +567,8 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
     if (main?.status === 'failed' && a.includes('create')) {
       const live = await options.client.get(d.id, d.apiVersion).catch(() => undefined);
       if (live) {
-        resources[addr] = ownedFrom(d, live, 'created');
+        const pending = (d.actions ?? []).filter((x) => x.when === 'afterCreate' && !(main.actionsDone ?? []).includes(x.name)).map((x) => x.name);
+        resources[addr] = { ...ownedFrom(d, live, 'created'), ...(pending.length ? { pendingActions: pending } : {}) };
         dropId(d.id, addr);
       } else if (del?.status === 'done') delete resources[addr];
     } else if (del?.status === 'done') {

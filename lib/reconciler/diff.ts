@@ -8,7 +8,7 @@
  * Secret paths are write-only: they change only when their reference changes (D vs L), never from O.
  */
 import { joinPath, splitPath } from '../catalog/field-tables.js';
-import { compareKindAt, compareTrieFor, scalarEqual, type CompareKind } from './normalize.js';
+import { compareKindAt, compareTrieFor, scalarEqual, writeOnlyPathsFor, type CompareKind } from './normalize.js';
 
 export interface PathDiff {
   /** JSON-pointer-like path into the body. */
@@ -42,6 +42,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
   const path = joinPath(segs);
   if (ctx.secretPaths.has(path) || isSecretRef(desired)) return; // write-only: handled against L
   const rule = compareKindAt(ctx.trie, segs);
+  if (rule?.kind === 'write-only') return; // never echoed: handled against L
   if (isPlainObject(desired)) {
     if (!isPlainObject(observed)) {
       if (Object.keys(desired).length === 0 && observed === undefined) return;
@@ -153,7 +154,7 @@ export function diffBodies(input: DiffInput): PathDiff[] {
   const secretPaths = new Set(input.secrets ?? []);
   const ctx: Ctx = { trie: compareTrieFor(input.type), secretPaths, out: [] };
   containsInto(ctx, input.desired, input.observed, []);
-  if (input.lastApplied !== undefined) {
+  if (input.lastApplied !== undefined && input.lastApplied !== null) {
     // Removed from the program but still in Azure.
     const last: string[][] = [];
     leaves(input.lastApplied, [], last);
@@ -174,6 +175,14 @@ export function diffBodies(input: DiffInput): PathDiff[] {
       }
       const o = get(input.observed, segs);
       if (o !== undefined && o !== null && !ctx.out.some((d) => d.path === path)) ctx.out.push({ path, before: o, after: undefined });
+    }
+    // Write-only values (not echoed by ARM): a change is what we send now vs what we sent last time.
+    for (const p of writeOnlyPathsFor(input.type)) {
+      const segs = splitPath(p);
+      const d = get(input.desired, segs);
+      const l = get(input.lastApplied, segs);
+      if (d === undefined || isSecretRef(d) || ctx.out.some((x) => x.path === p)) continue;
+      if (JSON.stringify(d) !== JSON.stringify(l)) ctx.out.push({ path: p, before: l === undefined ? '(write-only, not set)' : '(write-only)', after: d, sensitive: true });
     }
     // Secret references that changed since the last apply (the values themselves are write-only).
     for (const p of secretPaths) {

@@ -22,7 +22,9 @@ export type CompareKind =
   /** Observed keys absent from the desired map are differences (the map is owned whole). */
   | { readonly kind: 'exact-keys' }
   /** Array elements are matched by this key instead of by position. */
-  | { readonly kind: 'keyed-array'; readonly key: string };
+  | { readonly kind: 'keyed-array'; readonly key: string }
+  /** ARM never returns it (credentials, keys): compared with the last applied body, never with Azure. */
+  | { readonly kind: 'write-only' };
 
 export interface CompareRule {
   /** ARM type (case-insensitive), or `*` for every type. */
@@ -46,6 +48,12 @@ export const COMPARE_RULES: readonly CompareRule[] = [
   { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/idleTimeBeforeShutdown', compare: { kind: 'duration' }, why: 'ISO 8601 durations are re-serialized' },
   { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/vmPriority', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
   { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/schedules/computeStartStop', compare: { kind: 'keyed-array', key: 'action' }, why: 'schedules may be echoed in another order' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/userAccountCredentials/adminUserSshPublicKey', compare: { kind: 'write-only' }, why: 'cluster credentials are not echoed (api §5)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/userAccountCredentials/adminUserPassword', compare: { kind: 'write-only' }, why: 'cluster credentials are not echoed (api §5)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/sshSettings/adminPublicKey', compare: { kind: 'write-only' }, why: 'the instance SSH key may not be echoed' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/administratorAccount', compare: { kind: 'write-only' }, why: 'attached VM credentials are read with listKeys only (api §2)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/databricksAccessToken', compare: { kind: 'write-only' }, why: 'secret, read with listKeys only (api §2)' },
+  { type: 'Microsoft.MachineLearningServices/workspaces/datastores', path: '/properties/credentials/secrets', compare: { kind: 'write-only' }, why: 'datastore secrets are write-only (api §9.1)' },
   { type: 'Microsoft.Authorization/roleAssignments', path: '/properties/principalType', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
   { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules', compare: { kind: 'keyed-array', key: 'name' }, why: 'rules are echoed sorted by priority' },
   { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules/*/properties/protocol', compare: { kind: 'case-insensitive' }, why: 'Tcp vs TCP' },
@@ -96,6 +104,19 @@ export function compareTrieFor(type: string): Trie<CompareKind> {
     compareTries.set(k, t);
   }
   return t;
+}
+
+const writeOnly = new Map<string, string[]>();
+
+/** Paths (no wildcards) that ARM never returns for a type. */
+export function writeOnlyPathsFor(type: string): readonly string[] {
+  const k = type.toLowerCase();
+  let v = writeOnly.get(k);
+  if (!v) {
+    v = COMPARE_RULES.filter((r) => r.compare.kind === 'write-only' && (r.type === '*' || r.type.toLowerCase() === k)).map((r) => r.path);
+    writeOnly.set(k, v);
+  }
+  return v;
 }
 
 export function compareKindAt(trie: Trie<CompareKind>, segs: readonly string[]): CompareKind | undefined {

@@ -127,6 +127,39 @@ export interface PlanInput {
   readonly mode?: 'apply' | 'destroy';
 }
 
+/**
+ * Dependencies of each resource: the declared `dependsOn`, plus what ARM itself implies: the ARM parent (a
+ * compute depends on its workspace, a role assignment on its scope) and every resource whose id appears in the
+ * body (a compute depends on the subnet it is placed in). Deletes need these too: a subnet cannot be deleted
+ * while a compute still uses it.
+ */
+export function dependencyMap(resources: readonly ManifestResource[]): Map<string, readonly string[]> {
+  const byId = new Map<string, string>();
+  for (const r of resources) byId.set(r.id.toLowerCase(), r.logicalId);
+  const out = new Map<string, readonly string[]>();
+  for (const r of resources) {
+    const deps = new Set(r.dependsOn);
+    const id = r.id.toLowerCase();
+    // ARM ancestors: cut at every '/' and look the prefix up.
+    for (let i = id.lastIndexOf('/'); i > 0; i = id.lastIndexOf('/', i - 1)) {
+      const owner = byId.get(id.slice(0, i));
+      if (owner && owner !== r.logicalId) deps.add(owner);
+    }
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') {
+        if (v.length > 20 && v.charCodeAt(0) === 47 /* / */) {
+          const owner = byId.get(v.toLowerCase());
+          if (owner && owner !== r.logicalId) deps.add(owner);
+        }
+      } else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+    };
+    walk(r.body);
+    out.set(r.logicalId, [...deps]);
+  }
+  return out;
+}
+
 /** What to observe for a manifest and a state. */
 export function observeTargets(manifest: { readonly resources: readonly ManifestResource[] } | undefined, state: StackState | undefined): ObserveTarget[] {
   const out: ObserveTarget[] = [];
@@ -213,8 +246,8 @@ export function buildPlan(input: PlanInput): PlanResult {
   const errors: PlanError[] = [];
   const byAddress = new Map<string, number>();
   const oldManifest = state?.manifest;
-  const oldDeps = new Map<string, readonly string[]>();
-  for (const r of oldManifest?.resources ?? []) oldDeps.set(r.logicalId, r.dependsOn);
+  const oldDeps = dependencyMap(oldManifest?.resources ?? []);
+  const newDeps = dependencyMap(desiredList);
   let costDelta = 0;
   const unknownSizes = new Set<string>();
   const addCost = (type: string, body: unknown, sign: 1 | -1, stopped = false): void => {
@@ -257,7 +290,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         fieldActions: [],
         afterCreate,
         adopt: false,
-        dependsOn: r.dependsOn,
+        dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
       });
       addCost(r.type, r.body, 1, stopped);
       if (oldObs) addCost(owned.type, oldObs.normalized, -1);
@@ -272,7 +305,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         fieldActions: [],
         afterCreate,
         adopt: false,
-        dependsOn: r.dependsOn,
+        dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
         ...(owned ? { owned } : {}),
       });
       addCost(r.type, r.body, 1, stopped);
@@ -314,6 +347,12 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
     if (!kinds.has('replace')) {
       const seen = new Set<string>();
+      // afterCreate actions a previous run did not finish (crash or failure after the create).
+      for (const a of pendingAfterCreate(owned?.pendingActions, afterCreate)) {
+        seen.add(a.name);
+        fieldActions.push({ name: a.name, body: a.body });
+        notes.push(`${a.name} did not run after the create in an earlier run: runs now`);
+      }
       for (const p of paths.filter((x) => x.update === 'action')) {
         const c = classifyPath(table, p.path);
         if (!c.action || seen.has(c.action)) continue;
@@ -350,7 +389,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       fieldActions,
       afterCreate,
       adopt,
-      dependsOn: r.dependsOn,
+      dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
     });
     byAddress.set(r.logicalId, steps.length - 1);
   }
@@ -441,6 +480,14 @@ export function buildPlan(input: PlanInput): PlanResult {
     cost: { monthlyDeltaUsd: Math.round(costDelta * 100) / 100, assumptions: COST_ASSUMPTIONS, ...(unknownSizes.size ? { unknownSizes: [...unknownSizes].sort() } : {}) },
   };
   return { plan, steps };
+}
+
+/** Which afterCreate actions are still pending: names, or `*` (all) minus `!name` (done). */
+export function pendingAfterCreate(pending: readonly string[] | undefined, afterCreate: readonly ManifestAction[]): ManifestAction[] {
+  if (!pending || pending.length === 0) return [];
+  const done = new Set(pending.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
+  const all = pending.includes('*');
+  return afterCreate.filter((a) => !done.has(a.name) && (all || pending.includes(a.name)));
 }
 
 function queryText(q: Readonly<Record<string, string>>): string {

@@ -33,6 +33,11 @@ export interface OwnedResource {
   /** `created` by us, or `adopted` through import. */
   readonly ownership: 'created' | 'adopted';
   readonly options?: { readonly protect: boolean; readonly deletePolicy: string };
+  /**
+   * `afterCreate` actions (manifest `actions[].name`) not yet run: the resource was created but the run stopped
+   * or the action failed. The next plan runs them. (Added by the reconciler; additive.)
+   */
+  readonly pendingActions?: readonly string[];
 }
 
 /** A write-ahead journal entry. `intent` is fsynced before the write is sent; `started` carries the resume URL. */

@@ -151,6 +151,7 @@ export async function runApply(planfile: string | undefined, opts: ApplyCommandO
       const result = await applyStack({
         client: conn.client,
         ensureResourceGroup: conn.local,
+        secretResolver: conn.secretResolver,
         store,
         manifest,
         ...(expectedFingerprint ? { expectedFingerprint } : {}),

@@ -21,6 +21,7 @@ import type { Manifest } from '../../manifest/types.js';
 import { parseManifest } from '../../manifest/read.js';
 import { canonicalJson } from '../../manifest/canonical.js';
 import { planStack } from '../../reconciler/apply.js';
+import { secretResolver, type SecretResolver } from '../../reconciler/secrets.js';
 import type { Plan, SavedPlan } from '../../reconciler/plan.js';
 import { renderPlan, type Painter } from '../../reconciler/render.js';
 import { openStateStore } from '../../state/open.js';
@@ -71,6 +72,8 @@ export interface Connection {
   readonly label: string;
   /** The local target is a sandbox: apply creates a missing resource group there. */
   readonly local: boolean;
+  /** Resolves secret references at apply time (env:, and keyvault: through Key Vault on Azure). */
+  readonly secretResolver: SecretResolver;
   close(): Promise<void>;
 }
 
@@ -88,12 +91,12 @@ function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
  */
 export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise<Connection> {
   const target = targetOf(opts, cwd);
-  if (target === 'azure') return { client: new HttpArmClient(), label: 'azure', local: false, close: async () => undefined };
+  if (target === 'azure') return { client: new HttpArmClient(), label: 'azure', local: false, secretResolver: secretResolver({ keyVault: readKeyVaultSecret }), close: async () => undefined };
   const endpoint = process.env.AMLCDK_ARM_ENDPOINT;
   if (endpoint) {
     const caFile = process.env.AMLCDK_ARM_CA_FILE;
     const caCertPem = caFile ? readFileSync(caFile, 'utf8') : undefined;
-    return { client: new HttpArmClient({ endpoint, credential: new LocalCredential(), ...(caCertPem ? { caCertPem } : {}), poll: { initialDelayMs: 50, maxDelayMs: 1000 } }), label: `local (${endpoint})`, local: true, close: async () => undefined };
+    return { client: new HttpArmClient({ endpoint, credential: new LocalCredential(), ...(caCertPem ? { caCertPem } : {}), poll: { initialDelayMs: 50, maxDelayMs: 1000 } }), label: `local (${endpoint})`, local: true, secretResolver: secretResolver(), close: async () => undefined };
   }
   // Loaded only for the local target (the azure path never needs the emulator's code).
   const { ensureLocalEmulator } = await import('../../emulator/local.js');
@@ -102,10 +105,22 @@ export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise
     client: new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 50, maxDelayMs: 1000 } }),
     label: `local (${emu.url})`,
     local: true,
+    secretResolver: secretResolver(),
     close: async () => {
       await emu.close();
     },
   };
+}
+
+/** Read a Key Vault secret with DefaultAzureCredential (data plane `vault.azure.net`, api-version 7.4). */
+async function readKeyVaultSecret(vault: string, name: string): Promise<string> {
+  const { DefaultAzureCredential } = await import('@azure/identity');
+  const token = await new DefaultAzureCredential().getToken('https://vault.azure.net/.default');
+  const res = await fetch(`https://${encodeURIComponent(vault)}.vault.azure.net/secrets/${encodeURIComponent(name)}?api-version=7.4`, { headers: { Authorization: `Bearer ${token.token}` } });
+  if (!res.ok) throw new Error(`Key Vault answered ${res.status}`);
+  const body = (await res.json()) as { value?: unknown };
+  if (typeof body.value !== 'string') throw new Error('Key Vault returned no value');
+  return body.value;
 }
 
 /** The state store: `file` (default, `.amlcdk/` of the working directory), `file://<dir>` or `azblob://account/container/prefix`. */

@@ -170,8 +170,12 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
   }
   const value: unknown = doc.toJS();
   const lineOf = (pointer: string): number | undefined => {
-    const segs = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const node = (segs.length ? doc.getIn(segs.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) : doc.contents) as { range?: [number, number, number] } | undefined;
+    const segs: (string | number)[] = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (segs.length === 0) return 1;
+    // Prefer the line of the key (`gpuClusterMaxNode:`), else the value.
+    const parent = (segs.length > 1 ? doc.getIn(segs.slice(0, -1), true) : doc.contents) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+    const pair = parent?.items?.find((it) => it.key && String(it.key.value) === String(segs[segs.length - 1]));
+    const node = (pair?.key ?? doc.getIn(segs, true)) as { range?: [number, number, number] } | undefined;
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
   if (!validateConfig(value)) {

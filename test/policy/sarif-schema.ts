@@ -1,12 +1,12 @@
 /** Validation of SARIF output against the SARIF 2.1.0 JSON schema fixture (a draft-04 schema read by ajv). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 const schemaFile = fileURLToPath(new URL('../fixtures/policy/sarif-schema-2.1.0.json', import.meta.url));
 
-let validate: ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
+let validate: ValidateFunction | undefined;
 
 /** Errors of a SARIF document against the schema (empty = valid). */
 export function sarifErrors(doc: unknown): string[] {

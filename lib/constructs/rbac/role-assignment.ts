@@ -277,8 +277,8 @@ export function grant(target: ResourceIdLike, principal: IPrincipal, role: Built
     const existing = RoleAssignment.find(parent, roleAssignmentName(scopeId.replace(/\/+$/, ''), principal.objectId, resolved.guid));
     if (existing) return existing;
   }
-  const label = (principal?.displayName ?? principal?.objectId?.slice(0, 8) ?? 'principal').replace(/[^A-Za-z0-9]/g, '');
-  const roleLabel = (resolved?.roleName ?? String(role)).replace(/[^A-Za-z0-9]/g, '');
+  const label = String(typeof principal?.displayName === 'string' ? principal.displayName : typeof principal?.objectId === 'string' ? principal.objectId.slice(0, 8) : 'principal').replace(/[^A-Za-z0-9]/g, '');
+  const roleLabel = (resolved?.roleName ?? (typeof role === 'string' ? role : 'Role')).replace(/[^A-Za-z0-9]/g, '');
   let id = options.id ?? `Grant${roleLabel}${label}`;
   if (!options.id && parent.node.tryFindChild(id)) {
     let i = 2;

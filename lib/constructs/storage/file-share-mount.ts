@@ -153,9 +153,16 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
     this.datastoreName = name;
     this.datastoreId = resourceId;
     this.workspace = ws as IWorkspaceRef;
-    this.readOnly = p.readOnly ?? false;
     this.mountPath = p.mountPath ?? `${MOUNT_ROOT}/${name}`;
-    this.userRole = p.userRole ?? (this.readOnly ? BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER : BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR);
+    this.readOnly = p.readOnly === true;
+    const defaultRole = this.readOnly ? BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER : BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR;
+    this.userRole = BuiltInRole.isBuiltInRole(p.userRole) ? p.userRole : defaultRole;
+    if (p.userRole !== undefined && !BuiltInRole.isBuiltInRole(p.userRole)) {
+      this.err('UnknownRole', 'userRole must be a BuiltInRole', typeof p.userRole === 'string' ? p.userRole : '(not a BuiltInRole)', 'a BuiltInRole constant, e.g. BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER', `use BuiltInRole.fromName(...) or leave userRole unset (${defaultRole.roleName})`);
+    }
+    if (p.readOnly !== undefined && typeof p.readOnly !== 'boolean') {
+      this.err('InvalidPropType', 'readOnly must be true or false', p.readOnly, 'a boolean', 'set readOnly: true or false');
+    }
 
     if (!ws || typeof ws.workspaceId !== 'string') {
       this.err('MissingWorkspace', 'a FileShareMount needs the workspace to register the datastore in', undefined, 'a Workspace or Workspace.fromWorkspaceId(...)', 'set workspace');

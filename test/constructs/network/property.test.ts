@@ -99,3 +99,29 @@ test('property: arbitrary input only ever yields coded ValidationErrors, never a
     },
   ), { numRuns: 150 });
 });
+
+test('property: storage and grant helpers with arbitrary input only yield coded errors', () => {
+  const weird = fc.oneof(anything, fc.array(anything, { maxLength: 2 }), fc.record({ storageAccountName: anything, resourceId: anything }), fc.record({ workspaceId: anything }));
+  fc.assert(fc.property(
+    fc.record({ account: weird, ws: weird, share: weird, readOnly: anything, role: weird, oid: fc.oneof(fc.uuid(), anything), tenant: anything, sda: anything, acct: anything, shareName: anything, tier: anything, squash: anything }),
+    (p) => {
+      try {
+        const { app, stack } = newStack();
+        const ws = new TestWorkspace(stack, 'Ws');
+        const share = new FileShare(stack, 'Share', { storageAccount: p.account as string, accessTier: p.tier as never, rootSquash: p.squash as never });
+        new FileShareMount(stack, 'Mount', { workspace: p.ws as never, share: p.share as never, readOnly: p.readOnly as boolean, serviceDataAccessAuthIdentity: p.sda as never });
+        const ext = FileShareMount.fromExistingShare(stack, 'Ext', { workspace: ws, storageAccountName: p.acct as string, shareName: p.shareName as string, userRole: p.role as never });
+        new FileShareMount(stack, 'Ok', { workspace: ws, share });
+        try {
+          ext.grantAccess(Principal.user(p.oid as string, { tenantId: p.tenant as string }));
+        } catch (err) {
+          assert.ok(err instanceof ValidationError, String(err));
+        }
+        const s = synth(app);
+        for (const e of s.errors) assert.match(e.code, /^[A-Z][A-Za-z]+$/);
+      } catch (err) {
+        assert.ok(err instanceof ValidationError, `only ValidationError may escape, got ${String(err)}`);
+      }
+    },
+  ), { numRuns: 150 });
+});

@@ -17,7 +17,7 @@ export function sarifErrors(doc: unknown): string[] {
     // unicodeRegExp off: the RTM.5 `language` pattern has a stray `]` that only non-unicode regular expressions accept.
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats.default(ajv);
-    validate = ajv.compile({ ...rest, $id: id });
+    validate = ajv.compile({ ...rest, $id: String(id) });
   }
   return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }

@@ -109,7 +109,7 @@ test('property: storage and grant helpers with arbitrary input only yield coded 
         const { app, stack } = newStack();
         const ws = new TestWorkspace(stack, 'Ws');
         const share = new FileShare(stack, 'Share', { storageAccount: p.account as string, accessTier: p.tier as never, rootSquash: p.squash as never });
-        new FileShareMount(stack, 'Mount', { workspace: p.ws as never, share: p.share as never, readOnly: p.readOnly as boolean, serviceDataAccessAuthIdentity: p.sda as never });
+        new FileShareMount(stack, 'Mount', { workspace: p.ws as never, share: p.share as never, readOnly: p.readOnly as unknown as boolean, serviceDataAccessAuthIdentity: p.sda as never });
         const ext = FileShareMount.fromExistingShare(stack, 'Ext', { workspace: ws, storageAccountName: p.acct as string, shareName: p.shareName as string, userRole: p.role as never });
         new FileShareMount(stack, 'Ok', { workspace: ws, share });
         try {

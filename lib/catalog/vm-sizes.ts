@@ -13,11 +13,13 @@
  *   the AML quota API names them `Standard <X> Family Cluster Dedicated vCPUs`
  *   (azure-rest-api-specs `stable/2025-09-01/examples/Quota/list.json`).
  *
- * Prices: indicative pay-as-you-go **Linux** hourly list prices in USD for {@link PRICE_REGION}, as published on
- * the Azure virtual-machines pricing page / Retail Prices API (`https://prices.azure.com/api/retail/prices`,
- * `serviceName eq 'Virtual Machines'`, consumption, non-Spot, non-Low-Priority) around {@link PRICE_DATE}. They
- * feed the plan's cost *estimate* only; real prices vary by region, agreement and date. Retired sizes carry no
- * price (they cannot be bought).
+ * Prices: indicative pay-as-you-go **Linux** hourly list prices in USD for {@link PRICE_REGION}, as listed on the
+ * Azure Linux virtual-machines pricing page around {@link PRICE_DATE} (consumption, not Spot / Low Priority /
+ * reserved). They were entered by hand, not fetched by a script, and sizes of one series are priced per vCPU where
+ * the list price is linear; check them against the Retail Prices API (`https://prices.azure.com/api/retail/prices`,
+ * `serviceName eq 'Virtual Machines' and armRegionName eq 'eastus'`) before relying on a figure. They feed the
+ * plan's cost *estimate* only; real prices vary by region, agreement and date. Retired sizes carry no price (they
+ * cannot be bought), nor does ND H200 v5 (no list price recorded).
  *
  * Rule chosen for `allowedFor` (documented because Microsoft does not publish one machine-readable list):
  * - every size in the table is allowed for clusters unless retired;

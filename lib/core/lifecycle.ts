@@ -34,3 +34,26 @@ export function runHooks(c: IConstruct, phase: 'prepare' | 'validate'): void {
   const list = hooks.get(c)?.[phase];
   if (list) for (const fn of list) fn();
 }
+
+let generation = 0;
+
+/** @internal called by synthesis at its start: caches computed during one synthesis are keyed by this. */
+export function beginSynth(): void {
+  generation += 1;
+}
+
+/** The current synthesis run (changes at every synth), for per-run caches in prepare/validate hooks. */
+export function synthGeneration(): number {
+  return generation;
+}
+
+const perRun = new WeakMap<object, { gen: number; value: unknown }>();
+
+/** Compute `fn()` once per synthesis run for `key` (e.g. a scan of the whole tree shared by many constructs). */
+export function oncePerSynth<T>(key: object, fn: () => T): T {
+  const hit = perRun.get(key);
+  if (hit && hit.gen === generation) return hit.value as T;
+  const value = fn();
+  perRun.set(key, { gen: generation, value });
+  return value;
+}

@@ -112,8 +112,32 @@ function valueAt(doc: unknown, pointer: string): unknown {
   return cur;
 }
 
+// Many bodies of a program are identical (clusters do not carry their own name): remember recent results by the
+// body's JSON. Bounded so a huge program cannot grow it without limit.
+const memo = new Map<string, SchemaIssue[]>();
+const MEMO_MAX = 5000;
+
 /** Validate one ARM PUT body against the schema of its type, and check that no secret field holds a plain value. */
 export function validateBody(armType: string, body: unknown): SchemaIssue[] {
+  let memoKey: string | undefined;
+  try {
+    memoKey = `${armType}\u0000${JSON.stringify(body)}`;
+  } catch {
+    memoKey = undefined; // cycles or BigInt: validate without memo (ajv reports what it can)
+  }
+  if (memoKey !== undefined) {
+    const hit = memo.get(memoKey);
+    if (hit) return hit.map((i) => ({ ...i }));
+  }
+  const issues = validateBodyUncached(armType, body);
+  if (memoKey !== undefined) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(memoKey, issues);
+  }
+  return issues.map((i) => ({ ...i }));
+}
+
+function validateBodyUncached(armType: string, body: unknown): SchemaIssue[] {
   const key = armType.toLowerCase();
   const schema = BODY_SCHEMAS[key];
   const issues: SchemaIssue[] = [];

@@ -4,6 +4,7 @@
  * Every problem is collected (construct-time errors recorded with `Annotations`, validation hooks, schema
  * violations, app-wide checks such as regional compute-name clashes) and reported at once.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
@@ -12,9 +13,9 @@ import { AzureResource } from '../core/resource.js';
 import { Stack } from '../core/stack.js';
 import { applyAspects } from '../core/aspects.js';
 import { diagnosticsOf } from '../core/annotations.js';
-import { runHooks } from '../core/lifecycle.js';
+import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
-import { canonicalJson, contentHash } from './canonical.js';
+import { canonicalJson } from './canonical.js';
 import { validateBody, validateManifest } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -92,6 +93,7 @@ function writeReport(outdir: string, report: SynthReport): void {
 
 /** Pure part of synthesis: the manifests and every diagnostic, without throwing for user errors. */
 export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+  beginSynth();
   applyAspects(root);
   const all = root.node.findAll(); // pre-order, deterministic (insertion order)
   for (const c of all) runHooks(c, 'prepare');
@@ -224,8 +226,10 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       ...(stackDiagnostics.length ? { diagnostics: stackDiagnostics.filter((d) => d.level !== 'error') } : {}),
     };
     // Round-trip through canonical JSON so in-memory manifests equal what is written and read back.
-    const plain = JSON.parse(canonicalJson(body)) as Omit<Manifest, 'hash'>;
-    const manifest = { ...plain, hash: contentHash(plain) } as Manifest;
+    const text = canonicalJson(body);
+    const plain = JSON.parse(text) as Omit<Manifest, 'hash'>;
+    // `text` is already canonical, so hashing it equals contentHash(plain) without sorting again.
+    const manifest = { ...plain, hash: `sha256:${createHash('sha256').update(text).digest('hex')}` } as Manifest;
     for (const issue of validateManifest(manifest)) {
       diagnostics.push({ level: 'error', code: 'ManifestSchemaViolation', path: stack.node.path, message: `manifest ${issue.pointer || '/'} ${issue.message}`, value: issue.value });
     }

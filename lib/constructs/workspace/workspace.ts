@@ -10,7 +10,7 @@ import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js
 import { Stack, normalizeLocation } from '../../core/stack.js';
 import { Names, type NamingProps } from '../../core/names.js';
 import { Annotations } from '../../core/annotations.js';
-import { onPrepare, onValidate } from '../../core/lifecycle.js';
+import { onPrepare, onValidate, oncePerSynth } from '../../core/lifecycle.js';
 import { isGuid, parseArmId } from '../../core/validators.js';
 import { ValidationError } from '../../core/errors.js';
 import { T, normalizeProps } from '../../core/props.js';
@@ -271,13 +271,16 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     // A PrivateEndpoint (network constructs) targeting this workspace anywhere in the app counts as one.
     onPrepare(this, () => {
       if (this.privateEndpoint) return;
-      for (const c of this.node.root.node.findAll()) {
-        const pe = c as { armType?: string; targetResourceId?: string };
-        if (pe.armType === 'Microsoft.Network/privateEndpoints' && typeof pe.targetResourceId === 'string' && pe.targetResourceId.toLowerCase() === this.workspaceId.toLowerCase()) {
-          this.privateEndpoint = true;
-          return;
+      // One scan of the tree per synthesis, shared by every workspace of the app.
+      const targets = oncePerSynth(this.node.root, () => {
+        const ids = new Set<string>();
+        for (const c of this.node.root.node.findAll()) {
+          const pe = c as { armType?: string; targetResourceId?: string };
+          if (pe.armType === 'Microsoft.Network/privateEndpoints' && typeof pe.targetResourceId === 'string') ids.add(pe.targetResourceId.toLowerCase());
         }
-      }
+        return ids;
+      });
+      if (targets.has(this.workspaceId.toLowerCase())) this.privateEndpoint = true;
     });
     onValidate(this, () => {
       if (this.props.publicNetworkAccess === false && this.isolationMode === 'Disabled' && !this.privateEndpoint) {

@@ -1,6 +1,6 @@
 /** Network pack: public access, private endpoints, managed VNet, compute placement, NSG rules. */
 import type { ManifestResource } from '../../manifest/types.js';
-import { evaluateFlow, isOpenSource, portMatches, type NsgRule } from '../graph.js';
+import { evaluateFlow, isOpenSource, normId, portMatches, type NsgRule } from '../graph.js';
 import type { FindingDraft, ResourceRule, RuleContext } from '../types.js';
 import { T, computeType, effective, get, how, isManagedCompute, lower, refId } from '../util.js';
 import { resourceRule } from './define.js';
@@ -345,7 +345,7 @@ function hostedCompute(nsg: ManifestResource, ctx: RuleContext): ManifestResourc
   for (const c of ctx.graph.ofType(T.compute)) {
     if (!isManagedCompute(c)) continue;
     const s = ctx.graph.subnet(refId(get(c.body, 'properties.properties.subnet')));
-    if (s?.nsgId && s.nsgId.toLowerCase() === nsg.id.toLowerCase()) out.push(c);
+    if (s?.nsgId && normId(s.nsgId) === normId(nsg.id)) out.push(c);
   }
   return out;
 }

@@ -1,0 +1,191 @@
+/**
+ * Generates docs/constructs.md from the TSDoc of the construct classes and their props interfaces, with the
+ * TypeScript compiler API: every construct below lib/constructs, every prop (inherited ones included) with its
+ * type, whether it is required, its description and its `@default`; plus the enum-like helper classes.
+ *
+ *   node --import tsx scripts/gen-constructs-doc.ts           # write docs/constructs.md
+ *   node --import tsx scripts/gen-constructs-doc.ts --check   # exit 1 when the file is out of date
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'docs', 'constructs.md');
+/** Helper classes documented as "building blocks" (static factories), not constructs. */
+const HELPERS = ['SshAccess', 'ComputeSchedule', 'SetupScript', 'ComputeIdentity', 'AttachTarget', 'Secret', 'Duration', 'Principal', 'Names', 'Annotations', 'Aspects', 'VmSize', 'BuiltInRole'];
+
+interface PropDoc {
+  readonly name: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly doc: string;
+  readonly default?: string;
+  readonly from: string;
+}
+
+function docOf(checker: ts.TypeChecker, sym: ts.Symbol): string {
+  return ts.displayPartsToString(sym.getDocumentationComment(checker)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function tag(sym: ts.Symbol, name: string, checker: ts.TypeChecker): string | undefined {
+  const t = sym.getJsDocTags(checker).find((x) => x.name === name);
+  return t ? ts.displayPartsToString(t.text).trim() : undefined;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n+/g, ' ').trim();
+}
+
+function relFile(node: ts.Node): string {
+  return relative(ROOT, node.getSourceFile().fileName).split(sep).join('/');
+}
+
+export function generate(): string {
+  const program = ts.createProgram([join(ROOT, 'lib', 'index.ts')], {
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, skipLibCheck: true, noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const index = program.getSourceFile(join(ROOT, 'lib', 'index.ts'));
+  if (!index) throw new Error('lib/index.ts not found');
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(index)!);
+
+  const constructs: Array<{ name: string; file: string; doc: string; example?: string; props: PropDoc[]; propsName?: string; statics: string[] }> = [];
+  const supporting: Array<{ name: string; file: string; doc: string; props: PropDoc[] }> = [];
+  const helpers: Array<{ name: string; file: string; doc: string; methods: Array<{ name: string; signature: string; doc: string }> }> = [];
+
+  for (const exp of exports) {
+    const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
+    const iface = sym.declarations?.find(ts.isInterfaceDeclaration);
+    if (iface && /^lib\/(constructs|core)\//.test(relFile(iface)) && !/^I[A-Z]/.test(iface.name.text)) {
+      const t = checker.getDeclaredTypeOfSymbol(sym);
+      supporting.push({ name: iface.name.text, file: relFile(iface), doc: docOf(checker, sym), props: propsOf(checker, t) });
+      continue;
+    }
+    const decl = sym.declarations?.find(ts.isClassDeclaration);
+    if (!decl || !decl.name) continue;
+    const file = relFile(decl);
+    const name = decl.name.text;
+    const classType = checker.getDeclaredTypeOfSymbol(sym);
+    const isConstruct = checker.getBaseTypes(classType as ts.InterfaceType).length > 0 && extendsConstruct(checker, classType);
+    if (isConstruct && (file.startsWith('lib/constructs/') || file === 'lib/core/app.ts' || file === 'lib/core/stack.ts') && !(decl.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) {
+      const ctor = decl.members.find(ts.isConstructorDeclaration);
+      const propsParam = name === 'App' ? ctor?.parameters[0] : ctor?.parameters[2];
+      let props: PropDoc[] = [];
+      let propsName: string | undefined;
+      if (propsParam) {
+        const t = checker.getTypeAtLocation(propsParam);
+        propsName = propsParam.type ? propsParam.type.getText() : checker.typeToString(t);
+        props = propsOf(checker, t);
+      }
+      const statics = decl.members
+        .filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword))
+        .map((m) => m.name.getText());
+      constructs.push({ name, file, doc: docOf(checker, sym), example: tag(sym, 'example', checker), props, propsName, statics });
+    } else if (HELPERS.includes(name)) {
+      const methods = decl.members
+        .filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword))
+        .map((m) => {
+          const s = checker.getSymbolAtLocation(m.name);
+          const sig = checker.getSignatureFromDeclaration(m);
+          return { name: m.name.getText(), signature: sig ? checker.signatureToString(sig).replace(/import\("[^"]+"\)\./g, '') : '', doc: s ? docOf(checker, s) : '' };
+        });
+      helpers.push({ name, file, doc: docOf(checker, sym), methods });
+    }
+  }
+  constructs.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+  const documentedProps = new Set(constructs.map((c) => c.propsName));
+  const extra = supporting.filter((x) => !documentedProps.has(x.name) && x.props.length > 0).sort((a, b) => a.name.localeCompare(b.name));
+  helpers.sort((a, b) => a.name.localeCompare(b.name));
+
+  const lines: string[] = [
+    '# Constructs',
+    '',
+    '<!-- Generated by scripts/gen-constructs-doc.ts from the TSDoc in lib/. Do not edit by hand: run `node --import tsx scripts/gen-constructs-doc.ts`. -->',
+    '',
+    'Every construct of `amlcdk` with its props. Required props come first; `@default` says what happens when an',
+    'optional prop is left out. Errors and warnings a construct can report are listed in the README and tested in',
+    '`test/constructs/`.',
+    '',
+    '## Contents',
+    '',
+    ...constructs.map((c) => `- [${c.name}](#${c.name.toLowerCase()}) (\`${c.file}\`)`),
+    '- [Building blocks](#building-blocks)',
+    '- [Option types](#option-types)',
+    '',
+  ];
+  for (const c of constructs) {
+    lines.push(`## ${c.name}`, '', `Source: \`${c.file}\``, '', c.doc || '_(no description)_', '');
+    if (c.statics.length) lines.push(`Static members: ${c.statics.map((s) => `\`${c.name}.${s}()\``).join(', ')}`, '');
+    if (c.example) lines.push('```ts', c.example.replace(/^\s*\n/, ''), '```', '');
+    if (c.props.length) {
+      lines.push(`Props (\`${c.propsName}\`):`, '', ...propTable(c.props), '');
+    }
+  }
+  lines.push('## Building blocks', '', 'Enum-like classes and helpers used in props.', '');
+  for (const h of helpers) {
+    lines.push(`### ${h.name}`, '', `Source: \`${h.file}\``, '', h.doc || '', '');
+    if (h.methods.length) {
+      lines.push('| Factory | Signature | Description |', '|---|---|---|');
+      for (const m of h.methods) lines.push(`| \`${h.name}.${m.name}\` | \`${cell(m.signature)}\` | ${cell(m.doc)} |`);
+      lines.push('');
+    }
+  }
+  lines.push('## Option types', '', 'Interfaces used inside props (nested options, factory options).', '');
+  for (const x of extra) {
+    lines.push(`### ${x.name}`, '', `Source: \`${x.file}\``, '', x.doc || '', '', ...propTable(x.props), '');
+  }
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+function propsOf(checker: ts.TypeChecker, t: ts.Type): PropDoc[] {
+  const props: PropDoc[] = [];
+  for (const p of checker.getPropertiesOfType(t)) {
+    const pd = p.declarations?.[0];
+    if (pd && (ts.isMethodSignature(pd) || ts.isMethodDeclaration(pd))) continue;
+    const type = pd ? checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation) : '?';
+    props.push({
+      name: p.name,
+      type: type.replace(/import\("[^"]+"\)\./g, '').replace(/ \| undefined$/, ''),
+      required: !(p.flags & ts.SymbolFlags.Optional),
+      doc: docOf(checker, p),
+      default: tag(p, 'default', checker),
+      from: pd && ts.isPropertySignature(pd) && ts.isInterfaceDeclaration(pd.parent) ? pd.parent.name.text : '',
+    });
+  }
+  return props.sort((a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name));
+}
+
+function propTable(props: readonly PropDoc[]): string[] {
+  const out = ['| Prop | Type | Required | Default | Description |', '|---|---|---|---|---|'];
+  for (const p of props) out.push(`| \`${p.name}\` | \`${cell(p.type)}\` | ${p.required ? 'yes' : 'no'} | ${p.default ? cell(p.default) : p.required ? '' : '_none_'} | ${cell(p.doc)} |`);
+  return out;
+}
+
+function extendsConstruct(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const seen = new Set<ts.Type>();
+  const walk = (t: ts.Type): boolean => {
+    if (seen.has(t)) return false;
+    seen.add(t);
+    if (t.symbol?.name === 'Construct') return true;
+    const bases = t.isClassOrInterface() ? checker.getBaseTypes(t) : [];
+    return bases.some(walk);
+  };
+  return walk(type);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const text = generate();
+  if (process.argv.includes('--check')) {
+    const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
+    if (current !== text) {
+      process.stderr.write('docs/constructs.md is out of date: run `node --import tsx scripts/gen-constructs-doc.ts`\n');
+      process.exit(1);
+    }
+    process.stdout.write('docs/constructs.md is up to date\n');
+  } else {
+    writeFileSync(OUT, text);
+    process.stdout.write(`wrote ${relative(ROOT, OUT)}\n`);
+  }
+}

@@ -4,7 +4,8 @@
  * Sources (per-size numbers):
  * - MicrosoftDocs/azure-compute-docs `articles/virtual-machines/sizes/gpu-accelerated/<series>.md` and
  *   `includes/<series>-specs.md` (vCPU, memory, GPU count/model/memory);
- * - MicrosoftDocs/azure-compute-docs `sizes/retirement/retired-sizes-list.md` (2025-06) and
+ * - MicrosoftDocs/azure-compute-docs `sizes/retirement/retired-sizes-list.md` (ms.date 2025-06-13, with entries
+ *   announced up to 2026-04-15: Dv2/DSv2 retire 2028-05-01, Fsv2 2028-11-15, NVv3/NVv4 2026-09-30, NCv3 retired) and
  *   MicrosoftDocs/azure-docs `articles/virtual-machines/ncv3-nc6s-nc12s-nc24s-retirement.md` (retirement dates);
  * - MicrosoftDocs/azure-docs `articles/virtual-machines/dv2-dsv2-series*.md`, `dv3-dsv3-series.md`, `dv4-dsv4-series.md`,
  *   `ddv4-ddsv4-series.md`, `dv5-dsv5-series.md`, `ddv5-ddsv5-series.md`, `ev3-esv3-series.md`, `ev4-esv4-series.md`,
@@ -70,6 +71,8 @@ export const ZERO_QUOTA_BY_DEFAULT_FAMILIES: ReadonlySet<string> = new Set<strin
 
 interface Row {
   n: string;
+  /** Per-size replacement (overrides the series'). */
+  r?: string;
   c: number;
   m: number;
   g?: number;
@@ -96,20 +99,22 @@ function quotaName(s: Series): string {
 
 const SERIES: Series[] = [
   // ---------------------------------------------------------------- CPU: general purpose
-  { family: 'standardDv2Family', rows: [
-    { n: 'Standard_D1_v2', c: 1, m: 3.5, p: 0.073 }, { n: 'Standard_D2_v2', c: 2, m: 7, p: 0.146 },
-    { n: 'Standard_D3_v2', c: 4, m: 14, p: 0.293 }, { n: 'Standard_D4_v2', c: 8, m: 28, p: 0.585 },
-    { n: 'Standard_D5_v2', c: 16, m: 56, p: 1.17 },
+  // Dv2/DSv2: retired-sizes-list.md (azure-compute-docs) "Announced" 2025-03-31 for retirement on 2028-05-01;
+  // replacements follow the migration guide's "same vCPU, v5 generation" advice (memory-optimised D11-D14 → Ev5).
+  { family: 'standardDv2Family', retirement: { date: '2028-05-01', status: 'announced' }, rows: [
+    { n: 'Standard_D1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2_v5' }, { n: 'Standard_D2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2_v5' },
+    { n: 'Standard_D3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4_v5' }, { n: 'Standard_D4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8_v5' },
+    { n: 'Standard_D5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16_v5' },
     // Dv2 memory optimised (D11-D14) share the Dv2 family quota.
-    { n: 'Standard_D11_v2', c: 2, m: 14, p: 0.185 }, { n: 'Standard_D12_v2', c: 4, m: 28, p: 0.371 },
-    { n: 'Standard_D13_v2', c: 8, m: 56, p: 0.741 }, { n: 'Standard_D14_v2', c: 16, m: 112, p: 1.482 },
+    { n: 'Standard_D11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2_v5' }, { n: 'Standard_D12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4_v5' },
+    { n: 'Standard_D13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8_v5' }, { n: 'Standard_D14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16_v5' },
   ] },
-  { family: 'standardDSv2Family', rows: [
-    { n: 'Standard_DS1_v2', c: 1, m: 3.5, p: 0.073 }, { n: 'Standard_DS2_v2', c: 2, m: 7, p: 0.146 },
-    { n: 'Standard_DS3_v2', c: 4, m: 14, p: 0.293 }, { n: 'Standard_DS4_v2', c: 8, m: 28, p: 0.585 },
-    { n: 'Standard_DS5_v2', c: 16, m: 56, p: 1.17 },
-    { n: 'Standard_DS11_v2', c: 2, m: 14, p: 0.185 }, { n: 'Standard_DS12_v2', c: 4, m: 28, p: 0.371 },
-    { n: 'Standard_DS13_v2', c: 8, m: 56, p: 0.741 }, { n: 'Standard_DS14_v2', c: 16, m: 112, p: 1.482 },
+  { family: 'standardDSv2Family', retirement: { date: '2028-05-01', status: 'announced' }, rows: [
+    { n: 'Standard_DS1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2s_v5' }, { n: 'Standard_DS2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2s_v5' },
+    { n: 'Standard_DS3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4s_v5' }, { n: 'Standard_DS4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8s_v5' },
+    { n: 'Standard_DS5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16s_v5' },
+    { n: 'Standard_DS11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2s_v5' }, { n: 'Standard_DS12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4s_v5' },
+    { n: 'Standard_DS13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8s_v5' }, { n: 'Standard_DS14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16s_v5' },
   ] },
   { family: 'standardDv3Family', rows: sizes4('Standard_D{n}_v3', [2, 4, 8, 16, 32, 64], 4, 0.048) },
   { family: 'standardDSv3Family', rows: sizes4('Standard_D{n}s_v3', [2, 4, 8, 16, 32, 64], 4, 0.048) },
@@ -127,7 +132,10 @@ const SERIES: Series[] = [
   { family: 'standardEv5Family', rows: esizes('Standard_E{n}_v5', [2, 4, 8, 16, 32, 48, 64, 96], 672, 0.063) },
   { family: 'standardESv5Family', rows: esizes('Standard_E{n}s_v5', [2, 4, 8, 16, 32, 48, 64, 96], 672, 0.063) },
   // ---------------------------------------------------------------- CPU: compute optimised
-  { family: 'standardFSv2Family', rows: [2, 4, 8, 16, 32, 48, 64, 72].map((c) => ({ n: `Standard_F${c}s_v2`, c, m: c * 2, p: round4(c * 0.0423) })) },
+  // Fsv2: retired-sizes-list.md "Announced" 2025-10-15 for retirement on 2028-11-15 (successors are the v6 F-series,
+  // not in this catalog; no replacement is suggested rather than a guessed one).
+  { family: 'standardFSv2Family', retirement: { date: '2028-11-15', status: 'announced' },
+    rows: [2, 4, 8, 16, 32, 48, 64, 72].map((c) => ({ n: `Standard_F${c}s_v2`, c, m: c * 2, p: round4(c * 0.0423) })) },
 
   // ---------------------------------------------------------------- GPU: current
   { family: 'standardNCASv3_T4Family', quota: 'NCASv3_T4', rows: [
@@ -174,53 +182,54 @@ const SERIES: Series[] = [
   // NVv3 and NVv4: retired-sizes-list.md "Announced", retirement 2026-09-30; migrate to NVads A10 v5.
   { family: 'standardNVSv3Family', quota: 'NVSv3', retirement: { date: '2026-09-30', status: 'announced' },
     replacement: 'Standard_NV36ads_A10_v5', rows: [
-      { n: 'Standard_NV12s_v3', c: 12, m: 112, g: 1, gm: 'NVIDIA Tesla M60', gmem: 8, p: 1.14 },
-      { n: 'Standard_NV24s_v3', c: 24, m: 224, g: 2, gm: 'NVIDIA Tesla M60', gmem: 16, p: 2.28 },
-      { n: 'Standard_NV48s_v3', c: 48, m: 448, g: 4, gm: 'NVIDIA Tesla M60', gmem: 32, p: 4.56 },
+      { n: 'Standard_NV12s_v3', r: 'Standard_NV36ads_A10_v5', c: 12, m: 112, g: 1, gm: 'NVIDIA Tesla M60', gmem: 8, p: 1.14 },
+      { n: 'Standard_NV24s_v3', r: 'Standard_NV72ads_A10_v5', c: 24, m: 224, g: 2, gm: 'NVIDIA Tesla M60', gmem: 16, p: 2.28 },
+      { n: 'Standard_NV48s_v3', r: 'Standard_NV72ads_A10_v5', c: 48, m: 448, g: 4, gm: 'NVIDIA Tesla M60', gmem: 32, p: 4.56 },
     ] },
   { family: 'standardNVSv4Family', quota: 'NVSv4', instance: false, cluster: false,
     retirement: { date: '2026-09-30', status: 'announced' }, replacement: 'Standard_NV6ads_A10_v5', rows: [
-      { n: 'Standard_NV4as_v4', c: 4, m: 14, g: 1 / 8, gm: 'AMD Radeon Instinct MI25 (1/8 partition)', gmem: 2, p: 0.17 },
-      { n: 'Standard_NV8as_v4', c: 8, m: 28, g: 1 / 4, gm: 'AMD Radeon Instinct MI25 (1/4 partition)', gmem: 4, p: 0.34 },
-      { n: 'Standard_NV16as_v4', c: 16, m: 56, g: 1 / 2, gm: 'AMD Radeon Instinct MI25 (1/2 partition)', gmem: 8, p: 0.68 },
-      { n: 'Standard_NV32as_v4', c: 32, m: 112, g: 1, gm: 'AMD Radeon Instinct MI25', gmem: 16, p: 1.36 },
+      { n: 'Standard_NV4as_v4', r: 'Standard_NV6ads_A10_v5', c: 4, m: 14, g: 1 / 8, gm: 'AMD Radeon Instinct MI25 (1/8 partition)', gmem: 2, p: 0.17 },
+      { n: 'Standard_NV8as_v4', r: 'Standard_NV12ads_A10_v5', c: 8, m: 28, g: 1 / 4, gm: 'AMD Radeon Instinct MI25 (1/4 partition)', gmem: 4, p: 0.34 },
+      { n: 'Standard_NV16as_v4', r: 'Standard_NV18ads_A10_v5', c: 16, m: 56, g: 1 / 2, gm: 'AMD Radeon Instinct MI25 (1/2 partition)', gmem: 8, p: 0.68 },
+      { n: 'Standard_NV32as_v4', r: 'Standard_NV36ads_A10_v5', c: 32, m: 112, g: 1, gm: 'AMD Radeon Instinct MI25', gmem: 16, p: 1.36 },
     ] },
   // NCv3 (V100): ncv3-nc6s-nc12s-nc24s-retirement.md: retired 2025-09-30; successor NC A100 v4.
   { family: 'standardNCSv3Family', quota: 'NCv3', retirement: { date: '2025-09-30', status: 'retired' },
     replacement: 'Standard_NC24ads_A100_v4', rows: [
-      { n: 'Standard_NC6s_v3', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla V100 16GB', gmem: 16 },
-      { n: 'Standard_NC12s_v3', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla V100 16GB', gmem: 32 },
-      { n: 'Standard_NC24s_v3', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
-      { n: 'Standard_NC24rs_v3', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
+      { n: 'Standard_NC6s_v3', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla V100 16GB', gmem: 16 },
+      { n: 'Standard_NC12s_v3', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla V100 16GB', gmem: 32 },
+      { n: 'Standard_NC24s_v3', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
+      { n: 'Standard_NC24rs_v3', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
     ] },
-  // NC (K80), NCv2 (P100), ND (P40), NV (M60): retired 2023-09-06 (previous-gen size pages and
-  // retired-sizes-list.md; NC/NCv2 were first announced for 2023-08-31, notices published 2022-08-31).
-  { family: 'standardNCFamily', quota: 'NC', retirement: { date: '2023-09-06', status: 'retired' },
+  // NC (K80) and NCv2 (P100): retired 2023-08-31 (azure-docs machine-learning/includes/retiring-vms.md: "retiring on
+  // August 31, 2023"; the first notices, nc-series-retirement.md, had said 2022-08-31). ND (P40) and NV (M60):
+  // retired 2023-09-06 per the previous-gen size pages (../shared/reference/azureml-api.md §12).
+  { family: 'standardNCFamily', quota: 'NC', retirement: { date: '2023-08-31', status: 'retired' },
     replacement: 'Standard_NC4as_T4_v3', rows: [
-      { n: 'Standard_NC6', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla K80 (half board)', gmem: 12 },
-      { n: 'Standard_NC12', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla K80 (half board)', gmem: 24 },
-      { n: 'Standard_NC24', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
-      { n: 'Standard_NC24r', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
+      { n: 'Standard_NC6', r: 'Standard_NC8as_T4_v3', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla K80 (half board)', gmem: 12 },
+      { n: 'Standard_NC12', r: 'Standard_NC16as_T4_v3', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla K80 (half board)', gmem: 24 },
+      { n: 'Standard_NC24', r: 'Standard_NC64as_T4_v3', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
+      { n: 'Standard_NC24r', r: 'Standard_NC64as_T4_v3', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
     ] },
-  { family: 'standardNCSv2Family', quota: 'NCv2', retirement: { date: '2023-09-06', status: 'retired' },
+  { family: 'standardNCSv2Family', quota: 'NCv2', retirement: { date: '2023-08-31', status: 'retired' },
     replacement: 'Standard_NC24ads_A100_v4', rows: [
-      { n: 'Standard_NC6s_v2', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P100 16GB', gmem: 16 },
-      { n: 'Standard_NC12s_v2', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P100 16GB', gmem: 32 },
-      { n: 'Standard_NC24s_v2', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
-      { n: 'Standard_NC24rs_v2', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
+      { n: 'Standard_NC6s_v2', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P100 16GB', gmem: 16 },
+      { n: 'Standard_NC12s_v2', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P100 16GB', gmem: 32 },
+      { n: 'Standard_NC24s_v2', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
+      { n: 'Standard_NC24rs_v2', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
     ] },
   { family: 'standardNDSFamily', quota: 'NDS', retirement: { date: '2023-09-06', status: 'retired' },
     replacement: 'Standard_NC24ads_A100_v4', rows: [
-      { n: 'Standard_ND6s', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P40 24GB', gmem: 24 },
-      { n: 'Standard_ND12s', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P40 24GB', gmem: 48 },
-      { n: 'Standard_ND24s', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
-      { n: 'Standard_ND24rs', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
+      { n: 'Standard_ND6s', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P40 24GB', gmem: 24 },
+      { n: 'Standard_ND12s', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P40 24GB', gmem: 48 },
+      { n: 'Standard_ND24s', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
+      { n: 'Standard_ND24rs', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
     ] },
   { family: 'standardNVFamily', quota: 'NV', retirement: { date: '2023-09-06', status: 'retired' },
     replacement: 'Standard_NV12ads_A10_v5', rows: [
-      { n: 'Standard_NV6', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla M60 (half board)', gmem: 8 },
-      { n: 'Standard_NV12', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla M60 (half board)', gmem: 16 },
-      { n: 'Standard_NV24', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla M60 (half board)', gmem: 32 },
+      { n: 'Standard_NV6', r: 'Standard_NV12ads_A10_v5', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla M60 (half board)', gmem: 8 },
+      { n: 'Standard_NV12', r: 'Standard_NV18ads_A10_v5', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla M60 (half board)', gmem: 16 },
+      { n: 'Standard_NV24', r: 'Standard_NV36ads_A10_v5', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla M60 (half board)', gmem: 32 },
     ] },
 ];
 
@@ -261,7 +270,7 @@ function build(): VmSizeInfo[] {
         quotaFamily: quotaName(s),
         allowedFor: Object.freeze({ instance: !retired && (s.instance ?? true), cluster: !retired && (s.cluster ?? true) }),
         ...(s.retirement ? { retirement: Object.freeze({ ...s.retirement }) } : {}),
-        ...(s.replacement ? { replacement: s.replacement } : {}),
+        ...((r.r ?? s.replacement) ? { replacement: r.r ?? s.replacement } : {}),
         ...(r.p !== undefined && !retired ? { linuxPricePerHourUsd: r.p } : {}),
       }));
     }

@@ -81,11 +81,27 @@ describe('VM size catalog', () => {
     assert.equal(findVmSize(undefined as unknown as string), undefined);
   });
 
-  test('retirements: NCv3 2025-09-30, NC/NCv2/ND/NV 2023-09-06, NVv3/NVv4 announced for 2026-09-30', () => {
+  test('retirements: NCv3 2025-09-30, NC/NCv2 2023-08-31, ND/NV 2023-09-06, NVv3/NVv4 2026-09-30, Dv2/DSv2 2028-05-01, Fsv2 2028-11-15', () => {
     assert.deepEqual(findVmSize('Standard_NC6s_v3')!.retirement, { date: '2025-09-30', status: 'retired' });
-    for (const n of ['Standard_NC6', 'Standard_NC6s_v2', 'Standard_ND6s', 'Standard_NV6']) {
-      assert.deepEqual(findVmSize(n)!.retirement, { date: '2023-09-06', status: 'retired' }, n);
+    for (const [n, d] of [['Standard_NC6', '2023-08-31'], ['Standard_NC6s_v2', '2023-08-31'], ['Standard_ND6s', '2023-09-06'], ['Standard_NV6', '2023-09-06']] as const) {
+      assert.deepEqual(findVmSize(n)!.retirement, { date: d, status: 'retired' }, n);
       assert.ok(isRetired(findVmSize(n)!, '2020-01-01'), 'retired sizes are retired whatever the date');
+    }
+    const ds3 = findVmSize('Standard_DS3_v2')!;
+    assert.deepEqual(ds3.retirement, { date: '2028-05-01', status: 'announced' });
+    assert.equal(ds3.replacement, 'Standard_D4s_v5');
+    assert.equal(findVmSize('Standard_DS12_v2')!.replacement, 'Standard_E4s_v5');
+    assert.equal(isRetired(ds3, '2026-11-23'), false);
+    assert.deepEqual(ds3.allowedFor, { instance: true, cluster: true }, 'announced sizes stay usable');
+    assert.deepEqual(findVmSize('Standard_F4s_v2')!.retirement, { date: '2028-11-15', status: 'announced' });
+    for (const v of VM_SIZES) {
+      if (v.replacement) {
+        const r = findVmSize(v.replacement);
+        assert.ok(r && !r.retirement, `${v.name} → ${v.replacement} is a current size in the catalog`);
+        if (v.gpus > 0) assert.ok(r.gpus > 0, `${v.name} → ${v.replacement} stays a GPU size`);
+        else assert.equal(r.gpus, 0, `${v.name} → ${v.replacement} stays a CPU size`);
+        assert.ok(r.vCpus >= v.vCpus || r.memoryGiB >= v.memoryGiB, `${v.name} → ${v.replacement} is not smaller in both vCPU and memory`);
+      }
     }
     const nv3 = findVmSize('Standard_NV12s_v3')!;
     assert.deepEqual(nv3.retirement, { date: '2026-09-30', status: 'announced' });

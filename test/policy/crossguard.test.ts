@@ -141,3 +141,31 @@ describe('CrossGuard pack', () => {
     }
   });
 });
+
+describe('examples/policy-pack', () => {
+  test('the pack program builds its policies from the environment; PulumiPolicy.yaml and package.json are valid', async () => {
+    const { packArgs, packOptions, PACK_NAME } = await import('../../examples/policy-pack/pack.js');
+    assert.equal(PACK_NAME, 'amlcdk-azure-ml');
+    assert.equal(packOptions({}).profile, 'dev');
+    assert.equal(packOptions({ AMLCDK_POLICY_PROFILE: 'prod' }).profile, 'prod');
+    const dir = mkdtempSync(join(tmpdir(), 'amlcdk-pack-'));
+    try {
+      const cfg = join(dir, 'policy.yaml');
+      writeFileSync(cfg, 'profile: prod\nrules:\n  AML-GOV-002:\n    enabled: false\n');
+      const args = packArgs({ AMLCDK_POLICY_CONFIG: cfg });
+      assert.ok(!args.policies.some((p) => p.name === 'AML-GOV-002'));
+      assert.ok(args.policies.some((p) => p.name === 'AML-REL-005'), 'prod-only rules present');
+      const found = runPack(pulumiResources(synthExample((app) => new InsecureStack(app, 'Insecure'))), packOptions({ AMLCDK_POLICY_PROFILE: 'prod' }));
+      assert.ok(found.has('AML-NET-001@Insecure/Workspace'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const yml = parse(readFileSync(join(ROOT, 'examples/policy-pack/PulumiPolicy.yaml'), 'utf8'));
+    assert.equal(yml.runtime.name, 'nodejs');
+    assert.equal(yml.main, 'index.ts');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'examples/policy-pack/package.json'), 'utf8'));
+    assert.match(pkg.version, /^\d+\.\d+\.\d+$/, 'PolicyPack reads its version from package.json');
+  });
+});

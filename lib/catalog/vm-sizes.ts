@@ -20,15 +20,17 @@
  * the list price is linear; check them against the Retail Prices API (`https://prices.azure.com/api/retail/prices`,
  * `serviceName eq 'Virtual Machines' and armRegionName eq 'eastus'`) before relying on a figure. They feed the
  * plan's cost *estimate* only; real prices vary by region, agreement and date. Retired sizes carry no price (they
- * cannot be bought), nor does ND H200 v5 (no list price recorded).
+ * cannot be bought), nor do ND H200 v5 and FX (no list price recorded).
  *
- * Rule chosen for `allowedFor` (documented because Microsoft does not publish one machine-readable list):
- * - every size in the table is allowed for clusters unless retired;
- * - the 8-GPU InfiniBand "ND…r" sizes (ND96asr_v4, ND96amsr_A100_v4, ND96isr_H100_v5, ND96isr_H200_v5, ND40rs_v2)
- *   are **cluster-only**: they exist for multi-node distributed training, are sold in large quota blocks, and a
- *   single-user compute instance would hold 96 vCPUs of scarce quota while idle (Learn: "Stopping the compute
- *   instance doesn't release quota");
- * - NVv4 (AMD Radeon Instinct MI25, partitioned) is allowed for neither: Azure ML images ship NVIDIA drivers only.
+ * `allowedFor` follows the "Supported VM series" table of azure-ai-docs `machine-learning/concept-compute-target.md`
+ * ("Supported by: Compute clusters and instance", except FX: "Compute clusters"), which lists NDasrA100_v4 and NDv2
+ * for instances too. Where that table is silent, the rule chosen here is:
+ * - ND96amsr_A100_v4 (NDm A100 v4), ND96isr_H100_v5 and ND96isr_H200_v5 are **cluster-only**: not in the table, built
+ *   for multi-node InfiniBand training, and a single-user instance would hold 96 vCPUs of scarce quota while idle
+ *   (Learn: "Stopping the compute instance doesn't release quota"). **UNVERIFIED** against `az ml compute list-sizes`;
+ * - NVv4 (AMD Radeon Instinct MI25) is allowed for neither: not in the table, and Azure ML images ship NVIDIA drivers;
+ * - current sizes newer than the table (NCads H100 v5, NC A100 v4, NVads A10 v5, Dv5/Ev5 …) are allowed for both;
+ * - retired sizes are allowed for neither.
  */
 
 /** One VM size and what amlcdk knows about it. */
@@ -137,6 +139,13 @@ const SERIES: Series[] = [
   { family: 'standardFSv2Family', retirement: { date: '2028-11-15', status: 'announced' },
     rows: [2, 4, 8, 16, 32, 48, 64, 72].map((c) => ({ n: `Standard_F${c}s_v2`, c, m: c * 2, p: round4(c * 0.0423) })) },
 
+  // FX (FXmds): concept-compute-target.md lists FX as supported by compute clusters only. Sizes from
+  // azure-docs `virtual-machines/fx-series.md`; no list price recorded.
+  { family: 'standardFXMDVSFamily', quota: 'FXMDVS', instance: false, rows: [
+    { n: 'Standard_FX4mds', c: 4, m: 84 }, { n: 'Standard_FX12mds', c: 12, m: 252 }, { n: 'Standard_FX24mds', c: 24, m: 504 },
+    { n: 'Standard_FX36mds', c: 36, m: 756 }, { n: 'Standard_FX48mds', c: 48, m: 1008 },
+  ] },
+
   // ---------------------------------------------------------------- GPU: current
   { family: 'standardNCASv3_T4Family', quota: 'NCASv3_T4', rows: [
     { n: 'Standard_NC4as_T4_v3', c: 4, m: 28, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 0.526 },
@@ -153,7 +162,7 @@ const SERIES: Series[] = [
     { n: 'Standard_NC40ads_H100_v5', c: 40, m: 320, g: 1, gm: 'NVIDIA H100 NVL 94GB', gmem: 94, p: 6.98 },
     { n: 'Standard_NC80adis_H100_v5', c: 80, m: 640, g: 2, gm: 'NVIDIA H100 NVL 94GB', gmem: 188, p: 13.96 },
   ] },
-  { family: 'standardNDASv4_A100Family', quota: 'NDASv4_A100', instance: false, rows: [
+  { family: 'standardNDASv4_A100Family', quota: 'NDASv4_A100', rows: [
     { n: 'Standard_ND96asr_v4', c: 96, m: 900, g: 8, gm: 'NVIDIA A100 40GB SXM', gmem: 320, p: 27.197 },
   ] },
   { family: 'standardNDAMSv4_A100Family', quota: 'NDAMSv4_A100', instance: false, rows: [
@@ -176,7 +185,7 @@ const SERIES: Series[] = [
   ] },
 
   // ---------------------------------------------------------------- GPU: previous generation / retiring
-  { family: 'standardNDSv2Family', quota: 'NDSv2', instance: false, rows: [
+  { family: 'standardNDSv2Family', quota: 'NDSv2', rows: [
     { n: 'Standard_ND40rs_v2', c: 40, m: 672, g: 8, gm: 'NVIDIA V100 32GB SXM', gmem: 256, p: 22.03 },
   ] },
   // NVv3 and NVv4: retired-sizes-list.md "Announced", retirement 2026-09-30; migrate to NVads A10 v5.

@@ -113,9 +113,12 @@ describe('VM size catalog', () => {
     assert.equal(findVmSize('Standard_NC6s_v3')!.replacement, 'Standard_NC24ads_A100_v4');
   });
 
-  test('allowedFor: 8-GPU InfiniBand ND sizes are cluster-only, NVv4 (AMD) is allowed nowhere, CPU and NC sizes everywhere', () => {
-    for (const n of ['Standard_ND96asr_v4', 'Standard_ND96amsr_A100_v4', 'Standard_ND96isr_H100_v5', 'Standard_ND96isr_H200_v5', 'Standard_ND40rs_v2']) {
+  test('allowedFor: FX and the ND sizes Azure ML does not list are cluster-only, NVv4 (AMD) nowhere, listed series everywhere', () => {
+    for (const n of ['Standard_FX4mds', 'Standard_FX48mds', 'Standard_ND96amsr_A100_v4', 'Standard_ND96isr_H100_v5', 'Standard_ND96isr_H200_v5']) {
       assert.deepEqual(findVmSize(n)!.allowedFor, { instance: false, cluster: true }, n);
+    }
+    for (const n of ['Standard_ND96asr_v4', 'Standard_ND40rs_v2']) {
+      assert.deepEqual(findVmSize(n)!.allowedFor, { instance: true, cluster: true }, `${n}: NDasrA100_v4 and NDv2 are listed for instances`);
     }
     assert.deepEqual(findVmSize('Standard_NV8as_v4')!.allowedFor, { instance: false, cluster: false });
     for (const n of ['Standard_DS3_v2', 'Standard_NC24ads_A100_v4', 'Standard_NC4as_T4_v3', 'Standard_NV6ads_A10_v5']) {
@@ -134,7 +137,7 @@ describe('VM size catalog', () => {
   });
 
   test('prices are present for current sizes and scale with size inside a family', () => {
-    for (const v of VM_SIZES.filter((x) => !x.retirement && x.name !== 'Standard_ND96isr_H200_v5')) {
+    for (const v of VM_SIZES.filter((x) => x.retirement?.status !== 'retired' && x.name !== 'Standard_ND96isr_H200_v5' && !x.name.startsWith('Standard_FX'))) {
       assert.ok(v.linuxPricePerHourUsd !== undefined, `${v.name} has a price`);
     }
     const a = findVmSize('Standard_NC24ads_A100_v4')!.linuxPricePerHourUsd!;

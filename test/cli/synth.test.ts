@@ -12,7 +12,7 @@ const BIN = join(ROOT, 'bin', 'amlcdk.js');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function amlcdk(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.AMLCDK_OUTDIR;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

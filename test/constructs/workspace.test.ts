@@ -125,6 +125,13 @@ describe('Workspace', () => {
   });
 });
 
+test('UnknownRole: a misspelled role name in a grant is reported at synth with the closest names', () => {
+  const { stack, ws } = setup();
+  ws.grants.role(Principal.group(GROUP, { displayName: 'team' }), 'AzureML Data Scentist');
+  const d = Template.fromStack(stack).hasError('UnknownRole');
+  assert.match(String(d.fix), /AzureML Data Scientist/);
+});
+
 describe('compute bodies', () => {
   test('instance: assigned user always emitted, SSH explicit, schedules, idle shutdown, local auth off by default, endpoints', () => {
     const { stack, ws } = setup();

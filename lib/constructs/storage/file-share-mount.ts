@@ -242,15 +242,19 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
   protected renderBody(): Record<string, unknown> {
     const o = this.opts;
     const external = !this.share;
+    // Empty names and invalid enum values only occur after a coded error was recorded (and then nothing is written);
+    // render neutral values so the schema check does not report the same mistake a second time.
+    const sda = ['None', 'WorkspaceSystemAssignedIdentity', 'WorkspaceUserAssignedIdentity'].includes(o.serviceDataAccessAuthIdentity as string)
+      ? o.serviceDataAccessAuthIdentity : 'WorkspaceSystemAssignedIdentity';
     return {
       properties: {
         datastoreType: 'AzureFile',
-        accountName: this.storageAccountName,
-        fileShareName: this.shareName,
+        accountName: this.storageAccountName || '-',
+        fileShareName: this.shareName || '-',
         endpoint: 'core.windows.net',
         protocol: 'https',
         credentials: { credentialsType: 'None' },
-        serviceDataAccessAuthIdentity: o.serviceDataAccessAuthIdentity ?? 'WorkspaceSystemAssignedIdentity',
+        serviceDataAccessAuthIdentity: sda,
         ...(external && o.storageAccountResourceGroup !== undefined ? { resourceGroup: o.storageAccountResourceGroup } : {}),
         ...(external && o.storageAccountSubscriptionId !== undefined ? { subscriptionId: o.storageAccountSubscriptionId } : {}),
         ...(o.description !== undefined ? { description: o.description } : {}),

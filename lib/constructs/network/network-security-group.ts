@@ -125,7 +125,7 @@ export class NetworkSecurityGroup extends AzureResource {
   public readonly deriveAzureMlRules: boolean;
   private readonly tags?: Readonly<Record<string, string>>;
   private readonly userRules: SecurityRuleProps[] = [];
-  private readonly placements: IComputePlacement[] = [];
+  private readonly placements = new Set<IComputePlacement>();
 
   constructor(scope: Construct, id: string, props: NetworkSecurityGroupProps = {}) {
     props = props ?? {};
@@ -166,7 +166,7 @@ export class NetworkSecurityGroup extends AzureResource {
 
   /** Record that compute lands in a subnet of this NSG (called by `Subnet.registerCompute`). */
   public registerCompute(compute: IComputePlacement): void {
-    if (!this.placements.includes(compute)) this.placements.push(compute);
+    this.placements.add(compute);
   }
 
   /** The compute registered so far. */
@@ -176,19 +176,20 @@ export class NetworkSecurityGroup extends AzureResource {
 
   /** The Azure ML rules derived from the registered compute (empty when `deriveAzureMlRules` is false). */
   public derivedRules(): SecurityRuleProps[] {
-    if (!this.deriveAzureMlRules || this.placements.length === 0) return [];
+    if (!this.deriveAzureMlRules || this.placements.size === 0) return [];
+    const placements = [...this.placements];
     const region = this.location;
     const out: SecurityRuleProps[] = [];
     let inP = DERIVED_PRIORITY_MIN;
     let outP = DERIVED_PRIORITY_MIN;
-    if (this.placements.some((p) => p.nodePublicIp)) {
+    if (placements.some((p) => p.nodePublicIp)) {
       out.push({
         name: 'AzureML-In-44224', priority: inP++, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
         sourceAddresses: ['AzureMachineLearning'], destinationAddresses: ['VirtualNetwork'], destinationPorts: [44224],
         description: 'Azure ML: inbound from AzureMachineLearning for compute with public IPs',
       });
     }
-    const sshCidrs = [...new Set(this.placements.flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : [])).filter((c): c is string => typeof c === 'string'))].sort();
+    const sshCidrs = [...new Set(placements.flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : [])).filter((c): c is string => typeof c === 'string'))].sort();
     if (sshCidrs.length) {
       out.push({
         name: 'AzureML-In-SSH', priority: inP++, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
@@ -210,7 +211,7 @@ export class NetworkSecurityGroup extends AzureResource {
         sourceAddresses: ['VirtualNetwork'], destinationAddresses: [`Storage.${region}`], destinationPorts: [443],
         description: 'Azure ML: workspace storage' },
     );
-    if (this.placements.some((p) => p.computeKind === 'ComputeInstance')) {
+    if (placements.some((p) => p.computeKind === 'ComputeInstance')) {
       out.push({ name: 'AzureML-Out-Storage-Smb', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: 'Tcp',
         sourceAddresses: ['VirtualNetwork'], destinationAddresses: [`Storage.${region}`], destinationPorts: [445],
         description: 'Azure ML: SMB mount of the workspace file share on compute instances' });

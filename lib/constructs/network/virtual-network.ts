@@ -258,7 +258,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
   public readonly block?: CidrBlock;
   private readonly options: SubnetOptions;
   private readonly serviceEndpoints: readonly string[];
-  private readonly placements: IComputePlacement[] = [];
+  private readonly placements = new Set<IComputePlacement>();
   private privateEndpointIps = 0;
 
   constructor(scope: Construct, id: string, props: SubnetProps) {
@@ -314,8 +314,8 @@ export class Subnet extends AzureResource implements ISubnetRef {
 
   /** Record compute placed in this subnet (size/delegation checks, NSG rules). */
   public registerCompute(compute: IComputePlacement): void {
-    if (this.placements.includes(compute)) return;
-    this.placements.push(compute);
+    if (this.placements.has(compute)) return;
+    this.placements.add(compute);
     this.networkSecurityGroup?.registerCompute(compute);
   }
 
@@ -331,7 +331,9 @@ export class Subnet extends AzureResource implements ISubnetRef {
 
   /** Addresses the registered compute and private endpoints may need at most. */
   public get requiredAddresses(): number {
-    return this.placements.reduce((n, c) => n + Math.max(0, Number(c.maxIpCount) || 0), 0) + this.privateEndpointIps;
+    let n = this.privateEndpointIps;
+    for (const c of this.placements) n += Math.max(0, Number(c.maxIpCount) || 0);
+    return n;
   }
 
   protected renderBody(): Record<string, unknown> {
@@ -350,7 +352,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
   }
 
   private validatePlacement(): void {
-    validatePlacements(this, this.placements, {
+    validatePlacements(this, [...this.placements], {
       addressPrefix: this.addressPrefix, block: this.block, delegations: this.delegations, extraIps: this.privateEndpointIps,
     });
   }
@@ -381,7 +383,7 @@ class ImportedSubnet extends Construct implements ISubnetRef {
   public readonly location?: string;
   public readonly addressPrefix?: string;
   public readonly delegations?: readonly string[];
-  private readonly placements: IComputePlacement[] = [];
+  private readonly placements = new Set<IComputePlacement>();
   private readonly block?: CidrBlock;
 
   constructor(scope: Construct, id: string, subnetId: string, attrs: ImportedSubnetAttributes) {
@@ -398,13 +400,13 @@ class ImportedSubnet extends Construct implements ISubnetRef {
       }));
     }
     if (attrs.addressPrefix !== undefined) this.block = checkCidr(this, attrs.addressPrefix, 'addressPrefix');
-    onValidate(this, () => validatePlacements(this, this.placements, {
+    onValidate(this, () => validatePlacements(this, [...this.placements], {
       addressPrefix: this.addressPrefix, block: this.block, delegations: this.delegations ?? [], extraIps: 0,
     }));
   }
 
   public registerCompute(compute: IComputePlacement): void {
-    if (!this.placements.includes(compute)) this.placements.push(compute);
+    this.placements.add(compute);
   }
 }
 
@@ -414,9 +416,12 @@ function validatePlacements(
   info: { addressPrefix?: string; block?: CidrBlock; delegations: readonly string[]; extraIps: number },
 ): void {
   if (placements.length === 0) return;
+  // Name at most five computes in a message; a subnet can hold hundreds of personal instances.
+  const names = (f: (p: IComputePlacement) => string): string =>
+    placements.slice(0, 5).map(f).join(', ') + (placements.length > 5 ? ` and ${placements.length - 5} more` : '');
   const source = AzureResource.isAzureResource(subnet) ? subnet.source : undefined;
   if (info.delegations.length) {
-    recordError(subnet, new ValidationError('DelegatedSubnet', `subnet is delegated to ${info.delegations.join(', ')} but holds Azure ML compute (${placements.map((p) => p.node.path).join(', ')})`, subnet, {
+    recordError(subnet, new ValidationError('DelegatedSubnet', `subnet is delegated to ${info.delegations.join(', ')} but holds Azure ML compute (${names((p) => p.node.path)})`, subnet, {
       value: info.delegations, allowed: 'a subnet without delegations', fix: 'place the compute in a subnet without delegations, or remove the delegation',
       ...(source ? { source } : {}),
     }));
@@ -425,7 +430,7 @@ function validatePlacements(
     const need = placements.reduce((n, c) => n + Math.max(0, Number(c.maxIpCount) || 0), 0) + info.extraIps;
     const have = azureUsableAddresses(info.block);
     if (need > have) {
-      recordError(subnet, new ValidationError('SubnetTooSmall', `subnet ${info.addressPrefix} has ${have} usable addresses (Azure reserves 5) but its compute needs up to ${need}: ${placements.map((p) => `${p.node.path} (${p.maxIpCount})`).join(', ')}${info.extraIps ? ` and ${info.extraIps} private endpoint(s)` : ''}`, subnet, {
+      recordError(subnet, new ValidationError('SubnetTooSmall', `subnet ${info.addressPrefix} has ${have} usable addresses (Azure reserves 5) but its compute needs up to ${need}: ${names((p) => `${p.node.path} (${p.maxIpCount})`)}${info.extraIps ? ` and ${info.extraIps} private endpoint(s)` : ''}`, subnet, {
         value: info.addressPrefix, allowed: `a prefix of /${prefixFor(need)} or larger (≥ ${need} usable addresses)`, fix: 'enlarge the subnet, lower maxNodeCount, or spread compute over several subnets',
         ...(source ? { source } : {}),
       }));

@@ -273,17 +273,23 @@ export function grant(target: ResourceIdLike, principal: IPrincipal, role: Built
   } catch {
     resolved = undefined; // RoleAssignment records the coded error on the construct
   }
+  let name: string | undefined;
   if (resolved && scopeId && isRoleScope(scopeId) && Principal.isPrincipalLike(principal)) {
-    const existing = RoleAssignment.find(parent, roleAssignmentName(scopeId.replace(/\/+$/, ''), principal.objectId, resolved.guid));
+    name = roleAssignmentName(scopeId.replace(/\/+$/, ''), principal.objectId, resolved.guid);
+    const existing = RoleAssignment.find(parent, name);
     if (existing) return existing;
   }
   const label = String(typeof principal?.displayName === 'string' ? principal.displayName : typeof principal?.objectId === 'string' ? principal.objectId.slice(0, 8) : 'principal').replace(/[^A-Za-z0-9]/g, '');
   const roleLabel = (resolved?.roleName ?? (typeof role === 'string' ? role : 'Role')).replace(/[^A-Za-z0-9]/g, '');
   let id = options.id ?? `Grant${roleLabel}${label}`;
   if (!options.id && parent.node.tryFindChild(id)) {
-    let i = 2;
-    while (parent.node.tryFindChild(`${id}${i}`)) i++;
-    id = `${id}${i}`;
+    // Same label, different principal or scope: the assignment name makes the id unique and stays deterministic.
+    if (name && !parent.node.tryFindChild(`${id}-${name.slice(0, 8)}`)) id = `${id}-${name.slice(0, 8)}`;
+    else {
+      let i = 2;
+      while (parent.node.tryFindChild(`${id}${i}`)) i++;
+      id = `${id}${i}`;
+    }
   }
   return new RoleAssignment(parent as Construct, id, {
     principal, role: resolved ?? role, scope: target,

@@ -138,7 +138,7 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
   /** Role granted to users of the instances it is mounted on. */
   public readonly userRole: BuiltInRole;
   private readonly opts: FileShareMountOptions & Partial<ExistingFileShareMountProps>;
-  private readonly mounters: IShareMounter[] = [];
+  private readonly mounters = new Set<IShareMounter>();
 
   constructor(scope: Construct, id: string, props: FileShareMountProps | ExistingFileShareMountProps) {
     const p = (props ?? {}) as Partial<FileShareMountProps & ExistingFileShareMountProps>;
@@ -223,8 +223,8 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
    * share (once per user), unless `grantInstanceUsers` is false.
    */
   public registerMount(compute: IShareMounter): void {
-    if (this.mounters.includes(compute)) return;
-    this.mounters.push(compute);
+    if (this.mounters.has(compute)) return;
+    this.mounters.add(compute);
     const u = compute.assignedUser;
     if ((this.opts.grantInstanceUsers ?? true) && u && Principal.isPrincipalLike(u)) this.grantAccess(u);
   }

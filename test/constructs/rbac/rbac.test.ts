@@ -188,3 +188,21 @@ describe('RoleAssignment', () => {
     assert.equal(errorOf(synth(app), 'UnknownRole').value, 'Data Wizard');
   });
 });
+
+describe('grant() construct ids', () => {
+  test('principals with the same label get distinct, deterministic ids from the assignment name', () => {
+    const build = (): string[] => {
+      const { app, stack } = newStack();
+      const ws = new TestWorkspace(stack, 'Ws');
+      const ids = ['11111111-1111-1111-1111-111111111111', '11111111-2222-2222-2222-222222222222', '11111111-3333-3333-3333-333333333333']
+        .map((oid) => grant(ws, Principal.user(oid), BuiltInRole.READER).node.id);
+      assert.deepEqual(synth(app).errors, []);
+      return ids;
+    };
+    const ids = build();
+    assert.equal(new Set(ids).size, 3);
+    assert.equal(ids[0], 'GrantReader11111111');
+    assert.match(ids[1]!, /^GrantReader11111111-[0-9a-f]{8}$/);
+    assert.deepEqual(build(), ids, 'same program, same ids');
+  });
+});

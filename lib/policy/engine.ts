@@ -2,7 +2,6 @@
  * The policy engine: runs the selected rules over one or more manifests, applies suppressions, and returns a
  * `CheckReport` that the reporters render. Pure: no I/O, no clock except `options.now`.
  */
-import { createHash } from 'node:crypto';
 import { AmlcdkError } from '../core/errors.js';
 import type { Manifest, ManifestResource, Suppression } from '../manifest/types.js';
 import { evaluateAzurePolicies, type AzurePolicyInput } from './azure-policy/evaluate.js';
@@ -39,7 +38,22 @@ export function ruleSeverity(rule: RuleMeta, profile: Profile, override?: Severi
 
 /** Stable fingerprint of a finding: rule, stack, construct path and property path (not the line). */
 export function fingerprintOf(ruleId: string, stack: string, logicalId: string, path: string): string {
-  return createHash('sha256').update(`${ruleId}|${stack}|${logicalId}|${path}`).digest('hex').slice(0, 32);
+  // A 53-bit string hash (cyrb53): stable across runs and machines and far cheaper than a crypto hash, which
+  // matters with tens of thousands of findings. Collisions only merge alerts; it is not a security boundary.
+  return cyrb53(`${ruleId}|${stack}|${logicalId}|${path}`, 0x9e3779b9).toString(16).padStart(14, '0');
+}
+
+function cyrb53(str: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -94,7 +108,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       // A finding-level severity (e.g. GPU, or a sub-check the rule rates lower) replaces the rule's.
       const severity = overrides[rule.id]?.severity ?? d.severity ?? base;
       const sup = applicableSuppression(target, rule.id, now);
-      findings.push({
+      const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
         ruleId: rule.id,
         ruleName: rule.name,
         title: rule.title,
@@ -107,12 +121,13 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
         path: d.path,
         message: d.message,
         fix: d.fix,
-        ...(d.value !== undefined ? { value: d.value } : {}),
-        ...(d.provenance ? { provenance: d.provenance } : {}),
-        ...(target.source ? { source: target.source } : {}),
-        ...(sup ? { suppressed: { reason: sup.reason, declaredAt: sup.declaredAt, ...(sup.expires ? { expires: sup.expires } : {}), ...(sup.source ? { source: sup.source } : {}) } } : {}),
         fingerprint: fingerprintOf(rule.id, stack, target.logicalId, d.path),
-      });
+      };
+      if (d.value !== undefined) finding.value = d.value;
+      if (d.provenance) finding.provenance = d.provenance;
+      if (target.source) finding.source = target.source;
+      if (sup) finding.suppressed = { reason: sup.reason, declaredAt: sup.declaredAt, ...(sup.expires ? { expires: sup.expires } : {}), ...(sup.source ? { source: sup.source } : {}) };
+      findings.push(finding);
     };
 
     const run = (rule: Rule, r: ManifestResource | undefined): void => {
@@ -173,13 +188,12 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
     if (options.azurePolicy) azure.push(...evaluateAzurePolicies(manifest, options.azurePolicy));
   }
 
+  // Decorate-sort: resource order in the manifests, then severity, rule and path.
   const order = new Map<string, number>();
-  manifests.forEach((m, mi) => m.resources.forEach((r, i) => order.set(`${m.stack.name}|${r.logicalId}`, mi * 1e7 + i)));
-  findings.sort((a, b) =>
-    (order.get(`${a.stack}|${a.logicalId}`) ?? -1) - (order.get(`${b.stack}|${b.logicalId}`) ?? -1)
-    || severityRank(b.severity) - severityRank(a.severity)
-    || a.ruleId.localeCompare(b.ruleId)
-    || a.path.localeCompare(b.path));
+  manifests.forEach((m, mi) => m.resources.forEach((r, i) => order.set(`${m.stack.name}\u0000${r.logicalId}`, mi * 1e7 + i)));
+  const keyed = findings.map((f) => ({ f, o: order.get(`${f.stack}\u0000${f.logicalId}`) ?? -1, s: severityRank(f.severity) }));
+  keyed.sort((a, b) => a.o - b.o || b.s - a.s || (a.f.ruleId < b.f.ruleId ? -1 : a.f.ruleId > b.f.ruleId ? 1 : 0) || (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : 0));
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.f;
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;

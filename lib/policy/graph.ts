@@ -8,13 +8,22 @@ import { T, get, lower, refId } from './util.js';
 
 /** Normalized ARM id: lower case, no trailing slash, no subscription segment (CrossGuard may not know it). */
 export function normId(id: string): string {
-  return id.toLowerCase().replace(/\/+$/, '').replace(/^\/subscriptions\/[^/]+/, '');
+  let s = id.toLowerCase();
+  while (s.endsWith('/')) s = s.slice(0, -1);
+  if (s.startsWith('/subscriptions/')) {
+    const i = s.indexOf('/', 15);
+    s = i < 0 ? '' : s.slice(i);
+  }
+  return s;
 }
 
 /** Parent id of a child resource id (`.../workspaces/w/computes/c` → `.../workspaces/w`). */
 export function parentId(id: string): string {
-  const parts = id.replace(/\/+$/, '').split('/');
-  return parts.slice(0, -2).join('/');
+  let end = id.length;
+  while (end > 0 && id[end - 1] === '/') end--;
+  const a = id.lastIndexOf('/', end - 1);
+  const b = a > 0 ? id.lastIndexOf('/', a - 1) : -1;
+  return b < 0 ? '' : id.slice(0, b);
 }
 
 export interface NsgRule {
@@ -52,6 +61,9 @@ export class ManifestGraph {
   private readonly computesByWorkspace = new Map<string, ManifestResource[]>();
   private readonly computesBySubnet = new Map<string, ManifestResource[]>();
   private readonly assignmentsByPrincipal = new Map<string, ManifestResource[]>();
+  private readonly sortedNsgRules = new Map<string, NsgRule[]>();
+  private computesByNsg?: Map<string, ManifestResource[]>;
+  private assignedUsers?: Set<string>;
 
   constructor(public readonly manifest: Manifest) {
     for (const r of manifest.resources) {
@@ -177,8 +189,39 @@ export class ManifestGraph {
 
   /** Rules of an NSG (inline and separate), in priority order; undefined when the NSG is not in the manifest. */
   public nsgRulesOf(nsgId: string): readonly NsgRule[] | undefined {
-    if (!this.byId.has(normId(nsgId))) return undefined;
-    return [...(this.nsgRules.get(normId(nsgId)) ?? [])].sort((a, b) => a.priority - b.priority);
+    const key = normId(nsgId);
+    if (!this.byId.has(key)) return undefined;
+    let sorted = this.sortedNsgRules.get(key);
+    if (!sorted) this.sortedNsgRules.set(key, (sorted = [...(this.nsgRules.get(key) ?? [])].sort((a, b) => a.priority - b.priority)));
+    return sorted;
+  }
+
+  /** Managed compute (instances, clusters) in subnets whose NSG is `nsgId`. */
+  public computesBehindNsg(nsgId: string): readonly ManifestResource[] {
+    if (!this.computesByNsg) {
+      this.computesByNsg = new Map();
+      for (const [subnetKey, computes] of this.computesBySubnet) {
+        const nsg = this.subnets.get(subnetKey)?.nsgId;
+        if (!nsg) continue;
+        const k = normId(nsg);
+        let list = this.computesByNsg.get(k);
+        if (!list) this.computesByNsg.set(k, (list = []));
+        list.push(...computes);
+      }
+    }
+    return this.computesByNsg.get(normId(nsgId)) ?? [];
+  }
+
+  /** Object ids (lower case) of the assigned users of compute instances. */
+  public assignedUserIds(): ReadonlySet<string> {
+    if (!this.assignedUsers) {
+      this.assignedUsers = new Set();
+      for (const c of this.ofType(T.compute)) {
+        const oid = get(c.body, 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId');
+        if (typeof oid === 'string') this.assignedUsers.add(oid.toLowerCase());
+      }
+    }
+    return this.assignedUsers;
   }
 
   public privateEndpointsTo(targetId: string): readonly ManifestResource[] {

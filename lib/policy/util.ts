@@ -20,9 +20,16 @@ export const T = {
 } as const;
 
 /** Read a dotted path (`properties.properties.vmSize`); numeric segments index arrays. */
+const splitCache = new Map<string, string[]>();
+
 export function get(obj: unknown, path: string): unknown {
+  let segs = splitCache.get(path);
+  if (!segs) {
+    segs = path.split('.');
+    if (splitCache.size < 10_000) splitCache.set(path, segs);
+  }
   let cur: unknown = obj;
-  for (const seg of path.split('.')) {
+  for (const seg of segs) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
@@ -64,8 +71,14 @@ export function parseIsoDuration(s: unknown): number | undefined {
 }
 
 /** Case-insensitive match with `*` wildcards. */
+const wildcardCache = new Map<string, RegExp>();
+
 export function wildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  let re = wildcardCache.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+    if (wildcardCache.size < 1000) wildcardCache.set(pattern, re);
+  }
   return re.test(value);
 }
 

@@ -1,7 +1,7 @@
 /** Identity pack: local auth, credentials, managed identities, RBAC least privilege, personal instances. */
 import type { ManifestResource } from '../../manifest/types.js';
 import { assignmentScope, scopeCovers } from '../graph.js';
-import type { FindingDraft, ResourceRule, RuleContext } from '../types.js';
+import type { FindingDraft, ResourceRule } from '../types.js';
 import { T, computeType, effective, get, how, identityKinds, isManagedCompute, lower } from '../util.js';
 import { resourceRule } from './define.js';
 
@@ -36,16 +36,6 @@ export function roleGuid(r: ManifestResource): string {
 
 function principalType(r: ManifestResource): string {
   return String(get(r.body, 'properties.principalType') ?? '');
-}
-
-/** Object ids of assigned users of compute instances in the manifest. */
-function assignedUsers(ctx: RuleContext): Set<string> {
-  const out = new Set<string>();
-  for (const c of ctx.graph.ofType(T.compute)) {
-    const oid = get(c.body, 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId');
-    if (typeof oid === 'string') out.add(oid.toLowerCase());
-  }
-  return out;
 }
 
 function scopeKind(scope: string): 'subscription' | 'resourceGroup' | 'resource' | 'managementGroup' | 'root' {
@@ -209,7 +199,7 @@ const rbac002 = resourceRule({
   evaluate(r, ctx) {
     if (principalType(r) !== 'User') return 'not-applicable';
     const pid = String(get(r.body, 'properties.principalId') ?? '').toLowerCase();
-    if (assignedUsers(ctx).has(pid)) return [];
+    if (ctx.graph.assignedUserIds().has(pid)) return [];
     return [{ path: 'properties.principalType', value: 'User', provenance: 'set', message: `role assignment "${r.name}" grants a role to an individual user (${pid})`, fix: 'grant the role to an Entra ID group the user belongs to' }];
   },
 });

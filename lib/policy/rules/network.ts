@@ -1,6 +1,6 @@
 /** Network pack: public access, private endpoints, managed VNet, compute placement, NSG rules. */
 import type { ManifestResource } from '../../manifest/types.js';
-import { evaluateFlow, isOpenSource, normId, portMatches, type NsgRule } from '../graph.js';
+import { evaluateFlow, isOpenSource, portMatches, type NsgRule } from '../graph.js';
 import type { FindingDraft, ResourceRule, RuleContext } from '../types.js';
 import { T, computeType, effective, get, how, isManagedCompute, lower, refId } from '../util.js';
 import { resourceRule } from './define.js';
@@ -341,13 +341,7 @@ const net012 = resourceRule({
 });
 
 function hostedCompute(nsg: ManifestResource, ctx: RuleContext): ManifestResource[] {
-  const out: ManifestResource[] = [];
-  for (const c of ctx.graph.ofType(T.compute)) {
-    if (!isManagedCompute(c)) continue;
-    const s = ctx.graph.subnet(refId(get(c.body, 'properties.properties.subnet')));
-    if (s?.nsgId && normId(s.nsgId) === normId(nsg.id)) out.push(c);
-  }
-  return out;
+  return ctx.graph.computesBehindNsg(nsg.id).filter(isManagedCompute);
 }
 
 const net013 = resourceRule({

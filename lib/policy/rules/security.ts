@@ -35,27 +35,35 @@ function decodeBase64(s: string): string | undefined {
 /** Secret-looking literals in a body; paths listed in `secrets` are SecretRefs and are skipped. */
 export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
   const out: FindingDraft[] = [];
-  const refs = new Set((r.secrets ?? []).map((p) => p.split('/').slice(1).join('.')));
-  const walk = (v: unknown, path: string[], key: string): void => {
-    const dotted = path.join('.');
-    if (refs.has(dotted)) return;
+  const refs = r.secrets && r.secrets.length ? new Set(r.secrets.map((p) => p.split('/').slice(1).join('.'))) : undefined;
+  const path: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (refs && refs.has(path.join('.'))) return;
     if (v && typeof v === 'object') {
       if (!Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string') return;
-      for (const [k, child] of Object.entries(v as Record<string, unknown>)) walk(child, [...path, k], Array.isArray(v) ? key : k);
+      const isArr = Array.isArray(v);
+      for (const k of Object.keys(v as object)) {
+        path.push(k);
+        walk((v as Record<string, unknown>)[k], isArr ? key : k);
+        path.pop();
+      }
       return;
     }
-    if (typeof v !== 'string' || v.length === 0) return;
+    if (typeof v !== 'string' || v.length < 8) return;
     let what = looksSecretValue(v);
     if (!what && /scriptData$/i.test(key)) {
       const text = decodeBase64(v);
       if (text) what = looksSecretValue(text) ?? (/(password|secret|token)\s*[=:]\s*['"]?[^\s'"$]{6,}/i.test(text) ? 'a hard-coded credential in the script' : undefined);
     }
-    if (!what && SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && v.length >= 8 && !v.startsWith('/subscriptions/') && !/^ssh-(rsa|ed25519)/.test(v) && !/^https:\/\/[^/]+\.vault\.azure\.net\//i.test(v) && !/^\$\{/.test(v)) {
+    if (!what && SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && !v.startsWith('/subscriptions/') && !/^ssh-(rsa|ed25519)/.test(v) && !/^https:\/\/[^/]+\.vault\.azure\.net\//i.test(v) && !/^\$\{/.test(v)) {
       what = `a literal value in "${key}"`;
     }
-    if (what) out.push({ path: dotted, value: '(masked)', provenance: 'set', message: `${r.name} contains ${what} in clear text at ${dotted}`, fix: 'pass the value as a secret reference (SecretRef: env:NAME or keyvault:<vault>/<secret>) so it never lands in the manifest' });
+    if (what) {
+      const dotted = path.join('.');
+      out.push({ path: dotted, value: '(masked)', provenance: 'set', message: `${r.name} contains ${what} in clear text at ${dotted}`, fix: 'pass the value as a secret reference (SecretRef: env:NAME or keyvault:<vault>/<secret>) so it never lands in the manifest' });
+    }
   };
-  walk(r.body, [], '');
+  walk(r.body, '');
   return out;
 }
 

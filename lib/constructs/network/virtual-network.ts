@@ -9,7 +9,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
 import { Stack, normalizeLocation } from '../../core/stack.js';
 import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
-import { recordError } from '../../core/annotations.js';
+import { Annotations, recordError } from '../../core/annotations.js';
 import { onValidate } from '../../core/lifecycle.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseArmId } from '../../core/validators.js';
@@ -355,6 +355,15 @@ export class Subnet extends AzureResource implements ISubnetRef {
     validatePlacements(this, [...this.placements], {
       addressPrefix: this.addressPrefix, block: this.block, delegations: this.delegations, extraIps: this.privateEndpointIps,
     });
+    const o = this.options;
+    const noPublicIp = [...this.placements].filter((p) => p.nodePublicIp === false);
+    if (noPublicIp.length && o.defaultOutboundAccess === false && o.natGatewayId === undefined && o.routeTableId === undefined) {
+      // how-to-secure-training-vnet.md: no-public-IP compute has no internet egress without Azure default outbound
+      // access; the docs recommend a NAT gateway or a firewall (route table) for the outbound rules it needs.
+      // Reported as a note for now (not a warning) so existing programs that rely on private endpoints only keep a
+      // clean warning list; see the network README.
+      Annotations.of(this).addInfo('azureml:network:noEgress', `compute without public IPs (${noPublicIp.slice(0, 3).map((p) => p.node.path).join(', ')}${noPublicIp.length > 3 ? ', …' : ''}) is in a subnet with defaultOutboundAccess: false and no NAT gateway or route table: it cannot reach Azure ML, Batch or Storage over the internet. Fix: set natGatewayId (NAT gateway) or routeTableId (firewall), unless every dependency is reached through private endpoints`);
+    }
   }
 }
 

@@ -375,3 +375,25 @@ describe('PrivateDnsZone links to existing VNets', () => {
     assert.equal(errorOf(s, 'InvalidVirtualNetworkId').path, 'Net/Api/Link-hub2');
   });
 });
+
+describe('egress warning', () => {
+  test('notes azureml:network:noEgress for no-public-IP compute in a subnet without default outbound, NAT or route table', () => {
+    const { app, stack } = newStack();
+    const vnet = new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.10.0.0/16'] });
+    vnet.addSubnet('Closed', { addressPrefix: '10.10.1.0/24', defaultOutboundAccess: false })
+      .registerCompute(new TestCompute(stack, 'C', 'AmlCompute', false, 2));
+    vnet.addSubnet('Nat', { addressPrefix: '10.10.2.0/24', defaultOutboundAccess: false, natGatewayId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/natGateways/nat` })
+      .registerCompute(new TestCompute(stack, 'D', 'AmlCompute', false, 2));
+    vnet.addSubnet('Public', { addressPrefix: '10.10.3.0/24', defaultOutboundAccess: false })
+      .registerCompute(new TestCompute(stack, 'E', 'AmlCompute', true, 2));
+    const s = synth(app);
+    assert.deepEqual(s.errors, []);
+    const w = s.diagnostics.filter((d) => d.code === 'azureml:network:noEgress');
+    assert.deepEqual(w.map((d) => d.path), ['Net/Vnet/Closed']);
+    assert.equal(w[0]!.level, 'info');
+    assert.match(w[0]!.message, /natGatewayId/);
+    assert.deepEqual(s.resource('Net/Vnet/Nat').body.properties, {
+      addressPrefix: '10.10.2.0/24', defaultOutboundAccess: false, natGateway: { id: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/natGateways/nat` },
+    });
+  });
+});

@@ -118,10 +118,10 @@ const memo = new Map<string, SchemaIssue[]>();
 const MEMO_MAX = 5000;
 
 /** Validate one ARM PUT body against the schema of its type, and check that no secret field holds a plain value. */
-export function validateBody(armType: string, body: unknown): SchemaIssue[] {
+export function validateBody(armType: string, body: unknown, bodyText?: string): SchemaIssue[] {
   let memoKey: string | undefined;
   try {
-    memoKey = `${armType}\u0000${JSON.stringify(body)}`;
+    memoKey = `${armType}\u0000${bodyText ?? JSON.stringify(body)}`;
   } catch {
     memoKey = undefined; // cycles or BigInt: validate without memo (ajv reports what it can)
   }

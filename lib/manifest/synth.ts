@@ -16,6 +16,7 @@ import { diagnosticsOf } from '../core/annotations.js';
 import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from './canonical.js';
+import { canonicalCopy, objectText } from './canonical-copy.js';
 import { validateBody, validateManifest } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -93,10 +94,13 @@ function writeReport(outdir: string, report: SynthReport): void {
 
 /** Pure part of synthesis: the manifests and every diagnostic, without throwing for user errors. */
 export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagnostics: Diagnostic[] } {
+  const timer = phaseTimer();
   beginSynth();
   applyAspects(root);
+  timer('aspects');
   const all = root.node.findAll(); // pre-order, deterministic (insertion order)
   for (const c of all) runHooks(c, 'prepare');
+  timer('prepare');
 
   const diagnostics: Diagnostic[] = [];
   const collect = (c: IConstruct, fn: () => void): void => {
@@ -121,6 +125,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     const ds = diagnosticsOf(c);
     if (ds.length) perConstruct.set(c, ds.map((d) => withSource(d, c)));
   }
+  timer('validate');
 
   const stacks = all.filter((c): c is Stack => Stack.isStack(c));
   if (stacks.length === 0) {
@@ -146,6 +151,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     stackNames.set(lower, stack.node.path);
     const members = stack.node.findAll().filter((c) => c === stack || ownerStack(c) === stack);
     const resources: ManifestResource[] = [];
+    const resourceTexts = new Map<ManifestResource, string>();
     const stackDiagnostics: Diagnostic[] = [];
     for (const c of members) {
       const ds = perConstruct.get(c);
@@ -171,6 +177,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     for (const c of members) {
       if (!AzureResource.isAzureResource(c)) continue;
       let r: ManifestResource;
+      timer('resources');
       try {
         r = c.toManifestResource();
       } catch (err) {
@@ -184,6 +191,13 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         throw err;
       }
       r = applyStackDefaults(r, stack, rgLogicalId);
+      timer('render');
+      // Canonical copy now: the body text serves as the schema memo key and as part of the manifest text.
+      r = canonicalCopy(r) as ManifestResource;
+      const resourceText = JSON.stringify(r);
+      resourceTexts.set(r, resourceText);
+      const bodyText = bodyTextOf(resourceText, r);
+      timer('canonical+hash');
       resources.push(r);
       if (r.type === COMPUTE_TYPE) {
         const loc = typeof r.body.location === 'string' ? r.body.location : stack.location;
@@ -197,7 +211,10 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
           }, c));
         } else computeNames.set(key, r.logicalId);
       }
-      for (const issue of validateBody(r.type, r.body)) {
+      timer('resources');
+      const bodyIssues = validateBody(r.type, r.body, bodyText);
+      timer('bodySchemas');
+      for (const issue of bodyIssues) {
         diagnostics.push(withSource({
           level: 'error', code: 'SchemaViolation', path: r.logicalId, value: issue.value,
           message: `${r.type} body ${issue.pointer || '/'} ${issue.message}`, allowed: issue.allowed,
@@ -205,6 +222,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         }, c));
       }
     }
+    timer('resources');
     const assets = collectAssets(stack, members, resources);
     const logicalIds = new Set(resources.map((r) => r.logicalId));
     for (const r of resources) {
@@ -218,26 +236,64 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         }
       }
     }
-    const body = {
+    const notes = stackDiagnostics.filter((d) => d.level !== 'error');
+    // Every member is a canonical copy (sorted keys, plain JSON values), so the in-memory manifest equals what is
+    // written and read back, and its text is exactly canonicalJson(document without hash).
+    const plain = canonicalCopy({
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       stack: { name: stack.stackName, subscriptionId: stack.subscriptionId, resourceGroup: stack.resourceGroupName, location: stack.location, tags: { ...stack.tags } },
-      resources,
       ...(assets.length ? { assets } : {}),
-      ...(stackDiagnostics.length ? { diagnostics: stackDiagnostics.filter((d) => d.level !== 'error') } : {}),
-    };
-    // Round-trip through canonical JSON so in-memory manifests equal what is written and read back.
-    const text = canonicalJson(body);
-    const plain = JSON.parse(text) as Omit<Manifest, 'hash'>;
-    // `text` is already canonical, so hashing it equals contentHash(plain) without sorting again.
-    const manifest = { ...plain, hash: `sha256:${createHash('sha256').update(text).digest('hex')}` } as Manifest;
-    for (const issue of validateManifest(manifest)) {
+      ...(notes.length ? { diagnostics: notes } : {}),
+    }) as Record<string, unknown>;
+    plain.resources = resources;
+    timer('assets+deps');
+    const text = objectText(plain, { resources: `[${resources.map((r) => resourceTexts.get(r) ?? JSON.stringify(canonicalCopy(r))).join(',')}]` });
+    const manifest = { ...plain, hash: `sha256:${createHash('sha256').update(text).digest('hex')}` } as unknown as Manifest;
+    timer('canonical+hash');
+    const manifestIssues = validateManifest(manifest);
+    timer('manifestSchema');
+    for (const issue of manifestIssues) {
       diagnostics.push({ level: 'error', code: 'ManifestSchemaViolation', path: stack.node.path, message: `manifest ${issue.pointer || '/'} ${issue.message}`, value: issue.value });
     }
     manifests.push(manifest);
   }
   // Errors of constructs outside any stack.
   for (const [c, ds] of perConstruct) if (!stacks.some((s) => c === s || ownerStack(c) === s)) diagnostics.push(...ds);
-  return { manifests, diagnostics: dedupe(diagnostics) };
+  const result = { manifests, diagnostics: dedupe(diagnostics) };
+  timer('finish');
+  timer.report();
+  return result;
+}
+
+/**
+ * The body's canonical text, cut out of the resource's canonical text (keys are sorted, so `body` follows
+ * `apiVersion` and is followed by `construct` or `dependsOn`, which never occur unescaped inside a string).
+ * Falls back to stringifying the body when either marker is missing.
+ */
+function bodyTextOf(resourceText: string, r: ManifestResource): string {
+  const start = resourceText.indexOf('"body":');
+  let end = resourceText.lastIndexOf(',"construct":"');
+  if (end < 0) end = resourceText.lastIndexOf(',"dependsOn":[');
+  if (start < 0 || end <= start) return JSON.stringify(r.body);
+  return resourceText.slice(start + 7, end);
+}
+
+/**
+ * Phase timings of synthesis, printed to stderr when `AMLCDK_SYNTH_PROFILE=1` (to see where a large program
+ * spends its synth time). A no-op otherwise.
+ */
+function phaseTimer(): ((phase: string) => void) & { report(): void } {
+  if (process.env.AMLCDK_SYNTH_PROFILE !== '1') return Object.assign(() => undefined, { report: () => undefined });
+  const totals = new Map<string, number>();
+  let last = performance.now();
+  const mark = (phase: string): void => {
+    const now = performance.now();
+    totals.set(phase, (totals.get(phase) ?? 0) + (now - last));
+    last = now;
+  };
+  return Object.assign(mark, {
+    report: () => process.stderr.write(`synth phases (ms): ${[...totals].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}\n`),
+  });
 }
 
 function ownerStack(c: IConstruct): Stack | undefined {

@@ -184,6 +184,24 @@ describe('synth pipeline', () => {
   });
 });
 
+describe('canonical copy', () => {
+  test('canonicalCopy has JSON semantics and sorted keys: its text is canonicalJson, its value the JSON round trip', async () => {
+    const { canonicalCopy } = await import('../../lib/manifest/canonical-copy.js');
+    const tricky = { b: [1, undefined, NaN, Infinity, { toJSON: () => 'x' }], a: { z: undefined, y: -0, x: [{ d: 1, c: 2 }] }, s: VmSize.STANDARD_DS3_V2, f: () => 1 };
+    const copy = canonicalCopy(tricky);
+    assert.equal(JSON.stringify(copy), canonicalJson(JSON.parse(JSON.stringify(tricky))));
+    assert.deepEqual(copy, JSON.parse(JSON.stringify(copy)));
+  });
+  test('the manifest hash is contentHash of the manifest without its hash', async () => {
+    const { contentHash } = await import('../../lib/manifest/canonical.js');
+    const app = new App();
+    new QuickstartStack(app, 'Quickstart');
+    const m = withEnv(undefined, () => app.synth({ write: false })).manifests[0];
+    const { hash, ...rest } = m;
+    assert.equal(hash, contentHash(rest));
+  });
+});
+
 describe('schemas', () => {
   test('body schemas reject what Azure would: wrong enum case, unknown member, missing maxNodeCount, plain secrets', () => {
     const issues = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {

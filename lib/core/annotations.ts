@@ -95,7 +95,15 @@ export class Annotations {
 export function diagnosticsOf(c: IConstruct): Diagnostic[] {
   const e = store.get(c);
   if (!e?.diagnostics?.length) return [];
-  return e.diagnostics.map((d) => {
+  // Validation hooks run at every synth: the same diagnostic recorded again by a second synth counts once.
+  const seen = new Set<string>();
+  const unique = e.diagnostics.filter((d) => {
+    const k = `${d.level}|${d.code}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return unique.map((d) => {
     if (d.level !== 'warning') return d;
     const reason = acknowledgement(c, d.code);
     return reason === undefined ? d : { ...d, acknowledged: { reason } };

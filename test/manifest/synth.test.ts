@@ -9,6 +9,7 @@ import {
 } from '../../lib/index.js';
 import { Template } from '../../lib/testing/index.js';
 import { QuickstartStack } from '../../examples/quickstart/stack.js';
+import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -50,6 +51,15 @@ describe('synth pipeline', () => {
     assert.match(a.hash, /^sha256:[0-9a-f]{64}$/);
     // no absolute paths anywhere
     assert.doesNotMatch(JSON.stringify(a), /"\/(home|tmp|work|Users)\//);
+  });
+
+  test('synthesizing the same app twice gives the same manifests (validation hooks do not pile up)', () => {
+    const app = new App();
+    new SecureGpuTeamStack(app, 'Team');
+    const a = withEnv(undefined, () => app.synth({ write: false }));
+    const b = withEnv(undefined, () => app.synth({ write: false }));
+    assert.equal(canonicalJson(b.manifests), canonicalJson(a.manifests));
+    assert.equal(b.diagnostics.length, a.diagnostics.length);
   });
 
   test('outside the CLI, errors throw one SynthesisError with every diagnostic (and the source line)', () => {

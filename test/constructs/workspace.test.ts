@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  App, ComputeCluster, ComputeInstance, ContainerRegistry, Duration, IsolationMode, KeyVault, Principal, Stack, ValidationError, VmSize, Workspace, WorkspaceStorageAccount,
+  App, AttachTarget, ComputeCluster, ComputeInstance, ContainerRegistry, VirtualNetwork, Duration, IsolationMode, KeyVault, Principal, Stack, ValidationError, VmSize, Workspace, WorkspaceStorageAccount,
 } from '../../lib/index.js';
 import { Template, Match } from '../../lib/testing/index.js';
 import { ALICE, GROUP, SUB, TENANT, alice, setup } from './fixtures.js';
@@ -130,6 +130,24 @@ test('UnknownRole: a misspelled role name in a grant is reported at synth with t
   ws.grants.role(Principal.group(GROUP, { displayName: 'team' }), 'AzureML Data Scentist');
   const d = Template.fromStack(stack).hasError('UnknownRole');
   assert.match(String(d.fix), /AzureML Data Scientist/);
+});
+
+test('secondary factories: addComputeCluster / addComputeInstance / addAttachedCompute / addPrivateEndpoint', () => {
+  const { stack, ws } = setup({ publicNetworkAccess: false });
+  const vnet = new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.1.0.0/16'] });
+  const compute = vnet.addSubnet('Compute', { addressPrefix: '10.1.1.0/24' });
+  const pes = vnet.addSubnet('Pe', { addressPrefix: '10.1.2.0/27' });
+  ws.addPrivateEndpoint('WsPe', { subnet: pes, virtualNetwork: vnet });
+  const c = ws.addComputeCluster('Cpu', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2, subnet: compute, nodePublicIp: false });
+  const i = ws.addComputeInstance('Alice', { vmSize: VmSize.STANDARD_DS3_V2, assignedUser: alice(), subnet: compute, nodePublicIp: false });
+  ws.addAttachedCompute('Aks', { target: AttachTarget.kubernetes({ resourceId: `/subscriptions/${SUB}/resourceGroups/r/providers/Microsoft.ContainerService/managedClusters/a` }) });
+  const t = Template.fromStack(stack);
+  t.hasNoErrors();
+  t.hasNoWarning('azureml:workspace:unreachable');
+  assert.equal(c.workspace, ws);
+  assert.equal(i.node.path, 'Team/Ws/Alice');
+  t.resourceCountIs('Microsoft.Network/privateEndpoints', 1);
+  t.resourceCountIs('Microsoft.MachineLearningServices/workspaces/computes', 3);
 });
 
 describe('compute bodies', () => {

@@ -18,6 +18,12 @@ import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IWorkspaceRef } from '../refs.js';
 import { ApplicationInsights, ContainerRegistry, KeyVault, LogAnalyticsWorkspace, UserAssignedIdentity, WorkspaceStorageAccount } from './dependencies.js';
 import { WorkspaceGrants } from './grants.js';
+import { ComputeCluster, type ComputeClusterOptions } from '../compute/compute-cluster.js';
+import { ComputeInstance, type ComputeInstanceProps } from '../compute/compute-instance.js';
+import { AttachedCompute, type AttachedComputeProps } from '../compute/attached-compute.js';
+import { PrivateEndpoint } from '../network/private-endpoint.js';
+import type { VirtualNetwork } from '../network/virtual-network.js';
+import type { ISubnetRef } from '../refs.js';
 
 const WORKSPACE = Symbol.for('amlcdk.Workspace');
 const WORKSPACE_TYPE = 'Microsoft.MachineLearningServices/workspaces';
@@ -289,6 +295,38 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
         });
       }
     });
+  }
+
+  /**
+   * Define a compute cluster in this workspace.
+   * @example ws.addComputeCluster('Cpu', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 4 })
+   */
+  public addComputeCluster(id: string, options: ComputeClusterOptions): ComputeCluster {
+    return new ComputeCluster(this, id, { ...options, workspace: this });
+  }
+
+  /**
+   * Define a compute instance in this workspace.
+   * @example ws.addComputeInstance('Alice', { vmSize: VmSize.STANDARD_DS3_V2, assignedUser: alice })
+   */
+  public addComputeInstance(id: string, options: Omit<ComputeInstanceProps, 'workspace'>): ComputeInstance {
+    return new ComputeInstance(this, id, { ...options, workspace: this });
+  }
+
+  /** Attach existing compute (AKS, VM, ...) to this workspace. */
+  public addAttachedCompute(id: string, options: Omit<AttachedComputeProps, 'workspace'>): AttachedCompute {
+    return new AttachedCompute(this, id, { ...options, workspace: this });
+  }
+
+  /**
+   * Define the workspace's private endpoint (`amlworkspace`) in `subnet`, with the `privatelink.api.azureml.ms` and
+   * `privatelink.notebooks.azure.net` zones linked to the VNet. Defined in the workspace's stack, next to it.
+   * @example ws.addPrivateEndpoint('Pe', { subnet: endpointSubnet })
+   */
+  public addPrivateEndpoint(id: string, options: { readonly subnet: ISubnetRef; readonly virtualNetwork?: VirtualNetwork }): PrivateEndpoint {
+    const pe = PrivateEndpoint.forWorkspace(Stack.of(this), id, { workspace: this, subnet: options.subnet, ...(options.virtualNetwork ? { virtualNetwork: options.virtualNetwork } : {}) });
+    this.privateEndpoint = true;
+    return pe;
   }
 
   /** True when a private endpoint for this workspace is defined in the program. */

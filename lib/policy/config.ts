@@ -38,6 +38,8 @@ export interface PolicyThresholds {
   readonly workspaceNamePattern?: string;
   /** Tag that marks a cluster as a warm pool allowed to keep nodes (`minNodeCount > 0`). @default amlcdk:warm-pool */
   readonly warmPoolTag?: string;
+  /** Report sizes whose announced retirement is at most this many days away. @default dev 180, prod 365 */
+  readonly retirementWarningDays?: number;
 }
 
 export type EffectiveThresholds = Required<Omit<PolicyThresholds, 'allowedVmSizes' | 'workspaceNamePattern'>> &
@@ -88,6 +90,7 @@ const PROFILE_DEFAULTS: Record<Profile, EffectiveThresholds> = {
     allowedIsolationModes: ['AllowInternetOutbound', 'AllowOnlyApprovedOutbound'],
     sensitiveClassifications: ['confidential', 'restricted', 'highly-confidential', 'secret'],
     warmPoolTag: 'amlcdk:warm-pool',
+    retirementWarningDays: 180,
   },
   prod: {
     instanceIdleShutdownMaxMinutes: 60,
@@ -102,6 +105,7 @@ const PROFILE_DEFAULTS: Record<Profile, EffectiveThresholds> = {
     sensitiveClassifications: ['confidential', 'restricted', 'highly-confidential', 'secret'],
     workspaceNamePattern: '^mlw-',
     warmPoolTag: 'amlcdk:warm-pool',
+    retirementWarningDays: 365,
   },
 };
 
@@ -137,6 +141,7 @@ const configSchema = {
         sensitiveClassifications: { type: 'array', items: { type: 'string' } },
         workspaceNamePattern: { type: 'string' },
         warmPoolTag: { type: 'string', minLength: 1 },
+        retirementWarningDays: { type: 'integer', minimum: 0 },
       },
     },
     rules: {

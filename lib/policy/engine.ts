@@ -99,7 +99,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   for (const manifest of manifests) {
     const stack = manifest.stack.name;
     const graph = new ManifestGraph(manifest);
-    const ctx: RuleContext = { manifest, graph, profile, thresholds };
+    const ctx: RuleContext = { manifest, graph, profile, thresholds, now };
     resourceCount += manifest.resources.length;
 
     const emit = (rule: RuleMeta, owner: ManifestResource, d: FindingDraft): void => {

@@ -93,6 +93,8 @@ export interface RuleContext {
   readonly graph: ManifestGraph;
   readonly profile: Profile;
   readonly thresholds: EffectiveThresholds;
+  /** The check's clock (suppression expiry, VM size retirement). */
+  readonly now: Date;
 }
 
 export interface ResourceRule extends RuleMeta {

@@ -1,4 +1,5 @@
 /** Small helpers the rules share: property access with provenance, durations, VM size facts, wildcards. */
+import { findVmSize } from '../catalog/vm-sizes.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { Provenance } from './types.js';
 
@@ -82,9 +83,12 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   return re.test(value);
 }
 
-/** Azure GPU VM sizes are the N-series (NC, ND, NG, NV). */
+/** GPU sizes: the catalog's GPU count, else (sizes the catalog does not list) the N-series name (NC, ND, NG, NV). */
 export function isGpuSize(vmSize: unknown): boolean {
-  return typeof vmSize === 'string' && /^standard_n[cdgv]/i.test(vmSize.trim());
+  if (typeof vmSize !== 'string') return false;
+  const info = findVmSize(vmSize.trim());
+  if (info) return info.gpus > 0;
+  return /^standard_n[cdgv]/i.test(vmSize.trim());
 }
 
 export interface Retirement {
@@ -105,8 +109,15 @@ const RETIREMENTS: readonly { re: RegExp; series: string; date: string; replacem
   { re: /^standard_nv\d+as_v4$/i, series: 'NVv4 (MI25)', date: '2026-09-30', replacement: 'Standard_NV*ads_A10_v5' },
 ];
 
+/** Retirement of a size from the catalog (lib/catalog/vm-sizes.ts), else from the series table above. */
 export function retirementOf(vmSize: unknown, now: Date): Retirement | undefined {
   if (typeof vmSize !== 'string') return undefined;
+  const info = findVmSize(vmSize.trim());
+  if (info) {
+    if (!info.retirement) return undefined;
+    const retired = info.retirement.status === 'retired' || new Date(`${info.retirement.date}T23:59:59Z`) < now;
+    return { series: info.family, date: info.retirement.date, retired, replacement: info.replacement ?? 'a current size of the same class' };
+  }
   for (const r of RETIREMENTS) {
     if (r.re.test(vmSize.trim())) return { series: r.series, date: r.date, retired: new Date(`${r.date}T23:59:59Z`) < now, replacement: r.replacement };
   }

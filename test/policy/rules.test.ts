@@ -35,6 +35,8 @@ interface Case {
   readonly severity?: string;
 }
 
+/** Rules that depend on dates (VM size retirement) see a fixed clock. */
+const NOW = new Date('2026-06-15T00:00:00Z');
 const WS = 'Team/Workspace';
 const CI = 'Team/ci-alice';
 const CL = 'Team/cpu-cluster';
@@ -160,6 +162,9 @@ const cases: Case[] = [
   { rule: 'AML-REL-003', kind: 'violation', name: 'prod workspace with instances', resources: () => withR(f.workspace({}, { tags: { ...f.TAGS, environment: 'prod' } })), on: WS, opts: { profile: 'prod' } },
   { rule: 'AML-REL-004', kind: 'compliant', name: 'current size', resources: () => withR(), on: CL },
   { rule: 'AML-REL-004', kind: 'violation', name: 'NCv3 retired', resources: () => withR(f.cluster('cpu-cluster', { vmSize: 'Standard_NC6s_v3' })), on: CL, severity: 'high' },
+  { rule: 'AML-REL-004', kind: 'violation', name: 'NVv3 retiring within 180 days is medium', resources: () => withR(f.instance('ci-alice', { vmSize: 'Standard_NV12s_v3' })), on: CI, severity: 'medium' },
+  { rule: 'AML-REL-004', kind: 'compliant', name: 'Dv2 retirement in 2028 is beyond the horizon', resources: () => withR(f.instance('ci-alice', { vmSize: 'Standard_DS11_v2' })), on: CI },
+  { rule: 'AML-REL-004', kind: 'violation', name: 'a longer horizon reports Dv2 (2028-05-01)', resources: () => withR(), on: CI, opts: { thresholds: { retirementWarningDays: 1000 } }, severity: 'medium' },
   { rule: 'AML-REL-005', kind: 'compliant', name: 'protected workspace', resources: () => withR(), on: WS, opts: { profile: 'prod' } },
   { rule: 'AML-REL-005', kind: 'defaulted', name: 'protect defaults to false', resources: () => withR(f.workspace({}, {}, { protect: false })), on: WS, opts: { profile: 'prod' } },
 ];
@@ -167,7 +172,7 @@ const cases: Case[] = [
 describe('rules: compliant, non-compliant, defaulted', () => {
   for (const c of cases) {
     test(`${c.rule} ${c.kind}: ${c.name}`, () => {
-      const report = check(f.manifest(c.resources()), { recordPasses: true, ...c.opts });
+      const report = check(f.manifest(c.resources()), { recordPasses: true, now: NOW, ...c.opts });
       const mine = report.findings.filter((x) => x.ruleId === c.rule && x.logicalId === c.on);
       if (c.kind === 'compliant') {
         assert.deepEqual(mine.map((m) => m.message), [], 'no finding expected');

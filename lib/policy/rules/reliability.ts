@@ -75,13 +75,16 @@ const rel004 = resourceRule({
   severity: 'high',
   types: [T.compute],
   scope: 'ComputeInstance and AmlCompute',
+  defaults: 'Retirement dates come from the VM size catalog (docs/vm-sizes.md). Announced retirements are reported when at most `retirementWarningDays` away (dev 180, prod 365).',
   rationale: 'Retired series cannot be allocated (creation fails); retiring ones stop working on the announced date.',
   anchors: { other: ['azure-compute-docs retired-sizes-list'] },
-  evaluate(c) {
+  evaluate(c, ctx) {
     if (!isManagedCompute(c)) return 'not-applicable';
     const size = get(c.body, 'properties.properties.vmSize');
-    const r = retirementOf(size, new Date());
+    const now = ctx.now;
+    const r = retirementOf(size, now);
     if (!r) return [];
+    if (!r.retired && new Date(`${r.date}T00:00:00Z`).getTime() - now.getTime() > ctx.thresholds.retirementWarningDays * 86_400_000) return [];
     return [{ path: 'properties.properties.vmSize', value: size, provenance: 'set', severity: r.retired ? 'high' : 'medium', message: `${computeType(c)} "${c.name}" uses ${String(size)} from the ${r.series} series, ${r.retired ? 'retired' : 'retiring'} on ${r.date}`, fix: `move to ${r.replacement}` }];
   },
 });

@@ -154,6 +154,7 @@ export class EmulatorServer {
   }
 
   configure(patch: RuntimeConfig): RuntimeConfig {
+    validateConfig(patch);
     const next: RuntimeConfig = { ...this.config };
     for (const k of ['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds'] as const) {
       if (Object.prototype.hasOwnProperty.call(patch, k)) (next as Record<string, unknown>)[k] = patch[k];

@@ -108,6 +108,7 @@ export class Store {
     for (const o of raw.operations ?? []) this.operations.set(o.id, o);
     for (const s of raw.softDeleted ?? []) this.softDeleted.set(s.id.toLowerCase(), s);
     for (const d of raw.detached ?? []) this.detached.set(d.id.toLowerCase(), d);
+    this.dirty = false;
   }
 
   get(key: string): ResourceRecord | undefined {
@@ -162,6 +163,7 @@ export class Store {
 
   /** Resolves once everything changed so far is on disk. */
   commit(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the emulator state is closed'));
     this.dirty = true;
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });

@@ -103,13 +103,16 @@ export async function runEmulatorCommand(opts: EmulatorCommandOptions, out: Node
 }
 
 function waitForSignal(): Promise<void> {
+  // The listeners stay installed: write-file-atomic's signal-exit re-raises a signal when it is the only
+  // listener left, which would kill the process before the emulator has closed. A second signal forces exit.
   return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
+    let stopping = false;
+    const onSignal = (): void => {
+      if (stopping) process.exit(130);
+      stopping = true;
       resolve();
     };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }

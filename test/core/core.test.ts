@@ -49,6 +49,15 @@ describe('Names', () => {
     assert.deepEqual(moved, before);
     assert.notDeepEqual(changed, before);
   });
+  test('the same program deployed to two subscriptions derives different compute names (names are region-wide)', () => {
+    const nameIn = (sub: string): string => {
+      const app = new App();
+      const s = new Stack(app, 'Team', { subscriptionId: sub, resourceGroup: 'rg', location: 'westeurope' });
+      return new ComputeCluster(new Workspace(s, 'Ws', { tenantId: SUB }), 'Gpu', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1 }).computeName;
+    };
+    assert.notEqual(nameIn(SUB), nameIn('99999999-9999-9999-9999-999999999999'));
+    assert.equal(nameIn(SUB), nameIn(SUB));
+  });
   test('deterministicGuid is a stable v5-shaped GUID', () => {
     const g = deterministicGuid('x');
     assert.equal(g, deterministicGuid('x'));

@@ -83,7 +83,9 @@ export abstract class ComputeBase extends AzureResource {
       });
     }
     const stack = Stack.of(scope);
-    const salt = `${ws.location}`;
+    // Compute names are unique per region across all customers (they are DNS labels of the instances): mix the
+    // subscription, resource group and region into the hash so two teams running the same program do not clash.
+    const salt = `${ws.subscriptionId}/${ws.resourceGroupName}/${ws.location}`.toLowerCase();
     const given = typeof p.computeName === 'string' ? p.computeName : undefined;
     const name = given ?? Names.derive('compute', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`, salt);
     const resourceId = `${ws.workspaceId}/computes/${name}`;

@@ -125,6 +125,17 @@ describe('amlcdk check (in process)', () => {
     assert.equal(await run(['--manifest', tampered]), 2, 'a hand-edited manifest is refused');
   });
 
+  test('--app: a failed synthesis exits 1 with its diagnostics; an app that never synthesizes exits 2', async () => {
+    const proj = join(dir, 'apps');
+    mkdirSync(proj, { recursive: true });
+    writeFileSync(join(proj, 'fail.cjs'), "require('fs').writeFileSync(require('path').join(process.env.AMLCDK_OUTDIR, 'synth-report.json'), JSON.stringify({ ok: false, manifests: [], diagnostics: [{ level: 'error', code: 'MaxNodesBelowMin', path: 'Team/Gpu', message: 'maxNodeCount (2) must be >= minNodeCount (4)' }] }));\n");
+    writeFileSync(join(proj, 'crash.cjs'), "process.exit(3);\n");
+    const out = new Capture();
+    assert.equal(await runCheck({ app: `"${process.execPath}" fail.cjs`, outdir: 'out' }, out as unknown as NodeJS.WriteStream, proj), 1);
+    await assert.rejects(runCheck({ app: `"${process.execPath}" crash.cjs`, outdir: 'out' }, out as unknown as NodeJS.WriteStream, proj), (e: unknown) => e instanceof InputError && e.code === 'AppFailed');
+    process.exitCode = undefined;
+  });
+
   test('option errors carry codes', () => {
     assert.throws(() => resolveCheckOptions({ format: 'xml' }, dir), (e: unknown) => e instanceof UsageError && /--format "xml" is not one of text, json, sarif, junit/.test(e.message));
   });

@@ -16,6 +16,9 @@ import { list } from './props.js';
 const ZONE = Symbol.for('amlcdk.PrivateDnsZone');
 const ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
 const LINK_TYPE = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
+/** Zones per stack by name: one zone name can exist once per resource group. */
+const zonesByStack = new WeakMap<Stack, Map<string, PrivateDnsZone>>();
+
 const ZONE_NAME_RE = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 /** Props of a {@link PrivateDnsZone}. */
@@ -73,6 +76,18 @@ export class PrivateDnsZone extends AzureResource {
     return typeof x === 'object' && x !== null && ZONE in x;
   }
 
+  /**
+   * The zone of that name in the scope's stack: the one already defined, or a new one directly under the stack
+   * (construct id `PrivateDnsZone-<name>`). Private endpoints share zones this way, as Azure requires (one zone
+   * name per resource group).
+   */
+  public static forName(scope: Construct, zoneName: string): PrivateDnsZone {
+    const stack = Stack.of(scope);
+    const existing = zonesByStack.get(stack)?.get(String(zoneName).toLowerCase());
+    if (existing) return existing;
+    return new PrivateDnsZone(stack, `PrivateDnsZone-${String(zoneName).toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`, { zoneName });
+  }
+
   /** @attribute */
   public readonly zoneName: string;
   /** @attribute */
@@ -95,6 +110,14 @@ export class PrivateDnsZone extends AzureResource {
         value: p.zoneName, allowed: 'a DNS name with at least two labels, e.g. privatelink.api.azureml.ms', fix: 'use a PrivateDnsZone constant such as PrivateDnsZone.AZUREML_API',
       }));
     }
+    let zones = zonesByStack.get(stack);
+    if (!zones) zonesByStack.set(stack, (zones = new Map()));
+    const prev = zones.get(zoneName);
+    if (prev) {
+      recordError(this, new ValidationError('DuplicatePrivateDnsZone', `private DNS zone ${zoneName} is already defined by ${prev.node.path} in this resource group`, this, {
+        value: zoneName, allowed: 'one zone per name and resource group', fix: `reuse ${prev.node.path} (or PrivateDnsZone.forName(scope, '${zoneName}'))`,
+      }));
+    } else zones.set(zoneName, this);
     for (const v of list<VirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]')) this.addVirtualNetworkLink(v);
   }
 

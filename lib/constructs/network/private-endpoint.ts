@@ -30,6 +30,20 @@ export const PRIVATE_LINK_GROUP_IDS: Readonly<Record<string, readonly string[]>>
   'microsoft.insights/privatelinkscopes': ['azuremonitor'],
 });
 
+/** Private DNS zones (public cloud) for each private-link sub-resource (Learn "Azure Private Endpoint DNS zone values"). */
+export const PRIVATE_DNS_ZONES_FOR_GROUP: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  amlworkspace: ['privatelink.api.azureml.ms', 'privatelink.notebooks.azure.net'],
+  amlregistry: ['privatelink.api.azureml.ms'],
+  blob: ['privatelink.blob.core.windows.net'],
+  file: ['privatelink.file.core.windows.net'],
+  queue: ['privatelink.queue.core.windows.net'],
+  table: ['privatelink.table.core.windows.net'],
+  dfs: ['privatelink.dfs.core.windows.net'],
+  web: ['privatelink.web.core.windows.net'],
+  vault: ['privatelink.vaultcore.azure.net'],
+  registry: ['privatelink.azurecr.io'],
+});
+
 /** Props of a {@link PrivateEndpoint}. */
 export interface PrivateEndpointProps extends ResourceOptionsProps, NamingProps {
   /** Subnet that holds the endpoint's network interface. */
@@ -63,6 +77,21 @@ export interface PrivateEndpointProps extends ResourceOptionsProps, NamingProps 
    * @default - the stack's tags
    */
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link PrivateEndpoint.withPrivateDns}. */
+export interface PrivateEndpointWithDnsOptions {
+  /** The resource to reach privately. */
+  readonly target: ResourceIdLike;
+  /** Its sub-resource, e.g. `blob`, `file`, `vault`, `registry`, `amlworkspace`. */
+  readonly groupId: string;
+  /** Subnet for the endpoint. */
+  readonly subnet: ISubnetRef;
+  /**
+   * VNet (construct or existing VNet id) to link the zones to.
+   * @default - the subnet's VNet when the subnet was defined in this program; else no links
+   */
+  readonly virtualNetwork?: VirtualNetwork | string;
 }
 
 /** Options of {@link PrivateEndpoint.forWorkspace}. */
@@ -104,13 +133,28 @@ export class PrivateEndpoint extends AzureResource {
   public static forWorkspace(scope: Construct, id: string, options: WorkspacePrivateEndpointOptions): PrivateEndpoint {
     const vnet = options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
     const zones = options.privateDnsZones ?? [
-      new PrivateDnsZone(scope, `${id}ApiZone`, { zoneName: PrivateDnsZone.AZUREML_API }),
-      new PrivateDnsZone(scope, `${id}NotebooksZone`, { zoneName: PrivateDnsZone.AZUREML_NOTEBOOKS }),
+      PrivateDnsZone.forName(scope, PrivateDnsZone.AZUREML_API),
+      PrivateDnsZone.forName(scope, PrivateDnsZone.AZUREML_NOTEBOOKS),
     ];
     if (vnet) for (const z of zones) z.addVirtualNetworkLink(vnet);
     return new PrivateEndpoint(scope, id, {
       subnet: options.subnet, target: options.workspace, groupIds: ['amlworkspace'], privateDnsZones: zones,
     });
+  }
+
+  /**
+   * A private endpoint for one sub-resource with the matching private DNS zone(s) (shared with other endpoints
+   * of the stack) linked to the VNet, e.g. the workspace's storage account (`blob`, `file`), key vault (`vault`)
+   * or registry (`registry`).
+   *
+   * @example
+   * PrivateEndpoint.withPrivateDns(stack, 'BlobPe', { target: ws.storageAccount!, groupId: 'blob', subnet: endpoints });
+   */
+  public static withPrivateDns(scope: Construct, id: string, options: PrivateEndpointWithDnsOptions): PrivateEndpoint {
+    const vnet = options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
+    const zones = (PRIVATE_DNS_ZONES_FOR_GROUP[String(options.groupId).toLowerCase()] ?? []).map((z) => PrivateDnsZone.forName(scope, z));
+    if (vnet) for (const z of zones) z.addVirtualNetworkLink(vnet);
+    return new PrivateEndpoint(scope, id, { subnet: options.subnet, target: options.target, groupIds: [options.groupId], privateDnsZones: zones });
   }
 
   /** @attribute */

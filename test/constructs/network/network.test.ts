@@ -397,3 +397,31 @@ describe('egress warning', () => {
     });
   });
 });
+
+describe('shared private DNS zones', () => {
+  test('two workspaces and a storage endpoint share zones per name; a second zone of the same name fails DuplicatePrivateDnsZone', () => {
+    const { app, stack } = newStack();
+    const vnet = new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.10.0.0/16'] });
+    const pes = vnet.addSubnet('Pe', { addressPrefix: '10.10.9.0/28' });
+    PrivateEndpoint.forWorkspace(stack, 'Ws1Pe', { workspace: new TestWorkspace(stack, 'Ws1'), subnet: pes });
+    PrivateEndpoint.forWorkspace(stack, 'Ws2Pe', { workspace: new TestWorkspace(stack, 'Ws2'), subnet: pes });
+    const account = `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.Storage/storageAccounts/stml`;
+    PrivateEndpoint.withPrivateDns(stack, 'BlobPe', { target: account, groupId: 'blob', subnet: pes });
+    PrivateEndpoint.withPrivateDns(stack, 'FilePe', { target: account, groupId: 'file', subnet: pes });
+    let s = synth(app);
+    assert.deepEqual(s.errors, []);
+    assert.deepEqual(s.ofType('Microsoft.Network/privateDnsZones').map((z) => z.name).sort(), [
+      'privatelink.api.azureml.ms', 'privatelink.blob.core.windows.net', 'privatelink.file.core.windows.net', 'privatelink.notebooks.azure.net',
+    ]);
+    assert.equal(s.ofType('Microsoft.Network/privateDnsZones/virtualNetworkLinks').length, 4, 'one link per zone and VNet');
+    assert.equal(s.ofType('Microsoft.Network/privateEndpoints/privateDnsZoneGroups').length, 4);
+    assert.equal(new Set(s.manifest.resources.map((r) => r.id.toLowerCase())).size, s.manifest.resources.length, 'no duplicate resource ids');
+    const blobGroup = s.resource('Net/BlobPe/DnsZoneGroup').body.properties as { privateDnsZoneConfigs: Array<{ name: string }> };
+    assert.deepEqual(blobGroup.privateDnsZoneConfigs.map((c) => c.name), ['privatelink-blob-core-windows-net']);
+    new PrivateDnsZone(stack, 'Again', { zoneName: 'privatelink.api.azureml.ms' });
+    s = synth(app);
+    const e = errorOf(s, 'DuplicatePrivateDnsZone');
+    assert.equal(e.path, 'Net/Again');
+    assert.match(e.fix!, /PrivateDnsZone-privatelink-api-azureml-ms/);
+  });
+});

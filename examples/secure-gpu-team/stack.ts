@@ -16,6 +16,8 @@ export interface SecureGpuTeamProps extends StackProps {
   readonly teamGroupObjectId: string;
   /** Team members: object id + short name (used in instance names). */
   readonly members: ReadonlyArray<{ readonly objectId: string; readonly name: string }>;
+  /** NAT gateway (owned by the network team) that gives the compute subnet its outbound path. */
+  readonly natGatewayId: string;
 }
 
 export const SECURE_GPU_TEAM_DEFAULTS: SecureGpuTeamProps = {
@@ -29,6 +31,7 @@ export const SECURE_GPU_TEAM_DEFAULTS: SecureGpuTeamProps = {
     { objectId: '33333333-3333-3333-3333-333333333333', name: 'bob' },
     { objectId: '44444444-4444-4444-4444-444444444444', name: 'carol' },
   ],
+  natGatewayId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network-hub/providers/Microsoft.Network/natGateways/nat-ml-egress',
   tags: { project: 'vision-research', costCenter: 'cc-4711', environment: 'prod' },
 };
 
@@ -43,7 +46,8 @@ export class SecureGpuTeamStack extends Stack {
     // Network: one VNet, a compute subnet behind an NSG and a subnet for private endpoints.
     const vnet = new VirtualNetwork(this, 'Vnet', { addressSpace: ['10.40.0.0/16'] });
     const nsg = new NetworkSecurityGroup(this, 'ComputeNsg');
-    const computeSubnet = vnet.addSubnet('Compute', { addressPrefix: '10.40.1.0/24', networkSecurityGroup: nsg, defaultOutboundAccess: false });
+    // No default outbound access: egress goes through the network team's NAT gateway.
+    const computeSubnet = vnet.addSubnet('Compute', { addressPrefix: '10.40.1.0/24', networkSecurityGroup: nsg, defaultOutboundAccess: false, natGatewayId: props.natGatewayId });
     const endpointSubnet = vnet.addSubnet('Endpoints', { addressPrefix: '10.40.2.0/27' });
 
     this.workspace = new Workspace(this, 'Workspace', {

@@ -71,6 +71,7 @@ describe('examples', () => {
     const groupRoles = t.findResources('Microsoft.Authorization/roleAssignments').filter((r) => (r.body as { properties: { principalType: string } }).properties.principalType === 'Group');
     assert.equal(groupRoles.length, 2);
     assert.equal(t.warnings().filter((w) => !w.acknowledged).length, 0);
+    assert.deepEqual(t.diagnostics.filter((d) => d.level === 'info').map((d) => d.code), []);
   });
 
   test('attach-existing: AKS + VM attached with Detach policy, VM key as a secret reference', () => {

@@ -9,7 +9,7 @@ import { synthApp, type SynthAppResult } from '../app-runner.js';
 import { colors, printDiagnostics } from '../output.js';
 import { validateManifestDeep } from '../../manifest/schema.js';
 import { ExitCode } from '../main.js';
-import { renderTree, resolveApp } from './synth.js';
+import { printNotes, renderTree, resolveApp } from './synth.js';
 
 export interface MainJobOptions {
   readonly app?: string;
@@ -61,8 +61,7 @@ export function stepValidate(result: SynthAppResult, out: NodeJS.WriteStream = p
 /** Step 3: print the resource tree and the warnings. */
 export function stepPrint(result: SynthAppResult, out: NodeJS.WriteStream = process.stdout): void {
   for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
-  const notes = result.diagnostics.filter((d) => d.level !== 'error');
-  if (notes.length) printDiagnostics(notes, out);
+  printNotes(result.diagnostics.filter((d) => d.level !== 'error'), out);
 }
 
 /** The whole job. Returns the exit code. */

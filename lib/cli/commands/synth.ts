@@ -66,11 +66,30 @@ export async function runSynth(opts: SynthCommandOptions, out: NodeJS.WriteStrea
   }
   for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
   const warnings = result.diagnostics.filter((d) => d.level !== 'error');
-  if (warnings.length) printDiagnostics(warnings, out);
+  printNotes(warnings, out);
   const c = colors(out);
   const open = warnings.filter((d) => d.level === 'warning' && !d.acknowledged).length;
   out.write(c.green(`✓ synthesized ${result.manifests.length} stack(s) to ${outdir}`) + (open ? c.yellow(` with ${open} warning(s)`) : '') + '\n');
   return 0;
+}
+
+/**
+ * Open warnings in full; acknowledged ones as one line per id (with how many constructs and the reason), so a
+ * program that acknowledged its risks prints a short report.
+ */
+export function printNotes(notes: readonly Diagnostic[], out: NodeJS.WriteStream = process.stdout): void {
+  const open = notes.filter((d) => !d.acknowledged);
+  if (open.length) printDiagnostics(open, out);
+  const acked = new Map<string, { count: number; reasons: Set<string> }>();
+  for (const d of notes) {
+    if (!d.acknowledged) continue;
+    const e = acked.get(d.code) ?? { count: 0, reasons: new Set<string>() };
+    e.count += 1;
+    e.reasons.add(d.acknowledged.reason);
+    acked.set(d.code, e);
+  }
+  const c = colors(out);
+  for (const [id, e] of acked) out.write(c.dim(`acknowledged ${id} on ${e.count} construct(s): ${[...e.reasons].join('; ')}\n`));
 }
 
 /** Short type name for the tree: `workspaces/computes` → `compute`. */

@@ -66,6 +66,15 @@ describe('reporters', () => {
     assert.equal(report.failed, true);
   });
 
+  test('SARIF points findings without a source line at the fallback file', () => {
+    const m = f.manifest([f.workspace({ publicNetworkAccess: 'Enabled' })]);
+    const doc = JSON.parse(renderSarif(check(m), { fallbackUri: 'amlcdk.out/Team.manifest.json' }));
+    assert.deepEqual(sarifErrors(doc), []);
+    assert.deepEqual(doc.runs[0].results[0].locations[0].physicalLocation, { artifactLocation: { uri: 'amlcdk.out/Team.manifest.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+    const bare = JSON.parse(renderSarif(check(m)));
+    assert.equal(bare.runs[0].results[0].locations[0].physicalLocation, undefined);
+  });
+
   test('SARIF of a clean manifest is valid with zero results', () => {
     const doc = JSON.parse(renderSarif(check(f.manifest(f.secureResources()))));
     assert.deepEqual(sarifErrors(doc), []);

@@ -6,7 +6,7 @@
  * Reviews the desired state before anything is deployed. Exit 0 clean, 1 findings at or above --fail-on (or an
  * Azure Policy Deny), 2 usage or input error.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
@@ -101,30 +101,34 @@ export function resolveCheckOptions(opts: CheckCommandOptions, cwd = process.cwd
 }
 
 /** Render a report in a format. */
-export function renderReport(report: CheckReport, format: CheckFormat, stream?: NodeJS.WriteStream): string {
+export function renderReport(report: CheckReport, format: CheckFormat, stream?: NodeJS.WriteStream, manifestFile?: string): string {
   switch (format) {
     case 'json': return renderJson(report);
-    case 'sarif': return renderSarif(report);
+    case 'sarif': return renderSarif(report, manifestFile ? { fallbackUri: manifestFile } : {});
     case 'junit': return renderJunit(report);
     default: return renderText(report, stream ? { colors: colors(stream) } : {});
   }
 }
 
-/** Load or synthesize the manifests to check. */
-export async function manifestsFor(opts: CheckCommandOptions, cwd = process.cwd()): Promise<Manifest[]> {
+/** Load or synthesize the manifests to check (with their files, relative to `cwd`). */
+export async function manifestsFor(opts: CheckCommandOptions, cwd = process.cwd()): Promise<{ manifests: Manifest[]; files: string[] }> {
   if (opts.app && opts.manifest) throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
-  if (opts.manifest) return loadManifests(resolve(cwd, opts.manifest)).map((m) => m.manifest);
-  const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
-  const result = await synthApp({ app, outdir, cwd });
-  return result.manifests.map((m) => m.manifest);
+  let loaded;
+  if (opts.manifest) loaded = loadManifests(resolve(cwd, opts.manifest));
+  else {
+    const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
+    loaded = (await synthApp({ app, outdir, cwd })).manifests;
+  }
+  return { manifests: loaded.map((m) => m.manifest), files: loaded.map((m) => relative(cwd, m.file).split(sep).join('/')) };
 }
 
 /** Run the check and write the report. Returns the exit code. */
 export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
   const { options, format } = resolveCheckOptions(opts, cwd);
   let manifests: Manifest[];
+  let files: string[];
   try {
-    manifests = await manifestsFor(opts, cwd);
+    ({ manifests, files } = await manifestsFor(opts, cwd));
   } catch (err) {
     if (err instanceof SynthesisError) {
       const n = printDiagnostics(err.diagnostics);
@@ -138,7 +142,7 @@ export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStrea
     const file = resolve(cwd, opts.output);
     try {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileAtomic.sync(file, renderReport(report, format));
+      writeFileAtomic.sync(file, renderReport(report, format, undefined, files[0]));
     } catch (e) {
       throw new InputError('OutputNotWritable', `cannot write the report to ${opts.output}: ${(e as Error).message}`, { file: opts.output, fix: 'choose a writable --output path' });
     }
@@ -146,7 +150,7 @@ export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStrea
     const s = report.summary;
     out.write(`${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed} finding(s), ${s.suppressed} suppressed, ${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`);
   } else {
-    out.write(renderReport(report, format, format === 'text' ? out : undefined));
+    out.write(renderReport(report, format, format === 'text' ? out : undefined, files[0]));
   }
   return report.failed ? 1 : 0;
 }

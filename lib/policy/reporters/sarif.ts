@@ -15,6 +15,12 @@ export interface SarifOptions {
   readonly version?: string;
   /** `automationDetails.id` category, e.g. `amlcdk/prod/`. @default `amlcdk/<profile>/` */
   readonly category?: string;
+  /**
+   * File (relative to the repository root) to point at when a finding has no source line, e.g. the manifest file;
+   * GitHub code scanning drops results without a physical location.
+   * @default - such results carry only the logical location
+   */
+  readonly fallbackUri?: string;
 }
 
 function anchorsText(r: RuleMeta): string {
@@ -45,7 +51,7 @@ function ruleDescriptor(r: RuleMeta): Record<string, unknown> {
   };
 }
 
-function result(f: Finding, ruleIndex: number): Record<string, unknown> {
+function result(f: Finding, ruleIndex: number, fallbackUri?: string): Record<string, unknown> {
   const location: Record<string, unknown> = {
     logicalLocations: [{ fullyQualifiedName: `${f.stack}/${f.logicalId}`.replace(/^([^/]+)\/\1(\/|$)/, '$1$2'), kind: 'resource' }],
   };
@@ -54,6 +60,8 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
       artifactLocation: { uri: f.source.file, uriBaseId: '%SRCROOT%' },
       region: { startLine: f.source.line, ...(f.source.column ? { startColumn: f.source.column } : {}) },
     };
+  } else if (fallbackUri) {
+    location.physicalLocation = { artifactLocation: { uri: fallbackUri, uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } };
   }
   const valueText = f.value !== undefined ? ` [${f.path} = ${typeof f.value === 'string' ? f.value : JSON.stringify(f.value)} (${f.provenance ?? 'set'})]` : '';
   return {
@@ -76,7 +84,7 @@ export function renderSarif(report: CheckReport, options: SarifOptions = {}): st
     tool: { driver: { name: 'amlcdk', semanticVersion: version, version, informationUri: 'https://www.npmjs.com/package/amlcdk', rules: report.rules.map(ruleDescriptor) } },
     automationDetails: { id: options.category ?? `amlcdk/${report.profile}/` },
     columnKind: 'utf16CodeUnits',
-    results: report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1)),
+    results: report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options.fallbackUri)),
     properties: { profile: report.profile, failOn: report.failOn, packs: report.packs },
   }];
   if (report.azurePolicy && report.azurePolicy.length) {

@@ -32,14 +32,14 @@ export class QuickstartStack extends Stack {
     const alice = Principal.user(props.userObjectId, { tenantId: props.tenantId, displayName: 'alice' });
 
     this.instance = new ComputeInstance(this.workspace, 'AliceInstance', {
-      vmSize: VmSize.STANDARD_DS3_V2,
+      vmSize: VmSize.STANDARD_D4S_V5,
       assignedUser: alice,
       idleShutdown: Duration.minutes(60),
       schedules: [ComputeSchedule.stopAt('0 19 * * 1-5', { timeZone: 'W. Europe Standard Time' })],
     });
 
     this.cluster = new ComputeCluster(this.workspace, 'CpuCluster', {
-      vmSize: VmSize.STANDARD_DS3_V2,
+      vmSize: VmSize.STANDARD_D4S_V5,
       minNodeCount: 0,
       maxNodeCount: 4,
       idleTimeBeforeScaleDown: Duration.minutes(5),

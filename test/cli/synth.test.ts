@@ -30,7 +30,7 @@ describe('amlcdk synth', () => {
     const first = amlcdk(['synth', '--outdir', out]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /Quickstart .*westeurope/);
-    assert.match(first.stdout, /compute\s+aliceinstance-[a-z2-7]{6}\s+ComputeInstance, Standard_DS3_v2/);
+    assert.match(first.stdout, /compute\s+aliceinstance-[a-z2-7]{6}\s+ComputeInstance, Standard_D4s_v5/);
     assert.match(first.stdout, /✓ synthesized 1 stack\(s\)/);
     const file = join(out, 'Quickstart.manifest.json');
     const bytes = readFileSync(file, 'utf8');

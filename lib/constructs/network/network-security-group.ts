@@ -21,7 +21,7 @@ import type { Construct } from 'constructs';
 import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
 import { Stack, normalizeLocation } from '../../core/stack.js';
 import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
-import { recordError } from '../../core/annotations.js';
+import { Annotations, recordError } from '../../core/annotations.js';
 import { onValidate } from '../../core/lifecycle.js';
 import { ValidationError } from '../../core/errors.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
@@ -237,6 +237,7 @@ export class NetworkSecurityGroup extends AzureResource {
 
   private validateRules(): void {
     const derived = this.derivedRules();
+    this.warnShadowedRules(derived);
     const seenPriority = new Map<string, string>();
     const seenName = new Map<string, string>();
     for (const r of derived) {
@@ -289,9 +290,49 @@ export class NetworkSecurityGroup extends AzureResource {
     }
   }
 
+  /**
+   * Warn when one of your Deny rules runs before (lower priority number) a derived Azure ML rule and matches its
+   * traffic, e.g. a "deny all outbound" at 100: the compute would lose the service connections it needs.
+   */
+  private warnShadowedRules(derived: readonly SecurityRuleProps[]): void {
+    for (const d of derived) {
+      const blocker = this.userRules.find((u) => renderable(u) && u.access === 'Deny' && u.direction === d.direction && u.priority < d.priority && covers(u, d));
+      if (!blocker) continue;
+      Annotations.of(this).addWarning('azureml:network:nsgBlocksAzureMl', `rule "${blocker.name}" (Deny, priority ${blocker.priority}) runs before derived rule "${d.name}" (priority ${d.priority}) and blocks traffic Azure ML compute needs`, {
+        value: { rule: blocker.name, priority: blocker.priority, blocks: d.name },
+        fix: `give "${blocker.name}" a priority above ${DERIVED_PRIORITY_MAX} (derived rules use ${DERIVED_PRIORITY_MIN}-${DERIVED_PRIORITY_MAX}) or narrow it`,
+        ...(this.source ? { source: this.source } : {}),
+      });
+    }
+  }
+
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
     recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
   }
+}
+
+/** Whether rule `u` matches all traffic of rule `d` (protocol, the peer on the remote side, and d's ports). */
+function covers(u: SecurityRuleProps, d: SecurityRuleProps): boolean {
+  const proto = u.protocol ?? '*';
+  if (proto !== '*' && proto !== (d.protocol ?? '*')) return false;
+  // The remote peer: destination for outbound rules, source for inbound ones. `Internet` includes Azure's public
+  // service-tag ranges (AzureMachineLearning, Storage.<region>, BatchNodeManagement.<region>).
+  const remote = (r: SecurityRuleProps): readonly string[] => (r.direction === 'Outbound' ? r.destinationAddresses : r.sourceAddresses) ?? ['*'];
+  const uPeers = remote(u).map((x) => String(x).toLowerCase());
+  const dPeers = remote(d).map((x) => String(x).toLowerCase());
+  const peerOk = uPeers.includes('*') || dPeers.every((p) => uPeers.includes(p) || (uPeers.includes('internet') && !/^(\d|virtualnetwork)/.test(p)));
+  if (!peerOk) return false;
+  const uPorts = (u.destinationPorts ?? ['*']).map(String);
+  const dPorts = (d.destinationPorts ?? ['*']).map(String);
+  return dPorts.every((p) => uPorts.some((q) => portCovers(q, p)));
+}
+
+function portCovers(range: string, port: string): boolean {
+  if (range === '*') return true;
+  if (port === '*') return false;
+  const [a, b] = range.split('-').map(Number);
+  const p = Number(port);
+  return Number.isFinite(a) && p >= a! && p <= (b ?? a)!;
 }
 
 function renderable(r: SecurityRuleProps): boolean {

@@ -425,3 +425,27 @@ describe('shared private DNS zones', () => {
     assert.match(e.fix!, /PrivateDnsZone-privatelink-api-azureml-ms/);
   });
 });
+
+describe('NSG rules that block Azure ML', () => {
+  test('warns azureml:network:nsgBlocksAzureMl for an early deny-all or deny-Internet; later or narrower denies are fine', () => {
+    const { app, stack } = newStack();
+    const nsg = new NetworkSecurityGroup(stack, 'Nsg');
+    new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.10.0.0/16'] })
+      .addSubnet('A', { addressPrefix: '10.10.1.0/24', networkSecurityGroup: nsg })
+      .registerCompute(new TestCompute(stack, 'C', 'ComputeInstance', true, 1));
+    nsg.addRule({ name: 'DenyAllOut', priority: 100, direction: 'Outbound', access: 'Deny' });
+    nsg.addRule({ name: 'DenyInternetIn', priority: 110, direction: 'Inbound', access: 'Deny', sourceAddresses: ['Internet'], destinationPorts: ['40000-50000'] });
+    nsg.addRule({ name: 'DenyLater', priority: 4000, direction: 'Outbound', access: 'Deny', destinationAddresses: ['Internet'] });
+    nsg.addRule({ name: 'DenySsh', priority: 120, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', destinationPorts: [22] });
+    nsg.addRule({ name: 'DenyUdpElsewhere', priority: 130, direction: 'Outbound', access: 'Deny', protocol: 'Udp', destinationAddresses: ['10.0.0.0/8'] });
+    const s = synth(app);
+    assert.deepEqual(s.errors, []);
+    const w = s.diagnostics.filter((d) => d.code === 'azureml:network:nsgBlocksAzureMl');
+    const pairs = w.map((d) => { const v = d.value as { rule: string; blocks: string }; return `${v.rule}>${v.blocks}`; }).sort();
+    assert.deepEqual(pairs, [
+      'DenyAllOut>AzureML-Out-AzureML-Tcp', 'DenyAllOut>AzureML-Out-AzureML-Udp', 'DenyAllOut>AzureML-Out-Batch',
+      'DenyAllOut>AzureML-Out-Storage', 'DenyAllOut>AzureML-Out-Storage-Smb', 'DenyInternetIn>AzureML-In-44224',
+    ]);
+    assert.match(w[0]!.fix!, /above 3099/);
+  });
+});

@@ -292,6 +292,19 @@ describe('attached compute', () => {
   });
 });
 
+test('InvalidDeletePolicy: Detach on managed compute (reuse trap), Purge on attached compute, Detach on a workspace', () => {
+  const aks = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks1`;
+  const t = errorsOf((ws) => {
+    new ComputeCluster(ws, 'C', { vmSize: cpu, maxNodeCount: 1, deletePolicy: 'Detach' });
+    new AttachedCompute(ws, 'A', { target: AttachTarget.kubernetes({ resourceId: aks }), deletePolicy: 'Purge' });
+    new AttachedCompute(ws, 'Ok', { target: AttachTarget.kubernetes({ resourceId: aks }), deletePolicy: 'Retain' });
+  }, { deletePolicy: 'Detach' });
+  assert.match(String(t.hasError('InvalidDeletePolicy', 'Team/Ws/C').fix), /18889/);
+  t.hasError('InvalidDeletePolicy', 'Team/Ws/A');
+  t.hasError('InvalidDeletePolicy', 'Team/Ws');
+  assert.equal(t.errors().filter((e) => e.path === 'Team/Ws/Ok').length, 0);
+});
+
 describe('personal instances', () => {
   test('NoUsers and DuplicatePrincipal', () => {
     const t = errorsOf((ws) => {

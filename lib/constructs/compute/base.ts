@@ -99,6 +99,16 @@ export abstract class ComputeBase extends AzureResource {
     this.grants = new ComputeGrants(this);
     if (AzureResource.isAzureResource(ws)) this.addDependency(ws);
     this.checkName(name);
+    const dp = p.deletePolicy;
+    if (dp !== undefined && !(defaultDeletePolicy === 'Detach' ? ['Detach', 'Delete', 'Retain'] : ['Delete', 'Retain']).includes(dp)) {
+      Annotations.of(this).addError('InvalidDeletePolicy', `deletePolicy "${String(dp)}" does not apply to ${defaultDeletePolicy === 'Detach' ? 'attached' : 'managed'} compute`, {
+        value: dp,
+        allowed: defaultDeletePolicy === 'Detach' ? 'Detach (default), Delete (also deletes the underlying resource), Retain' : 'Delete (default) or Retain',
+        fix: defaultDeletePolicy === 'Detach'
+          ? 'use Detach to keep the attached cluster or VM'
+          : 'managed compute must be deleted with Delete: a detached managed compute is reused with its old settings when the name comes back (azure-rest-api-specs#18889)',
+      });
+    }
     if (p.computeName !== undefined && given === undefined) {
       Annotations.of(this).addError('InvalidPropType', 'computeName must be a string', { value: p.computeName === null || typeof p.computeName !== 'object' ? (p.computeName as unknown) : typeof p.computeName, allowed: 'a string', fix: 'pass a string or leave computeName unset' });
     }

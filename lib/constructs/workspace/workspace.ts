@@ -217,6 +217,11 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     this.privateEndpoint = p.hasPrivateEndpoint ?? false;
     this.grants = new WorkspaceGrants(this);
 
+    if (p.deletePolicy !== undefined && !['Delete', 'Purge', 'Retain'].includes(p.deletePolicy)) {
+      Annotations.of(this).addError('InvalidDeletePolicy', `deletePolicy "${String(p.deletePolicy)}" does not apply to a workspace`, {
+        value: p.deletePolicy, allowed: 'Delete (soft delete, name blocked for 14 days), Purge (name reusable at once), Retain', fix: 'use Delete, Purge or Retain',
+      });
+    }
     const rule = Names.check('workspace', name);
     if (rule) Annotations.of(this).addError('InvalidWorkspaceName', `workspace name "${name}" is not valid`, { value: name, allowed: rule.description, fix: 'change workspaceName or leave it unset to derive one' });
     if (!['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'].includes(this.isolationMode)) {

@@ -14,6 +14,7 @@ import { acceptedApiVersions, isAcceptedApiVersion } from './api-versions.js';
 import { durationFor, type DurationOptions, type OperationDurations, type QuotaOptions } from './options.js';
 import type { OperationKind, OperationRecord, ResourceRecord, Store } from './store.js';
 import { RESOURCE_TYPES, NAMESPACES } from './rp/registry.js';
+import { locationQuery } from './rp/ml.js';
 
 /** The caller, from the bearer token. */
 export interface Principal {
@@ -320,6 +321,11 @@ export class Engine {
   handle(req: EngineRequest): EngineResponse {
     const polled = req.method === 'GET' ? this.poll(req) : undefined;
     if (polled) return polled;
+    if (req.method === 'GET' && /\/locations\/[^/]+\/(usages|vmSizes)$/i.test(req.path)) {
+      if (!req.query.get('api-version')) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      const answer = locationQuery(this, req);
+      if (answer) return answer;
+    }
     const parsed = parseArmPath(req.path, req.method === 'POST');
     if (!parsed) throw new ArmHttpError(404, 'NotFound', `The requested path '${req.path}' is not an Azure Resource Manager resource path.`);
     const t = RESOURCE_TYPES.get(parsed.typeKey);
@@ -346,6 +352,11 @@ export class Engine {
     const key = keyOf(parsed.id!);
     const base = { resourceId: parsed.id };
     switch (req.method) {
+      case 'HEAD': {
+        // Existence check (arm-resources checkExistence): 204 or 404, never a body.
+        const rec = this.find(key, req.now);
+        return { ...base, status: rec ? 204 : 404 };
+      }
       case 'GET': {
         this.checkScope(parsed, t, req.now);
         const rec = this.find(key, req.now);

@@ -230,7 +230,7 @@ export class EmulatorServer {
   }
 
   private send(res: ServerResponse, a: Answer, requestId: string): void {
-    const text = a.body === undefined ? '' : JSON.stringify(a.body);
+    const text = a.body === undefined || res.req.method === 'HEAD' ? '' : JSON.stringify(a.body);
     const headers: Record<string, string | number> = {
       'x-ms-request-id': requestId,
       'x-ms-correlation-request-id': requestId,
@@ -270,7 +270,7 @@ export class EmulatorServer {
     }
 
     const isPoll = method === 'GET' && parseOperationPath(path) !== undefined;
-    const kind: LogKind = isPoll ? 'poll' : method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
+    const kind: LogKind = isPoll ? 'poll' : method === 'GET' || method === 'HEAD' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
     const bucket: BucketKind = kind === 'read' || kind === 'poll' ? 'reads' : kind === 'delete' ? 'deletes' : 'writes';
     const apiVersion = query.get('api-version') ?? undefined;
     const parsed = isPoll ? undefined : parseArmPath(path, method === 'POST');

@@ -92,6 +92,8 @@ describe('conformance with Microsoft ARM clients', () => {
     // pageSize 2: the client followed nextLink.
     assert.ok(emu.log().some((e) => e.path.endsWith('/resourcegroups') || e.path.endsWith('/resourceGroups')));
     assert.ok(emu.log().filter((e) => /resourcegroups$/i.test(e.path)).length >= 2, 'list needed two pages');
+    assert.equal((await resources.resourceGroups.checkExistence(RG)).body, true);
+    assert.equal((await resources.resourceGroups.checkExistence('rg-nowhere')).body, false);
     await resources.resourceGroups.beginDeleteAndWait('rg-third', POLL);
     await assert.rejects(resources.resourceGroups.get('rg-third'), (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'ResourceGroupNotFound');
   });

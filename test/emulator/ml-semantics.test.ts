@@ -255,6 +255,13 @@ describe('Azure ML semantics', () => {
       assert.equal(third.status, 409, 'raising min nodes over quota is refused');
       assert.equal(third.body.error.code, 'QuotaExceeded');
       assert.equal((await put(`${wsEast}/computes/gpu-east`, instance('Standard_NC24ads_A100_v4'))).status, 409, 'quota is per region');
+      const usages = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/usages${q}`);
+      assert.equal(usages.status, 200);
+      const a100 = usages.body.value.find((u: { name: { value: string } }) => u.name.value === 'standardNCADSA100v4Family');
+      assert.deepEqual([a100.currentValue, a100.limit], [48, 48]);
+      const sizes = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/vmSizes${q}`);
+      const ds3 = sizes.body.value.find((v: { name: string }) => v.name === 'Standard_DS3_v2');
+      assert.deepEqual([ds3.vCPUs, ds3.family], [4, 'standardDSv2Family']);
     } finally {
       emu.configure({ quotas: {} });
     }

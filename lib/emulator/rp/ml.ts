@@ -5,9 +5,9 @@
  * DELETE, workspace soft delete and purge, one-way managed network isolation, per-region per-family vCPU quota,
  * and read-only fields filled and echoed the way the service does (so a normalizer is tested against reality).
  */
-import { findVmSize } from '../../catalog/vm-sizes.js';
+import { findVmSize, VM_SIZES } from '../../catalog/vm-sizes.js';
 import { badRequest, conflict } from '../errors.js';
-import type { ActionInput, ActionPlan, DeleteInput, Engine, EngineResponse, ResourceRecord, ResourceType, WriteInput, WritePlan } from '../engine.js';
+import type { ActionInput, ActionPlan, DeleteInput, Engine, EngineRequest, EngineResponse, ResourceRecord, ResourceType, WriteInput, WritePlan } from '../engine.js';
 import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, region, requireRef, same, type Json } from './common.js';
 
 const WS_TYPE = 'Microsoft.MachineLearningServices/workspaces';
@@ -676,3 +676,49 @@ export function isWorkspaceKey(typeKey: string): boolean {
   return typeKey === WS_KEY;
 }
 
+
+// ------------------------------------------------------------------------------------------------ location queries
+
+const LOCATION_QUERY = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/locations\/([^/]+)\/(usages|vmSizes)$/i;
+
+/**
+ * `GET .../locations/{loc}/usages` (vCPU usage and limit per family, from the quota configuration and the
+ * computes that exist) and `.../locations/{loc}/vmSizes` (from lib/catalog/vm-sizes.ts). Undefined for other paths.
+ */
+export function locationQuery(engine: Engine, req: EngineRequest): EngineResponse | undefined {
+  const m = LOCATION_QUERY.exec(req.path);
+  if (!m || req.method !== 'GET') return undefined;
+  const sub = m[1]!.toLowerCase();
+  const loc = region(decodeURIComponent(m[2]!));
+  if (m[3]!.toLowerCase() === 'vmsizes') {
+    const value = VM_SIZES.filter((v) => v.allowedFor.instance || v.allowedFor.cluster).map((v) => ({
+      name: v.name,
+      family: v.family,
+      vCPUs: v.vCpus,
+      gpus: Math.ceil(v.gpus),
+      memoryGB: v.memoryGiB,
+      lowPriorityCapable: true,
+      premiumIO: /s/i.test(v.name.replace(/^Standard_/i, '').replace(/_v\d+$/i, '')),
+      supportedComputeTypes: [...(v.allowedFor.cluster ? ['AmlCompute'] : []), ...(v.allowedFor.instance ? ['ComputeInstance'] : [])],
+    }));
+    return { status: 200, body: { value }, resourceId: req.path };
+  }
+  const used = new Map<string, number>();
+  for (const rec of engine.all(COMPUTE_KEY, req.now)) {
+    if (!rec.id.toLowerCase().startsWith(`/subscriptions/${sub}/`) || region(rec.location) !== loc) continue;
+    const h = coresHeld(rec.pending?.final ?? rec.body);
+    if (h) used.set(h.family.toLowerCase(), (used.get(h.family.toLowerCase()) ?? 0) + h.cores);
+  }
+  const families = new Map<string, boolean>();
+  for (const v of VM_SIZES) families.set(v.family, (families.get(v.family) ?? false) || v.gpus > 0);
+  const value = [...families].sort(([a], [b]) => (a < b ? -1 : 1)).map(([family, gpu]) => ({
+    id: `/subscriptions/${m[1]}/providers/Microsoft.MachineLearningServices/locations/${loc}/usages/${family}`,
+    type: 'Microsoft.MachineLearningServices/vmFamily/usages',
+    unit: 'Count',
+    amlWorkspaceLocation: loc,
+    currentValue: used.get(family.toLowerCase()) ?? 0,
+    limit: quotaLimit(engine, loc, family, gpu),
+    name: { value: family, localizedValue: family },
+  }));
+  return { status: 200, body: { value }, resourceId: req.path };
+}

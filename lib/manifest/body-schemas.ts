@@ -22,7 +22,6 @@ export const secretRef: Schema = {
   type: 'object', required: ['secretRef'], additionalProperties: false,
   properties: { secretRef: { type: 'string', pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|keyvault:[A-Za-z0-9-]{3,24}/[A-Za-z0-9-]{1,127})$' } },
 };
-const secretOrString: Schema = { oneOf: [str, secretRef] };
 const resourceIdObj: Schema = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: armId } };
 
 const identity: Schema = {

@@ -4,7 +4,7 @@
  * manifest so that every lookup is O(1) and 10k-resource manifests check quickly.
  */
 import type { Manifest, ManifestResource } from '../manifest/types.js';
-import { T, get, lower, refId } from './util.js';
+import { T, get, lower, refId, text } from './util.js';
 
 /** Normalized ARM id: lower case, no trailing slash, no subscription segment (CrossGuard may not know it). */
 export function normId(id: string): string {
@@ -146,7 +146,7 @@ export class ManifestGraph {
       return out;
     };
     const parsed: NsgRule = {
-      name: String(get(rule, 'name') ?? ''),
+      name: text(get(rule, 'name') ?? ''),
       priority: Number(p.priority ?? 0),
       direction: lower(p.direction),
       access: lower(p.access),

@@ -58,6 +58,23 @@ export function how(e: Effective): string {
   return e.provenance === 'set' ? 'set in the program' : e.provenance === 'defaulted' ? 'API default, not set in the program' : 'not set';
 }
 
+/** A value as text for messages and comparisons, never throwing (manifests may hold anything). */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === undefined || v === null) return '';
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '[value]';
+  }
+}
+
+/** The value if it is an array, else an empty one. */
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
 export function lower(s: unknown): string {
   return typeof s === 'string' ? s.toLowerCase() : '';
 }

@@ -1,7 +1,7 @@
 /** Cost pack: scale to zero, node caps, idle shutdown, VM size allow-lists, GPU governance. */
 import type { ManifestResource } from '../../manifest/types.js';
 import type { FindingDraft, ResourceRule } from '../types.js';
-import { T, computeType, effective, get, how, isGpuSize, isManagedCompute, lower, parseIsoDuration, tag, wildcardMatch } from '../util.js';
+import { T, computeType, effective, get, how, isGpuSize, isManagedCompute, lower, parseIsoDuration, tag, wildcardMatch, text } from '../util.js';
 import { resourceRule } from './define.js';
 
 const C = [T.compute];
@@ -27,7 +27,7 @@ const cost001 = resourceRule({
     if (tag(c, ctx.thresholds.warmPoolTag) !== undefined) return [];
     const e = effective<number>(c.body, 'properties.properties.scaleSettings.minNodeCount', 0);
     if (Number(e.value) === 0) return [];
-    return [{ path: 'properties.properties.scaleSettings.minNodeCount', value: e.value, provenance: e.provenance, severity: isGpuSize(vmSize(c)) ? 'high' : undefined, message: `cluster "${c.name}" keeps ${String(e.value)} ${vmSize(c) ?? ''} node(s) running when idle`, fix: `set minNodeCount: 0, or tag the cluster "${ctx.thresholds.warmPoolTag}" with the reason if a warm pool is intended` }];
+    return [{ path: 'properties.properties.scaleSettings.minNodeCount', value: e.value, provenance: e.provenance, severity: isGpuSize(vmSize(c)) ? 'high' : undefined, message: `cluster "${c.name}" keeps ${text(e.value)} ${vmSize(c) ?? ''} node(s) running when idle`, fix: `set minNodeCount: 0, or tag the cluster "${ctx.thresholds.warmPoolTag}" with the reason if a warm pool is intended` }];
   },
 });
 
@@ -49,9 +49,9 @@ const cost002 = resourceRule({
     const e = effective<number>(c.body, 'properties.properties.scaleSettings.maxNodeCount');
     if (e.value === undefined) return [{ path: 'properties.properties.scaleSettings.maxNodeCount', provenance: 'unknown', message: `cluster "${c.name}" sets no maxNodeCount (the API requires one)`, fix: `set maxNodeCount (at most ${cap})` }];
     const out: FindingDraft[] = [];
-    if (Number(e.value) > cap) out.push({ path: 'properties.properties.scaleSettings.maxNodeCount', value: e.value, provenance: e.provenance, message: `cluster "${c.name}" can grow to ${String(e.value)} ${gpu ? 'GPU ' : ''}nodes; the ${ctx.profile} profile caps ${gpu ? 'GPU ' : ''}clusters at ${cap}`, fix: `lower maxNodeCount to ${cap} or raise thresholds.${gpu ? 'gpuClusterMaxNodes' : 'clusterMaxNodes'} in the policy config` });
+    if (Number(e.value) > cap) out.push({ path: 'properties.properties.scaleSettings.maxNodeCount', value: e.value, provenance: e.provenance, message: `cluster "${c.name}" can grow to ${text(e.value)} ${gpu ? 'GPU ' : ''}nodes; the ${ctx.profile} profile caps ${gpu ? 'GPU ' : ''}clusters at ${cap}`, fix: `lower maxNodeCount to ${cap} or raise thresholds.${gpu ? 'gpuClusterMaxNodes' : 'clusterMaxNodes'} in the policy config` });
     const min = Number(get(c.body, 'properties.properties.scaleSettings.minNodeCount') ?? 0);
-    if (min > Number(e.value)) out.push({ path: 'properties.properties.scaleSettings.minNodeCount', value: min, provenance: 'set', message: `cluster "${c.name}" has minNodeCount ${min} above maxNodeCount ${String(e.value)}`, fix: 'make minNodeCount <= maxNodeCount' });
+    if (min > Number(e.value)) out.push({ path: 'properties.properties.scaleSettings.minNodeCount', value: min, provenance: 'set', message: `cluster "${c.name}" has minNodeCount ${min} above maxNodeCount ${text(e.value)}`, fix: 'make minNodeCount <= maxNodeCount' });
     return out;
   },
 });
@@ -74,7 +74,7 @@ const cost003 = resourceRule({
     const max = ctx.thresholds.clusterScaleDownMaxSeconds;
     if (secs === undefined) return [{ path: 'properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown', value: e.value, provenance: e.provenance, message: `cluster "${c.name}" has nodeIdleTimeBeforeScaleDown ${JSON.stringify(e.value)}, which is not an ISO-8601 duration`, fix: 'write an ISO-8601 duration such as PT10M (Duration.minutes(10))' }];
     if (secs <= max) return [];
-    return [{ path: 'properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown', value: e.value, provenance: e.provenance, message: `cluster "${c.name}" keeps idle nodes for ${secs} s (${String(e.value)}); the limit is ${max} s`, fix: `set idleTimeBeforeScaleDown to at most ${Math.floor(max / 60)} minutes` }];
+    return [{ path: 'properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown', value: e.value, provenance: e.provenance, message: `cluster "${c.name}" keeps idle nodes for ${secs} s (${text(e.value)}); the limit is ${max} s`, fix: `set idleTimeBeforeScaleDown to at most ${Math.floor(max / 60)} minutes` }];
   },
 });
 
@@ -171,7 +171,7 @@ const cost007 = resourceRule({
     if (purpose === 'inference' || purpose === 'batch') return 'not-applicable';
     const e = effective<string>(c.body, 'properties.properties.vmPriority', 'Dedicated');
     if (lower(e.value) === 'lowpriority') return [];
-    return [{ path: 'properties.properties.vmPriority', value: e.value, provenance: e.provenance, message: `dev cluster "${c.name}" uses ${String(e.value)} nodes (${how(e)})`, fix: "set vmPriority: 'LowPriority' for experimentation clusters" }];
+    return [{ path: 'properties.properties.vmPriority', value: e.value, provenance: e.provenance, message: `dev cluster "${c.name}" uses ${text(e.value)} nodes (${how(e)})`, fix: "set vmPriority: 'LowPriority' for experimentation clusters" }];
   },
 });
 

@@ -2,7 +2,7 @@
 import type { ManifestResource } from '../../manifest/types.js';
 import { assignmentScope, scopeCovers } from '../graph.js';
 import type { FindingDraft, ResourceRule } from '../types.js';
-import { T, computeType, effective, get, how, identityKinds, isManagedCompute, lower } from '../util.js';
+import { T, computeType, effective, get, how, identityKinds, isManagedCompute, lower, text } from '../util.js';
 import { resourceRule } from './define.js';
 
 /** Built-in role GUIDs the rules reason about (reference/azureml-api.md §11). */
@@ -30,12 +30,12 @@ const ROLE_NAMES: Record<string, string> = {
 const AZUREML_ROLES = new Set<string>([ROLES.dataScientist, ROLES.computeOperator, ROLES.registryUser, ROLES.metricsWriter, ROLES.connectionSecretsReader, ROLES.aiDeveloper]);
 
 export function roleGuid(r: ManifestResource): string {
-  const id = String(get(r.body, 'properties.roleDefinitionId') ?? '');
+  const id = text(get(r.body, 'properties.roleDefinitionId') ?? '');
   return id.split('/').pop()!.toLowerCase();
 }
 
 function principalType(r: ManifestResource): string {
-  return String(get(r.body, 'properties.principalType') ?? '');
+  return text(get(r.body, 'properties.principalType') ?? '');
 }
 
 function scopeKind(scope: string): 'subscription' | 'resourceGroup' | 'resource' | 'managementGroup' | 'root' {
@@ -62,7 +62,7 @@ const iam001 = resourceRule({
     if (!isManagedCompute(c)) return 'not-applicable';
     const e = effective<boolean>(c.body, 'properties.disableLocalAuth', false);
     if (e.value === true || lower(e.value) === 'true') return [];
-    return [{ path: 'properties.disableLocalAuth', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" keeps local authentication enabled (disableLocalAuth=${String(e.value)}, ${how(e)})`, fix: 'set disableLocalAuth: true (create-only: the compute is replaced)' }];
+    return [{ path: 'properties.disableLocalAuth', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" keeps local authentication enabled (disableLocalAuth=${text(e.value)}, ${how(e)})`, fix: 'set disableLocalAuth: true (create-only: the compute is replaced)' }];
   },
 });
 
@@ -158,7 +158,7 @@ const iam006 = resourceRule({
     if (r.type.toLowerCase() === T.workspace) {
       const e = effective<string>(r.body, 'properties.systemDatastoresAuthMode', 'AccessKey');
       if (lower(e.value) === 'identity') return [];
-      return [{ path: 'properties.systemDatastoresAuthMode', value: e.value, provenance: e.provenance, severity: 'medium', message: `workspace "${r.name}" registers its system datastores with ${String(e.value)} (${how(e)})`, fix: "set systemDatastoresAuthMode: 'Identity'" }];
+      return [{ path: 'properties.systemDatastoresAuthMode', value: e.value, provenance: e.provenance, severity: 'medium', message: `workspace "${r.name}" registers its system datastores with ${text(e.value)} (${how(e)})`, fix: "set systemDatastoresAuthMode: 'Identity'" }];
     }
     const t = get(r.body, 'properties.credentials.credentialsType');
     if (typeof t !== 'string' || lower(t) === 'none') return [];
@@ -181,7 +181,7 @@ const rbac001 = resourceRule({
     if (pt !== 'User' && pt !== 'Group') return 'not-applicable';
     const name = ROLE_NAMES[roleGuid(r)];
     if (!name) return [];
-    return [{ path: 'properties.roleDefinitionId', value: name, provenance: 'set', message: `${pt.toLowerCase()} ${String(get(r.body, 'properties.principalId'))} is granted ${name} at ${assignmentScope(r).split('/').slice(-2).join('/') || 'root'}`, fix: 'grant AzureML Data Scientist (or AzureML Compute Operator) on the workspace instead' }];
+    return [{ path: 'properties.roleDefinitionId', value: name, provenance: 'set', message: `${pt.toLowerCase()} ${text(get(r.body, 'properties.principalId'))} is granted ${name} at ${assignmentScope(r).split('/').slice(-2).join('/') || 'root'}`, fix: 'grant AzureML Data Scientist (or AzureML Compute Operator) on the workspace instead' }];
   },
 });
 
@@ -198,7 +198,7 @@ const rbac002 = resourceRule({
   anchors: { other: ['WAF: Use Microsoft Entra ID groups'] },
   evaluate(r, ctx) {
     if (principalType(r) !== 'User') return 'not-applicable';
-    const pid = String(get(r.body, 'properties.principalId') ?? '').toLowerCase();
+    const pid = text(get(r.body, 'properties.principalId') ?? '').toLowerCase();
     if (ctx.graph.assignedUserIds().has(pid)) return [];
     return [{ path: 'properties.principalType', value: 'User', provenance: 'set', message: `role assignment "${r.name}" grants a role to an individual user (${pid})`, fix: 'grant the role to an Entra ID group the user belongs to' }];
   },
@@ -240,9 +240,9 @@ const rbac004 = resourceRule({
       const actions = get(p, 'actions');
       if (!Array.isArray(actions)) return;
       for (const a of actions) {
-        const s = String(a);
+        const s = text(a);
         if (s === '*' || /^microsoft\.machinelearningservices\/\*$/i.test(s) || /^microsoft\.machinelearningservices\/\*\/(write|delete|\*)$/i.test(s) || /^microsoft\.authorization\/\*/i.test(s)) {
-          out.push({ path: `properties.permissions.${i}.actions`, value: s, provenance: 'set', message: `custom role "${String(get(r.body, 'properties.roleName') ?? r.name)}" allows the wildcard action ${s}`, fix: 'list the exact actions the role needs' });
+          out.push({ path: `properties.permissions.${i}.actions`, value: s, provenance: 'set', message: `custom role "${text(get(r.body, 'properties.roleName') ?? r.name)}" allows the wildcard action ${s}`, fix: 'list the exact actions the role needs' });
         }
       }
     });

@@ -2,7 +2,7 @@
 import type { ManifestResource } from '../../manifest/types.js';
 import { evaluateFlow, isOpenSource, portMatches, type NsgRule } from '../graph.js';
 import type { FindingDraft, ResourceRule, RuleContext } from '../types.js';
-import { T, computeType, effective, get, how, isManagedCompute, lower, refId } from '../util.js';
+import { T, computeType, effective, get, how, isManagedCompute, lower, refId, text, arr } from '../util.js';
 import { resourceRule } from './define.js';
 
 const WS = [T.workspace];
@@ -62,7 +62,7 @@ const net001 = resourceRule({
   evaluate(ws) {
     const e = workspacePublic(ws);
     if (lower(e.value) === 'disabled') return [];
-    return [{ path: 'properties.publicNetworkAccess', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" accepts traffic from public networks (publicNetworkAccess=${String(e.value)}, ${how(e)})`, fix: "set publicNetworkAccess: 'Disabled' on the Workspace and reach it through a private endpoint" }];
+    return [{ path: 'properties.publicNetworkAccess', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" accepts traffic from public networks (publicNetworkAccess=${text(e.value)}, ${how(e)})`, fix: "set publicNetworkAccess: 'Disabled' on the Workspace and reach it through a private endpoint" }];
   },
 });
 
@@ -115,8 +115,8 @@ const net004 = resourceRule({
   rationale: 'Without a private DNS zone group (privatelink.api.azureml.ms, privatelink.notebooks.azure.net) clients resolve the public address and the private endpoint is not used.',
   anchors: { azurePolicy: ['ee40564d-486e-4f68-a5ca-7a621edae0fb'] },
   evaluate(pe, ctx) {
-    const conns = [...((get(pe.body, 'properties.privateLinkServiceConnections') as unknown[]) ?? []), ...((get(pe.body, 'properties.manualPrivateLinkServiceConnections') as unknown[]) ?? [])];
-    const toWs = conns.some((c) => /\/microsoft\.machinelearningservices\/workspaces\/[^/]+$/i.test(String(get(c, 'properties.privateLinkServiceId') ?? '')) || ((get(c, 'properties.groupIds') as unknown[]) ?? []).some((g) => lower(g) === 'amlworkspace'));
+    const conns = [...arr(get(pe.body, 'properties.privateLinkServiceConnections')), ...arr(get(pe.body, 'properties.manualPrivateLinkServiceConnections'))];
+    const toWs = conns.some((c) => /\/microsoft\.machinelearningservices\/workspaces\/[^/]+$/i.test(text(get(c, 'properties.privateLinkServiceId'))) || arr(get(c, 'properties.groupIds')).some((g) => lower(g) === 'amlworkspace'));
     if (!toWs) return 'not-applicable';
     if (ctx.graph.dnsZoneGroupsOf(pe).length > 0) return [];
     return [{ path: 'properties.privateDnsZoneGroups', provenance: 'unknown', message: `private endpoint "${pe.name}" to a workspace has no private DNS zone group`, fix: 'add a privateDnsZoneGroups entry linking privatelink.api.azureml.ms and privatelink.notebooks.azure.net' }];
@@ -144,7 +144,7 @@ const net005 = resourceRule({
       const computes = ctx.graph.computesOf(ws).filter(isManagedCompute);
       if (computes.length > 0 && computes.every((c) => refId(get(c.body, 'properties.properties.subnet')))) return [];
     }
-    return [{ path: 'properties.managedNetwork.isolationMode', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" uses managed network isolation mode ${String(e.value)} (${how(e)}); the ${ctx.profile} profile allows ${ctx.thresholds.allowedIsolationModes.join(', ')}`, fix: `set managedNetwork isolationMode to '${ctx.thresholds.allowedIsolationModes[ctx.thresholds.allowedIsolationModes.length - 1] ?? 'AllowOnlyApprovedOutbound'}' (isolation cannot be turned off later) or place all compute in your own subnets` }];
+    return [{ path: 'properties.managedNetwork.isolationMode', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" uses managed network isolation mode ${text(e.value)} (${how(e)}); the ${ctx.profile} profile allows ${ctx.thresholds.allowedIsolationModes.join(', ')}`, fix: `set managedNetwork isolationMode to '${ctx.thresholds.allowedIsolationModes[ctx.thresholds.allowedIsolationModes.length - 1] ?? 'AllowOnlyApprovedOutbound'}' (isolation cannot be turned off later) or place all compute in your own subnets` }];
   },
 });
 
@@ -183,7 +183,7 @@ const net007 = resourceRule({
     if (!isManagedCompute(c)) return 'not-applicable';
     const e = nodePublicIp(c);
     if (e.value === false || lower(e.value) === 'false') return [];
-    return [{ path: 'properties.properties.enableNodePublicIp', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" gives its nodes public IPs (enableNodePublicIp=${String(e.value)}, ${how(e)})`, fix: 'set enableNodePublicIp: false (needs a subnet with a workspace private endpoint, or a managed VNet)' }];
+    return [{ path: 'properties.properties.enableNodePublicIp', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" gives its nodes public IPs (enableNodePublicIp=${text(e.value)}, ${how(e)})`, fix: 'set enableNodePublicIp: false (needs a subnet with a workspace private endpoint, or a managed VNet)' }];
   },
 });
 

@@ -1,6 +1,6 @@
 /** Reliability pack: dedicated inference nodes, attached compute, environment segregation, retired sizes, protection. */
 import type { ResourceRule } from '../types.js';
-import { T, computeType, effective, get, how, isManagedCompute, lower, retirementOf, tag } from '../util.js';
+import { T, computeType, effective, get, how, isManagedCompute, lower, retirementOf, tag, text } from '../util.js';
 import { resourceRule } from './define.js';
 
 const ATTACHED = new Set(['AKS', 'Kubernetes', 'VirtualMachine', 'HDInsight', 'Databricks', 'DataFactory', 'DataLakeAnalytics', 'SynapseSpark']);
@@ -22,7 +22,7 @@ const rel001 = resourceRule({
     if (purpose !== 'inference' && purpose !== 'batch') return 'not-applicable';
     const e = effective<string>(c.body, 'properties.properties.vmPriority', 'Dedicated');
     if (lower(e.value) === 'dedicated') return [];
-    return [{ path: 'properties.properties.vmPriority', value: e.value, provenance: e.provenance, message: `${purpose} cluster "${c.name}" uses preemptible ${String(e.value)} nodes (${how(e)})`, fix: "set vmPriority: 'Dedicated'" }];
+    return [{ path: 'properties.properties.vmPriority', value: e.value, provenance: e.provenance, message: `${purpose} cluster "${c.name}" uses preemptible ${text(e.value)} nodes (${how(e)})`, fix: "set vmPriority: 'Dedicated'" }];
   },
 });
 
@@ -85,7 +85,7 @@ const rel004 = resourceRule({
     const r = retirementOf(size, now);
     if (!r) return [];
     if (!r.retired && new Date(`${r.date}T00:00:00Z`).getTime() - now.getTime() > ctx.thresholds.retirementWarningDays * 86_400_000) return [];
-    return [{ path: 'properties.properties.vmSize', value: size, provenance: 'set', severity: r.retired ? 'high' : 'medium', message: `${computeType(c)} "${c.name}" uses ${String(size)} from the ${r.series} series, ${r.retired ? 'retired' : 'retiring'} on ${r.date}`, fix: `move to ${r.replacement}` }];
+    return [{ path: 'properties.properties.vmSize', value: size, provenance: 'set', severity: r.retired ? 'high' : 'medium', message: `${computeType(c)} "${c.name}" uses ${text(size)} from the ${r.series} series, ${r.retired ? 'retired' : 'retiring'} on ${r.date}`, fix: `move to ${r.replacement}` }];
   },
 });
 

@@ -1,7 +1,7 @@
 /** Security pack (data protection): plaintext secrets, customer-managed keys, HBI workspaces. */
 import type { ManifestResource } from '../../manifest/types.js';
 import type { FindingDraft, ResourceRule } from '../types.js';
-import { T, effective, get, how, lower, tag } from '../util.js';
+import { T, effective, get, how, lower, tag, text } from '../util.js';
 import { resourceRule } from './define.js';
 
 const SECRET_KEY = /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accountkey|connectionstring|sastoken|privatekey|private_key|credential)/i;
@@ -103,7 +103,7 @@ const data002 = resourceRule({
     const e = effective<string>(ws.body, 'properties.encryption.status', 'Disabled');
     if (lower(e.value) === 'enabled' && get(ws.body, 'properties.encryption.keyVaultProperties.keyIdentifier')) return [];
     const cls = sensitive(ws, ctx.thresholds.sensitiveClassifications);
-    return [{ path: 'properties.encryption.status', value: e.value, provenance: e.provenance, severity: cls ? 'high' : undefined, message: `workspace "${ws.name}" is not encrypted with a customer-managed key (encryption.status=${String(e.value)}, ${how(e)})${cls ? `; its data is classified ${cls}` : ''}`, fix: 'set encryption with status Enabled and a Key Vault key (keyVaultArmId, keyIdentifier)' }];
+    return [{ path: 'properties.encryption.status', value: e.value, provenance: e.provenance, severity: cls ? 'high' : undefined, message: `workspace "${ws.name}" is not encrypted with a customer-managed key (encryption.status=${text(e.value)}, ${how(e)})${cls ? `; its data is classified ${cls}` : ''}`, fix: 'set encryption with status Enabled and a Key Vault key (keyVaultArmId, keyIdentifier)' }];
   },
 });
 

@@ -95,7 +95,7 @@ describe('reporters', () => {
     assert.equal(tests, caseCount);
     assert.equal(failures, (xml.match(/<failure /g) ?? []).length);
     assert.ok(failures > 0);
-    assert.match(xml, /<testcase name="AML-COST-001 [^"]*" classname="Team\.Team\.gpu" file="infra\/team.ts" line="42">\n\s+<skipped message="suppressed: warm pool for the benchmark"\/>/);
+    assert.match(xml, /<testcase name="AML-COST-001 [^"]*" classname="Team\.gpu" file="infra\/team.ts" line="42">\n\s+<skipped message="suppressed: warm pool for the benchmark"\/>/);
     assert.ok(xml.includes('ssh &lt;any&gt; &amp; &quot;all&quot;'), 'escapes rule names');
     assert.ok(!/<testcase[^>]*ssh <any>/.test(xml));
     assert.ok(report.passes!.length > 0 && xml.includes('<testcase name="AML-NET-002 '), 'passing rules appear as test cases');

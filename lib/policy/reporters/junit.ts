@@ -28,7 +28,8 @@ export function renderJunit(report: CheckReport): string {
     for (const fs of byCase.values()) {
       const f = fs[0]!;
       const name = `${f.ruleId} ${f.title}`;
-      const classname = `${stack}.${f.logicalId}`.replace(/\//g, '.');
+      // logicalId is the construct path, which starts with the stack name.
+      const classname = f.logicalId.replace(/\//g, '.');
       const file = f.source ? ` file="${esc(f.source.file)}" line="${f.source.line}"` : '';
       const active = fs.filter((x) => !x.suppressed);
       const failing = active.filter((x) => severityRank(x.severity) >= severityRank(report.failOn));
@@ -47,7 +48,7 @@ export function renderJunit(report: CheckReport): string {
     for (const p of report.passes ?? []) {
       if (p.stack !== stack || byCase.has(`${p.logicalId}\u0000${p.ruleId}`)) continue;
       const title = rulesById.get(p.ruleId)?.title ?? '';
-      cases.push(`    <testcase name="${esc(`${p.ruleId} ${title}`)}" classname="${esc(`${stack}.${p.logicalId}`.replace(/\//g, '.'))}"/>`);
+      cases.push(`    <testcase name="${esc(`${p.ruleId} ${title}`)}" classname="${esc(p.logicalId.replace(/\//g, '.'))}"/>`);
     }
     totalTests += cases.length; totalFailures += failures; totalSkipped += skipped;
     suites.push(`  <testsuite name="${esc(`amlcdk check ${stack}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`);

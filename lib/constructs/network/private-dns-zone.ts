@@ -10,7 +10,7 @@ import { recordError } from '../../core/annotations.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
-import { VirtualNetwork } from './virtual-network.js';
+import { VirtualNetwork, isVirtualNetworkRef, type IVirtualNetwork } from './virtual-network.js';
 import { list } from './props.js';
 
 const ZONE = Symbol.for('amlcdk.PrivateDnsZone');
@@ -30,7 +30,7 @@ export interface PrivateDnsZoneProps extends ResourceOptionsProps {
    * (e.g. a hub VNet in another resource group).
    * @default - none; add with `addVirtualNetworkLink`
    */
-  readonly virtualNetworks?: readonly (VirtualNetwork | string)[];
+  readonly virtualNetworks?: readonly (IVirtualNetwork | string)[];
   /**
    * Tags.
    * @default - the stack's tags
@@ -118,12 +118,12 @@ export class PrivateDnsZone extends AzureResource {
         value: zoneName, allowed: 'one zone per name and resource group', fix: `reuse ${prev.node.path} (or PrivateDnsZone.forName(scope, '${zoneName}'))`,
       }));
     } else zones.set(zoneName, this);
-    for (const v of list<VirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]')) this.addVirtualNetworkLink(v);
+    for (const v of list<IVirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]')) this.addVirtualNetworkLink(v);
   }
 
   /** Link the zone to a VNet, given as a construct or the ARM id of an existing VNet (idempotent per VNet). */
-  public addVirtualNetworkLink(vnet: VirtualNetwork | string, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
-    const vnetId = typeof vnet === 'string' ? vnet : VirtualNetwork.isVirtualNetwork(vnet) ? vnet.virtualNetworkId : String(vnet);
+  public addVirtualNetworkLink(vnet: IVirtualNetwork | string, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
+    const vnetId = typeof vnet === 'string' ? vnet : isVirtualNetworkRef(vnet) ? vnet.virtualNetworkId : String(vnet);
     const key = String(vnetId).toLowerCase();
     const existing = this.links.get(key);
     if (existing) return existing;

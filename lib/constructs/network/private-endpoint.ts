@@ -13,7 +13,7 @@ import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
 import { armTypeOfId, resourceIdOf, type ResourceIdLike } from '../rbac/scope.js';
 import { PrivateDnsZone } from './private-dns-zone.js';
-import { Subnet, VirtualNetwork } from './virtual-network.js';
+import { Subnet, type IVirtualNetwork } from './virtual-network.js';
 import { list, stringList } from './props.js';
 
 const PE = Symbol.for('amlcdk.PrivateEndpoint');
@@ -91,7 +91,7 @@ export interface PrivateEndpointWithDnsOptions {
    * VNet (construct or existing VNet id) to link the zones to.
    * @default - the subnet's VNet when the subnet was defined in this program; else no links
    */
-  readonly virtualNetwork?: VirtualNetwork | string;
+  readonly virtualNetwork?: IVirtualNetwork | string;
 }
 
 /** Options of {@link PrivateEndpoint.forWorkspace}. */
@@ -105,7 +105,7 @@ export interface WorkspacePrivateEndpointOptions {
    * ML zones are linked to it.
    * @default - the subnet's VNet when the subnet was defined in this program; else no links
    */
-  readonly virtualNetwork?: VirtualNetwork | string;
+  readonly virtualNetwork?: IVirtualNetwork | string;
   /**
    * Existing zones to use instead of creating `privatelink.api.azureml.ms` and `privatelink.notebooks.azure.net`.
    * @default - both zones are created

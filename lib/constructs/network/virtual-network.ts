@@ -20,6 +20,41 @@ import { NetworkSecurityGroup } from './network-security-group.js';
 import { stringList } from './props.js';
 
 const VNET = Symbol.for('amlcdk.VirtualNetwork');
+/** Marks anything subnets can be added to: a VirtualNetwork or an existing VNet imported by id. */
+const VNET_REF = Symbol.for('amlcdk.IVirtualNetwork');
+
+/** A virtual network subnets can be added to: defined here (`VirtualNetwork`) or existing (`VirtualNetwork.fromVirtualNetworkId`). */
+export interface IVirtualNetwork extends IConstruct {
+  /** Full ARM id. @attribute */
+  readonly virtualNetworkId: string;
+  /** Region (lower-case ARM form), when known. */
+  readonly location?: string;
+  /** Address space, when known (empty: unknown, containment checks are skipped). */
+  readonly addressSpace: readonly string[];
+  /** Add a subnet (an ARM resource of this program) to the VNet. */
+  addSubnet(id: string, options: SubnetOptions): Subnet;
+  /** @internal called by Subnet: returns the previously added subnet, to chain their writes. */
+  registerSubnet(subnet: Subnet): Subnet | undefined;
+}
+
+/** Whether `x` is a VNet subnets can be added to. */
+export function isVirtualNetworkRef(x: unknown): x is IVirtualNetwork {
+  return typeof x === 'object' && x !== null && VNET_REF in x;
+}
+
+/** What is known about an existing VNet. */
+export interface ExistingVirtualNetworkAttributes {
+  /**
+   * Region of the VNet.
+   * @default - unknown (region checks are skipped)
+   */
+  readonly location?: string;
+  /**
+   * Its address space, so subnet prefixes can be checked against it.
+   * @default - unknown (containment checks are skipped)
+   */
+  readonly addressSpace?: readonly string[];
+}
 const SUBNET = Symbol.for('amlcdk.Subnet');
 const VNET_TYPE = 'Microsoft.Network/virtualNetworks';
 const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
@@ -101,7 +136,8 @@ export interface SubnetOptions extends ResourceOptionsProps, NamingProps {
 
 /** Props of a {@link Subnet} created directly (`new Subnet(...)`) rather than with `vnet.addSubnet`. */
 export interface SubnetProps extends SubnetOptions {
-  readonly virtualNetwork: VirtualNetwork;
+  /** The VNet: a `VirtualNetwork` or an existing one from `VirtualNetwork.fromVirtualNetworkId`. */
+  readonly virtualNetwork: IVirtualNetwork;
 }
 
 /**
@@ -111,9 +147,22 @@ export interface SubnetProps extends SubnetOptions {
  * const vnet = new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.10.0.0/16'] });
  * const training = vnet.addSubnet('Training', { addressPrefix: '10.10.1.0/24', networkSecurityGroup: nsg });
  */
-export class VirtualNetwork extends AzureResource {
+export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
   public static isVirtualNetwork(x: unknown): x is VirtualNetwork {
     return typeof x === 'object' && x !== null && VNET in x;
+  }
+
+  /**
+   * An existing VNet (e.g. owned by a platform team) to add subnets to. The VNet itself is not managed; its subnets
+   * are. Give `addressSpace` so subnet prefixes are checked; subnets that already exist in it are unknown to amlcdk,
+   * so overlaps with them surface only at deploy time.
+   *
+   * @example
+   * const hub = VirtualNetwork.fromVirtualNetworkId(stack, 'Spoke', '/subscriptions/…/virtualNetworks/spoke-ml', { location: 'westeurope', addressSpace: ['10.50.0.0/16'] });
+   * const compute = hub.addSubnet('Compute', { addressPrefix: '10.50.8.0/24', networkSecurityGroup: nsg });
+   */
+  public static fromVirtualNetworkId(scope: Construct, id: string, virtualNetworkId: string, attrs: ExistingVirtualNetworkAttributes = {}): IVirtualNetwork {
+    return new ExistingVirtualNetwork(scope, id, virtualNetworkId, attrs);
   }
 
   /** @attribute */
@@ -134,6 +183,7 @@ export class VirtualNetwork extends AzureResource {
     const resourceId = `${stack.providerPrefix()}${VNET_TYPE}/${name}`;
     super(scope, id, { armType: VNET_TYPE, apiVersion: apiVersionFor(VNET_TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, VNET, { value: true });
+    Object.defineProperty(this, VNET_REF, { value: true });
     this.virtualNetworkName = name;
     this.virtualNetworkId = resourceId;
     this.location = p.location !== undefined ? normalizeLocation(p.location) : stack.location;
@@ -163,7 +213,7 @@ export class VirtualNetwork extends AzureResource {
       }
       this.blocks.push(b);
     }
-    onValidate(this, () => this.validateSubnets());
+    onValidate(this, () => validateSubnets(this.subnetList, this.blocks, this.addressSpace));
   }
 
   /** Add a subnet to this VNet. */
@@ -201,28 +251,6 @@ export class VirtualNetwork extends AzureResource {
     };
   }
 
-  private validateSubnets(): void {
-    const seen: Array<{ subnet: Subnet; block: CidrBlock }> = [];
-    for (const s of this.subnetList) {
-      const b = s.block;
-      if (!b) continue;
-      if (this.blocks.length && !this.blocks.some((outer) => cidrContains(outer, b))) {
-        recordError(s, new ValidationError('SubnetOutsideAddressSpace', `subnet prefix ${s.addressPrefix} is not inside the VNet address space ${this.addressSpace.join(', ')}`, s, {
-          value: s.addressPrefix, allowed: `a prefix inside ${this.addressSpace.join(' or ')}`, fix: 'change the subnet prefix or add a matching prefix to the VNet addressSpace',
-          ...(s.source ? { source: s.source } : {}),
-        }));
-      }
-      for (const o of seen) {
-        if (cidrOverlaps(b, o.block)) {
-          recordError(s, new ValidationError('SubnetOverlap', `subnet prefix ${s.addressPrefix} overlaps subnet ${o.subnet.node.path} (${o.subnet.addressPrefix})`, s, {
-            value: s.addressPrefix, allowed: 'subnet prefixes that do not overlap within one VNet', fix: 'give the subnets disjoint prefixes',
-            ...(s.source ? { source: s.source } : {}),
-          }));
-        }
-      }
-      seen.push({ subnet: s, block: b });
-    }
-  }
 }
 
 /**
@@ -250,7 +278,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
   public readonly subnetId: string;
   /** @attribute */
   public readonly subnetName: string;
-  public readonly virtualNetwork: VirtualNetwork;
+  public readonly virtualNetwork: IVirtualNetwork;
   public readonly addressPrefix: string;
   public readonly delegations: readonly string[];
   public readonly networkSecurityGroup?: NetworkSecurityGroup;
@@ -264,9 +292,9 @@ export class Subnet extends AzureResource implements ISubnetRef {
   constructor(scope: Construct, id: string, props: SubnetProps) {
     const p = (props ?? {}) as Partial<SubnetProps>;
     const vnet = p.virtualNetwork;
-    if (!vnet || !VirtualNetwork.isVirtualNetwork(vnet)) {
+    if (!vnet || !isVirtualNetworkRef(vnet)) {
       throw new ValidationError('MissingVirtualNetwork', 'a Subnet needs the VirtualNetwork it belongs to', `${scope.node.path}/${id}`, {
-        allowed: 'a VirtualNetwork construct', fix: 'use vnet.addSubnet(id, {...}) or pass virtualNetwork',
+        allowed: 'a VirtualNetwork construct or VirtualNetwork.fromVirtualNetworkId(...)', fix: 'use vnet.addSubnet(id, {...}) or pass virtualNetwork',
       });
     }
     const name = p.subnetName !== undefined ? String(p.subnetName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
@@ -294,7 +322,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
         value: this.addressPrefix, allowed: 'a prefix length of /29 or shorter', fix: 'use a larger subnet, e.g. /24',
       }));
     }
-    this.addDependency(vnet);
+    if (AzureResource.isAzureResource(vnet)) this.addDependency(vnet);
     if (this.networkSecurityGroup) this.addDependency(this.networkSecurityGroup);
     // ARM serializes writes to subnets of one VNet (AnotherOperationInProgress): create them one after another.
     const prev = vnet.registerSubnet(this);
@@ -302,8 +330,8 @@ export class Subnet extends AzureResource implements ISubnetRef {
     onValidate(this, () => this.validatePlacement());
   }
 
-  /** Region of the subnet (its VNet's). */
-  public get location(): string {
+  /** Region of the subnet (its VNet's), when known. */
+  public get location(): string | undefined {
     return this.virtualNetwork.location;
   }
 
@@ -462,4 +490,68 @@ function checkCidr(scope: IConstruct, value: unknown, field: string): CidrBlock 
     return undefined;
   }
   return b;
+}
+
+/** Subnets inside the address space (when known) and disjoint from each other. */
+function validateSubnets(subnetList: readonly Subnet[], blocks: readonly CidrBlock[], addressSpace: readonly string[]): void {
+  const seen: Array<{ subnet: Subnet; block: CidrBlock }> = [];
+  for (const s of subnetList) {
+    const b = s.block;
+    if (!b) continue;
+    if (blocks.length && !blocks.some((outer) => cidrContains(outer, b))) {
+      recordError(s, new ValidationError('SubnetOutsideAddressSpace', `subnet prefix ${s.addressPrefix} is not inside the VNet address space ${addressSpace.join(', ')}`, s, {
+        value: s.addressPrefix, allowed: `a prefix inside ${addressSpace.join(' or ')}`, fix: 'change the subnet prefix or add a matching prefix to the VNet addressSpace',
+        ...(s.source ? { source: s.source } : {}),
+      }));
+    }
+    for (const o of seen) {
+      if (cidrOverlaps(b, o.block)) {
+        recordError(s, new ValidationError('SubnetOverlap', `subnet prefix ${s.addressPrefix} overlaps subnet ${o.subnet.node.path} (${o.subnet.addressPrefix})`, s, {
+          value: s.addressPrefix, allowed: 'subnet prefixes that do not overlap within one VNet', fix: 'give the subnets disjoint prefixes',
+          ...(s.source ? { source: s.source } : {}),
+        }));
+      }
+    }
+    seen.push({ subnet: s, block: b });
+  }
+}
+
+/** An existing VNet (not managed) whose subnets this program defines. */
+class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
+  public readonly virtualNetworkId: string;
+  public readonly location?: string;
+  public readonly addressSpace: readonly string[];
+  private readonly blocks: CidrBlock[] = [];
+  private readonly subnetList: Subnet[] = [];
+
+  constructor(scope: Construct, id: string, virtualNetworkId: string, attrs: ExistingVirtualNetworkAttributes) {
+    super(scope, id);
+    Object.defineProperty(this, VNET_REF, { value: true });
+    this.virtualNetworkId = typeof virtualNetworkId === 'string' ? virtualNetworkId : String(virtualNetworkId);
+    const a = (attrs ?? {}) as ExistingVirtualNetworkAttributes;
+    this.location = a.location !== undefined ? normalizeLocation(a.location) : undefined;
+    this.addressSpace = stringList(this, a.addressSpace, 'addressSpace', '["10.50.0.0/16"]');
+    for (const c of this.addressSpace) {
+      const b = checkCidr(this, c, 'addressSpace');
+      if (b) this.blocks.push(b);
+    }
+    const parsed = parseArmId(virtualNetworkId);
+    if (!parsed || parsed.type.toLowerCase() !== VNET_TYPE.toLowerCase()) {
+      recordError(this, new ValidationError('InvalidVirtualNetworkId', `"${String(virtualNetworkId)}" is not a virtual network resource id`, this, {
+        value: virtualNetworkId, allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+        fix: 'copy the id from `az network vnet show --query id`',
+      }));
+    }
+    onValidate(this, () => validateSubnets(this.subnetList, this.blocks, this.addressSpace));
+  }
+
+  public addSubnet(id: string, options: SubnetOptions): Subnet {
+    return new Subnet(this, id, { ...options, virtualNetwork: this });
+  }
+
+  public registerSubnet(subnet: Subnet): Subnet | undefined {
+    const prev = this.subnetList[this.subnetList.length - 1];
+    this.subnetList.push(subnet);
+    return prev;
+  }
 }

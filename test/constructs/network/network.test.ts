@@ -449,3 +449,30 @@ describe('NSG rules that block Azure ML', () => {
     assert.match(w[0]!.fix!, /above 3099/);
   });
 });
+
+describe('subnets in an existing VNet', () => {
+  test('fromVirtualNetworkId: subnets are managed, the VNet is not; prefixes are checked against the given address space', () => {
+    const { app, stack } = newStack();
+    const vnetId = `/subscriptions/${SUB}/resourceGroups/rg-platform/providers/Microsoft.Network/virtualNetworks/spoke-ml`;
+    const spoke = VirtualNetwork.fromVirtualNetworkId(stack, 'Spoke', vnetId, { location: 'West Europe', addressSpace: ['10.50.0.0/16'] });
+    const nsg = new NetworkSecurityGroup(stack, 'Nsg');
+    const compute = spoke.addSubnet('Compute', { addressPrefix: '10.50.8.0/24', networkSecurityGroup: nsg });
+    const pe = spoke.addSubnet('Pe', { addressPrefix: '10.50.9.0/28' });
+    PrivateEndpoint.forWorkspace(stack, 'WsPe', { workspace: new TestWorkspace(stack, 'Ws'), subnet: pe });
+    let s = synth(app);
+    assert.deepEqual(s.errors, []);
+    assert.equal(s.ofType('Microsoft.Network/virtualNetworks').length, 0, 'the existing VNet is not managed');
+    const sub = s.resource('Net/Spoke/Compute');
+    assert.equal(sub.id, `${vnetId}/subnets/${sub.name}`);
+    assert.deepEqual(sub.dependsOn, ['Net/Nsg']);
+    assert.deepEqual(s.resource('Net/Spoke/Pe').dependsOn, ['Net/Spoke/Compute']);
+    assert.equal(compute.location, 'westeurope');
+    for (const l of s.ofType('Microsoft.Network/privateDnsZones/virtualNetworkLinks')) {
+      assert.deepEqual((l.body.properties as { virtualNetwork: { id: string } }).virtualNetwork, { id: vnetId });
+    }
+    spoke.addSubnet('Outside', { addressPrefix: '10.60.0.0/24' });
+    VirtualNetwork.fromVirtualNetworkId(stack, 'Bad', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/x`);
+    s = synth(app);
+    assert.deepEqual(codes(s), ['InvalidVirtualNetworkId', 'SubnetOutsideAddressSpace']);
+  });
+});

@@ -136,6 +136,23 @@ describe('amlcdk check (in process)', () => {
     process.exitCode = undefined;
   });
 
+  test('the text report is colored on a terminal only', async () => {
+    const plain = new Capture();
+    await runCheck({ manifest: insecure }, plain as unknown as NodeJS.WriteStream, dir);
+    assert.ok(!plain.text.includes('\u001b['));
+    assert.match(plain.text, /HIGH\s+AML-NET-001/);
+    const tty = Object.assign(new Capture(), { isTTY: true });
+    const saved = process.env.NO_COLOR;
+    delete process.env.NO_COLOR;
+    try {
+      await runCheck({ manifest: insecure }, tty as unknown as NodeJS.WriteStream, dir);
+    } finally {
+      if (saved !== undefined) process.env.NO_COLOR = saved;
+    }
+    assert.ok(tty.text.includes('\u001b['), 'ANSI colors on a TTY');
+    process.exitCode = undefined;
+  });
+
   test('option errors carry codes', () => {
     assert.throws(() => resolveCheckOptions({ format: 'xml' }, dir), (e: unknown) => e instanceof UsageError && /--format "xml" is not one of text, json, sarif, junit/.test(e.message));
   });

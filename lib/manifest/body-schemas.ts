@@ -415,6 +415,58 @@ export const BODY_SCHEMAS: Readonly<Record<string, Schema>> = {
   }),
   'microsoft.network/privateendpoints': tracked({ type: 'object', required: ['subnet'], properties: { subnet: resourceIdObj, privateLinkServiceConnections: { type: 'array' }, manualPrivateLinkServiceConnections: { type: 'array' }, customNetworkInterfaceName: str } }),
   'microsoft.network/privatednszones': { type: 'object', required: ['location'], properties: { location: { const: 'global' }, tags, properties: { type: 'object' } } },
+  'microsoft.network/privatednszones/virtualnetworklinks': {
+    type: 'object', required: ['location', 'properties'], additionalProperties: false,
+    properties: {
+      location: { const: 'global' }, tags,
+      properties: { type: 'object', required: ['virtualNetwork'], additionalProperties: false, properties: { registrationEnabled: bool, virtualNetwork: resourceIdObj, resolutionPolicy: { enum: ['Default', 'NxDomainRedirect'] } } },
+    },
+  },
+  'microsoft.network/privateendpoints/privatednszonegroups': {
+    type: 'object', required: ['properties'], additionalProperties: false,
+    properties: {
+      properties: {
+        type: 'object', required: ['privateDnsZoneConfigs'], additionalProperties: false,
+        properties: {
+          privateDnsZoneConfigs: {
+            type: 'array', minItems: 1, maxItems: 5,
+            items: { type: 'object', required: ['name', 'properties'], additionalProperties: false, properties: { name: nonEmpty, properties: { type: 'object', required: ['privateDnsZoneId'], additionalProperties: false, properties: { privateDnsZoneId: armId } } } },
+          },
+        },
+      },
+    },
+  },
+  'microsoft.network/networksecuritygroups/securityrules': {
+    type: 'object', required: ['properties'], additionalProperties: false,
+    properties: {
+      properties: {
+        type: 'object', required: ['protocol', 'access', 'priority', 'direction'],
+        properties: { protocol: { enum: ['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*'] }, access: { enum: ['Allow', 'Deny'] }, priority: { type: 'integer', minimum: 100, maximum: 4096 }, direction: { enum: ['Inbound', 'Outbound'] } },
+      },
+    },
+  },
+  'microsoft.network/natgateways': tracked({ type: 'object', properties: { idleTimeoutInMinutes: { type: 'integer', minimum: 4, maximum: 120 }, publicIpAddresses: { type: 'array', items: resourceIdObj }, publicIpPrefixes: { type: 'array', items: resourceIdObj } } }, { sku: { type: 'object', required: ['name'], properties: { name: { enum: ['Standard', 'StandardV2'] } } }, zones: { type: 'array', items: str } }),
+  'microsoft.network/publicipaddresses': tracked({ type: 'object', properties: { publicIPAllocationMethod: { enum: ['Static', 'Dynamic'] }, publicIPAddressVersion: { enum: ['IPv4', 'IPv6'] } } }, { sku: { type: 'object', required: ['name'] }, zones: { type: 'array', items: str } }),
+  'microsoft.network/routetables': tracked({ type: 'object', properties: { disableBgpRoutePropagation: bool, routes: { type: 'array' } } }),
+  'microsoft.storage/storageaccounts/fileservices': { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
+  'microsoft.storage/storageaccounts/blobservices': { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
+  'microsoft.storage/storageaccounts/blobservices/containers': {
+    type: 'object', properties: { properties: { type: 'object', properties: { publicAccess: { enum: ['None', 'Blob', 'Container'] }, metadata: { type: 'object', additionalProperties: str } } } },
+  },
+  'microsoft.machinelearningservices/workspaces/outboundrules': {
+    type: 'object', required: ['properties'], additionalProperties: false,
+    properties: { properties: { type: 'object', required: ['type'], properties: { type: { enum: ['FQDN', 'PrivateEndpoint', 'ServiceTag'] }, category: str, destination: {} } } },
+  },
+  'microsoft.machinelearningservices/workspaces/privateendpointconnections': {
+    type: 'object', required: ['properties'], properties: { location, tags, identity, sku, properties: { type: 'object', properties: { privateLinkServiceConnectionState: { type: 'object' }, privateEndpoint: { type: 'object' } } } },
+  },
+  'microsoft.network/privatednszones/a': {
+    type: 'object', required: ['properties'], additionalProperties: false,
+    properties: { properties: { type: 'object', required: ['ttl', 'aRecords'], properties: { ttl: { type: 'integer', minimum: 0 }, aRecords: { type: 'array', items: { type: 'object', required: ['ipv4Address'], properties: { ipv4Address: { type: 'string', pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$' } } } }, metadata: { type: 'object' } } } },
+  },
+  'microsoft.machinelearningservices/workspaces/connections': {
+    type: 'object', required: ['properties'], properties: { properties: { type: 'object', required: ['authType', 'category'], properties: { authType: str, category: str, target: str } } },
+  },
 };
 
 /** A secret value may never appear in a body as a plain string: these field names must hold `SecretRef`s. */

@@ -213,6 +213,12 @@ describe('canonical copy', () => {
 });
 
 describe('schemas', () => {
+  test('every ARM type with a pinned api-version has a body schema', async () => {
+    const { API_VERSION_ENTRIES } = await import('../../lib/catalog/api-versions.js');
+    const { BODY_SCHEMAS } = await import('../../lib/manifest/body-schemas.js');
+    const missing = API_VERSION_ENTRIES.map((e) => e.armType).filter((t) => !BODY_SCHEMAS[t.toLowerCase()]);
+    assert.deepEqual(missing, []);
+  });
   test('body schemas reject what Azure would: wrong enum case, unknown member, missing maxNodeCount, plain secrets', () => {
     const issues = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
       location: 'westeurope',

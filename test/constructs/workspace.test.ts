@@ -105,6 +105,20 @@ describe('Workspace', () => {
     assert.throws(() => Workspace.fromWorkspaceId(s, 'Bad', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x`), (e: ValidationError) => e.code === 'WrongResourceType');
   });
 
+  test('fromWorkspaceAttributes: known network facts enable the no-public-IP checks', () => {
+    const app = new App();
+    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
+    const workspaceId = `/subscriptions/${SUB}/resourceGroups/rg-shared/providers/${WS}/shared`;
+    const open = Workspace.fromWorkspaceAttributes(s, 'Open', { workspaceId, isolationMode: IsolationMode.DISABLED, hasPrivateEndpoint: false });
+    const managed = Workspace.fromWorkspaceAttributes(s, 'Managed', { workspaceId: workspaceId + '2', isolationMode: IsolationMode.ALLOW_INTERNET_OUTBOUND });
+    new ComputeCluster(s, 'A', { workspace: open, vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1, nodePublicIp: false });
+    new ComputeCluster(s, 'B', { workspace: managed, vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1, nodePublicIp: false });
+    const t = Template.fromStack(s);
+    t.hasError('NoPublicIpRequiresNetwork', 'Team/A');
+    t.hasError('NoPublicIpWithoutPrivateEndpoint', 'Team/A');
+    assert.equal(t.errors().filter((e) => e.path === 'Team/B').length, 0);
+  });
+
   test('grants: data scientist / compute operator / reader at workspace scope, deduplicated, deterministic GUID names', () => {
     const { stack, ws } = setup();
     const team = Principal.group(GROUP, { displayName: 'team' });

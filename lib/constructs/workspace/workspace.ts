@@ -167,6 +167,17 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     return new ImportedWorkspace(scope, id, workspaceId, options.location);
   }
 
+  /**
+   * Import an existing workspace with what is known about its network, so the checks of compute without public
+   * IPs can run (`fromWorkspaceId` leaves them unknown and skips those checks).
+   *
+   * @example
+   * Workspace.fromWorkspaceAttributes(stack, 'Shared', { workspaceId, location: 'westeurope', isolationMode: 'Disabled', hasPrivateEndpoint: true })
+   */
+  public static fromWorkspaceAttributes(scope: Construct, id: string, attrs: WorkspaceAttributes): IWorkspaceRef {
+    return new ImportedWorkspace(scope, id, attrs?.workspaceId, attrs?.location, attrs?.isolationMode, attrs?.hasPrivateEndpoint);
+  }
+
   /** @attribute */
   public readonly workspaceName: string;
   /** @attribute */
@@ -392,6 +403,27 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   }
 }
 
+/** What is known about an existing workspace (see {@link Workspace.fromWorkspaceAttributes}). */
+export interface WorkspaceAttributes {
+  /** Full ARM id of the workspace. */
+  readonly workspaceId: string;
+  /**
+   * Region of the workspace.
+   * @default - the stack's region
+   */
+  readonly location?: string;
+  /**
+   * Its managed network isolation mode.
+   * @default - unknown (network checks that need it are skipped)
+   */
+  readonly isolationMode?: IsolationMode;
+  /**
+   * Whether it has a private endpoint.
+   * @default - unknown (network checks that need it are skipped)
+   */
+  readonly hasPrivateEndpoint?: boolean;
+}
+
 /** A workspace that exists outside this program. */
 class ImportedWorkspace extends Construct implements IWorkspaceRef {
   public readonly workspaceName: string;
@@ -399,10 +431,12 @@ class ImportedWorkspace extends Construct implements IWorkspaceRef {
   public readonly location: string;
   public readonly subscriptionId: string;
   public readonly resourceGroupName: string;
-  public readonly isolationMode = undefined;
-  public readonly hasPrivateEndpoint = undefined;
-  constructor(scope: Construct, id: string, workspaceId: string, location?: string) {
+  public readonly isolationMode?: IsolationMode;
+  public readonly hasPrivateEndpoint?: boolean;
+  constructor(scope: Construct, id: string, workspaceId: string, location?: string, isolationMode?: IsolationMode, hasPrivateEndpoint?: boolean) {
     super(scope, id);
+    this.isolationMode = isolationMode;
+    this.hasPrivateEndpoint = hasPrivateEndpoint;
     const parsed = parseArmId(workspaceId);
     if (!parsed || parsed.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
       throw new ValidationError('WrongResourceType', `Workspace.fromWorkspaceId needs the ARM id of a ${WORKSPACE_TYPE}`, this, {

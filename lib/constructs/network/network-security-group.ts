@@ -91,6 +91,12 @@ export interface NetworkSecurityGroupProps extends ResourceOptionsProps, NamingP
    * @default - none
    */
   readonly rules?: readonly SecurityRuleProps[];
+  /**
+   * Add `Deny-Internet-Outbound` (priority 4096: after every other rule): outbound internet traffic is denied except
+   * what the derived Azure ML rules and your own rules allow. Data-exfiltration control for locked-down teams.
+   * @default false
+   */
+  readonly denyOtherInternetOutbound?: boolean;
 }
 
 /** A security rule as rendered in the NSG body. */
@@ -145,6 +151,12 @@ export class NetworkSecurityGroup extends AzureResource {
       }));
     }
     for (const r of list<SecurityRuleProps>(this, (props ?? {}).rules, 'rules', '[{ name, priority, direction, access }]')) this.addRule(r);
+    if (props.denyOtherInternetOutbound === true) {
+      this.addRule({
+        name: 'Deny-Internet-Outbound', priority: 4096, direction: 'Outbound', access: 'Deny', protocol: '*',
+        sourceAddresses: ['*'], destinationAddresses: ['Internet'], description: 'Deny outbound internet traffic not allowed by an earlier rule',
+      });
+    }
     onValidate(this, () => this.validateRules());
   }
 

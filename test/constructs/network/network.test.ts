@@ -476,3 +476,20 @@ describe('subnets in an existing VNet', () => {
     assert.deepEqual(codes(s), ['InvalidVirtualNetworkId', 'SubnetOutsideAddressSpace']);
   });
 });
+
+describe('denyOtherInternetOutbound', () => {
+  test('adds a last Deny Internet outbound rule that does not shadow the derived Azure ML rules', () => {
+    const { app, stack } = newStack();
+    const nsg = new NetworkSecurityGroup(stack, 'Nsg', { denyOtherInternetOutbound: true });
+    new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.10.0.0/16'] })
+      .addSubnet('A', { addressPrefix: '10.10.1.0/24', networkSecurityGroup: nsg })
+      .registerCompute(new TestCompute(stack, 'C', 'AmlCompute', false, 2));
+    const s = synth(app);
+    assert.deepEqual(s.errors, []);
+    assert.ok(!s.diagnostics.some((d) => d.code === 'azureml:network:nsgBlocksAzureMl'));
+    const rules = (s.resource('Net/Nsg').body.properties as { securityRules: Array<{ name: string; properties: Record<string, unknown> }> }).securityRules;
+    const last = rules.at(-1)!;
+    assert.equal(last.name, 'Deny-Internet-Outbound');
+    assert.deepEqual([last.properties.priority, last.properties.access, last.properties.destinationAddressPrefix], [4096, 'Deny', 'Internet']);
+  });
+});

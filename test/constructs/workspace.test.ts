@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  App, AttachTarget, ComputeCluster, ComputeInstance, ContainerRegistry, VirtualNetwork, Duration, IsolationMode, KeyVault, Principal, Stack, ValidationError, VmSize, Workspace, WorkspaceStorageAccount,
+  App, AttachTarget, ComputeCluster, ComputeIdentity, ComputeInstance, ComputeSchedule, ContainerRegistry, SetupScript, SshAccess, VirtualNetwork, rstudioApplication, Duration, IsolationMode, KeyVault, Principal, Stack, ValidationError, VmSize, Workspace, WorkspaceStorageAccount,
 } from '../../lib/index.js';
 import { Template, Match } from '../../lib/testing/index.js';
-import { ALICE, GROUP, SUB, TENANT, alice, setup } from './fixtures.js';
+import { ALICE, GROUP, KEY, SUB, TENANT, alice, setup } from './fixtures.js';
 
 const WS = 'Microsoft.MachineLearningServices/workspaces';
 
@@ -184,6 +184,36 @@ describe('compute bodies', () => {
     assert.match(ci.endpoints.jupyterLab, new RegExp(`^https://${ci.computeName}\\.westeurope\\.instances\\.azureml\\.ms/lab$`));
     assert.match(ci.endpoints.vsCodeWeb, /ml\.azure\.com\/compute\//);
   });
+  test('instance: schedules, setup scripts (base64 inline), RStudio app with its endpoint, user-assigned identity, SSH key', () => {
+    const { stack, ws } = setup({ userAssignedIdentity: true });
+    const ci = new ComputeInstance(ws, 'Rs', {
+      vmSize: VmSize.STANDARD_DS3_V2, assignedUser: alice(),
+      schedules: [ComputeSchedule.startAt('0 8 * * 1-5', { timeZone: 'W. Europe Standard Time' }), ComputeSchedule.stopAt('0 19 * * 1-5', { enabled: false })],
+      creationScript: SetupScript.inline('#!/bin/bash\necho hi', { timeout: Duration.minutes(10), arguments: '--fast' }),
+      startupScript: SetupScript.fromWorkspacePath('Users/alice/start.sh'),
+      customApplications: [rstudioApplication()],
+      identity: ComputeIdentity.userAssigned(ws.identity!),
+      sshAccess: SshAccess.enabled({ publicKey: KEY, sourceCidrs: ['203.0.113.0/24'] }),
+    });
+    const t = Template.fromStack(stack);
+    t.hasNoErrors();
+    const body = t.resource('Team/Ws/Rs').body as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const inner = body.properties.properties;
+    assert.deepEqual(inner.schedules.computeStartStop, [
+      { status: 'Enabled', action: 'Start', triggerType: 'Cron', cron: { expression: '0 8 * * 1-5', timeZone: 'W. Europe Standard Time' } },
+      { status: 'Disabled', action: 'Stop', triggerType: 'Cron', cron: { expression: '0 19 * * 1-5', timeZone: 'UTC' } },
+    ]);
+    assert.deepEqual(inner.setupScripts.scripts.creationScript, { scriptSource: 'inline', scriptData: Buffer.from('#!/bin/bash\necho hi').toString('base64'), scriptArguments: '--fast', timeout: '10m' });
+    assert.deepEqual(inner.setupScripts.scripts.startupScript, { scriptSource: 'workspace', scriptData: 'Users/alice/start.sh' });
+    assert.equal(inner.customServices[0].image.reference, 'ghcr.io/azure/rocker-rstudio-ml-verse:latest');
+    assert.deepEqual(inner.customServices[0].endpoints, [{ name: 'connect', protocol: 'http', target: 8787, published: 8787 }]);
+    assert.deepEqual(inner.sshSettings, { sshPublicAccess: 'Enabled', adminPublicKey: KEY });
+    assert.deepEqual(body.identity, { type: 'UserAssigned', userAssignedIdentities: { [ws.identity!.resourceId]: {} } });
+    assert.ok(t.resource('Team/Ws/Rs').dependsOn.includes('Team/Ws/Identity'));
+    assert.match(String(ci.endpoints.rstudio), /-8787\.westeurope\.instances\.azureml\.ms$/);
+    assert.deepEqual(ci.sshSourceCidrs, ['203.0.113.0/24']);
+  });
+
   test('cluster: scale settings ISO durations, remote login explicit, dedicated by default, workspace local-auth default', () => {
     const { stack, ws } = setup({ computeLocalAuth: true });
     new ComputeCluster(ws, 'Cpu', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 4, idleTimeBeforeScaleDown: Duration.minutes(5) });

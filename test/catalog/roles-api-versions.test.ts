@@ -127,3 +127,10 @@ describe('time zones', () => {
     assert.ok(WINDOWS_TIME_ZONES.length > 130);
   });
 });
+
+describe('api-versions cover what the rest of amlcdk handles', () => {
+  test('every ARM type with a body schema has a pinned api-version', async () => {
+    const { BODY_SCHEMAS } = await import('../../lib/manifest/body-schemas.js');
+    for (const t of Object.keys(BODY_SCHEMAS)) assert.ok(isKnownResourceType(t), `${t} has a body schema but no pinned api-version`);
+  });
+});

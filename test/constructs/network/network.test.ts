@@ -493,3 +493,14 @@ describe('denyOtherInternetOutbound', () => {
     assert.deepEqual([last.properties.priority, last.properties.access, last.properties.destinationAddressPrefix], [4096, 'Deny', 'Internet']);
   });
 });
+
+describe('imported subnets', () => {
+  test('fails DelegatedSubnet for compute placed in an imported subnet known to be delegated', () => {
+    const { app, stack } = newStack();
+    const sn = Subnet.fromSubnetId(stack, 'Shared', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/web`, {
+      location: 'westeurope', delegations: ['Microsoft.ContainerInstance/containerGroups'],
+    });
+    sn.registerCompute!(new TestCompute(stack, 'C', 'AmlCompute', false, 2));
+    assert.equal(errorOf(synth(app), 'DelegatedSubnet').path, 'Net/Shared');
+  });
+});

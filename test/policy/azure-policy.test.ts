@@ -234,6 +234,37 @@ describe('built-in definitions (fixtures) against manifests', () => {
   });
 });
 
+describe('policy sets (initiatives)', () => {
+  const SET_DIR = fileURLToPath(new URL('../fixtures/policy/azure-policy-initiative/', import.meta.url));
+  const m = f.manifest([f.workspace({ publicNetworkAccess: 'Enabled' }), f.instance('ci-open', {}, { disableLocalAuth: false })]);
+  test('members are evaluated through the set with parameters from the set; missing members are reported', () => {
+    const input = loadAzurePolicyInput(SET_DIR);
+    const names = input.definitions.map((d) => d.name).sort();
+    assert.deepEqual(names, ['Enforce-Guardrails-MachineLearning-Lite/ComputeLocalAuth', 'Enforce-Guardrails-MachineLearning-Lite/WorkspacePublicAccess'], 'member definitions are not evaluated twice');
+    const res = evaluateAzurePolicies(m, input);
+    const at = (d: string) => res.find((r) => r.definition === `Enforce-Guardrails-MachineLearning-Lite/${d}`);
+    assert.equal(at('ComputeLocalAuth')?.outcome, 'Deny', 'set default computeLocalAuthEffect=Deny');
+    assert.equal(at('ComputeLocalAuth')?.logicalId, 'Team/ci-open');
+    assert.equal(at('WorkspacePublicAccess')?.outcome, 'Audit');
+    assert.equal(at('ComputeVnet')?.outcome, 'NotEvaluable');
+    assert.match(at('ComputeVnet')?.note ?? '', /7804b5c7.* is not among the loaded files/);
+  });
+  test('assignment parameters of the set flow into its members and are checked against allowedValues', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amlcdk-set-'));
+    try {
+      const p = join(dir, 'p.json');
+      writeFileSync(p, JSON.stringify({ 'Enforce-Guardrails-MachineLearning-Lite': { workspacePublicEffect: 'Deny', computeLocalAuthEffect: 'Disabled' } }));
+      const res = evaluateAzurePolicies(m, loadAzurePolicyInput(SET_DIR, p));
+      assert.equal(res.find((r) => r.definition.endsWith('/WorkspacePublicAccess'))?.outcome, 'Deny');
+      assert.equal(res.find((r) => r.definition.endsWith('/ComputeLocalAuth'))?.outcome, 'Disabled');
+      writeFileSync(p, JSON.stringify({ 'Enforce-Guardrails-MachineLearning-Lite': { computeLocalAuthEffect: 'Modify' } }));
+      assert.throws(() => loadAzurePolicyInput(SET_DIR, p), { code: 'AzurePolicyParameterNotAllowed' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('loading errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'amlcdk-azpol-'));
   test('invalid JSON names the file and line', () => {

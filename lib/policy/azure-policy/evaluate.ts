@@ -31,6 +31,8 @@ export interface AzurePolicyInput {
   readonly definitions: readonly PolicyDefinition[];
   /** Parameter values per definition name (or `*` for all). */
   readonly parameters?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Definitions known to exist but not evaluable (e.g. a policy set member whose file was not given). */
+  readonly notes?: readonly { readonly definition: string; readonly displayName?: string; readonly note: string }[];
 }
 
 export const CONDITION_OPERATORS = [
@@ -395,6 +397,9 @@ function inMode(def: PolicyDefinition, r: ManifestResource): boolean {
 /** Evaluate every definition against every resource of a manifest. Compliant/NotApplicable pairs are omitted. */
 export function evaluateAzurePolicies(manifest: Manifest, input: AzurePolicyInput): AzurePolicyResult[] {
   const out: AzurePolicyResult[] = [];
+  for (const n of input.notes ?? []) {
+    out.push({ definition: n.definition, ...(n.displayName ? { displayName: n.displayName } : {}), stack: manifest.stack.name, logicalId: manifest.stack.name, resourceType: '(definition)', outcome: 'NotEvaluable', note: n.note });
+  }
   for (const def of input.definitions) {
     const mode = (def.mode ?? 'Indexed').toLowerCase();
     const base = { definition: def.name, ...(def.displayName ? { displayName: def.displayName } : {}), stack: manifest.stack.name };

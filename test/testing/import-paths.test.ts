@@ -1,0 +1,37 @@
+/** The package entry points resolve as a user imports them (tsconfig paths map them to lib/ under tsx). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as amlcdk from 'amlcdk';
+import * as testing from 'amlcdk/testing';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+test("'amlcdk' and 'amlcdk/testing' expose the public API", () => {
+  for (const name of ['App', 'Stack', 'Workspace', 'ComputeInstance', 'ComputeCluster', 'AttachedCompute', 'PersonalComputeInstances', 'VmSize', 'BuiltInRole', 'Principal', 'RoleAssignment', 'VirtualNetwork', 'FileShareMount', 'ContainerImage', 'Duration', 'Secret', 'Annotations', 'Aspects', 'Names', 'SynthesisError', 'ValidationError']) {
+    assert.equal(typeof (amlcdk as Record<string, unknown>)[name], 'function', name);
+  }
+  assert.equal(typeof testing.Template.fromStack, 'function');
+  assert.equal(typeof testing.Match.objectLike, 'function');
+});
+
+test("import 'amlcdk' never loads @pulumi/* (a resolve hook refuses it)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'amlcdk-nopulumi-'));
+  try {
+    const hook = join(dir, 'hook.mjs');
+    writeFileSync(hook, `export async function resolve(spec, ctx, next) { if (spec.startsWith('@pulumi/')) throw new Error('loaded ' + spec); return next(spec, ctx); }\n`);
+    const reg = join(dir, 'register.mjs');
+    writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`);
+    const main = join(dir, 'main.ts');
+    writeFileSync(main, `import * as m from ${JSON.stringify(pathToFileURL(join(ROOT, 'lib', 'index.ts')).href)};\nimport * as t from ${JSON.stringify(pathToFileURL(join(ROOT, 'lib', 'testing', 'index.ts')).href)};\nconsole.log(typeof m.App, typeof t.Template);\n`);
+    const r = spawnSync(process.execPath, ['--import', reg, '--import', 'tsx', main], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'function function');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

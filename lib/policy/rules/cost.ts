@@ -78,8 +78,14 @@ const cost003 = resourceRule({
   },
 });
 
+/** A POST action's body field (idle shutdown and schedules may be set by action on older api-versions). */
+function actionValue(c: ManifestResource, action: string, path: string): unknown {
+  const a = c.actions?.find((x) => x.name.toLowerCase() === action.toLowerCase());
+  return a ? get(a.body, path) : undefined;
+}
+
 function hasStopSchedule(c: ManifestResource): boolean {
-  const s = get(c.body, 'properties.properties.schedules.computeStartStop');
+  const s = get(c.body, 'properties.properties.schedules.computeStartStop') ?? actionValue(c, 'updateSchedules', 'computeStartStop');
   return Array.isArray(s) && s.some((x) => lower(get(x, 'action')) === 'stop' && lower(get(x, 'status') ?? 'enabled') === 'enabled');
 }
 
@@ -91,14 +97,17 @@ const cost004 = resourceRule({
   severity: 'medium',
   types: C,
   scope: 'ComputeInstance (High for GPU sizes)',
-  defaults: 'No `idleTimeBeforeShutdown` and no enabled Stop schedule means the instance runs until someone stops it. Thresholds: `instanceIdleShutdownMaxMinutes` (dev 120, prod 60), GPU (dev 60, prod 30).',
+  defaults: 'No `idleTimeBeforeShutdown` (in the body or an `updateIdleShutdownSetting` action) and no enabled Stop schedule means the instance runs until someone stops it. Thresholds: `instanceIdleShutdownMaxMinutes` (dev 120, prod 60), GPU (dev 60, prod 30).',
   rationale: 'Forgotten instances are the largest avoidable Azure ML cost, GPU instances most of all.',
   anchors: { psrule: ['Azure.ML.ComputeIdleShutdown'], azurePolicy: ['679ddf89-ab8f-48a5-9029-e76054077449'], other: ['WAF cost'] },
   evaluate(c, ctx) {
     if (computeType(c) !== 'ComputeInstance') return 'not-applicable';
     const gpu = isGpuSize(vmSize(c));
     const maxMin = gpu ? ctx.thresholds.gpuInstanceIdleShutdownMaxMinutes : ctx.thresholds.instanceIdleShutdownMaxMinutes;
-    const e = effective<string>(c.body, 'properties.properties.idleTimeBeforeShutdown');
+    const viaAction = actionValue(c, 'updateIdleShutdownSetting', 'idleTimeBeforeShutdown');
+    const e = viaAction !== undefined && get(c.body, 'properties.properties.idleTimeBeforeShutdown') === undefined
+      ? { value: viaAction as string, provenance: 'set' as const }
+      : effective<string>(c.body, 'properties.properties.idleTimeBeforeShutdown');
     const sev = gpu ? 'high' as const : undefined;
     if (e.value === undefined) {
       if (hasStopSchedule(c)) return [];

@@ -85,6 +85,15 @@ describe('amlcdk check (in process)', () => {
     assert.ok(packs.has('network') && !packs.has('cost') && [...packs].every((p) => p === 'network' || p === 'identity'));
   });
 
+  test('--include-passes adds compliance rows to the JSON report', async () => {
+    const out = join(dir, 'passes.json');
+    assert.equal(await run(['--manifest', secure, '--format', 'json', '--include-passes', '--output', out]), 0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    assert.ok(doc.passes.some((p: { ruleId: string; logicalId: string }) => p.ruleId === 'AML-NET-001' && p.logicalId === 'Team/Workspace'));
+    assert.equal(await run(['--manifest', secure, '--format', 'json', '--output', out]), 0);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).passes, undefined);
+  });
+
   test('SARIF and JUnit outputs', async () => {
     const sarif = join(dir, 'r.sarif');
     assert.equal(await run(['--manifest', insecure, '--format', 'sarif', '--output', sarif]), 1);

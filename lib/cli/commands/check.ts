@@ -42,6 +42,7 @@ export interface CheckCommandOptions {
   readonly config?: string;
   readonly azurePolicy?: string;
   readonly azurePolicyParams?: string;
+  readonly includePasses?: boolean;
 }
 
 export function register(program: Command): void {
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'policy config file (JSON or YAML): thresholds, rule overrides, packs, profile')
     .option('--azure-policy <file|dir>', 'Azure Policy definition JSON file(s) to evaluate offline')
     .option('--azure-policy-params <file>', 'assignment parameter values for --azure-policy')
+    .option('--include-passes', 'also list passing (rule, resource) pairs in the JSON report (JUnit always has them)')
     .action(async (opts: CheckCommandOptions) => {
       const code = await runCheck(opts);
       if (code !== 0) throw new ExitCode(code);
@@ -95,7 +97,7 @@ export function resolveCheckOptions(opts: CheckCommandOptions, cwd = process.cwd
       failOn: failOn as Severity,
       ...(packs ? { packs } : {}),
       ...(azurePolicy ? { azurePolicy } : {}),
-      recordPasses: format === 'junit',
+      recordPasses: format === 'junit' || (opts.includePasses === true && format === 'json'),
     },
   };
 }

@@ -102,6 +102,8 @@ export interface ActionPlan {
   /** Synchronous answer. */
   readonly status?: number;
   readonly body?: unknown;
+  /** The synchronous action changed the resource (its new body): saved durably before the answer. */
+  readonly update?: Record<string, unknown>;
   /** An LRO: GET shows `transitional` until it ends, then `final`. */
   readonly lro?: { readonly transitional: Record<string, unknown>; readonly final: Record<string, unknown>; readonly onFailure?: Record<string, unknown> };
 }
@@ -386,7 +388,7 @@ export class Engine {
     const isScopeOnly = /^\/subscriptions\/[^/]+(\/resourcegroups\/[^/]+)?$/i.test(parentKey);
     if (isScopeOnly) return undefined;
     const implicit = t.implicitParent?.(parsed.parentId);
-    const lookup = implicit !== undefined ? implicit : parentKey;
+    const lookup = implicit !== undefined ? implicit : t.extension ? scopeAlias(parentKey) : parentKey;
     const parent = this.find(lookup, now);
     if (!parent) {
       if (t.extension) throw notFound('ResourceNotFound', `The scope '${parsed.parentId}' does not exist.`);
@@ -485,7 +487,13 @@ export class Engine {
     if (!existing) throw notFound('ResourceNotFound', `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`);
     if (existing.pending) throw this.inProgress(existing, t);
     const plan = fn({ engine: this, req, parsed, id: existing.id, key, existing, action: parsed.action!, body: req.body });
-    if (!plan.lro) return { status: plan.status ?? 200, body: plan.body };
+    if (!plan.lro) {
+      if (plan.update) {
+        existing.body = plan.update;
+        this.store.put(existing);
+      }
+      return { status: plan.status ?? 200, body: plan.body, mutated: plan.update !== undefined };
+    }
     existing.body = plan.lro.transitional;
     const op = this.startOperation(req, existing, 'action', 'action', plan.lro.final, plan.lro.onFailure, parsed.namespace, parsed.action);
     return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
@@ -535,6 +543,17 @@ export class Engine {
       lastModifiedAt: now,
     };
   }
+}
+
+/**
+ * Scopes ARM accepts for extension resources under names the emulator stores differently: RBAC on a file share
+ * uses `fileServices/default/fileshares/{share}` (the share resource is `.../shares/{share}`), and the default
+ * file/blob service exists whenever its account does.
+ */
+export function scopeAlias(scopeKey: string): string {
+  const k = scopeKey.replace(/\/fileservices\/default\/fileshares\//, '/fileservices/default/shares/');
+  const m = /^(.*\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/(fileservices|blobservices)\/default$/.exec(k);
+  return m ? m[1]! : k;
 }
 
 export function withProvisioningState(body: Record<string, unknown>, state: string): Record<string, unknown> {

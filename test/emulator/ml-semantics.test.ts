@@ -122,6 +122,35 @@ describe('Azure ML semantics', () => {
     }
   });
 
+  test('instance action endpoints: updateDataMounts, updateIdleShutdownSetting, updateSchedules, resize', async () => {
+    const c = `${wsA}/computes/ci-actions`;
+    await put(c, instance('Standard_DS3_v2'));
+    const mount = await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountAction: 'Mount', mountName: 'team', source: 'azureml://datastores/team/paths/', sourceType: 'URI', mountMode: 'ReadWrite' }]);
+    assert.equal(mount.status, 200);
+    let pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
+    assert.deepEqual(pp.dataMounts.map((m: { mountName: string; mountState: string }) => [m.mountName, m.mountState]), [['team', 'Mounted']]);
+    await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountAction: 'Unmount', mountName: 'team', source: 'x', sourceType: 'URI' }]);
+    assert.deepEqual((await emu.request('GET', `${c}${q}`)).body.properties.properties.dataMounts, []);
+    const badMount = await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountName: 'x' }]);
+    assert.equal(badMount.body.error.code, 'InvalidRequestContent');
+    assert.equal((await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, { idleTimeBeforeShutdown: 'PT30M' })).status, 200);
+    const tooShort = await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, { idleTimeBeforeShutdown: 'PT5M' });
+    assert.equal(tooShort.status, 400);
+    const sched = await emu.request('POST', `${c}/updateSchedules${q}`, { computeStartStop: [{ status: 'Enabled', action: 'Stop', triggerType: 'Cron', cron: { expression: '0 18 * * *', timeZone: 'UTC' } }] });
+    assert.equal(sched.status, 200);
+    pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
+    assert.equal(pp.idleTimeBeforeShutdown, 'PT30M');
+    assert.equal(pp.schedules.computeStartStop[0].provisioningStatus, 'Completed');
+    const resize = await emu.request('POST', `${c}/resize${q}`, { targetVMSize: 'Standard_DS4_v2' });
+    assert.equal(resize.status, 202);
+    await emu.waitFor(resize);
+    assert.equal((await emu.request('GET', `${c}${q}`)).body.properties.properties.vmSize, 'STANDARD_DS4_V2');
+    const onCluster = await emu.request('POST', `${wsA}/computes/cpu-cluster-1a/updateDataMounts${q}`, []);
+    assert.equal(onCluster.status, 400);
+    // State survives: the action answers were durable.
+    assert.equal(emu.log().filter((e) => e.kind === 'action' && e.status === 200).length >= 4, true);
+  });
+
   test('cluster: NotSpecified remote login resolves, secrets are dropped, PATCH takes scaleSettings only', async () => {
     const c = `${wsA}/computes/cpu-patch`;
     assert.equal((await put(c, cluster('Standard_DS3_v2', 0, 2, { remoteLoginPortPublicAccess: 'NotSpecified', userAccountCredentials: { adminUserName: 'azureuser', adminUserPassword: 'P@ssw0rd-not-echoed' } }))).status, 201);

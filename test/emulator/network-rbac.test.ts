@@ -169,11 +169,21 @@ describe('network and RBAC semantics', () => {
     assert.equal(below.status, 201);
     const missingScope = await emu.request('PUT', ra('aaaaaaaa-0000-4000-8000-000000000004', paths.ws(RG, 'nope')), { properties: { roleDefinitionId: role, principalId } });
     assert.equal(missingScope.status, 404);
+    // RBAC on a file share uses the 'fileshares' scope spelling; the default file service is a valid scope too.
+    const sa = paths.storage(RG, 'sarbac');
+    await emu.waitFor(await emu.request('PUT', `${sa}?api-version=${V.storage}`, { location: LOC, sku: { name: 'Standard_LRS' } }));
+    await emu.request('PUT', `${sa}/fileServices/default/shares/team?api-version=${V.storage}`, { properties: {} });
+    const onShare = await emu.request('PUT', ra('aaaaaaaa-0000-4000-8000-000000000005', `${sa}/fileServices/default/fileshares/team`), { properties: { roleDefinitionId: role, principalId } });
+    assert.equal(onShare.status, 201);
+    const onService = await emu.request('PUT', ra('aaaaaaaa-0000-4000-8000-000000000006', `${sa}/fileServices/default`), { properties: { roleDefinitionId: role, principalId } });
+    assert.equal(onService.status, 201);
+    const noShare = await emu.request('PUT', ra('aaaaaaaa-0000-4000-8000-000000000007', `${sa}/fileServices/default/fileshares/nope`), { properties: { roleDefinitionId: role, principalId } });
+    assert.equal(noShare.status, 404);
     const list = (s: string, filter = '') => emu.request('GET', `${s}/providers/Microsoft.Authorization/roleAssignments?api-version=${V.auth}${filter}`);
-    assert.equal((await list(scope)).body.value.length, 2, 'at and below the scope');
+    assert.equal((await list(scope)).body.value.length, 4, 'at and below the scope');
     assert.equal((await list(scope, `&$filter=${encodeURIComponent('atScope()')}`)).body.value.length, 1);
     assert.equal((await list(ws, `&$filter=${encodeURIComponent('atScope()')}`)).body.value.length, 2, 'inherited from the group');
-    assert.equal((await list(scope, `&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`)).body.value.length, 1);
+    assert.equal((await list(scope, `&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`)).body.value.length, 3);
     const del = await emu.request('DELETE', ra('aaaaaaaa-0000-4000-8000-000000000001'));
     assert.equal(del.status, 200);
     assert.equal(del.body.properties.principalId, principalId);

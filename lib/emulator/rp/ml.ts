@@ -555,6 +555,18 @@ function instanceAction(kind: 'start' | 'stop' | 'restart'): (input: ActionInput
   };
 }
 
+function instanceOnly(input: ActionInput, action: string): { p: Json; pp: Json } {
+  const p = props(input.existing.body);
+  if (p.computeType !== 'ComputeInstance') {
+    throw badRequest('BadRequest', `'${action}' is only supported on a ComputeInstance; '${input.existing.id.split('/').pop()}' is a ${String(p.computeType)}.`);
+  }
+  return { p, pp: obj(p.properties) };
+}
+
+function withInner(input: ActionInput, p: Json, pp: Json): Json {
+  return { ...input.existing.body, properties: { ...p, modifiedOn: new Date(input.req.now).toISOString(), properties: pp } };
+}
+
 function computeBeforeDelete(input: DeleteInput): void {
   const action = input.req.query.get('underlyingResourceAction');
   if (action === null) {
@@ -598,6 +610,57 @@ export const computes: ResourceType = {
     listKeys: (input) => {
       const p = props(input.existing.body);
       return { status: 200, body: { computeType: p.computeType } };
+    },
+    updateDataMounts: (input) => {
+      const { p, pp } = instanceOnly(input, 'updateDataMounts');
+      if (!Array.isArray(input.body)) throw badRequest('InvalidRequestContent', 'The body of updateDataMounts is an array of { mountAction, mountName, mountPath, source, sourceType, mountMode }.');
+      const mounts = new Map<string, Json>((Array.isArray(pp.dataMounts) ? (pp.dataMounts as Json[]) : []).map((m) => [String(m.mountName), m]));
+      input.body.forEach((raw, i) => {
+        const m = obj(raw);
+        for (const f of ['mountName', 'source', 'sourceType']) if (typeof m[f] !== 'string' || m[f] === '') throw badRequest('InvalidRequestContent', `dataMounts[${i}].${f} is required.`, `[${i}].${f}`);
+        if (!['Dataset', 'Datastore', 'URI'].includes(String(m.sourceType))) throw badRequest('InvalidRequestContent', `dataMounts[${i}].sourceType must be Dataset, Datastore or URI.`, `[${i}].sourceType`);
+        if (m.mountAction === 'Unmount') mounts.delete(String(m.mountName));
+        else mounts.set(String(m.mountName), { ...clone(m), mountAction: 'Mount', mountMode: m.mountMode ?? 'ReadOnly', mountPath: m.mountPath ?? `/home/azureuser/cloudfiles/data/${String(m.mountName)}`, mountState: 'Mounted', mountedOn: new Date(input.req.now).toISOString(), createdBy: input.req.principal.oid, error: null });
+      });
+      return { status: 200, update: withInner(input, p, { ...pp, dataMounts: [...mounts.values()] }) };
+    },
+    updateIdleShutdownSetting: (input) => {
+      const { p, pp } = instanceOnly(input, 'updateIdleShutdownSetting');
+      const v = obj(input.body).idleTimeBeforeShutdown;
+      const m = typeof v === 'string' ? /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(v) : null;
+      const minutes = m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : NaN;
+      if (!m || minutes < 15 || minutes > 3 * 24 * 60) {
+        throw badRequest('InvalidRequestContent', `idleTimeBeforeShutdown must be an ISO 8601 duration between PT15M and PT72H (got ${JSON.stringify(v)}).`, 'idleTimeBeforeShutdown');
+      }
+      return { status: 200, update: withInner(input, p, { ...pp, idleTimeBeforeShutdown: v }) };
+    },
+    updateSchedules: (input) => {
+      const { p, pp } = instanceOnly(input, 'updateSchedules');
+      const list = obj(input.body).computeStartStop;
+      if (!Array.isArray(list)) throw badRequest('InvalidRequestContent', 'The body of updateSchedules is { computeStartStop: [...] }.', 'computeStartStop');
+      if (list.length > 4) throw badRequest('InvalidRequestContent', `A compute instance has at most 4 schedules (got ${list.length}).`, 'computeStartStop');
+      const schedules = list.map((sch, i) => ({ ...clone(obj(sch)), id: guidFrom('schedule', input.existing.id, String(i)), provisioningStatus: 'Completed' }));
+      return { status: 200, update: withInner(input, p, { ...pp, schedules: { computeStartStop: schedules } }) };
+    },
+    customServices: (input) => {
+      const { p, pp } = instanceOnly(input, 'customServices');
+      if (!Array.isArray(input.body)) throw badRequest('InvalidRequestContent', 'The body of customServices is an array of custom services.');
+      return { status: 200, update: withInner(input, p, { ...pp, customServices: clone(input.body) }) };
+    },
+    getAllowedVmSizesForResize: (input) => {
+      instanceOnly(input, 'getAllowedVmSizesForResize');
+      return { status: 200, body: { value: VM_SIZES.filter((v) => v.allowedFor.instance).map((v) => ({ name: v.name, family: v.family, vCPUs: v.vCpus, gpus: Math.ceil(v.gpus), memoryGB: v.memoryGiB })) } };
+    },
+    resize: (input) => {
+      const { p, pp } = instanceOnly(input, 'resize');
+      const target = obj(input.body).targetVMSize;
+      if (typeof target !== 'string' || target === '') throw badRequest('InvalidRequestContent', 'targetVMSize is required.', 'targetVMSize');
+      const state = String(pp.state);
+      if (!['Running', 'Stopped'].includes(state)) throw conflict('Conflict', `Compute instance '${input.existing.id.split('/').pop()}' is in state '${state}'; resize needs it Running or Stopped.`);
+      const final = withInner(input, p, { ...pp, vmSize: target.toUpperCase(), lastOperation: { operationName: 'Resize', operationTime: new Date(input.req.now).toISOString(), operationStatus: 'Succeeded', operationTrigger: 'User' } });
+      const w: WriteInput = { engine: input.engine, req: input.req, parsed: input.parsed, id: input.existing.id, key: input.key, name: input.existing.id.split('/').pop()!, existing: input.existing, body: final };
+      checkQuota(w, final, region(input.existing.location ?? input.existing.body.location));
+      return { lro: { transitional: withInner(input, p, { ...pp, state: 'Resizing' }), final, onFailure: { properties: { ...pp } } } };
     },
     listNodes: (input) => {
       const p = props(input.existing.body);

@@ -206,8 +206,9 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   const azurePolicyDeny = azure.filter((a) => a.outcome === 'Deny').length;
   const azurePolicyAudit = azure.filter((a) => a.outcome === 'Audit' || a.outcome === 'AuditIfNotExists').length;
   const rules = active.map((r): RuleMeta => {
-    const { ...meta } = r as RuleMeta & { evaluate?: unknown; kind?: unknown; types?: unknown };
-    delete meta.evaluate; delete meta.kind; delete meta.types;
+    // Reports carry the metadata only (no functions), with the severity in effect for this run.
+    const { evaluate: _e, kind: _k, ...meta } = r as Rule & { types?: unknown };
+    delete meta.types;
     return { ...meta, severity: severityOf.get(r.id) ?? r.severity };
   });
   return {

@@ -319,12 +319,12 @@ const net012 = resourceRule({
   anchors: { other: ['Learn: how-to-secure-training-vnet (required inbound/outbound)'] },
   evaluate(nsg, ctx) {
     const rules = ctx.graph.nsgRulesOf(nsg.id) ?? [];
-    const subnets = ctx.manifest.resources.length ? hostedCompute(nsg, ctx) : [];
-    if (subnets.length === 0) return 'not-applicable';
+    const hosted = hostedCompute(nsg, ctx);
+    if (hosted.length === 0) return 'not-applicable';
     const out: FindingDraft[] = [];
     const region = ctx.manifest.stack.location;
     const needs: { flow: Parameters<typeof evaluateFlow>[1]; what: string; when: boolean }[] = [
-      { flow: { direction: 'inbound', protocol: 'tcp', port: 44224, source: 'AzureMachineLearning', destination: 'VirtualNetwork' }, what: 'inbound TCP 44224 from AzureMachineLearning', when: subnets.some((c) => nodePublicIp(c).value !== false) },
+      { flow: { direction: 'inbound', protocol: 'tcp', port: 44224, source: 'AzureMachineLearning', destination: 'VirtualNetwork' }, what: 'inbound TCP 44224 from AzureMachineLearning', when: hosted.some((c) => nodePublicIp(c).value !== false) },
       { flow: { direction: 'outbound', protocol: 'tcp', port: 443, source: 'VirtualNetwork', destination: 'AzureMachineLearning' }, what: 'outbound TCP 443 to AzureMachineLearning', when: true },
       { flow: { direction: 'outbound', protocol: 'tcp', port: 443, source: 'VirtualNetwork', destination: `BatchNodeManagement.${region}` }, what: `outbound 443 to BatchNodeManagement.${region}`, when: true },
       { flow: { direction: 'outbound', protocol: 'tcp', port: 443, source: 'VirtualNetwork', destination: `Storage.${region}` }, what: `outbound 443 to Storage.${region}`, when: true },

@@ -126,6 +126,7 @@ describe('amlcdk check (in process)', () => {
     assert.equal(await run(['--manifest', secure, '--azure-policy', join(dir, 'nope.json')]), 2);
     assert.equal(await run(['--manifest', secure, '--config', join(dir, 'nope.yaml')]), 2);
     assert.equal(await run(['--manifest', secure, '--no-such-flag']), 2);
+    assert.equal(await run(['--manifest', secure, '--output', join(secure, 'report.txt')]), 2, 'OutputNotWritable: the parent is a file');
     const tampered = join(dir, 'tampered');
     mkdirSync(tampered);
     const m = JSON.parse(readFileSync(secure, 'utf8'));

@@ -253,4 +253,3 @@ export function checkCidrs(c: IConstruct, cidrs: readonly string[] | undefined, 
   }
 }
 
-export { T, normalizeProps, type PropType } from '../../core/props.js';

@@ -12,7 +12,8 @@ import { Secret } from '../../core/secret.js';
 import type { VmSize } from '../../catalog/vm-size.js';
 import { normalizeLocation } from '../../core/stack.js';
 import type { IComputePlacement, ISubnetRef } from '../refs.js';
-import { ComputeBase, T, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, normalizeProps, type ComputeBaseProps } from './base.js';
+import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
+import { T, normalizeProps } from '../../core/props.js';
 import { SshAccess, isSshPublicKey } from './ssh.js';
 
 const COMPUTE_CLUSTER = Symbol.for('amlcdk.ComputeCluster');

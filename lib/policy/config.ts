@@ -190,11 +190,12 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     if (err.keyword === 'additionalProperties') {
       const extra = (err.params as { additionalProperty: string }).additionalProperty;
       where = `${err.instancePath}/${extra}`;
-      detail = `is not a known setting`;
+      const level = err.instancePath === '' ? configSchema.properties : err.instancePath === '/thresholds' ? configSchema.properties.thresholds.properties : err.instancePath.startsWith('/rules/') ? configSchema.properties.rules.additionalProperties.properties : undefined;
+      detail = `is not a known setting${level ? `; known: ${Object.keys(level).filter((k) => k !== '$schema').join(', ')}` : ''}`;
     } else if (err.keyword === 'enum') {
       detail = `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
-    throw new InputError('PolicyConfigInvalid', `${file}: ${where} ${detail}`, {
+    throw new InputError('PolicyConfigInvalid', `${where.replace(/^\//, '').replace(/\//g, '.')} ${detail}`, {
       file,
       line: lineOf(err.keyword === 'additionalProperties' ? where : err.instancePath) ?? 1,
       fix: 'see docs/policy.md for the settings of a policy config file',
@@ -203,7 +204,7 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
   const cfg = value as PolicyConfig;
   for (const id of Object.keys(cfg.rules ?? {})) {
     if (!knownRuleIds.has(id)) {
-      throw new InputError('PolicyConfigUnknownRule', `${file}: rules.${id} names no rule`, {
+      throw new InputError('PolicyConfigUnknownRule', `rules.${id} names no rule`, {
         file,
         line: lineOf(`/rules/${id}`),
         fix: 'use a rule id from docs/rules.md, e.g. AML-NET-001',
@@ -214,7 +215,7 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     try {
       new RegExp(cfg.thresholds.workspaceNamePattern);
     } catch (e) {
-      throw new InputError('PolicyConfigInvalid', `${file}: thresholds.workspaceNamePattern is not a valid regular expression: ${(e as Error).message}`, {
+      throw new InputError('PolicyConfigInvalid', `thresholds.workspaceNamePattern is not a valid regular expression: ${(e as Error).message}`, {
         file,
         line: lineOf('/thresholds/workspaceNamePattern'),
         fix: 'write a JavaScript regular expression, e.g. "^mlw-"',

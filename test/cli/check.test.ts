@@ -179,7 +179,7 @@ describe('amlcdk check (in process)', () => {
     assert.equal(typeof code, 'number');
 
     writeFileSync(cfg, 'profile: dev\nthresholds:\n  gpuClusterMaxNode: 2\n');
-    assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigInvalid' && e.line === 3 && /gpuClusterMaxNode is not a known setting/.test(e.message));
+    assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigInvalid' && e.line === 3 && /^thresholds\.gpuClusterMaxNode is not a known setting; known: instanceIdleShutdownMaxMinutes, /.test(e.message));
     writeFileSync(cfg, 'rules:\n  AML-NET-999:\n    enabled: false\n');
     assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigUnknownRule' && e.line === 2);
     writeFileSync(cfg, 'failOn: severe\n');

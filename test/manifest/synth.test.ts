@@ -194,6 +194,22 @@ describe('synth pipeline', () => {
   });
 });
 
+describe('reading manifests', () => {
+  test('parseManifest with { schema: true } rejects a body that breaks its schema, even with a valid hash', async () => {
+    const { contentHash } = await import('../../lib/manifest/canonical.js');
+    const app = new App();
+    new QuickstartStack(app, 'Quickstart');
+    const m = withEnv(undefined, () => app.synth({ write: false })).manifests[0];
+    assert.deepEqual(parseManifest(canonicalJson(m), 'q.json', { schema: true }), m);
+    const { hash: _h, ...rest } = JSON.parse(JSON.stringify(m));
+    const compute = rest.resources.find((r: { type: string }) => r.type.endsWith('/computes'));
+    compute.body.properties.properties.vmPriority = 'Spot';
+    const text = canonicalJson({ ...rest, hash: contentHash(rest) });
+    assert.equal(parseManifest(text).hash, contentHash(rest)); // hash alone accepts it
+    assert.throws(() => parseManifest(text, 'q.json', { schema: true }), (e: Error & { code?: string }) => e.code === 'ManifestSchemaInvalid' && /vmPriority/.test(e.message));
+  });
+});
+
 describe('canonical copy', () => {
   test('canonicalCopy has JSON semantics and sorted keys: its text is canonicalJson, its value the JSON round trip', async () => {
     const { canonicalCopy } = await import('../../lib/manifest/canonical-copy.js');

@@ -237,6 +237,14 @@ describe('compute instance', () => {
   test('warning azureml:instance:ssoForAssignedUser', () => {
     errorsOf((ws) => new ComputeInstance(ws, 'I', { vmSize: cpu, assignedUser: alice(), sso: true })).hasWarning('azureml:instance:ssoForAssignedUser');
   });
+  test('warning azureml:instance:idleShutdownNeedsContributor: identity + idle shutdown', () => {
+    const t = errorsOf((ws) => {
+      new ComputeInstance(ws, 'Id', { vmSize: cpu, assignedUser: alice(), identity: lib.ComputeIdentity.systemAssigned(), idleShutdown: Duration.minutes(30) });
+      new ComputeInstance(ws, 'NoId', { vmSize: cpu, assignedUser: alice(), idleShutdown: Duration.minutes(30) });
+    });
+    t.hasWarning('azureml:instance:idleShutdownNeedsContributor', 'Team/Ws/Id');
+    assert.equal(t.warnings().filter((w) => w.path === 'Team/Ws/NoId' && w.code === 'azureml:instance:idleShutdownNeedsContributor').length, 0);
+  });
   test('NoWorkspace is thrown when a compute has no workspace', () => {
     const { stack } = setup();
     assert.throws(() => new ComputeCluster(stack, 'C', { vmSize: cpu, maxNodeCount: 1 }), (e: lib.ValidationError) => e.code === 'NoWorkspace');

@@ -168,6 +168,11 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     this.checkSchedules();
     this.checkScripts();
     this.checkApplications();
+    if (p.identity && p.idleShutdown) {
+      Annotations.of(this).addWarning('azureml:instance:idleShutdownNeedsContributor', 'with a managed identity, idle shutdown only works when that identity has Contributor on the workspace', {
+        fix: 'grant the identity Contributor on the workspace (workspace.grants.contributor(...)), then acknowledge this warning',
+      });
+    }
     if (p.sso && p.assignedUser) {
       Annotations.of(this).addWarning('azureml:instance:ssoForAssignedUser', 'SSO cannot be enabled by the creator for an assigned user; the user must enable it (needs computes/enableSso/action)', {
         fix: 'leave sso unset and let the user enable it, or acknowledge',

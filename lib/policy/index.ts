@@ -16,6 +16,7 @@ export { renderText, type TextReportOptions } from './reporters/text.js';
 export { renderJson, JSON_REPORT_VERSION } from './reporters/json.js';
 export { renderSarif, SARIF_SCHEMA, type SarifOptions } from './reporters/sarif.js';
 export { renderJunit } from './reporters/junit.js';
+export { renderMarkdown } from './reporters/markdown.js';
 export { evaluateAzurePolicies, evaluateDefinition, applyOperator, CONDITION_OPERATORS, type PolicyDefinition, type AzurePolicyInput, type Condition } from './azure-policy/evaluate.js';
 export { loadAzurePolicyInput, loadPolicyDefinitions, loadPolicyParameters } from './azure-policy/load.js';
 export { SUPPORTED_FUNCTIONS } from './azure-policy/expression.js';

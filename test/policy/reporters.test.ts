@@ -6,6 +6,7 @@ import { renderSarif } from '../../lib/policy/reporters/sarif.js';
 import { renderJunit } from '../../lib/policy/reporters/junit.js';
 import { renderJson } from '../../lib/policy/reporters/json.js';
 import { renderText } from '../../lib/policy/reporters/text.js';
+import { renderMarkdown } from '../../lib/policy/reporters/markdown.js';
 import pc from 'picocolors';
 import * as f from './fixtures.js';
 import { sarifErrors } from './sarif-schema.js';
@@ -115,6 +116,17 @@ describe('reporters', () => {
     assert.equal(f0.provenance, 'set');
     assert.equal(f0.source.line, 10);
     assert.ok(doc.rules.every((r: { anchors: unknown }) => r.anchors));
+  });
+
+  test('markdown: verdict, counts, findings by severity with file:line, suppressed in a collapsed block', () => {
+    const md = renderMarkdown(check(insecure()));
+    assert.match(md, /^### amlcdk check: :x: \*\*failed\*\*/);
+    assert.match(md, /\| high \| \d+ \|/);
+    assert.match(md, /\| `AML-NET-007` \| `Team\/gpu` \| `infra\/team.ts:42` \|/);
+    assert.match(md, /<details><summary>1 suppressed finding\(s\)<\/summary>[\s\S]*warm pool for the benchmark/);
+    assert.ok(md.includes('ssh &lt;any&gt; &amp; "all"'), 'names are escaped, no raw HTML');
+    assert.ok(!md.includes('<any>'));
+    assert.match(renderMarkdown(check(f.manifest(f.secureResources()))), /:white_check_mark: \*\*passed\*\*/);
   });
 
   test('text: grouped by resource with file:line, value provenance and fix; colors only when asked', () => {

@@ -1,5 +1,5 @@
 /**
- * `amlcdk check [--app <cmd> | --manifest <file|dir>] [--format text|json|sarif|junit] [--output <file>]
+ * `amlcdk check [--app <cmd> | --manifest <file|dir>] [--format text|json|sarif|junit|markdown] [--output <file>]
  *   [--fail-on <severity>] [--pack <name...>] [--profile dev|prod] [--config <file>]
  *   [--azure-policy <file|dir>] [--azure-policy-params <file>]`
  *
@@ -26,9 +26,10 @@ import { renderText } from '../../policy/reporters/text.js';
 import { renderJson } from '../../policy/reporters/json.js';
 import { renderSarif } from '../../policy/reporters/sarif.js';
 import { renderJunit } from '../../policy/reporters/junit.js';
+import { renderMarkdown } from '../../policy/reporters/markdown.js';
 
-export type CheckFormat = 'text' | 'json' | 'sarif' | 'junit';
-const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit'];
+export type CheckFormat = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
+const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
 
 export interface CheckCommandOptions {
   readonly app?: string;
@@ -108,6 +109,7 @@ export function renderReport(report: CheckReport, format: CheckFormat, stream?: 
     case 'json': return renderJson(report);
     case 'sarif': return renderSarif(report, manifestFile ? { fallbackUri: manifestFile } : {});
     case 'junit': return renderJunit(report);
+    case 'markdown': return renderMarkdown(report);
     default: return renderText(report, stream ? { colors: colors(stream) } : {});
   }
 }

@@ -153,15 +153,23 @@ export interface EngineConfig {
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Canceled']);
 
 export class Engine {
+  /** Added to the wall clock: lets tests move time forward (`POST /_emulator/clock`). */
+  clockOffsetMs = 0;
+
   constructor(
     public readonly store: Store,
     public config: EngineConfig,
   ) {}
 
+  /** The emulator's notion of now (wall clock + offset). */
+  clock(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   // ---------------------------------------------------------------- lookups used by rp/*
 
   /** The resource as GET returns it, after settling any finished operation. */
-  find(idOrKey: string, now: number = Date.now()): ResourceRecord | undefined {
+  find(idOrKey: string, now: number = this.clock()): ResourceRecord | undefined {
     const rec = this.store.get(keyOf(idOrKey));
     if (!rec) return undefined;
     this.settleRecord(rec, now);
@@ -169,7 +177,7 @@ export class Engine {
   }
 
   /** Every resource of a lower-case type, settled. */
-  all(typeKey: string, now: number = Date.now()): ResourceRecord[] {
+  all(typeKey: string, now: number = this.clock()): ResourceRecord[] {
     const out: ResourceRecord[] = [];
     for (const rec of [...this.store.resources.values()]) {
       if (rec.typeKey !== typeKey) continue;

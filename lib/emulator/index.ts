@@ -35,6 +35,8 @@ export interface RunningEmulator {
   configure(config: RuntimeConfig): RuntimeConfig;
   /** Empty the state, the log and the counters. */
   reset(): Promise<void>;
+  /** Move the emulator's clock forward by `ms` (e.g. past the 14-day workspace soft-delete retention). */
+  advanceClock(ms: number): void;
 }
 
 /** Start an emulator in this process. */
@@ -56,6 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     counters: () => server.counters(),
     configure: (c: RuntimeConfig) => server.configure(c),
     reset: () => server.reset(),
+    advanceClock: (ms: number) => server.advanceClock(ms),
   };
 }
 

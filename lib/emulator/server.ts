@@ -167,6 +167,12 @@ export class EmulatorServer {
     return this.currentConfig();
   }
 
+  /** Move the clock forward by `ms` (tests of retention periods and operation ends). */
+  advanceClock(ms: number): void {
+    if (!(ms >= 0)) throw new ArmHttpError(400, 'InvalidEmulatorConfig', 'advanceClock takes a number of ms >= 0.');
+    this.engine.clockOffsetMs += ms;
+  }
+
   async reset(): Promise<void> {
     this.store.clear();
     this.logEntries = [];
@@ -249,7 +255,7 @@ export class EmulatorServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const now = Date.now();
+    const now = this.engine.clock();
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -392,12 +398,27 @@ export class EmulatorServer {
         if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
         return { status: 200, body: this.configure(patch as RuntimeConfig) };
       }
+      case 'POST /_emulator/clock': {
+        // Move the emulator's clock forward (soft-delete retention, LRO ends, token refill), never back.
+        const text = await this.readBody(req);
+        let advance: unknown;
+        try {
+          advance = (JSON.parse(text || '{}') as { advanceMs?: unknown }).advanceMs;
+        } catch {
+          advance = undefined;
+        }
+        if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
+          throw new ArmHttpError(400, 'InvalidEmulatorConfig', 'POST /_emulator/clock takes { "advanceMs": <number >= 0> }.', 'advanceMs');
+        }
+        this.engine.clockOffsetMs += advance;
+        return { status: 200, body: { now: new Date(this.engine.clock()).toISOString(), offsetMs: this.engine.clockOffsetMs } };
+      }
       case 'GET /_emulator/state': {
         const value = [...this.store.resources.values()].map((r) => this.engine.find(r.id)).filter((r) => r !== undefined).map((r) => this.engine.render(r!));
         return { status: 200, body: { value } };
       }
       default:
-        throw new ArmHttpError(404, 'NotFound', `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state.`);
+        throw new ArmHttpError(404, 'NotFound', `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock.`);
     }
   }
 }

@@ -238,6 +238,15 @@ describe('Azure ML semantics', () => {
     const purge = await emu.request('DELETE', `${w}${q}&forceToPurge=true`);
     assert.equal(purge.status, 200);
     assert.equal((await put(w, { location: LOC })).status, 201);
+    // After the 14-day retention the name is free again (the clock is moved forward, not waited for).
+    const w3 = paths.ws(RG, 'ws-retention');
+    await put(w3, { location: LOC });
+    await emu.waitFor(await emu.request('DELETE', `${w3}${q}`));
+    emu.advanceClock(13 * 24 * 3600 * 1000);
+    assert.equal((await emu.request('PUT', `${w3}${q}`, { location: LOC })).status, 409, 'still blocked on day 13');
+    const clock = await emu.request('POST', '/_emulator/clock', { advanceMs: 2 * 24 * 3600 * 1000 });
+    assert.equal(clock.status, 200);
+    assert.equal((await put(w3, { location: LOC })).status, 201, 'free after 14 days');
     // forceToPurge on a live workspace deletes it without a soft-deleted copy.
     const d2 = await emu.request('DELETE', `${w}${q}&forceToPurge=true`);
     await emu.waitFor(d2);
@@ -259,6 +268,8 @@ describe('Azure ML semantics', () => {
     await put(`${sa2}?api-version=${V.storage}`, { location: LOC, sku: { name: 'Standard_LRS' } });
     const w2 = paths.ws(RG, 'ws-sa');
     assert.equal((await put(w2, { location: LOC, properties: { storageAccount: sa } })).status, 201);
+    await put(w2, { location: LOC, tags: { t: '1' } });
+    assert.equal((await emu.request('GET', `${w2}${q}`)).body.properties.storageAccount, sa, 'a PUT without storageAccount keeps it');
     const change = await emu.request('PUT', `${w2}${q}`, { location: LOC, properties: { storageAccount: sa2 } });
     assert.equal(change.status, 400);
     assert.equal(change.body.error.code, 'PropertyChangeNotAllowed');

@@ -94,6 +94,9 @@ function workspacePut(input: WriteInput): WritePlan {
   if (oldMode !== 'Disabled' && newMode === 'Disabled') {
     throw badRequest('ManagedNetworkCannotBeDisabled', `Managed virtual network isolation of workspace '${input.name}' is '${oldMode}' and cannot be disabled once enabled. Keep '${oldMode}' or create a new workspace.`, 'properties.managedNetwork.isolationMode');
   }
+  // A PUT that leaves out a create-only reference keeps it (the service cannot drop them).
+  const kept: Json = {};
+  for (const f of ['storageAccount', 'keyVault', 'hbiWorkspace']) if (old && p[f] === undefined && old[f] !== undefined) kept[f] = old[f];
   const workspaceId = old?.workspaceId ?? guidFrom('workspace', input.id, String(req.now));
   const loc = region(body.location ?? existing?.body.location);
   const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1]!;
@@ -107,6 +110,7 @@ function workspacePut(input: WriteInput): WritePlan {
     allowPublicAccessWhenBehindVnet: p.allowPublicAccessWhenBehindVnet ?? false,
     v1LegacyMode: p.v1LegacyMode ?? false,
     ...clone(p),
+    ...kept,
     managedNetwork: { ...clone(newMn), isolationMode: newMode, ...(newMode !== 'Disabled' ? { status: { status: 'Active', sparkReady: false }, networkId: guidFrom('mvnet', input.id) } : {}) },
     workspaceId,
     tenantId: engine.config.tenantId,
@@ -174,7 +178,7 @@ export const workspaces: ResourceType = {
       engine.store.softDeleted.delete(rec.id.toLowerCase());
       return;
     }
-    const now = Date.now();
+    const now = engine.clock();
     engine.store.softDeleted.set(rec.id.toLowerCase(), { id: rec.id, body: rec.body, deletedAt: now, purgeAt: now + SOFT_DELETE_DAYS * 24 * 3600 * 1000 });
   },
   deleteAbsent(input): EngineResponse | undefined {

@@ -223,7 +223,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       }
     }
     timer('resources');
-    const assets = collectAssets(stack, members, resources);
+    const assets = collectAssets(members, resources);
     const logicalIds = new Set(resources.map((r) => r.logicalId));
     for (const r of resources) {
       for (const dep of r.dependsOn) {
@@ -336,7 +336,7 @@ function applyStackDefaults(r: ManifestResource, stack: Stack, rgLogicalId: stri
   return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
 }
 
-function collectAssets(stack: Stack, members: IConstruct[], resources: ManifestResource[]): ContainerImageAsset[] {
+function collectAssets(members: IConstruct[], resources: ManifestResource[]): ContainerImageAsset[] {
   const out: ContainerImageAsset[] = [];
   for (const c of members) {
     for (const m of c.node.metadata) {
@@ -349,6 +349,5 @@ function collectAssets(stack: Stack, members: IConstruct[], resources: ManifestR
       out.push({ ...a, usedBy: [...usedBy].sort() });
     }
   }
-  void stack;
   return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }

@@ -8,7 +8,7 @@ import { Stack } from '../../core/stack.js';
 import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
 import { Annotations } from '../../core/annotations.js';
 import { ValidationError } from '../../core/errors.js';
-import { cidrPrefix, isIpv4Cidr, usableIps } from '../../core/validators.js';
+import { isIpv4Cidr, usableIps } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import { VmSize } from '../../catalog/vm-size.js';
 import { ZERO_QUOTA_BY_DEFAULT_FAMILIES, closestVmSizes, isGpuSize, isRetired, type VmSizeInfo } from '../../catalog/vm-sizes.js';
@@ -82,7 +82,7 @@ export abstract class ComputeBase extends AzureResource {
         fix: 'create the compute inside a Workspace (new ComputeCluster(workspace, ...)) or pass `workspace`',
       });
     }
-    const stack = Stack.of(scope);
+    Stack.of(scope); // throws NoStack outside a stack, before anything else
     // Compute names are unique per region across all customers (they are DNS labels of the instances): mix the
     // subscription, resource group and region into the hash so two teams running the same program do not clash.
     const salt = `${ws.subscriptionId}/${ws.resourceGroupName}/${ws.location}`.toLowerCase();
@@ -90,7 +90,6 @@ export abstract class ComputeBase extends AzureResource {
     const name = given ?? Names.derive('compute', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`, salt);
     const resourceId = `${ws.workspaceId}/computes/${name}`;
     super(scope, id, { armType: COMPUTE_TYPE, apiVersion: apiVersionFor(COMPUTE_TYPE), resourceId, resourceName: name, options: p, defaultDeletePolicy });
-    void stack;
     this.baseProps = p;
     this.workspace = ws;
     this.computeName = name;
@@ -213,7 +212,6 @@ export function checkSubnet(c: IConstruct, subnet: ISubnetRef | undefined, ws: I
       value: ws.isolationMode, allowed: 'no subnet (the managed network is used)', fix: 'remove `subnet`, or disable the managed network (only possible for a new workspace)',
     });
   }
-  void cidrPrefix;
 }
 
 function prefixFor(ips: number): number {

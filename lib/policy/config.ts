@@ -116,7 +116,8 @@ export function resolveThresholds(profile: Profile, overrides: PolicyThresholds 
   return out as EffectiveThresholds;
 }
 
-const configSchema = {
+/** JSON schema of the policy config file (also used for CrossGuard policy config). */
+export const POLICY_CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -156,7 +157,7 @@ const configSchema = {
 } as const;
 
 const ajv = new Ajv({ allErrors: true });
-const validateConfig = ajv.compile(configSchema);
+const validateConfig = ajv.compile(POLICY_CONFIG_SCHEMA);
 
 /**
  * Parse a policy config file (JSON or YAML). Errors carry the file, the line of the bad value and what is
@@ -190,7 +191,7 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     if (err.keyword === 'additionalProperties') {
       const extra = (err.params as { additionalProperty: string }).additionalProperty;
       where = `${err.instancePath}/${extra}`;
-      const level = err.instancePath === '' ? configSchema.properties : err.instancePath === '/thresholds' ? configSchema.properties.thresholds.properties : err.instancePath.startsWith('/rules/') ? configSchema.properties.rules.additionalProperties.properties : undefined;
+      const level = err.instancePath === '' ? POLICY_CONFIG_SCHEMA.properties : err.instancePath === '/thresholds' ? POLICY_CONFIG_SCHEMA.properties.thresholds.properties : err.instancePath.startsWith('/rules/') ? POLICY_CONFIG_SCHEMA.properties.rules.additionalProperties.properties : undefined;
       detail = `is not a known setting${level ? `; known: ${Object.keys(level).filter((k) => k !== '$schema').join(', ')}` : ''}`;
     } else if (err.keyword === 'enum') {
       detail = `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;

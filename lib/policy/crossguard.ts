@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import type { EnforcementLevel, PolicyPack, PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ManifestResource } from '../manifest/types.js';
 import { check, ruleSeverity } from './engine.js';
-import type { PolicyConfig } from './config.js';
+import { POLICY_CONFIG_SCHEMA, type PolicyConfig, type PolicyThresholds } from './config.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { PACKS, severityRank, type Finding, type Rule, type Severity } from './types.js';
 
@@ -179,21 +179,28 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
   const rules = BUILTIN_RULES.filter((r) => r.pack !== 'meta' && packs.includes(r.pack) && (!r.profiles || r.profiles.includes(profile)) && options.rules?.[r.id]?.enabled !== false);
   const checkOptions = { profile, failOn, thresholds: options.thresholds, rules: options.rules } as const;
 
-  // One evaluation per resource / per stack, shared by all policies of the pack.
-  const perResource = new WeakMap<object, Finding[]>();
-  const perStack = new WeakMap<object, { findings: Finding[]; urns: Map<string, string> }>();
+  // One evaluation per resource / per stack (and per policy config), shared by all policies of the pack.
+  const perResource = new WeakMap<object, Map<string, Finding[]>>();
+  const perStack = new WeakMap<object, Map<string, { findings: Finding[]; urns: Map<string, string> }>>();
+  const withThresholds = (extra: PolicyThresholds | undefined) => ({ ...checkOptions, packs: [...packs], thresholds: { ...(options.thresholds ?? {}), ...(extra ?? {}) } });
 
-  const evaluateResource = (args: ResourceValidationArgs): Finding[] => {
-    let hit = perResource.get(args.props);
+  const evaluateResource = (args: ResourceValidationArgs, extra?: PolicyThresholds): Finding[] => {
+    const key = JSON.stringify(extra ?? {});
+    let byConfig = perResource.get(args.props);
+    if (!byConfig) perResource.set(args.props, (byConfig = new Map()));
+    let hit = byConfig.get(key);
     if (!hit) {
       const mr = pulumiToManifestResource({ type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts }, sub ?? sniffSubscription([args.props]));
-      hit = mr ? [...check(manifestOf([mr], String(args.props.location ?? '')), { ...checkOptions, packs: [...packs] }).findings] : [];
-      perResource.set(args.props, hit);
+      hit = mr ? [...check(manifestOf([mr], String(args.props.location ?? '')), withThresholds(extra)).findings] : [];
+      byConfig.set(key, hit);
     }
     return hit;
   };
-  const evaluateStack = (args: StackValidationArgs): { findings: Finding[]; urns: Map<string, string> } => {
-    let hit = perStack.get(args.resources);
+  const evaluateStack = (args: StackValidationArgs, extra?: PolicyThresholds): { findings: Finding[]; urns: Map<string, string> } => {
+    const key = JSON.stringify(extra ?? {});
+    let byConfig = perStack.get(args.resources);
+    if (!byConfig) perStack.set(args.resources, (byConfig = new Map()));
+    let hit = byConfig.get(key);
     if (!hit) {
       const urns = new Map<string, string>();
       const mrs: ManifestResource[] = [];
@@ -205,11 +212,21 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       }
       const m = manifestOf(mrs, String(mrs.find((x) => x.body.location)?.body.location ?? ''));
       m.resources.forEach((mr, i) => urns.set(mr.logicalId, (args.resources as PolicyResource[]).filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i]!.urn));
-      hit = { findings: [...check(m, { ...checkOptions, packs: [...packs] }).findings], urns };
-      perStack.set(args.resources, hit);
+      hit = { findings: [...check(m, withThresholds(extra)).findings], urns };
+      byConfig.set(key, hit);
     }
     return hit;
   };
+
+  /** The policy's Pulumi config (`--policy-pack-config`), limited to the thresholds the rule reads. */
+  const thresholdsFrom = (r: Rule, getConfig: (() => object) | undefined): PolicyThresholds | undefined => {
+    if (!r.thresholdKeys?.length || !getConfig) return undefined;
+    const cfg = getConfig() as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of r.thresholdKeys) if (cfg[k] !== undefined) out[k] = cfg[k];
+    return Object.keys(out).length ? (out as PolicyThresholds) : undefined;
+  };
+  const thresholdProps = POLICY_CONFIG_SCHEMA.properties.thresholds.properties as Record<string, object>;
 
   const enforcement = (r: Rule): EnforcementLevel => {
     const sev = ruleSeverity(r, profile, options.rules?.[r.id]?.severity);
@@ -226,12 +243,13 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       tags: [r.pack],
       url: r.docs,
       remediationSteps: r.defaults ? `Defaults: ${r.defaults}` : undefined,
+      ...(r.thresholdKeys?.length ? { configSchema: { properties: Object.fromEntries(r.thresholdKeys.map((k) => [k, thresholdProps[k]!])) as never } } : {}),
     };
     if (r.graph || r.kind === 'manifest') {
       return {
         ...base,
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-          const { findings, urns } = evaluateStack(args);
+          const { findings, urns } = evaluateStack(args, thresholdsFrom(r, args.getConfig?.bind(args)));
           for (const f of findings) if (f.ruleId === r.id) report(violationText(f), urns.get(f.logicalId));
         },
       } satisfies StackValidationPolicy;
@@ -242,7 +260,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         const t = PULUMI_TYPES[canonicalToken(args.type)];
         if (!t || !(types.has('*') || types.has(t.armType.toLowerCase()))) return;
-        for (const f of evaluateResource(args)) if (f.ruleId === r.id) report(violationText(f));
+        for (const f of evaluateResource(args, thresholdsFrom(r, args.getConfig?.bind(args)))) if (f.ruleId === r.id) report(violationText(f));
       },
     } satisfies ResourceValidationPolicy;
   });

@@ -44,6 +44,7 @@ export function renderRulesDoc(): string {
       lines.push(`- Severity: ${r.severity}${r.prodSeverity ? ` (prod: ${r.prodSeverity})` : ''}${r.profiles ? `; runs only under the ${r.profiles.join('/')} profile` : ''}`);
       lines.push(`- Applies to: ${r.scope}`);
       if (r.defaults) lines.push(`- When not set: ${r.defaults}`);
+      if (r.thresholdKeys?.length) lines.push(`- Thresholds: ${r.thresholdKeys.map((k) => `\`${k}\``).join(', ')} (policy config \`thresholds\`, or the policy's CrossGuard config)`);
       if (r.graph || r.kind === 'manifest') lines.push('- Graph rule: reads other resources of the manifest');
       lines.push(`- Anchors: ${anchors(r)}`, '', r.rationale, '');
     }

@@ -67,6 +67,8 @@ export interface RuleMeta {
   readonly graph?: boolean;
   /** Only evaluated under these profiles (all when absent). */
   readonly profiles?: readonly Profile[];
+  /** Thresholds (policy config `thresholds.*`) the rule reads. */
+  readonly thresholdKeys?: readonly string[];
 }
 
 /** What a rule returns for one problem; the engine adds resource, severity and location. */

@@ -109,6 +109,24 @@ describe('CrossGuard pack', () => {
     }
   }
 
+  test('thresholds can be set per policy with --policy-pack-config (configSchema + getConfig)', () => {
+    const pack = buildPolicyPackArgs();
+    const policy = pack.policies.find((p) => p.name === 'AML-COST-002') as ResourceValidationPolicy;
+    assert.deepEqual(Object.keys(policy.configSchema!.properties).sort(), ['clusterMaxNodes', 'gpuClusterMaxNodes']);
+    const [cluster] = pulumiResources(f.manifest([f.cluster()]));
+    const run = (config: object): string[] => {
+      const got: string[] = [];
+      const fn = policy.validateResource as (a: unknown, r: (m: string) => void) => void;
+      fn({ type: cluster!.type, props: cluster!.props, urn: cluster!.urn, name: cluster!.name, opts: cluster!.opts, getConfig: () => config }, (m) => got.push(m));
+      return got;
+    };
+    assert.deepEqual(run({}), [], 'maxNodeCount 4 is within the default cap');
+    const got = run({ clusterMaxNodes: 2 });
+    assert.equal(got.length, 1);
+    assert.match(got[0]!, /caps clusters at 2/);
+    assert.deepEqual(run({}), [], 'configs are cached separately');
+  });
+
   test('maps versioned type tokens and Pulumi inputs back to ARM bodies', () => {
     assert.equal(canonicalToken('azure-native:network/v20240501:Subnet'), 'azure-native:network:Subnet');
     const nsg = pulumiToManifestResource({ type: 'azure-native:network:NetworkSecurityGroup', name: 'nsg', props: { resourceGroupName: 'rg', networkSecurityGroupName: 'nsg-a', location: 'westeurope', securityRules: [{ name: 'r', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '22' }] } })!;

@@ -13,6 +13,7 @@ function vmSize(c: ManifestResource): string | undefined {
 
 const cost001 = resourceRule({
   id: 'AML-COST-001',
+  thresholdKeys: ['warmPoolTag'],
   name: 'ClusterScalesToZero',
   title: 'Clusters scale down to zero nodes',
   pack: 'cost',
@@ -33,6 +34,7 @@ const cost001 = resourceRule({
 
 const cost002 = resourceRule({
   id: 'AML-COST-002',
+  thresholdKeys: ['clusterMaxNodes', 'gpuClusterMaxNodes'],
   name: 'ClusterMaxNodesCapped',
   title: 'Cluster maximum node count is capped',
   pack: 'cost',
@@ -58,6 +60,7 @@ const cost002 = resourceRule({
 
 const cost003 = resourceRule({
   id: 'AML-COST-003',
+  thresholdKeys: ['clusterScaleDownMaxSeconds'],
   name: 'ClusterScaleDownIdleTime',
   title: 'Cluster nodes scale down soon after going idle',
   pack: 'cost',
@@ -91,6 +94,7 @@ function hasStopSchedule(c: ManifestResource): boolean {
 
 const cost004 = resourceRule({
   id: 'AML-COST-004',
+  thresholdKeys: ['instanceIdleShutdownMaxMinutes', 'gpuInstanceIdleShutdownMaxMinutes'],
   name: 'InstanceIdleShutdown',
   title: 'Compute instances shut down when idle or on a schedule',
   pack: 'cost',
@@ -122,6 +126,7 @@ const cost004 = resourceRule({
 
 const cost005 = resourceRule({
   id: 'AML-COST-005',
+  thresholdKeys: ['allowedVmSizes'],
   name: 'AllowedVmSizes',
   title: 'Compute uses an allowed VM size',
   pack: 'cost',
@@ -141,6 +146,7 @@ const cost005 = resourceRule({
 
 const cost006 = resourceRule({
   id: 'AML-COST-006',
+  thresholdKeys: ['gpuAllowList', 'allowGpuInstances'],
   name: 'GpuGovernance',
   title: 'GPU compute uses an approved size, is allowed for its kind and carries a cost center',
   pack: 'cost',

@@ -125,6 +125,7 @@ const net004 = resourceRule({
 
 const net005 = resourceRule({
   id: 'AML-NET-005',
+  thresholdKeys: ['allowedIsolationModes'],
   name: 'WorkspaceManagedNetworkMode',
   title: 'Managed network isolation mode is one the profile allows',
   pack: 'network',

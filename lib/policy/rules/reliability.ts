@@ -69,6 +69,7 @@ const rel003 = resourceRule({
 
 const rel004 = resourceRule({
   id: 'AML-REL-004',
+  thresholdKeys: ['retirementWarningDays'],
   name: 'VmSizeNotRetired',
   title: 'Compute does not use a retired or retiring VM series',
   pack: 'reliability',

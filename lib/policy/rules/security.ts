@@ -90,6 +90,7 @@ function sensitive(ws: ManifestResource, classes: readonly string[]): string | u
 
 const data002 = resourceRule({
   id: 'AML-DATA-002',
+  thresholdKeys: ['sensitiveClassifications'],
   name: 'WorkspaceCustomerManagedKey',
   title: 'Workspace data is encrypted with a customer-managed key',
   pack: 'security',
@@ -109,6 +110,7 @@ const data002 = resourceRule({
 
 const data003 = resourceRule({
   id: 'AML-DATA-003',
+  thresholdKeys: ['sensitiveClassifications'],
   name: 'SensitiveWorkspaceIsHbi',
   title: 'Workspaces holding sensitive data are high business impact',
   pack: 'security',

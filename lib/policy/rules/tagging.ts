@@ -5,6 +5,7 @@ import { resourceRule } from './define.js';
 
 const gov001 = resourceRule({
   id: 'AML-GOV-001',
+  thresholdKeys: ['requiredTags'],
   name: 'RequiredTags',
   title: 'Workspaces and compute carry the required tags',
   pack: 'tagging',
@@ -25,6 +26,7 @@ const gov001 = resourceRule({
 
 const gov002 = resourceRule({
   id: 'AML-GOV-002',
+  thresholdKeys: ['workspaceNamePattern'],
   name: 'WorkspaceNamingConvention',
   title: 'Workspace names follow the naming convention',
   pack: 'tagging',

@@ -322,6 +322,21 @@ describe('personal instances', () => {
     t.hasError('NoUsers', 'Team/Ws/Empty');
     t.hasError('DuplicatePrincipal', 'Team/Ws/Dup');
   });
+  test('same or very long display names still give unique, valid names of at most 24 characters', () => {
+    const { stack, ws } = setup();
+    const users = [
+      lib.Principal.user(ALICE, { tenantId: TENANT, displayName: 'alex' }),
+      lib.Principal.user('66666666-6666-6666-6666-666666666666', { tenantId: TENANT, displayName: 'alex' }),
+      lib.Principal.user('77777777-7777-7777-7777-777777777777', { tenantId: TENANT, displayName: 'Maximilian Alexander von Humboldt-Bonpland' }),
+      lib.Principal.user('88888888-8888-8888-8888-888888888888', { tenantId: TENANT }),
+    ];
+    new PersonalComputeInstances(ws, 'Team', { users, template: { vmSize: cpu } });
+    const t = Template.fromStack(stack);
+    t.hasNoErrors();
+    const names = t.findResources('Microsoft.MachineLearningServices/workspaces/computes').map((r) => r.name);
+    assert.equal(new Set(names).size, 4);
+    for (const n of names) assert.ok(n.length <= 24 && lib.NAME_RULES.compute.pattern.test(n), n);
+  });
   test('one instance per user, assigned to them, names unique and valid, operator role on their own instance only', () => {
     const { stack, ws } = setup();
     const team = new PersonalComputeInstances(ws, 'Team', { users: [alice(), bob()], template: { vmSize: cpu, idleShutdown: Duration.minutes(30) } });

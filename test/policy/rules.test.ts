@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, type CheckOptions } from '../../lib/policy/engine.js';
 import { BUILTIN_RULES } from '../../lib/policy/rules/index.js';
+import { POLICY_CONFIG_SCHEMA } from '../../lib/policy/config.js';
 import type { ManifestResource } from '../../lib/manifest/types.js';
 import * as f from './fixtures.js';
 
@@ -205,7 +206,9 @@ describe('rules: compliant, non-compliant, defaulted', () => {
     assert.ok(nonMeta.length >= 35, `only ${nonMeta.length} rules`);
     assert.equal(new Set(BUILTIN_RULES.map((r) => r.id)).size, BUILTIN_RULES.length);
     assert.deepEqual([...new Set(nonMeta.map((r) => r.pack))].sort(), ['cost', 'identity', 'network', 'reliability', 'security', 'tagging']);
+    const thresholdNames = Object.keys(POLICY_CONFIG_SCHEMA.properties.thresholds.properties);
     for (const r of BUILTIN_RULES) {
+      for (const k of r.thresholdKeys ?? []) assert.ok(thresholdNames.includes(k), `${r.id} names an unknown threshold ${k}`);
       assert.match(r.id, /^AML-[A-Z]+-\d{3}$/);
       assert.ok(r.rationale.length > 20 && r.title.length > 5, `${r.id} metadata`);
     }

@@ -218,6 +218,13 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       out.mapped[r.logicalId] = { logicalId: r.logicalId, mapping: m, resource: res, replaceOnChanges };
       const ep = endpointsOf(m, res, r);
       if (ep) out.endpoints[r.logicalId] = ep;
+      for (const field of previewOnlyFields(r)) {
+        void pulumi.log.warn(
+          `${r.logicalId}: ${field} is a preview-only field that azure-native ${m.azureNativeApiVersion} does not know; it will not be applied. ` +
+            'Deploy this stack with `amlcdk apply` (preview api-version) or leave the field unset.',
+          res,
+        );
+      }
       for (const a of r.actions ?? []) {
         // azure-native has no way to call ARM POST actions; say exactly what to run instead of dropping it.
         const body = a.body === undefined ? '' : ` --body '${JSON.stringify(a.body)}'`;
@@ -230,6 +237,15 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       }
     }
   }
+}
+
+/** Compute-instance fields that exist only in preview api-versions (reference/azureml-api.md §0 item 7). */
+const PREVIEW_ONLY_INSTANCE_FIELDS = ['enableOSPatching', 'enableRootAccess', 'releaseQuotaOnStop', 'autologgerSettings'];
+
+function previewOnlyFields(r: ManifestResource): string[] {
+  if (r.type.toLowerCase() !== 'microsoft.machinelearningservices/workspaces/computes') return [];
+  const inner = (r.body as { properties?: { properties?: Record<string, unknown> } }).properties?.properties ?? {};
+  return PREVIEW_ONLY_INSTANCE_FIELDS.filter((f) => f in inner).map((f) => `properties.properties.${f}`);
 }
 
 function endpointsOf(m: TypeMapping, res: pulumi.CustomResource, r: ManifestResource): pulumi.Output<Record<string, unknown>> | undefined {

@@ -15,6 +15,8 @@ import { mappingFor, nameArgs, providerDefaults, type TypeMapping } from '../../
 import { computeTypeOf, createOnlyPaths, splitPath } from '../../lib/catalog/field-tables.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import type { App } from '../../lib/core/app.js';
+import { ComputeInstance, Principal, VmSize } from '../../lib/index.js';
+import { TENANT } from './programs.js';
 
 const mocks: MockState = installMocks();
 const SECRET_VALUE = 'correct-horse-battery-staple';
@@ -272,6 +274,27 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
       await checkDeployment(d);
     });
   }
+});
+
+describe('AmlcdkComponent warnings', () => {
+  test('preview-only instance fields and POST actions are reported on the resource, with what to do', async () => {
+    const { stack, workspace } = buildTeam({ stackName: 'Warn' });
+    new ComputeInstance(workspace, 'RootInstance', {
+      vmSize: VmSize.STANDARD_DS3_V2,
+      assignedUser: Principal.user('33333333-3333-3333-3333-333333333333', { tenantId: TENANT }),
+      rootAccess: false,
+    });
+    const warnings: string[] = [];
+    const saved = console.warn;
+    console.warn = (msg: unknown) => void warnings.push(String(msg));
+    try {
+      await deploy('warn', { stack, registryAuth: 'admin' });
+    } finally {
+      console.warn = saved;
+    }
+    assert.ok(warnings.some((w) => w.includes('Warn/Workspace/RootInstance') && w.includes('properties.properties.enableRootAccess') && /amlcdk apply/.test(w)), warnings.join('\n'));
+    assert.ok(!warnings.some((w) => w.includes('Warn/Workspace/AliceInstance: ') && w.includes('preview-only')));
+  });
 });
 
 describe('AmlcdkComponent errors', () => {

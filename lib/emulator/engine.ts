@@ -15,6 +15,7 @@ import { durationFor, type DurationOptions, type OperationDurations, type QuotaO
 import type { OperationKind, OperationRecord, ResourceRecord, Store } from './store.js';
 import { RESOURCE_TYPES, NAMESPACES } from './rp/registry.js';
 import { locationQuery } from './rp/ml.js';
+import { roleDefinitionQuery } from './rp/authorization.js';
 
 /** The caller, from the bearer token. */
 export interface Principal {
@@ -334,6 +335,11 @@ export class Engine {
     if (req.method === 'GET' && /\/locations\/[^/]+\/(usages|vmSizes)$/i.test(req.path)) {
       if (!req.query.get('api-version')) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
       const answer = locationQuery(this, req);
+      if (answer) return answer;
+    }
+    if (req.method === 'GET' && /\/providers\/Microsoft\.Authorization\/roleDefinitions(\/[^/]+)?$/i.test(req.path)) {
+      if (!req.query.get('api-version')) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      const answer = roleDefinitionQuery(this, req);
       if (answer) return answer;
     }
     const parsed = parseArmPath(req.path, req.method === 'POST');

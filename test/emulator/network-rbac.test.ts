@@ -184,6 +184,12 @@ describe('network and RBAC semantics', () => {
     assert.equal((await list(scope, `&$filter=${encodeURIComponent('atScope()')}`)).body.value.length, 1);
     assert.equal((await list(ws, `&$filter=${encodeURIComponent('atScope()')}`)).body.value.length, 2, 'inherited from the group');
     assert.equal((await list(scope, `&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`)).body.value.length, 3);
+    const defs = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.Authorization/roleDefinitions?api-version=${V.auth}&$filter=${encodeURIComponent("roleName eq 'AzureML Data Scientist'")}`);
+    assert.deepEqual(defs.body.value.map((d: { name: string }) => d.name), ['f6c7c914-8db3-469d-8ca1-694a8f32e121']);
+    const reader = await emu.request('GET', `${scope}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7?api-version=${V.auth}`);
+    assert.equal(reader.body.properties.roleName, 'Reader');
+    const unknownDef = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.Authorization/roleDefinitions/00000000-1111-2222-3333-444444444444?api-version=${V.auth}`);
+    assert.equal(unknownDef.body.error.code, 'RoleDefinitionDoesNotExist');
     const del = await emu.request('DELETE', ra('aaaaaaaa-0000-4000-8000-000000000001'));
     assert.equal(del.status, 200);
     assert.equal(del.body.properties.principalId, principalId);

@@ -3,7 +3,8 @@
  * The name must be a GUID; the same principal + role + scope under another name is 409 `RoleAssignmentExists`.
  */
 import { badRequest, conflict, ArmHttpError } from '../errors.js';
-import type { ResourceType } from '../engine.js';
+import { BuiltInRole } from '../../catalog/roles.js';
+import type { Engine, EngineRequest, EngineResponse, ResourceType } from '../engine.js';
 import { clone, props, type Json } from './common.js';
 
 const RA = 'Microsoft.Authorization/roleAssignments';
@@ -91,3 +92,31 @@ export const roleAssignments: ResourceType = {
     });
   },
 };
+
+const ROLE_DEF = /^(\/subscriptions\/[^/]+(?:\/.*)?)?\/providers\/Microsoft\.Authorization\/roleDefinitions(?:\/([^/]+))?$/i;
+
+/**
+ * Read-only built-in role definitions (lib/catalog/roles.ts) at any scope:
+ * `GET {scope}/providers/Microsoft.Authorization/roleDefinitions[/{guid}]`, list filter `roleName eq '<name>'`.
+ * Undefined for other paths.
+ */
+export function roleDefinitionQuery(_engine: Engine, req: EngineRequest): EngineResponse | undefined {
+  const m = ROLE_DEF.exec(req.path);
+  if (!m || req.method !== 'GET') return undefined;
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(m[1] ?? '')?.[1];
+  const def = (r: BuiltInRole): Record<string, unknown> => ({
+    id: `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${r.guid}`,
+    name: r.guid,
+    type: 'Microsoft.Authorization/roleDefinitions',
+    properties: { roleName: r.roleName, type: 'BuiltInRole', description: r.roleName, assignableScopes: ['/'], permissions: [] },
+  });
+  const builtIns = BuiltInRole.values();
+  if (m[2] !== undefined) {
+    const r = builtIns.find((x) => x.guid === m[2]!.toLowerCase());
+    if (!r) throw new ArmHttpError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${m[2]}' does not exist.`);
+    return { status: 200, body: def(r), resourceId: req.path };
+  }
+  const name = /roleName\s+eq\s+'([^']+)'/i.exec(req.query.get('$filter') ?? '')?.[1];
+  const list = builtIns.filter((r) => name === undefined || r.roleName.toLowerCase() === name.toLowerCase());
+  return { status: 200, body: { value: list.map(def) }, resourceId: req.path };
+}

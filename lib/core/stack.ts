@@ -32,7 +32,8 @@ export interface StackProps {
    */
   readonly tags?: Readonly<Record<string, string>>;
   /**
-   * Also create (and own) the resource group. When false, the resource group must exist already.
+   * Also create (and own) the resource group, at address `<stack>/ResourceGroup`. It is protected and retained
+   * (deletePolicy `Retain`): destroying the stack never deletes the group. When false, the group must exist already.
    * @default false
    */
   readonly createResourceGroup?: boolean;

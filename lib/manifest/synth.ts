@@ -224,7 +224,17 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     }
     timer('resources');
     const assets = collectAssets(members, resources);
-    const logicalIds = new Set(resources.map((r) => r.logicalId));
+    const logicalIds = new Set<string>();
+    for (const r of resources) {
+      if (logicalIds.has(r.logicalId)) {
+        diagnostics.push({
+          level: 'error', code: 'DuplicateLogicalId', path: r.logicalId, value: r.logicalId,
+          message: `two resources of stack ${stack.stackName} have the address ${r.logicalId}`,
+          allowed: 'unique construct paths', fix: r.logicalId === rgLogicalId ? 'rename the construct with id "ResourceGroup": the stack uses that address for the resource group it creates' : 'rename one of the constructs',
+        });
+      }
+      logicalIds.add(r.logicalId);
+    }
     for (const r of resources) {
       for (const dep of r.dependsOn) {
         if (!logicalIds.has(dep)) {

@@ -163,6 +163,14 @@ describe('synth pipeline', () => {
     assert.ok(t.resource('Team/Ws/C').dependsOn.includes('Team/Ws'));
   });
 
+  test('DuplicateLogicalId: a construct named ResourceGroup next to a stack-created resource group', () => {
+    const app = new App();
+    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope', createResourceGroup: true });
+    new Workspace(s, 'ResourceGroup', { tenantId: TENANT });
+    const d = Template.fromStack(s).hasError('DuplicateLogicalId', 'Team/ResourceGroup');
+    assert.match(String(d.fix), /rename the construct with id "ResourceGroup"/);
+  });
+
   test('container image assets are collected into manifest.assets with the resources that use them', () => {
     const app = new App();
     const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });

@@ -219,6 +219,35 @@ describe('built-in definitions (fixtures) against manifests', () => {
     assert.equal(res.find((r) => r.definition === 'e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f')!.outcome, 'Disabled');
   });
 
+  test('Modify, Append and DenyAction are reported as such; effect names are case-insensitive', () => {
+    const w = f.workspace({ publicNetworkAccess: 'Enabled' });
+    for (const [effect, want] of [['modify', 'Modify'], ['APPEND', 'Append'], ['denyAction', 'DenyAction'], ['audit', 'Audit']] as const) {
+      const d: PolicyDefinition = { name: effect, mode: 'Indexed', policyRule: { if: { field: 'Microsoft.MachineLearningServices/workspaces/publicNetworkAccess', notEquals: 'Disabled' }, then: { effect } } };
+      assert.equal(evaluateDefinition(d, w, f.manifest([w]), {}).outcome, want);
+    }
+  });
+
+  test('requestContext().apiVersion gates a condition on the resource api-version', () => {
+    const d: PolicyDefinition = { name: 'rc', mode: 'All', policyRule: { if: { value: "[requestContext().apiVersion]", greaterOrEquals: '2021-07-01' }, then: { effect: 'Audit' } } };
+    assert.equal(evaluateDefinition(d, f.workspace(), f.manifest([f.workspace()]), {}).outcome, 'Audit');
+    const old = { ...f.workspace(), apiVersion: '2020-06-01' };
+    assert.equal(evaluateDefinition(d, old, f.manifest([old]), {}).outcome, 'NotApplicable');
+  });
+
+  test('a count over a field without [*] is not evaluable, with the reason', () => {
+    const d: PolicyDefinition = { name: 'bad-count', mode: 'All', policyRule: { if: { count: { field: 'Microsoft.MachineLearningServices/workspaces/publicNetworkAccess' }, equals: 1 }, then: { effect: 'Audit' } } };
+    const r = evaluateDefinition(d, f.workspace(), f.manifest([f.workspace()]), {});
+    assert.equal(r.outcome, 'NotEvaluable');
+    assert.match(r.note ?? '', /must contain \[\*\]/);
+  });
+
+  test('nested not/anyOf/allOf', () => {
+    const w = f.workspace();
+    const cond = { not: { anyOf: [{ field: 'location', equals: 'eastus' }, { allOf: [{ field: 'type', equals: 'Microsoft.Storage/storageAccounts' }, { field: 'name', like: 'mlw-*' }] }] } };
+    assert.ok(matches(cond, w));
+    assert.ok(!matches({ not: cond }, w));
+  });
+
   test('AuditIfNotExists looks for related resources below the resource', () => {
     const d: PolicyDefinition = { name: 'dns', mode: 'Indexed', policyRule: { if: { field: 'type', equals: 'Microsoft.Network/privateEndpoints' }, then: { effect: 'AuditIfNotExists', details: { type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups' } } } };
     const pe = f.privateEndpoint(false);

@@ -239,7 +239,7 @@ export class Engine {
       return;
     }
     if (pending.final === null) {
-      this.removeTree(rec, new URLSearchParams(op.action ?? ''));
+      this.removeTree(rec, new URLSearchParams(op.deleteQuery ?? ''));
       return;
     }
     rec.body = pending.final;
@@ -256,6 +256,7 @@ export class Engine {
     onFailure: Record<string, unknown> | undefined,
     namespace: string,
     action?: string,
+    deleteQuery?: string,
   ): OperationRecord {
     const duration = durationFor(this.config.durations, rec.typeKey, durationKind);
     const op: OperationRecord = {
@@ -264,6 +265,7 @@ export class Engine {
       resourceKey: rec.id.toLowerCase(),
       kind,
       action,
+      ...(deleteQuery !== undefined ? { deleteQuery } : {}),
       namespace,
       location: (rec.location ?? 'global').toLowerCase().replace(/\s+/g, ''),
       startTime: req.now,
@@ -489,7 +491,7 @@ export class Engine {
       return { status: 200, body, mutated: true };
     }
     existing.body = withProvisioningState(existing.body, 'Deleting');
-    const op = this.startOperation(req, existing, 'delete', 'delete', null, undefined, parsed.namespace, req.query.toString());
+    const op = this.startOperation(req, existing, 'delete', 'delete', null, undefined, parsed.namespace, undefined, req.query.toString());
     return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
   }
 
@@ -520,7 +522,7 @@ export class Engine {
       const prefix = `/subscriptions/${parsed.subscription}/`.toLowerCase();
       recs = this.all(typeKey, req.now).filter((r) => r.id.toLowerCase().startsWith(prefix));
     } else {
-      this.checkScope({ ...parsed, parentId: parsed.parentId }, t, req.now);
+      this.checkScope(parsed, t, req.now);
       const parentKey = keyOf(parsed.parentId);
       recs = this.store.childrenOf(parentKey).filter((r) => r.typeKey === typeKey);
       for (const r of recs) this.settleRecord(r, req.now);

@@ -71,7 +71,7 @@ export class EmulatorServer {
   private seq = 0;
   private countersValue: Counters = emptyCounters();
   private config: RuntimeConfig;
-  private readonly tokenCache = new Map<string, Principal | ArmHttpError>();
+  private readonly tokenCache = new Map<string, { principal: Principal; exp?: number } | ArmHttpError>();
   private readonly startedAt = Date.now();
   private readonly logLimit: number;
   url = '';
@@ -186,42 +186,18 @@ export class EmulatorServer {
   // ------------------------------------------------------------------------------------------ requests
 
   private principalOf(header: string | undefined, now: number): Principal | ArmHttpError {
-    if (!header) {
-      return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    if (!header) return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    let entry = this.tokenCache.get(header);
+    if (!entry) {
+      entry = decodeToken(header);
+      if (this.tokenCache.size > 10_000) this.tokenCache.clear();
+      this.tokenCache.set(header, entry);
     }
-    const cached = this.tokenCache.get(header);
-    if (cached && !(cached instanceof ArmHttpError) && !('exp' in cached)) return cached;
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const bad = (why: string): ArmHttpError => new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
-    let result: Principal | ArmHttpError;
-    if (!m) result = new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
-    else {
-      const parts = m[1]!.split('.');
-      if (parts.length < 2) result = bad('not a JWT');
-      else {
-        let claims: Record<string, unknown> | undefined;
-        try {
-          claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-        } catch {
-          claims = undefined;
-        }
-        if (!claims || typeof claims !== 'object') result = bad('the payload is not JSON');
-        else if (typeof claims.oid !== 'string' || claims.oid.length === 0) result = bad("the token has no 'oid' claim");
-        else if (typeof claims.exp === 'number' && claims.exp * 1000 < now) result = new ArmHttpError(401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.');
-        else {
-          result = {
-            oid: claims.oid,
-            ...(typeof claims.tid === 'string' ? { tid: claims.tid } : {}),
-            ...(typeof claims.upn === 'string' ? { name: claims.upn } : typeof claims.name === 'string' ? { name: claims.name } : {}),
-            ...(typeof claims.idtyp === 'string' ? { idtyp: claims.idtyp } : {}),
-          };
-          if (typeof claims.exp === 'number') return result;
-        }
-      }
+    if (entry instanceof ArmHttpError) return entry;
+    if (entry.exp !== undefined && entry.exp * 1000 < now) {
+      return new ArmHttpError(401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.');
     }
-    if (this.tokenCache.size > 10_000) this.tokenCache.clear();
-    this.tokenCache.set(header, result);
-    return result;
+    return entry.principal;
   }
 
   private async readBody(req: IncomingMessage): Promise<string> {
@@ -421,6 +397,31 @@ export class EmulatorServer {
         throw new ArmHttpError(404, 'NotFound', `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock.`);
     }
   }
+}
+
+/** Decode a bearer JWT without checking its signature (unsigned `alg: none` tokens are the norm here). */
+function decodeToken(header: string): { principal: Principal; exp?: number } | ArmHttpError {
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
+  const bad = (why: string): ArmHttpError => new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
+  const parts = m[1]!.split('.');
+  if (parts.length < 2) return bad('not a JWT');
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return bad('the payload is not JSON');
+  }
+  if (!claims || typeof claims !== 'object') return bad('the payload is not a JSON object');
+  const c = claims as Record<string, unknown>;
+  if (typeof c.oid !== 'string' || c.oid.length === 0) return bad("the token has no 'oid' claim");
+  const principal: Principal = {
+    oid: c.oid,
+    ...(typeof c.tid === 'string' ? { tid: c.tid } : {}),
+    ...(typeof c.upn === 'string' ? { name: c.upn } : typeof c.name === 'string' ? { name: c.name } : {}),
+    ...(typeof c.idtyp === 'string' ? { idtyp: c.idtyp } : {}),
+  };
+  return { principal, ...(typeof c.exp === 'number' ? { exp: c.exp } : {}) };
 }
 
 const CONFIG_KEYS = new Set(['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds']);

@@ -45,6 +45,8 @@ export interface OperationRecord {
   kind: OperationKind;
   /** Action name for POSTs. */
   action?: string;
+  /** Query string of a DELETE (`underlyingResourceAction`, `forceToPurge`), applied when it ends. */
+  deleteQuery?: string;
   namespace: string;
   location: string;
   startTime: number;

@@ -95,22 +95,26 @@ describe('Azure ML semantics', () => {
   });
 
   test('start/stop/restart change state through transitional states', async () => {
-    emu.configure({ durations: { default: { create: 0, update: 0, delete: 0, action: 100 } } });
+    // Long actions, ended by moving the emulator clock: the transitional state is observable however slow the machine.
+    emu.configure({ durations: { default: { create: 0, update: 0, delete: 0, action: 60_000 } } });
     try {
       const c = `${wsA}/computes/ci-alice`;
       const stop = await emu.request('POST', `${c}/stop${q}`);
       assert.equal(stop.status, 202);
       assert.ok(stop.headers.location);
       assert.equal((await emu.request('GET', `${c}${q}`)).body.properties.properties.state, 'Stopping');
+      emu.advanceClock(60_000);
       await emu.waitFor(stop);
       let pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
       assert.equal(pp.state, 'Stopped');
       assert.deepEqual([pp.lastOperation.operationName, pp.lastOperation.operationStatus], ['Stop', 'Succeeded']);
       const start = await emu.request('POST', `${c}/start${q}`);
       assert.equal((await emu.request('GET', `${c}${q}`)).body.properties.properties.state, 'Starting');
+      emu.advanceClock(60_000);
       await emu.waitFor(start);
       const restart = await emu.request('POST', `${c}/restart${q}`);
       assert.equal((await emu.request('GET', `${c}${q}`)).body.properties.properties.state, 'Restarting');
+      emu.advanceClock(60_000);
       await emu.waitFor(restart);
       pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
       assert.equal(pp.state, 'Running');

@@ -101,7 +101,7 @@ describe('ARM protocol', () => {
   });
 
   test('provisioningState moves Creating -> Succeeded over the configured duration, computed from time', async () => {
-    emu.configure({ durations: { default: { create: 150 } } });
+    emu.configure({ durations: { default: { create: 60_000 } } });
     try {
       const r = await emu.request('PUT', `${ws}/computes/cpu-timed?api-version=${V.ml}`, { properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 2 } } } });
       assert.equal(r.status, 201);
@@ -111,6 +111,7 @@ describe('ARM protocol', () => {
       assert.equal(loc.status, 202, 'Location answers 202 while running');
       const mid = await emu.request('GET', `${ws}/computes/cpu-timed?api-version=${V.ml}`);
       assert.equal(mid.body.properties.provisioningState, 'Creating');
+      emu.advanceClock(60_000);
       const end = await emu.waitFor(r);
       assert.equal(end.status, 'Succeeded');
       const after = await emu.request('GET', `${ws}/computes/cpu-timed?api-version=${V.ml}`);

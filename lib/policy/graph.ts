@@ -62,6 +62,7 @@ export class ManifestGraph {
   private readonly computesBySubnet = new Map<string, ManifestResource[]>();
   private readonly assignmentsByPrincipal = new Map<string, ManifestResource[]>();
   private readonly sortedNsgRules = new Map<string, NsgRule[]>();
+  private readonly rulesByDefiner = new Map<ManifestResource, NsgRule[]>();
   private computesByNsg?: Map<string, ManifestResource[]>;
   private assignedUsers?: Set<string>;
 
@@ -147,7 +148,7 @@ export class ManifestGraph {
     };
     const parsed: NsgRule = {
       name: text(get(rule, 'name') ?? ''),
-      priority: Number(p.priority ?? 0),
+      priority: typeof p.priority === 'number' ? p.priority : typeof p.priority === 'string' && p.priority.trim() !== '' ? Number(p.priority) || 0 : 0,
       direction: lower(p.direction),
       access: lower(p.access),
       protocol: lower(p.protocol ?? '*'),
@@ -160,6 +161,15 @@ export class ManifestGraph {
     let rules = this.nsgRules.get(nsgKey);
     if (!rules) this.nsgRules.set(nsgKey, (rules = []));
     rules.push(parsed);
+    let own = this.rulesByDefiner.get(definedBy);
+    if (!own) this.rulesByDefiner.set(definedBy, (own = []));
+    own.push(parsed);
+  }
+
+  /** Security rules a resource defines (an NSG's inline rules, or a separate securityRules resource), even when
+   *  the NSG itself is not in the manifest. */
+  public nsgRulesDefinedBy(r: ManifestResource): readonly NsgRule[] {
+    return this.rulesByDefiner.get(r) ?? [];
   }
 
   public ofType(type: string): readonly ManifestResource[] {

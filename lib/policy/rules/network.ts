@@ -285,10 +285,7 @@ function nsgRuleFindings(rules: readonly NsgRule[], wideOnly: boolean): FindingD
 }
 
 function nsgRulesFor(r: ManifestResource, ctx: RuleContext): readonly NsgRule[] {
-  if (r.type.toLowerCase() === T.nsg) return (ctx.graph.nsgRulesOf(r.id) ?? []).filter((x) => x.definedBy === r);
-  // A separate securityRules resource: only its own rule.
-  const parent = r.id.replace(/\/securityRules\/[^/]+$/i, '');
-  return (ctx.graph.nsgRulesOf(parent) ?? []).filter((x) => x.definedBy === r);
+  return ctx.graph.nsgRulesDefinedBy(r);
 }
 
 const net011 = resourceRule({

@@ -17,6 +17,7 @@ import { check, ruleSeverity } from './engine.js';
 import { POLICY_CONFIG_SCHEMA, type PolicyConfig, type PolicyThresholds } from './config.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { PACKS, severityRank, type Finding, type Rule, type Severity } from './types.js';
+import { text } from './util.js';
 
 type BodyStyle = 'as-is' | 'flatten' | 'flatten-deep';
 
@@ -191,7 +192,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
     let hit = byConfig.get(key);
     if (!hit) {
       const mr = pulumiToManifestResource({ type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts }, sub ?? sniffSubscription([args.props]));
-      hit = mr ? [...check(manifestOf([mr], String(args.props.location ?? '')), withThresholds(extra)).findings] : [];
+      hit = mr ? [...check(manifestOf([mr], text(args.props.location)), withThresholds(extra)).findings] : [];
       byConfig.set(key, hit);
     }
     return hit;
@@ -210,7 +211,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
         if (!mr) continue;
         mrs.push(mr);
       }
-      const m = manifestOf(mrs, String(mrs.find((x) => x.body.location)?.body.location ?? ''));
+      const m = manifestOf(mrs, text(mrs.find((x) => typeof x.body.location === 'string')?.body.location));
       m.resources.forEach((mr, i) => urns.set(mr.logicalId, (args.resources as PolicyResource[]).filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i]!.urn));
       hit = { findings: [...check(m, withThresholds(extra)).findings], urns };
       byConfig.set(key, hit);

@@ -66,7 +66,7 @@ describe('Suppressions.of(construct).add()', () => {
     assert.equal(findings[0]!.suppressed?.reason, 'warm pool for the nightly benchmark');
     assert.equal(report.summary.suppressed >= 1, true);
     assert.ok(!report.findings.some((x) => x.ruleId.startsWith('AML-SUP')), 'no meta finding');
-    assert.match(renderText(report), /SUPPRESSED\s+AML-COST-001[^\n]*\n\s+reason: warm pool for the nightly benchmark \(until 2026-12-31\)/);
+    assert.match(renderText(report), /SUPPRESSED\s+AML-COST-001[^\n]*\n\s+reason: warm pool for the nightly benchmark \(until 2026-12-31\); declared at Team\/Workspace\/Warm \(test\/policy\/suppressions\.test\.ts:\d+\)/);
     const sarif = JSON.parse(renderSarif(report));
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'AML-COST-001');
     assert.deepEqual(result.suppressions, [{ kind: 'inSource', status: 'accepted', justification: 'warm pool for the nightly benchmark' }]);

@@ -47,7 +47,7 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
     for (const f of fs) {
       if (f.suppressed) {
         lines.push(`  ${c.dim('SUPPRESSED'.padEnd(8))} ${c.dim(`${f.ruleId} ${f.message}`)}`);
-        lines.push(`    ${c.dim(`reason: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}; declared at ${f.suppressed.declaredAt}`)}`);
+        lines.push(`    ${c.dim(`reason: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}; declared at ${f.suppressed.declaredAt}${f.suppressed.source ? ` (${f.suppressed.source.file}:${f.suppressed.source.line})` : ''}`)}`);
         continue;
       }
       lines.push(`  ${label(f.severity, c)} ${c.bold(f.ruleId)} ${f.message}`);

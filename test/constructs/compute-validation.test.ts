@@ -245,6 +245,16 @@ describe('compute instance', () => {
     t.hasWarning('azureml:instance:idleShutdownNeedsContributor', 'Team/Ws/Id');
     assert.equal(t.warnings().filter((w) => w.path === 'Team/Ws/NoId' && w.code === 'azureml:instance:idleShutdownNeedsContributor').length, 0);
   });
+  test('addSchedule / addCustomApplication are validated at synth like props (TooManySchedules, PortConflict)', () => {
+    const { stack, ws } = setup();
+    const i = new ComputeInstance(ws, 'I', { vmSize: cpu, assignedUser: alice(), schedules: [ComputeSchedule.stopAt('0 19 * * *')] });
+    for (const h of [1, 2, 3, 4]) i.addSchedule(ComputeSchedule.startAt(`0 ${h} * * *`));
+    i.addCustomApplication({ name: 'lab', image: 'x', endpoints: [{ name: 'a', target: 80, published: 8888 }] });
+    const t = Template.fromStack(stack);
+    t.hasError('TooManySchedules', 'Team/Ws/I');
+    t.hasError('PortConflict', 'Team/Ws/I');
+    assert.equal((t.resource('Team/Ws/I').body as any).properties.properties.schedules.computeStartStop.length, 5); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
   test('NoWorkspace is thrown when a compute has no workspace', () => {
     const { stack } = setup();
     assert.throws(() => new ComputeCluster(stack, 'C', { vmSize: cpu, maxNodeCount: 1 }), (e: lib.ValidationError) => e.code === 'NoWorkspace');

@@ -101,9 +101,10 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
   public readonly computeKind = 'AmlCompute' as const;
   public readonly nodePublicIp: boolean;
   public readonly sshSourceCidrs?: readonly string[];
-  public readonly maxIpCount: number;
-  public readonly minNodeCount: number;
-  public readonly maxNodeCount: number;
+  /** Minimum node count. Aspects may change it before synthesis (it is validated after them). */
+  public minNodeCount: number;
+  /** Maximum node count. Aspects may change it before synthesis (it is validated after them). */
+  public maxNodeCount: number;
   private readonly props: ComputeClusterProps;
   private readonly ssh: SshAccess;
 
@@ -127,14 +128,16 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.minNodeCount = p.minNodeCount ?? 0;
     this.maxNodeCount = p.maxNodeCount;
-    this.maxIpCount = Number.isInteger(p.maxNodeCount) && p.maxNodeCount > 0 ? p.maxNodeCount : 0;
     this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
     p.subnet?.registerCompute?.(this);
 
-    checkVmSize(this, p.vmSize, 'cluster');
-    this.checkNodes();
-    this.checkPriority();
-    this.checkSsh();
+    // Checked at synthesis (after aspects), so what aspects change (e.g. the node counts) is validated.
+    onValidate(this, () => {
+      checkVmSize(this, p.vmSize, 'cluster');
+      this.checkNodes();
+      this.checkPriority();
+      this.checkSsh();
+    });
     if (p.virtualMachineImageId !== undefined) {
       const parsed = parseArmId(p.virtualMachineImageId);
       if (!parsed || !/^Microsoft\.Compute\/(galleries\/images\/versions|images)$/i.test(parsed.type)) {
@@ -151,6 +154,11 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       checkSubnet(this, p.subnet, this.workspace, this.maxIpCount);
       checkNoPublicIp(this, this.nodePublicIp, p.subnet, this.workspace);
     });
+  }
+
+  /** IPs the cluster needs at most in its subnet (one per node). */
+  public get maxIpCount(): number {
+    return Number.isInteger(this.maxNodeCount) && this.maxNodeCount > 0 ? this.maxNodeCount : 0;
   }
 
   private checkNodes(): void {

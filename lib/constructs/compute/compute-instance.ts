@@ -11,6 +11,7 @@ import { cronProblem, isGuid } from '../../core/validators.js';
 import type { VmSize } from '../../catalog/vm-size.js';
 import { isWindowsTimeZone, suggestTimeZone } from '../../catalog/time-zones.js';
 import { AzureResource } from '../../core/resource.js';
+import type { ManifestAction, ManifestResource } from '../../manifest/types.js';
 import type { IComputePlacement, IFileShareMountRef, IPrincipal, ISubnetRef } from '../refs.js';
 import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
@@ -129,6 +130,9 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   public readonly assignedUser?: IPrincipal;
   private readonly props: ComputeInstanceProps;
   private readonly ssh: SshAccess;
+  private readonly schedules: ComputeSchedule[];
+  private readonly applications: CustomApplication[];
+  private readonly mounts: IFileShareMountRef[] = [];
 
   constructor(scope: Construct, id: string, props: ComputeInstanceProps) {
     super(scope, id, props);
@@ -151,61 +155,99 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       tags: T.object,
     });
     this.props = p;
+    this.schedules = [...(p.schedules ?? [])];
+    this.applications = [...(p.customApplications ?? [])];
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.assignedUser = p.assignedUser;
     this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
     p.subnet?.registerCompute?.(this);
-    for (const m of p.fileShareMounts ?? []) {
-      if (AzureResource.isAzureResource(m)) this.addDependency(m);
-      m?.registerMount?.(this);
-    }
+    for (const m of p.fileShareMounts ?? []) this.addFileShareMount(m);
 
-    checkVmSize(this, p.vmSize, 'instance');
-    this.checkAssignedUser();
-    this.checkSsh();
-    this.checkIdle();
-    this.checkSchedules();
-    this.checkScripts();
-    this.checkApplications();
-    if (p.identity && p.idleShutdown) {
-      Annotations.of(this).addWarning('azureml:instance:idleShutdownNeedsContributor', 'with a managed identity, idle shutdown only works when that identity has Contributor on the workspace', {
-        fix: 'grant the identity Contributor on the workspace (workspace.grants.contributor(...)), then acknowledge this warning',
-      });
-    }
-    if (p.sso && p.assignedUser) {
-      Annotations.of(this).addWarning('azureml:instance:ssoForAssignedUser', 'SSO cannot be enabled by the creator for an assigned user; the user must enable it (needs computes/enableSso/action)', {
-        fix: 'leave sso unset and let the user enable it, or acknowledge',
-      });
-    }
+    // Checked at synthesis (after aspects), so what aspects and add* methods change is validated too.
     onValidate(this, () => {
+      checkVmSize(this, p.vmSize, 'instance');
+      this.checkAssignedUser();
+      this.checkSsh();
+      this.checkIdle();
+      this.checkSchedules();
+      this.checkScripts();
+      this.checkApplications();
+      if (p.identity && p.idleShutdown) {
+        Annotations.of(this).addWarning('azureml:instance:idleShutdownNeedsContributor', 'with a managed identity, idle shutdown only works when that identity has Contributor on the workspace', {
+          fix: 'grant the identity Contributor on the workspace (workspace.grants.contributor(...)), then acknowledge this warning',
+        });
+      }
+      if (p.sso && p.assignedUser) {
+        Annotations.of(this).addWarning('azureml:instance:ssoForAssignedUser', 'SSO cannot be enabled by the creator for an assigned user; the user must enable it (needs computes/enableSso/action)', {
+          fix: 'leave sso unset and let the user enable it, or acknowledge',
+        });
+      }
       checkSubnet(this, p.subnet, this.workspace, 1);
       checkNoPublicIp(this, this.nodePublicIp, p.subnet, this.workspace);
     });
-    // The workspace's default share is mounted by the service itself (notebook directory): no data mount for it.
-    const mounts = (p.fileShareMounts ?? []).filter((m) => m && !m.isWorkspaceDefault);
-    if (mounts.length) {
-      this.addAction({
-        name: 'updateDataMounts',
-        when: 'afterCreate',
-        reason: 'mount the file shares (data mounts are not part of the PUT body)',
-        body: mounts.map((m) => ({
-          mountAction: 'Mount',
-          mountMode: m.readOnly ? 'ReadOnly' : 'ReadWrite',
-          mountName: m.datastoreName,
-          mountPath: m.mountPath,
-          source: `azureml://datastores/${m.datastoreName}`,
-          sourceType: 'Datastore',
-        })),
-      });
+  }
+
+  /**
+   * Add a start or stop schedule (at most 4 in all).
+   * @example instance.addSchedule(ComputeSchedule.stopAt('0 19 * * 1-5', { timeZone: 'W. Europe Standard Time' }))
+   */
+  public addSchedule(schedule: ComputeSchedule): this {
+    this.schedules.push(schedule);
+    return this;
+  }
+
+  /**
+   * Serve a custom application (container) next to Jupyter and VS Code.
+   * @example instance.addCustomApplication(rstudioApplication())
+   */
+  public addCustomApplication(app: CustomApplication): this {
+    this.applications.push(app);
+    return this;
+  }
+
+  /**
+   * Mount a file share (an AzureFile datastore) on the instance. The share learns about the instance (so it can
+   * grant the assigned user access) and the instance waits for it.
+   */
+  public addFileShareMount(mount: IFileShareMountRef): this {
+    if (!mount || typeof mount !== 'object') {
+      Annotations.of(this).addError('InvalidPropType', 'a file share mount must be a FileShareMount (or another IFileShareMountRef)', { value: mount === null ? null : typeof mount, fix: 'pass a FileShareMount construct' });
+      return this;
     }
+    this.mounts.push(mount);
+    if (AzureResource.isAzureResource(mount)) this.addDependency(mount);
+    mount.registerMount?.(this);
+    return this;
+  }
+
+  /** The manifest entry, with the `updateDataMounts` action when file shares are mounted. */
+  public override toManifestResource(): ManifestResource {
+    const r = super.toManifestResource();
+    // The workspace's default share is mounted by the service itself (notebook directory): no data mount for it.
+    const mounts = this.mounts.filter((m) => !m.isWorkspaceDefault);
+    if (!mounts.length) return r;
+    const action: ManifestAction = {
+      name: 'updateDataMounts',
+      when: 'afterCreate',
+      reason: 'mount the file shares (data mounts are not part of the PUT body)',
+      body: mounts.map((m) => ({
+        mountAction: 'Mount',
+        mountMode: m.readOnly ? 'ReadOnly' : 'ReadWrite',
+        mountName: m.datastoreName,
+        mountPath: m.mountPath,
+        source: `azureml://datastores/${m.datastoreName}`,
+        sourceType: 'Datastore',
+      })),
+    };
+    return { ...r, actions: [...(r.actions ?? []), action] };
   }
 
   /** The workstation applications of the instance (Jupyter, JupyterLab, VS Code for the Web, RStudio). @attribute */
   public get endpoints(): ComputeInstanceEndpoints {
     const base = `https://${this.computeName}.${this.location}.instances.azureml.ms`;
     const custom: Record<string, string> = {};
-    for (const app of this.props.customApplications ?? []) {
+    for (const app of this.applications) {
       const ep = app.endpoints?.[0];
       if (ep) custom[app.name] = `https://${this.computeName}-${ep.published}.${this.location}.instances.azureml.ms`;
     }
@@ -270,7 +312,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   }
 
   private checkSchedules(): void {
-    const s = this.props.schedules ?? [];
+    const s = this.schedules;
     if (s.length > 4) {
       Annotations.of(this).addError('TooManySchedules', `a compute instance takes at most 4 schedules, got ${s.length}`, { value: s.length, allowed: '0-4', fix: 'combine days in one cron expression, e.g. "0 19 * * 1-5"' });
     }
@@ -303,7 +345,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   private checkApplications(): void {
     const names = new Set<string>();
     const ports = new Set<number>();
-    for (const app of this.props.customApplications ?? []) {
+    for (const app of this.applications) {
       if (typeof app?.name !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{0,31}$/.test(app.name) || names.has(app.name)) {
         Annotations.of(this).addError('InvalidCustomApplicationName', `custom application name "${app?.name}" is invalid or repeated`, { value: app?.name, allowed: 'unique, 1-32 letters, digits or "-", starting with a letter', fix: 'rename the application' });
       }
@@ -347,9 +389,9 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       ...(p.subnet ? { subnet: { id: p.subnet.subnetId } } : {}),
       enableNodePublicIp: this.nodePublicIp,
       ...(p.idleShutdown ? { idleTimeBeforeShutdown: p.idleShutdown.toIsoString() } : {}),
-      ...(p.schedules?.length ? { schedules: { computeStartStop: p.schedules.map((s) => s.render()) } } : {}),
+      ...(this.schedules.length ? { schedules: { computeStartStop: this.schedules.map((s) => s.render()) } } : {}),
       ...(Object.keys(scripts).length ? { setupScripts: { scripts } } : {}),
-      ...(p.customApplications?.length ? { customServices: p.customApplications.map(renderCustomApplication) } : {}),
+      ...(this.applications.length ? { customServices: this.applications.map(renderCustomApplication) } : {}),
       ...(p.sso !== undefined ? { enableSSO: p.sso } : {}),
       ...(p.rootAccess !== undefined ? { enableRootAccess: p.rootAccess } : {}),
     };

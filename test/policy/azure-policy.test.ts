@@ -79,6 +79,9 @@ describe('fields, aliases and [*]', () => {
     // Fallback alias (not in the table): properties.<rest>.
     assert.ok(matches({ field: 'Microsoft.MachineLearningServices/workspaces/hbiWorkspace', equals: true }, ws));
     assert.ok(matches({ field: 'Microsoft.Storage/storageAccounts/allowSharedKeyAccess', equals: 'true' }, f.storage()));
+    // Envelope members of the fallback are not under properties.
+    assert.ok(matches({ field: 'Microsoft.Storage/storageAccounts/sku.name', equals: 'Standard_LRS' }, f.storage()));
+    assert.ok(matches({ field: 'Microsoft.ContainerRegistry/registries/sku.name', equals: 'premium' }, f.registry()));
     // An alias of another type is absent on this resource.
     assert.ok(matches({ field: 'Microsoft.Storage/storageAccounts/publicNetworkAccess', exists: false }, ws));
   });

@@ -115,6 +115,8 @@ export function aliasPaths(alias: string, resourceType: string): Segment[][] {
   if (!prefix) return [];
   const rest = alias.slice(prefix.length + 1);
   if (rest.includes('/')) return [];
+  // Envelope members (sku, identity, kind, zones, extendedLocation) sit at the top of the body, not in properties.
+  if (/^(sku|identity|kind|zones|extendedLocation)(\.|\[|$)/i.test(rest)) return [parsePath(rest)];
   const candidates = [parsePath(`properties.${rest}`)];
   if (t === C) candidates.push(parsePath(`properties.properties.${rest}`));
   return candidates;

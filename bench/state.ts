@@ -14,6 +14,10 @@ import { FileStateStore } from '../lib/state/file-store.js';
 import { encodeJournalLine } from '../lib/state/format.js';
 import type { JournalEntry, JournalInput, OwnedResource, StackState } from '../lib/state/types.js';
 import { formatTable, machineInfo, measure, type FigureSpec } from './harness.js';
+import { HttpArmClient } from '../lib/arm/http-client.js';
+import { LocalCredential } from '../lib/arm/local-credential.js';
+import { ArmRateLimiter } from '../lib/arm/token-bucket.js';
+import { startEmulator } from '../lib/emulator/index.js';
 
 const SUB = '6b1f2c4e-0a51-4c7e-9d3f-3a9e0c1b2d4f';
 
@@ -139,6 +143,48 @@ export async function stateBytesPerResource(n: number): Promise<number> {
   });
 }
 
+/**
+ * ARM client admission (lib/arm): `writes` PUTs fired at once through HttpArmClient against the local emulator,
+ * both buckets at ARM's shape (200 burst) with the refill scaled by `scale` (emulator `throttle.scale`, client
+ * `scaleBursts: false`). Returns makespan ÷ the bucket floor `(writes − 200) / (10 × scale)` and the 429 count.
+ */
+export async function armAdmission(writes = 1000, scale = 20): Promise<{ ratio: number; throttled: number; makespanMs: number; floorMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'amlcdk-bench-arm-'));
+  const emu = await startEmulator({ dataDir: dir, throttle: { scale }, retryAfterSeconds: 0 });
+  const arm = new HttpArmClient({ endpoint: emu.url, caCertPem: emu.caCertPem, credential: new LocalCredential(), limiter: new ArmRateLimiter({ scale, scaleBursts: false }) });
+  try {
+    const sub = '00000000-0000-0000-0000-0000000be4c0';
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: writes }, (_, i) => arm.beginPut(`/subscriptions/${sub}/resourceGroups/rg-bench-${i}`, '2025-04-01', { location: 'westeurope' })));
+    const makespanMs = performance.now() - t0;
+    const floorMs = (Math.max(0, writes - 200) / (10 * scale)) * 1000;
+    return { ratio: makespanMs / floorMs, throttled: emu.counters().throttled, makespanMs, floorMs };
+  } finally {
+    arm.close();
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The figures `npm run bench` reports for lib/arm (client admission against the emulator). */
+export function armFigures(): FigureSpec[] {
+  let last: { throttled: number } | undefined;
+  return [
+    {
+      name: 'ARM client: 1,000 PUTs makespan / bucket floor (write refill x20)',
+      unit: 'ratio',
+      goal: '<= 1.1',
+      meets: (m) => m <= 1.1,
+      run: async () => {
+        const r = await armAdmission(1000, 20);
+        last = r;
+        return r.ratio;
+      },
+    },
+    { name: 'ARM client: 429s in that run', unit: 'count', goal: '0', meets: (m) => m === 0, run: async () => last?.throttled ?? (await armAdmission(1000, 20)).throttled },
+  ];
+}
+
 /** The figures `npm run bench` reports for lib/state. */
 export function stateFigures(): FigureSpec[] {
   return [
@@ -154,7 +200,7 @@ export function stateFigures(): FigureSpec[] {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = [];
-  for (const spec of stateFigures()) figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
+  for (const spec of [...stateFigures(), ...armFigures()]) figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
   const m = machineInfo();
   process.stdout.write(`state benchmarks on ${m.cpuModel} (${m.cpus} cpus), node ${m.node}\n${formatTable(figures)}\n`);
 }

@@ -27,7 +27,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/ident
 import { AmlcdkError } from '../core/errors.js';
 import { armErrorFromOperation, armErrorFromResponse, parseJsonBody, safePath } from './arm-error.js';
 import { backoffMs, isDroppedConnection, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
-import { ArmRateLimiter, kindOfMethod, realSleep, scopeOf, type Clock, type OperationKind, type Sleep } from './token-bucket.js';
+import { ArmRateLimiter, kindOfMethod, realSleep, scopeOf, type Clock, type OperationKind, type Sleep, type TokenBucket } from './token-bucket.js';
 import { ArmError, type ArmCallOptions, type ArmClient, type ArmResource, type ArmWriteResult, type ArmWriteStarted } from './types.js';
 
 /** Public ARM endpoint. */
@@ -116,7 +116,6 @@ class LazyDefaultCredential implements TokenCredential {
 interface Ctx {
   /** Aborts on the caller's signal or the call's deadline. */
   readonly signal: AbortSignal;
-  readonly deadline: AbortSignal;
   readonly timeoutMs: number;
   readonly what: string;
 }
@@ -171,6 +170,8 @@ export class HttpArmClient implements ArmClient {
   private readonly onRequest?: (event: ArmRequestEvent) => void;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
+  /** Buckets whose first request (the probe) is in flight: the others wait for ARM's remaining count. */
+  private readonly probes = new Map<TokenBucket, Promise<void>>();
 
   constructor(options: HttpArmClientOptions = {}) {
     const endpoint = (options.endpoint ?? AZURE_ENDPOINT).replace(/\/+$/, '');
@@ -442,18 +443,30 @@ export class HttpArmClient implements ArmClient {
 
   private async withCtx<T>(what: string, options: ArmCallOptions, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    // A plain controller and timer per call: AbortSignal.timeout/any cost more CPU than the request itself at
+    // hundreds of calls per second, and AbortSignal.any keeps dependents on a long-lived caller signal.
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
+    }, timeoutMs);
+    const onAbort = (): void => ac.abort(options.signal?.reason);
+    if (options.signal?.aborted) ac.abort(options.signal.reason);
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await fn({ signal, deadline, timeoutMs, what });
+      return await fn({ signal: ac.signal, timeoutMs, what });
     } catch (err) {
-      if (deadline.aborted && !(err instanceof ArmError)) {
+      if (timedOut && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmTimeout', `${what} did not finish within ${timeoutMs} ms (retries and polling included). Fix: raise the timeout, or check the operation in the portal; a resumed apply re-polls it`, { cause: err });
       }
       if (options.signal?.aborted && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmAborted', `${what} was cancelled`, { cause: err });
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -472,20 +485,59 @@ export class HttpArmClient implements ArmClient {
     const path = safePath(url);
     const bodyText = body === undefined ? undefined : JSON.stringify(body);
     for (let attempt = 1; ; attempt++) {
-      if (this.limiter) await this.limiter.take(scope, kind, ctx.signal);
-      const attemptTimeout = AbortSignal.timeout(this.requestTimeoutMs);
-      const signal = AbortSignal.any([ctx.signal, attemptTimeout]);
+      let probeDone: (() => void) | undefined;
+      if (this.limiter) {
+        // Cold start: the first request of a bucket goes alone, and its answer's x-ms-ratelimit-remaining header
+        // tells the bucket what is really left before the burst is spent (another run may have used it).
+        const bucket = this.limiter.bucket(scope, kind);
+        while (!bucket.calibrated) {
+          const probe = this.probes.get(bucket);
+          if (!probe) {
+            let resolve!: () => void;
+            this.probes.set(bucket, new Promise<void>((r) => (resolve = r)));
+            probeDone = () => {
+              bucket.calibrated = true;
+              this.probes.delete(bucket);
+              resolve();
+            };
+            break;
+          }
+          await abortable(probe, ctx.signal);
+        }
+        await this.limiter.take(scope, kind, ctx.signal);
+      }
       const headers = createHttpHeaders({ accept: 'application/json' });
       if (bodyText !== undefined) headers.set('content-type', 'application/json');
-      const request = createPipelineRequest({ url, method, headers, body: bodyText, abortSignal: signal });
+      // Per-request timeout with our own timer: the pipeline's `timeout` leaves its timer running when the
+      // connection fails, which keeps a process alive for requestTimeoutMs after a dropped socket.
+      const attempt$ = new AbortController();
+      let attemptTimedOut = false;
+      const attemptTimer = setTimeout(() => {
+        attemptTimedOut = true;
+        attempt$.abort();
+      }, this.requestTimeoutMs);
+      const relay = (): void => attempt$.abort(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', relay, { once: true });
+      const request = createPipelineRequest({ url, method, headers, body: bodyText, abortSignal: attempt$.signal });
       if (this.agent) request.agent = this.agent;
       const started = this.clock();
+      const cleanup = (): void => {
+        clearTimeout(attemptTimer);
+        ctx.signal.removeEventListener('abort', relay);
+      };
+      const endProbe = (): void => {
+        probeDone?.();
+        probeDone = undefined;
+      };
       let response: PipelineResponse;
       try {
         response = await this.pipeline.sendRequest(this.httpClient, request);
+        cleanup();
       } catch (err) {
+        cleanup();
+        endProbe();
         if (ctx.signal.aborted) throw err;
-        const timedOut = attemptTimeout.aborted;
+        const timedOut = attemptTimedOut;
         if (!timedOut && !isDroppedConnection(err)) {
           const msg = (err as Error)?.message ?? String(err);
           const fix = /certificate|self[- ]signed|CERT_|TLS/i.test(msg) ? ' Fix: for the local emulator pass its caCertPem; for Azure check proxies that intercept TLS' : '';
@@ -512,6 +564,7 @@ export class HttpArmClient implements ArmClient {
         continue;
       }
       this.observeRateHeaders(scope, kind, response);
+      endProbe();
       const text = response.bodyAsText;
       if (response.status < 400 || (response.status === 404 && opts.allow404)) {
         this.onRequest?.({ method, path, status: response.status, attempt, kind, durationMs: this.clock() - started, ...(opts.poll ? { poll: true } : {}) });
@@ -549,6 +602,25 @@ export class HttpArmClient implements ArmClient {
     }
     if (min !== undefined) this.limiter.bucket(scope, kind).observeRemaining(min);
   }
+}
+
+/** Wait for `p`, but give up when `signal` aborts. */
+function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function requestIdOf(res: PipelineResponse): string | undefined {

@@ -65,6 +65,11 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  /**
+   * Whether ARM has told us what remains (an `x-ms-ratelimit-remaining-*` header). Until then the bucket's full
+   * burst is only a guess: other tools of the same principal may have spent it.
+   */
+  public calibrated = false;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
 
@@ -128,6 +133,7 @@ export class TokenBucket {
   /** ARM says only `remaining` requests of this kind are left: never plan to spend more than that. */
   public observeRemaining(remaining: number): void {
     if (!Number.isFinite(remaining) || remaining < 0) return;
+    this.calibrated = true;
     this.refill(this.clock());
     if (remaining < this.tokens) this.tokens = remaining;
   }

@@ -17,6 +17,7 @@ import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
 import { bodyToArgs, checkArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
 import { replaceOnChangesFor } from './replace.js';
 import { withSecrets, type SecretSource } from './secrets.js';
+import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryAuth } from './images.js';
 
 /** The Pulumi type token of the component. Never change it: it is part of every child's URN. */
@@ -47,6 +48,13 @@ export interface AmlcdkComponentSettings {
    * @default - the system CAs
    */
   readonly registryCaCertPem?: string;
+  /**
+   * Check that the azure-native provider deploys into the stack's subscription (`getClientConfig`) and fail every
+   * resource with `SubscriptionMismatch` otherwise: the ids and cross-resource references in the bodies name the
+   * stack's subscription, so deploying elsewhere would break them.
+   * @default true
+   */
+  readonly checkSubscription?: boolean;
 }
 
 /** The arguments of {@link AmlcdkComponent}. */
@@ -157,6 +165,15 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
     return [...manifests];
   }
 
+  /** The provider's subscription when it differs from the stack's, else `undefined` (also when not reported). */
+  private subscriptionGate(manifest: Manifest): pulumi.Output<string | undefined> {
+    const want = manifest.stack.subscriptionId.toLowerCase();
+    return authorization.getClientConfigOutput({ parent: this }).apply((c) => {
+      const have = c?.subscriptionId?.toLowerCase();
+      return have && have !== want ? have : undefined;
+    });
+  }
+
   private deployManifest(
     name: string,
     manifest: Manifest,
@@ -177,6 +194,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
 
     // Resolve every mapping first: an unmapped type fails before any child is registered.
     const mappings = new Map(manifest.resources.map((r) => [r.logicalId, mappingFor(r.type, r.logicalId)]));
+    const subscriptionOk = args.checkSubscription === false ? undefined : this.subscriptionGate(manifest);
 
     for (const r of topoOrder(manifest.resources, assets)) {
       const m = mappings.get(r.logicalId)!;
@@ -198,6 +216,25 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       body = substituteAssets(body, imageRefs, r.logicalId) as Record<string, unknown>;
       const inputs = { ...bodyToArgs(m, body, r.logicalId), ...nameArgs(m, r.id, r.logicalId) };
       checkArgs(m, inputs, r.logicalId);
+      if (subscriptionOk) {
+        // Gate the naming argument on the check, so a wrong subscription fails each resource before any request.
+        const key = 'resourceGroupName' in inputs ? 'resourceGroupName' : m.scopeArg;
+        if (key) {
+          const plain = inputs[key as keyof typeof inputs] as string;
+          const stackName = manifest.stack.name;
+          const want = manifest.stack.subscriptionId.toLowerCase();
+          (inputs as Record<string, unknown>)[key] = subscriptionOk.apply((have) => {
+            if (have) {
+              throw new AmlcdkPulumiError(
+                'SubscriptionMismatch',
+                `[${r.logicalId}] SubscriptionMismatch: stack ${stackName} is for subscription ${want}, but the azure-native provider deploys into ${have}. ` +
+                  `Fix: \`pulumi config set azure-native:subscriptionId ${want}\`, pass a provider for that subscription in opts.providers, or change the Stack's subscriptionId.`,
+              );
+            }
+            return plain;
+          });
+        }
+      }
       const replaceOnChanges = replaceOnChangesFor(m, r.type, r.body);
       const table = fieldTableFor(r.type, computeTypeOf(r.body));
       const resourceOpts: pulumi.CustomResourceOptions = {

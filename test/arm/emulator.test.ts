@@ -88,6 +88,20 @@ describe('against the emulator', () => {
     }
   });
 
+  test('a fresh client calibrates from the remaining header before spending its burst: zero 429s although another client spent the budget', async () => {
+    emu.configure({ throttle: { reads: { burst: 30, perSecond: 10 }, scale: 4 } });
+    try {
+      const other = client({ limiter: false });
+      for (let i = 0; i < 25; i++) await other.get(paths.rg('rg1'), V.rg); // same principal: 25 of 30 tokens gone
+      const arm = client({ limiter: new ArmRateLimiter({ limits: { reads: { burst: 30, perSecond: 10 } }, scale: 4, scaleBursts: false }) });
+      const before = emu.counters().throttled;
+      await Promise.all(Array.from({ length: 40 }, () => arm.get(paths.rg('rg1'), V.rg)));
+      assert.equal(emu.counters().throttled - before, 0, 'the first request alone learned that only ~5 tokens were left');
+    } finally {
+      emu.configure({ throttle: {} });
+    }
+  });
+
   test('without a client bucket the emulator throttles, and the client waits out Retry-After and still succeeds', async () => {
     emu.configure({ throttle: { writes: { burst: 3, perSecond: 20 }, scale: 1 } });
     try {

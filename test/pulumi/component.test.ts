@@ -16,7 +16,8 @@ import { computeTypeOf, createOnlyPaths, splitPath } from '../../lib/catalog/fie
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import type { App } from '../../lib/core/app.js';
 import { ComputeInstance, Principal, VmSize } from '../../lib/index.js';
-import { TENANT } from './programs.js';
+import { TENANT, SUBSCRIPTION, ROOT } from './programs.js';
+import { spawnSync } from 'node:child_process';
 
 const mocks: MockState = installMocks();
 const SECRET_VALUE = 'correct-horse-battery-staple';
@@ -407,6 +408,18 @@ describe('AmlcdkComponent errors', () => {
       () => new AmlcdkComponent('asset', { manifests: [base([res({ body: { location: 'westeurope', tags: { image: '${asset:Hand/Missing}' } } })])] }),
       (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnknownAsset' && /Hand\/Missing/.test(e.message),
     );
+  });
+
+  test('a provider in another subscription fails the program with SubscriptionMismatch; the same subscription passes', () => {
+    // Run in a child process: a failed registration ends the program, as in a real `pulumi up`.
+    const run = (sub: string) => spawnSync(process.execPath, ['--import', 'tsx', 'test/pulumi/fixtures/subscription-check.ts', sub], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const bad = run('00000000-0000-0000-0000-0000000000ff');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /SubscriptionMismatch: stack Sub is for subscription 00000000-0000-0000-0000-000000000001, but the azure-native provider deploys into 00000000-0000-0000-0000-0000000000ff/);
+    assert.match(bad.stderr, /pulumi config set azure-native:subscriptionId 00000000-0000-0000-0000-000000000001/);
+    const good = run(SUBSCRIPTION.toUpperCase());
+    assert.equal(good.status, 0, good.stderr.slice(-2000));
+    assert.match(good.stdout, /registered \d+/);
   });
 
   test('wrong arguments fail with InvalidComponentArgs', () => {

@@ -30,6 +30,8 @@ export interface MockState {
   loginServer: string;
   /** What listRegistryCredentials answers. */
   adminPassword: string | undefined;
+  /** The provider's subscription getClientConfig reports (undefined: not reported, the check is skipped). */
+  subscriptionId: string | undefined;
 }
 
 export const TENANT = '00000000-0000-0000-0000-0000000000aa';
@@ -37,7 +39,7 @@ export const DIGEST = 'sha256:' + 'ab'.repeat(32);
 
 /** Install the mocks (once per process; each test file runs in its own process). */
 export function installMocks(project = 'amlcdk-test'): MockState {
-  const state: MockState = { registered: [], calls: [], loginServer: 'teamacr.azurecr.io', adminPassword: 'admin-pw' };
+  const state: MockState = { registered: [], calls: [], loginServer: 'teamacr.azurecr.io', adminPassword: 'admin-pw', subscriptionId: undefined };
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -58,7 +60,7 @@ export function installMocks(project = 'amlcdk-test'): MockState {
           case 'azure-native:authorization:getClientToken':
             return { token: 'arm-access-token' };
           case 'azure-native:authorization:getClientConfig':
-            return { clientId: 'c', objectId: 'o', subscriptionId: '00000000-0000-0000-0000-000000000000', tenantId: TENANT };
+            return { clientId: 'c', objectId: 'o', ...(state.subscriptionId ? { subscriptionId: state.subscriptionId } : {}), tenantId: TENANT };
           case 'azure-native:containerregistry:getRegistry':
             return { loginServer: state.loginServer };
           default:

@@ -155,7 +155,7 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
     const replan = await planStack(arm, m, await store.load(m.stack.name));
     const s = replan.plan.summary;
     const changes = s.create + s.update + s.replace + s.delete + s.forget;
-    assert.equal(changes, 0, `row "${row.name}": re-plan shows changes: ${JSON.stringify(replan.plan.resource_changes.filter((r) => r.action !== 'no-op'))}`);
+    assert.equal(changes, 0, `row "${row.name}": re-plan shows changes: ${JSON.stringify(replan.plan.resource_changes.filter((r) => !r.change.actions.every((a) => a === 'no-op')))}`);
     return {
       row: row.name,
       resources: m.resources.length,

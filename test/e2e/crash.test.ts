@@ -15,6 +15,7 @@ import { canonicalJson } from '../../lib/manifest/canonical.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
 import { HttpArmClient, LocalCredential } from '../../lib/arm/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { record } from '../reliability/support.js';
 import { cluster, manifest, workspace } from '../reconciler/fixtures.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 
@@ -79,9 +80,21 @@ function runApply(dir: string, file: string, emu: TestEmulator, killAfterWrites?
   });
 }
 
+interface TrialFigures {
+  trial: number;
+  killedAfterWrites: number;
+  killed: boolean;
+  converged: boolean;
+  orphans: number;
+  duplicateCreates: number;
+  resumed: boolean;
+}
+
 describe('crash safety: SIGKILL during apply, then rerun', () => {
   let emu: TestEmulator;
   let dir: string;
+  // Figures for docs/reliability.md, written even when a trial fails (a failed trial counts as not converged).
+  const trials: TrialFigures[] = [];
   before(async () => {
     emu = await startTestEmulator({
       quotas: { cpuDefault: 1_000_000 },
@@ -90,6 +103,17 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
     dir = mkdtempSync(join(tmpdir(), 'amlcdk-crash-'));
   });
   after(async () => {
+    record('crash', {
+      seed: SEED,
+      trialsPlanned: TRIALS,
+      trialsRun: trials.length,
+      converged: trials.filter((t) => t.converged).length,
+      orphans: trials.reduce((n, t) => n + t.orphans, 0),
+      duplicateCreates: trials.reduce((n, t) => n + t.duplicateCreates, 0),
+      killed: trials.filter((t) => t.killed).length,
+      resources: CLUSTERS + 1,
+      trials,
+    });
     await emu?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -117,15 +141,20 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
       const store = new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined });
       if (killed.signal === 'SIGKILL') await store.breakLock(m.stack.name);
       const rerun = await runApply(dir, file, emu);
+      const figures: TrialFigures = { trial: t, killedAfterWrites: killAfter, killed: killed.signal === 'SIGKILL', converged: false, orphans: 0, duplicateCreates: 0, resumed: /resumed an unfinished run/.test(rerun.output) };
+      trials.push(figures);
       assert.equal(rerun.code, 0, `trial ${t} (killed after ${killAfter} writes): rerun failed:\n${rerun.output}`);
       // 0 duplicate creates.
       const dup = Object.entries(emu.counters().creates).filter(([id, n]) => id.includes(`/resourcegroups/${rg}/`) && n > 1);
-      assert.deepEqual(dup, [], `trial ${t}: duplicate creates`);
+      figures.duplicateCreates = dup.length;
       // 0 orphans: everything in Azure is in the state, and the state has everything.
       const state = await store.load(m.stack.name);
       const owned = new Set(Object.values(state!.resources).map((r) => r.id.toLowerCase()));
       const ws = m.resources[0]!;
       const live = [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)];
+      figures.orphans = live.filter((id) => !owned.has(id.toLowerCase())).length;
+      figures.converged = figures.orphans === 0 && dup.length === 0 && owned.size === m.resources.length && live.length === m.resources.length;
+      assert.deepEqual(dup, [], `trial ${t}: duplicate creates`);
       for (const id of live) assert.ok(owned.has(id.toLowerCase()), `trial ${t}: orphan ${id}`);
       assert.equal(owned.size, m.resources.length, `trial ${t}: state has ${owned.size} of ${m.resources.length}`);
       assert.equal(live.length, m.resources.length);

@@ -15,6 +15,7 @@ import { register as registerDrift } from './commands/drift.js';
 import { register as registerState } from './commands/state.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerEmulator } from './commands/emulator.js';
+import { register as registerImport } from './commands/import.js';
 
 /** Exit code for a failure that was reported already. */
 export class ExitCode extends Error {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerState(program);
   registerCheck(program);
   registerEmulator(program);
+  registerImport(program);
   return program;
 }
 

@@ -78,6 +78,8 @@ function expectedBody(r: ManifestResource, digestRefs: Map<string, string>): unk
  */
 const NESTED_PROVIDER_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   'azure-native:keyvault:Vault': { '/properties/enabledForDeployment': false, '/properties/enabledForDiskEncryption': false, '/properties/enabledForTemplateDeployment': false },
+  // managedNetworkSettingsArgsProvideDefaults (docs/pulumi.md: "nested managedNetwork defaults"); ARM's default too.
+  'azure-native:machinelearningservices:Workspace': { '/properties/managedNetwork/enableNetworkMonitor': false },
   // subnetArgsProvideDefaults is applied to the private endpoint's subnet reference ({ id }); ARM reads only the id.
   'azure-native:network:PrivateEndpoint': { '/properties/subnet/privateEndpointNetworkPolicies': 'Disabled', '/properties/subnet/privateLinkServiceNetworkPolicies': 'Enabled' },
 };

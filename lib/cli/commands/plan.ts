@@ -77,7 +77,8 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
+/** The target from `--target`, else amlcdk.json, else `local`. Throws UsageError on anything else. */
+export function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
   const t = opts.target ?? loadConfig(cwd).target ?? 'local';
   if (t !== 'local' && t !== 'azure') throw new UsageError('InvalidTarget', `--target must be "local" or "azure", got ${JSON.stringify(t)}`);
   return t;

@@ -89,3 +89,23 @@ export function formatTable(figures: readonly Figure[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }
+
+/**
+ * Several figures from one expensive run: `sharedSamples(make)` returns a factory of `run` functions; the
+ * i-th sample of every figure it makes reads the i-th result of `make`, which runs once per index (by the
+ * first figure measured).
+ *
+ * @example
+ * const sample = sharedSamples(() => benchApply(1000));
+ * [{ name: 'ratio', unit: 'ratio', run: sample((s) => s.ratio) }, { name: '429s', unit: 'count', run: sample((s) => s.throttled) }]
+ */
+export function sharedSamples<T>(make: () => Promise<T>): (pick: (sample: T) => number) => () => Promise<number> {
+  const results: T[] = [];
+  return (pick) => {
+    let i = 0;
+    return async () => {
+      if (results.length <= i) results.push(await make());
+      return pick(results[i++]!);
+    };
+  };
+}

@@ -1,0 +1,280 @@
+/**
+ * Apply benchmarks (goals G6, G9 and G11 of reference/reconciler.md §9): the synthesized large program
+ * (bench/large-program.ts) applied with `applyStack` (lib/reconciler/apply.ts) to the local emulator.
+ *
+ * - Both token buckets have ARM's shape (writes 200 burst, 10/s; reads 250, 25/s) with the refill scaled by
+ *   `scale` on the emulator (`throttle.scale`) and on the client (`ArmRateLimiter({ scale, scaleBursts: false })`),
+ *   so the admission floor of `writes` writes is `(writes − 200) / (10 × scale)` seconds. Every write counts,
+ *   including the ones that finish without an LRO and the resource group PUT.
+ * - LROs finish at their first poll (durations 0, `Retry-After: 0`), so the run measures the engine and the
+ *   buckets, not waiting for Azure.
+ * - makespan is measured from the first write sent to the end of `applyStack` (state saved, journal truncated);
+ *   observe and plan before it are reported as the whole-apply time.
+ * - Then the same manifest is applied again: writes made by that no-op run (goal 0).
+ * - Engine memory: the same apply in a child process that holds only the engine (the emulator runs in the
+ *   parent), RSS sampled during the apply, growth over the RSS after loading and synthesizing, ÷ resources.
+ *
+ *   node --import tsx bench/apply.ts [resources=1000] [--scale 20]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { App } from '../lib/core/app.js';
+import { HttpArmClient } from '../lib/arm/http-client.js';
+import { LocalCredential } from '../lib/arm/local-credential.js';
+import { ArmRateLimiter } from '../lib/arm/token-bucket.js';
+import type { ArmRequestEvent } from '../lib/arm/http-client.js';
+import { startEmulator, type RunningEmulator } from '../lib/emulator/index.js';
+import type { Manifest } from '../lib/manifest/types.js';
+import { applyStack } from '../lib/reconciler/apply.js';
+import { FileStateStore } from '../lib/state/file-store.js';
+import { formatTable, measure, sharedSamples, type FigureSpec } from './harness.js';
+import { buildLargeProgram } from './large-program.js';
+
+/** ARM's write bucket (lib/arm ARM_LIMITS, lib/emulator DEFAULT_THROTTLE). */
+const WRITE_BURST = 200;
+const WRITE_RATE = 10;
+
+/** One apply of the program, then a no-op re-apply. */
+export interface ApplySample {
+  readonly resources: number;
+  /** Writes (PUT/PATCH/POST) the client sent and ARM accepted, the resource group PUT included. */
+  readonly writes: number;
+  readonly floorMs: number;
+  /** First write sent → applyStack returned. */
+  readonly makespanMs: number;
+  /** applyStack start → return (lock, observe, plan, writes, state). */
+  readonly applyMs: number;
+  readonly ratio: number;
+  /** 429s the emulator answered during the apply (both runs). */
+  readonly throttled: number;
+  /** LRO status polls (reads) of the first apply. */
+  readonly pollReads: number;
+  /** Every read of the first apply (observe, polls, final GETs). */
+  readonly reads: number;
+  /** Writes the emulator logged during the no-op re-apply. */
+  readonly noopWrites: number;
+  /** Writes the client sent during the no-op re-apply (should agree with the emulator). */
+  readonly noopClientWrites: number;
+  readonly noopMs: number;
+}
+
+/** The program, synthesized once per size (setup, not measured). */
+const programs = new Map<number, Manifest>();
+export function largeManifest(resources: number): Manifest {
+  let m = programs.get(resources);
+  if (!m) {
+    const app = new App();
+    buildLargeProgram({ resources, stackName: 'ApplyBench' }, app);
+    m = app.synth({ write: false }).manifests[0]!;
+    programs.set(resources, m);
+  }
+  return m;
+}
+
+/** An emulator with ARM-shaped buckets scaled by `scale`, LROs done at the first poll, quotas out of the way. */
+export function benchEmulator(dataDir: string, scale: number): Promise<RunningEmulator> {
+  return startEmulator({
+    dataDir,
+    throttle: { scale },
+    retryAfterSeconds: 0,
+    durations: { default: { create: 0, update: 0, delete: 0, action: 0 } },
+    quotas: { cpuDefault: 10_000_000 },
+  });
+}
+
+interface EngineRun {
+  readonly writes: number;
+  readonly reads: number;
+  readonly pollReads: number;
+  readonly makespanMs: number;
+  readonly applyMs: number;
+  readonly noopMs: number;
+  /** Writes the client sent during the no-op re-apply. */
+  readonly noopClientWrites: number;
+  readonly done: number;
+  readonly failed: number;
+}
+
+/** The engine half: apply, then re-apply, against an emulator at `url`. Runs in the bench process or a child. */
+async function runEngine(url: string, caCertPem: string, manifest: Manifest, scale: number, stateDir: string, onSample?: () => void, between?: () => void): Promise<EngineRun> {
+  let phase: 'apply' | 'noop' = 'apply';
+  let firstWrite = Infinity;
+  let writes = 0;
+  let reads = 0;
+  let pollReads = 0;
+  let noopClientWrites = 0;
+  const onRequest = (e: ArmRequestEvent): void => {
+    onSample?.();
+    if (e.status === 429 || e.status === 0) return;
+    if (phase === 'noop') {
+      if (e.kind !== 'reads') noopClientWrites += 1;
+      return;
+    }
+    if (e.kind === 'reads') {
+      reads += 1;
+      if (e.poll) pollReads += 1;
+    } else {
+      writes += 1;
+      firstWrite = Math.min(firstWrite, performance.now() - e.durationMs);
+    }
+  };
+  const client = new HttpArmClient({
+    endpoint: url,
+    caCertPem,
+    credential: new LocalCredential(),
+    limiter: new ArmRateLimiter({ scale, scaleBursts: false }),
+    poll: { initialDelayMs: 10, maxDelayMs: 200 },
+    retry: { baseDelayMs: 20, maxDelayMs: 500 },
+    onRequest,
+  });
+  const store = new FileStateStore({ dir: stateDir, onNotice: () => undefined });
+  try {
+    const t0 = performance.now();
+    const first = await applyStack({ client, store, manifest, ensureResourceGroup: true, concurrency: 64 });
+    const t1 = performance.now();
+    phase = 'noop';
+    between?.();
+    const again = await applyStack({ client, store, manifest, ensureResourceGroup: true, concurrency: 64 });
+    const t2 = performance.now();
+    if (again.summary.done + again.summary.failed !== 0) throw new Error(`the re-apply was not a no-op: ${JSON.stringify(again.summary)}`);
+    return { writes, reads, pollReads, makespanMs: t1 - firstWrite, applyMs: t1 - t0, noopMs: t2 - t1, noopClientWrites, done: first.summary.done, failed: first.summary.failed + first.summary.skipped };
+  } finally {
+    client.close();
+    await store.close();
+  }
+}
+
+/** Apply `resources` resources and re-apply them, engine and emulator in this process. */
+export async function benchApply(resources = 1000, scale = 20): Promise<ApplySample> {
+  const manifest = largeManifest(resources);
+  const dir = mkdtempSync(join(tmpdir(), 'amlcdk-bench-apply-'));
+  const emu = await benchEmulator(join(dir, 'emulator'), scale);
+  try {
+    let since = 0;
+    const run = await runEngine(emu.url, emu.caCertPem, manifest, scale, join(dir, 'state'), undefined, () => (since = emu.log().at(-1)?.seq ?? 0));
+    const noopWrites = emu.log(since).filter((e) => e.kind === 'write' || e.kind === 'delete' || e.kind === 'action').length;
+    if (run.failed > 0 || run.done !== manifest.resources.length) throw new Error(`apply did not converge: ${run.done} done, ${run.failed} failed or skipped of ${manifest.resources.length}`);
+    const c = emu.counters();
+    const floorMs = (Math.max(0, run.writes - WRITE_BURST) / (WRITE_RATE * scale)) * 1000;
+    return {
+      resources: manifest.resources.length,
+      writes: run.writes,
+      floorMs,
+      makespanMs: run.makespanMs,
+      applyMs: run.applyMs,
+      ratio: run.makespanMs / floorMs,
+      throttled: c.throttled,
+      pollReads: run.pollReads,
+      reads: run.reads,
+      noopWrites,
+      noopClientWrites: run.noopClientWrites,
+      noopMs: run.noopMs,
+    };
+  } finally {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the engine-only child reports. */
+export interface RssSample {
+  readonly resources: number;
+  /** RSS after loading the modules and synthesizing the program (and a GC), bytes. */
+  readonly baselineRss: number;
+  /** Highest RSS sampled during the apply, bytes. */
+  readonly peakRss: number;
+  readonly bytesPerResource: number;
+}
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The engine alone in a child process (`--expose-gc`), the emulator here: RSS growth per managed resource. */
+export async function benchEngineRss(resources = 1000, scale = 20): Promise<RssSample> {
+  const dir = mkdtempSync(join(tmpdir(), 'amlcdk-bench-rss-'));
+  const emu = await benchEmulator(join(dir, 'emulator'), scale);
+  try {
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, emu.caCertPem);
+    return await new Promise<RssSample>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--child', emu.url, caFile, String(resources), String(scale), join(dir, 'state')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const line = out.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+        if (code !== 0 || !line) reject(new Error(`engine child failed (exit ${code}): ${err.slice(-2000)}`));
+        else resolve(JSON.parse(line) as RssSample);
+      });
+    });
+  } finally {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function child(url: string, caFile: string, resources: number, scale: number, stateDir: string): Promise<void> {
+  const manifest = largeManifest(resources);
+  (globalThis as { gc?: () => void }).gc?.();
+  const baselineRss = process.memoryUsage.rss();
+  let peakRss = baselineRss;
+  const sample = (): void => {
+    const r = process.memoryUsage.rss();
+    if (r > peakRss) peakRss = r;
+  };
+  // Sample on every HTTP exchange and on a timer, so short peaks between exchanges are seen too.
+  const timer = setInterval(sample, 20);
+  try {
+    const run = await runEngine(url, readFileSync(caFile, 'utf8'), manifest, scale, stateDir, sample);
+    if (run.failed > 0) throw new Error(`apply failed for ${run.failed} resources`);
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  const n = manifest.resources.length;
+  process.stdout.write(`${JSON.stringify({ resources: n, baselineRss, peakRss, bytesPerResource: (peakRss - baselineRss) / n } satisfies RssSample)}\n`);
+}
+
+/** The figures `npm run bench` reports for apply. Each sample is a fresh emulator and state. */
+export function applyFigures(resources = 1000, scale = 20): FigureSpec[] {
+  const sample = sharedSamples(() => benchApply(resources, scale));
+  const label = resources.toLocaleString('en');
+  return [
+    { name: `apply ${label} creates: makespan / token-bucket floor (write refill x${scale})`, unit: 'ratio', goal: '<= 1.1', meets: (m) => m <= 1.1, run: sample((s) => s.ratio) },
+    { name: `apply ${label} creates: whole apply (lock, observe, plan, writes, state)`, unit: 's', run: sample((s) => s.applyMs / 1000) },
+    { name: `apply ${label} creates: writes admitted (floor counts these)`, unit: 'count', run: sample((s) => s.writes) },
+    { name: `apply ${label} creates: 429s (emulator counter)`, unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((s) => s.throttled) },
+    { name: `apply ${label} creates: reads used for LRO polling`, unit: 'count', run: sample((s) => s.pollReads) },
+    { name: `no-op re-apply of the same ${label}: writes made`, unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((s) => s.noopWrites) },
+  ];
+}
+
+/** Engine RSS per managed resource (child process). */
+export function rssFigures(resources = 1000, scale = 20): FigureSpec[] {
+  return [
+    {
+      name: `engine RSS growth per managed resource (apply of ${resources}, child process)`,
+      unit: 'KB',
+      goal: '<= 20',
+      meets: (m) => m <= 20,
+      run: async () => (await benchEngineRss(resources, scale)).bytesPerResource / 1024,
+    },
+  ];
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') {
+  await child(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5]!);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const n = Number(argv.find((x) => /^\d+$/.test(x)) ?? 1000);
+  const scaleAt = argv.indexOf('--scale');
+  const scale = scaleAt >= 0 ? Number(argv[scaleAt + 1]) : 20;
+  const figures = [];
+  for (const spec of [...applyFigures(n, scale), ...rssFigures(n, scale)]) figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
+  process.stdout.write(`${formatTable(figures)}\n`);
+}

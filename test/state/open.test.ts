@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { openStateStore } from '../../lib/state/open.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
 import { BlobStateStore } from '../../lib/state/blob-store.js';
 import { InputError } from '../../lib/core/errors.js';
 
-const cwd = join('/', 'work', 'project').replace(/^\/work/, process.platform === 'win32' ? 'C:' : '/tmp');
+// A path that is never created: openStateStore only resolves it.
+const cwd = join(tmpdir(), 'amlcdk-open-test-project');
 
 test('file (default) is .amlcdk under the working directory', () => {
   for (const loc of [undefined, 'file', '']) {

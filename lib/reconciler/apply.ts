@@ -410,7 +410,6 @@ async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyO
   const total = nodes.size;
   let finished = 0;
   const emit = options.onEvent ?? (() => undefined);
-  const running = new Set<Promise<void>>();
 
   const skipDependents = (n: Node, because: string): void => {
     for (const k of n.dependents) {
@@ -449,15 +448,29 @@ async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyO
     }
   };
 
-  const ready = (): Node[] => [...nodes.values()].filter((n) => n.status === 'pending' && [...n.deps].every((d) => nodes.get(d)!.status === 'done'));
-  for (;;) {
-    for (const n of ready()) {
-      const p: Promise<void> = runNode(n).finally(() => running.delete(p));
-      running.add(p);
-    }
-    if (running.size === 0) break;
-    await Promise.race(running);
-  }
+  // A node becomes ready when its last dependency is done: only the dependents of a finished node are looked
+  // at, not the whole graph (a full scan per finished node made the walk O(N²)).
+  let outstanding = 0;
+  let allDone: () => void = () => undefined;
+  let broke: (err: unknown) => void = () => undefined;
+  const finishedAll = new Promise<void>((resolve, reject) => {
+    allDone = resolve;
+    broke = reject;
+  });
+  const maybeStart = (n: Node): void => {
+    if (n.status !== 'pending') return;
+    for (const d of n.deps) if (nodes.get(d)!.status !== 'done') return;
+    outstanding += 1;
+    runNode(n)
+      .then(() => {
+        for (const k of n.dependents) maybeStart(nodes.get(k)!);
+        outstanding -= 1;
+        if (outstanding === 0) allDone();
+      })
+      .catch(broke); // only an onEvent callback that throws gets here
+  };
+  for (const n of nodes.values()) maybeStart(n);
+  if (outstanding > 0) await finishedAll;
 }
 
 async function runOne(n: Node, writer: Writer, options: ApplyOptions, observation: Observation): Promise<ArmResource | null | undefined> {
@@ -498,7 +511,7 @@ function collectOutcomes(steps: readonly Step[], nodes: Map<string, Node>): Appl
   const out: ApplyOutcome[] = [];
   for (const s of steps) {
     const addr = s.change.address;
-    const mine = [...nodes.values()].filter((n) => n.step.change.address === addr);
+    const mine = (['del', 'main', 'forget'] as const).map((k) => nodes.get(`${k}:${addr}`)).filter((n): n is Node => n !== undefined);
     const op = s.change.change.actions.join(',');
     if (mine.length === 0) {
       out.push({ address: addr, op, status: 'unchanged' });
@@ -527,8 +540,23 @@ function ownedFrom(d: ManifestResource, observed: ArmResource | undefined, owner
 
 async function nextState(options: ApplyOptions, state: StackState | undefined, steps: readonly Step[], nodes: Map<string, Node>, observation: Observation, mode: 'apply' | 'destroy'): Promise<StackState> {
   const resources: Record<string, OwnedResource> = { ...(state?.resources ?? {}) };
+  // Addresses by lower-case id, so dropping the other entries of an id is not a scan of the whole state per
+  // resource (that made the state update O(N²): seconds at 1,000 resources). Entries are checked on use.
+  const addressesById = new Map<string, Set<string>>();
+  const indexEntry = (k: string, id: string): void => {
+    const key = id.toLowerCase();
+    let set = addressesById.get(key);
+    if (!set) addressesById.set(key, (set = new Set()));
+    set.add(k);
+  };
+  for (const [k, v] of Object.entries(resources)) indexEntry(k, v.id);
+  const setEntry = (k: string, v: OwnedResource): void => {
+    resources[k] = v;
+    indexEntry(k, v.id);
+  };
   const dropId = (id: string, keep: string): void => {
-    for (const [k, v] of Object.entries(resources)) if (k !== keep && v.id.toLowerCase() === id.toLowerCase()) delete resources[k];
+    const lower = id.toLowerCase();
+    for (const k of addressesById.get(lower) ?? []) if (k !== keep && resources[k]?.id.toLowerCase() === lower) delete resources[k];
   };
   for (const s of steps) {
     const addr = s.change.address;
@@ -549,17 +577,17 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
     const prior = resources[addr] ?? s.owned;
     if (a[0] === 'no-op') {
       const o = observation.resources.get(d.id.toLowerCase());
-      resources[addr] = ownedFrom(d, o?.raw, prior?.ownership ?? 'adopted');
+      setEntry(addr, ownedFrom(d, o?.raw, prior?.ownership ?? 'adopted'));
       dropId(d.id, addr);
       continue;
     }
     if (main?.status === 'done') {
       const ownership = a.includes('create') ? 'created' : (prior?.ownership ?? (s.adopt ? 'adopted' : 'created'));
-      resources[addr] = ownedFrom(d, main.result ?? undefined, ownership);
+      setEntry(addr, ownedFrom(d, main.result ?? undefined, ownership));
       dropId(d.id, addr);
       if (a[0] === 'create' && a.length === 2 && del?.status !== 'done' && s.owned) {
         // The old resource of a rename could not be deleted: keep owning it under a derived address.
-        resources[`${addr}#old`] = { ...s.owned, logicalId: `${addr}#old` };
+        setEntry(`${addr}#old`, { ...s.owned, logicalId: `${addr}#old` });
       }
       continue;
     }
@@ -568,7 +596,7 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
       const live = await options.client.get(d.id, d.apiVersion).catch(() => undefined);
       if (live) {
         const pending = (d.actions ?? []).filter((x) => x.when === 'afterCreate' && !(main.actionsDone ?? []).includes(x.name)).map((x) => x.name);
-        resources[addr] = { ...ownedFrom(d, live, 'created'), ...(pending.length ? { pendingActions: pending } : {}) };
+        setEntry(addr, { ...ownedFrom(d, live, 'created'), ...(pending.length ? { pendingActions: pending } : {}) });
         dropId(d.id, addr);
       } else if (del?.status === 'done') delete resources[addr];
     } else if (del?.status === 'done') {

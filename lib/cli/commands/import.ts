@@ -10,21 +10,28 @@
  * Exit 0 imported (or already owned: a notice) / converted, 1 failure (not found in Azure, owned by another
  * stack, locked), 2 usage or input error (unknown construct path, id mismatch, bad YAML).
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Manifest } from '../../manifest/types.js';
 import { closestAddresses, importResource, type ImportResult } from '../../reconciler/import.js';
 import { FileStateStore } from '../../state/file-store.js';
 import type { StateStore } from '../../state/types.js';
 import { ExitCode } from '../main.js';
+import { generateComputeCode } from '../azml-yaml/codegen.js';
+import { readAzmlComputeYaml, yamlProblemsError } from '../azml-yaml/read.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
 
 export interface ImportCommandOptions extends TargetOptions {
   /** Construct path that will manage the resource. */
   readonly as?: string;
   readonly json?: boolean;
+  /** Convert this az ml CLI v2 compute YAML file instead of adopting a resource. */
+  readonly fromAzmlYaml?: string;
+  /** Where the generated TypeScript goes (atomically). @default stdout */
+  readonly out?: string;
 }
 
 export function register(program: Command): void {
@@ -40,8 +47,10 @@ export function register(program: Command): void {
     .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
     .option('--stack <name>', 'the stack to import into (default: the one that has the construct)')
     .option('--json', 'print the result as JSON')
+    .option('--from-azml-yaml <file>', 'convert az ml CLI v2 compute YAML (one compute per --- document) into amlcdk construct code')
+    .option('--out <file.ts>', 'with --from-azml-yaml: write the code to this file (default: stdout)')
     .action(async (armId: string | undefined, opts: ImportCommandOptions) => {
-      const code = await runImport(armId, opts);
+      const code = opts.fromAzmlYaml !== undefined ? await runConvertYaml(armId, opts) : await runImport(armId, opts);
       if (code !== 0) throw new ExitCode(code);
     });
 }
@@ -69,7 +78,33 @@ function storedStacks(store: StateStore): string[] {
   }
 }
 
+/**
+ * `--from-azml-yaml`: read, check (every problem with its line), generate; write only when the whole file is good.
+ * Secrets the YAML held are listed on stderr (names of the environment variables to set, never the values).
+ */
+export async function runConvertYaml(armId: string | undefined, opts: ImportCommandOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd = process.cwd()): Promise<number> {
+  const file = opts.fromAzmlYaml!;
+  if (armId !== undefined || opts.as !== undefined) throw new UsageError('ConflictingOptions', '--from-azml-yaml converts a YAML file; it takes no ARM id and no --as (adopt a resource with: amlcdk import <armId> --as <path>)');
+  if (opts.out !== undefined && !/\.(ts|mts)$/.test(opts.out)) throw new UsageError('ImportOutNotTypeScript', `--out ${JSON.stringify(opts.out)} must name a .ts file`);
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new InputError('YamlUnreadable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, fix: 'check the path of the az ml YAML file' });
+  }
+  const { specs, problems } = readAzmlComputeYaml(text);
+  if (problems.length > 0) throw yamlProblemsError(file, problems);
+  const { code, secrets } = generateComputeCode(specs, { source: basename(file) });
+  if (opts.out !== undefined) {
+    await writeFileAtomic(resolve(cwd, opts.out), code);
+    err.write(`wrote ${specs.length} compute(s) from ${file} to ${opts.out}\n`);
+  } else out.write(code);
+  for (const s of secrets) err.write(`notice: ${s.from} was not copied into the code; set ${s.env} in the environment where amlcdk apply runs\n`);
+  return 0;
+}
+
 export async function runImport(armId: string | undefined, opts: ImportCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+  if (opts.out !== undefined) throw new UsageError('ConflictingOptions', '--out goes with --from-azml-yaml only');
   if (!armId) throw new UsageError('ImportNeedsId', 'import what? pass the ARM id of an existing resource and --as <construct path>, or --from-azml-yaml <file>');
   if (!opts.as) throw new UsageError('ImportNeedsAddress', `which construct manages ${armId}? pass --as <construct path> (e.g. --as Team/Ws/GpuCluster; \`amlcdk synth\` lists the paths)`);
   const manifests = await loadDesired(opts, cwd);

@@ -67,9 +67,13 @@ const WEEKDAYS: Readonly<Record<string, number>> = { sunday: 0, monday: 1, tuesd
 /** Reads one file; collects problems instead of stopping at the first. */
 class Reader {
   readonly problems: YamlProblem[] = [];
+  /** A mapping read through its key is reported at the key's line (`ssh_settings:`), not at its first entry. */
+  private readonly keyLines = new WeakMap<Node, number>();
   constructor(private readonly lc: LineCounter) {}
 
   line(node: Node | null | undefined, fallback = 1): number {
+    const owner = node ? this.keyLines.get(node) : undefined;
+    if (owner !== undefined) return owner;
     const at = node?.range?.[0];
     return typeof at === 'number' ? this.lc.linePos(at).line : fallback;
   }
@@ -155,7 +159,10 @@ class Reader {
     const pair = f.get(key);
     if (!pair) return undefined;
     const full = path ? `${path}.${key}` : key;
-    if (isMap(pair.value)) return pair.value;
+    if (isMap(pair.value)) {
+      this.keyLines.set(pair.value, this.line(pair.key));
+      return pair.value;
+    }
     this.problem('WrongYamlType', this.line(pair.value ?? pair.key), full, `${full} must be a mapping (key: value lines), got ${this.describe(full, pair.value)}`, `indent the settings of ${key} under it`);
     return undefined;
   }
@@ -641,7 +648,7 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        r.problem('YamlSyntax', e.linePos?.[0]?.line ?? 1, '(syntax)', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 'fix the YAML syntax (indentation, quotes, brackets, one key per line)');
+        r.problem('YamlSyntax', lc.linePos(e.pos[0]).line, '(syntax)', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 'fix the YAML syntax (indentation, quotes, brackets, one key per line)');
       }
       continue;
     }

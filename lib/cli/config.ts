@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
 
 export interface ProjectConfig {
   /** Shell command that runs the user's program, e.g. `npx tsx main.ts`. */
@@ -29,18 +30,7 @@ export function loadConfig(cwd: string = process.cwd()): ProjectConfig {
   const file = join(cwd, CONFIG_FILE);
   if (!existsSync(file)) return {};
   const text = readFileSync(file, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    const m = /position (\d+)/.exec(String((err as Error).message));
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new InputError('ConfigInvalidJson', `${CONFIG_FILE} is not valid JSON: ${(err as Error).message}`, {
-      file: CONFIG_FILE,
-      line,
-      fix: 'fix the JSON syntax (no comments or trailing commas)',
-    });
-  }
+  const parsed = parseJsonText(text, { code: 'ConfigInvalidJson', file: CONFIG_FILE, what: CONFIG_FILE, fix: 'fix the JSON syntax (no comments or trailing commas)' });
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new InputError('ConfigNotObject', `${CONFIG_FILE} must contain a JSON object`, { file: CONFIG_FILE, line: 1, fix: 'write { "app": "npx tsx main.ts" }' });
   }

@@ -1,6 +1,7 @@
 /** Reading a manifest written by another process: JSON syntax, shape (ajv schema) and hash are all checked. */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { parseJsonText } from '../core/json.js';
 import { contentHash } from './canonical.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from './types.js';
 import { validateManifestDeep } from './schema.js';
@@ -27,17 +28,7 @@ export function readManifestFile(file: string, options: ReadManifestOptions = {}
 }
 
 export function parseManifest(text: string, file = '<manifest>', options: ReadManifestOptions = {}): Manifest {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    throw new InputError('ManifestInvalidJson', `${file} is not valid JSON: ${(err as Error).message}`, {
-      file,
-      line: m ? text.slice(0, Number(m[1])).split('\n').length : undefined,
-      fix: 'synthesize the manifest again with `amlcdk synth`',
-    });
-  }
+  const doc = parseJsonText(text, { code: 'ManifestInvalidJson', file, what: file, fix: 'synthesize the manifest again with `amlcdk synth`' });
   const manifest = doc as Manifest;
   if (!manifest || typeof manifest !== 'object' || manifest.schemaVersion !== MANIFEST_SCHEMA_VERSION || !Array.isArray(manifest.resources)) {
     throw new InputError('ManifestInvalid', `${file} is not an amlcdk manifest (schemaVersion ${MANIFEST_SCHEMA_VERSION} with resources[])`, { file, fix: 'synthesize the manifest again with `amlcdk synth`' });

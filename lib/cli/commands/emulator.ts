@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
+import { parseJsonText } from '../../core/json.js';
 import { ensureLocalEmulator } from '../../emulator/local.js';
 import type { EmulatorOptions, RuntimeConfig } from '../../emulator/options.js';
 import { validateConfig } from '../../emulator/server.js';
@@ -52,14 +53,7 @@ function parseIntFlag(name: string, value: string | undefined, min: number, max:
 export function loadEmulatorConfig(file: string): RuntimeConfig {
   if (!existsSync(file)) throw new InputError('EmulatorConfigNotFound', `emulator config file '${file}' does not exist`, { file, fix: 'pass an existing JSON file to --config' });
   const text = readFileSync(file, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    const m = /position (\d+)/.exec(String((err as Error).message));
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new InputError('EmulatorConfigInvalidJson', `emulator config is not valid JSON: ${(err as Error).message}`, { file, line, fix: 'fix the JSON syntax' });
-  }
+  const parsed = parseJsonText(text, { code: 'EmulatorConfigInvalidJson', file, what: 'emulator config', fix: 'fix the JSON syntax' });
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('EmulatorConfigInvalid', 'emulator config must be a JSON object', { file, fix: 'use { "durations": ..., "faults": [...] }' });
   try {
     validateConfig(parsed as RuntimeConfig);

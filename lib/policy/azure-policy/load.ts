@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { jsonErrorLine } from '../json-position.js';
+import { jsonErrorLine } from '../../core/json.js';
 import type { AzurePolicyInput, PolicyDefinition } from './evaluate.js';
 import { ExpressionError, evaluateValue } from './expression.js';
 

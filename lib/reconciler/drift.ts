@@ -11,6 +11,7 @@ import type { OwnedResource, StackState } from '../state/types.js';
 import { diffBodies } from './diff.js';
 import { maskSecrets } from './mask.js';
 import { observe, type Observation } from './observe.js';
+import { getAt, setAt } from './json-path.js';
 
 export interface DriftPath {
   readonly path: string;
@@ -85,26 +86,7 @@ export async function detectDrift(client: ArmClient, state: StackState, signal?:
   return { report: computeDrift(state, observation), observation };
 }
 
-function getAt(value: unknown, segs: readonly string[]): unknown {
-  let v = value;
-  for (const s of segs) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
-}
 
-function setAt(target: Record<string, unknown>, segs: readonly string[], value: unknown): void {
-  let t = target;
-  for (let i = 0; i < segs.length - 1; i++) {
-    const k = segs[i]!;
-    if (t[k] === null || typeof t[k] !== 'object') t[k] = {};
-    t = t[k] as Record<string, unknown>;
-  }
-  const last = segs[segs.length - 1]!;
-  if (value === undefined) delete t[last];
-  else t[last] = value;
-}
 
 /** The state with drift accepted: observed values written into `applied`, deleted resources forgotten. */
 export function acceptDrift(state: StackState, report: DriftReport, observation: Observation): StackState {

@@ -14,6 +14,7 @@ import { diffBodies, type PathDiff } from './diff.js';
 import { maskSecrets } from './mask.js';
 import { substituteAssets } from './assets.js';
 import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
+import { getAt, setAt } from './json-path.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
@@ -188,24 +189,7 @@ function reasonFor(update: UpdateKind, path: string, action?: string): string {
   }
 }
 
-function getAt(value: unknown, segs: readonly string[]): unknown {
-  let v = value;
-  for (const s of segs) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
-}
 
-function setAt(target: Record<string, unknown>, segs: readonly string[], value: unknown): void {
-  let t = target;
-  for (let i = 0; i < segs.length - 1; i++) {
-    const k = segs[i]!;
-    if (t[k] === null || typeof t[k] !== 'object') t[k] = {};
-    t = t[k] as Record<string, unknown>;
-  }
-  t[segs[segs.length - 1]!] = value;
-}
 
 /** Query parameters of a DELETE for a type, its body and the chosen delete policy. */
 export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy | string | undefined): Record<string, string> {

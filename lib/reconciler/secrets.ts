@@ -6,29 +6,13 @@ import { AmlcdkError } from '../core/errors.js';
 import { splitPath } from '../catalog/field-tables.js';
 import type { ManifestResource } from '../manifest/types.js';
 import { isSecretRef } from './diff.js';
+import { getAt, replaceAt } from './json-path.js';
 
 function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-function setAt(target: unknown, segs: readonly string[], value: unknown): void {
-  let t = target as Record<string, unknown>;
-  for (let i = 0; i < segs.length - 1; i++) {
-    const next = t?.[segs[i]!];
-    if (next === null || typeof next !== 'object') return;
-    t = next as Record<string, unknown>;
-  }
-  t[segs[segs.length - 1]!] = value;
-}
 
-function getAt(value: unknown, segs: readonly string[]): unknown {
-  let v = value;
-  for (const s of segs) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
-}
 
 /** Resolves one `SecretRef` string (`env:NAME`, `keyvault:<vault>/<name>`) to its value. */
 export type SecretResolver = (ref: string, address: string) => Promise<string>;
@@ -102,7 +86,7 @@ export async function resolveSecrets(resource: ManifestResource, resolver: Secre
     const segs = splitPath(p);
     const ref = getAt(body, segs);
     if (!isSecretRef(ref)) continue;
-    setAt(body, segs, await resolver(ref.secretRef, resource.logicalId));
+    replaceAt(body, segs, await resolver(ref.secretRef, resource.logicalId));
   }
   return body;
 }

@@ -1,0 +1,150 @@
+/**
+ * Secret scanning (issue 8 item 3). Seeded secret values flow through a real run: a program with a cluster
+ * admin (SSH) password, an attached VM's admin password and private key, and a Databricks access token, all as
+ * `Secret.fromEnv` references, is synthesized by `amlcdk synth`, planned (`plan`, `plan --json`,
+ * `plan --out`), applied (an apply SIGKILLed mid-run so its journal stays on disk, then the rerun), and
+ * re-planned, with the values in the environment. Every file under the run's directory (manifests, saved plan,
+ * state, previous state, journal, locks) and every captured stdout/stderr is scanned for the values, for the
+ * storage keys the emulator returns from listKeys, and for generic secret shapes. Expect 0 findings.
+ * The scanner itself is checked first: it must find planted secrets, or "0 found" would prove nothing.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startHarness, type Harness } from '../e2e/harness.js';
+import { killAll, runCli, startCli, type CliResult } from './cli.js';
+import { record } from './support.js';
+import { SecretScanner } from './secret-scan.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Seeded values (fake, but shaped like the real thing so generic patterns would also catch them). */
+const SECRETS = {
+  AMLCDK_REL_CLUSTER_PW: 'Cl7ster-Adm1n-Pw!q9Z3',
+  AMLCDK_REL_VM_PW: 'Vm-Adm1n-Pw-4e8b2d7f',
+  AMLCDK_REL_VM_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDrelIabIlItYkEyXVr4Bq0kW3nZ2tFAKEKEYONLY0000000000000000\n-----END OPENSSH PRIVATE KEY-----',
+  AMLCDK_REL_DBX_TOKEN: 'dapi5f0c1e2d3b4a69788776655443322110',
+};
+/** A distinctive line of the private key: a partial leak (one line of the PEM) is still a leak. */
+const KEY_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW';
+
+const SUB = '00000000-0000-0000-0000-000000000001';
+
+function program(): string {
+  const lib = pathToFileURL(join(ROOT, 'lib', 'index.ts')).href;
+  return [
+    `import { App, AttachTarget, AttachedCompute, ComputeCluster, Secret, SshAccess, Stack, VmSize, Workspace } from '${lib}';`,
+    `const app = new App();`,
+    `const s = new Stack(app, 'Secrets', { subscriptionId: '${SUB}', resourceGroup: 'rg-secrets', location: 'westeurope' });`,
+    `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
+    `new ComputeCluster(ws, 'Cpu', { computeName: 'cpu-secret', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2,`,
+    `  sshAccess: SshAccess.enabled({ adminUserName: 'azureuser', password: Secret.fromEnv('AMLCDK_REL_CLUSTER_PW'), sourceCidrs: ['203.0.113.0/24'] }) });`,
+    `new AttachedCompute(s, 'Vm', { workspace: ws, computeName: 'vm-secret', target: AttachTarget.virtualMachine({`,
+    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-vms/providers/Microsoft.Compute/virtualMachines/dsvm-01', sshPort: 22,`,
+    `  administratorAccount: { username: 'azureuser', password: Secret.fromEnv('AMLCDK_REL_VM_PW'), privateKey: Secret.fromEnv('AMLCDK_REL_VM_KEY') } }) });`,
+    `new AttachedCompute(s, 'Dbx', { workspace: ws, computeName: 'dbx-secret', target: AttachTarget.databricks({`,
+    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-dbx/providers/Microsoft.Databricks/workspaces/dbx-01', accessToken: Secret.fromEnv('AMLCDK_REL_DBX_TOKEN') }) });`,
+    `app.synth();`,
+  ].join('\n');
+}
+
+describe('secret scanning', () => {
+  test('the scanner finds planted secrets (known values, escaped in JSON, generic shapes) and ignores masked values', () => {
+    const scan = new SecretScanner({ pw: 'hunter2-but-longer', key: SECRETS.AMLCDK_REL_VM_KEY });
+    assert.equal(scan.scanText('plain', 'user hunter2-but-longer here').length, 1);
+    assert.equal(scan.scanText('json', JSON.stringify({ k: SECRETS.AMLCDK_REL_VM_KEY })).some((f) => f.kind === 'known secret key'), true);
+    const generic = [
+      'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy==;',
+      'https://x.blob.core.windows.net/c?sv=2024&sig=abcdEFGH1234abcdEFGH1234abcd%3D',
+      'Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=abcdEFGH1234abcdEFGH1234abcd=',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      '{"adminUserPassword":"P@ssw0rd-real"}',
+    ];
+    for (const g of generic) assert.equal(scan.scanText('generic', g).length, 1, g);
+    for (const ok of ['{"adminUserPassword":"(sensitive)"}', '{"password":{"secretRef":"env:X"}}', '{"password":"***"}', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGcm me']) {
+      assert.deepEqual(scan.scanText('masked', ok), [], ok);
+    }
+    assert.throws(() => new SecretScanner({ short: 'abc' }));
+  });
+
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({
+      quotas: { cpuDefault: 1_000_000 },
+      // Computes take a moment so the kill lands mid-run and leaves a journal.
+      durations: { default: { create: 0, update: 0, delete: 0, action: 0 }, types: { 'Microsoft.MachineLearningServices/workspaces/computes': { create: 400 } } },
+    });
+  });
+  after(async () => {
+    killAll();
+    await h?.close();
+  });
+
+  test('seeded secrets through synth, plan, apply (killed, then resumed), state, journal and CLI logs: 0 found', async () => {
+    const dir = mkdtempSync(join(h.dir, 'run-'));
+    writeFileSync(join(dir, 'main.ts'), program());
+    writeFileSync(join(dir, 'amlcdk.json'), JSON.stringify({ app: `"${TSX}" main.ts`, outdir: 'out' }));
+    const env = { ...SECRETS };
+    const scan = new SecretScanner({ ...SECRETS, AMLCDK_REL_VM_KEY_LINE: KEY_BODY });
+    const logs: [string, CliResult][] = [];
+    const cli = async (label: string, args: string[], expectCode = 0): Promise<CliResult> => {
+      const r = await runCli(args, dir, { emu: h.emu, env });
+      logs.push([label, r]);
+      assert.equal(r.code, expectCode, `${label}:\n${r.stdout}${r.stderr}`);
+      return r;
+    };
+
+    await cli('synth', ['synth']);
+    const manifestFile = join(dir, 'out', 'Secrets.manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { resources: { secrets?: string[] }[] };
+    const refs = manifest.resources.flatMap((r) => r.secrets ?? []);
+    assert.equal(refs.length, 4, `four secret references in the manifest: ${JSON.stringify(refs)}`);
+    await cli('plan', ['plan', '--manifest', 'out']);
+    await cli('plan --json --out', ['plan', '--manifest', 'out', '--json', '--out', 'saved.plan.json']);
+
+    // An apply killed after a few writes leaves its journal on disk (scanned below), then the rerun resumes.
+    const killed = startCli(['apply', '--manifest', 'out', '--yes'], dir, { emu: h.emu, env });
+    const base = h.emu.counters().writes;
+    const watch = setInterval(() => {
+      if (h.emu.counters().writes - base >= 4) killed.child.kill('SIGKILL');
+    }, 2);
+    const k = await killed.done.finally(() => clearInterval(watch));
+    logs.push(['apply (killed)', k]);
+    let journalScanned = false;
+    try {
+      const journal = readFileSync(join(dir, '.amlcdk', 'journal', 'Secrets.jsonl'), 'utf8');
+      journalScanned = journal.length > 0;
+    } catch {
+      /* the apply finished before the kill: no journal left */
+    }
+    scan.scanDir(dir, 'after-kill/');
+    if (k.signal === 'SIGKILL') {
+      const { FileStateStore } = await import('../../lib/state/file-store.js');
+      await new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined }).breakLock('Secrets');
+    }
+    await cli('apply', ['apply', '--manifest', 'out', '--yes']);
+    await cli('apply again (no changes)', ['apply', '--manifest', 'out', '--yes', '--json']);
+    await cli('plan after apply', ['plan', '--manifest', 'out', '--json']);
+
+    // Storage keys the emulator hands out: scanned for too.
+    const storage = Object.keys(h.emu.counters().creates).find((id) => /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/.test(id));
+    assert.ok(storage, 'the workspace created a storage account');
+    const keys = await h.emu.request('POST', `${storage}/listKeys?api-version=2025-01-01`);
+    assert.equal(keys.status, 200);
+    for (const key of keys.body.keys as { keyName: string; value: string }[]) scan.addValue(`storage ${key.keyName}`, key.value);
+
+    const files = scan.scanDir(dir, 'final/');
+    for (const [label, r] of logs) {
+      scan.scanText(`${label} stdout`, r.stdout);
+      scan.scanText(`${label} stderr`, r.stderr);
+    }
+    // The values were resolved and sent: without them the apply would have stopped with SecretUnresolved.
+    const figures = { filesScanned: scan.filesScanned, textsScanned: scan.textsScanned, bytesScanned: scan.bytesScanned, secretsSeeded: Object.keys(SECRETS).length, journalScanned, killedMidRun: k.signal === 'SIGKILL', secretsFound: scan.findings.length, findings: scan.findings };
+    record('secret-scan', figures);
+    assert.ok(files >= 5, `scanned the run's files (${files})`);
+    assert.deepEqual(scan.findings, [], 'no secret in any manifest, plan, state, journal or log');
+  });
+});

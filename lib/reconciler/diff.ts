@@ -39,14 +39,14 @@ interface Ctx {
 
 /** Does `observed` contain `desired` (by the compare rules)? Records differences at the deepest useful path. */
 function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: string[]): void {
-  const path = joinPath(segs);
-  if (ctx.secretPaths.has(path) || isSecretRef(desired)) return; // write-only: handled against L
+  // The path string is only needed for a secret lookup or a difference: most visited paths have neither.
+  if ((ctx.secretPaths.size > 0 && ctx.secretPaths.has(joinPath(segs))) || isSecretRef(desired)) return; // write-only: handled against L
   const rule = compareKindAt(ctx.trie, segs);
   if (rule?.kind === 'write-only') return; // never echoed: handled against L
   if (isPlainObject(desired)) {
     if (!isPlainObject(observed)) {
       if (Object.keys(desired).length === 0 && observed === undefined) return;
-      ctx.out.push({ path, before: observed, after: desired });
+      ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
       return;
     }
     for (const [k, v] of Object.entries(desired)) {
@@ -65,7 +65,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
   if (Array.isArray(desired)) {
     if (!Array.isArray(observed)) {
       if (desired.length === 0 && (observed === undefined || observed === null)) return;
-      ctx.out.push({ path, before: observed, after: desired });
+      ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
       return;
     }
     if (rule?.kind === 'keyed-array') {
@@ -73,7 +73,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
       return;
     }
     if (desired.length !== observed.length) {
-      ctx.out.push({ path, before: observed, after: desired });
+      ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
       return;
     }
     // Element-wise; if any element differs, report the whole array (positions are not meaningful to users).
@@ -83,14 +83,14 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
       containsInto(sub, desired[i], observed[i], segs);
       segs.pop();
     }
-    if (sub.out.length > 0) ctx.out.push({ path, before: observed, after: desired });
+    if (sub.out.length > 0) ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
     return;
   }
   if (desired === null) {
-    if (observed !== null && observed !== undefined) ctx.out.push({ path, before: observed, after: null });
+    if (observed !== null && observed !== undefined) ctx.out.push({ path: joinPath(segs), before: observed, after: null });
     return;
   }
-  if (!scalarEqual(desired, observed, rule)) ctx.out.push({ path, before: observed, after: desired });
+  if (!scalarEqual(desired, observed, rule)) ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
 }
 
 function arrayByKey(ctx: Ctx, desired: unknown[], observed: unknown[], segs: string[], rule: Extract<CompareKind, { kind: 'keyed-array' }>): void {

@@ -13,8 +13,9 @@ const SECRET_KEY = /^(password|adminUserPassword|adminUserSshPublicKey|privateKe
 /** A deep copy with secrets masked. `secretPaths` are JSON pointers of the resource's declared secrets. */
 export function maskSecrets(value: unknown, secretPaths: readonly string[] = []): unknown {
   const set = new Set(secretPaths);
+  // Most resources declare no secret paths: then no path is built at all (plans mask every body twice).
   const walk = (v: unknown, segs: string[]): unknown => {
-    if (segs.length > 0 && set.has(joinPath(segs))) return SENSITIVE;
+    if (set.size > 0 && segs.length > 0 && set.has(joinPath(segs))) return SENSITIVE;
     if (isSecretRef(v)) return SENSITIVE;
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...segs, String(i)]));
     if (v !== null && typeof v === 'object') {

@@ -230,7 +230,9 @@ export function buildPlan(input: PlanInput): PlanResult {
   const errors: PlanError[] = [];
   const byAddress = new Map<string, number>();
   const oldManifest = state?.manifest;
-  const oldDeps = dependencyMap(oldManifest?.resources ?? []);
+  // The old manifest's edges order deletes only: computed on the first delete, not on every plan.
+  let oldDepsCache: Map<string, readonly string[]> | undefined;
+  const oldDeps = (): Map<string, readonly string[]> => (oldDepsCache ??= dependencyMap(oldManifest?.resources ?? []));
   const newDeps = dependencyMap(desiredList);
   let costDelta = 0;
   const unknownSizes = new Set<string>();
@@ -421,7 +423,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     const before = o ? maskSecrets(o.normalized) : null;
     const reason = mode === 'destroy' ? 'delete_because_destroy' : 'delete_because_no_resource_config';
     if (policy === 'Retain') {
-      steps.push({ change: { ...base, change: { actions: ['forget'], before, after: null, paths: [] }, action_reason: reason, notes: ['deletePolicy Retain: left in Azure and removed from state'] }, owned, fieldActions: [], afterCreate: [], adopt: false, dependsOn: oldDeps.get(owned.logicalId) ?? [] });
+      steps.push({ change: { ...base, change: { actions: ['forget'], before, after: null, paths: [] }, action_reason: reason, notes: ['deletePolicy Retain: left in Azure and removed from state'] }, owned, fieldActions: [], afterCreate: [], adopt: false, dependsOn: oldDeps().get(owned.logicalId) ?? [] });
       continue;
     }
     if (owned.options?.protect) {
@@ -438,7 +440,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       fieldActions: [],
       afterCreate: [],
       adopt: false,
-      dependsOn: oldDeps.get(owned.logicalId) ?? [],
+      dependsOn: oldDeps().get(owned.logicalId) ?? [],
     });
   }
 

@@ -72,7 +72,8 @@ function pickManifest(manifests: readonly Manifest[], address: string): Manifest
 function storedStacks(store: StateStore): string[] {
   if (!(store instanceof FileStateStore)) return [];
   try {
-    return readdirSync(join(store.dir, 'state')).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    // <stack>.json only: <stack>.prev.json is the store's copy of the previous state, not another stack.
+    return readdirSync(join(store.dir, 'state')).filter((f) => f.endsWith('.json') && !f.endsWith('.prev.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length));
   } catch {
     return [];
   }

@@ -351,7 +351,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       if (fieldActions.length > 0) notes.push(...fieldActions.map((a) => `POST ${a.name}`));
     }
     const adopt = !owned;
-    if (adopt) notes.push('exists in Azure but not in state: applying adopts it (ownership "adopted")');
+    if (adopt) notes.push(`exists in Azure but not in state: applying adopts it (ownership "adopted"); \`amlcdk import ${r.id} --as ${r.logicalId}\` adopts it without applying`);
     if (actions[0] === 'delete') {
       notes.push(`replacement: delete ${r.id}${queryText(deleteQueryFor(r.type, o.normalized, r.options.deletePolicy))}, then create it again (the name is unique, so the old one must go first)`);
       addCost(r.type, o.normalized, -1);

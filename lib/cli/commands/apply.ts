@@ -20,6 +20,7 @@ import { renderPlan, summaryLine, type Painter } from '../../reconciler/render.j
 import type { Plan } from '../../reconciler/plan.js';
 import { ExitCode } from '../main.js';
 import { connect, loadDesired, openStore, painterFor, readSavedPlan, type TargetOptions } from './plan.js';
+import { addTargetOptions } from '../target-options.js';
 
 export interface ApplyCommandOptions extends TargetOptions {
   readonly yes?: boolean;
@@ -29,16 +30,9 @@ export interface ApplyCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('apply')
+  addTargetOptions(program.command('apply'), { manifest: 'apply a manifest file or a directory of *.manifest.json', stack: 'only this stack' })
     .description('apply the program (or a saved plan) to the target, crash-safe, with progress')
     .argument('[planfile]', 'a plan saved with `amlcdk plan --out <file>`')
-    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
-    .option('--manifest <path>', 'apply a manifest file or a directory of *.manifest.json')
-    .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
-    .option('--target <target>', 'local (embedded emulator, default) or azure')
-    .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
-    .option('--stack <name>', 'only this stack')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--refresh-only', 'accept out-of-band changes into the state; change nothing in Azure')
     .option('--concurrency <n>', 'max ARM operations in flight (default 64)')

@@ -15,6 +15,7 @@ import { ExitCode } from '../main.js';
 import { confirmer, printResult, progressPrinter } from './apply.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
 import { loadConfig } from '../config.js';
+import { addTargetOptions } from '../target-options.js';
 
 export interface DestroyCommandOptions extends TargetOptions {
   readonly yes?: boolean;
@@ -22,15 +23,8 @@ export interface DestroyCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('destroy')
+  addTargetOptions(program.command('destroy'), { manifest: 'the stacks of a manifest file or directory', stack: 'the stack to destroy (needed without --app / --manifest)' })
     .description('delete every resource the stack owns (attached compute is detached, Retain resources are kept)')
-    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
-    .option('--manifest <path>', 'the stacks of a manifest file or directory')
-    .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
-    .option('--target <target>', 'local (embedded emulator, default) or azure')
-    .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
-    .option('--stack <name>', 'the stack to destroy (needed without --app / --manifest)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print the results as JSON on stdout')
     .action(async (opts: DestroyCommandOptions) => {

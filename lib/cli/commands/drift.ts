@@ -12,6 +12,7 @@ import { acceptDrift, detectDrift, type DriftReport } from '../../reconciler/dri
 import { ExitCode } from '../main.js';
 import { loadConfig } from '../config.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
+import { addTargetOptions } from '../target-options.js';
 
 export interface DriftCommandOptions extends TargetOptions {
   readonly json?: boolean;
@@ -19,15 +20,8 @@ export interface DriftCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('drift')
+  addTargetOptions(program.command('drift'), { app: 'command that runs the program (its stack names are used)', manifest: 'the stacks of a manifest file or directory', stack: 'the stack to check' })
     .description('report changes made in Azure outside amlcdk since the last apply, by path (exit 1 when there are any)')
-    .option('--app <command>', 'command that runs the program (its stack names are used)')
-    .option('--manifest <path>', 'the stacks of a manifest file or directory')
-    .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
-    .option('--target <target>', 'local (embedded emulator, default) or azure')
-    .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
-    .option('--stack <name>', 'the stack to check')
     .option('--json', 'print the drift report as JSON on stdout')
     .option('--accept', 'accept the drift into the state (like apply --refresh-only)')
     .action(async (opts: DriftCommandOptions) => {

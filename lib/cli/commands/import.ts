@@ -23,6 +23,7 @@ import { ExitCode } from '../main.js';
 import { generateComputeCode } from '../azml-yaml/codegen.js';
 import { readAzmlComputeYaml, yamlProblemsError } from '../azml-yaml/read.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
+import { addTargetOptions } from '../target-options.js';
 
 export interface ImportCommandOptions extends TargetOptions {
   /** Construct path that will manage the resource. */
@@ -35,17 +36,10 @@ export interface ImportCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('import')
+  addTargetOptions(program.command('import'), { manifest: 'use a manifest file or a directory of *.manifest.json instead of running the program', stack: 'the stack to import into (default: the one that has the construct)' })
     .description('adopt an existing Azure resource into the state of a stack (no write to Azure)')
     .argument('[armId]', 'ARM id of the existing resource')
     .option('--as <path>', 'construct path (manifest address) that will manage it, e.g. Team/Ws/GpuCluster')
-    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
-    .option('--manifest <path>', 'use a manifest file or a directory of *.manifest.json instead of running the program')
-    .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
-    .option('--target <target>', 'local (embedded emulator, default) or azure')
-    .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
-    .option('--stack <name>', 'the stack to import into (default: the one that has the construct)')
     .option('--json', 'print the result as JSON')
     .option('--from-azml-yaml <file>', 'convert az ml CLI v2 compute YAML (one compute per --- document) into amlcdk construct code')
     .option('--out <file.ts>', 'with --from-azml-yaml: write the code to this file (default: stdout)')

@@ -30,6 +30,7 @@ import { synthApp, loadManifests } from '../app-runner.js';
 import { loadConfig } from '../config.js';
 import { ExitCode } from '../main.js';
 import { colors } from '../output.js';
+import { addTargetOptions } from '../target-options.js';
 
 export interface TargetOptions {
   readonly app?: string;
@@ -163,15 +164,8 @@ export interface PlanCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('plan')
+  addTargetOptions(program.command('plan'), { manifest: 'plan from a manifest file or a directory of *.manifest.json instead of running the program', stack: 'only this stack' })
     .description('show what apply would change: per resource, the paths, old → new values and the reason for replacements')
-    .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
-    .option('--manifest <path>', 'plan from a manifest file or a directory of *.manifest.json instead of running the program')
-    .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
-    .option('--target <target>', 'local (embedded emulator, default) or azure')
-    .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
-    .option('--stack <name>', 'only this stack')
     .option('--json', 'print the JSON plan on stdout')
     .option('--out <file>', 'save the plan for `amlcdk apply <file>`')
     .option('--show-unchanged', 'also list resources without changes')

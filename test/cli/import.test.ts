@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../../lib/manifest/canonical.js';
@@ -15,45 +15,16 @@ import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { applyStack } from '../../lib/reconciler/apply.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { importProgram, withoutComputes } from '../helpers/import-program.js';
+import { STACK_TRACE, killAll, runCli, type CliResult } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'amlcdk.js');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** No ARM target is inherited from this process; `env` adds one. */
+const amlcdk = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args, cwd, { env });
 
-function amlcdk(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
-  delete e.AMLCDK_OUTDIR;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: e, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Async: the emulator runs in this process, so the CLI must not block its event loop (no spawnSync). */
-function amlcdkAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
-  delete e.AMLCDK_OUTDIR;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-function noStackTrace(r: Run): void {
-  assert.doesNotMatch(r.stderr + r.stdout, /^\s+at .+:\d+:\d+\)?$/m);
+function noStackTrace(r: CliResult): void {
+  assert.doesNotMatch(r.stderr + r.stdout, STACK_TRACE);
 }
 
 function res(m: Manifest, address: string): ManifestResource {
@@ -66,7 +37,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   let h: Harness;
   let m: Manifest;
   let env: NodeJS.ProcessEnv;
-  const run = (...args: string[]): Promise<Run> => amlcdkAsync(['import', ...args, '--manifest', 'Team.manifest.json'], h.dir, env);
+  const run = (...args: string[]): Promise<CliResult> => amlcdk(['import', ...args, '--manifest', 'Team.manifest.json'], h.dir, env);
 
   before(async () => {
     h = await startHarness();
@@ -84,6 +55,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
     env = { AMLCDK_ARM_ENDPOINT: h.emu.url, AMLCDK_ARM_CA_FILE: join(h.dir, 'emulator-ca.pem') };
   });
   after(async () => {
+    killAll();
     await h?.close();
   });
 
@@ -104,7 +76,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('then `amlcdk plan` creates only what does not exist: imported computes are a no-op and a patch', async () => {
-    const r = await amlcdkAsync(['plan', '--manifest', 'Team.manifest.json', '--json'], h.dir, env);
+    const r = await amlcdk(['plan', '--manifest', 'Team.manifest.json', '--json'], h.dir, env);
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout) as { resource_changes: { address: string; change: { actions: string[]; paths: { path: string }[] } }[] };
     const by = new Map(plan.resource_changes.map((c) => [c.address, c.change]));
@@ -157,14 +129,14 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('usage: no id, no --as, --out without YAML, YAML with an id: exit 2', async () => {
-    assert.match((await amlcdkAsync(['import', '--manifest', 'Team.manifest.json'], h.dir, env)).stderr, /ImportNeedsId/);
+    assert.match((await amlcdk(['import', '--manifest', 'Team.manifest.json'], h.dir, env)).stderr, /ImportNeedsId/);
     const noAs = await run(res(m, 'Team/Ws/Gpu').id);
     assert.equal(noAs.code, 2);
     assert.match(noAs.stderr, /ImportNeedsAddress/);
     const out = await run(res(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu', '--out', 'x.ts');
     assert.equal(out.code, 2);
     assert.match(out.stderr, /ConflictingOptions/);
-    const both = await amlcdkAsync(['import', res(m, 'Team/Ws/Gpu').id, '--from-azml-yaml', 'x.yml'], h.dir, env);
+    const both = await amlcdk(['import', res(m, 'Team/Ws/Gpu').id, '--from-azml-yaml', 'x.yml'], h.dir, env);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /ConflictingOptions/);
   });
@@ -177,11 +149,14 @@ describe('amlcdk import --from-azml-yaml', () => {
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });
     dir = mkdtempSync(join(ROOT, 'tmp', 'import-yaml-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   test('the example files convert, compile under tsx, synthesize, and the manifest bodies match the YAML', async () => {
     for (const f of ['compute-instance', 'cluster', 'kubernetes']) {
-      const r = amlcdk(['import', '--from-azml-yaml', `examples/import/${f}.yml`, '--out', join(dir, `${f}.ts`)], ROOT);
+      const r = await amlcdk(['import', '--from-azml-yaml', `examples/import/${f}.yml`, '--out', join(dir, `${f}.ts`)], ROOT);
       assert.equal(r.code, 0, r.stderr);
       if (f === 'cluster') assert.match(r.stderr, /notice: cluster\.yml:27 ssh_settings\.admin_password was not copied into the code; set CPU_PRIVATE_ADMIN_PASSWORD/);
     }
@@ -254,7 +229,7 @@ describe('amlcdk import --from-azml-yaml', () => {
   });
 
   test('without --out the code goes to stdout', async () => {
-    const r = amlcdk(['import', '--from-azml-yaml', 'examples/import/kubernetes.yml'], ROOT);
+    const r = await amlcdk(['import', '--from-azml-yaml', 'examples/import/kubernetes.yml'], ROOT);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\/\/ Generated by `amlcdk import --from-azml-yaml kubernetes\.yml`/);
     assert.match(r.stdout, /new AttachedCompute\(scope, 'InferenceAks'/);
@@ -264,7 +239,7 @@ describe('amlcdk import --from-azml-yaml', () => {
     writeFileSync(join(dir, 'bad.yml'), 'name: cpu-a\ntype: amlcompute\nmax_instance: 4\ntier: spot\nssh_settings:\n  admin_password: hunter2-SECRET\n');
     const out = join(dir, 'keep.ts');
     writeFileSync(out, '// previous\n');
-    const r = amlcdk(['import', '--from-azml-yaml', join(dir, 'bad.yml'), '--out', out], ROOT);
+    const r = await amlcdk(['import', '--from-azml-yaml', join(dir, 'bad.yml'), '--out', out], ROOT);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /bad\.yml:3: UnknownYamlKey: unknown key max_instance/);
     assert.match(r.stderr, /fix: did you mean max_instances\?/);
@@ -272,16 +247,16 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.doesNotMatch(r.stderr, /hunter2/);
     assert.equal(readFileSync(out, 'utf8'), '// previous\n');
     const fresh = join(dir, 'fresh.ts');
-    assert.equal(amlcdk(['import', '--from-azml-yaml', join(dir, 'bad.yml'), '--out', fresh], ROOT).code, 2);
+    assert.equal((await amlcdk(['import', '--from-azml-yaml', join(dir, 'bad.yml'), '--out', fresh], ROOT)).code, 2);
     assert.equal(existsSync(fresh), false);
     noStackTrace(r);
   });
 
   test('unreadable file and a non-.ts --out: exit 2', async () => {
-    const missing = amlcdk(['import', '--from-azml-yaml', 'no/such.yml'], ROOT);
+    const missing = await amlcdk(['import', '--from-azml-yaml', 'no/such.yml'], ROOT);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\.yml: YamlUnreadable: cannot read no\/such\.yml: ENOENT/);
-    const js = amlcdk(['import', '--from-azml-yaml', 'examples/import/cluster.yml', '--out', join(dir, 'x.js')], ROOT);
+    const js = await amlcdk(['import', '--from-azml-yaml', 'examples/import/cluster.yml', '--out', join(dir, 'x.js')], ROOT);
     assert.equal(js.code, 2);
     assert.match(js.stderr, /ImportOutNotTypeScript/);
   });

@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,9 +18,9 @@ import { applyStack, planStack } from '../../lib/reconciler/apply.js';
 import { secretResolver } from '../../lib/reconciler/secrets.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
 import { findCompute, startHarness, synthExample } from '../e2e/harness.js';
+import { killAll, runCli, type CliResult } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'amlcdk.js');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** An amlcdk.json app command that runs an example of this repository from any directory. */
@@ -36,20 +35,8 @@ function project(parent: string, name: string, app: string): string {
   return dir;
 }
 
-/** Run the CLI asynchronously (the test process may serve an emulator meanwhile). */
-function amlcdk(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const k of ['AMLCDK_OUTDIR', 'AMLCDK_ARM_ENDPOINT', 'AMLCDK_ARM_CA_FILE']) delete env[k];
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** The CLI as a child process, with no ARM target inherited from this process. */
+const amlcdk = (args: string[], cwd: string): Promise<CliResult> => runCli(args, cwd);
 
 class Capture extends Writable {
   public text = '';
@@ -64,7 +51,10 @@ let tmp: string;
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'amlcdk-main-job-'));
 });
-after(() => rmSync(tmp, { recursive: true, force: true }));
+after(() => {
+  killAll();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('npm start (amlcdk main-job) on the quickstart', () => {
   test('fresh directory: every step, 9 resources created with progress, re-plan empty; a second run plans 0 changes and applies nothing', async () => {

@@ -7,39 +7,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { canonicalJson } from '../../lib/manifest/canonical.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { findCompute, startHarness, synthExample, withBody, type Harness } from '../e2e/harness.js';
-
-const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'amlcdk.js');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { killAll, runCli, type CliResult } from '../helpers/cli.js';
 
 let h: Harness;
 let m: Manifest;
 let cluster: ManifestResource;
 
-/** Asynchronous on purpose: this process serves the emulator the child talks to. */
-function amlcdk(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', AMLCDK_ARM_ENDPOINT: h.emu.url, AMLCDK_ARM_CA_FILE: h.emu.certPath };
-  delete env.AMLCDK_OUTDIR;
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: h.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const amlcdk = (args: string[]): Promise<CliResult> => runCli(args, h.dir, { emu: h.emu });
 
 function writeManifest(name: string, manifest: Manifest): string {
   writeFileSync(join(h.dir, name), canonicalJson(manifest, 2));
@@ -66,6 +45,7 @@ before(async () => {
   writeManifest('quickstart.manifest.json', m);
 });
 after(async () => {
+  killAll();
   await h?.close();
 });
 

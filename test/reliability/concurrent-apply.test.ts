@@ -22,7 +22,7 @@ import { FileStateStore } from '../../lib/state/file-store.js';
 import type { StateStore } from '../../lib/state/types.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { STACK_TRACE, killAll, startCli, type CliResult, type CliRun } from './cli.js';
+import { STACK_TRACE, killAll, startCli, type CliResult, type CliRun } from '../helpers/cli.js';
 import { consistency, duplicateCreates, envCount, fleet, record } from './support.js';
 
 const PAIRS = Math.min(10, envCount('AMLCDK_CONCURRENT_PAIRS', 1));

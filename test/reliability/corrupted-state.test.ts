@@ -24,7 +24,7 @@ import { BlobStateStore } from '../../lib/state/blob-store.js';
 import type { StackState, StateStore } from '../../lib/state/types.js';
 import { startAzurite, type Azurite } from '../helpers/azurite.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
-import { STACK_TRACE, killAll, runCli } from './cli.js';
+import { STACK_TRACE, killAll, runCli } from '../helpers/cli.js';
 import { envCount, fleet, record } from './support.js';
 
 const MUTATIONS = envCount('AMLCDK_CORRUPT_MUTATIONS', 20);

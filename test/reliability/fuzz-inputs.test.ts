@@ -23,7 +23,7 @@ import { canonicalJson, contentHash } from '../../lib/manifest/canonical.js';
 import { parseManifest } from '../../lib/manifest/read.js';
 import { parsePolicyConfig } from '../../lib/policy/config.js';
 import { loadAzurePolicyInput } from '../../lib/policy/azure-policy/load.js';
-import { STACK_TRACE, killAll, runCli } from './cli.js';
+import { STACK_TRACE, killAll, runCli } from '../helpers/cli.js';
 import { envCount, fleet, record } from './support.js';
 
 const RUNS = envCount('AMLCDK_FUZZ_RUNS', 150);

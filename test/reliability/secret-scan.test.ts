@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHarness, type Harness } from '../e2e/harness.js';
-import { killAll, runCli, startCli, type CliResult } from './cli.js';
+import { killAll, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { record } from './support.js';
 import { SecretScanner } from './secret-scan.js';
 

@@ -1,8 +1,10 @@
 /**
- * The `amlcdk` command as a child process for the reliability suite: `node bin/amlcdk.js <args>` with its
- * stdout and stderr captured (the secret scan reads them), pointed at a test emulator through
- * `AMLCDK_ARM_ENDPOINT` / `AMLCDK_ARM_CA_FILE`. Every child started here is killed by `killAll()` (call it in
- * `after`), so a failing test never leaves one behind.
+ * The `amlcdk` command as a real child process: `node bin/amlcdk.js <args>` with its stdout and stderr captured,
+ * pointed at a test emulator through `AMLCDK_ARM_ENDPOINT` / `AMLCDK_ARM_CA_FILE` when one is given. Always
+ * asynchronous: the emulator the child talks to usually runs in the test process, so a blocking spawn would
+ * deadlock it. The child does not inherit this process's AMLCDK_OUTDIR or ARM target, is killed after
+ * `timeoutMs`, and every child still running is killed by `killAll()` (call it in `after`), so a failing test
+ * never leaves one behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,24 +24,40 @@ export interface CliRun {
   readonly done: Promise<CliResult>;
 }
 
+export interface CliOptions {
+  /** The emulator to target. @default - none: the child gets no ARM endpoint from this process */
+  readonly emu?: RunningEmulator;
+  /** Extra environment, applied last. @default - none */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Kill the child (SIGKILL) after this long. @default 120_000 */
+  readonly timeoutMs?: number;
+}
+
 const started = new Set<ChildProcess>();
 
-/** Start `amlcdk <args>` in `cwd`; `emu` (when given) is the local target. */
-export function startCli(args: readonly string[], cwd: string, options: { emu?: RunningEmulator; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...(options.env ?? {}) };
+/** Start `amlcdk <args>` in `cwd`. */
+export function startCli(args: readonly string[], cwd: string, options: CliOptions = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const k of ['AMLCDK_OUTDIR', 'AMLCDK_ARM_ENDPOINT', 'AMLCDK_ARM_CA_FILE']) delete env[k];
   if (options.emu) {
     env.AMLCDK_ARM_ENDPOINT = options.emu.url;
     env.AMLCDK_ARM_CA_FILE = options.emu.certPath;
   }
+  Object.assign(env, options.env ?? {});
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.add(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
   const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       started.delete(child);
       resolve({ code, signal, stdout, stderr });
     });
@@ -48,7 +66,7 @@ export function startCli(args: readonly string[], cwd: string, options: { emu?: 
 }
 
 /** Run `amlcdk <args>` to the end. */
-export function runCli(args: readonly string[], cwd: string, options: { emu?: RunningEmulator; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], cwd: string, options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, cwd, options).done;
 }
 

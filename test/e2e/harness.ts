@@ -7,7 +7,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../lib/core/app.js';
-import { HttpArmClient, LocalCredential } from '../../lib/arm/index.js';
+import { ArmRateLimiter, HttpArmClient, LocalCredential } from '../../lib/arm/index.js';
 import { contentHash } from '../../lib/manifest/canonical.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
@@ -32,7 +32,11 @@ export interface Harness {
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
   const emu = await startTestEmulator({ durations: FAST, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'amlcdk-e2e-'));
-  const client = new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 10, maxDelayMs: 200 }, retry: { baseDelayMs: 20, maxDelayMs: 500 } });
+  // The client's buckets mirror the emulator's: with ARM's real refill the client would pace itself to 10 writes/s
+  // against an emulator refilling 100× faster, and a test of 2,000 resources would wait minutes for nothing.
+  const scale = options.throttle === false ? undefined : options.throttle?.scale;
+  const limiter = scale !== undefined ? new ArmRateLimiter({ scale, scaleBursts: false }) : undefined;
+  const client = new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 10, maxDelayMs: 200 }, retry: { baseDelayMs: 20, maxDelayMs: 500 }, ...(limiter ? { limiter } : {}) });
   const store = new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined });
   let agent: https.Agent | undefined;
   return {

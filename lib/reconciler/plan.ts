@@ -135,14 +135,26 @@ export interface PlanInput {
  * while a compute still uses it.
  */
 export function dependencyMap(resources: readonly ManifestResource[]): Map<string, readonly string[]> {
+  return dependencyMapOf(resources, resources.map((r) => r.id.toLowerCase()));
+}
+
+/** `dependencyMap` with the lower-case ids already computed (`lowerIds[i]` is `resources[i].id.toLowerCase()`). */
+function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: readonly string[]): Map<string, readonly string[]> {
   const byId = new Map<string, string>();
-  for (const r of resources) byId.set(r.id.toLowerCase(), r.logicalId);
+  // The lengths of the ids: an ancestor prefix of another length cannot be one of them, so it is not sliced.
+  const idLengths = new Set<number>();
+  for (let i = 0; i < resources.length; i++) {
+    byId.set(lowerIds[i]!, resources[i]!.logicalId);
+    idLengths.add(lowerIds[i]!.length);
+  }
   const out = new Map<string, readonly string[]>();
-  for (const r of resources) {
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
     const deps = new Set(r.dependsOn);
-    const id = r.id.toLowerCase();
+    const id = lowerIds[ri]!;
     // ARM ancestors: cut at every '/' and look the prefix up.
     for (let i = id.lastIndexOf('/'); i > 0; i = id.lastIndexOf('/', i - 1)) {
+      if (!idLengths.has(i)) continue;
       const owner = byId.get(id.slice(0, i));
       if (owner && owner !== r.logicalId) deps.add(owner);
     }
@@ -222,18 +234,21 @@ export function buildPlan(input: PlanInput): PlanResult {
     return sub.body === r.body ? r : { ...r, body: sub.body };
   });
   const state = input.state;
+  const ownedList = Object.values(state?.resources ?? {});
   const ownedById = new Map<string, OwnedResource>();
-  for (const o of Object.values(state?.resources ?? {})) ownedById.set(o.id.toLowerCase(), o);
-  const desiredIds = new Set(desiredList.map((r) => r.id.toLowerCase()));
-  const obs = (id: string): ObservedResource | null | undefined => input.observation.resources.get(id.toLowerCase());
+  for (const o of ownedList) ownedById.set(o.id.toLowerCase(), o);
+  // Ids are compared case-insensitively: each desired id is lower-cased once here, not at every lookup.
+  const desiredLowerIds = desiredList.map((r) => r.id.toLowerCase());
+  const desiredIds = new Set(desiredLowerIds);
+  const observed = input.observation.resources;
+  const obs = (id: string): ObservedResource | null | undefined => observed.get(id.toLowerCase());
   const steps: Step[] = [];
   const errors: PlanError[] = [];
-  const byAddress = new Map<string, number>();
   const oldManifest = state?.manifest;
   // The old manifest's edges order deletes only: computed on the first delete, not on every plan.
   let oldDepsCache: Map<string, readonly string[]> | undefined;
   const oldDeps = (): Map<string, readonly string[]> => (oldDepsCache ??= dependencyMap(oldManifest?.resources ?? []));
-  const newDeps = dependencyMap(desiredList);
+  const newDeps = dependencyMapOf(desiredList, desiredLowerIds);
   let costDelta = 0;
   const unknownSizes = new Set<string>();
   const addCost = (type: string, body: unknown, sign: 1 | -1, stopped = false): void => {
@@ -242,11 +257,13 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (c.unknownSize) unknownSizes.add(c.unknownSize);
   };
 
-  for (const r of desiredList) {
+  for (let ri = 0; ri < desiredList.length; ri++) {
+    const r = desiredList[ri]!;
+    const lowerId = desiredLowerIds[ri]!;
     // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
-    const owned = state?.resources[r.logicalId] ?? ownedById.get(r.id.toLowerCase());
-    const o = obs(r.id);
-    const sameId = owned ? owned.id.toLowerCase() === r.id.toLowerCase() : true;
+    const owned = state?.resources[r.logicalId] ?? ownedById.get(lowerId);
+    const o = observed.get(lowerId);
+    const sameId = owned ? owned.id === r.id || owned.id.toLowerCase() === lowerId : true;
     const table = fieldTableFor(r.type, computeTypeOf(r.body));
     const after = maskSecrets(r.body, r.secrets);
     const afterCreate = (r.actions ?? []).filter((a) => a.when === 'afterCreate');
@@ -280,7 +297,6 @@ export function buildPlan(input: PlanInput): PlanResult {
       });
       addCost(r.type, r.body, 1, stopped);
       if (oldObs) addCost(owned.type, oldObs.normalized, -1);
-      byAddress.set(r.logicalId, steps.length - 1);
       continue;
     }
     if (o === null || o === undefined) {
@@ -295,7 +311,6 @@ export function buildPlan(input: PlanInput): PlanResult {
         ...(owned ? { owned } : {}),
       });
       addCost(r.type, r.body, 1, stopped);
-      byAddress.set(r.logicalId, steps.length - 1);
       continue;
     }
     const diffs = diffBodies({ type: r.type, desired: r.body, observed: o.normalized, lastApplied: owned?.applied, secrets: r.secrets });
@@ -377,7 +392,6 @@ export function buildPlan(input: PlanInput): PlanResult {
       adopt,
       dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
     });
-    byAddress.set(r.logicalId, steps.length - 1);
   }
 
   for (let i = 0; i < steps.length; i++) {
@@ -414,7 +428,7 @@ export function buildPlan(input: PlanInput): PlanResult {
 
   // Resources we own that the program no longer has (or all of them, for destroy).
   const desiredAddresses = new Set(desiredList.map((r) => r.logicalId));
-  for (const owned of Object.values(state?.resources ?? {})) {
+  for (const owned of ownedList) {
     if (desiredAddresses.has(owned.logicalId)) continue;
     if (desiredIds.has(owned.id.toLowerCase())) continue; // moved to another address (see above)
     const o = obs(owned.id);

@@ -441,15 +441,17 @@ export function computeTypeOf(body: unknown): string | undefined {
 /** Split a path into segments (`/a/b` → `['a','b']`), decoding RFC 6901 escapes. */
 export function splitPath(path: string): string[] {
   if (path === '' || path === '/') return [];
-  return path
-    .replace(/^\//, '')
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = (path.charCodeAt(0) === 47 /* / */ ? path.slice(1) : path).split('/');
+  // Escapes are rare: without a `~` there is nothing to decode.
+  return path.includes('~') ? parts.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : parts;
 }
 
 /** Join segments into a path, escaping `~` and `/`. */
 export function joinPath(segments: readonly string[]): string {
-  return segments.length === 0 ? '' : '/' + segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  if (segments.length === 0) return '';
+  let out = '';
+  for (const s of segments) out += '/' + (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
+  return out;
 }
 
 function ruleMatches(rule: readonly string[], path: readonly string[]): boolean {

@@ -8,7 +8,7 @@
  * Secret paths are write-only: they change only when their reference changes (D vs L), never from O.
  */
 import { joinPath, splitPath } from '../catalog/field-tables.js';
-import { compareKindAt, compareTrieFor, scalarEqual, writeOnlyPathsFor, type CompareKind } from './normalize.js';
+import { compareCursor, compareKindOf, compareTrieFor, descendCompare, scalarEqual, writeOnlySegmentsFor, type CompareCursor, type CompareKind } from './normalize.js';
 
 export interface PathDiff {
   /** JSON-pointer-like path into the body. */
@@ -29,19 +29,19 @@ export function isSecretRef(v: unknown): v is { secretRef: string } {
   return isPlainObject(v) && typeof v.secretRef === 'string' && Object.keys(v).length === 1;
 }
 
-type Trie = ReturnType<typeof compareTrieFor>;
-
 interface Ctx {
-  readonly trie: Trie;
   readonly secretPaths: ReadonlySet<string>;
   readonly out: PathDiff[];
 }
 
-/** Does `observed` contain `desired` (by the compare rules)? Records differences at the deepest useful path. */
-function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: string[]): void {
+/**
+ * Does `observed` contain `desired` (by the compare rules)? Records differences at the deepest useful path.
+ * `at` is where `segs` leads in the type's compare trie, carried down with the walk.
+ */
+function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: string[], at: CompareCursor): void {
   // The path string is only needed for a secret lookup or a difference: most visited paths have neither.
   if ((ctx.secretPaths.size > 0 && ctx.secretPaths.has(joinPath(segs))) || isSecretRef(desired)) return; // write-only: handled against L
-  const rule = compareKindAt(ctx.trie, segs);
+  const rule = compareKindOf(at);
   if (rule?.kind === 'write-only') return; // never echoed: handled against L
   if (isPlainObject(desired)) {
     if (!isPlainObject(observed)) {
@@ -49,10 +49,11 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
       ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
       return;
     }
-    for (const [k, v] of Object.entries(desired)) {
+    for (const k of Object.keys(desired)) {
+      const v = desired[k];
       if (v === undefined) continue;
       segs.push(k);
-      containsInto(ctx, v, observed[k], segs);
+      containsInto(ctx, v, observed[k], segs, descendCompare(at, k));
       segs.pop();
     }
     if (rule?.kind === 'exact-keys') {
@@ -69,7 +70,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
       return;
     }
     if (rule?.kind === 'keyed-array') {
-      arrayByKey(ctx, desired, observed, segs, rule);
+      arrayByKey(ctx, desired, observed, segs, rule, at);
       return;
     }
     if (desired.length !== observed.length) {
@@ -79,8 +80,9 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
     // Element-wise; if any element differs, report the whole array (positions are not meaningful to users).
     const sub: Ctx = { ...ctx, out: [] };
     for (let i = 0; i < desired.length; i++) {
-      segs.push(String(i));
-      containsInto(sub, desired[i], observed[i], segs);
+      const seg = String(i);
+      segs.push(seg);
+      containsInto(sub, desired[i], observed[i], segs, descendCompare(at, seg));
       segs.pop();
     }
     if (sub.out.length > 0) ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
@@ -93,7 +95,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
   if (!scalarEqual(desired, observed, rule)) ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
 }
 
-function arrayByKey(ctx: Ctx, desired: unknown[], observed: unknown[], segs: string[], rule: Extract<CompareKind, { kind: 'keyed-array' }>): void {
+function arrayByKey(ctx: Ctx, desired: unknown[], observed: unknown[], segs: string[], rule: Extract<CompareKind, { kind: 'keyed-array' }>, at: CompareCursor): void {
   const path = joinPath(segs);
   const keyOf = (v: unknown): string | undefined => (isPlainObject(v) && typeof v[rule.key] === 'string' ? String(v[rule.key]).toLowerCase() : undefined);
   const byKey = new Map<string, unknown>();
@@ -109,7 +111,7 @@ function arrayByKey(ctx: Ctx, desired: unknown[], observed: unknown[], segs: str
   for (const d of desired) {
     const k = keyOf(d)!;
     segs.push(k);
-    containsInto(sub, d, byKey.get(k), segs);
+    containsInto(sub, d, byKey.get(k), segs, descendCompare(at, k));
     segs.pop();
   }
   if (sub.out.length > 0) ctx.out.push({ path, before: observed, after: desired });
@@ -125,17 +127,44 @@ function get(value: unknown, segs: readonly string[]): unknown {
   return v;
 }
 
-/** Leaf paths of a body (objects descended; arrays and scalars are leaves). */
-function leaves(value: unknown, segs: string[], out: string[][]): void {
-  if (isPlainObject(value) && !isSecretRef(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) {
-      segs.push(k);
-      leaves(v, segs, out);
-      segs.pop();
+/** One step of `get`: arrays by index, plain objects by key, anything else has no children. */
+function step(v: unknown, s: string): unknown {
+  if (Array.isArray(v)) return v[Number(s)];
+  if (isPlainObject(v)) return v[s];
+  return undefined;
+}
+
+/** A node `leaves` descends into: a plain object with keys that is not a SecretRef (everything else is a leaf). */
+function isBranch(v: unknown): v is Record<string, unknown> {
+  if (!isPlainObject(v) || isSecretRef(v)) return false;
+  for (const _ in v) if (Object.prototype.hasOwnProperty.call(v, _)) return true;
+  return false;
+}
+
+/**
+ * Paths we set last time (leaves of L) that the program no longer sets (absent from D) and Azure still has (in O).
+ * One walk down L with D and O alongside, in L's key order; a leaf is skipped when D has a value there or when a D
+ * ancestor below the root is a whole value (array, scalar, null) that covers it.
+ */
+function removedInto(ctx: Ctx, last: Record<string, unknown>, desired: unknown, observed: unknown, segs: string[]): void {
+  for (const k of Object.keys(last)) {
+    const l = last[k];
+    const d = step(desired, k);
+    segs.push(k);
+    if (isBranch(l)) {
+      // Below a D value that is not an object, every leaf is covered by it.
+      if (d === undefined || isPlainObject(d)) removedInto(ctx, l, d, step(observed, k), segs);
+    } else if (d === undefined) {
+      const path = joinPath(segs);
+      if (ctx.secretPaths.has(path) || isSecretRef(l)) {
+        ctx.out.push({ path, before: '(sensitive)', after: undefined, sensitive: true });
+      } else {
+        const o = step(observed, k);
+        if (o !== undefined && o !== null && !ctx.out.some((x) => x.path === path)) ctx.out.push({ path, before: o, after: undefined });
+      }
     }
-    return;
+    segs.pop();
   }
-  out.push([...segs]);
 }
 
 export interface DiffInput {
@@ -152,36 +181,16 @@ export interface DiffInput {
 /** Differences between desired and observed (plus removals and secret reference changes against L). */
 export function diffBodies(input: DiffInput): PathDiff[] {
   const secretPaths = new Set(input.secrets ?? []);
-  const ctx: Ctx = { trie: compareTrieFor(input.type), secretPaths, out: [] };
-  containsInto(ctx, input.desired, input.observed, []);
+  const ctx: Ctx = { secretPaths, out: [] };
+  containsInto(ctx, input.desired, input.observed, [], compareCursor(compareTrieFor(input.type)));
   if (input.lastApplied !== undefined && input.lastApplied !== null) {
     // Removed from the program but still in Azure.
-    const last: string[][] = [];
-    leaves(input.lastApplied, [], last);
-    for (const segs of last) {
-      if (segs.length === 0) continue;
-      if (get(input.desired, segs) !== undefined) continue;
-      // An ancestor the program still sets as a whole value (array/scalar) covers it already.
-      let covered = false;
-      for (let i = 1; i < segs.length; i++) {
-        const anc = get(input.desired, segs.slice(0, i));
-        if (anc !== undefined && !isPlainObject(anc)) covered = true;
-      }
-      if (covered) continue;
-      const path = joinPath(segs);
-      if (secretPaths.has(path) || isSecretRef(get(input.lastApplied, segs))) {
-        ctx.out.push({ path, before: '(sensitive)', after: undefined, sensitive: true });
-        continue;
-      }
-      const o = get(input.observed, segs);
-      if (o !== undefined && o !== null && !ctx.out.some((d) => d.path === path)) ctx.out.push({ path, before: o, after: undefined });
-    }
+    if (isBranch(input.lastApplied)) removedInto(ctx, input.lastApplied, input.desired, input.observed, []);
     // Write-only values (not echoed by ARM): a change is what we send now vs what we sent last time.
-    for (const p of writeOnlyPathsFor(input.type)) {
-      const segs = splitPath(p);
+    for (const { path: p, segs } of writeOnlySegmentsFor(input.type)) {
       const d = get(input.desired, segs);
-      const l = get(input.lastApplied, segs);
       if (d === undefined || isSecretRef(d) || ctx.out.some((x) => x.path === p)) continue;
+      const l = get(input.lastApplied, segs);
       if (JSON.stringify(d) !== JSON.stringify(l)) ctx.out.push({ path: p, before: l === undefined ? '(write-only, not set)' : '(write-only)', after: d, sensitive: true });
     }
     // Secret references that changed since the last apply (the values themselves are write-only).

@@ -107,6 +107,18 @@ export function compareTrieFor(type: string): Trie<CompareKind> {
 }
 
 const writeOnly = new Map<string, string[]>();
+const writeOnlySegs = new Map<string, readonly { readonly path: string; readonly segs: readonly string[] }[]>();
+
+/** `writeOnlyPathsFor` with each path already split into segments (computed once per type). */
+export function writeOnlySegmentsFor(type: string): readonly { readonly path: string; readonly segs: readonly string[] }[] {
+  const k = type.toLowerCase();
+  let v = writeOnlySegs.get(k);
+  if (!v) {
+    v = writeOnlyPathsFor(type).map((path) => ({ path, segs: splitPath(path) }));
+    writeOnlySegs.set(k, v);
+  }
+  return v;
+}
 
 /** Paths (no wildcards) that ARM never returns for a type. */
 export function writeOnlyPathsFor(type: string): readonly string[] {
@@ -121,6 +133,40 @@ export function writeOnlyPathsFor(type: string): readonly string[] {
 
 export function compareKindAt(trie: Trie<CompareKind>, segs: readonly string[]): CompareKind | undefined {
   return lookup(trie, segs);
+}
+
+/** The trie nodes a path has reached, in `lookup`'s order (exact key before `*`, depth first). */
+export type CompareCursor = readonly Trie<CompareKind>[];
+
+const NO_NODES: CompareCursor = [];
+
+/** The start of a walk down a body: the root of the type's compare trie. */
+export function compareCursor(trie: Trie<CompareKind>): CompareCursor {
+  return [trie];
+}
+
+/**
+ * One segment further down: `compareKindOf(descendCompare(c, s))` equals `compareKindAt` of the path plus `s`, without
+ * looking the whole path up again at every depth (a diff visits every node of the body).
+ */
+export function descendCompare(cursor: CompareCursor, seg: string): CompareCursor {
+  if (cursor.length === 0) return NO_NODES;
+  let lower: string | undefined;
+  let out: Trie<CompareKind>[] | undefined;
+  for (const node of cursor) {
+    if (node.children.size === 0) continue;
+    const exact = node.children.get((lower ??= seg.toLowerCase()));
+    const star = node.children.get('*');
+    if (exact) (out ??= []).push(exact);
+    if (star) (out ??= []).push(star);
+  }
+  return out ?? NO_NODES;
+}
+
+/** The compare rule at the cursor's path (the first node, in lookup order, that holds one). */
+export function compareKindOf(cursor: CompareCursor): CompareKind | undefined {
+  for (const node of cursor) if (node.value !== undefined) return node.value;
+  return undefined;
 }
 
 export function isArmId(v: unknown): v is string {

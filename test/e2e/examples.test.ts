@@ -17,14 +17,6 @@ import { findCompute, startHarness, synthExample, withBody, type Harness } from 
 
 const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure'] as const;
 
-/**
- * Emulator features an example needs that the emulator does not serve yet (reported to the emulator owner). The
- * tests still run and report; they do not fail the suite while the gap is open.
- */
-const EMULATOR_GAPS: Partial<Record<(typeof EXAMPLES)[number], string>> = {
-  'secure-gpu-team': 'emulator gap: POST .../computes/{n}/updateDataMounts and role assignments scoped to .../fileServices/default/fileshares/{share} are not served yet',
-};
-
 /** Key Vault references resolve from AMLCDK_KEYVAULT_<VAULT>_<NAME> on the local target. */
 const SECRETS_ENV = { ...process.env, AMLCDK_KEYVAULT_KV_ML_SHARED_DSVM_SSH_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----test-only-----END OPENSSH PRIVATE KEY-----' };
 
@@ -47,8 +39,7 @@ for (const name of EXAMPLES) {
       await h?.close();
     });
 
-    const todo = EMULATOR_GAPS[name] ? { todo: EMULATOR_GAPS[name] } : {};
-    test('apply, then re-plan shows 0 changes and re-apply makes 0 writes', todo, async () => {
+    test('apply, then re-plan shows 0 changes and re-apply makes 0 writes', async () => {
       await applyOk(h, m);
       const state = await h.store.load(m.stack.name);
       assert.equal(Object.keys(state!.resources).length, m.resources.length);
@@ -61,7 +52,7 @@ for (const name of EXAMPLES) {
       assert.deepEqual(h.writesSince(since), [], 'a no-op apply sends no writes');
     });
 
-    test('destroy leaves nothing; attached compute is detached, not deleted', todo, async () => {
+    test('destroy leaves nothing; attached compute is detached, not deleted', async () => {
       if (m.resources.some((r) => r.options.protect)) {
         // protect refuses: nothing is deleted until the program drops it (and that apply is recorded).
         await assert.rejects(applyStack({ client: h.client, store: h.store, manifest: m, mode: 'destroy' }), (e: Error & { code?: string }) => e.code === 'PlanRefused' && /ResourceProtected/.test(e.message));

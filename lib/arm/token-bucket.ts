@@ -3,9 +3,9 @@
  * principal, per operation kind: reads 250 burst / 25 per s, writes 200 / 10, deletes 200 / 10). Staying under
  * them means the engine never provokes a 429, and a 429 never delays the recovery of the whole subscription.
  *
- * The bucket hands out *reservations*: taking a token may drive the balance negative, and the caller waits
- * until its reservation is covered by the refill. Callers are therefore served first come, first served, and a
- * waiter's delay is computed once, exactly, from the injectable clock (deterministic in tests).
+ * Takers queue first come, first served and are granted tokens as the refill covers them, under a cap that
+ * leaves room for the requests still on the wire (see `TokenBucket`); the injectable clock and sleep make it
+ * deterministic in tests.
  */
 
 /** Milliseconds since some fixed point; `Date.now` by default. */
@@ -52,12 +52,33 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** A taker queued behind others or behind the refill. */
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+  readonly track: boolean;
+  readonly signal?: AbortSignal;
+  onAbort?: () => void;
+  cancelled: boolean;
+}
+
+/** Float slack when comparing a refilled balance with one token. */
+const EPS = 1e-9;
+
 /**
  * One token bucket.
  *
+ * Takers are served first come, first served from one queue, woken by a single timer. The balance counts tokens
+ * for requests not sent yet; it refills continuously up to `burst − inFlight`, where `inFlight` are the requests
+ * sent (through `acquire`) whose answer has not come back. ARM's bucket cannot hold more than `burst` either, and
+ * the requests on the wire will take their tokens from it when they arrive: a client that refilled up to `burst`
+ * while they travel would count refill that ARM's full bucket threw away, and the next requests would get 429s
+ * (the first burst, and a server slower than the refill, are where this happens).
+ *
  * @example
  * const b = new TokenBucket({ burst: 200, perSecond: 10 });
- * await b.take(); // resolves at once while tokens remain, then at the refill rate
+ * const done = await b.acquire(); // resolves at once while tokens remain, then at the refill rate
+ * try { await send(); } finally { done(); }
  */
 export class TokenBucket {
   public readonly burst: number;
@@ -65,6 +86,10 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+  private head = 0;
+  private timer: { readonly at: number; readonly ac: AbortController } | undefined;
   /**
    * Whether ARM has told us what remains (an `x-ms-ratelimit-remaining-*` header). Until then the bucket's full
    * burst is only a guess: other tools of the same principal may have spent it.
@@ -92,20 +117,32 @@ export class TokenBucket {
 
   private refill(now: number): void {
     if (now > this.last) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      const next = Math.min(this.burst - this.inFlight, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      if (next > this.tokens) this.tokens = next;
       this.last = now;
     }
   }
 
-  /** Tokens available now (negative while reservations are outstanding). */
+  private queued(): number {
+    let n = 0;
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.cancelled) n += 1;
+    return n;
+  }
+
+  /** Tokens available now, minus the takers queued (negative while takers wait). */
   public available(): number {
     this.refill(this.clock());
-    return this.tokens;
+    return this.tokens - this.queued();
+  }
+
+  /** Requests sent through `acquire` whose `done` has not been called. */
+  public inFlightCount(): number {
+    return this.inFlight;
   }
 
   /**
-   * Reserve one token and return how long the caller must wait before using it (0 when a token was free).
-   * The reservation is made even when the wait is long; use `take` to reserve and wait.
+   * Reserve one token without queueing and return how long the caller must wait before using it (0 when a token
+   * was free): for planning. The balance may go negative; later takers queue behind it.
    */
   public reserve(): number {
     const now = this.clock();
@@ -115,19 +152,97 @@ export class TokenBucket {
     return Math.max(deficitWait, this.pausedUntil - now, 0);
   }
 
-  /** Reserve a token and wait until it may be spent. Rejects when `signal` aborts (the token is returned). */
-  public async take(signal?: AbortSignal): Promise<void> {
-    let wait = this.reserve();
-    try {
-      while (wait > 0) {
-        await this.sleep(wait, signal);
-        // A 429 seen while we slept pauses the bucket: never send before ARM's Retry-After has elapsed.
-        wait = Math.max(0, this.pausedUntil - this.clock());
-      }
-    } catch (err) {
-      this.tokens = Math.min(this.burst, this.tokens + 1);
-      throw err;
+  /** Wait for a token (not tracked as in flight). Rejects when `signal` aborts. */
+  public take(signal?: AbortSignal): Promise<void> {
+    return this.enqueue(false, signal);
+  }
+
+  /**
+   * Wait for a token for one request; the request counts as in flight until the returned `done` is called (when
+   * its answer, or its failure, is back). Rejects when `signal` aborts before the token is granted.
+   */
+  public async acquire(signal?: AbortSignal): Promise<() => void> {
+    await this.enqueue(true, signal);
+    let called = false;
+    return () => {
+      if (called) return;
+      called = true;
+      // Refill up to now under the cap of the requests still travelling, then let this one go.
+      this.refill(this.clock());
+      this.inFlight -= 1;
+      if (this.head < this.queue.length) this.pump();
+    };
+  }
+
+  private enqueue(track: boolean, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+    const now = this.clock();
+    this.refill(now);
+    if (this.head === this.queue.length && now >= this.pausedUntil && this.tokens >= 1 - EPS) {
+      this.tokens -= 1;
+      if (track) this.inFlight += 1;
+      return Promise.resolve();
     }
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, track, ...(signal ? { signal } : {}), cancelled: false };
+      if (signal) {
+        w.onAbort = (): void => {
+          w.cancelled = true;
+          reject(signal.reason ?? new Error('aborted'));
+          this.pump();
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      this.queue.push(w);
+      this.pump();
+    });
+  }
+
+  /** Grant tokens to the queue's head while the balance allows, then arm the timer for the next one. */
+  private pump(): void {
+    const now = this.clock();
+    this.refill(now);
+    while (this.head < this.queue.length) {
+      const w = this.queue[this.head]!;
+      if (w.cancelled) {
+        this.head += 1;
+        continue;
+      }
+      if (now < this.pausedUntil || this.tokens < 1 - EPS) break;
+      this.head += 1;
+      this.tokens -= 1;
+      if (w.track) this.inFlight += 1;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.resolve();
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head === this.queue.length) {
+      this.timer?.ac.abort();
+      this.timer = undefined;
+      return;
+    }
+    let wait = Math.max(0, this.pausedUntil - now);
+    // While the requests in flight fill the cap, only an answer (done) can make room: no timer for the refill.
+    if (this.burst - this.inFlight >= 1) wait = Math.max(wait, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000));
+    else if (wait === 0) return;
+    this.schedule(now + Math.max(1, wait));
+  }
+
+  private schedule(at: number): void {
+    if (this.timer && this.timer.at <= at) return;
+    this.timer?.ac.abort();
+    const timer = { at, ac: new AbortController() };
+    this.timer = timer;
+    this.sleep(at - this.clock(), timer.ac.signal).then(
+      () => {
+        if (this.timer === timer) this.timer = undefined;
+        this.pump();
+      },
+      () => undefined,
+    );
   }
 
   /** ARM says only `remaining` requests of this kind are left: never plan to spend more than that. */
@@ -135,7 +250,8 @@ export class TokenBucket {
     if (!Number.isFinite(remaining) || remaining < 0) return;
     this.calibrated = true;
     this.refill(this.clock());
-    if (remaining < this.tokens) this.tokens = remaining;
+    const queued = this.queued();
+    if (remaining < this.tokens - queued) this.tokens = remaining + queued;
   }
 
   /** A throttling 429: nothing of this kind may be sent before `ms` from now. */
@@ -213,6 +329,11 @@ export class ArmRateLimiter {
 
   public take(scope: string, kind: OperationKind, signal?: AbortSignal): Promise<void> {
     return this.bucket(scope, kind).take(signal);
+  }
+
+  /** `acquire` on the bucket of `scope` and `kind`: call the returned function when the request's answer is back. */
+  public acquire(scope: string, kind: OperationKind, signal?: AbortSignal): Promise<() => void> {
+    return this.bucket(scope, kind).acquire(signal);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { HttpArmClient, type HttpArmClientOptions } from '../../lib/arm/http-client.js';
 import { LocalCredential } from '../../lib/arm/local-credential.js';
 import { ArmRateLimiter, seededRandom, ArmError } from '../../lib/arm/index.js';
@@ -82,6 +83,32 @@ describe('against the emulator', () => {
       const before = emu.counters().throttled;
       await arm.put(paths.rg('rgt'), V.rg, { location: 'westeurope' });
       await Promise.all(Array.from({ length: 40 }, (_, i) => arm.beginPut(`${paths.rg('rgt')}/providers/Microsoft.Network/networkSecurityGroups/n${i}`, V.net, { location: 'westeurope', properties: {} })));
+      assert.equal(emu.counters().throttled - before, 0, 'no request was throttled');
+    } finally {
+      emu.configure({ throttle: {} });
+    }
+  });
+
+  test('requests still on the wire hold their tokens: zero 429s when a slow burst is followed by fast requests', async () => {
+    // The burst after the first answer travels slowly (as hundreds of TLS handshakes do) while the emulator's bucket
+    // sits full and throws its refill away; later requests travel fast. A client bucket that refilled during the
+    // slow burst would send more than the emulator's bucket holds.
+    const shape = { writes: { burst: 5, perSecond: 10 }, scale: 4 };
+    emu.configure({ throttle: shape });
+    try {
+      const inner = createDefaultHttpClient();
+      let slowUntil = 0;
+      const httpClient: HttpClient = {
+        sendRequest: async (req) => {
+          if (Date.now() < slowUntil) await new Promise((r) => setTimeout(r, 200));
+          const res = await inner.sendRequest(req);
+          if (slowUntil === 0) slowUntil = Date.now() + 200;
+          return res;
+        },
+      };
+      const arm = client({ httpClient, limiter: new ArmRateLimiter({ limits: { writes: shape.writes }, scale: shape.scale, scaleBursts: false }) });
+      const before = emu.counters().throttled;
+      await Promise.all(Array.from({ length: 30 }, (_, i) => arm.beginPut(paths.rg(`rgw${i}`), V.rg, { location: 'westeurope' })));
       assert.equal(emu.counters().throttled - before, 0, 'no request was throttled');
     } finally {
       emu.configure({ throttle: {} });

@@ -93,6 +93,28 @@ describe('TokenBucket', () => {
     assert.equal(Math.round(b.available()), 0);
   });
 
+  test('requests in flight hold their tokens: no refill beyond burst − in flight until their answers are back', async () => {
+    const ft = fakeTime();
+    const b = new TokenBucket({ burst: 5, perSecond: 10 }, ft.now, ft.sleep);
+    const sent: Array<() => void> = [];
+    for (let i = 0; i < 5; i++) sent.push(await b.acquire());
+    assert.equal(b.inFlightCount(), 5);
+    await ft.sleep(10_000); // ARM's full bucket throws this refill away while the five travel
+    assert.equal(b.available(), 0, 'no refill while the burst is on the wire');
+    let granted = false;
+    const next = b.acquire().then((done) => {
+      granted = true;
+      return done;
+    });
+    await Promise.resolve();
+    assert.equal(granted, false);
+    sent[0]!(); // one answer back: room for one token, refilled from now
+    (await next)();
+    assert.equal(granted, true);
+    for (const done of sent) done();
+    assert.equal(b.inFlightCount(), 0);
+  });
+
   test('rejects non-positive limits', () => {
     assert.throws(() => new TokenBucket({ burst: 0, perSecond: 1 }), RangeError);
     assert.throws(() => new TokenBucket({ burst: 1, perSecond: -1 }), RangeError);

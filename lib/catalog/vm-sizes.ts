@@ -317,11 +317,26 @@ export function findVmSize(name: string): VmSizeInfo | undefined {
  * @example
  * isRetired(findVmSize('Standard_NV12s_v3')!, '2026-10-01') // true
  */
-export function isRetired(info: VmSizeInfo, onDate: Date | string = new Date()): boolean {
+export function isRetired(info: VmSizeInfo, onDate?: Date | string): boolean {
   if (!info.retirement) return false;
   if (info.retirement.status === 'retired') return true;
-  const day = typeof onDate === 'string' ? onDate.slice(0, 10) : onDate.toISOString().slice(0, 10);
+  const day = onDate === undefined ? todayUtc() : typeof onDate === 'string' ? onDate.slice(0, 10) : onDate.toISOString().slice(0, 10);
   return day >= info.retirement.date;
+}
+
+// Today's UTC date (yyyy-mm-dd), formatted once per day: validation asks for it for every compute.
+let today = '';
+let todayStart = 0;
+let todayEnd = 0;
+
+function todayUtc(): string {
+  const now = Date.now();
+  if (now < todayStart || now >= todayEnd) {
+    today = new Date(now).toISOString().slice(0, 10);
+    todayStart = Date.parse(`${today}T00:00:00.000Z`);
+    todayEnd = todayStart + 86_400_000;
+  }
+  return today;
 }
 
 /** Whether the size has at least one (possibly partial) GPU. */

@@ -23,7 +23,7 @@ export function canonicalCopy(value: unknown): unknown {
         return out;
       }
       const keys = Object.keys(value);
-      if (keys.length > 1) keys.sort();
+      if (!isSorted(keys)) keys.sort();
       const out: Record<string, unknown> = {};
       for (const k of keys) {
         const x = canonicalCopy((value as Record<string, unknown>)[k]);
@@ -36,6 +36,15 @@ export function canonicalCopy(value: unknown): unknown {
   }
 }
 
+/**
+ * Whether keys are already in the order `sort()` gives (UTF-16 code units): rendered bodies often are, and the
+ * check is much cheaper than a sort.
+ */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
 /** Canonical text of an object whose members are already canonical copies, with some members given as text. */
 export function objectText(obj: Record<string, unknown>, given: Readonly<Record<string, string>> = {}): string {
   const keys = Object.keys(obj).sort();
@@ -45,4 +54,28 @@ export function objectText(obj: Record<string, unknown>, given: Readonly<Record<
     if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/**
+ * The canonical text of `obj` (members already canonical copies), handed to `sink` in pieces, so a large document
+ * can be hashed without building its text. A member of `arrays` is written as a JSON array of the given element
+ * texts. `writeObjectText(s, obj, { m: texts })` writes what `objectText(obj, { m: `[${texts.join(',')}]` })` returns.
+ */
+export function writeObjectText(sink: (piece: string) => void, obj: Record<string, unknown>, arrays: Readonly<Record<string, readonly string[]>> = {}): void {
+  const keys = Object.keys(obj).sort();
+  let first = true;
+  for (const k of keys) {
+    const items = Object.hasOwn(arrays, k) ? arrays[k] : undefined;
+    const text = items === undefined ? JSON.stringify(obj[k]) : undefined;
+    if (items === undefined && text === undefined) continue;
+    sink(`${first ? '{' : ','}${JSON.stringify(k)}:`);
+    first = false;
+    if (text !== undefined) sink(text);
+    else {
+      if (items!.length === 0) sink('[]');
+      for (let i = 0; i < items!.length; i++) sink(i === 0 ? `[${items![i]}` : `,${items![i]}`);
+      if (items!.length) sink(']');
+    }
+  }
+  sink(first ? '{}' : '}');
 }

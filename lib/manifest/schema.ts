@@ -113,26 +113,34 @@ function valueAt(doc: unknown, pointer: string): unknown {
 }
 
 // Many bodies of a program are identical (clusters do not carry their own name): remember recent results by the
-// body's JSON. Bounded so a huge program cannot grow it without limit.
-const memo = new Map<string, SchemaIssue[]>();
+// body's JSON, per ARM type (no key concatenation per lookup). Bounded so a huge program cannot grow it without limit.
+const memo = new Map<string, Map<string, SchemaIssue[]>>();
+let memoSize = 0;
 const MEMO_MAX = 5000;
 
 /** Validate one ARM PUT body against the schema of its type, and check that no secret field holds a plain value. */
 export function validateBody(armType: string, body: unknown, bodyText?: string): SchemaIssue[] {
   let memoKey: string | undefined;
   try {
-    memoKey = `${armType}\u0000${bodyText ?? JSON.stringify(body)}`;
+    memoKey = bodyText ?? JSON.stringify(body);
   } catch {
     memoKey = undefined; // cycles or BigInt: validate without memo (ajv reports what it can)
   }
-  if (memoKey !== undefined) {
-    const hit = memo.get(memoKey);
-    if (hit) return hit.map((i) => ({ ...i }));
+  let byBody = memo.get(armType);
+  if (memoKey !== undefined && byBody) {
+    const hit = byBody.get(memoKey);
+    if (hit) return hit.length ? hit.map((i) => ({ ...i })) : [];
   }
   const issues = validateBodyUncached(armType, body);
   if (memoKey !== undefined) {
-    if (memo.size >= MEMO_MAX) memo.clear();
-    memo.set(memoKey, issues);
+    if (memoSize >= MEMO_MAX) {
+      memo.clear();
+      memoSize = 0;
+      byBody = undefined;
+    }
+    if (!byBody) memo.set(armType, (byBody = new Map()));
+    byBody.set(memoKey, issues);
+    memoSize += 1;
   }
   return issues.map((i) => ({ ...i }));
 }

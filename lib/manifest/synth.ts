@@ -16,7 +16,7 @@ import { diagnosticsOf } from '../core/annotations.js';
 import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from './canonical.js';
-import { canonicalCopy, objectText } from './canonical-copy.js';
+import { canonicalCopy, writeObjectText } from './canonical-copy.js';
 import { validateBody, validateManifest } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -257,8 +257,10 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     }) as Record<string, unknown>;
     plain.resources = resources;
     timer('assets+deps');
-    const text = objectText(plain, { resources: `[${resources.map((r) => resourceTexts.get(r) ?? JSON.stringify(canonicalCopy(r))).join(',')}]` });
-    const manifest = { ...plain, hash: `sha256:${createHash('sha256').update(text).digest('hex')}` } as unknown as Manifest;
+    // The hash is of canonicalJson(document without hash); its text is streamed into the hash, never built whole.
+    const hash = createHash('sha256');
+    writeObjectText((piece) => hash.update(piece), plain, { resources: resources.map((r) => resourceTexts.get(r) ?? JSON.stringify(canonicalCopy(r))) });
+    const manifest = { ...plain, hash: `sha256:${hash.digest('hex')}` } as unknown as Manifest;
     timer('canonical+hash');
     const manifestIssues = validateManifest(manifest);
     timer('manifestSchema');

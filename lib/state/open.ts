@@ -16,6 +16,8 @@ export interface OpenStateStoreOptions {
   readonly blob?: BlobStateStoreOptions;
   /** Where notices (torn journal line dropped, ...) go. @default stderr */
   readonly onNotice?: (message: string) => void;
+  /** Where the location was set, named in errors: a file, or an option such as `--state`. @default 'amlcdk.json' */
+  readonly source?: string;
 }
 
 /**
@@ -26,20 +28,22 @@ export interface OpenStateStoreOptions {
 export function openStateStore(location: string | undefined, options: OpenStateStoreOptions = {}): FileStateStore | BlobStateStore {
   const cwd = options.cwd ?? process.cwd();
   const loc = (location ?? 'file').trim();
+  const source = options.source ?? 'amlcdk.json';
   if (loc === 'file' || loc === '') return new FileStateStore({ cwd, onNotice: options.onNotice });
   if (loc.startsWith('file://')) {
     const dir = decodeURIComponent(loc.slice('file://'.length));
-    if (dir === '') throw invalid(loc, 'names no directory');
+    if (dir === '') throw invalid(loc, 'names no directory', source);
     return new FileStateStore({ cwd, dir: isAbsolute(dir) ? dir : resolve(cwd, dir), onNotice: options.onNotice });
   }
   if (loc.startsWith('azblob://')) return new BlobStateStore(loc, { ...(options.blob ?? {}), ...(options.onNotice ? { onNotice: options.onNotice } : {}) });
-  throw invalid(loc, 'has an unknown scheme');
+  throw invalid(loc, 'has an unknown scheme', source);
 }
 
-function invalid(loc: string, why: string): InputError {
-  return new InputError('InvalidStateLocation', `state location ${JSON.stringify(loc)} ${why}; allowed: "file" (./.amlcdk), "file://<dir>", "azblob://<account>/<container>[/<prefix>]".`, {
-    file: 'amlcdk.json',
-    fix: 'set "state" in amlcdk.json (or --state) to one of the allowed forms, e.g. "file" or "azblob://mystateacct/amlcdk-state/team-a"',
+function invalid(loc: string, why: string, source: string): InputError {
+  const option = source.startsWith('--');
+  return new InputError('InvalidStateLocation', `${option ? `${source}: ` : ''}state location ${JSON.stringify(loc)} ${why}; allowed: "file" (./.amlcdk), "file://<dir>", "azblob://<account>/<container>[/<prefix>]".`, {
+    ...(option ? {} : { file: source }),
+    fix: `set ${option ? source : `"state" in ${source}`} to one of the allowed forms, e.g. "file" or "azblob://mystateacct/amlcdk-state/team-a"`,
   });
 }
 

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { main } from '../../lib/cli/main.js';
 import { runMainJob, stepApply, stepReplan } from '../../lib/cli/commands/main-job.js';
 import type { Connection } from '../../lib/cli/commands/plan.js';
-import { UsageError } from '../../lib/core/errors.js';
+import { InputError, UsageError } from '../../lib/core/errors.js';
 import { applyStack, planStack } from '../../lib/reconciler/apply.js';
 import { secretResolver } from '../../lib/reconciler/secrets.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
@@ -170,6 +170,10 @@ describe('main-job failures (in process, test emulator over HTTPS)', () => {
   test('usage: a bad --target or an unknown option exits 2 before anything runs', async () => {
     const dir = project(tmp, 'usage', exampleApp('quickstart'));
     await assert.rejects(runMainJob({ target: 'moon' }, capture(), dir), (e: unknown) => e instanceof UsageError && e.code === 'InvalidTarget');
+    // A bad --state is named as the option (not amlcdk.json) and stops the job before the program is even run.
+    const out = capture();
+    await assert.rejects(runMainJob({ state: 's3://bucket/x' }, out, dir), (e: unknown) => e instanceof InputError && e.code === 'InvalidStateLocation' && /^--state: /.test(e.message) && e.file === undefined && /set --state/.test(e.fix ?? ''));
+    assert.equal(out.text, '', 'nothing ran: no synth step header');
     process.exitCode = undefined;
     assert.equal(await main(['node', 'amlcdk', 'main-job', '--no-such-option']), 2);
     process.exitCode = undefined;

@@ -42,4 +42,7 @@ test('anything else is InvalidStateLocation with the allowed forms and a fix', (
       bad,
     );
   }
+  // Named by where it was set: amlcdk.json by default (file and line of the config), or the option.
+  assert.throws(() => openStateStore('gs://b', { cwd }), (e: unknown) => e instanceof InputError && e.file === 'amlcdk.json' && /in amlcdk\.json/.test(e.fix ?? ''));
+  assert.throws(() => openStateStore('gs://b', { cwd, source: '--state' }), (e: unknown) => e instanceof InputError && e.file === undefined && e.message.startsWith('--state: ') && /set --state /.test(e.fix ?? ''));
 });

@@ -197,6 +197,8 @@ export async function runMainJob(opts: MainJobOptions = {}, out: NodeJS.WriteStr
   const t0 = Date.now();
   const p = painterFor(out);
   targetOf(opts, cwd);
+  // A bad --state or "state" is a usage error: report it before minutes of synth and check, not after.
+  const store = await openStore(opts, cwd);
   const done: string[] = [];
   const finish = (failedAt?: MainJobStep, why?: string): number => {
     const secs = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -216,7 +218,6 @@ export async function runMainJob(opts: MainJobOptions = {}, out: NodeJS.WriteStr
   if (report.failed) return finish('check', `${report.summary.failing} finding(s) at or above ${report.failOn}; fix them (or suppress with a reason) before applying; nothing was applied`);
   done.push(`check passed (${report.summary.total - report.summary.suppressed} finding(s) below ${report.failOn}, ${report.summary.suppressed} suppressed)`);
 
-  const store = await openStore(opts, cwd);
   const conn = await connect(opts, cwd);
   let step: MainJobStep = 'plan';
   try {

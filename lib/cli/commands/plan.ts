@@ -128,7 +128,8 @@ async function readKeyVaultSecret(vault: string, name: string): Promise<string> 
 /** The state store: `file` (default, `.amlcdk/` of the working directory), `file://<dir>` or `azblob://account/container/prefix`. */
 export async function openStore(opts: TargetOptions, cwd = process.cwd()): Promise<StateStore> {
   // azblob:// reads AZURE_STORAGE_CONNECTION_STRING when set (Azurite, CI), else DefaultAzureCredential.
-  return openStateStore(opts.state ?? loadConfig(cwd).state ?? 'file', { cwd });
+  if (opts.state !== undefined) return openStateStore(opts.state, { cwd, source: '--state' });
+  return openStateStore(loadConfig(cwd).state ?? 'file', { cwd });
 }
 
 export function painterFor(stream: NodeJS.WriteStream): Painter {

@@ -6,11 +6,11 @@
  * plan can be re-derived from its manifest and a fresh observation and compared by fingerprint.
  */
 import { classifyPath, computeTypeOf, fieldTableFor, joinPath, splitPath, type FieldTable, type UpdateKind } from '../catalog/field-tables.js';
-import { contentHash } from '../manifest/canonical.js';
 import type { DeletePolicy, Manifest, ManifestAction, ManifestResource, ManifestStack } from '../manifest/types.js';
 import type { OwnedResource, StackState } from '../state/types.js';
 import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
 import { diffBodies, type PathDiff } from './diff.js';
+import { jsonContentHash } from './fingerprint.js';
 import { maskSecrets } from './mask.js';
 import { substituteAssets } from './assets.js';
 import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
@@ -216,7 +216,7 @@ export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy
 
 function observedFingerprint(observation: Observation, state: StackState | undefined): string {
   const entries = [...observation.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, o]) => [id, o ? o.normalized : null]);
-  return contentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
+  return jsonContentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
 }
 
 function isChildId(child: string, parent: string): boolean {

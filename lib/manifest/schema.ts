@@ -1,9 +1,13 @@
 /**
- * ajv validation of manifests and of every resource body they contain. Schemas are compiled once, lazily, per
- * ARM type (compiling per resource would dominate synthesis time of large programs).
+ * ajv validation of manifests and of every resource body they contain. The validators are ajv standalone code
+ * generated from the schemas (lib/manifest/validators.generated.ts, scripts/gen-validators.ts), so a cold synth
+ * compiles nothing; if that file does not match the schemas, they are compiled once, lazily, per ARM type.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { BODY_SCHEMAS, SECRET_FIELD_NAMES, secretRef } from './body-schemas.js';
+import { MANIFEST_SCHEMA } from './manifest-schema.js';
+import { AJV_OPTIONS, schemasHash } from './schema-options.js';
+import * as generated from './validators.generated.js';
 
 /** One schema violation. `pointer` is a JSON pointer into the validated document. */
 export interface SchemaIssue {
@@ -13,71 +17,22 @@ export interface SchemaIssue {
   readonly allowed?: string;
 }
 
-const sourceLocation = { type: 'object', required: ['file', 'line'], additionalProperties: false, properties: { file: { type: 'string', not: { pattern: '^(/|[A-Za-z]:\\\\)' } }, line: { type: 'integer', minimum: 0 }, column: { type: 'integer' } } };
-const diagnostic = {
-  type: 'object', required: ['level', 'code', 'path', 'message'], additionalProperties: false,
-  properties: {
-    level: { enum: ['error', 'warning', 'info'] }, code: { type: 'string', minLength: 1 }, path: { type: 'string' }, message: { type: 'string' },
-    value: {}, allowed: { type: 'string' }, fix: { type: 'string' }, source: sourceLocation,
-    acknowledged: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1 } } },
-  },
-};
-
-/** JSON Schema of a manifest document (lib/manifest/types.ts `Manifest`). */
-export const MANIFEST_SCHEMA = {
-  $id: 'https://amlcdk.dev/schemas/manifest-v1.json',
-  type: 'object',
-  required: ['schemaVersion', 'stack', 'resources', 'hash'],
-  additionalProperties: false,
-  properties: {
-    schemaVersion: { const: 1 },
-    hash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-    stack: {
-      type: 'object', required: ['name', 'subscriptionId', 'resourceGroup', 'location', 'tags'], additionalProperties: false,
-      properties: { name: { type: 'string', minLength: 1 }, subscriptionId: { type: 'string' }, resourceGroup: { type: 'string' }, location: { type: 'string' }, tags: { type: 'object', additionalProperties: { type: 'string' } } },
-    },
-    resources: {
-      type: 'array',
-      items: {
-        type: 'object', required: ['logicalId', 'type', 'apiVersion', 'id', 'name', 'body', 'dependsOn', 'options'], additionalProperties: false,
-        properties: {
-          logicalId: { type: 'string', minLength: 1 },
-          type: { type: 'string', pattern: '^[A-Za-z0-9.]+/[A-Za-z0-9./]+$' },
-          apiVersion: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}(-preview)?$' },
-          id: { type: 'string', pattern: '^/subscriptions/' },
-          name: { type: 'string', minLength: 1 },
-          body: { type: 'object' },
-          dependsOn: { type: 'array', items: { type: 'string' }, uniqueItems: true },
-          actions: { type: 'array', items: { type: 'object', required: ['name', 'when', 'reason'], additionalProperties: false, properties: { name: { type: 'string' }, body: {}, when: { const: 'afterCreate' }, reason: { type: 'string' } } } },
-          options: { type: 'object', required: ['protect', 'deletePolicy'], additionalProperties: false, properties: { protect: { type: 'boolean' }, deletePolicy: { enum: ['Delete', 'Detach', 'Retain', 'Purge'] } } },
-          secrets: { type: 'array', items: { type: 'string', pattern: '^(/[^/]*)+$' } },
-          construct: { type: 'string' },
-          source: sourceLocation,
-          suppressions: { type: 'array', items: { type: 'object', required: ['ruleId', 'reason', 'declaredAt'], properties: { ruleId: { type: 'string' }, reason: { type: 'string', minLength: 1 }, expires: { type: 'string' }, declaredAt: { type: 'string' }, source: sourceLocation } } },
-        },
-      },
-    },
-    assets: {
-      type: 'array',
-      items: {
-        type: 'object', required: ['id', 'kind', 'directory', 'dockerfile', 'registry', 'repository', 'tag', 'usedBy'], additionalProperties: false,
-        properties: {
-          id: { type: 'string' }, kind: { const: 'container-image' }, directory: { type: 'string', not: { pattern: '^(/|[A-Za-z]:\\\\)' } }, dockerfile: { type: 'string' },
-          registry: { type: 'string' }, repository: { type: 'string' }, tag: { type: 'string' }, digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-          buildArgs: { type: 'object', additionalProperties: { type: 'string' } }, platform: { type: 'string' }, usedBy: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-    diagnostics: { type: 'array', items: diagnostic },
-  },
-} as const;
+export { MANIFEST_SCHEMA } from './manifest-schema.js';
 
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 let manifestValidator: ValidateFunction | undefined;
 
 function getAjv(): Ajv {
-  return (ajv ??= new Ajv({ allErrors: true, strict: false }));
+  return (ajv ??= new Ajv({ ...AJV_OPTIONS }));
+}
+
+let useGenerated: boolean | undefined;
+
+/** The generated validators, when they were made from exactly these schemas and options. */
+function generatedValidators(): typeof generated | undefined {
+  useGenerated ??= generated.SCHEMAS_HASH === schemasHash(BODY_SCHEMAS, MANIFEST_SCHEMA);
+  return useGenerated ? generated : undefined;
 }
 
 function toIssues(errors: ErrorObject[] | null | undefined, doc: unknown): SchemaIssue[] {
@@ -152,7 +107,7 @@ function validateBodyUncached(armType: string, body: unknown): SchemaIssue[] {
   if (schema) {
     let fn = compiled.get(key);
     if (!fn) {
-      fn = getAjv().compile(schema);
+      fn = (generatedValidators()?.BODY_VALIDATORS as Record<string, ValidateFunction> | undefined)?.[key] ?? getAjv().compile(schema);
       compiled.set(key, fn);
     }
     if (!fn(body)) issues.push(...toIssues(fn.errors, body));
@@ -183,7 +138,7 @@ function findPlainSecrets(v: unknown, pointer: string, out: SchemaIssue[]): void
 
 /** Validate a whole manifest document (shape only; bodies are checked by `validateBody`). */
 export function validateManifest(doc: unknown): SchemaIssue[] {
-  manifestValidator ??= getAjv().compile(MANIFEST_SCHEMA);
+  manifestValidator ??= (generatedValidators()?.manifest as ValidateFunction | undefined) ?? getAjv().compile(MANIFEST_SCHEMA);
   return manifestValidator(doc) ? [] : toIssues(manifestValidator.errors, doc);
 }
 

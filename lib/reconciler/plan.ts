@@ -138,37 +138,56 @@ export function dependencyMap(resources: readonly ManifestResource[]): Map<strin
   return dependencyMapOf(resources, resources.map((r) => r.id.toLowerCase()));
 }
 
+/**
+ * A cheap necessary condition for `s.slice(0, len)` to be one of the ids: an id of that length ending in the same
+ * two characters exists. Ids of a program mostly share a few lengths, so the length alone rules out little.
+ */
+function endSignature(s: string, len: number): number {
+  return len * 0x100000000 + s.charCodeAt(len - 1) * 0x10000 + (len > 1 ? s.charCodeAt(len - 2) : 0);
+}
+
+/** `deps.add(x)` of an insertion-ordered set, on an array: a resource has few dependencies. */
+function addDep(deps: string[], x: string): void {
+  if (!deps.includes(x)) deps.push(x);
+}
+
+/** Resources whose id appears as a string anywhere in `v` (the ARM ids in a body). */
+function bodyRefs(v: unknown, byId: ReadonlyMap<string, string>, self: string, deps: string[]): void {
+  if (typeof v === 'string') {
+    if (v.length > 20 && v.charCodeAt(0) === 47 /* / */) {
+      const owner = byId.get(v.toLowerCase());
+      if (owner && owner !== self) addDep(deps, owner);
+    }
+  } else if (Array.isArray(v)) {
+    for (const x of v) bodyRefs(x, byId, self, deps);
+  } else if (v && typeof v === 'object') {
+    for (const k of Object.keys(v)) bodyRefs((v as Record<string, unknown>)[k], byId, self, deps);
+  }
+}
+
 /** `dependencyMap` with the lower-case ids already computed (`lowerIds[i]` is `resources[i].id.toLowerCase()`). */
 function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: readonly string[]): Map<string, readonly string[]> {
   const byId = new Map<string, string>();
-  // The lengths of the ids: an ancestor prefix of another length cannot be one of them, so it is not sliced.
-  const idLengths = new Set<number>();
+  const ends = new Set<number>();
   for (let i = 0; i < resources.length; i++) {
-    byId.set(lowerIds[i]!, resources[i]!.logicalId);
-    idLengths.add(lowerIds[i]!.length);
+    const id = lowerIds[i]!;
+    byId.set(id, resources[i]!.logicalId);
+    if (id.length > 0) ends.add(endSignature(id, id.length));
   }
   const out = new Map<string, readonly string[]>();
   for (let ri = 0; ri < resources.length; ri++) {
     const r = resources[ri]!;
-    const deps = new Set(r.dependsOn);
+    const deps: string[] = [];
+    for (const d of r.dependsOn) addDep(deps, d);
     const id = lowerIds[ri]!;
-    // ARM ancestors: cut at every '/' and look the prefix up.
+    // ARM ancestors: cut at every '/' and look the prefix up (only when an id could end there).
     for (let i = id.lastIndexOf('/'); i > 0; i = id.lastIndexOf('/', i - 1)) {
-      if (!idLengths.has(i)) continue;
+      if (!ends.has(endSignature(id, i))) continue;
       const owner = byId.get(id.slice(0, i));
-      if (owner && owner !== r.logicalId) deps.add(owner);
+      if (owner && owner !== r.logicalId) addDep(deps, owner);
     }
-    const walk = (v: unknown): void => {
-      if (typeof v === 'string') {
-        if (v.length > 20 && v.charCodeAt(0) === 47 /* / */) {
-          const owner = byId.get(v.toLowerCase());
-          if (owner && owner !== r.logicalId) deps.add(owner);
-        }
-      } else if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
-    };
-    walk(r.body);
-    out.set(r.logicalId, [...deps]);
+    bodyRefs(r.body, byId, r.logicalId, deps);
+    out.set(r.logicalId, deps);
   }
   return out;
 }
@@ -235,11 +254,20 @@ export function buildPlan(input: PlanInput): PlanResult {
   });
   const state = input.state;
   const ownedList = Object.values(state?.resources ?? {});
-  const ownedById = new Map<string, OwnedResource>();
-  for (const o of ownedList) ownedById.set(o.id.toLowerCase(), o);
+  // By lower-case id: only needed when an owned resource is not found under its construct path (a refactor).
+  let ownedByIdCache: Map<string, OwnedResource> | undefined;
+  const ownedById = (): Map<string, OwnedResource> => {
+    if (!ownedByIdCache) {
+      ownedByIdCache = new Map();
+      for (const o of ownedList) ownedByIdCache.set(o.id.toLowerCase(), o);
+    }
+    return ownedByIdCache;
+  };
   // Ids are compared case-insensitively: each desired id is lower-cased once here, not at every lookup.
   const desiredLowerIds = desiredList.map((r) => r.id.toLowerCase());
-  const desiredIds = new Set(desiredLowerIds);
+  // Only needed for owned resources the program no longer has at their address.
+  let desiredIdsCache: Set<string> | undefined;
+  const desiredIds = (): Set<string> => (desiredIdsCache ??= new Set(desiredLowerIds));
   const observed = input.observation.resources;
   const obs = (id: string): ObservedResource | null | undefined => observed.get(id.toLowerCase());
   const steps: Step[] = [];
@@ -261,7 +289,7 @@ export function buildPlan(input: PlanInput): PlanResult {
     const r = desiredList[ri]!;
     const lowerId = desiredLowerIds[ri]!;
     // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
-    const owned = state?.resources[r.logicalId] ?? ownedById.get(lowerId);
+    const owned = state?.resources[r.logicalId] ?? ownedById().get(lowerId);
     const o = observed.get(lowerId);
     const sameId = owned ? owned.id === r.id || owned.id.toLowerCase() === lowerId : true;
     const table = fieldTableFor(r.type, computeTypeOf(r.body));
@@ -430,7 +458,7 @@ export function buildPlan(input: PlanInput): PlanResult {
   const desiredAddresses = new Set(desiredList.map((r) => r.logicalId));
   for (const owned of ownedList) {
     if (desiredAddresses.has(owned.logicalId)) continue;
-    if (desiredIds.has(owned.id.toLowerCase())) continue; // moved to another address (see above)
+    if (desiredIds().has(owned.id.toLowerCase())) continue; // moved to another address (see above)
     const o = obs(owned.id);
     const policy = owned.options?.deletePolicy ?? 'Delete';
     const base = { address: owned.logicalId, type: owned.type, name: owned.id.split('/').pop() ?? owned.id, id: owned.id };

@@ -6,7 +6,9 @@
  *
  * Each run is a separate child process, so peak RSS (`process.resourceUsage().maxRSS`) is per run. Seconds are
  * measured inside the child from before building the program to the last resource registered (module loading
- * excluded; it is reported separately as `load s`).
+ * excluded; it is reported separately as `load s`). Both modes also run a tiny program of the same shape, so the
+ * cost per resource is reported as a marginal figure (N-resource run minus tiny run, ÷ the resource difference), as
+ * the issue states its baseline ("14 ms and 2.3 MB per resource").
  *
  *   node --import tsx bench/pulumi.ts [resources=1000] [--json]
  */
@@ -91,6 +93,13 @@ function report(r: Omit<RunResult, 'peakRssMiB'>): void {
 /** Result of {@link benchPulumi}. */
 export interface PulumiBaseline {
   readonly resources: number;
+  /** Resources of the tiny program of the same shape that the per-resource figures subtract. */
+  readonly tinyResources: number;
+  /**
+   * In this order: amlcdk seconds, peak RSS, module load; Pulumi seconds, peak RSS, module load; amlcdk tiny seconds,
+   * tiny peak RSS; Pulumi tiny seconds, tiny peak RSS; amlcdk ms per resource, KB per resource; Pulumi ms per
+   * resource, KB per resource (marginal: the N-resource run minus the tiny run, ÷ the resource difference).
+   */
   readonly figures: readonly Figure[];
   /** Medians side by side, and Pulumi ÷ amlcdk. */
   readonly comparison: {
@@ -100,51 +109,86 @@ export interface PulumiBaseline {
     readonly synthPeakRssMiB: number;
     readonly pulumiPeakRssMiB: number;
     readonly rssRatio: number;
+    readonly synthMsPerResource: number;
+    readonly pulumiMsPerResource: number;
+    readonly msPerResourceRatio: number;
+    readonly synthKiBPerResource: number;
+    readonly pulumiKiBPerResource: number;
+    readonly kibPerResourceRatio: number;
   };
 }
+
+/** Resources asked of the tiny program (one workspace with its dependencies and a few computes). */
+export const TINY_RESOURCES = 10;
 
 /**
  * The same `resources`-resource program through `app.synth()` and through AmlcdkComponent under Pulumi mocks, each
  * run (≥3 per mode) in its own child process: seconds, load seconds and peak RSS, with Pulumi ÷ amlcdk ratios.
+ * Each mode also runs a tiny program of the same shape ({@link TINY_RESOURCES}) as many times, so the cost of one
+ * more resource (marginal time and peak RSS) is reported beside the whole-process figures.
  */
-export async function benchPulumi(resources = 1000, log: (line: string) => void = () => undefined, runs = 3): Promise<PulumiBaseline> {
-  const samples: Record<Mode, RunResult[]> = { synth: [], pulumi: [] };
-  const figureOf = (mode: Mode, name: string, unit: string, pick: (r: RunResult) => number, goal?: Pick<Parameters<typeof measure>[0], 'goal' | 'meets'>): Promise<Figure> => {
+export async function benchPulumi(resources = 1000, log: (line: string) => void = () => undefined, runs = 3, tiny = TINY_RESOURCES): Promise<PulumiBaseline> {
+  const samples: Record<string, RunResult[]> = {};
+  const sampleOf = async (mode: Mode, n: number, i: number): Promise<RunResult> => {
+    const list = (samples[`${mode}:${n}`] ??= []);
+    // The first figure of a mode and size runs the children; the others read the same samples.
+    while (list.length <= i) list.push(await runChild(mode, n));
+    return list[i]!;
+  };
+  const figureOf = (mode: Mode, n: number, name: string, unit: string, pick: (r: RunResult) => number): Promise<Figure> => {
+    let i = 0;
+    return measure({ name, unit, runs, run: async () => pick(await sampleOf(mode, n, i++)) }, log);
+  };
+  /** Sample i of the N run minus sample i of the tiny run, ÷ the difference in resources. */
+  const marginalOf = (mode: Mode, name: string, unit: string, pick: (r: RunResult) => number): Promise<Figure> => {
     let i = 0;
     return measure(
       {
-        name,
-        unit,
-        runs,
-        ...goal,
+        name, unit, runs,
         run: async () => {
-          // The first figure of a mode runs the children; the others read the same samples.
-          if (samples[mode].length <= i) samples[mode].push(await runChild(mode, resources));
-          return pick(samples[mode][i++]!);
+          const big = await sampleOf(mode, resources, i);
+          const small = await sampleOf(mode, tiny, i++);
+          return (pick(big) - pick(small)) / Math.max(1, big.resources - small.resources);
         },
       },
       log,
     );
   };
   const figures: Figure[] = [];
-  figures.push(await figureOf('synth', `amlcdk synth, ${resources} resources`, 's', (r) => r.seconds));
-  figures.push(await figureOf('synth', `amlcdk synth, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await figureOf('synth', 'amlcdk synth: module load', 's', (r) => r.loadSeconds));
-  figures.push(await figureOf('pulumi', `amlcdk/pulumi under Pulumi mocks, ${resources} resources`, 's', (r) => r.seconds));
-  figures.push(await figureOf('pulumi', `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await figureOf('pulumi', 'amlcdk/pulumi: module load (@pulumi/*)', 's', (r) => r.loadSeconds));
-  const [synthS, synthRss, , pulumiS, pulumiRss] = figures.map((f) => f.median) as [number, number, number, number, number, number];
+  figures.push(await figureOf('synth', resources, `amlcdk synth, ${resources} resources`, 's', (r) => r.seconds));
+  figures.push(await figureOf('synth', resources, `amlcdk synth, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
+  figures.push(await figureOf('synth', resources, 'amlcdk synth: module load', 's', (r) => r.loadSeconds));
+  figures.push(await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources`, 's', (r) => r.seconds));
+  figures.push(await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
+  figures.push(await figureOf('pulumi', resources, 'amlcdk/pulumi: module load (@pulumi/*)', 's', (r) => r.loadSeconds));
+  const tinyRes = (await sampleOf('synth', tiny, 0)).resources;
+  figures.push(await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds));
+  figures.push(await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB));
+  figures.push(await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds));
+  figures.push(await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB));
+  figures.push(await marginalOf('synth', 'amlcdk synth: time per resource (marginal)', 'ms', (r) => r.seconds * 1000));
+  figures.push(await marginalOf('synth', 'amlcdk synth: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024));
+  figures.push(await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: time per resource (marginal)', 'ms', (r) => r.seconds * 1000));
+  figures.push(await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024));
+  const m = figures.map((f) => f.median);
   const round = (x: number): number => Math.round(x * 100) / 100;
   return {
     resources,
+    tinyResources: tinyRes,
     figures,
     comparison: {
-      synthSeconds: synthS,
-      pulumiSeconds: pulumiS,
-      secondsRatio: round(pulumiS / synthS),
-      synthPeakRssMiB: synthRss,
-      pulumiPeakRssMiB: pulumiRss,
-      rssRatio: round(pulumiRss / synthRss),
+      synthSeconds: m[0]!,
+      pulumiSeconds: m[3]!,
+      secondsRatio: round(m[3]! / m[0]!),
+      synthPeakRssMiB: m[1]!,
+      pulumiPeakRssMiB: m[4]!,
+      rssRatio: round(m[4]! / m[1]!),
+      synthMsPerResource: m[10]!,
+      pulumiMsPerResource: m[12]!,
+      msPerResourceRatio: round(m[12]! / m[10]!),
+      synthKiBPerResource: m[11]!,
+      pulumiKiBPerResource: m[13]!,
+      kibPerResourceRatio: round(m[13]! / m[11]!),
     },
   };
 }
@@ -156,6 +200,8 @@ export function formatComparison(b: PulumiBaseline): string {
     `same ${b.resources}-resource program      amlcdk synth   Pulumi mocks   Pulumi ÷ amlcdk`,
     `seconds (median)                 ${String(c.synthSeconds).padStart(12)}   ${String(c.pulumiSeconds).padStart(12)}   ${String(c.secondsRatio).padStart(14)}`,
     `peak RSS MiB (median)            ${String(c.synthPeakRssMiB).padStart(12)}   ${String(c.pulumiPeakRssMiB).padStart(12)}   ${String(c.rssRatio).padStart(14)}`,
+    `ms per resource (marginal)       ${String(c.synthMsPerResource).padStart(12)}   ${String(c.pulumiMsPerResource).padStart(12)}   ${String(c.msPerResourceRatio).padStart(14)}`,
+    `peak RSS KiB per resource        ${String(c.synthKiBPerResource).padStart(12)}   ${String(c.pulumiKiBPerResource).padStart(12)}   ${String(c.kibPerResourceRatio).padStart(14)}`,
   ].join('\n');
 }
 

@@ -169,10 +169,12 @@ function bodyRefs(v: unknown, byId: ReadonlyMap<string, string>, self: string, d
 function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: readonly string[]): Map<string, readonly string[]> {
   const byId = new Map<string, string>();
   const ends = new Set<number>();
+  let minLength = Infinity;
   for (let i = 0; i < resources.length; i++) {
     const id = lowerIds[i]!;
     byId.set(id, resources[i]!.logicalId);
     if (id.length > 0) ends.add(endSignature(id, id.length));
+    if (id.length < minLength) minLength = id.length;
   }
   const out = new Map<string, readonly string[]>();
   for (let ri = 0; ri < resources.length; ri++) {
@@ -180,8 +182,9 @@ function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: reado
     const deps: string[] = [];
     for (const d of r.dependsOn) addDep(deps, d);
     const id = lowerIds[ri]!;
-    // ARM ancestors: cut at every '/' and look the prefix up (only when an id could end there).
-    for (let i = id.lastIndexOf('/'); i > 0; i = id.lastIndexOf('/', i - 1)) {
+    // ARM ancestors: cut at every '/' and look the prefix up (only when an id could end there; none is shorter
+    // than the shortest id).
+    for (let i = id.lastIndexOf('/'); i > 0 && i >= minLength; i = id.lastIndexOf('/', i - 1)) {
       if (!ends.has(endSignature(id, i))) continue;
       const owner = byId.get(id.slice(0, i));
       if (owner && owner !== r.logicalId) addDep(deps, owner);

@@ -82,6 +82,17 @@ export function timePlan(f: PlanFixture): { ms: number; summary: PlanSummary } {
   return { ms: performance.now() - t0, summary: plan.summary };
 }
 
+/**
+ * One untimed plan of a new fixture, then a GC when exposed: as synth and check do, the samples measure planning,
+ * not the JIT's first pass over the plan code or the garbage left by building the fixture (seen: a first 1k
+ * sample of 150-200 ms, then 50-70 ms).
+ */
+function warmedUp(f: PlanFixture): PlanFixture {
+  timePlan(f);
+  (globalThis as { gc?: () => void }).gc?.();
+  return f;
+}
+
 /** A fixture built on first use and kept, so the samples of a figure share the setup. */
 function lazy<T>(make: () => T): () => T {
   let v: T | undefined;
@@ -92,8 +103,8 @@ function lazy<T>(make: () => T): () => T {
 export function planFigures(sizes: { small: number; large: number } = { small: 1_000, large: 10_000 }): FigureSpec[] {
   const out: FigureSpec[] = [];
   for (const [n, goalMs] of [[sizes.small, 100], [sizes.large, 1000]] as const) {
-    const noop = lazy(() => planFixture(n));
-    const some = lazy(() => planFixture(n, 10));
+    const noop = lazy(() => warmedUp(planFixture(n)));
+    const some = lazy(() => warmedUp(planFixture(n, 10)));
     const label = n >= 1000 ? `${n / 1000}k` : String(n);
     out.push({
       name: `plan compute only, ${label} resources, all no-op`,

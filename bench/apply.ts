@@ -74,6 +74,8 @@ export interface ApplySample {
   readonly rssBytesPerResource: number;
   /** The same over the apply and the no-op re-apply (which loads the state and observes every resource). */
   readonly noopRssBytesPerResource: number;
+  /** JS heap in use after a GC right after the first apply (its result, client and store alive), minus the baseline, ÷ resources, bytes. */
+  readonly retainedHeapBytesPerResource: number;
 }
 
 /** The program, synthesized once per size (setup, not measured). */
@@ -176,6 +178,9 @@ interface ChildReport extends EngineRun {
   readonly firstPeakRss: number;
   /** Highest RSS sampled during the apply and the no-op re-apply, bytes. */
   readonly peakRss: number;
+  /** Heap in use after a GC at the baseline and right after the first apply, bytes. */
+  readonly baselineHeap: number;
+  readonly retainedHeap: number;
 }
 
 /** Apply `resources` resources and re-apply them: emulator here, engine in a child process. */
@@ -219,6 +224,7 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
       noopMs: run.noopMs,
       rssBytesPerResource: (run.firstPeakRss - run.baselineRss) / run.resources,
       noopRssBytesPerResource: (run.peakRss - run.baselineRss) / run.resources,
+      retainedHeapBytesPerResource: (run.retainedHeap - run.baselineHeap) / run.resources,
     };
   } finally {
     await emu.close();
@@ -228,8 +234,11 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
 
 async function child(url: string, caFile: string, resources: number, scale: number, writeBurst: number, stateDir: string): Promise<void> {
   const manifest = largeManifest(resources);
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+  gc();
   const baselineRss = process.memoryUsage.rss();
+  const baselineHeap = process.memoryUsage().heapUsed;
+  let retainedHeap = 0;
   let peakRss = baselineRss;
   let sampledAt = 0;
   const sample = (): void => {
@@ -249,10 +258,13 @@ async function child(url: string, caFile: string, resources: number, scale: numb
     const run = await runEngine(url, readFileSync(caFile, 'utf8'), manifest, scale, writeBurst, stateDir, onExchange, () => {
       sample();
       firstPeakRss = peakRss;
+      // What the engine keeps, as opposed to how far the heap grew to hold short-lived garbage (the RSS figure).
+      gc();
+      retainedHeap = process.memoryUsage().heapUsed;
       boundary = Date.now();
     });
     sample();
-    const report: ChildReport = { ...run, resources: manifest.resources.length, boundary, baselineRss, firstPeakRss, peakRss };
+    const report: ChildReport = { ...run, resources: manifest.resources.length, boundary, baselineRss, firstPeakRss, peakRss, baselineHeap, retainedHeap };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     clearInterval(timer);
@@ -273,6 +285,7 @@ export function applyFigures(resources = 1000, shape: BucketShape = {}): FigureS
     { name: `no-op re-apply of the same ${label}: writes made`, unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((s) => s.noopWrites) },
     { name: `engine RSS growth per managed resource (apply of ${label}, child process)`, unit: 'KB', goal: '<= 20', meets: (m) => m <= 20, run: sample((s) => s.rssBytesPerResource / 1024) },
     { name: `engine RSS growth per managed resource (apply + no-op re-apply of ${label})`, unit: 'KB', goal: '<= 20', meets: (m) => m <= 20, run: sample((s) => s.noopRssBytesPerResource / 1024) },
+    { name: `engine heap retained per managed resource after the apply (after a GC)`, unit: 'KB', run: sample((s) => s.retainedHeapBytesPerResource / 1024) },
   ];
 }
 

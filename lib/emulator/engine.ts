@@ -208,6 +208,7 @@ export class Engine {
     const op = this.store.operations.get(rec.pending.opId);
     if (!op) {
       rec.pending = undefined;
+      this.store.touchResource(rec.id.toLowerCase(), false);
       return;
     }
     this.settleOperation(op, now);
@@ -225,7 +226,7 @@ export class Engine {
     if (!outcome) return;
     op.status = outcome;
     op.endTime = Math.max(now, op.startTime);
-    this.store.markDirty();
+    this.store.touchOperation(op.id);
     const rec = this.store.get(op.resourceKey);
     if (!rec || rec.pending?.opId !== op.id) return;
     const pending = rec.pending;
@@ -299,7 +300,11 @@ export class Engine {
     if (!p) return undefined;
     const op = this.store.operations.get(p.operationId);
     if (!op) throw notFound('OperationNotFound', `The operation '${p.operationId}' could not be found.`);
-    if (op.status === 'InProgress') op.polls += 1;
+    if (op.status === 'InProgress') {
+      op.polls += 1;
+      // Saved with the next write (a poll alone does not need one).
+      this.store.touchOperation(op.id, false);
+    }
     this.settleOperation(op, req.now);
     const apiVersion = req.query.get('api-version') ?? '';
     if (p.kind === 'status') {

@@ -111,7 +111,7 @@ export interface FaultRule {
 export interface EmulatorOptions {
   /** @default 0 (a free port) */
   readonly port?: number;
-  /** Where state.json, cert.pem and key.pem live. @default a new temporary directory */
+  /** Where state.json (snapshot), state.log (journal), cert.pem and key.pem live. @default a new temporary directory */
   readonly dataDir?: string;
   /** Seed of every random choice (fault injection, generated GUIDs stay random). @default 1 */
   readonly seed?: number;

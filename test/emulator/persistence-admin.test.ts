@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureLocalEmulator } from '../../lib/emulator/index.js';
+import { Store } from '../../lib/emulator/store.js';
 import { armRequest, startTestEmulator, paths, V, TEST_SUB } from '../helpers/emulator.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -30,8 +31,10 @@ describe('persistence', () => {
     let opPath = '';
     try {
       assert.equal((await a.request('PUT', `${paths.rg('rg-p')}?api-version=${V.rg}`, { location: 'westeurope' })).status, 201);
-      const onDisk = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-      assert.ok(onDisk.resources.some((r: { id: string }) => r.id === paths.rg('rg-p')), 'durable before the answer');
+      // What a new emulator would load from the data directory right now (snapshot + journal).
+      const onDisk = new Store(dir);
+      onDisk.load();
+      assert.equal(onDisk.get(paths.rg('rg-p').toLowerCase())?.id, paths.rg('rg-p'), 'durable before the answer');
       await a.waitFor(await a.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope' }));
       a.configure({ durations: { default: { create: 300 } } });
       const r = await a.request('PUT', `${ci}?api-version=${V.ml}`, { properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });

@@ -1,7 +1,7 @@
 /**
  * Emulator throughput on loopback: GET/s and PUT/s over HTTPS with keep-alive, `concurrency` requests in flight,
  * client and emulator in the same process (so the figures are a lower bound of what the emulator alone does).
- * PUTs are durable before their answer (group-committed atomic writes of state.json).
+ * PUTs are durable before their answer (group-committed, fsynced appends to state.log on top of the state.json snapshot).
  *
  * Run alone: `node --import tsx bench/emulator.ts [--json]`.
  */

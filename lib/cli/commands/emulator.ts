@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .command('emulator')
     .description('run the local ARM emulator (HTTPS on 127.0.0.1) until Ctrl-C; plan/apply with target "local" use it')
     .option('-p, --port <port>', 'port to listen on (default: a free port)')
-    .option('-d, --data-dir <dir>', `where state.json and cert.pem live (default: ${DEFAULT_EMULATOR_DIR})`)
+    .option('-d, --data-dir <dir>', `where the state (state.json + state.log) and cert.pem live (default: ${DEFAULT_EMULATOR_DIR})`)
     .option('--seed <n>', 'seed of the fault injection (default: 1)')
     .option('-c, --config <file>', 'JSON file with durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds')
     .option('--json', 'print the endpoint as one JSON line')
@@ -84,7 +84,7 @@ export async function runEmulatorCommand(opts: EmulatorCommandOptions, out: Node
     if (opts.json) out.write(JSON.stringify({ url: emu.url, dataDir, certPath }) + '\n');
     else {
       out.write(`${c.green('amlcdk ARM emulator')} listening on ${c.bold(emu.url)}\n`);
-      out.write(`  data dir: ${dataDir} (state.json, cert.pem)\n`);
+      out.write(`  data dir: ${dataDir} (state.json + state.log, cert.pem)\n`);
       out.write(`  trust it: NODE_EXTRA_CA_CERTS=${certPath}\n`);
       out.write(`  admin:    ${emu.url}/_emulator/health | log | counters | config | reset\n`);
       out.write('  stop with Ctrl-C\n');

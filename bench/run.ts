@@ -31,7 +31,8 @@ export interface BenchFigure extends Figure {
   /** The same quantity measured for Pulumi (mocks), median. */
   readonly baseline?: number;
   /** baseline ÷ median (how many times faster / smaller we are). */
-  readonly ratio?: number;
+  /** Baseline ÷ ours; null when our figure is not above zero (a marginal lost in the noise of a small run). */
+  readonly ratio?: number | null;
 }
 
 /** The shape of bench/results.json. */
@@ -135,8 +136,10 @@ async function pulumiFigures(resources: number, log: (l: string) => void): Promi
   const n = resources.toLocaleString('en');
   const group = 'pulumi baseline';
   const vs = (f: Figure, base: Figure, name: string, goal: number, what: string): BenchFigure => {
-    const ratio = round(base.median / f.median);
-    return { ...f, name, group, baseline: base.median, ratio, goal: `baseline/ours >= ${goal} (${what})`, met: ratio >= goal };
+    // A marginal (N run minus tiny run) can come out at or below zero when the difference is within noise, as at
+    // --quick sizes: no ratio then, rather than a negative or infinite one.
+    const ratio = f.median > 0 ? round(base.median / f.median) : null;
+    return { ...f, name, group, baseline: base.median, ratio, goal: `baseline/ours >= ${goal} (${what})`, met: ratio !== null && ratio >= goal };
   };
   return [
     vs(synthS, pulumiS, `same ${n}-resource program: amlcdk synth vs Pulumi mocks`, 200, 'faster'),
@@ -151,7 +154,7 @@ async function pulumiFigures(resources: number, log: (l: string) => void): Promi
 export function formatResults(figures: readonly BenchFigure[]): string {
   const rows = [['figure', 'median', 'min', 'max', 'unit', 'goal', 'met', 'baseline', 'ratio']];
   for (const f of figures) {
-    rows.push([f.name, String(f.median), String(f.min), String(f.max), f.unit, f.goal ?? '-', f.met === null ? '-' : f.met ? 'yes' : 'NO', f.baseline === undefined ? '-' : String(f.baseline), f.ratio === undefined ? '-' : `${f.ratio}x`]);
+    rows.push([f.name, String(f.median), String(f.min), String(f.max), f.unit, f.goal ?? '-', f.met === null ? '-' : f.met ? 'yes' : 'NO', f.baseline === undefined ? '-' : String(f.baseline), f.ratio === undefined ? '-' : f.ratio === null ? 'n/a' : `${f.ratio}x`]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');

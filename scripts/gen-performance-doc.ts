@@ -34,11 +34,11 @@ export function renderMeasured(r: BenchResults): string {
   ];
   for (const f of r.figures) {
     const met = f.met === null ? '' : f.met ? 'yes' : '**no**';
-    lines.push(`| ${f.group} | ${cell(f.name)} | ${f.median} | ${f.min} | ${f.max} | ${f.unit} | ${cell(f.goal ?? '')} | ${met} | ${num(f.baseline)} | ${f.ratio === undefined ? '' : `${f.ratio}×`} |`);
+    lines.push(`| ${f.group} | ${cell(f.name)} | ${f.median} | ${f.min} | ${f.max} | ${f.unit} | ${cell(f.goal ?? '')} | ${met} | ${num(f.baseline)} | ${f.ratio === undefined ? '' : f.ratio === null ? 'n/a' : `${f.ratio}×`} |`);
   }
   const perResource = r.figures.filter((f) => f.group === 'pulumi baseline' && f.name.includes('per resource (marginal') && f.baseline !== undefined);
   if (perResource.length) {
-    lines.push('', `Per resource (marginal: the 1,000-resource run minus a tiny run of the same shape, both sides in this run): ${perResource.map((f) => `${f.name.replace(/^same program, /, '').replace(/ \(marginal.*$/, '')} ${f.median} ${f.unit} for amlcdk, ${f.baseline} ${f.unit} under Pulumi mocks (${f.ratio}×)`).join('; ')}. The issue states Pulumi's baseline as 14 ms and 2.3 MB per resource.`);
+    lines.push('', `Per resource (marginal: the 1,000-resource run minus a tiny run of the same shape, both sides in this run): ${perResource.map((f) => `${f.name.replace(/^same program, /, '').replace(/ \(marginal.*$/, '')} ${f.median} ${f.unit} for amlcdk, ${f.baseline} ${f.unit} under Pulumi mocks (${f.ratio === null ? 'no ratio: ours within noise' : `${f.ratio}×`})`).join('; ')}. The issue states Pulumi's baseline as 14 ms and 2.3 MB per resource.`);
   }
   const missed = r.figures.filter((f: BenchFigure) => f.met === false);
   lines.push('', missed.length ? `Goals missed in this run (${missed.length}): ${missed.map((f) => `${f.name} (${f.median} ${f.unit}, goal ${f.goal})`).join('; ')}.` : 'Every goal was met in this run.', '', END);

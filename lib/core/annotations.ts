@@ -16,6 +16,9 @@ interface Entry {
 
 const store = new WeakMap<IConstruct, Entry>();
 
+/** Whether any acknowledgement was ever recorded: when none was, `diagnosticsOf` skips the walk up the tree. */
+let anyAcknowledgement = false;
+
 function entry(c: IConstruct): Entry {
   let e = store.get(c);
   if (!e) {
@@ -50,16 +53,12 @@ export class Annotations {
    * the manifest's `diagnostics` and printed by `amlcdk synth`.
    */
   public addWarning(id: string, message: string, details: ValidationDetails = {}): void {
-    const d: Diagnostic = {
-      level: 'warning',
-      code: id,
-      path: this.scope.node.path,
-      message,
-      ...(details.value !== undefined ? { value: details.value } : {}),
-      ...(details.allowed !== undefined ? { allowed: details.allowed } : {}),
-      ...(details.fix !== undefined ? { fix: details.fix } : {}),
-      ...(details.source !== undefined ? { source: details.source } : {}),
-    };
+    // Members assigned in this order rather than spread: validation hooks call this for every compute at every synth.
+    const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { level: 'warning', code: id, path: this.scope.node.path, message };
+    if (details.value !== undefined) d.value = details.value;
+    if (details.allowed !== undefined) d.allowed = details.allowed;
+    if (details.fix !== undefined) d.fix = details.fix;
+    if (details.source !== undefined) d.source = details.source;
     (entry(this.scope).diagnostics ??= []).push(d);
   }
 
@@ -83,6 +82,7 @@ export class Annotations {
       return;
     }
     (entry(this.scope).acks ??= new Map()).set(id, reason.trim());
+    anyAcknowledgement = true;
   }
 
   /** Diagnostics recorded directly on this construct (not its children). */
@@ -94,15 +94,21 @@ export class Annotations {
 /** Diagnostics of one construct with acknowledgements (from it or any ancestor) applied. */
 export function diagnosticsOf(c: IConstruct): Diagnostic[] {
   const e = store.get(c);
-  if (!e?.diagnostics?.length) return [];
+  const all = e?.diagnostics;
+  if (!all?.length) return [];
   // Validation hooks run at every synth: the same diagnostic recorded again by a second synth counts once.
-  const seen = new Set<string>();
-  const unique = e.diagnostics.filter((d) => {
-    const k = `${d.level}|${d.code}|${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  let unique: Diagnostic[];
+  if (all.length === 1) unique = [all[0]!];
+  else {
+    const seen = new Set<string>();
+    unique = all.filter((d) => {
+      const k = `${d.level}|${d.code}|${d.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }
+  if (!anyAcknowledgement) return unique;
   return unique.map((d) => {
     if (d.level !== 'warning') return d;
     const reason = acknowledgement(c, d.code);

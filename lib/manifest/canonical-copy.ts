@@ -79,3 +79,28 @@ export function writeObjectText(sink: (piece: string) => void, obj: Record<strin
   }
   sink(first ? '{}' : '}');
 }
+
+/**
+ * The canonical text of `obj` (members already canonical copies) with a member `key` added, cut where that member's
+ * value goes: `before + valueText + after` is `objectText({ ...obj, [key]: value })`. Lets synthesis stream the
+ * `resources` array into a hash between text it knows up front.
+ */
+export function objectTextAround(obj: Record<string, unknown>, key: string): [before: string, after: string] {
+  const keys = Object.keys(obj).filter((k) => k !== key);
+  keys.push(key);
+  keys.sort();
+  let before = '';
+  let after = '';
+  let seen = false;
+  for (const k of keys) {
+    const text = k === key ? '' : JSON.stringify(obj[k]);
+    if (text === undefined) continue;
+    const piece = `${before || seen ? ',' : '{'}${JSON.stringify(k)}:${text}`;
+    if (k === key) {
+      before += piece;
+      seen = true;
+    } else if (seen) after += piece;
+    else before += piece;
+  }
+  return [before, `${after}}`];
+}

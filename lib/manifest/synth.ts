@@ -16,8 +16,8 @@ import { diagnosticsOf } from '../core/annotations.js';
 import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from './canonical.js';
-import { canonicalCopy, writeObjectText } from './canonical-copy.js';
-import { validateBody, validateManifest } from './schema.js';
+import { canonicalCopy, objectTextAround, writeObjectText } from './canonical-copy.js';
+import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
   OUTDIR_ENV,
@@ -103,21 +103,24 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   timer('prepare');
 
   const diagnostics: Diagnostic[] = [];
-  const collect = (c: IConstruct, fn: () => void): void => {
-    try {
-      fn();
-    } catch (err) {
-      if (err instanceof ValidationError) diagnostics.push(withSource(err.toDiagnostic(), c));
-      else throw err;
-    }
+  const caught = (err: unknown, c: IConstruct): void => {
+    if (err instanceof ValidationError) diagnostics.push(withSource(err.toDiagnostic(), c));
+    else throw err;
   };
   for (const c of all) {
-    collect(c, () => runHooks(c, 'validate'));
-    collect(c, () => {
+    // try/catch in the loop rather than a callback per construct and check: this runs for every construct.
+    try {
+      runHooks(c, 'validate');
+    } catch (err) {
+      caught(err, c);
+    }
+    try {
       for (const msg of c.node.validate()) {
         diagnostics.push(withSource({ level: 'error', code: 'ConstructValidation', path: c.node.path, message: msg }, c));
       }
-    });
+    } catch (err) {
+      caught(err, c);
+    }
   }
   // Diagnostics recorded on constructs (constructor-time and validation-time), in tree order.
   const perConstruct = new Map<IConstruct, Diagnostic[]>();
@@ -136,6 +139,15 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   }
   const hadErrors = (): boolean => diagnostics.some((d) => d.level === 'error') || [...perConstruct.values()].some((ds) => ds.some((d) => d.level === 'error'));
 
+  // The stack that owns each construct, remembered for this synth (members of each stack, constructs outside stacks).
+  const owners = new Map<IConstruct, Stack | undefined>();
+  const ownerOf = (c: IConstruct): Stack | undefined => {
+    if (owners.has(c)) return owners.get(c);
+    const scope = c.node.scope;
+    const owner = Stack.isStack(c) ? c : scope ? ownerOf(scope) : undefined;
+    owners.set(c, owner);
+    return owner;
+  };
   const manifests: Manifest[] = [];
   const computeNames = new Map<string, string>(); // `${location}/${name}` → logicalId
   const stackNames = new Map<string, string>();
@@ -149,9 +161,8 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       }, stack));
     }
     stackNames.set(lower, stack.node.path);
-    const members = stack.node.findAll().filter((c) => c === stack || ownerStack(c) === stack);
+    const members = stack.node.findAll().filter((c) => c === stack || ownerOf(c) === stack);
     const resources: ManifestResource[] = [];
-    const resourceTexts = new Map<ManifestResource, string>();
     const stackDiagnostics: Diagnostic[] = [];
     for (const c of members) {
       const ds = perConstruct.get(c);
@@ -160,6 +171,31 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         diagnostics.push(...ds);
       }
     }
+    const stackHasTags = Object.keys(stack.tags).length > 0;
+    const notes = stackDiagnostics.filter((d) => d.level !== 'error');
+    const stackDoc = {
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      stack: { name: stack.stackName, subscriptionId: stack.subscriptionId, resourceGroup: stack.resourceGroupName, location: stack.location, tags: { ...stack.tags } },
+    };
+    // The hash is of canonicalJson(document without hash); its text is streamed into the hash, never built whole.
+    // Without assets (whose `usedBy` may depend on the bodies) everything before and after `resources` is known now,
+    // so each resource's text is hashed as soon as it is made and dies young instead of being kept to the end.
+    const hash = createHash('sha256');
+    const assetEntries = assetMetadata(members);
+    let plain: Record<string, unknown> | undefined;
+    let tail: string | undefined;
+    const texts: string[] = [];
+    if (assetEntries.length === 0) {
+      plain = canonicalCopy({ ...stackDoc, ...(notes.length ? { diagnostics: notes } : {}) }) as Record<string, unknown>;
+      const [before, after] = objectTextAround(plain, 'resources');
+      hash.update(before + '[');
+      tail = ']' + after;
+    }
+    let streamed = 0;
+    const emit = (text: string): void => {
+      if (tail === undefined) texts.push(text);
+      else hash.update(streamed++ ? ',' + text : text);
+    };
     const rgLogicalId = stack.createResourceGroup ? `${stack.node.path}/ResourceGroup` : undefined;
     if (rgLogicalId) {
       resources.push({
@@ -173,6 +209,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         options: { protect: true, deletePolicy: 'Retain' },
         construct: 'Stack',
       });
+      emit(JSON.stringify(canonicalCopy(resources[0])));
     }
     for (const c of members) {
       if (!AzureResource.isAzureResource(c)) continue;
@@ -190,12 +227,12 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         if (hadErrors()) continue;
         throw err;
       }
-      r = applyStackDefaults(r, stack, rgLogicalId);
+      r = applyStackDefaults(r, stack, stackHasTags, rgLogicalId);
       timer('render');
       // Canonical copy now: the body text serves as the schema memo key and as part of the manifest text.
       r = canonicalCopy(r) as ManifestResource;
       const resourceText = JSON.stringify(r);
-      resourceTexts.set(r, resourceText);
+      emit(resourceText);
       const bodyText = bodyTextOf(resourceText, r);
       timer('canonical+hash');
       resources.push(r);
@@ -223,7 +260,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       }
     }
     timer('resources');
-    const assets = collectAssets(members, resources);
+    const assets = buildAssets(assetEntries, resources);
     const logicalIds = new Set<string>();
     for (const r of resources) {
       if (logicalIds.has(r.logicalId)) {
@@ -246,23 +283,20 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         }
       }
     }
-    const notes = stackDiagnostics.filter((d) => d.level !== 'error');
     // Every member is a canonical copy (sorted keys, plain JSON values), so the in-memory manifest equals what is
     // written and read back, and its text is exactly canonicalJson(document without hash).
-    const plain = canonicalCopy({
-      schemaVersion: MANIFEST_SCHEMA_VERSION,
-      stack: { name: stack.stackName, subscriptionId: stack.subscriptionId, resourceGroup: stack.resourceGroupName, location: stack.location, tags: { ...stack.tags } },
-      ...(assets.length ? { assets } : {}),
-      ...(notes.length ? { diagnostics: notes } : {}),
-    }) as Record<string, unknown>;
-    plain.resources = resources;
+    if (tail !== undefined) {
+      hash.update(tail);
+    } else {
+      plain = canonicalCopy({ ...stackDoc, ...(assets.length ? { assets } : {}), ...(notes.length ? { diagnostics: notes } : {}) }) as Record<string, unknown>;
+      plain.resources = resources;
+      writeObjectText((piece) => hash.update(piece), plain, { resources: texts });
+    }
+    plain!.resources = resources;
     timer('assets+deps');
-    // The hash is of canonicalJson(document without hash); its text is streamed into the hash, never built whole.
-    const hash = createHash('sha256');
-    writeObjectText((piece) => hash.update(piece), plain, { resources: resources.map((r) => resourceTexts.get(r) ?? JSON.stringify(canonicalCopy(r))) });
     const manifest = { ...plain, hash: `sha256:${hash.digest('hex')}` } as unknown as Manifest;
     timer('canonical+hash');
-    const manifestIssues = validateManifest(manifest);
+    const manifestIssues = checkManifest(manifest);
     timer('manifestSchema');
     for (const issue of manifestIssues) {
       diagnostics.push({ level: 'error', code: 'ManifestSchemaViolation', path: stack.node.path, message: `manifest ${issue.pointer || '/'} ${issue.message}`, value: issue.value });
@@ -270,7 +304,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     manifests.push(manifest);
   }
   // Errors of constructs outside any stack.
-  for (const [c, ds] of perConstruct) if (!stacks.some((s) => c === s || ownerStack(c) === s)) diagnostics.push(...ds);
+  for (const [c, ds] of perConstruct) if (!stacks.some((s) => c === s || ownerOf(c) === s)) diagnostics.push(...ds);
   const result = { manifests, diagnostics: dedupe(diagnostics) };
   timer('finish');
   timer.report();
@@ -308,9 +342,26 @@ function phaseTimer(): ((phase: string) => void) & { report(): void } {
   });
 }
 
-function ownerStack(c: IConstruct): Stack | undefined {
-  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Stack.isStack(s)) return s;
-  return undefined;
+/**
+ * `validateManifest`, cheaper for many diagnostics that differ only in their path (e.g. one warning on thousands of
+ * computes): the schema only requires `path` to be a string, so a document with one diagnostic per distinct rest
+ * gives the same verdict. Any issue there, and the whole document is checked, so reported issues are unchanged.
+ */
+function checkManifest(manifest: Manifest): SchemaIssue[] {
+  const ds = manifest.diagnostics;
+  if (ds && ds.length > 1) {
+    const byCode = new Map<unknown, Diagnostic[]>(); // representatives by code (a warning's copies share it)
+    const representatives: Diagnostic[] = [];
+    for (const d of ds) {
+      let same = byCode.get(d.code);
+      if (!same) byCode.set(d.code, (same = []));
+      if (typeof d.path === 'string' && same.some((x) => sameJsonExceptPath(x, d))) continue;
+      same.push(d);
+      representatives.push(d);
+    }
+    if (representatives.length < ds.length && validateManifest({ ...manifest, diagnostics: representatives }).length === 0) return [];
+  }
+  return validateManifest(manifest);
 }
 
 function withSource(d: Diagnostic, c: IConstruct): Diagnostic {
@@ -325,22 +376,51 @@ function sourceOfNearest(c: IConstruct): AzureResource['source'] {
   return undefined;
 }
 
+/** Diagnostics without repeats (same level, code, path and message), in order. Grouped by path: no key strings. */
+/** Whether two diagnostics (canonical copies: plain JSON values) are equal but for their `path` string. */
+function sameJsonExceptPath(a: Diagnostic, b: Diagnostic): boolean {
+  if (typeof a.path !== 'string') return false;
+  let n = 0;
+  for (const k in b) {
+    n++;
+    if (k !== 'path' && !sameJson((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k])) return false;
+  }
+  for (const _ in a) n--;
+  return n === 0 && Object.hasOwn(a, 'path') === Object.hasOwn(b, 'path');
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in y) {
+    n++;
+    if (!Object.hasOwn(x, k) || !sameJson(x[k], y[k])) return false;
+  }
+  for (const _ in x) n--;
+  return n === 0;
+}
+
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  const byPath = new Map<string, Diagnostic[]>();
   const out: Diagnostic[] = [];
   for (const d of ds) {
-    const k = `${d.level}|${d.code}|${d.path}|${d.message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
+    const same = byPath.get(d.path);
+    if (same) {
+      if (same.some((x) => x.level === d.level && x.code === d.code && x.message === d.message)) continue;
+      same.push(d);
+    } else byPath.set(d.path, [d]);
     out.push(d);
   }
   return out;
 }
 
 /** Stack tags on every tracked resource (one with a location), and the dependency on a stack-owned resource group. */
-function applyStackDefaults(r: ManifestResource, stack: Stack, rgLogicalId: string | undefined): ManifestResource {
+function applyStackDefaults(r: ManifestResource, stack: Stack, stackHasTags: boolean, rgLogicalId: string | undefined): ManifestResource {
   let body = r.body;
-  if ('location' in body && Object.keys(stack.tags).length && r.type !== 'Microsoft.Authorization/roleAssignments') {
+  if (stackHasTags && 'location' in body && r.type !== 'Microsoft.Authorization/roleAssignments') {
     const own = (body.tags ?? {}) as Record<string, string>;
     body = { ...body, tags: { ...stack.tags, ...own } };
   }
@@ -348,18 +428,23 @@ function applyStackDefaults(r: ManifestResource, stack: Stack, rgLogicalId: stri
   return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
 }
 
-function collectAssets(members: IConstruct[], resources: ManifestResource[]): ContainerImageAsset[] {
+/** The container image assets recorded on a stack's members (see lib/constructs/assets), in member order. */
+function assetMetadata(members: IConstruct[]): ContainerImageAsset[] {
   const out: ContainerImageAsset[] = [];
   for (const c of members) {
-    for (const m of c.node.metadata) {
-      if (m.type !== ASSET_METADATA_TYPE) continue;
-      const a = m.data as ContainerImageAsset;
-      const placeholder = `\${asset:${a.id}}`;
-      const usedBy = a.usedBy?.length
-        ? a.usedBy
-        : resources.filter((r) => JSON.stringify(r.body).includes(placeholder)).map((r) => r.logicalId);
-      out.push({ ...a, usedBy: [...usedBy].sort() });
-    }
+    for (const m of c.node.metadata) if (m.type === ASSET_METADATA_TYPE) out.push(m.data as ContainerImageAsset);
+  }
+  return out;
+}
+
+function buildAssets(entries: ContainerImageAsset[], resources: ManifestResource[]): ContainerImageAsset[] {
+  const out: ContainerImageAsset[] = [];
+  for (const a of entries) {
+    const placeholder = `\${asset:${a.id}}`;
+    const usedBy = a.usedBy?.length
+      ? a.usedBy
+      : resources.filter((r) => JSON.stringify(r.body).includes(placeholder)).map((r) => r.logicalId);
+    out.push({ ...a, usedBy: [...usedBy].sort() });
   }
   return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }

@@ -10,6 +10,8 @@ export interface IAspect {
 }
 
 const registry = new WeakMap<IConstruct, IAspect[]>();
+/** Whether any aspect was ever added: when none was, synthesis does not walk the tree for them. */
+let anyAspect = false;
 
 /** The aspects of one construct. */
 export class Aspects {
@@ -24,6 +26,7 @@ export class Aspects {
     let list = registry.get(this.scope);
     if (!list) registry.set(this.scope, (list = []));
     list.push(aspect);
+    anyAspect = true;
   }
 
   public get all(): readonly IAspect[] {
@@ -36,6 +39,7 @@ export class Aspects {
  * until nothing new appears, bounded so a runaway aspect cannot loop forever).
  */
 export function applyAspects(root: IConstruct): void {
+  if (!anyAspect) return;
   const done = new WeakMap<IConstruct, Set<IAspect>>();
   for (let pass = 0; pass < 10; pass++) {
     let changed = false;

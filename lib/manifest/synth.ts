@@ -16,7 +16,7 @@ import { diagnosticsOf } from '../core/annotations.js';
 import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from './canonical.js';
-import { canonicalCopy, objectTextAround, writeObjectText } from './canonical-copy.js';
+import { canonicalCopy, canonicalDiagnosticCopy, canonicalResourceCopy, objectTextAround, writeObjectText } from './canonical-copy.js';
 import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -186,7 +186,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     let tail: string | undefined;
     const texts: string[] = [];
     if (assetEntries.length === 0) {
-      plain = canonicalCopy({ ...stackDoc, ...(notes.length ? { diagnostics: notes } : {}) }) as Record<string, unknown>;
+      plain = stackDocument(stackDoc, [], notes);
       const [before, after] = objectTextAround(plain, 'resources');
       hash.update(before + '[');
       tail = ']' + after;
@@ -230,7 +230,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       r = applyStackDefaults(r, stack, stackHasTags, rgLogicalId);
       timer('render');
       // Canonical copy now: the body text serves as the schema memo key and as part of the manifest text.
-      r = canonicalCopy(r) as ManifestResource;
+      r = canonicalResourceCopy(r) as ManifestResource;
       const resourceText = JSON.stringify(r);
       emit(resourceText);
       const bodyText = bodyTextOf(resourceText, r);
@@ -288,7 +288,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     if (tail !== undefined) {
       hash.update(tail);
     } else {
-      plain = canonicalCopy({ ...stackDoc, ...(assets.length ? { assets } : {}), ...(notes.length ? { diagnostics: notes } : {}) }) as Record<string, unknown>;
+      plain = stackDocument(stackDoc, assets, notes);
       plain.resources = resources;
       writeObjectText((piece) => hash.update(piece), plain, { resources: texts });
     }
@@ -426,6 +426,19 @@ function applyStackDefaults(r: ManifestResource, stack: Stack, stackHasTags: boo
   }
   const dependsOn = rgLogicalId && !r.dependsOn.includes(rgLogicalId) ? [rgLogicalId, ...r.dependsOn].sort() : r.dependsOn;
   return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
+}
+
+/**
+ * The canonical copy of the manifest without `resources` and `hash`: what `canonicalCopy` gives for
+ * `{ schemaVersion, stack, assets?, diagnostics? }` (members in sorted order), diagnostics copied by their known shape.
+ */
+function stackDocument(doc: { schemaVersion: number; stack: object }, assets: ContainerImageAsset[], notes: Diagnostic[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (assets.length) out.assets = canonicalCopy(assets);
+  if (notes.length) out.diagnostics = notes.map((d) => canonicalDiagnosticCopy(d) ?? null);
+  out.schemaVersion = doc.schemaVersion;
+  out.stack = canonicalCopy(doc.stack);
+  return out;
 }
 
 /** The container image assets recorded on a stack's members (see lib/constructs/assets), in member order. */

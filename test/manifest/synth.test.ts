@@ -226,6 +226,37 @@ describe('canonical copy', () => {
     assert.equal(JSON.stringify(copy), canonicalJson(JSON.parse(JSON.stringify(tricky))));
     assert.deepEqual(copy, JSON.parse(JSON.stringify(copy)));
   });
+  test('canonicalResourceCopy and canonicalDiagnosticCopy give what canonicalCopy gives, odd inputs included', async () => {
+    const { canonicalCopy, canonicalDiagnosticCopy, canonicalResourceCopy } = await import('../../lib/manifest/canonical-copy.js');
+    const hidden = { type: 'T', logicalId: 'a' };
+    Object.defineProperty(hidden, 'name', { value: 'not enumerable', enumerable: false });
+    const resources: unknown[] = [
+      { type: 'T', logicalId: 'L', apiVersion: 'v', id: '/subscriptions/x', name: 'n', body: { b: 1, a: undefined, c: { z: 1, y: [undefined] } }, dependsOn: ['b', 'a'], options: { protect: false, deletePolicy: 'Delete' }, construct: 'C', source: { line: 1, file: 'f.ts', column: 2 } },
+      { type: 'T', name: undefined, secrets: ['/x'], suppressions: [{ ruleId: 'r', reason: 'why', declaredAt: 'p' }], actions: [{ when: 'afterCreate', name: 'a', reason: 'r' }], body: { toJSON: () => ({ y: 1, x: 2 }) } },
+      { type: 'T', extra: 1, body: {} },
+      { toJSON: () => ({ b: 1, a: 2 }) },
+      hidden,
+      Object.assign(Object.create({ inherited: 1 }), { type: 'T' }),
+      null,
+      'text',
+      [{ b: 1, a: 2 }],
+    ];
+    for (const r of resources) assert.equal(JSON.stringify(canonicalResourceCopy(r)), JSON.stringify(canonicalCopy(r)));
+    const diagnostics: unknown[] = [
+      { level: 'warning', code: 'c', path: 'p', message: 'm', value: { b: 1, a: NaN }, allowed: 'x', fix: 'y', source: { line: 3, file: 'f.ts' }, acknowledged: { reason: 'r' } },
+      { level: 'error', code: 'c', path: 'p', message: 'm', value: undefined, fix: () => 1 },
+      { level: 'info', code: 'c', path: 'p', message: 'm', other: true },
+    ];
+    for (const d of diagnostics) assert.equal(JSON.stringify(canonicalDiagnosticCopy(d)), JSON.stringify(canonicalCopy(d)));
+  });
+  test('objectTextAround cuts the canonical text where a member goes', async () => {
+    const { canonicalCopy, objectText, objectTextAround } = await import('../../lib/manifest/canonical-copy.js');
+    for (const obj of [{}, { a: 1 }, { z: 1 }, { a: [1], s: 'x', z: { b: 1 } }, { a: 1, m: undefined }]) {
+      const plain = canonicalCopy(obj) as Record<string, unknown>;
+      const [before, after] = objectTextAround(plain, 'm');
+      assert.equal(`${before}[1,2]${after}`, objectText({ ...plain, m: [1, 2] }));
+    }
+  });
   test('the manifest hash is contentHash of the manifest without its hash', async () => {
     const { contentHash } = await import('../../lib/manifest/canonical.js');
     const app = new App();

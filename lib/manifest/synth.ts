@@ -350,11 +350,15 @@ function phaseTimer(): ((phase: string) => void) & { report(): void } {
 function checkManifest(manifest: Manifest): SchemaIssue[] {
   const ds = manifest.diagnostics;
   if (ds && ds.length > 1) {
-    const byCode = new Map<unknown, Diagnostic[]>(); // representatives by code (a warning's copies share it)
+    // Representatives by code and message (a warning's copies share both), so the scan below stays short even
+    // when thousands of diagnostics share a code with distinct messages.
+    const byCode = new Map<unknown, Map<unknown, Diagnostic[]>>();
     const representatives: Diagnostic[] = [];
     for (const d of ds) {
-      let same = byCode.get(d.code);
-      if (!same) byCode.set(d.code, (same = []));
+      let byMessage = byCode.get(d.code);
+      if (!byMessage) byCode.set(d.code, (byMessage = new Map()));
+      let same = byMessage.get(d.message);
+      if (!same) byMessage.set(d.message, (same = []));
       if (typeof d.path === 'string' && same.some((x) => sameJsonExceptPath(x, d))) continue;
       same.push(d);
       representatives.push(d);

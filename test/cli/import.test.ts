@@ -11,10 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../../lib/manifest/canonical.js';
-import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
-import { applyStack } from '../../lib/reconciler/apply.js';
+import type { Manifest } from '../../lib/manifest/types.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
-import { importProgram, withoutComputes } from '../helpers/import-program.js';
+import { resourceAt, seedImportWorld } from '../helpers/import-program.js';
 import { STACK_TRACE, killAll, runCli, type CliResult } from '../helpers/cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -27,12 +26,6 @@ function noStackTrace(r: CliResult): void {
   assert.doesNotMatch(r.stderr + r.stdout, STACK_TRACE);
 }
 
-function res(m: Manifest, address: string): ManifestResource {
-  const r = m.resources.find((x) => x.logicalId === address);
-  if (!r) throw new Error(`no ${address}`);
-  return r;
-}
-
 describe('amlcdk import <armId> --as <path> (emulator)', () => {
   let h: Harness;
   let m: Manifest;
@@ -41,15 +34,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
 
   before(async () => {
     h = await startHarness();
-    m = importProgram();
-    const applied = await applyStack({ client: h.client, store: h.store, manifest: withoutComputes(m), ensureResourceGroup: true });
-    assert.equal(applied.summary.failed, 0);
-    const gpu = res(m, 'Team/Ws/Gpu');
-    await h.client.put(gpu.id, gpu.apiVersion, gpu.body);
-    const cpu = res(m, 'Team/Ws/Cpu');
-    const cpuBody = JSON.parse(JSON.stringify(cpu.body));
-    cpuBody.properties.properties.scaleSettings.maxNodeCount = 2;
-    await h.client.put(cpu.id, cpu.apiVersion, cpuBody);
+    m = await seedImportWorld(h);
     writeFileSync(join(h.dir, 'Team.manifest.json'), canonicalJson(m, 2));
     writeFileSync(join(h.dir, 'emulator-ca.pem'), h.emu.caCertPem);
     env = { AMLCDK_ARM_ENDPOINT: h.emu.url, AMLCDK_ARM_CA_FILE: join(h.dir, 'emulator-ca.pem') };
@@ -61,7 +46,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
 
   test('adopts a matching compute: exit 0, "no changes", no write reached the emulator', async () => {
     const since = h.lastSeq();
-    const r = await run(res(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu');
+    const r = await run(resourceAt(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /✓ imported \/subscriptions\/.*\/computes\/gpu-import into stack Team as Team\/Ws\/Gpu/);
     assert.match(r.stdout, /plan: no changes for Team\/Ws\/Gpu/);
@@ -69,7 +54,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('adopts a differing compute: the update and the exact path are printed', async () => {
-    const r = await run(res(m, 'Team/Ws/Cpu').id, '--as', 'Team/Ws/Cpu');
+    const r = await run(resourceAt(m, 'Team/Ws/Cpu').id, '--as', 'Team/Ws/Cpu');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /plan: patch Team\/Ws\/Cpu/);
     assert.match(r.stdout, /\/properties\/properties\/scaleSettings\/maxNodeCount: 2 → 4/);
@@ -87,15 +72,15 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('already owned: exit 0 with a notice; --json says already-owned', async () => {
-    const r = await run(res(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu');
+    const r = await run(resourceAt(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /notice .*gpu-import is already owned by stack Team as Team\/Ws\/Gpu; nothing to import/);
-    const j = await run(res(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu', '--json');
+    const j = await run(resourceAt(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu', '--json');
     assert.equal(JSON.parse(j.stdout).status, 'already-owned');
   });
 
   test('wrong construct path: exit 2, ImportConstructNotFound with close matches', async () => {
-    const r = await run(res(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Misisng');
+    const r = await run(resourceAt(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Misisng');
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /ImportConstructNotFound: stack Team has no construct at path "Team\/Ws\/Misisng" \(.*close matches: Team\/Ws\/Missing/);
     assert.match(r.stderr, /fix: use --as Team\/Ws\/Missing/);
@@ -103,7 +88,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('id mismatch: exit 2, ImportIdMismatch saying which id the construct manages and how to rename', async () => {
-    const other = res(m, 'Team/Ws/Gpu').id.replace('gpu-import', 'legacy-gpu');
+    const other = resourceAt(m, 'Team/Ws/Gpu').id.replace('gpu-import', 'legacy-gpu');
     const r = await run(other, '--as', 'Team/Ws/Gpu');
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /ImportIdMismatch: Team\/Ws\/Gpu would manage .*\/computes\/gpu-import, not .*\/computes\/legacy-gpu/);
@@ -112,7 +97,7 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('404: exit 1, ImportNotFound, nothing recorded', async () => {
-    const r = await run(res(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Missing');
+    const r = await run(resourceAt(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Missing');
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /ImportNotFound: no resource exists at .*missing-import \(GET with api-version .* answered 404\)/);
     assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Missing'], undefined);
@@ -120,8 +105,8 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   });
 
   test('owned by another stack found in the state directory: exit 1, ImportOwnedByOtherStack', async () => {
-    const gpu = res(m, 'Team/Ws/Gpu');
-    const missing = res(m, 'Team/Ws/Missing');
+    const gpu = resourceAt(m, 'Team/Ws/Gpu');
+    const missing = resourceAt(m, 'Team/Ws/Missing');
     await h.store.save({ version: 1, stack: 'Legacy', resources: { 'Legacy/Old': { logicalId: 'Legacy/Old', id: missing.id, type: gpu.type, apiVersion: gpu.apiVersion, applied: undefined, ownership: 'created' } }, updatedAt: new Date().toISOString() });
     const r = await run(missing.id, '--as', 'Team/Ws/Missing');
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -130,13 +115,13 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
 
   test('usage: no id, no --as, --out without YAML, YAML with an id: exit 2', async () => {
     assert.match((await amlcdk(['import', '--manifest', 'Team.manifest.json'], h.dir, env)).stderr, /ImportNeedsId/);
-    const noAs = await run(res(m, 'Team/Ws/Gpu').id);
+    const noAs = await run(resourceAt(m, 'Team/Ws/Gpu').id);
     assert.equal(noAs.code, 2);
     assert.match(noAs.stderr, /ImportNeedsAddress/);
-    const out = await run(res(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu', '--out', 'x.ts');
+    const out = await run(resourceAt(m, 'Team/Ws/Gpu').id, '--as', 'Team/Ws/Gpu', '--out', 'x.ts');
     assert.equal(out.code, 2);
     assert.match(out.stderr, /ConflictingOptions/);
-    const both = await amlcdk(['import', res(m, 'Team/Ws/Gpu').id, '--from-azml-yaml', 'x.yml'], h.dir, env);
+    const both = await amlcdk(['import', resourceAt(m, 'Team/Ws/Gpu').id, '--from-azml-yaml', 'x.yml'], h.dir, env);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /ConflictingOptions/);
   });

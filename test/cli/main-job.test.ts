@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { main } from '../../lib/cli/main.js';
 import { runMainJob, stepApply, stepReplan } from '../../lib/cli/commands/main-job.js';
@@ -19,6 +18,7 @@ import { secretResolver } from '../../lib/reconciler/secrets.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
 import { findCompute, startHarness, synthExample } from '../e2e/harness.js';
 import { killAll, runCli, type CliResult } from '../helpers/cli.js';
+import { writeTeamProgram } from '../helpers/program.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -87,16 +87,9 @@ describe('npm start (amlcdk main-job) on the quickstart', () => {
 
   test('a broken app: exit 1 with every coded error, nothing checked, planned or applied', async () => {
     const dir = mkdtempSync(join(tmp, 'broken-'));
-    const lib = pathToFileURL(join(ROOT, 'lib', 'index.ts')).href;
-    writeFileSync(join(dir, 'main.ts'), [
-      `import { App, Stack, Workspace, ComputeCluster, VmSize } from '${lib}';`,
-      `const app = new App();`,
-      `const s = new Stack(app, 'Team', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg', location: 'westeurope' });`,
-      `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
+    writeTeamProgram(dir, [
       `new ComputeCluster(ws, 'Cpu', { vmSize: VmSize.STANDARD_D4S_V5, minNodeCount: 4, maxNodeCount: 2 });`,
-      `app.synth();`,
-    ].join('\n'));
-    writeFileSync(join(dir, 'amlcdk.json'), JSON.stringify({ app: `"${TSX}" main.ts` }));
+    ]);
     const r = await amlcdk(['main-job'], dir);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /\[Team\/Ws\/Cpu\] MaxNodesBelowMin:/);

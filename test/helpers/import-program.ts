@@ -8,7 +8,9 @@ import { VmSize } from '../../lib/catalog/vm-size.js';
 import { Workspace } from '../../lib/constructs/workspace/workspace.js';
 import { ComputeCluster } from '../../lib/constructs/compute/compute-cluster.js';
 import { contentHash } from '../../lib/manifest/canonical.js';
-import type { Manifest } from '../../lib/manifest/types.js';
+import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
+import { applyStack } from '../../lib/reconciler/apply.js';
+import type { Harness } from '../e2e/harness.js';
 import { TEST_SUB } from './emulator.js';
 
 const TENANT = '22222222-2222-2222-2222-222222222222';
@@ -31,4 +33,28 @@ export function withoutComputes(m: Manifest): Manifest {
   const { hash: _h, ...rest } = { ...m, resources };
   void _h;
   return { ...rest, hash: contentHash(rest) };
+}
+
+/** The resource of `m` at a construct path (throws when there is none). */
+export function resourceAt(m: Manifest, address: string): ManifestResource {
+  const r = m.resources.find((x) => x.logicalId === address);
+  if (!r) throw new Error(`no ${address}`);
+  return r;
+}
+
+/**
+ * The world an import meets: amlcdk applied the program without its computes, then, out of band, `Gpu` was created
+ * exactly as the program says and `Cpu` with 2 max nodes instead of 4. Returns the whole program's manifest.
+ */
+export async function seedImportWorld(h: Harness): Promise<Manifest> {
+  const m = importProgram();
+  const applied = await applyStack({ client: h.client, store: h.store, manifest: withoutComputes(m), ensureResourceGroup: true });
+  if (applied.summary.failed > 0) throw new Error(`apply without computes failed: ${JSON.stringify(applied.summary)}`);
+  const gpu = resourceAt(m, 'Team/Ws/Gpu');
+  await h.client.put(gpu.id, gpu.apiVersion, gpu.body);
+  const cpu = resourceAt(m, 'Team/Ws/Cpu');
+  const cpuBody = structuredClone(cpu.body) as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } };
+  cpuBody.properties.properties.scaleSettings.maxNodeCount = 2;
+  await h.client.put(cpu.id, cpu.apiVersion, cpuBody);
+  return m;
 }

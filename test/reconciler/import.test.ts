@@ -11,17 +11,11 @@ import { VmSize } from '../../lib/catalog/vm-size.js';
 import { Workspace } from '../../lib/constructs/workspace/workspace.js';
 import { ComputeInstance } from '../../lib/constructs/compute/compute-instance.js';
 import type { Manifest } from '../../lib/manifest/types.js';
-import { applyStack, planStack } from '../../lib/reconciler/apply.js';
+import { planStack } from '../../lib/reconciler/apply.js';
 import { importResource, resolveImportTarget } from '../../lib/reconciler/import.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { TEST_SUB } from '../helpers/emulator.js';
-import { importProgram, withoutComputes } from '../helpers/import-program.js';
-
-function res(m: Manifest, address: string) {
-  const r = m.resources.find((x) => x.logicalId === address);
-  if (!r) throw new Error(`no ${address}`);
-  return r;
-}
+import { importProgram, resourceAt, seedImportWorld } from '../helpers/import-program.js';
 
 function codeOf(e: unknown): string | undefined {
   return (e as { code?: string }).code;
@@ -32,19 +26,11 @@ describe('importResource', () => {
   let m: Manifest;
   before(async () => {
     h = await startHarness();
-    m = importProgram();
-    const applied = await applyStack({ client: h.client, store: h.store, manifest: withoutComputes(m), ensureResourceGroup: true });
-    assert.equal(applied.summary.failed, 0);
-    // Out of band: Gpu exactly as the program says; Cpu with 2 max nodes instead of 4; Kind as a compute instance.
-    const gpu = res(m, 'Team/Ws/Gpu');
-    await h.client.put(gpu.id, gpu.apiVersion, gpu.body);
-    const cpu = res(m, 'Team/Ws/Cpu');
-    const cpuBody = JSON.parse(JSON.stringify(cpu.body));
-    cpuBody.properties.properties.scaleSettings.maxNodeCount = 2;
-    await h.client.put(cpu.id, cpu.apiVersion, cpuBody);
+    m = await seedImportWorld(h);
+    // Also out of band: Kind as a compute instance (the program has a cluster there).
     const app = new App();
     const s = new Stack(app, 'Tmp', { subscriptionId: TEST_SUB, resourceGroup: 'rg-import', location: 'westeurope' });
-    const ws = Workspace.fromWorkspaceId(s, 'Ws', res(m, 'Team/Ws').id);
+    const ws = Workspace.fromWorkspaceId(s, 'Ws', resourceAt(m, 'Team/Ws').id);
     new ComputeInstance(s, 'Kind', { workspace: ws, computeName: 'kind-import', vmSize: VmSize.STANDARD_DS3_V2 });
     const ci = app.synth({ write: false }).manifests[0]!.resources.find((r) => r.name === 'kind-import')!;
     await h.client.put(ci.id, ci.apiVersion, ci.body);
@@ -54,7 +40,7 @@ describe('importResource', () => {
   });
 
   test('adopts a resource that matches the program: no ARM write, owned as "adopted", plan is a no-op', async () => {
-    const gpu = res(m, 'Team/Ws/Gpu');
+    const gpu = resourceAt(m, 'Team/Ws/Gpu');
     const since = h.lastSeq();
     const r = await importResource({ client: h.client, store: h.store, manifest: m, armId: gpu.id.toUpperCase(), address: 'Team/Ws/Gpu' });
     assert.equal(r.status, 'imported');
@@ -73,7 +59,7 @@ describe('importResource', () => {
   });
 
   test('adopts a resource that differs: plan is an update naming exactly the differing path, never a create', async () => {
-    const cpu = res(m, 'Team/Ws/Cpu');
+    const cpu = resourceAt(m, 'Team/Ws/Cpu');
     const r = await importResource({ client: h.client, store: h.store, manifest: m, armId: cpu.id, address: 'Team/Ws/Cpu' });
     assert.equal(r.status, 'imported');
     assert.deepEqual(r.change?.change.actions, ['patch']);
@@ -87,7 +73,7 @@ describe('importResource', () => {
   });
 
   test('importing an id the stack owns already is a no-op with the address it is owned as', async () => {
-    const gpu = res(m, 'Team/Ws/Gpu');
+    const gpu = resourceAt(m, 'Team/Ws/Gpu');
     const before = await h.store.load('Team');
     const r = await importResource({ client: h.client, store: h.store, manifest: m, armId: gpu.id, address: 'Team/Ws/Gpu' });
     assert.equal(r.status, 'already-owned');
@@ -96,18 +82,18 @@ describe('importResource', () => {
   });
 
   test('404: ImportNotFound, nothing recorded', async () => {
-    const missing = res(m, 'Team/Ws/Missing');
+    const missing = resourceAt(m, 'Team/Ws/Missing');
     await assert.rejects(importResource({ client: h.client, store: h.store, manifest: m, armId: missing.id, address: 'Team/Ws/Missing' }), (e) => codeOf(e) === 'ImportNotFound' && /404/.test((e as Error).message) && /amlcdk apply` creates it/.test((e as Error).message));
     assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Missing'], undefined);
   });
 
   test('a compute of another kind at that id: ImportKindMismatch (the next apply would replace it)', async () => {
-    const kind = res(m, 'Team/Ws/Kind');
+    const kind = resourceAt(m, 'Team/Ws/Kind');
     await assert.rejects(importResource({ client: h.client, store: h.store, manifest: m, armId: kind.id, address: 'Team/Ws/Kind' }), (e) => codeOf(e) === 'ImportKindMismatch' && /defines a AmlCompute compute, but .* is a ComputeInstance/.test((e as Error).message));
   });
 
   test('owned by another stack: refused before anything is read, nothing recorded here', async () => {
-    const missing = res(m, 'Team/Ws/Missing');
+    const missing = resourceAt(m, 'Team/Ws/Missing');
     await h.store.save({ version: 1, stack: 'Other', resources: { 'Other/Ws/X': { logicalId: 'Other/Ws/X', id: missing.id.toUpperCase(), type: missing.type, apiVersion: missing.apiVersion, applied: undefined, ownership: 'created' } }, updatedAt: new Date().toISOString() });
     await assert.rejects(importResource({ client: h.client, store: h.store, manifest: m, armId: missing.id, address: 'Team/Ws/Missing', otherStacks: ['Other', 'NoStateYet'] }), (e) => codeOf(e) === 'ImportOwnedByOtherStack' && /stack Other \(as Other\/Ws\/X\)/.test((e as Error).message));
     assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Missing'], undefined);
@@ -118,7 +104,7 @@ describe('importResource', () => {
     const gpu = team.resources['Team/Ws/Gpu']!;
     const renamed = { ...team, resources: { ...team.resources, 'Team/Ws/Cpu': { ...gpu, logicalId: 'Team/Ws/Cpu', id: gpu.id.replace('gpu-import', 'cpu-old') } } };
     await h.store.save(renamed);
-    const cpu = res(m, 'Team/Ws/Cpu');
+    const cpu = resourceAt(m, 'Team/Ws/Cpu');
     await assert.rejects(importResource({ client: h.client, store: h.store, manifest: m, armId: cpu.id, address: 'Team/Ws/Cpu' }), (e) => codeOf(e) === 'ImportAddressOwned' && /cpu-old/.test((e as Error).message));
     const { ['Team/Ws/Cpu']: _x, ...rest } = renamed.resources;
     void _x;
@@ -126,7 +112,7 @@ describe('importResource', () => {
   });
 
   test('an unfinished apply in the journal is resumed first: what it created is owned ("created"), so the import is a no-op', async () => {
-    const cpu = res(m, 'Team/Ws/Cpu');
+    const cpu = resourceAt(m, 'Team/Ws/Cpu');
     const j = h.store.journal('Team');
     await j.append({ kind: 'begin', runId: 'r1', manifestHash: m.hash });
     await j.append({ kind: 'intent', runId: 'r1', opId: 'r1:1', logicalId: 'Team/Ws/Cpu', resourceId: cpu.id, op: 'create', method: 'PUT', apiVersion: cpu.apiVersion });
@@ -140,7 +126,7 @@ describe('importResource', () => {
   test('the stack lock is held by someone else: StateLocked, nothing read or recorded', async () => {
     const lock = await h.store.lock('Team', 'apply');
     try {
-      const gpu = res(m, 'Team/Ws/Gpu');
+      const gpu = resourceAt(m, 'Team/Ws/Gpu');
       await assert.rejects(importResource({ client: h.client, store: h.store, manifest: m, armId: gpu.id, address: 'Team/Ws/Gpu' }), (e) => codeOf(e) === 'StateLocked');
     } finally {
       await lock.release();

@@ -95,27 +95,42 @@ export interface PulumiBaseline {
   readonly resources: number;
   /** Resources of the tiny program of the same shape that the per-resource figures subtract. */
   readonly tinyResources: number;
-  /**
-   * In this order: amlcdk seconds, peak RSS, module load; Pulumi seconds, peak RSS, module load; amlcdk tiny seconds,
-   * tiny peak RSS; Pulumi tiny seconds, tiny peak RSS; amlcdk ms per resource, KB per resource; Pulumi ms per
-   * resource, KB per resource (marginal: the N-resource run minus the tiny run, ÷ the resource difference).
-   */
+  /** Every figure, by what it is (marginal: the N-resource run minus the tiny run, ÷ the resource difference). */
+  readonly named: PulumiFigures;
+  /** The same figures as a list, in the order of {@link PulumiFigures}. */
   readonly figures: readonly Figure[];
   /** Medians side by side, and Pulumi ÷ amlcdk. */
   readonly comparison: {
     readonly synthSeconds: number;
     readonly pulumiSeconds: number;
-    readonly secondsRatio: number;
+    readonly secondsRatio: number | null;
     readonly synthPeakRssMiB: number;
     readonly pulumiPeakRssMiB: number;
-    readonly rssRatio: number;
+    readonly rssRatio: number | null;
     readonly synthMsPerResource: number;
     readonly pulumiMsPerResource: number;
-    readonly msPerResourceRatio: number;
+    readonly msPerResourceRatio: number | null;
     readonly synthKiBPerResource: number;
     readonly pulumiKiBPerResource: number;
-    readonly kibPerResourceRatio: number;
+    readonly kibPerResourceRatio: number | null;
   };
+}
+
+export interface PulumiFigures {
+  readonly synthSeconds: Figure;
+  readonly synthPeakRss: Figure;
+  readonly synthLoad: Figure;
+  readonly pulumiSeconds: Figure;
+  readonly pulumiPeakRss: Figure;
+  readonly pulumiLoad: Figure;
+  readonly synthTinySeconds: Figure;
+  readonly synthTinyPeakRss: Figure;
+  readonly pulumiTinySeconds: Figure;
+  readonly pulumiTinyPeakRss: Figure;
+  readonly synthMsPerResource: Figure;
+  readonly synthKiBPerResource: Figure;
+  readonly pulumiMsPerResource: Figure;
+  readonly pulumiKiBPerResource: Figure;
 }
 
 /** Resources asked of the tiny program (one workspace with its dependencies and a few computes). */
@@ -154,41 +169,49 @@ export async function benchPulumi(resources = 1000, log: (line: string) => void 
       log,
     );
   };
-  const figures: Figure[] = [];
-  figures.push(await figureOf('synth', resources, `amlcdk synth, ${resources} resources`, 's', (r) => r.seconds));
-  figures.push(await figureOf('synth', resources, `amlcdk synth, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await figureOf('synth', resources, 'amlcdk synth: module load', 's', (r) => r.loadSeconds));
-  figures.push(await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources`, 's', (r) => r.seconds));
-  figures.push(await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await figureOf('pulumi', resources, 'amlcdk/pulumi: module load (@pulumi/*)', 's', (r) => r.loadSeconds));
+  const synthSeconds = await figureOf('synth', resources, `amlcdk synth, ${resources} resources`, 's', (r) => r.seconds);
+  const synthPeakRss = await figureOf('synth', resources, `amlcdk synth, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB);
+  const synthLoad = await figureOf('synth', resources, 'amlcdk synth: module load', 's', (r) => r.loadSeconds);
+  const pulumiSeconds = await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources`, 's', (r) => r.seconds);
+  const pulumiPeakRss = await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB);
+  const pulumiLoad = await figureOf('pulumi', resources, 'amlcdk/pulumi: module load (@pulumi/*)', 's', (r) => r.loadSeconds);
   const tinyRes = (await sampleOf('synth', tiny, 0)).resources;
-  figures.push(await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds));
-  figures.push(await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds));
-  figures.push(await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB));
-  figures.push(await marginalOf('synth', 'amlcdk synth: time per resource (marginal)', 'ms', (r) => r.seconds * 1000));
-  figures.push(await marginalOf('synth', 'amlcdk synth: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024));
-  figures.push(await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: time per resource (marginal)', 'ms', (r) => r.seconds * 1000));
-  figures.push(await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024));
-  const m = figures.map((f) => f.median);
-  const round = (x: number): number => Math.round(x * 100) / 100;
+  const named: PulumiFigures = {
+    synthSeconds,
+    synthPeakRss,
+    synthLoad,
+    pulumiSeconds,
+    pulumiPeakRss,
+    pulumiLoad,
+    synthTinySeconds: await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds),
+    synthTinyPeakRss: await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB),
+    pulumiTinySeconds: await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds),
+    pulumiTinyPeakRss: await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB),
+    synthMsPerResource: await marginalOf('synth', 'amlcdk synth: time per resource (marginal)', 'ms', (r) => r.seconds * 1000),
+    synthKiBPerResource: await marginalOf('synth', 'amlcdk synth: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024),
+    pulumiMsPerResource: await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: time per resource (marginal)', 'ms', (r) => r.seconds * 1000),
+    pulumiKiBPerResource: await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024),
+  };
+  // Pulumi ÷ amlcdk; none when our figure is not above zero (a marginal within noise).
+  const ratio = (ours: Figure, theirs: Figure): number | null => (ours.median > 0 ? Math.round((theirs.median / ours.median) * 100) / 100 : null);
   return {
     resources,
     tinyResources: tinyRes,
-    figures,
+    named,
+    figures: Object.values(named),
     comparison: {
-      synthSeconds: m[0]!,
-      pulumiSeconds: m[3]!,
-      secondsRatio: round(m[3]! / m[0]!),
-      synthPeakRssMiB: m[1]!,
-      pulumiPeakRssMiB: m[4]!,
-      rssRatio: round(m[4]! / m[1]!),
-      synthMsPerResource: m[10]!,
-      pulumiMsPerResource: m[12]!,
-      msPerResourceRatio: round(m[12]! / m[10]!),
-      synthKiBPerResource: m[11]!,
-      pulumiKiBPerResource: m[13]!,
-      kibPerResourceRatio: round(m[13]! / m[11]!),
+      synthSeconds: synthSeconds.median,
+      pulumiSeconds: pulumiSeconds.median,
+      secondsRatio: ratio(synthSeconds, pulumiSeconds),
+      synthPeakRssMiB: synthPeakRss.median,
+      pulumiPeakRssMiB: pulumiPeakRss.median,
+      rssRatio: ratio(synthPeakRss, pulumiPeakRss),
+      synthMsPerResource: named.synthMsPerResource.median,
+      pulumiMsPerResource: named.pulumiMsPerResource.median,
+      msPerResourceRatio: ratio(named.synthMsPerResource, named.pulumiMsPerResource),
+      synthKiBPerResource: named.synthKiBPerResource.median,
+      pulumiKiBPerResource: named.pulumiKiBPerResource.median,
+      kibPerResourceRatio: ratio(named.synthKiBPerResource, named.pulumiKiBPerResource),
     },
   };
 }
@@ -198,10 +221,10 @@ export function formatComparison(b: PulumiBaseline): string {
   const c = b.comparison;
   return [
     `same ${b.resources}-resource program      amlcdk synth   Pulumi mocks   Pulumi ÷ amlcdk`,
-    `seconds (median)                 ${String(c.synthSeconds).padStart(12)}   ${String(c.pulumiSeconds).padStart(12)}   ${String(c.secondsRatio).padStart(14)}`,
-    `peak RSS MiB (median)            ${String(c.synthPeakRssMiB).padStart(12)}   ${String(c.pulumiPeakRssMiB).padStart(12)}   ${String(c.rssRatio).padStart(14)}`,
-    `ms per resource (marginal)       ${String(c.synthMsPerResource).padStart(12)}   ${String(c.pulumiMsPerResource).padStart(12)}   ${String(c.msPerResourceRatio).padStart(14)}`,
-    `peak RSS KiB per resource        ${String(c.synthKiBPerResource).padStart(12)}   ${String(c.pulumiKiBPerResource).padStart(12)}   ${String(c.kibPerResourceRatio).padStart(14)}`,
+    `seconds (median)                 ${String(c.synthSeconds).padStart(12)}   ${String(c.pulumiSeconds).padStart(12)}   ${String(c.secondsRatio ?? 'n/a').padStart(14)}`,
+    `peak RSS MiB (median)            ${String(c.synthPeakRssMiB).padStart(12)}   ${String(c.pulumiPeakRssMiB).padStart(12)}   ${String(c.rssRatio ?? 'n/a').padStart(14)}`,
+    `ms per resource (marginal)       ${String(c.synthMsPerResource).padStart(12)}   ${String(c.pulumiMsPerResource).padStart(12)}   ${String(c.msPerResourceRatio ?? 'n/a').padStart(14)}`,
+    `peak RSS KiB per resource        ${String(c.synthKiBPerResource).padStart(12)}   ${String(c.pulumiKiBPerResource).padStart(12)}   ${String(c.kibPerResourceRatio ?? 'n/a').padStart(14)}`,
   ].join('\n');
 }
 

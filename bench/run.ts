@@ -132,7 +132,7 @@ function groups(s: Sizes): Group[] {
  */
 async function pulumiFigures(resources: number, log: (l: string) => void): Promise<BenchFigure[]> {
   const b = await benchPulumi(resources, log, 3);
-  const [synthS, synthRss, synthLoad, pulumiS, pulumiRss, pulumiLoad, synthTinyS, synthTinyRss, pulumiTinyS, pulumiTinyRss, synthMs, synthKiB, pulumiMs, pulumiKiB] = b.figures as Figure[] as [Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure, Figure];
+  const { synthSeconds: synthS, synthPeakRss: synthRss, synthLoad, pulumiSeconds: pulumiS, pulumiPeakRss: pulumiRss, pulumiLoad, synthTinySeconds: synthTinyS, synthTinyPeakRss: synthTinyRss, pulumiTinySeconds: pulumiTinyS, pulumiTinyPeakRss: pulumiTinyRss, synthMsPerResource: synthMs, synthKiBPerResource: synthKiB, pulumiMsPerResource: pulumiMs, pulumiKiBPerResource: pulumiKiB } = b.named;
   const n = resources.toLocaleString('en');
   const group = 'pulumi baseline';
   const vs = (f: Figure, base: Figure, name: string, goal: number, what: string): BenchFigure => {

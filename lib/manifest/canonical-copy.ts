@@ -40,7 +40,7 @@ export function canonicalCopy(value: unknown): unknown {
  * Whether keys are already in the order `sort()` gives (UTF-16 code units): rendered bodies often are, and the
  * check is much cheaper than a sort.
  */
-function isSorted(keys: readonly string[]): boolean {
+export function isSorted(keys: readonly string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
   return true;
 }
@@ -105,57 +105,38 @@ export function objectTextAround(obj: Record<string, unknown>, key: string): [be
   return [before, `${after}}`];
 }
 
-const RESOURCE_KEYS = new Set(['actions', 'apiVersion', 'body', 'construct', 'dependsOn', 'id', 'logicalId', 'name', 'options', 'secrets', 'source', 'suppressions', 'type']);
-const DIAGNOSTIC_KEYS = new Set(['acknowledged', 'allowed', 'code', 'fix', 'level', 'message', 'path', 'source', 'value']);
+/** The members a rendered manifest resource and a diagnostic can have, in sorted order. */
+const RESOURCE_KEYS = ['actions', 'apiVersion', 'body', 'construct', 'dependsOn', 'id', 'logicalId', 'name', 'options', 'secrets', 'source', 'suppressions', 'type'] as const;
+const DIAGNOSTIC_KEYS = ['acknowledged', 'allowed', 'code', 'fix', 'level', 'message', 'path', 'source', 'value'] as const;
+const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
+const DIAGNOSTIC_KEY_SET: ReadonlySet<string> = new Set(DIAGNOSTIC_KEYS);
 const isEnumerable = Object.prototype.propertyIsEnumerable;
-/** An own enumerable member, as Object.keys (and so canonicalCopy) sees it. */
-const has = (o: object, k: string): boolean => isEnumerable.call(o, k);
-
-/** Whether `value` is a plain object without toJSON whose enumerable keys are all in `keys`. */
-function plainWithKeysIn(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  for (const k in value) if (!keys.has(k)) return false;
-  return true;
-}
 
 /**
- * `canonicalCopy` of a rendered manifest resource, the same result: the envelope's members are written out in
- * sorted order (named stores, no key list to build and check per resource); anything unexpected takes the general path.
+ * `canonicalCopy` of an object of a known shape, the same result: its members are copied in the known sorted order
+ * (no key list to build and check per object); anything else (another key, a prototype, toJSON) takes the
+ * general path.
  */
-export function canonicalResourceCopy(r: unknown): unknown {
-  if (!plainWithKeysIn(r, RESOURCE_KEYS)) return canonicalCopy(r);
+function copyKnownShape(value: unknown, sortedKeys: readonly string[], keySet: ReadonlySet<string>): unknown {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return canonicalCopy(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalCopy(value);
+  for (const k in value) if (!keySet.has(k)) return canonicalCopy(value);
   const out: Record<string, unknown> = {};
-  let x: unknown;
-  if (has(r, 'actions') && (x = canonicalCopy(r.actions)) !== undefined) out.actions = x;
-  if (has(r, 'apiVersion') && (x = canonicalCopy(r.apiVersion)) !== undefined) out.apiVersion = x;
-  if (has(r, 'body') && (x = canonicalCopy(r.body)) !== undefined) out.body = x;
-  if (has(r, 'construct') && (x = canonicalCopy(r.construct)) !== undefined) out.construct = x;
-  if (has(r, 'dependsOn') && (x = canonicalCopy(r.dependsOn)) !== undefined) out.dependsOn = x;
-  if (has(r, 'id') && (x = canonicalCopy(r.id)) !== undefined) out.id = x;
-  if (has(r, 'logicalId') && (x = canonicalCopy(r.logicalId)) !== undefined) out.logicalId = x;
-  if (has(r, 'name') && (x = canonicalCopy(r.name)) !== undefined) out.name = x;
-  if (has(r, 'options') && (x = canonicalCopy(r.options)) !== undefined) out.options = x;
-  if (has(r, 'secrets') && (x = canonicalCopy(r.secrets)) !== undefined) out.secrets = x;
-  if (has(r, 'source') && (x = canonicalCopy(r.source)) !== undefined) out.source = x;
-  if (has(r, 'suppressions') && (x = canonicalCopy(r.suppressions)) !== undefined) out.suppressions = x;
-  if (has(r, 'type') && (x = canonicalCopy(r.type)) !== undefined) out.type = x;
+  for (const k of sortedKeys) {
+    // Own enumerable members only, as Object.keys (and so canonicalCopy) sees them.
+    if (!isEnumerable.call(value, k)) continue;
+    const x = canonicalCopy((value as Record<string, unknown>)[k]);
+    if (x !== undefined) out[k] = x;
+  }
   return out;
 }
 
-/** `canonicalCopy` of a diagnostic, the same result, written out like {@link canonicalResourceCopy}. */
+/** `canonicalCopy` of a rendered manifest resource (synthesis copies thousands). */
+export function canonicalResourceCopy(r: unknown): unknown {
+  return copyKnownShape(r, RESOURCE_KEYS, RESOURCE_KEY_SET);
+}
+
+/** `canonicalCopy` of a diagnostic. */
 export function canonicalDiagnosticCopy(d: unknown): unknown {
-  if (!plainWithKeysIn(d, DIAGNOSTIC_KEYS)) return canonicalCopy(d);
-  const out: Record<string, unknown> = {};
-  let x: unknown;
-  if (has(d, 'acknowledged') && (x = canonicalCopy(d.acknowledged)) !== undefined) out.acknowledged = x;
-  if (has(d, 'allowed') && (x = canonicalCopy(d.allowed)) !== undefined) out.allowed = x;
-  if (has(d, 'code') && (x = canonicalCopy(d.code)) !== undefined) out.code = x;
-  if (has(d, 'fix') && (x = canonicalCopy(d.fix)) !== undefined) out.fix = x;
-  if (has(d, 'level') && (x = canonicalCopy(d.level)) !== undefined) out.level = x;
-  if (has(d, 'message') && (x = canonicalCopy(d.message)) !== undefined) out.message = x;
-  if (has(d, 'path') && (x = canonicalCopy(d.path)) !== undefined) out.path = x;
-  if (has(d, 'source') && (x = canonicalCopy(d.source)) !== undefined) out.source = x;
-  if (has(d, 'value') && (x = canonicalCopy(d.value)) !== undefined) out.value = x;
-  return out;
+  return copyKnownShape(d, DIAGNOSTIC_KEYS, DIAGNOSTIC_KEY_SET);
 }

@@ -7,11 +7,7 @@
  * are the same.
  */
 import { createHash } from 'node:crypto';
-
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
-  return true;
-}
+import { isSorted } from '../manifest/canonical-copy.js';
 
 /**
  * What `sortKeys` of lib/manifest/canonical.ts returns, up to identity: the value itself when `JSON.stringify` gives

@@ -287,12 +287,12 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     // written and read back, and its text is exactly canonicalJson(document without hash).
     if (tail !== undefined) {
       hash.update(tail);
+      plain!.resources = resources;
     } else {
       plain = stackDocument(stackDoc, assets, notes);
       plain.resources = resources;
       writeObjectText((piece) => hash.update(piece), plain, { resources: texts });
     }
-    plain!.resources = resources;
     timer('assets+deps');
     const manifest = { ...plain, hash: `sha256:${hash.digest('hex')}` } as unknown as Manifest;
     timer('canonical+hash');
@@ -380,7 +380,6 @@ function sourceOfNearest(c: IConstruct): AzureResource['source'] {
   return undefined;
 }
 
-/** Diagnostics without repeats (same level, code, path and message), in order. Grouped by path: no key strings. */
 /** Whether two diagnostics (canonical copies: plain JSON values) are equal but for their `path` string. */
 function sameJsonExceptPath(a: Diagnostic, b: Diagnostic): boolean {
   if (typeof a.path !== 'string') return false;
@@ -407,6 +406,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
+/** Diagnostics without repeats (same level, code, path and message), in order. Grouped by path: no key strings. */
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
   const byPath = new Map<string, Diagnostic[]>();
   const out: Diagnostic[] = [];

@@ -10,7 +10,7 @@ import type { DeletePolicy, Manifest, ManifestAction, ManifestResource, Manifest
 import type { OwnedResource, StackState } from '../state/types.js';
 import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
 import { diffBodies, type PathDiff } from './diff.js';
-import { jsonContentHash } from './fingerprint.js';
+import { contentHash } from '../manifest/canonical.js';
 import { maskSecrets } from './mask.js';
 import { substituteAssets } from './assets.js';
 import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
@@ -238,7 +238,7 @@ export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy
 
 function observedFingerprint(observation: Observation, state: StackState | undefined): string {
   const entries = [...observation.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, o]) => [id, o ? o.normalized : null]);
-  return jsonContentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
+  return contentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
 }
 
 function isChildId(child: string, parent: string): boolean {

@@ -449,21 +449,11 @@ export class HttpArmClient implements ArmClient {
 
   private async withCtx<T>(what: string, options: ArmCallOptions, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    // A plain controller and timer per call: AbortSignal.timeout/any cost more CPU than the request itself at
-    // hundreds of calls per second, and AbortSignal.any keeps dependents on a long-lived caller signal.
-    const ac = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ac.abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
-    }, timeoutMs);
-    const onAbort = (): void => ac.abort(options.signal?.reason);
-    if (options.signal?.aborted) ac.abort(options.signal.reason);
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const deadline = deadlineSignal(timeoutMs, options.signal, () => new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
     try {
-      return await fn({ signal: ac.signal, timeoutMs, what });
+      return await fn({ signal: deadline.signal, timeoutMs, what });
     } catch (err) {
-      if (timedOut && !(err instanceof ArmError)) {
+      if (deadline.timedOut() && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmTimeout', `${what} did not finish within ${timeoutMs} ms (retries and polling included). Fix: raise the timeout, or check the operation in the portal; a resumed apply re-polls it`, { cause: err });
       }
       if (options.signal?.aborted && !(err instanceof ArmError)) {
@@ -471,8 +461,7 @@ export class HttpArmClient implements ArmClient {
       }
       throw err;
     } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      deadline.dispose();
     }
   }
 
@@ -515,22 +504,13 @@ export class HttpArmClient implements ArmClient {
       }
       const headers = createHttpHeaders({ accept: 'application/json' });
       if (bodyText !== undefined) headers.set('content-type', 'application/json');
-      // Per-request timeout with our own timer: the pipeline's `timeout` leaves its timer running when the
-      // connection fails, which keeps a process alive for requestTimeoutMs after a dropped socket.
-      const attempt$ = new AbortController();
-      let attemptTimedOut = false;
-      const attemptTimer = setTimeout(() => {
-        attemptTimedOut = true;
-        attempt$.abort();
-      }, this.requestTimeoutMs);
-      const relay = (): void => attempt$.abort(ctx.signal.reason);
-      ctx.signal.addEventListener('abort', relay, { once: true });
-      const request = createPipelineRequest({ url, method, headers, body: bodyText, abortSignal: attempt$.signal });
+      // Per-request timeout, our own (not the pipeline's: see deadlineSignal).
+      const attemptDeadline = deadlineSignal(this.requestTimeoutMs, ctx.signal);
+      const request = createPipelineRequest({ url, method, headers, body: bodyText, abortSignal: attemptDeadline.signal });
       if (this.agent) request.agent = this.agent;
       const started = this.clock();
       const cleanup = (): void => {
-        clearTimeout(attemptTimer);
-        ctx.signal.removeEventListener('abort', relay);
+        attemptDeadline.dispose();
         // The answer (or the failure) is back: this request no longer holds room in the bucket's cap.
         release?.();
       };
@@ -546,7 +526,7 @@ export class HttpArmClient implements ArmClient {
         cleanup();
         endProbe();
         if (ctx.signal.aborted) throw err;
-        const timedOut = attemptTimedOut;
+        const timedOut = attemptDeadline.timedOut();
         if (!timedOut && !isDroppedConnection(err)) {
           const msg = (err as Error)?.message ?? String(err);
           const fix = /certificate|self[- ]signed|CERT_|TLS/i.test(msg) ? ' Fix: for the local emulator pass its caCertPem; for Azure check proxies that intercept TLS' : '';
@@ -611,6 +591,33 @@ export class HttpArmClient implements ArmClient {
     }
     if (min !== undefined) this.limiter.bucket(scope, kind).observeRemaining(min);
   }
+}
+
+/**
+ * A signal that aborts after `ms` (with `timeoutReason()`, or the default abort reason) or when `parent` aborts
+ * (with its reason); `dispose()` clears the timer and the listener on `parent`. A plain controller and timer:
+ * AbortSignal.timeout/any cost more CPU than a request at hundreds of calls per second, AbortSignal.any keeps
+ * dependents on a long-lived parent, and the pipeline's own `timeout` leaves its timer running when a connection
+ * fails (keeping the process alive after a dropped socket).
+ */
+function deadlineSignal(ms: number, parent: AbortSignal | undefined, timeoutReason?: () => unknown): { readonly signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort(timeoutReason?.());
+  }, ms);
+  const relay = (): void => ac.abort(parent?.reason);
+  if (parent?.aborted) relay();
+  else parent?.addEventListener('abort', relay, { once: true });
+  return {
+    signal: ac.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', relay);
+    },
+  };
 }
 
 /** Wait for `p`, but give up when `signal` aborts. */

@@ -116,7 +116,16 @@ interface EngineRun {
 }
 
 /** The engine half (in the child): apply, then re-apply, against the emulator at `url`. */
-async function runEngine(url: string, caCertPem: string, manifest: Manifest, scale: number, writeBurst: number, stateDir: string, onSample?: () => void, between?: () => void): Promise<EngineRun> {
+async function runEngine(
+  url: string,
+  caCertPem: string,
+  manifest: Manifest,
+  scale: number,
+  writeBurst: number,
+  stateDir: string,
+  onSample?: () => void,
+  between?: () => void,
+): Promise<EngineRun> {
   let phase: 'apply' | 'noop' = 'apply';
   let firstWrite = Infinity;
   let writes = 0;
@@ -142,7 +151,11 @@ async function runEngine(url: string, caCertPem: string, manifest: Manifest, sca
     endpoint: url,
     caCertPem,
     credential: new LocalCredential(),
-    limiter: new ArmRateLimiter({ scale, scaleBursts: false, limits: { writes: { burst: writeBurst, perSecond: WRITE_RATE } } }),
+    limiter: new ArmRateLimiter({
+      scale,
+      scaleBursts: false,
+      limits: { writes: { burst: writeBurst, perSecond: WRITE_RATE } },
+    }),
     poll: { initialDelayMs: 10, maxDelayMs: 200 },
     retry: { baseDelayMs: 20, maxDelayMs: 500 },
     onRequest,
@@ -156,8 +169,19 @@ async function runEngine(url: string, caCertPem: string, manifest: Manifest, sca
     between?.();
     const again = await applyStack({ client, store, manifest, ensureResourceGroup: true, concurrency: 64 });
     const t2 = performance.now();
-    if (again.summary.done + again.summary.failed !== 0) throw new Error(`the re-apply was not a no-op: ${JSON.stringify(again.summary)}`);
-    return { writes, reads, pollReads, makespanMs: t1 - firstWrite, applyMs: t1 - t0, noopMs: t2 - t1, noopClientWrites, done: first.summary.done, failed: first.summary.failed + first.summary.skipped };
+    if (again.summary.done + again.summary.failed !== 0)
+      throw new Error(`the re-apply was not a no-op: ${JSON.stringify(again.summary)}`);
+    return {
+      writes,
+      reads,
+      pollReads,
+      makespanMs: t1 - firstWrite,
+      applyMs: t1 - t0,
+      noopMs: t2 - t1,
+      noopClientWrites,
+      done: first.summary.done,
+      failed: first.summary.failed + first.summary.skipped,
+    };
   } finally {
     client.close();
     await store.close();
@@ -193,21 +217,49 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
     const caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, emu.caCertPem);
     const run = await new Promise<ChildReport>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--child', emu.url, caFile, String(resources), String(scale), String(writeBurst), join(dir, 'state')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--expose-gc',
+          '--import',
+          'tsx',
+          SELF,
+          '--child',
+          emu.url,
+          caFile,
+          String(resources),
+          String(scale),
+          String(writeBurst),
+          join(dir, 'state'),
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', reject);
       child.on('close', (code) => {
-        const line = out.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+        const line = out
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .at(-1);
         if (code !== 0 || !line) reject(new Error(`engine child failed (exit ${code}): ${err.slice(-2000)}`));
         else resolve(JSON.parse(line) as ChildReport);
       });
     });
-    if (run.failed > 0 || run.done !== run.resources) throw new Error(`apply did not converge: ${run.done} done, ${run.failed} failed or skipped of ${run.resources}`);
-    const noopWrites = emu.log().filter((e) => Date.parse(e.time) > run.boundary && (e.kind === 'write' || e.kind === 'delete' || e.kind === 'action')).length;
-    if (run.writes <= writeBurst) throw new Error(`${run.writes} writes fit in the burst (${writeBurst}): no floor to compare with; apply more resources or use a smaller writeBurst`);
+    if (run.failed > 0 || run.done !== run.resources)
+      throw new Error(`apply did not converge: ${run.done} done, ${run.failed} failed or skipped of ${run.resources}`);
+    const noopWrites = emu
+      .log()
+      .filter(
+        (e) => Date.parse(e.time) > run.boundary && (e.kind === 'write' || e.kind === 'delete' || e.kind === 'action'),
+      ).length;
+    if (run.writes <= writeBurst)
+      throw new Error(
+        `${run.writes} writes fit in the burst (${writeBurst}): no floor to compare with; apply more resources or use a smaller writeBurst`,
+      );
     const floorMs = ((run.writes - writeBurst) / (WRITE_RATE * scale)) * 1000;
     return {
       resources: run.resources,
@@ -232,7 +284,14 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
   }
 }
 
-async function child(url: string, caFile: string, resources: number, scale: number, writeBurst: number, stateDir: string): Promise<void> {
+async function child(
+  url: string,
+  caFile: string,
+  resources: number,
+  scale: number,
+  writeBurst: number,
+  stateDir: string,
+): Promise<void> {
   const manifest = largeManifest(resources);
   const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
   gc();
@@ -255,16 +314,34 @@ async function child(url: string, caFile: string, resources: number, scale: numb
   let boundary = 0;
   try {
     let firstPeakRss = 0;
-    const run = await runEngine(url, readFileSync(caFile, 'utf8'), manifest, scale, writeBurst, stateDir, onExchange, () => {
-      sample();
-      firstPeakRss = peakRss;
-      // What the engine keeps, as opposed to how far the heap grew to hold short-lived garbage (the RSS figure).
-      gc();
-      retainedHeap = process.memoryUsage().heapUsed;
-      boundary = Date.now();
-    });
+    const run = await runEngine(
+      url,
+      readFileSync(caFile, 'utf8'),
+      manifest,
+      scale,
+      writeBurst,
+      stateDir,
+      onExchange,
+      () => {
+        sample();
+        firstPeakRss = peakRss;
+        // What the engine keeps, as opposed to how far the heap grew to hold short-lived garbage (the RSS figure).
+        gc();
+        retainedHeap = process.memoryUsage().heapUsed;
+        boundary = Date.now();
+      },
+    );
     sample();
-    const report: ChildReport = { ...run, resources: manifest.resources.length, boundary, baselineRss, firstPeakRss, peakRss, baselineHeap, retainedHeap };
+    const report: ChildReport = {
+      ...run,
+      resources: manifest.resources.length,
+      boundary,
+      baselineRss,
+      firstPeakRss,
+      peakRss,
+      baselineHeap,
+      retainedHeap,
+    };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     clearInterval(timer);
@@ -277,15 +354,57 @@ export function applyFigures(resources = 1000, shape: BucketShape = {}): FigureS
   const sample = sharedSamples(() => benchApply(resources, shape));
   const label = resources.toLocaleString('en');
   return [
-    { name: `apply ${label} creates: makespan / token-bucket floor (writes ${shape.writeBurst ?? WRITE_BURST} burst, 10/s x${scale})`, unit: 'ratio', goal: '<= 1.1', meets: (m) => m <= 1.1, run: sample((s) => s.ratio) },
-    { name: `apply ${label} creates: whole apply (lock, observe, plan, writes, state)`, unit: 's', run: sample((s) => s.applyMs / 1000) },
-    { name: `apply ${label} creates: writes admitted (floor counts these)`, unit: 'count', run: sample((s) => s.writes) },
-    { name: `apply ${label} creates: 429s (emulator counter)`, unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((s) => s.throttled) },
+    {
+      name: `apply ${label} creates: makespan / token-bucket floor (writes ${shape.writeBurst ?? WRITE_BURST} burst, 10/s x${scale})`,
+      unit: 'ratio',
+      goal: '<= 1.1',
+      meets: (m) => m <= 1.1,
+      run: sample((s) => s.ratio),
+    },
+    {
+      name: `apply ${label} creates: whole apply (lock, observe, plan, writes, state)`,
+      unit: 's',
+      run: sample((s) => s.applyMs / 1000),
+    },
+    {
+      name: `apply ${label} creates: writes admitted (floor counts these)`,
+      unit: 'count',
+      run: sample((s) => s.writes),
+    },
+    {
+      name: `apply ${label} creates: 429s (emulator counter)`,
+      unit: 'count',
+      goal: '0',
+      meets: (m) => m === 0,
+      run: sample((s) => s.throttled),
+    },
     { name: `apply ${label} creates: reads used for LRO polling`, unit: 'count', run: sample((s) => s.pollReads) },
-    { name: `no-op re-apply of the same ${label}: writes made`, unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((s) => s.noopWrites) },
-    { name: `engine RSS growth per managed resource (apply of ${label}, child process)`, unit: 'KB', goal: '<= 20', meets: (m) => m <= 20, run: sample((s) => s.rssBytesPerResource / 1024) },
-    { name: `engine RSS growth per managed resource (apply + no-op re-apply of ${label})`, unit: 'KB', goal: '<= 20', meets: (m) => m <= 20, run: sample((s) => s.noopRssBytesPerResource / 1024) },
-    { name: `engine heap retained per managed resource after the apply (after a GC)`, unit: 'KB', run: sample((s) => s.retainedHeapBytesPerResource / 1024) },
+    {
+      name: `no-op re-apply of the same ${label}: writes made`,
+      unit: 'count',
+      goal: '0',
+      meets: (m) => m === 0,
+      run: sample((s) => s.noopWrites),
+    },
+    {
+      name: `engine RSS growth per managed resource (apply of ${label}, child process)`,
+      unit: 'KB',
+      goal: '<= 20',
+      meets: (m) => m <= 20,
+      run: sample((s) => s.rssBytesPerResource / 1024),
+    },
+    {
+      name: `engine RSS growth per managed resource (apply + no-op re-apply of ${label})`,
+      unit: 'KB',
+      goal: '<= 20',
+      meets: (m) => m <= 20,
+      run: sample((s) => s.noopRssBytesPerResource / 1024),
+    },
+    {
+      name: `engine heap retained per managed resource after the apply (after a GC)`,
+      unit: 'KB',
+      run: sample((s) => s.retainedHeapBytesPerResource / 1024),
+    },
   ];
 }
 
@@ -297,6 +416,7 @@ if (argv[0] === '--child') {
   const scaleAt = argv.indexOf('--scale');
   const scale = scaleAt >= 0 ? Number(argv[scaleAt + 1]) : 20;
   const figures = [];
-  for (const spec of applyFigures(n, { scale })) figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
+  for (const spec of applyFigures(n, { scale }))
+    figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
   process.stdout.write(`${formatTable(figures)}\n`);
 }

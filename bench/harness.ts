@@ -85,9 +85,20 @@ export function round(x: number): number {
 /** A plain-text table of figures. */
 export function formatTable(figures: readonly Figure[]): string {
   const rows = [['figure', 'median', 'min', 'max', 'unit', 'goal', 'met']];
-  for (const f of figures) rows.push([f.name, String(f.median), String(f.min), String(f.max), f.unit, f.goal ?? '-', f.met === null ? '-' : f.met ? 'yes' : 'NO']);
+  for (const f of figures)
+    rows.push([
+      f.name,
+      String(f.median),
+      String(f.min),
+      String(f.max),
+      f.unit,
+      f.goal ?? '-',
+      f.met === null ? '-' : f.met ? 'yes' : 'NO',
+    ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 /**

@@ -4,7 +4,17 @@
  * scale test that applies thousands of resources to the emulator.
  */
 import { createHash } from 'node:crypto';
-import { App, AzureResource, ComputeCluster, ComputeInstance, Duration, Principal, Stack, VmSize, Workspace } from '../lib/index.js';
+import {
+  App,
+  AzureResource,
+  ComputeCluster,
+  ComputeInstance,
+  Duration,
+  Principal,
+  Stack,
+  VmSize,
+  Workspace,
+} from '../lib/index.js';
 
 export interface LargeProgramOptions {
   /** Approximate number of manifest resources wanted (within a few per workspace). */

@@ -61,7 +61,8 @@ export function planFixture(resources: number, changes = 0): PlanFixture {
       due -= 1;
     } else {
       if (due > 0 && isCluster) {
-        const scale = (body.properties as { properties: { scaleSettings: { maxNodeCount: number } } }).properties.scaleSettings;
+        const scale = (body.properties as { properties: { scaleSettings: { maxNodeCount: number } } }).properties
+          .scaleSettings;
         scale.maxNodeCount += 1;
         drifted += 1;
         due -= 1;
@@ -69,9 +70,23 @@ export function planFixture(resources: number, changes = 0): PlanFixture {
       const raw = observedAs(r.id, r.name, r.type, body);
       observed.set(r.id.toLowerCase(), { raw, normalized: normalizeObserved(raw) });
     }
-    owned[r.logicalId] = { logicalId: r.logicalId, id: r.id, type: r.type, apiVersion: r.apiVersion, applied: r.body, ownership: 'created', options: { protect: r.options.protect, deletePolicy: r.options.deletePolicy } };
+    owned[r.logicalId] = {
+      logicalId: r.logicalId,
+      id: r.id,
+      type: r.type,
+      apiVersion: r.apiVersion,
+      applied: r.body,
+      ownership: 'created',
+      options: { protect: r.options.protect, deletePolicy: r.options.deletePolicy },
+    };
   });
-  const state: StackState = { version: 1, stack: manifest.stack.name, manifest, resources: owned, updatedAt: new Date(0).toISOString() };
+  const state: StackState = {
+    version: 1,
+    stack: manifest.stack.name,
+    manifest,
+    resources: owned,
+    updatedAt: new Date(0).toISOString(),
+  };
   return { manifest, state, observation: { resources: observed, calls: { list: 0, get: 0 } } };
 }
 
@@ -102,7 +117,10 @@ function lazy<T>(make: () => T): () => T {
 /** The figures `npm run bench` reports for planning. `sizes` default to 1k and 10k. */
 export function planFigures(sizes: { small: number; large: number } = { small: 1_000, large: 10_000 }): FigureSpec[] {
   const out: FigureSpec[] = [];
-  for (const [n, goalMs] of [[sizes.small, 100], [sizes.large, 1000]] as const) {
+  for (const [n, goalMs] of [
+    [sizes.small, 100],
+    [sizes.large, 1000],
+  ] as const) {
     const noop = lazy(() => warmedUp(planFixture(n)));
     const some = lazy(() => warmedUp(planFixture(n, 10)));
     const label = n >= 1000 ? `${n / 1000}k` : String(n);
@@ -115,7 +133,8 @@ export function planFigures(sizes: { small: number; large: number } = { small: 1
         const f = noop();
         const r = timePlan(f);
         // A plan that is not all no-op here would be a convergence bug: the figure would measure the wrong thing.
-        if (r.summary.noop !== f.manifest.resources.length) throw new Error(`plan of an unchanged ${n}-resource program is not all no-op: ${JSON.stringify(r.summary)}`);
+        if (r.summary.noop !== f.manifest.resources.length)
+          throw new Error(`plan of an unchanged ${n}-resource program is not all no-op: ${JSON.stringify(r.summary)}`);
         return r.ms;
       },
     });
@@ -126,7 +145,8 @@ export function planFigures(sizes: { small: number; large: number } = { small: 1
       meets: (m) => m <= goalMs,
       run: async () => {
         const r = timePlan(some());
-        if (r.summary.create + r.summary.update === 0) throw new Error(`plan with changes found none: ${JSON.stringify(r.summary)}`);
+        if (r.summary.create + r.summary.update === 0)
+          throw new Error(`plan with changes found none: ${JSON.stringify(r.summary)}`);
         return r.ms;
       },
     });
@@ -136,6 +156,7 @@ export function planFigures(sizes: { small: number; large: number } = { small: 1
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = [];
-  for (const spec of planFigures()) figures.push(await measure({ ...spec, runs: 5 }, (l) => process.stderr.write(`${l}\n`)));
+  for (const spec of planFigures())
+    figures.push(await measure({ ...spec, runs: 5 }, (l) => process.stderr.write(`${l}\n`)));
   process.stdout.write(`${formatTable(figures)}\n`);
 }

@@ -36,13 +36,20 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Run one mode in a fresh child process. */
 export function runChild(mode: Mode, resources: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', mode, String(resources)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', mode, String(resources)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('close', (code) => {
-      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+      const line = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .at(-1);
       if (code !== 0 || !line) reject(new Error(`bench child ${mode} failed (exit ${code}): ${err.slice(-2000)}`));
       else resolve(JSON.parse(line) as RunResult);
     });
@@ -59,7 +66,12 @@ async function child(mode: Mode, resources: number): Promise<void> {
     buildLargeProgram({ resources }, app);
     const m = app.synth({ write: false }).manifests;
     const t2 = performance.now();
-    report({ mode, resources: m.reduce((a, x) => a + x.resources.length, 0), seconds: (t2 - t1) / 1000, loadSeconds: (t1 - t0) / 1000 });
+    report({
+      mode,
+      resources: m.reduce((a, x) => a + x.resources.length, 0),
+      seconds: (t2 - t1) / 1000,
+      loadSeconds: (t1 - t0) / 1000,
+    });
     return;
   }
   const pulumi = await import('@pulumi/pulumi');
@@ -142,7 +154,12 @@ export const TINY_RESOURCES = 10;
  * Each mode also runs a tiny program of the same shape ({@link TINY_RESOURCES}) as many times, so the cost of one
  * more resource (marginal time and peak RSS) is reported beside the whole-process figures.
  */
-export async function benchPulumi(resources = 1000, log: (line: string) => void = () => undefined, runs = 3, tiny = TINY_RESOURCES): Promise<PulumiBaseline> {
+export async function benchPulumi(
+  resources = 1000,
+  log: (line: string) => void = () => undefined,
+  runs = 3,
+  tiny = TINY_RESOURCES,
+): Promise<PulumiBaseline> {
   const samples: Record<string, RunResult[]> = {};
   const sampleOf = async (mode: Mode, n: number, i: number): Promise<RunResult> => {
     const list = (samples[`${mode}:${n}`] ??= []);
@@ -150,7 +167,13 @@ export async function benchPulumi(resources = 1000, log: (line: string) => void 
     while (list.length <= i) list.push(await runChild(mode, n));
     return list[i]!;
   };
-  const figureOf = (mode: Mode, n: number, name: string, unit: string, pick: (r: RunResult) => number): Promise<Figure> => {
+  const figureOf = (
+    mode: Mode,
+    n: number,
+    name: string,
+    unit: string,
+    pick: (r: RunResult) => number,
+  ): Promise<Figure> => {
     let i = 0;
     return measure({ name, unit, runs, run: async () => pick(await sampleOf(mode, n, i++)) }, log);
   };
@@ -159,7 +182,9 @@ export async function benchPulumi(resources = 1000, log: (line: string) => void 
     let i = 0;
     return measure(
       {
-        name, unit, runs,
+        name,
+        unit,
+        runs,
         run: async () => {
           const big = await sampleOf(mode, resources, i);
           const small = await sampleOf(mode, tiny, i++);
@@ -169,12 +194,42 @@ export async function benchPulumi(resources = 1000, log: (line: string) => void 
       log,
     );
   };
-  const synthSeconds = await figureOf('synth', resources, `amlcdk synth, ${resources} resources`, 's', (r) => r.seconds);
-  const synthPeakRss = await figureOf('synth', resources, `amlcdk synth, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB);
+  const synthSeconds = await figureOf(
+    'synth',
+    resources,
+    `amlcdk synth, ${resources} resources`,
+    's',
+    (r) => r.seconds,
+  );
+  const synthPeakRss = await figureOf(
+    'synth',
+    resources,
+    `amlcdk synth, ${resources} resources: peak RSS`,
+    'MiB',
+    (r) => r.peakRssMiB,
+  );
   const synthLoad = await figureOf('synth', resources, 'amlcdk synth: module load', 's', (r) => r.loadSeconds);
-  const pulumiSeconds = await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources`, 's', (r) => r.seconds);
-  const pulumiPeakRss = await figureOf('pulumi', resources, `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`, 'MiB', (r) => r.peakRssMiB);
-  const pulumiLoad = await figureOf('pulumi', resources, 'amlcdk/pulumi: module load (@pulumi/*)', 's', (r) => r.loadSeconds);
+  const pulumiSeconds = await figureOf(
+    'pulumi',
+    resources,
+    `amlcdk/pulumi under Pulumi mocks, ${resources} resources`,
+    's',
+    (r) => r.seconds,
+  );
+  const pulumiPeakRss = await figureOf(
+    'pulumi',
+    resources,
+    `amlcdk/pulumi under Pulumi mocks, ${resources} resources: peak RSS`,
+    'MiB',
+    (r) => r.peakRssMiB,
+  );
+  const pulumiLoad = await figureOf(
+    'pulumi',
+    resources,
+    'amlcdk/pulumi: module load (@pulumi/*)',
+    's',
+    (r) => r.loadSeconds,
+  );
   const tinyRes = (await sampleOf('synth', tiny, 0)).resources;
   const named: PulumiFigures = {
     synthSeconds,
@@ -183,17 +238,62 @@ export async function benchPulumi(resources = 1000, log: (line: string) => void 
     pulumiSeconds,
     pulumiPeakRss,
     pulumiLoad,
-    synthTinySeconds: await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds),
-    synthTinyPeakRss: await figureOf('synth', tiny, `amlcdk synth, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB),
-    pulumiTinySeconds: await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources)`, 's', (r) => r.seconds),
-    pulumiTinyPeakRss: await figureOf('pulumi', tiny, `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources): peak RSS`, 'MiB', (r) => r.peakRssMiB),
-    synthMsPerResource: await marginalOf('synth', 'amlcdk synth: time per resource (marginal)', 'ms', (r) => r.seconds * 1000),
-    synthKiBPerResource: await marginalOf('synth', 'amlcdk synth: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024),
-    pulumiMsPerResource: await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: time per resource (marginal)', 'ms', (r) => r.seconds * 1000),
-    pulumiKiBPerResource: await marginalOf('pulumi', 'amlcdk/pulumi under Pulumi mocks: peak RSS per resource (marginal)', 'KiB', (r) => r.peakRssMiB * 1024),
+    synthTinySeconds: await figureOf(
+      'synth',
+      tiny,
+      `amlcdk synth, tiny program (${tinyRes} resources)`,
+      's',
+      (r) => r.seconds,
+    ),
+    synthTinyPeakRss: await figureOf(
+      'synth',
+      tiny,
+      `amlcdk synth, tiny program (${tinyRes} resources): peak RSS`,
+      'MiB',
+      (r) => r.peakRssMiB,
+    ),
+    pulumiTinySeconds: await figureOf(
+      'pulumi',
+      tiny,
+      `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources)`,
+      's',
+      (r) => r.seconds,
+    ),
+    pulumiTinyPeakRss: await figureOf(
+      'pulumi',
+      tiny,
+      `amlcdk/pulumi under Pulumi mocks, tiny program (${tinyRes} resources): peak RSS`,
+      'MiB',
+      (r) => r.peakRssMiB,
+    ),
+    synthMsPerResource: await marginalOf(
+      'synth',
+      'amlcdk synth: time per resource (marginal)',
+      'ms',
+      (r) => r.seconds * 1000,
+    ),
+    synthKiBPerResource: await marginalOf(
+      'synth',
+      'amlcdk synth: peak RSS per resource (marginal)',
+      'KiB',
+      (r) => r.peakRssMiB * 1024,
+    ),
+    pulumiMsPerResource: await marginalOf(
+      'pulumi',
+      'amlcdk/pulumi under Pulumi mocks: time per resource (marginal)',
+      'ms',
+      (r) => r.seconds * 1000,
+    ),
+    pulumiKiBPerResource: await marginalOf(
+      'pulumi',
+      'amlcdk/pulumi under Pulumi mocks: peak RSS per resource (marginal)',
+      'KiB',
+      (r) => r.peakRssMiB * 1024,
+    ),
   };
   // Pulumi ÷ amlcdk; none when our figure is not above zero (a marginal within noise).
-  const ratio = (ours: Figure, theirs: Figure): number | null => (ours.median > 0 ? Math.round((theirs.median / ours.median) * 100) / 100 : null);
+  const ratio = (ours: Figure, theirs: Figure): number | null =>
+    ours.median > 0 ? Math.round((theirs.median / ours.median) * 100) / 100 : null;
   return {
     resources,
     tinyResources: tinyRes,

@@ -19,10 +19,25 @@ import { UsageError } from '../lib/core/errors.js';
 import { applyFigures } from './apply.js';
 import { benchCheck } from './check.js';
 import { benchEmulator } from './emulator.js';
-import { machineInfo, measure, round, sharedSamples, type Figure, type FigureSpec, type MachineInfo } from './harness.js';
+import {
+  machineInfo,
+  measure,
+  round,
+  sharedSamples,
+  type Figure,
+  type FigureSpec,
+  type MachineInfo,
+} from './harness.js';
 import { planFigures } from './plan.js';
 import { benchPulumi } from './pulumi.js';
-import { armAdmission, journalAppendMs, journalBytesPerEntry, stateBytesPerResource, stateLoadMs, stateSaveMs } from './state.js';
+import {
+  armAdmission,
+  journalAppendMs,
+  journalBytesPerEntry,
+  stateBytesPerResource,
+  stateLoadMs,
+  stateSaveMs,
+} from './state.js';
 import { benchSynth } from './synth.js';
 
 /** A row of the table and of results.json. `baseline` and `ratio` are set on the Pulumi comparison rows. */
@@ -57,8 +72,30 @@ interface Sizes {
   readonly journalSteps: number;
 }
 
-const FULL: Sizes = { small: 1_000, large: 10_000, apply: 1_000, applyScale: 20, applyWriteBurst: 200, armWrites: 1_000, emulatorGets: 5_000, emulatorPuts: 1_000, pulumi: 1_000, journalSteps: 100 };
-const QUICK: Sizes = { small: 50, large: 200, apply: 40, applyScale: 20, applyWriteBurst: 10, armWrites: 250, emulatorGets: 200, emulatorPuts: 50, pulumi: 20, journalSteps: 10 };
+const FULL: Sizes = {
+  small: 1_000,
+  large: 10_000,
+  apply: 1_000,
+  applyScale: 20,
+  applyWriteBurst: 200,
+  armWrites: 1_000,
+  emulatorGets: 5_000,
+  emulatorPuts: 1_000,
+  pulumi: 1_000,
+  journalSteps: 100,
+};
+const QUICK: Sizes = {
+  small: 50,
+  large: 200,
+  apply: 40,
+  applyScale: 20,
+  applyWriteBurst: 10,
+  armWrites: 250,
+  emulatorGets: 200,
+  emulatorPuts: 50,
+  pulumi: 20,
+  journalSteps: 10,
+};
 
 /** `1000` → `1k`, `10000` → `10k`, small numbers as they are. */
 function label(n: number): string {
@@ -76,11 +113,29 @@ function groups(s: Sizes): Group[] {
       name: 'synth',
       specs: () => {
         const out: FigureSpec[] = [];
-        for (const [n, goal] of [[s.small, false], [s.large, true]] as const) {
+        for (const [n, goal] of [
+          [s.small, false],
+          [s.large, true],
+        ] as const) {
           const sample = sharedSamples(async () => benchSynth(n));
-          out.push({ name: `synth ${label(n)} constructs: wall`, unit: 's', ...(goal ? { goal: '<= 0.5', meets: (m: number) => m <= 0.5 } : {}), run: sample((r) => r.synthMs / 1000) });
-          out.push({ name: `synth ${label(n)} constructs: CPU (user + system)`, unit: 's', run: sample((r) => r.synthCpuMs / 1000) });
-          out.push({ name: `synth ${label(n)} constructs: heap retained per construct`, unit: 'KB', goal: '<= 10', meets: (m) => m <= 10, run: sample((r) => r.heapBytesPerConstruct / 1024) });
+          out.push({
+            name: `synth ${label(n)} constructs: wall`,
+            unit: 's',
+            ...(goal ? { goal: '<= 0.5', meets: (m: number) => m <= 0.5 } : {}),
+            run: sample((r) => r.synthMs / 1000),
+          });
+          out.push({
+            name: `synth ${label(n)} constructs: CPU (user + system)`,
+            unit: 's',
+            run: sample((r) => r.synthCpuMs / 1000),
+          });
+          out.push({
+            name: `synth ${label(n)} constructs: heap retained per construct`,
+            unit: 'KB',
+            goal: '<= 10',
+            meets: (m) => m <= 10,
+            run: sample((r) => r.heapBytesPerConstruct / 1024),
+          });
         }
         return out;
       },
@@ -89,20 +144,50 @@ function groups(s: Sizes): Group[] {
       name: 'check',
       specs: () => [
         { name: `check ${label(s.small)} resources`, unit: 'ms', run: async () => benchCheck(s.small).checkMs },
-        { name: `check ${label(s.large)} resources`, unit: 's', goal: '<= 0.5', meets: (m) => m <= 0.5, run: async () => benchCheck(s.large).checkMs / 1000 },
+        {
+          name: `check ${label(s.large)} resources`,
+          unit: 's',
+          goal: '<= 0.5',
+          meets: (m) => m <= 0.5,
+          run: async () => benchCheck(s.large).checkMs / 1000,
+        },
       ],
     },
     { name: 'plan', specs: () => planFigures({ small: s.small, large: s.large }) },
     {
       name: 'state',
       specs: () => [
-        { name: 'state journal append (fsync) per entry', unit: 'ms', goal: '<= 5', meets: (m) => m <= 5, run: () => journalAppendMs(s.journalSteps) },
-        { name: 'state journal bytes per entry', unit: 'B', goal: '<= 1024', meets: (m) => m <= 1024, run: async () => journalBytesPerEntry(s.journalSteps) },
+        {
+          name: 'state journal append (fsync) per entry',
+          unit: 'ms',
+          goal: '<= 5',
+          meets: (m) => m <= 5,
+          run: () => journalAppendMs(s.journalSteps),
+        },
+        {
+          name: 'state journal bytes per entry',
+          unit: 'B',
+          goal: '<= 1024',
+          meets: (m) => m <= 1024,
+          run: async () => journalBytesPerEntry(s.journalSteps),
+        },
         { name: `state save, ${label(s.small)} resources`, unit: 'ms', run: () => stateSaveMs(s.small) },
         { name: `state load, ${label(s.small)} resources`, unit: 'ms', run: () => stateLoadMs(s.small) },
         { name: `state save, ${label(s.large)} resources`, unit: 'ms', run: () => stateSaveMs(s.large) },
-        { name: `state load, ${label(s.large)} resources`, unit: 'ms', goal: '<= 200', meets: (m) => m <= 200, run: () => stateLoadMs(s.large) },
-        { name: `state bytes per resource (${label(s.large)})`, unit: 'B', goal: '<= 3072', meets: (m) => m <= 3072, run: () => stateBytesPerResource(s.large) },
+        {
+          name: `state load, ${label(s.large)} resources`,
+          unit: 'ms',
+          goal: '<= 200',
+          meets: (m) => m <= 200,
+          run: () => stateLoadMs(s.large),
+        },
+        {
+          name: `state bytes per resource (${label(s.large)})`,
+          unit: 'B',
+          goal: '<= 3072',
+          meets: (m) => m <= 3072,
+          run: () => stateBytesPerResource(s.large),
+        },
       ],
     },
     {
@@ -110,8 +195,20 @@ function groups(s: Sizes): Group[] {
       specs: () => {
         const sample = sharedSamples(() => armAdmission(s.armWrites, 20));
         return [
-          { name: `ARM client: ${s.armWrites.toLocaleString('en')} PUTs at once, makespan / bucket floor (write refill x20)`, unit: 'ratio', goal: '<= 1.1', meets: (m) => m <= 1.1, run: sample((r) => r.ratio) },
-          { name: 'ARM client: 429s in that run', unit: 'count', goal: '0', meets: (m) => m === 0, run: sample((r) => r.throttled) },
+          {
+            name: `ARM client: ${s.armWrites.toLocaleString('en')} PUTs at once, makespan / bucket floor (write refill x20)`,
+            unit: 'ratio',
+            goal: '<= 1.1',
+            meets: (m) => m <= 1.1,
+            run: sample((r) => r.ratio),
+          },
+          {
+            name: 'ARM client: 429s in that run',
+            unit: 'count',
+            goal: '0',
+            meets: (m) => m === 0,
+            run: sample((r) => r.throttled),
+          },
         ];
       },
     },
@@ -119,8 +216,19 @@ function groups(s: Sizes): Group[] {
     {
       name: 'emulator',
       specs: () => [
-        { name: 'emulator GET/s (loopback, 32 in flight)', unit: 'req/s', goal: '>= 2000', meets: (v) => v >= 2000, run: async () => (await benchEmulator({ gets: s.emulatorGets, puts: s.emulatorPuts })).getPerSecond },
-        { name: 'emulator PUT/s (durable, 32 in flight)', unit: 'req/s', run: async () => (await benchEmulator({ gets: Math.min(500, s.emulatorGets), puts: s.emulatorPuts })).putPerSecond },
+        {
+          name: 'emulator GET/s (loopback, 32 in flight)',
+          unit: 'req/s',
+          goal: '>= 2000',
+          meets: (v) => v >= 2000,
+          run: async () => (await benchEmulator({ gets: s.emulatorGets, puts: s.emulatorPuts })).getPerSecond,
+        },
+        {
+          name: 'emulator PUT/s (durable, 32 in flight)',
+          unit: 'req/s',
+          run: async () =>
+            (await benchEmulator({ gets: Math.min(500, s.emulatorGets), puts: s.emulatorPuts })).putPerSecond,
+        },
       ],
     },
   ];
@@ -132,21 +240,67 @@ function groups(s: Sizes): Group[] {
  */
 async function pulumiFigures(resources: number, log: (l: string) => void): Promise<BenchFigure[]> {
   const b = await benchPulumi(resources, log, 3);
-  const { synthSeconds: synthS, synthPeakRss: synthRss, synthLoad, pulumiSeconds: pulumiS, pulumiPeakRss: pulumiRss, pulumiLoad, synthTinySeconds: synthTinyS, synthTinyPeakRss: synthTinyRss, pulumiTinySeconds: pulumiTinyS, pulumiTinyPeakRss: pulumiTinyRss, synthMsPerResource: synthMs, synthKiBPerResource: synthKiB, pulumiMsPerResource: pulumiMs, pulumiKiBPerResource: pulumiKiB } = b.named;
+  const {
+    synthSeconds: synthS,
+    synthPeakRss: synthRss,
+    synthLoad,
+    pulumiSeconds: pulumiS,
+    pulumiPeakRss: pulumiRss,
+    pulumiLoad,
+    synthTinySeconds: synthTinyS,
+    synthTinyPeakRss: synthTinyRss,
+    pulumiTinySeconds: pulumiTinyS,
+    pulumiTinyPeakRss: pulumiTinyRss,
+    synthMsPerResource: synthMs,
+    synthKiBPerResource: synthKiB,
+    pulumiMsPerResource: pulumiMs,
+    pulumiKiBPerResource: pulumiKiB,
+  } = b.named;
   const n = resources.toLocaleString('en');
   const group = 'pulumi baseline';
   const vs = (f: Figure, base: Figure, name: string, goal: number, what: string): BenchFigure => {
     // A marginal (N run minus tiny run) can come out at or below zero when the difference is within noise, as at
     // --quick sizes: no ratio then, rather than a negative or infinite one.
     const ratio = f.median > 0 ? round(base.median / f.median) : null;
-    return { ...f, name, group, baseline: base.median, ratio, goal: `baseline/ours >= ${goal} (${what})`, met: ratio !== null && ratio >= goal };
+    return {
+      ...f,
+      name,
+      group,
+      baseline: base.median,
+      ratio,
+      goal: `baseline/ours >= ${goal} (${what})`,
+      met: ratio !== null && ratio >= goal,
+    };
   };
   return [
     vs(synthS, pulumiS, `same ${n}-resource program: amlcdk synth vs Pulumi mocks`, 200, 'faster'),
     vs(synthRss, pulumiRss, `same ${n}-resource program: peak RSS, amlcdk vs Pulumi mocks`, 100, 'less memory'),
-    vs(synthMs, pulumiMs, `same program, time per resource (marginal, ${n} vs ${b.tinyResources} resources): amlcdk synth vs Pulumi mocks`, 200, 'faster; the issue states Pulumi at 14 ms per resource'),
-    vs(synthKiB, pulumiKiB, `same program, peak RSS per resource (marginal, ${n} vs ${b.tinyResources} resources): amlcdk vs Pulumi mocks`, 100, 'less memory; the issue states Pulumi at 2.3 MB per resource'),
-    ...[pulumiS, pulumiRss, synthLoad, pulumiLoad, synthTinyS, synthTinyRss, pulumiTinyS, pulumiTinyRss, pulumiMs, pulumiKiB].map((f) => ({ ...f, group })),
+    vs(
+      synthMs,
+      pulumiMs,
+      `same program, time per resource (marginal, ${n} vs ${b.tinyResources} resources): amlcdk synth vs Pulumi mocks`,
+      200,
+      'faster; the issue states Pulumi at 14 ms per resource',
+    ),
+    vs(
+      synthKiB,
+      pulumiKiB,
+      `same program, peak RSS per resource (marginal, ${n} vs ${b.tinyResources} resources): amlcdk vs Pulumi mocks`,
+      100,
+      'less memory; the issue states Pulumi at 2.3 MB per resource',
+    ),
+    ...[
+      pulumiS,
+      pulumiRss,
+      synthLoad,
+      pulumiLoad,
+      synthTinyS,
+      synthTinyRss,
+      pulumiTinyS,
+      pulumiTinyRss,
+      pulumiMs,
+      pulumiKiB,
+    ].map((f) => ({ ...f, group })),
   ];
 }
 
@@ -154,10 +308,27 @@ async function pulumiFigures(resources: number, log: (l: string) => void): Promi
 export function formatResults(figures: readonly BenchFigure[]): string {
   const rows = [['figure', 'median', 'min', 'max', 'unit', 'goal', 'met', 'baseline', 'ratio']];
   for (const f of figures) {
-    rows.push([f.name, String(f.median), String(f.min), String(f.max), f.unit, f.goal ?? '-', f.met === null ? '-' : f.met ? 'yes' : 'NO', f.baseline === undefined ? '-' : String(f.baseline), f.ratio === undefined ? '-' : f.ratio === null ? 'n/a' : `${f.ratio}x`]);
+    rows.push([
+      f.name,
+      String(f.median),
+      String(f.min),
+      String(f.max),
+      f.unit,
+      f.goal ?? '-',
+      f.met === null ? '-' : f.met ? 'yes' : 'NO',
+      f.baseline === undefined ? '-' : String(f.baseline),
+      f.ratio === undefined ? '-' : f.ratio === null ? 'n/a' : `${f.ratio}x`,
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 interface Args {
@@ -181,7 +352,8 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (a === '--quick') quick = true;
     else if (a === '--only' || a === '--out') {
       const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError('BenchOptionValue', `${a} needs a value. Fix: ${USAGE}`);
+      if (v === undefined || v.startsWith('--'))
+        throw new UsageError('BenchOptionValue', `${a} needs a value. Fix: ${USAGE}`);
       if (a === '--only') only = v.toLowerCase();
       else out = v;
       i += 1;
@@ -202,7 +374,8 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
   const sizes = args.quick ? QUICK : FULL;
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const wanted = (group: string, name: string): boolean => !args.only || group.toLowerCase().includes(args.only) || name.toLowerCase().includes(args.only);
+  const wanted = (group: string, name: string): boolean =>
+    !args.only || group.toLowerCase().includes(args.only) || name.toLowerCase().includes(args.only);
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const figures: BenchFigure[] = [];
   // Warm-up (JIT, ajv schema compilation), so the first synth figure does not pay for it.
@@ -217,10 +390,20 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
     log(`[${elapsed()}] pulumi baseline: ${sizes.pulumi} resources, 3 child processes per side`);
     figures.push(...(await pulumiFigures(sizes.pulumi, log)));
   }
-  if (figures.length === 0) throw new UsageError('BenchNothingSelected', `--only '${args.only}' matches no figure. Fix: use part of a figure name or a group (synth, check, plan, state, arm client, apply, emulator, pulumi baseline).`);
+  if (figures.length === 0)
+    throw new UsageError(
+      'BenchNothingSelected',
+      `--only '${args.only}' matches no figure. Fix: use part of a figure name or a group (synth, check, plan, state, arm client, apply, emulator, pulumi baseline).`,
+    );
   log(`[${elapsed()}] done`);
   const { loadavg } = await import('node:os');
-  return { machine: { ...machineInfo(), loadAverage: loadavg().map((x) => round(x)) }, quick: args.quick, startedAt, seconds: round((performance.now() - started) / 1000), figures };
+  return {
+    machine: { ...machineInfo(), loadAverage: loadavg().map((x) => round(x)) },
+    quick: args.quick,
+    startedAt,
+    seconds: round((performance.now() - started) / 1000),
+    figures,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -228,7 +411,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const args = parseArgs(process.argv.slice(2));
     const results = await runBench(args, (l) => process.stderr.write(`${l}\n`));
     const m = results.machine;
-    process.stdout.write(`${formatResults(results.figures)}\n\n${m.cpuModel} (${m.cpus} cpus, ${m.memoryGiB} GiB), node ${m.node}, load average ${m.loadAverage.join(' ')}; ${results.seconds} s${args.quick ? ' (--quick sizes: not comparable)' : ''}\n`);
+    process.stdout.write(
+      `${formatResults(results.figures)}\n\n${m.cpuModel} (${m.cpus} cpus, ${m.memoryGiB} GiB), node ${m.node}, load average ${m.loadAverage.join(' ')}; ${results.seconds} s${args.quick ? ' (--quick sizes: not comparable)' : ''}\n`,
+    );
     if (args.json) {
       writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
       process.stderr.write(`wrote ${args.out}\n`);

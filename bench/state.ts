@@ -43,7 +43,9 @@ export function syntheticState(n: number): StackState {
           enableNodePublicIp: false,
           remoteLoginPortPublicAccess: 'Disabled',
           scaleSettings: { minNodeCount: 0, maxNodeCount: 4 + (i % 8), nodeIdleTimeBeforeScaleDown: 'PT15M' },
-          subnet: { id: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ml/subnets/compute` },
+          subnet: {
+            id: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ml/subnets/compute`,
+          },
         },
       },
     };
@@ -66,7 +68,16 @@ function stepEntries(i: number): JournalInput[] {
   const resourceId = `/subscriptions/${SUB}/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/ws-team${i % 50}/computes/gpu-${i}`;
   const opId = `op-${i}`;
   return [
-    { kind: 'intent', runId: 'run-1', opId, logicalId: `Prod/Team${i % 50}/Cluster${i}`, resourceId, op: 'create', method: 'PUT', apiVersion: '2025-09-01' },
+    {
+      kind: 'intent',
+      runId: 'run-1',
+      opId,
+      logicalId: `Prod/Team${i % 50}/Cluster${i}`,
+      resourceId,
+      op: 'create',
+      method: 'PUT',
+      apiVersion: '2025-09-01',
+    },
     {
       kind: 'started',
       runId: 'run-1',
@@ -148,14 +159,26 @@ export async function stateBytesPerResource(n: number): Promise<number> {
  * both buckets at ARM's shape (200 burst) with the refill scaled by `scale` (emulator `throttle.scale`, client
  * `scaleBursts: false`). Returns makespan ÷ the bucket floor `(writes − 200) / (10 × scale)` and the 429 count.
  */
-export async function armAdmission(writes = 1000, scale = 20): Promise<{ ratio: number; throttled: number; makespanMs: number; floorMs: number }> {
+export async function armAdmission(
+  writes = 1000,
+  scale = 20,
+): Promise<{ ratio: number; throttled: number; makespanMs: number; floorMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'amlcdk-bench-arm-'));
   const emu = await startEmulator({ dataDir: dir, throttle: { scale }, retryAfterSeconds: 0 });
-  const arm = new HttpArmClient({ endpoint: emu.url, caCertPem: emu.caCertPem, credential: new LocalCredential(), limiter: new ArmRateLimiter({ scale, scaleBursts: false }) });
+  const arm = new HttpArmClient({
+    endpoint: emu.url,
+    caCertPem: emu.caCertPem,
+    credential: new LocalCredential(),
+    limiter: new ArmRateLimiter({ scale, scaleBursts: false }),
+  });
   try {
     const sub = '00000000-0000-0000-0000-0000000be4c0';
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: writes }, (_, i) => arm.beginPut(`/subscriptions/${sub}/resourceGroups/rg-bench-${i}`, '2025-04-01', { location: 'westeurope' })));
+    await Promise.all(
+      Array.from({ length: writes }, (_, i) =>
+        arm.beginPut(`/subscriptions/${sub}/resourceGroups/rg-bench-${i}`, '2025-04-01', { location: 'westeurope' }),
+      ),
+    );
     const makespanMs = performance.now() - t0;
     const floorMs = (Math.max(0, writes - 200) / (10 * scale)) * 1000;
     return { ratio: makespanMs / floorMs, throttled: emu.counters().throttled, makespanMs, floorMs };
@@ -181,26 +204,57 @@ export function armFigures(): FigureSpec[] {
         return r.ratio;
       },
     },
-    { name: 'ARM client: 429s in that run', unit: 'count', goal: '0', meets: (m) => m === 0, run: async () => last?.throttled ?? (await armAdmission(1000, 20)).throttled },
+    {
+      name: 'ARM client: 429s in that run',
+      unit: 'count',
+      goal: '0',
+      meets: (m) => m === 0,
+      run: async () => last?.throttled ?? (await armAdmission(1000, 20)).throttled,
+    },
   ];
 }
 
 /** The figures `npm run bench` reports for lib/state. */
 export function stateFigures(): FigureSpec[] {
   return [
-    { name: 'journal append (fsync) per entry', unit: 'ms', goal: '<= 5', meets: (m) => m <= 5, run: () => journalAppendMs(100) },
-    { name: 'journal bytes per entry', unit: 'B', goal: '<= 1024', meets: (m) => m <= 1024, run: async () => journalBytesPerEntry(100) },
+    {
+      name: 'journal append (fsync) per entry',
+      unit: 'ms',
+      goal: '<= 5',
+      meets: (m) => m <= 5,
+      run: () => journalAppendMs(100),
+    },
+    {
+      name: 'journal bytes per entry',
+      unit: 'B',
+      goal: '<= 1024',
+      meets: (m) => m <= 1024,
+      run: async () => journalBytesPerEntry(100),
+    },
     { name: 'state save, 1k resources', unit: 'ms', run: () => stateSaveMs(1000) },
     { name: 'state load, 1k resources', unit: 'ms', run: () => stateLoadMs(1000) },
     { name: 'state save, 10k resources', unit: 'ms', run: () => stateSaveMs(10_000) },
-    { name: 'state load, 10k resources', unit: 'ms', goal: '<= 200', meets: (m) => m <= 200, run: () => stateLoadMs(10_000) },
-    { name: 'state bytes per resource (10k)', unit: 'B', goal: '<= 3072', meets: (m) => m <= 3072, run: () => stateBytesPerResource(10_000) },
+    {
+      name: 'state load, 10k resources',
+      unit: 'ms',
+      goal: '<= 200',
+      meets: (m) => m <= 200,
+      run: () => stateLoadMs(10_000),
+    },
+    {
+      name: 'state bytes per resource (10k)',
+      unit: 'B',
+      goal: '<= 3072',
+      meets: (m) => m <= 3072,
+      run: () => stateBytesPerResource(10_000),
+    },
   ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = [];
-  for (const spec of [...stateFigures(), ...armFigures()]) figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
+  for (const spec of [...stateFigures(), ...armFigures()])
+    figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
   const m = machineInfo();
   process.stdout.write(`state benchmarks on ${m.cpuModel} (${m.cpus} cpus), node ${m.node}\n${formatTable(figures)}\n`);
 }

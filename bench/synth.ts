@@ -8,7 +8,17 @@
  * construct. "Synth" is `app.synth({ write: false })`: aspects, prepare, validation, rendering, ajv schema checks
  * of every body, canonical JSON and hashing. Building the tree (the user's program) is measured separately.
  */
-import { App, ComputeCluster, ComputeInstance, Duration, OUTDIR_ENV, Principal, Stack, VmSize, Workspace } from '../lib/index.js';
+import {
+  App,
+  ComputeCluster,
+  ComputeInstance,
+  Duration,
+  OUTDIR_ENV,
+  Principal,
+  Stack,
+  VmSize,
+  Workspace,
+} from '../lib/index.js';
 
 export interface SynthBenchResult {
   /** Constructs in the tree (every node, including the App, stacks and non-resource constructs). */
@@ -36,7 +46,12 @@ function gc(): void {
 /** Build a program of about `n` constructs: workspaces with clusters, personal instances and grants. */
 export function buildProgram(n: number): App {
   const app = new App();
-  const stack = new Stack(app, 'Bench', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-bench', location: 'westeurope', tags: { owner: 'bench' } });
+  const stack = new Stack(app, 'Bench', {
+    subscriptionId: '00000000-0000-0000-0000-000000000000',
+    resourceGroup: 'rg-bench',
+    location: 'westeurope',
+    tags: { owner: 'bench' },
+  });
   let count = 2;
   let w = 0;
   while (count < n) {
@@ -45,7 +60,11 @@ export function buildProgram(n: number): App {
     for (let i = 0; i < 200 && count < n; i++) {
       if (i % 4 === 3) {
         const user = Principal.user(guid(w * 1000 + i), { tenantId: TENANT, displayName: `user${i}` });
-        new ComputeInstance(ws, `Ci${i}`, { vmSize: VmSize.STANDARD_DS3_V2, assignedUser: user, idleShutdown: Duration.minutes(60) });
+        new ComputeInstance(ws, `Ci${i}`, {
+          vmSize: VmSize.STANDARD_DS3_V2,
+          assignedUser: user,
+          idleShutdown: Duration.minutes(60),
+        });
         ws.grants.dataScientist(user); // a role assignment (+ the Grants holder once)
         count += i === 3 ? 3 : 2;
       } else {
@@ -83,8 +102,13 @@ export function benchSynth(n: number): SynthBenchResult {
     const constructs = app.node.findAll().length;
     const resources = result.manifests.reduce((s, m) => s + m.resources.length, 0);
     return {
-      constructs, resources, buildMs: t1 - t0, synthMs: t2 - t1, synthCpuMs: (cpu.user + cpu.system) / 1000,
-      heapBytesPerConstruct: Math.round(retained / constructs), peakHeapBytesPerConstruct: Math.round(peak / constructs),
+      constructs,
+      resources,
+      buildMs: t1 - t0,
+      synthMs: t2 - t1,
+      synthCpuMs: (cpu.user + cpu.system) / 1000,
+      heapBytesPerConstruct: Math.round(retained / constructs),
+      peakHeapBytesPerConstruct: Math.round(peak / constructs),
     };
   } finally {
     if (saved !== undefined) process.env[OUTDIR_ENV] = saved;
@@ -98,7 +122,8 @@ function medianOf(xs: number[]): number {
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/synth.ts')) {
   const json = process.argv.includes('--json');
-  if (!(globalThis as { gc?: unknown }).gc && !json) console.log('(run with node --expose-gc for retained-heap figures after GC)');
+  if (!(globalThis as { gc?: unknown }).gc && !json)
+    console.log('(run with node --expose-gc for retained-heap figures after GC)');
   benchSynth(1000); // warm up: JIT, ajv schema compilation
   for (const n of [1000, 10000]) {
     const runs = [0, 1, 2, 3, 4].map(() => benchSynth(n));
@@ -116,7 +141,9 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       console.log(
         `${String(r.constructs).padStart(6)} constructs (${r.resources} resources): build ${r.buildMs.toFixed(0)} ms, synth ${r.synthMs.toFixed(0)} ms wall / ${r.synthCpuMs.toFixed(0)} ms CPU` +
           ` (${((r.synthMs * 1000) / r.constructs).toFixed(1)} µs/construct), heap ${(r.heapBytesPerConstruct / 1024).toFixed(2)} KB/construct retained, ${(r.peakHeapBytesPerConstruct / 1024).toFixed(2)} KB peak` +
-          (n === 10000 ? `  [goal: synth ≤ 500 ms ${r.synthMs <= 500 ? 'met' : 'NOT met'}, ≤ 10 KB/construct ${r.heapBytesPerConstruct <= 10240 ? 'met' : 'NOT met'}]` : ''),
+          (n === 10000
+            ? `  [goal: synth ≤ 500 ms ${r.synthMs <= 500 ? 'met' : 'NOT met'}, ≤ 10 KB/construct ${r.heapBytesPerConstruct <= 10240 ? 'met' : 'NOT met'}]`
+            : ''),
       );
     }
   }

@@ -30,5 +30,17 @@ export * from './constructs/assets/index.js';
 export * from './manifest/types.js';
 export { canonicalJson, contentHash } from './manifest/canonical.js';
 export { parseManifest, readManifestFile } from './manifest/read.js';
-export { synthesize, buildManifests, ASSET_METADATA_TYPE, type SynthesizeOptions, type SynthesizeResult } from './manifest/synth.js';
-export { validateBody, validateManifest, validateManifestDeep, MANIFEST_SCHEMA, type SchemaIssue } from './manifest/schema.js';
+export {
+  synthesize,
+  buildManifests,
+  ASSET_METADATA_TYPE,
+  type SynthesizeOptions,
+  type SynthesizeResult,
+} from './manifest/synth.js';
+export {
+  validateBody,
+  validateManifest,
+  validateManifestDeep,
+  MANIFEST_SCHEMA,
+  type SchemaIssue,
+} from './manifest/schema.js';

@@ -14,7 +14,21 @@ import ts from 'typescript';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'docs', 'constructs.md');
 /** Helper classes documented as "building blocks" (static factories), not constructs. */
-const HELPERS = ['SshAccess', 'ComputeSchedule', 'SetupScript', 'ComputeIdentity', 'AttachTarget', 'Secret', 'Duration', 'Principal', 'Names', 'Annotations', 'Aspects', 'VmSize', 'BuiltInRole'];
+const HELPERS = [
+  'SshAccess',
+  'ComputeSchedule',
+  'SetupScript',
+  'ComputeIdentity',
+  'AttachTarget',
+  'Secret',
+  'Duration',
+  'Principal',
+  'Names',
+  'Annotations',
+  'Aspects',
+  'VmSize',
+  'BuiltInRole',
+];
 
 interface PropDoc {
   readonly name: string;
@@ -26,7 +40,10 @@ interface PropDoc {
 }
 
 function docOf(checker: ts.TypeChecker, sym: ts.Symbol): string {
-  return ts.displayPartsToString(sym.getDocumentationComment(checker)).replace(/\s*\n\s*/g, ' ').trim();
+  return ts
+    .displayPartsToString(sym.getDocumentationComment(checker))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 function tag(sym: ts.Symbol, name: string, checker: ts.TypeChecker): string | undefined {
@@ -44,23 +61,46 @@ function relFile(node: ts.Node): string {
 
 export function generate(): string {
   const program = ts.createProgram([join(ROOT, 'lib', 'index.ts')], {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, skipLibCheck: true, noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
   });
   const checker = program.getTypeChecker();
   const index = program.getSourceFile(join(ROOT, 'lib', 'index.ts'));
   if (!index) throw new Error('lib/index.ts not found');
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(index)!);
 
-  const constructs: Array<{ name: string; file: string; doc: string; example?: string; props: PropDoc[]; propsName?: string; statics: string[] }> = [];
+  const constructs: Array<{
+    name: string;
+    file: string;
+    doc: string;
+    example?: string;
+    props: PropDoc[];
+    propsName?: string;
+    statics: string[];
+  }> = [];
   const supporting: Array<{ name: string; file: string; doc: string; props: PropDoc[] }> = [];
-  const helpers: Array<{ name: string; file: string; doc: string; methods: Array<{ name: string; signature: string; doc: string }> }> = [];
+  const helpers: Array<{
+    name: string;
+    file: string;
+    doc: string;
+    methods: Array<{ name: string; signature: string; doc: string }>;
+  }> = [];
 
   for (const exp of exports) {
     const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
     const iface = sym.declarations?.find(ts.isInterfaceDeclaration);
     if (iface && /^lib\/(constructs|core)\//.test(relFile(iface)) && !/^I[A-Z]/.test(iface.name.text)) {
       const t = checker.getDeclaredTypeOfSymbol(sym);
-      supporting.push({ name: iface.name.text, file: relFile(iface), doc: docOf(checker, sym), props: propsOf(checker, t) });
+      supporting.push({
+        name: iface.name.text,
+        file: relFile(iface),
+        doc: docOf(checker, sym),
+        props: propsOf(checker, t),
+      });
       continue;
     }
     const decl = sym.declarations?.find(ts.isClassDeclaration);
@@ -68,8 +108,13 @@ export function generate(): string {
     const file = relFile(decl);
     const name = decl.name.text;
     const classType = checker.getDeclaredTypeOfSymbol(sym);
-    const isConstruct = checker.getBaseTypes(classType as ts.InterfaceType).length > 0 && extendsConstruct(checker, classType);
-    if (isConstruct && (file.startsWith('lib/constructs/') || file === 'lib/core/app.ts' || file === 'lib/core/stack.ts') && !(decl.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) {
+    const isConstruct =
+      checker.getBaseTypes(classType as ts.InterfaceType).length > 0 && extendsConstruct(checker, classType);
+    if (
+      isConstruct &&
+      (file.startsWith('lib/constructs/') || file === 'lib/core/app.ts' || file === 'lib/core/stack.ts') &&
+      !(decl.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)
+    ) {
       const ctor = decl.members.find(ts.isConstructorDeclaration);
       const propsParam = name === 'App' ? ctor?.parameters[0] : ctor?.parameters[2];
       let props: PropDoc[] = [];
@@ -80,23 +125,47 @@ export function generate(): string {
         props = propsOf(checker, t);
       }
       const statics = decl.members
-        .filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword))
+        .filter(
+          (m): m is ts.MethodDeclaration =>
+            ts.isMethodDeclaration(m) &&
+            (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) &&
+            (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword),
+        )
         .map((m) => m.name.getText());
-      constructs.push({ name, file, doc: docOf(checker, sym), example: tag(sym, 'example', checker), props, propsName, statics });
+      constructs.push({
+        name,
+        file,
+        doc: docOf(checker, sym),
+        example: tag(sym, 'example', checker),
+        props,
+        propsName,
+        statics,
+      });
     } else if (HELPERS.includes(name)) {
       const methods = decl.members
-        .filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) && (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword))
+        .filter(
+          (m): m is ts.MethodDeclaration =>
+            ts.isMethodDeclaration(m) &&
+            (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.StaticKeyword) &&
+            (m.modifiers ?? []).some((x) => x.kind === ts.SyntaxKind.PublicKeyword),
+        )
         .map((m) => {
           const s = checker.getSymbolAtLocation(m.name);
           const sig = checker.getSignatureFromDeclaration(m);
-          return { name: m.name.getText(), signature: sig ? checker.signatureToString(sig).replace(/import\("[^"]+"\)\./g, '') : '', doc: s ? docOf(checker, s) : '' };
+          return {
+            name: m.name.getText(),
+            signature: sig ? checker.signatureToString(sig).replace(/import\("[^"]+"\)\./g, '') : '',
+            doc: s ? docOf(checker, s) : '',
+          };
         });
       helpers.push({ name, file, doc: docOf(checker, sym), methods });
     }
   }
   constructs.sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
   const documentedProps = new Set(constructs.map((c) => c.propsName));
-  const extra = supporting.filter((x) => !documentedProps.has(x.name) && x.props.length > 0).sort((a, b) => a.name.localeCompare(b.name));
+  const extra = supporting
+    .filter((x) => !documentedProps.has(x.name) && x.props.length > 0)
+    .sort((a, b) => a.name.localeCompare(b.name));
   helpers.sort((a, b) => a.name.localeCompare(b.name));
 
   const lines: string[] = [
@@ -138,12 +207,27 @@ export function generate(): string {
   for (const x of extra) {
     lines.push(`### ${x.name}`, '', `Source: \`${x.file}\``, '', x.doc || '', '', ...propTable(x.props), '');
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 /** Every error code and warning id raised by the core, the manifest pipeline and the constructs, from the sources. */
 function diagnosticCodes(): string[] {
-  const dirs = ['lib/core', 'lib/manifest', 'lib/constructs/workspace', 'lib/constructs/compute', 'lib/constructs/network', 'lib/constructs/rbac', 'lib/constructs/storage', 'lib/constructs/assets', 'lib/catalog'];
+  const dirs = [
+    'lib/core',
+    'lib/manifest',
+    'lib/constructs/workspace',
+    'lib/constructs/compute',
+    'lib/constructs/network',
+    'lib/constructs/rbac',
+    'lib/constructs/storage',
+    'lib/constructs/assets',
+    'lib/catalog',
+  ];
   const found = new Map<string, { level: 'error' | 'warning'; files: Set<string> }>();
   const patterns: Array<[RegExp, 'error' | 'warning']> = [
     [/addError\(\s*'([A-Za-z]+)'/g, 'error'],
@@ -154,7 +238,9 @@ function diagnosticCodes(): string[] {
   for (const dir of dirs) {
     const abs = join(ROOT, dir);
     if (!existsSync(abs)) continue;
-    for (const f of readdirSync(abs).filter((x) => x.endsWith('.ts')).sort()) {
+    for (const f of readdirSync(abs)
+      .filter((x) => x.endsWith('.ts'))
+      .sort()) {
       const text = readFileSync(join(abs, f), 'utf8');
       for (const [re, level] of patterns) {
         for (const m of text.matchAll(re)) {
@@ -165,7 +251,9 @@ function diagnosticCodes(): string[] {
       }
     }
   }
-  const rows = [...found.entries()].sort((a, b) => (a[1].level === b[1].level ? a[0].localeCompare(b[0]) : a[1].level === 'error' ? -1 : 1));
+  const rows = [...found.entries()].sort((a, b) =>
+    a[1].level === b[1].level ? a[0].localeCompare(b[0]) : a[1].level === 'error' ? -1 : 1,
+  );
   return [
     '## Error codes and warnings',
     '',
@@ -185,7 +273,9 @@ function propsOf(checker: ts.TypeChecker, t: ts.Type): PropDoc[] {
   for (const p of checker.getPropertiesOfType(t)) {
     const pd = p.declarations?.[0];
     if (pd && (ts.isMethodSignature(pd) || ts.isMethodDeclaration(pd))) continue;
-    const type = pd ? checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation) : '?';
+    const type = pd
+      ? checker.typeToString(checker.getTypeOfSymbolAtLocation(p, pd), undefined, ts.TypeFormatFlags.NoTruncation)
+      : '?';
     props.push({
       name: p.name,
       type: type.replace(/import\("[^"]+"\)\./g, '').replace(/ \| undefined$/, ''),
@@ -200,7 +290,10 @@ function propsOf(checker: ts.TypeChecker, t: ts.Type): PropDoc[] {
 
 function propTable(props: readonly PropDoc[]): string[] {
   const out = ['| Prop | Type | Required | Default | Description |', '|---|---|---|---|---|'];
-  for (const p of props) out.push(`| \`${p.name}\` | \`${cell(p.type)}\` | ${p.required ? 'yes' : 'no'} | ${p.default ? cell(p.default) : p.required ? '' : '_none_'} | ${cell(p.doc)} |`);
+  for (const p of props)
+    out.push(
+      `| \`${p.name}\` | \`${cell(p.type)}\` | ${p.required ? 'yes' : 'no'} | ${p.default ? cell(p.default) : p.required ? '' : '_none_'} | ${cell(p.doc)} |`,
+    );
   return out;
 }
 
@@ -221,7 +314,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
     const current = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
     if (current !== text) {
-      process.stderr.write('docs/constructs.md is out of date: run `node --import tsx scripts/gen-constructs-doc.ts`\n');
+      process.stderr.write(
+        'docs/constructs.md is out of date: run `node --import tsx scripts/gen-constructs-doc.ts`\n',
+      );
       process.exit(1);
     }
     process.stdout.write('docs/constructs.md is up to date\n');

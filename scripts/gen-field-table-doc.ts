@@ -23,11 +23,16 @@ function table(t: FieldTable): string {
   ];
   const rules = [...t.rules].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const r of rules) {
-    lines.push(`| \`${cell(r.path)}\` | ${r.update} | ${r.action ? `POST \`${r.action}\`` : ''} | ${cell(r.source)} | ${cell(r.note)} |`);
+    lines.push(
+      `| \`${cell(r.path)}\` | ${r.update} | ${r.action ? `POST \`${r.action}\`` : ''} | ${cell(r.source)} | ${cell(r.note)} |`,
+    );
   }
   if (t.oneWay?.length) {
     lines.push('', 'One-way fields (refused at plan time):', '');
-    for (const o of t.oneWay) lines.push(`- \`${o.path}\`: never to ${o.refuseTo.map((v) => `\`${v}\``).join(', ')} — ${cell(o.note)} (${cell(o.source)})`);
+    for (const o of t.oneWay)
+      lines.push(
+        `- \`${o.path}\`: never to ${o.refuseTo.map((v) => `\`${v}\``).join(', ')} — ${cell(o.note)} (${cell(o.source)})`,
+      );
   }
   return lines.join('\n');
 }

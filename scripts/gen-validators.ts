@@ -50,7 +50,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--check')) {
     const current = readFileSync(GENERATED_FILE, 'utf8');
     if (current !== text) {
-      process.stderr.write('lib/manifest/validators.generated.ts is out of date: run `node --import tsx scripts/gen-validators.ts`\n');
+      process.stderr.write(
+        'lib/manifest/validators.generated.ts is out of date: run `node --import tsx scripts/gen-validators.ts`\n',
+      );
       process.exitCode = 1;
     }
   } else {

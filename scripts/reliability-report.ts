@@ -16,7 +16,9 @@ type Figures = any;
 const dir = process.argv[2] ?? process.env.AMLCDK_RELIABILITY_OUT;
 const outFile = process.argv[3] ?? join(import.meta.dirname, '..', 'docs', 'reliability.md');
 if (!dir || !existsSync(dir)) {
-  process.stderr.write('usage: node --import tsx scripts/reliability-report.ts <figures dir> [output file]\n(the directory the suite wrote with AMLCDK_RELIABILITY_OUT)\n');
+  process.stderr.write(
+    'usage: node --import tsx scripts/reliability-report.ts <figures dir> [output file]\n(the directory the suite wrote with AMLCDK_RELIABILITY_OUT)\n',
+  );
   process.exit(2);
 }
 
@@ -38,92 +40,334 @@ const ok = (b: boolean | undefined): string => (b === undefined ? '— not run' 
 const n = (v: unknown): string => (typeof v === 'number' ? v.toLocaleString('en-US') : '—');
 const row = (cells: unknown[]): string => `| ${cells.map((c) => String(c ?? '—').replace(/\|/g, '\\|')).join(' | ')} |`;
 
-const corruptRefused = corrupt ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.refused ?? 0), 0) : undefined;
-const corruptMutations = corrupt ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.mutations ?? 0), 0) : undefined;
-const corruptBad = corrupt ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.acceptedDamaged ?? 0) + (corrupt[k]?.overwritten ?? 0) + (corrupt[k]?.writes ?? 0), 0) + (corrupt.cli?.overwritten ?? 0) + (corrupt.cli?.stackTraces ?? 0) : undefined;
+const corruptRefused = corrupt
+  ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.refused ?? 0), 0)
+  : undefined;
+const corruptMutations = corrupt
+  ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.mutations ?? 0), 0)
+  : undefined;
+const corruptBad = corrupt
+  ? ['fileState', 'fileJournal', 'blob'].reduce(
+      (s, k) => s + (corrupt[k]?.acceptedDamaged ?? 0) + (corrupt[k]?.overwritten ?? 0) + (corrupt[k]?.writes ?? 0),
+      0,
+    ) +
+    (corrupt.cli?.overwritten ?? 0) +
+    (corrupt.cli?.stackTraces ?? 0)
+  : undefined;
 
 const criteria: [string, boolean | undefined, string][] = [
-  ['Crash trials: all converged, 0 orphans, 0 duplicate creates', crash ? crash.trialsRun > 0 && crash.converged === crash.trialsRun && crash.trialsRun >= crash.trialsPlanned && crash.orphans === 0 && crash.duplicateCreates === 0 : undefined, crash ? `${crash.converged}/${crash.trialsRun} converged (${crash.trialsPlanned} planned), ${crash.orphans} orphans, ${crash.duplicateCreates} duplicate creates` : ''],
-  ['Fault matrix: every row converged or stopped cleanly', faults ? faults.rows.length > 0 && faults.rows.every((r: Figures) => r.duplicateCreates === 0 && r.orphans === 0 && r.replanChanges === 0) : undefined, faults ? `${faults.rows.length} rows, ${faults.rows.filter((r: Figures) => r.outcome === 'converged').length} converged in the faulty run, ${faults.rows.filter((r: Figures) => r.outcome !== 'converged').length} stopped cleanly then converged` : ''],
-  ['Concurrent applies: one proceeds, the other refused with StateLocked naming the holder', concurrent ? concurrent.pairs > 0 && concurrent.proceeded === concurrent.pairs && concurrent.refusedStateLocked === concurrent.pairs && concurrent.refusalsNamingHolder === concurrent.pairs && concurrent.orphans === 0 && concurrent.duplicateCreates === 0 : undefined, concurrent ? `${concurrent.pairs} pairs: ${concurrent.proceeded} proceeded, ${concurrent.refusedStateLocked} refused` : ''],
-  ['Corrupted state/journal: refused with a coded message, nothing overwritten', corrupt ? corruptBad === 0 : undefined, corrupt ? `${corruptRefused}/${corruptMutations} damaged files refused, the rest harmless; ${corruptBad} accepted-damaged/overwritten` : ''],
-  ['0 secrets found', secrets ? secrets.secretsFound === 0 && secrets.filesScanned > 0 : undefined, secrets ? `${secrets.secretsFound} found in ${secrets.filesScanned} files and ${secrets.textsScanned} logs` : ''],
-  ['0 fuzz crashes', fuzz ? fuzz.crashes === 0 && fuzz.runs > 0 : undefined, fuzz ? `${n(fuzz.runs)} runs, ${fuzz.crashes} crashes` : ''],
+  [
+    'Crash trials: all converged, 0 orphans, 0 duplicate creates',
+    crash
+      ? crash.trialsRun > 0 &&
+        crash.converged === crash.trialsRun &&
+        crash.trialsRun >= crash.trialsPlanned &&
+        crash.orphans === 0 &&
+        crash.duplicateCreates === 0
+      : undefined,
+    crash
+      ? `${crash.converged}/${crash.trialsRun} converged (${crash.trialsPlanned} planned), ${crash.orphans} orphans, ${crash.duplicateCreates} duplicate creates`
+      : '',
+  ],
+  [
+    'Fault matrix: every row converged or stopped cleanly',
+    faults
+      ? faults.rows.length > 0 &&
+        faults.rows.every((r: Figures) => r.duplicateCreates === 0 && r.orphans === 0 && r.replanChanges === 0)
+      : undefined,
+    faults
+      ? `${faults.rows.length} rows, ${faults.rows.filter((r: Figures) => r.outcome === 'converged').length} converged in the faulty run, ${faults.rows.filter((r: Figures) => r.outcome !== 'converged').length} stopped cleanly then converged`
+      : '',
+  ],
+  [
+    'Concurrent applies: one proceeds, the other refused with StateLocked naming the holder',
+    concurrent
+      ? concurrent.pairs > 0 &&
+        concurrent.proceeded === concurrent.pairs &&
+        concurrent.refusedStateLocked === concurrent.pairs &&
+        concurrent.refusalsNamingHolder === concurrent.pairs &&
+        concurrent.orphans === 0 &&
+        concurrent.duplicateCreates === 0
+      : undefined,
+    concurrent
+      ? `${concurrent.pairs} pairs: ${concurrent.proceeded} proceeded, ${concurrent.refusedStateLocked} refused`
+      : '',
+  ],
+  [
+    'Corrupted state/journal: refused with a coded message, nothing overwritten',
+    corrupt ? corruptBad === 0 : undefined,
+    corrupt
+      ? `${corruptRefused}/${corruptMutations} damaged files refused, the rest harmless; ${corruptBad} accepted-damaged/overwritten`
+      : '',
+  ],
+  [
+    '0 secrets found',
+    secrets ? secrets.secretsFound === 0 && secrets.filesScanned > 0 : undefined,
+    secrets ? `${secrets.secretsFound} found in ${secrets.filesScanned} files and ${secrets.textsScanned} logs` : '',
+  ],
+  [
+    '0 fuzz crashes',
+    fuzz ? fuzz.crashes === 0 && fuzz.runs > 0 : undefined,
+    fuzz ? `${n(fuzz.runs)} runs, ${fuzz.crashes} crashes` : '',
+  ],
 ];
 
 const cpu = cpus();
 const lines: string[] = [];
 const date = runner?.startedAt ?? new Date().toISOString();
 lines.push('# Reliability', '');
-lines.push('<!-- Generated by scripts/reliability-report.ts from the figures `npm run test:reliability` records. Do not edit by hand. -->', '');
-lines.push(`Measured ${date.slice(0, 10)} (${date}) on ${platform()} ${release()} ${arch()}, ${cpu.length} × ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; the machine was shared with other work.`);
-if (runner) lines.push('', `Test run: ${n(runner.passed)} passed, ${n(runner.failed)} failed in ${(runner.elapsedMs / 60000).toFixed(1)} min; sizes: ${Object.entries(runner.sizes ?? {}).map(([k, v]) => `\`${k}=${String(v)}\``).join(', ')}.`);
-lines.push('', 'Reproduce with `npm run test:reliability` (scripts/test-reliability.mjs). `npm test` runs the same suites at a smaller size.', '');
+lines.push(
+  '<!-- Generated by scripts/reliability-report.ts from the figures `npm run test:reliability` records. Do not edit by hand. -->',
+  '',
+);
+lines.push(
+  `Measured ${date.slice(0, 10)} (${date}) on ${platform()} ${release()} ${arch()}, ${cpu.length} × ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; the machine was shared with other work.`,
+);
+if (runner)
+  lines.push(
+    '',
+    `Test run: ${n(runner.passed)} passed, ${n(runner.failed)} failed in ${(runner.elapsedMs / 60000).toFixed(1)} min; sizes: ${Object.entries(
+      runner.sizes ?? {},
+    )
+      .map(([k, v]) => `\`${k}=${String(v)}\``)
+      .join(', ')}.`,
+  );
+lines.push(
+  '',
+  'Reproduce with `npm run test:reliability` (scripts/test-reliability.mjs). `npm test` runs the same suites at a smaller size.',
+  '',
+);
 
 lines.push('## Criteria (issue 8 item 3)', '', row(['criterion', 'result', 'figures']), row(['---', '---', '---']));
 for (const [c, b, f] of criteria) lines.push(row([c, ok(b), f]));
 lines.push('');
 
-lines.push('## Crash trials', '', 'An apply of a workspace and 52 clusters, run as `amlcdk apply` in a child process against the emulator, SIGKILLed after a seeded random number of ARM writes; the stale lock is broken (`amlcdk state break-lock`) and the apply rerun. Counted from the emulator\'s per-id create counters and a live listing compared with the state (test/e2e/crash.test.ts).', '');
+lines.push(
+  '## Crash trials',
+  '',
+  "An apply of a workspace and 52 clusters, run as `amlcdk apply` in a child process against the emulator, SIGKILLed after a seeded random number of ARM writes; the stale lock is broken (`amlcdk state break-lock`) and the apply rerun. Counted from the emulator's per-id create counters and a live listing compared with the state (test/e2e/crash.test.ts).",
+  '',
+);
 if (crash) {
-  lines.push(row(['trials run', 'killed mid-run', 'converged', 'resumed a journal', 'orphans', 'duplicate creates', 'seed']), row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']));
-  lines.push(row([crash.trialsRun, crash.killed, crash.converged, crash.trials.filter((t: Figures) => t.resumed).length, crash.orphans, crash.duplicateCreates, crash.seed]));
-  lines.push('', `Kill points (writes before SIGKILL): ${crash.trials.map((t: Figures) => t.killedAfterWrites).join(', ')}.`, '');
+  lines.push(
+    row(['trials run', 'killed mid-run', 'converged', 'resumed a journal', 'orphans', 'duplicate creates', 'seed']),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
+  lines.push(
+    row([
+      crash.trialsRun,
+      crash.killed,
+      crash.converged,
+      crash.trials.filter((t: Figures) => t.resumed).length,
+      crash.orphans,
+      crash.duplicateCreates,
+      crash.seed,
+    ]),
+  );
+  lines.push(
+    '',
+    `Kill points (writes before SIGKILL): ${crash.trials.map((t: Figures) => t.killedAfterWrites).join(', ')}.`,
+    '',
+  );
 } else lines.push('Not run.', '');
 
-lines.push('## Fault matrix', '', 'One seeded apply per failure mode, the emulator injecting the fault; then a rerun without faults where the first run stopped. Every row: 0 duplicate creates, 0 orphans, empty journal, re-plan with 0 changes (test/reliability/fault-matrix.test.ts).', '');
+lines.push(
+  '## Fault matrix',
+  '',
+  'One seeded apply per failure mode, the emulator injecting the fault; then a rerun without faults where the first run stopped. Every row: 0 duplicate creates, 0 orphans, empty journal, re-plan with 0 changes (test/reliability/fault-matrix.test.ts).',
+  '',
+);
 if (faults) {
   lines.push(`${faults.clusters} clusters per row, seed ${faults.seed}.`, '');
-  lines.push(row(['fault', 'resources', 'outcome', 'first run', 'faults injected', 'restarts', 'duplicate creates', 'orphans', 're-plan changes']), row(['---', '---:', '---', '---', '---:', '---:', '---:', '---:', '---:']));
-  for (const r of faults.rows) lines.push(row([r.row, r.resources, r.outcome, r.firstRun, r.faultsInjected, r.restarts, r.duplicateCreates, r.orphans, r.replanChanges]));
+  lines.push(
+    row([
+      'fault',
+      'resources',
+      'outcome',
+      'first run',
+      'faults injected',
+      'restarts',
+      'duplicate creates',
+      'orphans',
+      're-plan changes',
+    ]),
+    row(['---', '---:', '---', '---', '---:', '---:', '---:', '---:', '---:']),
+  );
+  for (const r of faults.rows)
+    lines.push(
+      row([
+        r.row,
+        r.resources,
+        r.outcome,
+        r.firstRun,
+        r.faultsInjected,
+        r.restarts,
+        r.duplicateCreates,
+        r.orphans,
+        r.replanChanges,
+      ]),
+    );
   lines.push('');
 } else lines.push('Not run.', '');
 
 lines.push('## Scale', '');
 if (scale) {
-  lines.push(row(['resources', 'creates', 'duplicate creates', 're-plan changes', 'writes on a no-op re-apply', 'throttled (429)', 'apply time']), row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']));
-  lines.push(row([n(scale.resources), n(scale.creates), scale.duplicateCreates, scale.replanChanges, scale.noopWrites, scale.throttled, `${(scale.applyMs / 1000).toFixed(1)} s`]), '');
-  lines.push('The emulator\'s token buckets have ARM\'s sizes but refill 100× faster, so the apply time measures the engine, not ARM\'s limits (test/reliability/scale.test.ts).', '');
+  lines.push(
+    row([
+      'resources',
+      'creates',
+      'duplicate creates',
+      're-plan changes',
+      'writes on a no-op re-apply',
+      'throttled (429)',
+      'apply time',
+    ]),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
+  lines.push(
+    row([
+      n(scale.resources),
+      n(scale.creates),
+      scale.duplicateCreates,
+      scale.replanChanges,
+      scale.noopWrites,
+      scale.throttled,
+      `${(scale.applyMs / 1000).toFixed(1)} s`,
+    ]),
+    '',
+  );
+  lines.push(
+    "The emulator's token buckets have ARM's sizes but refill 100× faster, so the apply time measures the engine, not ARM's limits (test/reliability/scale.test.ts).",
+    '',
+  );
 } else lines.push('Not run.', '');
 
-lines.push('## Concurrent applies', '', 'Two `amlcdk apply --yes` processes started together on the same stack and state. The workspace create takes minutes of the emulator\'s clock, so the first to lock holds it until the other was refused (no timing assumed) (test/reliability/concurrent-apply.test.ts).', '');
+lines.push(
+  '## Concurrent applies',
+  '',
+  "Two `amlcdk apply --yes` processes started together on the same stack and state. The workspace create takes minutes of the emulator's clock, so the first to lock holds it until the other was refused (no timing assumed) (test/reliability/concurrent-apply.test.ts).",
+  '',
+);
 if (concurrent) {
-  lines.push(row(['store', 'pairs', 'proceeded', 'refused with StateLocked', 'refusal named the holder (pid, operation)', 'converged', 'orphans', 'duplicate creates']), row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  lines.push(
+    row([
+      'store',
+      'pairs',
+      'proceeded',
+      'refused with StateLocked',
+      'refusal named the holder (pid, operation)',
+      'converged',
+      'orphans',
+      'duplicate creates',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
   for (const store of ['file', 'azblob']) {
     const ps = (concurrent.byStore as Figures[]).filter((p) => p.store === store);
-    lines.push(row([store === 'file' ? 'file (.amlcdk/)' : 'Azure Blob (Azurite, lease)', ps.length, ps.reduce((s, p) => s + p.proceeded, 0), ps.reduce((s, p) => s + p.refusedStateLocked, 0), ps.filter((p) => p.refusalNamedHolder).length, ps.filter((p) => p.converged).length, ps.reduce((s, p) => s + p.orphans, 0), ps.reduce((s, p) => s + p.duplicateCreates, 0)]));
+    lines.push(
+      row([
+        store === 'file' ? 'file (.amlcdk/)' : 'Azure Blob (Azurite, lease)',
+        ps.length,
+        ps.reduce((s, p) => s + p.proceeded, 0),
+        ps.reduce((s, p) => s + p.refusedStateLocked, 0),
+        ps.filter((p) => p.refusalNamedHolder).length,
+        ps.filter((p) => p.converged).length,
+        ps.reduce((s, p) => s + p.orphans, 0),
+        ps.reduce((s, p) => s + p.duplicateCreates, 0),
+      ]),
+    );
   }
   lines.push('');
 } else lines.push('Not run.', '');
 
-lines.push('## Corrupted state and journal', '', 'Seeded damage (a byte replaced, truncation, a run of NUL bytes) to the state file and to a journal caught mid-apply, then load and apply. "Harmless" means the state loaded with exactly the same stack, manifest and resources (only the header\'s serial or stack label changed; the checksum covers the content, not the header). A journal whose last line lost its newline or is NUL-padded is what a crash mid-append leaves; dropping that line is the designed recovery and is tested in test/state, not counted here (test/reliability/corrupted-state.test.ts).', '');
+lines.push(
+  '## Corrupted state and journal',
+  '',
+  'Seeded damage (a byte replaced, truncation, a run of NUL bytes) to the state file and to a journal caught mid-apply, then load and apply. "Harmless" means the state loaded with exactly the same stack, manifest and resources (only the header\'s serial or stack label changed; the checksum covers the content, not the header). A journal whose last line lost its newline or is NUL-padded is what a crash mid-append leaves; dropping that line is the designed recovery and is tested in test/state, not counted here (test/reliability/corrupted-state.test.ts).',
+  '',
+);
 if (corrupt) {
-  lines.push(row(['files', 'mutations', 'refused (coded, naming the file)', 'harmless', 'accepted with other content', 'overwritten after refusal', 'ARM writes by a refused run']), row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
-  for (const [k, label] of [['fileState', 'state file'], ['fileJournal', 'journal file'], ['blob', 'state and journal blobs (Azurite)']] as const) {
+  lines.push(
+    row([
+      'files',
+      'mutations',
+      'refused (coded, naming the file)',
+      'harmless',
+      'accepted with other content',
+      'overwritten after refusal',
+      'ARM writes by a refused run',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+  );
+  for (const [k, label] of [
+    ['fileState', 'state file'],
+    ['fileJournal', 'journal file'],
+    ['blob', 'state and journal blobs (Azurite)'],
+  ] as const) {
     const t = corrupt[k];
     if (t) lines.push(row([label, t.mutations, t.refused, t.harmless, t.acceptedDamaged, t.overwritten, t.writes]));
   }
-  if (corrupt.cli) lines.push('', `CLI: ${corrupt.cli.runs} runs (\`plan\` on a damaged state, \`apply\` on a damaged journal), ${corrupt.cli.refusedExit2} exited 2 with the coded message, ${corrupt.cli.stackTraces} stack traces, ${corrupt.cli.overwritten} files changed.`);
+  if (corrupt.cli)
+    lines.push(
+      '',
+      `CLI: ${corrupt.cli.runs} runs (\`plan\` on a damaged state, \`apply\` on a damaged journal), ${corrupt.cli.refusedExit2} exited 2 with the coded message, ${corrupt.cli.stackTraces} stack traces, ${corrupt.cli.overwritten} files changed.`,
+    );
   lines.push('');
 } else lines.push('Not run.', '');
 
-lines.push('## Secret scanning', '', 'A program with a cluster admin (SSH) password, an attached VM\'s admin password and private key and a Databricks token as `Secret.fromEnv` references, run through `synth`, `plan`, `plan --json --out`, an apply SIGKILLed mid-run (its journal stays on disk), the resumed apply and a re-plan with the values in the environment. Every file of the run (manifests, saved plan, state, previous state, journal, locks) and every captured stdout/stderr is scanned for the values, the storage keys the emulator returns from listKeys, and generic shapes (`AccountKey=`, SAS signatures, PEM private keys, password fields with a value) (test/reliability/secret-scan.test.ts, scanner in test/reliability/secret-scan.ts).', '');
+lines.push(
+  '## Secret scanning',
+  '',
+  "A program with a cluster admin (SSH) password, an attached VM's admin password and private key and a Databricks token as `Secret.fromEnv` references, run through `synth`, `plan`, `plan --json --out`, an apply SIGKILLed mid-run (its journal stays on disk), the resumed apply and a re-plan with the values in the environment. Every file of the run (manifests, saved plan, state, previous state, journal, locks) and every captured stdout/stderr is scanned for the values, the storage keys the emulator returns from listKeys, and generic shapes (`AccountKey=`, SAS signatures, PEM private keys, password fields with a value) (test/reliability/secret-scan.test.ts, scanner in test/reliability/secret-scan.ts).",
+  '',
+);
 if (secrets) {
-  lines.push(row(['secrets seeded', 'files scanned', 'logs scanned', 'bytes scanned', 'journal scanned mid-run', 'secrets found']), row(['---:', '---:', '---:', '---:', '---', '---:']));
-  lines.push(row([secrets.secretsSeeded, secrets.filesScanned, secrets.textsScanned, n(secrets.bytesScanned), secrets.journalScanned ? 'yes' : 'no (apply ended before the kill)', secrets.secretsFound]), '');
+  lines.push(
+    row([
+      'secrets seeded',
+      'files scanned',
+      'logs scanned',
+      'bytes scanned',
+      'journal scanned mid-run',
+      'secrets found',
+    ]),
+    row(['---:', '---:', '---:', '---:', '---', '---:']),
+  );
+  lines.push(
+    row([
+      secrets.secretsSeeded,
+      secrets.filesScanned,
+      secrets.textsScanned,
+      n(secrets.bytesScanned),
+      secrets.journalScanned ? 'yes' : 'no (apply ended before the kill)',
+      secrets.secretsFound,
+    ]),
+    '',
+  );
   for (const f of secrets.findings ?? []) lines.push(`- ${f.source}:${f.line}: ${f.kind}`);
 } else lines.push('Not run.', '');
 
-lines.push('## Fuzzing', '', 'fast-check properties: random, reshaped and mutated JSON/YAML for every reader of user input, and junk construct props (test/reliability/fuzz-inputs.test.ts; compute, workspace and stack props are fuzzed in test/manifest/property.test.ts). A crash is anything but a coded `AmlcdkError`.', '');
+lines.push(
+  '## Fuzzing',
+  '',
+  'fast-check properties: random, reshaped and mutated JSON/YAML for every reader of user input, and junk construct props (test/reliability/fuzz-inputs.test.ts; compute, workspace and stack props are fuzzed in test/manifest/property.test.ts). A crash is anything but a coded `AmlcdkError`.',
+  '',
+);
 if (fuzz) {
   lines.push(`Seed ${fuzz.seed}, ${n(fuzz.runsPerProperty)} runs per property.`, '');
-  lines.push(row(['input', 'runs', 'refused with a coded error', 'accepted', 'crashes']), row(['---', '---:', '---:', '---:', '---:']));
-  for (const [k, f] of Object.entries(fuzz.properties as Record<string, Figures>)) lines.push(row([k, n(f.runs), n(f.codedErrors), n(f.accepted), f.crashes]));
+  lines.push(
+    row(['input', 'runs', 'refused with a coded error', 'accepted', 'crashes']),
+    row(['---', '---:', '---:', '---:', '---:']),
+  );
+  for (const [k, f] of Object.entries(fuzz.properties as Record<string, Figures>))
+    lines.push(row([k, n(f.runs), n(f.codedErrors), n(f.accepted), f.crashes]));
   lines.push(row(['**total**', n(fuzz.runs), '', '', fuzz.crashes]), '');
 } else lines.push('Not run.', '');
 
 writeFileSync(outFile, lines.join('\n').replace(/\n{3,}/g, '\n\n'));
-process.stdout.write(`wrote ${outFile.startsWith(process.cwd()) ? outFile.slice(process.cwd().length + 1) : outFile}\n`);
+process.stdout.write(
+  `wrote ${outFile.startsWith(process.cwd()) ? outFile.slice(process.cwd().length + 1) : outFile}\n`,
+);
 const failed = criteria.filter(([, b]) => b === false).length;
 if (failed) process.stderr.write(`${failed} reliability criteria not met\n`);
 process.exitCode = failed ? 1 : 0;

@@ -53,14 +53,20 @@ let failed = 0;
 
 if (!skipTypecheck && filters.length === 0) {
   process.stdout.write('# typecheck (tsc --noEmit)\n');
-  const code = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  const code = await run(process.execPath, [
+    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.json',
+    '--noEmit',
+  ]);
   if (code === 0) passed += 1;
   else failed += 1;
   process.stdout.write(code === 0 ? '✔ typecheck\n' : '✖ typecheck failed\n');
 }
 
 let files = findTests(join(root, 'test')).sort();
-if (filters.length) files = files.filter((f) => filters.some((flt) => relative(root, f).split(sep).join('/').includes(flt)));
+if (filters.length)
+  files = files.filter((f) => filters.some((flt) => relative(root, f).split(sep).join('/').includes(flt)));
 if (files.length === 0) {
   process.stdout.write('no test files matched\n');
 } else {
@@ -69,7 +75,15 @@ if (files.length === 0) {
   let sawFail = 0;
   const code = await run(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-timeout=300000',
+      '--test-reporter=spec',
+      ...files.map((f) => relative(root, f)),
+    ],
     (line) => {
       const m = /^ℹ (pass|fail) (\d+)\s*$/.exec(line.trim());
       if (m) {

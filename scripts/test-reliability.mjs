@@ -34,14 +34,21 @@ function run(args) {
 const started = new Date();
 const tests = await run(['scripts/run-tests.mjs', 'test/e2e/crash', 'test/e2e/faults', 'test/reliability']);
 const m = /(\d+) passed, (\d+) failed\s*$/.exec(tests.last);
-writeFileSync(join(out, 'runner.json'), JSON.stringify({
-  startedAt: started.toISOString(),
-  elapsedMs: Date.now() - started.getTime(),
-  passed: m ? Number(m[1]) : undefined,
-  failed: m ? Number(m[2]) : undefined,
-  exitCode: tests.code,
-  sizes: Object.fromEntries(Object.keys(sizes).map((k) => [k, env[k]])),
-}, null, 2));
+writeFileSync(
+  join(out, 'runner.json'),
+  JSON.stringify(
+    {
+      startedAt: started.toISOString(),
+      elapsedMs: Date.now() - started.getTime(),
+      passed: m ? Number(m[1]) : undefined,
+      failed: m ? Number(m[2]) : undefined,
+      exitCode: tests.code,
+      sizes: Object.fromEntries(Object.keys(sizes).map((k) => [k, env[k]])),
+    },
+    null,
+    2,
+  ),
+);
 const report = await run(['--import', 'tsx', 'scripts/reliability-report.ts', out]);
 rmSync(out, { recursive: true, force: true });
 process.exitCode = tests.code || report.code;

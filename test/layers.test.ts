@@ -28,7 +28,9 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.ts$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : /\.ts$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** The layer of a path under lib/ (its first folder), or undefined for lib/index.ts and friends. */
@@ -60,15 +62,34 @@ test('every lib layer imports only the layers DESIGN §1 lets it use', () => {
     }
     for (const spec of relativeImports(readFileSync(file, 'utf8'))) {
       const to = layerOf(resolve(dirname(file), spec));
-      if (to && to !== from && !allowed.includes(to)) violations.push(`${relative(LIB, file)} imports ${spec} (${from} → ${to})`);
+      if (to && to !== from && !allowed.includes(to))
+        violations.push(`${relative(LIB, file)} imports ${spec} (${from} → ${to})`);
     }
   }
   assert.deepEqual([...new Set(violations)], []);
   // The check saw the layers it is about (a moved lib/ would otherwise pass vacuously).
-  for (const l of ['core', 'constructs', 'manifest', 'policy', 'pulumi', 'reconciler', 'arm', 'state', 'emulator', 'cli']) assert.ok(layers.has(l), `no files under lib/${l}/`);
+  for (const l of [
+    'core',
+    'constructs',
+    'manifest',
+    'policy',
+    'pulumi',
+    'reconciler',
+    'arm',
+    'state',
+    'emulator',
+    'cli',
+  ])
+    assert.ok(layers.has(l), `no files under lib/${l}/`);
 });
 
 test('the import scanner sees static, re-export, dynamic and side-effect imports', () => {
-  const text = ["import { a } from '../arm/x.js';", "export * from '../state/y.js';", "const m = await import('../pulumi/z.js');", "import '../emulator/w.js';", "import x from 'node:fs';"].join('\n');
+  const text = [
+    "import { a } from '../arm/x.js';",
+    "export * from '../state/y.js';",
+    "const m = await import('../pulumi/z.js');",
+    "import '../emulator/w.js';",
+    "import x from 'node:fs';",
+  ].join('\n');
   assert.deepEqual(relativeImports(text), ['../arm/x.js', '../state/y.js', '../pulumi/z.js', '../emulator/w.js']);
 });

@@ -53,7 +53,10 @@ export class AttachExistingStack extends Stack {
         resourceId: props.vmId,
         sshPort: 22,
         // The private key is resolved at deploy time from Key Vault; it never appears in the manifest.
-        administratorAccount: { username: 'azureuser', privateKey: Secret.fromKeyVault('kv-ml-shared', 'dsvm-ssh-key') },
+        administratorAccount: {
+          username: 'azureuser',
+          privateKey: Secret.fromKeyVault('kv-ml-shared', 'dsvm-ssh-key'),
+        },
       }),
     });
   }

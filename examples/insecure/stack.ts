@@ -3,7 +3,18 @@
  * Every choice below is one a reviewer should reject. Do not copy it.
  */
 import { Construct } from 'constructs';
-import { ComputeCluster, ComputeInstance, NetworkSecurityGroup, Principal, SshAccess, Stack, VirtualNetwork, VmSize, Workspace, type StackProps } from 'amlcdk';
+import {
+  ComputeCluster,
+  ComputeInstance,
+  NetworkSecurityGroup,
+  Principal,
+  SshAccess,
+  Stack,
+  VirtualNetwork,
+  VmSize,
+  Workspace,
+  type StackProps,
+} from 'amlcdk';
 
 export const INSECURE_DEFAULTS: StackProps & { tenantId: string; userObjectId: string } = {
   subscriptionId: '00000000-0000-0000-0000-000000000000',
@@ -18,10 +29,17 @@ export class InsecureStack extends Stack {
   constructor(scope: Construct, id: string, props = INSECURE_DEFAULTS) {
     super(scope, id, props);
     // Public network access, no managed network, local auth on for every compute.
-    const ws = new Workspace(this, 'Workspace', { tenantId: props.tenantId, publicNetworkAccess: true, computeLocalAuth: true });
+    const ws = new Workspace(this, 'Workspace', {
+      tenantId: props.tenantId,
+      publicNetworkAccess: true,
+      computeLocalAuth: true,
+    });
 
     const vnet = new VirtualNetwork(this, 'Vnet', { addressSpace: ['10.9.0.0/16'] });
-    const subnet = vnet.addSubnet('Open', { addressPrefix: '10.9.0.0/20', networkSecurityGroup: new NetworkSecurityGroup(this, 'Nsg') });
+    const subnet = vnet.addSubnet('Open', {
+      addressPrefix: '10.9.0.0/20',
+      networkSecurityGroup: new NetworkSecurityGroup(this, 'Nsg'),
+    });
 
     // SSH open to the whole internet on a public IP, no idle shutdown, no schedule.
     new ComputeInstance(ws, 'OpenInstance', {
@@ -30,7 +48,8 @@ export class InsecureStack extends Stack {
       subnet,
       nodePublicIp: true,
       sshAccess: SshAccess.enabled({
-        publicKey: 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7insecureexamplekeyonlyforpolicytests0000000000000000000000000000 dev@example',
+        publicKey:
+          'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7insecureexamplekeyonlyforpolicytests0000000000000000000000000000 dev@example',
         sourceCidrs: ['0.0.0.0/0'],
       }),
       localAuth: true,
@@ -44,7 +63,8 @@ export class InsecureStack extends Stack {
       subnet,
       nodePublicIp: true,
       sshAccess: SshAccess.enabled({
-        publicKey: 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7insecureexamplekeyonlyforpolicytests0000000000000000000000000000 dev@example',
+        publicKey:
+          'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7insecureexamplekeyonlyforpolicytests0000000000000000000000000000 dev@example',
         sourceCidrs: ['0.0.0.0/0'],
       }),
       localAuth: true,

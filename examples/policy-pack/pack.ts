@@ -17,7 +17,12 @@ export const PACK_NAME = 'amlcdk-azure-ml';
 export function packOptions(env: NodeJS.ProcessEnv = process.env): CrossGuardOptions {
   const file = env.AMLCDK_POLICY_CONFIG;
   const config = file ? loadPolicyConfig(file, new Set(RULES_BY_ID.keys())) : {};
-  const profile = env.AMLCDK_POLICY_PROFILE === 'prod' ? 'prod' : env.AMLCDK_POLICY_PROFILE === 'dev' ? 'dev' : config.profile ?? 'dev';
+  const profile =
+    env.AMLCDK_POLICY_PROFILE === 'prod'
+      ? 'prod'
+      : env.AMLCDK_POLICY_PROFILE === 'dev'
+        ? 'dev'
+        : (config.profile ?? 'dev');
   return { ...config, profile };
 }
 

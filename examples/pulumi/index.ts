@@ -41,7 +41,9 @@ new ComputeInstance(team.workspace, 'Workbench', {
   nodePublicIp: false,
   sshAccess: SshAccess.disabled(),
   idleShutdown: Duration.minutes(30),
-  customApplications: [{ name: 'rstudio', image: rstudio, endpoints: [{ name: 'rstudio', target: 8787, published: 8787 }] }],
+  customApplications: [
+    { name: 'rstudio', image: rstudio, endpoints: [{ name: 'rstudio', target: 8787, published: 8787 }] },
+  ],
 });
 
 const registryAuth = config.get('registryAuth') === 'admin' ? 'admin' : 'entra';

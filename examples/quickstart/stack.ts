@@ -4,7 +4,18 @@
  * compute has no public IPs (it lives in the workspace's managed VNet), so `amlcdk check` passes at its default bar.
  */
 import { Construct } from 'constructs';
-import { ComputeCluster, ComputeInstance, ComputeSchedule, Duration, IsolationMode, Principal, Stack, VmSize, Workspace, type StackProps } from 'amlcdk';
+import {
+  ComputeCluster,
+  ComputeInstance,
+  ComputeSchedule,
+  Duration,
+  IsolationMode,
+  Principal,
+  Stack,
+  VmSize,
+  Workspace,
+  type StackProps,
+} from 'amlcdk';
 import { Suppressions } from 'amlcdk/policy';
 
 /** Ids the quickstart needs (placeholders by default: synthesis never calls Azure). */

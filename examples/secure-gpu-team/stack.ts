@@ -6,8 +6,23 @@
  */
 import { Construct } from 'constructs';
 import {
-  Annotations, ComputeCluster, ComputeSchedule, Duration, FileShare, FileShareMount, NetworkSecurityGroup, PersonalComputeInstances,
-  Principal, PrivateEndpoint, SshAccess, Stack, VirtualNetwork, VmPriority, VmSize, Workspace, type StackProps,
+  Annotations,
+  ComputeCluster,
+  ComputeSchedule,
+  Duration,
+  FileShare,
+  FileShareMount,
+  NetworkSecurityGroup,
+  PersonalComputeInstances,
+  Principal,
+  PrivateEndpoint,
+  SshAccess,
+  Stack,
+  VirtualNetwork,
+  VmPriority,
+  VmSize,
+  Workspace,
+  type StackProps,
 } from 'amlcdk';
 
 export interface SecureGpuTeamProps extends StackProps {
@@ -31,7 +46,8 @@ export const SECURE_GPU_TEAM_DEFAULTS: SecureGpuTeamProps = {
     { objectId: '33333333-3333-3333-3333-333333333333', name: 'bob' },
     { objectId: '44444444-4444-4444-4444-444444444444', name: 'carol' },
   ],
-  natGatewayId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network-hub/providers/Microsoft.Network/natGateways/nat-ml-egress',
+  natGatewayId:
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-network-hub/providers/Microsoft.Network/natGateways/nat-ml-egress',
   tags: { project: 'vision-research', costCenter: 'cc-4711', environment: 'prod' },
 };
 
@@ -47,7 +63,12 @@ export class SecureGpuTeamStack extends Stack {
     const vnet = new VirtualNetwork(this, 'Vnet', { addressSpace: ['10.40.0.0/16'] });
     const nsg = new NetworkSecurityGroup(this, 'ComputeNsg');
     // No default outbound access: egress goes through the network team's NAT gateway.
-    const computeSubnet = vnet.addSubnet('Compute', { addressPrefix: '10.40.1.0/24', networkSecurityGroup: nsg, defaultOutboundAccess: false, natGatewayId: props.natGatewayId });
+    const computeSubnet = vnet.addSubnet('Compute', {
+      addressPrefix: '10.40.1.0/24',
+      networkSecurityGroup: nsg,
+      defaultOutboundAccess: false,
+      natGatewayId: props.natGatewayId,
+    });
     const endpointSubnet = vnet.addSubnet('Endpoints', { addressPrefix: '10.40.2.0/27' });
 
     this.workspace = new Workspace(this, 'Workspace', {
@@ -57,13 +78,19 @@ export class SecureGpuTeamStack extends Stack {
       description: 'GPU research, private',
       protect: true,
     });
-    PrivateEndpoint.forWorkspace(this, 'WorkspaceEndpoint', { workspace: this.workspace, subnet: endpointSubnet, virtualNetwork: vnet });
+    PrivateEndpoint.forWorkspace(this, 'WorkspaceEndpoint', {
+      workspace: this.workspace,
+      subnet: endpointSubnet,
+      virtualNetwork: vnet,
+    });
 
     // Shared data on an Azure Files share in the workspace's storage account, mounted on every instance.
     const share = new FileShare(this, 'SharedData', { storageAccount: this.workspace.storageAccount!, quotaGiB: 1024 });
     const sharedMount = new FileShareMount(this, 'SharedDataMount', { workspace: this.workspace, share });
 
-    const users = props.members.map((m) => Principal.user(m.objectId, { tenantId: props.tenantId, displayName: m.name }));
+    const users = props.members.map((m) =>
+      Principal.user(m.objectId, { tenantId: props.tenantId, displayName: m.name }),
+    );
     this.instances = new PersonalComputeInstances(this.workspace, 'Personal', {
       users,
       template: {
@@ -86,8 +113,14 @@ export class SecureGpuTeamStack extends Stack {
       subnet: computeSubnet,
       nodePublicIp: false,
     });
-    Annotations.of(this.cluster).acknowledgeWarning('azureml:cluster:lowPriorityIsSpot', 'training jobs checkpoint to the shared share every 15 minutes and resume after eviction');
-    Annotations.of(this).acknowledgeWarning('azureml:compute:zeroQuotaByDefault', 'quota for NCasT4_v3 and NCADSA100v4 approved in swedencentral (ticket 2026-0412)');
+    Annotations.of(this.cluster).acknowledgeWarning(
+      'azureml:cluster:lowPriorityIsSpot',
+      'training jobs checkpoint to the shared share every 15 minutes and resume after eviction',
+    );
+    Annotations.of(this).acknowledgeWarning(
+      'azureml:compute:zeroQuotaByDefault',
+      'quota for NCasT4_v3 and NCADSA100v4 approved in swedencentral (ticket 2026-0412)',
+    );
 
     const team = Principal.group(props.teamGroupObjectId, { displayName: 'vision-team' });
     this.workspace.grants.dataScientist(team);

@@ -60,7 +60,10 @@ export function parseJsonBody(text: string | null | undefined): unknown {
 
 /** A short, single-line excerpt of a non-JSON body for the message. */
 function excerpt(text: string): string {
-  const flat = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
@@ -82,12 +85,16 @@ export function armErrorFromResponse(init: {
   const path = safePath(init.url);
   let msg: string;
   if (message) msg = message;
-  else if (init.bodyText && init.bodyText.trim() !== '') msg = `${init.method} ${path} failed and the answer was not ARM's error JSON: ${excerpt(init.bodyText)}`;
+  else if (init.bodyText && init.bodyText.trim() !== '')
+    msg = `${init.method} ${path} failed and the answer was not ARM's error JSON: ${excerpt(init.bodyText)}`;
   else msg = `${init.method} ${path} failed with HTTP ${init.status} and no body`;
   // Some providers (Azure ML among them) answer a busy resource with a plain 409 `Conflict` whose message says
   // an operation is in progress: that is contention too, not a naming conflict.
-  const inProgress = isInProgressCode(armCode) || (init.status === 409 && armCode === 'Conflict' && /in progress|another operation/i.test(message ?? ''));
-  const retryable = init.status === 429 || init.status >= 500 || ((init.status === 409 || init.status === 429) && inProgress);
+  const inProgress =
+    isInProgressCode(armCode) ||
+    (init.status === 409 && armCode === 'Conflict' && /in progress|another operation/i.test(message ?? ''));
+  const retryable =
+    init.status === 429 || init.status >= 500 || ((init.status === 409 || init.status === 429) && inProgress);
   return new ArmError({
     status: init.status,
     armCode,
@@ -102,7 +109,13 @@ export function armErrorFromResponse(init: {
 }
 
 /** The error of a failed or canceled long-running operation (its status body's `error`). */
-export function armErrorFromOperation(init: { status: 'Failed' | 'Canceled'; body: unknown; pollStatus: number; resourceId?: string; requestId?: string }): ArmError {
+export function armErrorFromOperation(init: {
+  status: 'Failed' | 'Canceled';
+  body: unknown;
+  pollStatus: number;
+  resourceId?: string;
+  requestId?: string;
+}): ArmError {
   const { code, message, details } = unpackErrorBody(init.body);
   const armCode = code ?? (init.status === 'Canceled' ? 'OperationCanceled' : 'OperationFailed');
   const what = init.resourceId ? ` on ${init.resourceId}` : '';
@@ -111,7 +124,9 @@ export function armErrorFromOperation(init: { status: 'Failed' | 'Canceled'; bod
     armCode,
     message: message ?? `the long-running operation${what} ended ${init.status} without an error message`,
     details,
-    retryable: isInProgressCode(armCode) || /^(InternalServerError|ServiceUnavailable|InternalError|GatewayTimeout)$/i.test(armCode),
+    retryable:
+      isInProgressCode(armCode) ||
+      /^(InternalServerError|ServiceUnavailable|InternalError|GatewayTimeout)$/i.test(armCode),
     requestId: init.requestId,
   });
 }

@@ -27,9 +27,32 @@ import {
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { AmlcdkError } from '../core/errors.js';
 import { armErrorFromOperation, armErrorFromResponse, parseJsonBody, safePath } from './arm-error.js';
-import { backoffMs, isDroppedConnection, parseRetryAfter, resolveRetryOptions, type ResolvedRetryOptions, type RetryOptions } from './retry.js';
-import { ArmRateLimiter, kindOfMethod, realSleep, scopeOf, type Clock, type OperationKind, type Sleep, type TokenBucket } from './token-bucket.js';
-import { ArmError, type ArmCallOptions, type ArmClient, type ArmResource, type ArmWriteResult, type ArmWriteStarted } from './types.js';
+import {
+  backoffMs,
+  isDroppedConnection,
+  parseRetryAfter,
+  resolveRetryOptions,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+} from './retry.js';
+import {
+  ArmRateLimiter,
+  kindOfMethod,
+  realSleep,
+  scopeOf,
+  type Clock,
+  type OperationKind,
+  type Sleep,
+  type TokenBucket,
+} from './token-bucket.js';
+import {
+  ArmError,
+  type ArmCallOptions,
+  type ArmClient,
+  type ArmResource,
+  type ArmWriteResult,
+  type ArmWriteStarted,
+} from './types.js';
 
 /** Public ARM endpoint. */
 export const AZURE_ENDPOINT = 'https://management.azure.com';
@@ -182,14 +205,23 @@ export class HttpArmClient implements ArmClient {
     try {
       url = new URL(endpoint);
     } catch {
-      throw new AmlcdkError('ArmInvalidEndpoint', `ARM endpoint ${JSON.stringify(endpoint)} is not a URL; allowed: https://<host>[:port]. Fix: set the endpoint to e.g. ${AZURE_ENDPOINT}`);
+      throw new AmlcdkError(
+        'ArmInvalidEndpoint',
+        `ARM endpoint ${JSON.stringify(endpoint)} is not a URL; allowed: https://<host>[:port]. Fix: set the endpoint to e.g. ${AZURE_ENDPOINT}`,
+      );
     }
     if (url.protocol !== 'https:') {
-      throw new AmlcdkError('ArmInvalidEndpoint', `ARM endpoint ${JSON.stringify(endpoint)} must use https (bearer tokens are never sent in clear text); allowed: https://<host>[:port]. Fix: use the emulator's https URL and pass its caCertPem`);
+      throw new AmlcdkError(
+        'ArmInvalidEndpoint',
+        `ARM endpoint ${JSON.stringify(endpoint)} must use https (bearer tokens are never sent in clear text); allowed: https://<host>[:port]. Fix: use the emulator's https URL and pass its caCertPem`,
+      );
     }
     this.endpoint = endpoint;
     this.origin = url.origin;
-    this.limiter = options.limiter === false ? undefined : (options.limiter ?? new ArmRateLimiter({ clock: options.clock, sleep: options.sleep }));
+    this.limiter =
+      options.limiter === false
+        ? undefined
+        : (options.limiter ?? new ArmRateLimiter({ clock: options.clock, sleep: options.sleep }));
     this.retry = resolveRetryOptions(options.retry);
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 1_800_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
@@ -204,7 +236,11 @@ export class HttpArmClient implements ArmClient {
       // One TLS context for every socket (passing `ca` per connection builds a new context each time: ~1 ms of CPU
       // per socket), and a bounded pool: a burst of hundreds of requests reuses warm sockets instead of paying a
       // TLS handshake each on both ends.
-      this.agent = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 32, secureContext: createSecureContext({ ca }) });
+      this.agent = new HttpsAgent({
+        keepAlive: true,
+        maxSockets: options.maxSockets ?? 32,
+        secureContext: createSecureContext({ ca }),
+      });
     }
     this.pipeline = createPipelineFromOptions({
       retryOptions: { maxRetries: 0 },
@@ -212,7 +248,10 @@ export class HttpArmClient implements ArmClient {
       redirectOptions: { maxRetries: 0 },
     });
     this.pipeline.addPolicy(
-      bearerTokenAuthenticationPolicy({ credential: options.credential ?? new LazyDefaultCredential(), scopes: options.scope ?? ARM_SCOPE }),
+      bearerTokenAuthenticationPolicy({
+        credential: options.credential ?? new LazyDefaultCredential(),
+        scopes: options.scope ?? ARM_SCOPE,
+      }),
       { phase: 'Sign' },
     );
   }
@@ -226,7 +265,9 @@ export class HttpArmClient implements ArmClient {
 
   public async get(id: string, apiVersion: string, options: ArmCallOptions = {}): Promise<ArmResource | undefined> {
     return this.withCtx(`GET ${id}`, options, async (ctx) => {
-      const sent = await this.send(ctx, 'GET', this.urlFor(id, apiVersion, options.query), undefined, { allow404: true });
+      const sent = await this.send(ctx, 'GET', this.urlFor(id, apiVersion, options.query), undefined, {
+        allow404: true,
+      });
       if (sent.response.status === 404) return undefined;
       return this.expectResource(sent.body, 'GET', id);
     });
@@ -238,16 +279,30 @@ export class HttpArmClient implements ArmClient {
       let url: string | undefined = this.urlFor(collectionId, apiVersion, options.query);
       const seen = new Set<string>();
       while (url) {
-        if (seen.has(url)) throw new ArmError({ status: 200, armCode: 'NextLinkLoop', message: `listing ${collectionId} returned a nextLink already followed (${safePath(url)}); stopping instead of looping forever`, retryable: false });
+        if (seen.has(url))
+          throw new ArmError({
+            status: 200,
+            armCode: 'NextLinkLoop',
+            message: `listing ${collectionId} returned a nextLink already followed (${safePath(url)}); stopping instead of looping forever`,
+            retryable: false,
+          });
         seen.add(url);
         const sent = await this.send(ctx, 'GET', url, undefined, { allow404: true });
         if (sent.response.status === 404) return out;
         const page = sent.body as { value?: unknown; nextLink?: unknown } | undefined;
         if (!page || typeof page !== 'object' || !Array.isArray(page.value)) {
-          throw new ArmError({ status: sent.response.status, armCode: 'InvalidListResponse', message: `GET ${collectionId} did not return a list ({ "value": [...] })`, retryable: false });
+          throw new ArmError({
+            status: sent.response.status,
+            armCode: 'InvalidListResponse',
+            message: `GET ${collectionId} did not return a list ({ "value": [...] })`,
+            retryable: false,
+          });
         }
         for (const item of page.value) if (isArmResource(item)) out.push(item);
-        url = typeof page.nextLink === 'string' && page.nextLink !== '' ? this.checkedUrl(page.nextLink, 'nextLink') : undefined;
+        url =
+          typeof page.nextLink === 'string' && page.nextLink !== ''
+            ? this.checkedUrl(page.nextLink, 'nextLink')
+            : undefined;
       }
       return out;
     });
@@ -255,48 +310,97 @@ export class HttpArmClient implements ArmClient {
 
   // ---------------------------------------------------------------- writes
 
-  public beginPut(id: string, apiVersion: string, body: unknown, options: ArmCallOptions = {}): Promise<ArmWriteStarted> {
+  public beginPut(
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: ArmCallOptions = {},
+  ): Promise<ArmWriteStarted> {
     return this.withCtx(`PUT ${id}`, options, (ctx) => this.begin(ctx, 'PUT', id, apiVersion, body, options));
   }
 
-  public beginPatch(id: string, apiVersion: string, body: unknown, options: ArmCallOptions = {}): Promise<ArmWriteStarted> {
+  public beginPatch(
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: ArmCallOptions = {},
+  ): Promise<ArmWriteStarted> {
     return this.withCtx(`PATCH ${id}`, options, (ctx) => this.begin(ctx, 'PATCH', id, apiVersion, body, options));
   }
 
   public beginDelete(id: string, apiVersion: string, options: ArmCallOptions = {}): Promise<ArmWriteStarted> {
-    return this.withCtx(`DELETE ${id}`, options, (ctx) => this.begin(ctx, 'DELETE', id, apiVersion, undefined, options));
+    return this.withCtx(`DELETE ${id}`, options, (ctx) =>
+      this.begin(ctx, 'DELETE', id, apiVersion, undefined, options),
+    );
   }
 
-  public beginPost(id: string, action: string, apiVersion: string, body?: unknown, options: ArmCallOptions = {}): Promise<ArmWriteStarted> {
-    return this.withCtx(`POST ${id}/${action}`, options, (ctx) => this.begin(ctx, 'POST', id, apiVersion, body, options, action));
+  public beginPost(
+    id: string,
+    action: string,
+    apiVersion: string,
+    body?: unknown,
+    options: ArmCallOptions = {},
+  ): Promise<ArmWriteStarted> {
+    return this.withCtx(`POST ${id}/${action}`, options, (ctx) =>
+      this.begin(ctx, 'POST', id, apiVersion, body, options, action),
+    );
   }
 
-  public pollUntilDone(started: ArmWriteStarted, options: ArmCallOptions & { readonly resourceId?: string; readonly apiVersion?: string } = {}): Promise<ArmWriteResult> {
+  public pollUntilDone(
+    started: ArmWriteStarted,
+    options: ArmCallOptions & { readonly resourceId?: string; readonly apiVersion?: string } = {},
+  ): Promise<ArmWriteResult> {
     const resourceId = options.resourceId ?? started.resourceId;
-    return this.withCtx(`poll ${resourceId ?? started.pollUrl ?? ''}`, options, (ctx) => this.pollInCtx(ctx, started, resourceId, options.apiVersion ?? started.apiVersion));
+    return this.withCtx(`poll ${resourceId ?? started.pollUrl ?? ''}`, options, (ctx) =>
+      this.pollInCtx(ctx, started, resourceId, options.apiVersion ?? started.apiVersion),
+    );
   }
 
   public put(id: string, apiVersion: string, body: unknown, options: ArmCallOptions = {}): Promise<ArmWriteResult> {
-    return this.withCtx(`PUT ${id}`, options, async (ctx) => this.pollInCtx(ctx, await this.begin(ctx, 'PUT', id, apiVersion, body, options), id, apiVersion));
+    return this.withCtx(`PUT ${id}`, options, async (ctx) =>
+      this.pollInCtx(ctx, await this.begin(ctx, 'PUT', id, apiVersion, body, options), id, apiVersion),
+    );
   }
 
   public patch(id: string, apiVersion: string, body: unknown, options: ArmCallOptions = {}): Promise<ArmWriteResult> {
-    return this.withCtx(`PATCH ${id}`, options, async (ctx) => this.pollInCtx(ctx, await this.begin(ctx, 'PATCH', id, apiVersion, body, options), id, apiVersion));
+    return this.withCtx(`PATCH ${id}`, options, async (ctx) =>
+      this.pollInCtx(ctx, await this.begin(ctx, 'PATCH', id, apiVersion, body, options), id, apiVersion),
+    );
   }
 
   public delete(id: string, apiVersion: string, options: ArmCallOptions = {}): Promise<ArmWriteResult> {
-    return this.withCtx(`DELETE ${id}`, options, async (ctx) => this.pollInCtx(ctx, await this.begin(ctx, 'DELETE', id, apiVersion, undefined, options), id, apiVersion));
+    return this.withCtx(`DELETE ${id}`, options, async (ctx) =>
+      this.pollInCtx(ctx, await this.begin(ctx, 'DELETE', id, apiVersion, undefined, options), id, apiVersion),
+    );
   }
 
-  public post(id: string, action: string, apiVersion: string, body?: unknown, options: ArmCallOptions = {}): Promise<ArmWriteResult> {
-    return this.withCtx(`POST ${id}/${action}`, options, async (ctx) => this.pollInCtx(ctx, await this.begin(ctx, 'POST', id, apiVersion, body, options, action), id, apiVersion));
+  public post(
+    id: string,
+    action: string,
+    apiVersion: string,
+    body?: unknown,
+    options: ArmCallOptions = {},
+  ): Promise<ArmWriteResult> {
+    return this.withCtx(`POST ${id}/${action}`, options, async (ctx) =>
+      this.pollInCtx(ctx, await this.begin(ctx, 'POST', id, apiVersion, body, options, action), id, apiVersion),
+    );
   }
 
   // ---------------------------------------------------------------- internals
 
-  private async begin(ctx: Ctx, method: Exclude<Method, 'GET'>, id: string, apiVersion: string, body: unknown, options: ArmCallOptions, action?: string): Promise<ArmWriteStarted> {
+  private async begin(
+    ctx: Ctx,
+    method: Exclude<Method, 'GET'>,
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: ArmCallOptions,
+    action?: string,
+  ): Promise<ArmWriteStarted> {
     const target = action ? `${id.replace(/\/+$/, '')}/${action.replace(/^\/+/, '')}` : id;
-    const sent = await this.send(ctx, method, this.urlFor(target, apiVersion, options.query), body, { allow404: method === 'DELETE' });
+    const sent = await this.send(ctx, method, this.urlFor(target, apiVersion, options.query), body, {
+      allow404: method === 'DELETE',
+    });
     const res = sent.response;
     const base = { method, resourceId: id, apiVersion } as const;
     if (method === 'DELETE' && res.status === 404) return { status: 404, ...base };
@@ -321,7 +425,12 @@ export class HttpArmClient implements ArmClient {
     };
   }
 
-  private async pollInCtx(ctx: Ctx, started: ArmWriteStarted, resourceId: string | undefined, apiVersion: string | undefined): Promise<ArmWriteResult> {
+  private async pollInCtx(
+    ctx: Ctx,
+    started: ArmWriteStarted,
+    resourceId: string | undefined,
+    apiVersion: string | undefined,
+  ): Promise<ArmWriteResult> {
     const method = started.method ?? (resourceId ? 'PUT' : undefined);
     if (method === 'DELETE' && started.status === 404) return { status: 'Succeeded' };
     let finalBody: unknown = started.body;
@@ -364,7 +473,13 @@ export class HttpArmClient implements ArmClient {
           break;
         }
         if (st === 'Failed' || st === 'Canceled') {
-          throw armErrorFromOperation({ status: st, body: sent.body, pollStatus: res.status, resourceId, requestId: requestIdOf(res) });
+          throw armErrorFromOperation({
+            status: st,
+            body: sent.body,
+            pollStatus: res.status,
+            resourceId,
+            requestId: requestIdOf(res),
+          });
         }
         wait = nextDelay(res);
       }
@@ -374,15 +489,30 @@ export class HttpArmClient implements ArmClient {
       while (state !== undefined && terminalOf(state) === undefined) {
         await this.wait(ctx, firstWait());
         delay = undefined;
-        const sent = await this.send(ctx, 'GET', this.urlFor(resourceId, apiVersion), undefined, { allow404: true, poll: true });
-        if (sent.response.status === 404) throw new ArmError({ status: 404, armCode: 'ResourceNotFound', message: `${resourceId} disappeared while its ${method} was provisioning`, retryable: true });
+        const sent = await this.send(ctx, 'GET', this.urlFor(resourceId, apiVersion), undefined, {
+          allow404: true,
+          poll: true,
+        });
+        if (sent.response.status === 404)
+          throw new ArmError({
+            status: 404,
+            armCode: 'ResourceNotFound',
+            message: `${resourceId} disappeared while its ${method} was provisioning`,
+            retryable: true,
+          });
         finalBody = sent.body;
         state = provisioningStateOf(sent.body);
-        if (terminalOf(state) === 'Succeeded' && isArmResource(sent.body)) return { status: 'Succeeded', resource: sent.body };
+        if (terminalOf(state) === 'Succeeded' && isArmResource(sent.body))
+          return { status: 'Succeeded', resource: sent.body };
       }
       const t = terminalOf(state);
       if (t === 'Failed' || t === 'Canceled') {
-        throw new ArmError({ status: 200, armCode: t === 'Failed' ? 'ProvisioningFailed' : 'ProvisioningCanceled', message: `${resourceId} ended provisioningState=${t} after ${method}`, retryable: false });
+        throw new ArmError({
+          status: 200,
+          armCode: t === 'Failed' ? 'ProvisioningFailed' : 'ProvisioningCanceled',
+          message: `${resourceId} ended provisioningState=${t} after ${method}`,
+          retryable: false,
+        });
       }
       if (isArmResource(finalBody)) return { status: 'Succeeded', resource: finalBody };
     } else if (method === 'DELETE' && started.status === 202 && resourceId && apiVersion) {
@@ -390,7 +520,10 @@ export class HttpArmClient implements ArmClient {
       for (;;) {
         await this.wait(ctx, firstWait());
         delay = undefined;
-        const sent = await this.send(ctx, 'GET', this.urlFor(resourceId, apiVersion), undefined, { allow404: true, poll: true });
+        const sent = await this.send(ctx, 'GET', this.urlFor(resourceId, apiVersion), undefined, {
+          allow404: true,
+          poll: true,
+        });
         if (sent.response.status === 404) break;
       }
     }
@@ -399,28 +532,41 @@ export class HttpArmClient implements ArmClient {
       if (resourceId && apiVersion) {
         const sent = await this.send(ctx, 'GET', this.urlFor(resourceId, apiVersion), undefined, { allow404: true });
         // A provider that reports success and then 404s (ASO's known quirk) leaves `resource` undefined: the engine re-plans it.
-        if (sent.response.status !== 404 && isArmResource(sent.body)) return { status: 'Succeeded', resource: sent.body };
+        if (sent.response.status !== 404 && isArmResource(sent.body))
+          return { status: 'Succeeded', resource: sent.body };
         return { status: 'Succeeded' };
       }
       return isArmResource(finalBody) ? { status: 'Succeeded', resource: finalBody } : { status: 'Succeeded' };
     }
-    if (method === 'POST') return finalBody !== undefined ? { status: 'Succeeded', body: finalBody } : { status: 'Succeeded' };
+    if (method === 'POST')
+      return finalBody !== undefined ? { status: 'Succeeded', body: finalBody } : { status: 'Succeeded' };
     return { status: 'Succeeded' };
   }
 
   private expectResource(body: unknown, method: string, id: string): ArmResource {
     if (!isArmResource(body)) {
-      throw new ArmError({ status: 200, armCode: 'InvalidResourceResponse', message: `${method} ${id} returned a body without an "id"; expected an ARM resource`, retryable: false });
+      throw new ArmError({
+        status: 200,
+        armCode: 'InvalidResourceResponse',
+        message: `${method} ${id} returned a body without an "id"; expected an ARM resource`,
+        retryable: false,
+      });
     }
     return body;
   }
 
   private urlFor(id: string, apiVersion: string, query?: Readonly<Record<string, string>>): string {
     if (typeof id !== 'string' || !id.startsWith('/')) {
-      throw new AmlcdkError('ArmInvalidResourceId', `ARM resource id ${JSON.stringify(id)} must start with "/"; allowed: /subscriptions/<id>/resourceGroups/<rg>/providers/<type>/<name>. Fix: pass the full id from the manifest`);
+      throw new AmlcdkError(
+        'ArmInvalidResourceId',
+        `ARM resource id ${JSON.stringify(id)} must start with "/"; allowed: /subscriptions/<id>/resourceGroups/<rg>/providers/<type>/<name>. Fix: pass the full id from the manifest`,
+      );
     }
     if (typeof apiVersion !== 'string' || !/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$/.test(apiVersion)) {
-      throw new AmlcdkError('ArmInvalidApiVersion', `api-version ${JSON.stringify(apiVersion)} for ${id} is not of the form YYYY-MM-DD[-preview]. Fix: use the pinned version from the catalog`);
+      throw new AmlcdkError(
+        'ArmInvalidApiVersion',
+        `api-version ${JSON.stringify(apiVersion)} for ${id} is not of the form YYYY-MM-DD[-preview]. Fix: use the pinned version from the catalog`,
+      );
     }
     const u = new URL(this.endpoint + encodeURI(id));
     u.searchParams.set('api-version', apiVersion);
@@ -434,7 +580,12 @@ export class HttpArmClient implements ArmClient {
     try {
       u = new URL(raw, this.endpoint);
     } catch {
-      throw new ArmError({ status: 0, armCode: 'InvalidPollUrl', message: `ARM returned a ${what} that is not a URL: ${JSON.stringify(raw.slice(0, 200))}`, retryable: false });
+      throw new ArmError({
+        status: 0,
+        armCode: 'InvalidPollUrl',
+        message: `ARM returned a ${what} that is not a URL: ${JSON.stringify(raw.slice(0, 200))}`,
+        retryable: false,
+      });
     }
     if (!this.allowForeignUrls && u.origin !== this.origin) {
       throw new ArmError({
@@ -449,12 +600,20 @@ export class HttpArmClient implements ArmClient {
 
   private async withCtx<T>(what: string, options: ArmCallOptions, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const deadline = deadlineSignal(timeoutMs, options.signal, () => new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'));
+    const deadline = deadlineSignal(
+      timeoutMs,
+      options.signal,
+      () => new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError'),
+    );
     try {
       return await fn({ signal: deadline.signal, timeoutMs, what });
     } catch (err) {
       if (deadline.timedOut() && !(err instanceof ArmError)) {
-        throw new AmlcdkError('ArmTimeout', `${what} did not finish within ${timeoutMs} ms (retries and polling included). Fix: raise the timeout, or check the operation in the portal; a resumed apply re-polls it`, { cause: err });
+        throw new AmlcdkError(
+          'ArmTimeout',
+          `${what} did not finish within ${timeoutMs} ms (retries and polling included). Fix: raise the timeout, or check the operation in the portal; a resumed apply re-polls it`,
+          { cause: err },
+        );
       }
       if (options.signal?.aborted && !(err instanceof ArmError)) {
         throw new AmlcdkError('ArmAborted', `${what} was cancelled`, { cause: err });
@@ -474,7 +633,13 @@ export class HttpArmClient implements ArmClient {
    * One logical request: rate limit, send, classify, retry. Resolves with 2xx/3xx answers (and 404 when
    * `allow404`); throws ArmError otherwise.
    */
-  private async send(ctx: Ctx, method: Method, url: string, body: unknown, opts: { allow404?: boolean; poll?: boolean } = {}): Promise<Sent> {
+  private async send(
+    ctx: Ctx,
+    method: Method,
+    url: string,
+    body: unknown,
+    opts: { allow404?: boolean; poll?: boolean } = {},
+  ): Promise<Sent> {
     const kind = kindOfMethod(method);
     const scope = scopeOf(url);
     const path = safePath(url);
@@ -506,7 +671,13 @@ export class HttpArmClient implements ArmClient {
       if (bodyText !== undefined) headers.set('content-type', 'application/json');
       // Per-request timeout, our own (not the pipeline's: see deadlineSignal).
       const attemptDeadline = deadlineSignal(this.requestTimeoutMs, ctx.signal);
-      const request = createPipelineRequest({ url, method, headers, body: bodyText, abortSignal: attemptDeadline.signal });
+      const request = createPipelineRequest({
+        url,
+        method,
+        headers,
+        body: bodyText,
+        abortSignal: attemptDeadline.signal,
+      });
       if (this.agent) request.agent = this.agent;
       const started = this.clock();
       const cleanup = (): void => {
@@ -529,14 +700,32 @@ export class HttpArmClient implements ArmClient {
         const timedOut = attemptDeadline.timedOut();
         if (!timedOut && !isDroppedConnection(err)) {
           const msg = (err as Error)?.message ?? String(err);
-          const fix = /certificate|self[- ]signed|CERT_|TLS/i.test(msg) ? ' Fix: for the local emulator pass its caCertPem; for Azure check proxies that intercept TLS' : '';
-          throw new ArmError({ status: 0, armCode: 'RequestFailed', message: `${method} ${path} failed before ARM answered: ${msg}.${fix}`, retryable: false });
+          const fix = /certificate|self[- ]signed|CERT_|TLS/i.test(msg)
+            ? ' Fix: for the local emulator pass its caCertPem; for Azure check proxies that intercept TLS'
+            : '';
+          throw new ArmError({
+            status: 0,
+            armCode: 'RequestFailed',
+            message: `${method} ${path} failed before ARM answered: ${msg}.${fix}`,
+            retryable: false,
+          });
         }
-        const reason = timedOut ? `no answer within ${this.requestTimeoutMs} ms` : `the connection dropped (${(err as { code?: string })?.code ?? (err as Error)?.message ?? 'unknown'})`;
+        const reason = timedOut
+          ? `no answer within ${this.requestTimeoutMs} ms`
+          : `the connection dropped (${(err as { code?: string })?.code ?? (err as Error)?.message ?? 'unknown'})`;
         // A POST is not idempotent: it may have been applied before the connection dropped. Never resend blindly.
         const canRetry = method !== 'POST' && attempt < this.retry.maxAttempts;
         const retryInMs = canRetry ? backoffMs(attempt - 1, this.retry) : undefined;
-        this.onRequest?.({ method, path, status: 0, attempt, kind, durationMs: this.clock() - started, ...(opts.poll ? { poll: true } : {}), ...(retryInMs !== undefined ? { retryInMs } : {}) });
+        this.onRequest?.({
+          method,
+          path,
+          status: 0,
+          attempt,
+          kind,
+          durationMs: this.clock() - started,
+          ...(opts.poll ? { poll: true } : {}),
+          ...(retryInMs !== undefined ? { retryInMs } : {}),
+        });
         if (!canRetry) {
           throw new ArmError({
             status: 0,
@@ -556,11 +745,26 @@ export class HttpArmClient implements ArmClient {
       endProbe();
       const text = response.bodyAsText;
       if (response.status < 400 || (response.status === 404 && opts.allow404)) {
-        this.onRequest?.({ method, path, status: response.status, attempt, kind, durationMs: this.clock() - started, ...(opts.poll ? { poll: true } : {}) });
+        this.onRequest?.({
+          method,
+          path,
+          status: response.status,
+          attempt,
+          kind,
+          durationMs: this.clock() - started,
+          ...(opts.poll ? { poll: true } : {}),
+        });
         return { response, body: parseJsonBody(text) };
       }
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock());
-      const error = armErrorFromResponse({ status: response.status, bodyText: text, method, url, retryAfterMs, requestId: requestIdOf(response) });
+      const error = armErrorFromResponse({
+        status: response.status,
+        bodyText: text,
+        method,
+        url,
+        retryAfterMs,
+        requestId: requestIdOf(response),
+      });
       const contention = /anotheroperation|retryableerror/i.test(error.armCode);
       if (response.status === 429 && !contention && this.limiter) {
         // Real throttling: ARM ignores requests sent before Retry-After; hold the whole bucket.
@@ -573,7 +777,16 @@ export class HttpArmClient implements ArmClient {
         const wait = retryAfterMs ?? backoffMs(attempt - 1, this.retry);
         if (wait <= this.retry.maxRetryAfterMs) retryInMs = wait;
       }
-      this.onRequest?.({ method, path, status: response.status, attempt, kind, durationMs: this.clock() - started, ...(opts.poll ? { poll: true } : {}), ...(retryInMs !== undefined ? { retryInMs } : {}) });
+      this.onRequest?.({
+        method,
+        path,
+        status: response.status,
+        attempt,
+        kind,
+        durationMs: this.clock() - started,
+        ...(opts.poll ? { poll: true } : {}),
+        ...(retryInMs !== undefined ? { retryInMs } : {}),
+      });
       if (retryInMs === undefined) throw error;
       await this.wait(ctx, retryInMs);
     }
@@ -583,7 +796,10 @@ export class HttpArmClient implements ArmClient {
     if (!this.limiter) return;
     const singular = kind === 'reads' ? 'reads' : kind === 'writes' ? 'writes' : 'deletes';
     let min: number | undefined;
-    for (const h of [`x-ms-ratelimit-remaining-subscription-${singular}`, `x-ms-ratelimit-remaining-tenant-${singular}`]) {
+    for (const h of [
+      `x-ms-ratelimit-remaining-subscription-${singular}`,
+      `x-ms-ratelimit-remaining-tenant-${singular}`,
+    ]) {
       const v = res.headers.get(h);
       if (v === undefined) continue;
       const n = Number(v);
@@ -600,7 +816,11 @@ export class HttpArmClient implements ArmClient {
  * dependents on a long-lived parent, and the pipeline's own `timeout` leaves its timer running when a connection
  * fails (keeping the process alive after a dropped socket).
  */
-function deadlineSignal(ms: number, parent: AbortSignal | undefined, timeoutReason?: () => unknown): { readonly signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+function deadlineSignal(
+  ms: number,
+  parent: AbortSignal | undefined,
+  timeoutReason?: () => unknown,
+): { readonly signal: AbortSignal; timedOut(): boolean; dispose(): void } {
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

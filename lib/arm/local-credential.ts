@@ -35,7 +35,14 @@ export class LocalCredential implements TokenCredential {
   public async getToken(_scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
     const now = Date.now();
     const expiresOnTimestamp = now + this.lifetimeMs;
-    const payload = { aud: 'https://management.azure.com/', oid: this.oid, tid: this.tid, iat: Math.floor(now / 1000), exp: Math.floor(expiresOnTimestamp / 1000), iss: 'amlcdk-local' };
+    const payload = {
+      aud: 'https://management.azure.com/',
+      oid: this.oid,
+      tid: this.tid,
+      iat: Math.floor(now / 1000),
+      exp: Math.floor(expiresOnTimestamp / 1000),
+      iss: 'amlcdk-local',
+    };
     return { token: `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(payload)}.`, expiresOnTimestamp };
   }
 }

@@ -42,7 +42,8 @@ export interface ResolvedRetryOptions {
 
 export function resolveRetryOptions(o: RetryOptions = {}): ResolvedRetryOptions {
   const maxAttempts = o.maxAttempts ?? 6;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`retry.maxAttempts must be an integer >= 1, got ${maxAttempts}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new RangeError(`retry.maxAttempts must be an integer >= 1, got ${maxAttempts}`);
   return {
     maxAttempts,
     baseDelayMs: o.baseDelayMs ?? 1000,
@@ -98,7 +99,17 @@ export function isInProgressCode(code: string): boolean {
 }
 
 /** Node socket errors that mean the connection dropped before a complete answer arrived. */
-const DROPPED_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
+const DROPPED_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 /** True when a transport error means the connection dropped (the request may or may not have been applied). */
 export function isDroppedConnection(err: unknown): boolean {
@@ -106,6 +117,10 @@ export function isDroppedConnection(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; cause?: unknown };
   if (typeof e.code === 'string' && DROPPED_CODES.has(e.code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  if (/socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|other side closed|premature close|aborted/i.test(msg) && !/The operation was aborted/i.test(msg)) return true;
+  if (
+    /socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|other side closed|premature close|aborted/i.test(msg) &&
+    !/The operation was aborted/i.test(msg)
+  )
+    return true;
   return e.cause !== undefined && e.cause !== err ? isDroppedConnection(e.cause) : false;
 }

@@ -105,7 +105,9 @@ export class TokenBucket {
    */
   constructor(limits: BucketLimits, clock: Clock = Date.now, sleep: Sleep = realSleep) {
     if (!(limits.burst > 0) || !(limits.perSecond > 0)) {
-      throw new RangeError(`token bucket limits must be positive, got burst=${limits.burst} perSecond=${limits.perSecond}`);
+      throw new RangeError(
+        `token bucket limits must be positive, got burst=${limits.burst} perSecond=${limits.perSecond}`,
+      );
     }
     this.burst = limits.burst;
     this.perSecond = limits.perSecond;
@@ -303,7 +305,8 @@ export class ArmRateLimiter {
   /** @example new ArmRateLimiter({ scale: 0.5 }) */
   constructor(options: RateLimiterOptions = {}) {
     const scale = options.scale ?? 1;
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`rate limiter scale must be a positive number, got ${scale}`);
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new RangeError(`rate limiter scale must be a positive number, got ${scale}`);
     this.scale = scale;
     const base = { ...ARM_LIMITS, ...(options.limits ?? {}) };
     const b = options.scaleBursts === false ? 1 : scale;

@@ -68,19 +68,34 @@ export interface ArmClient {
   beginPatch(id: string, apiVersion: string, body: unknown, options?: ArmCallOptions): Promise<ArmWriteStarted>;
   beginDelete(id: string, apiVersion: string, options?: ArmCallOptions): Promise<ArmWriteStarted>;
   /** POST `{id}/{action}`. */
-  beginPost(id: string, action: string, apiVersion: string, body?: unknown, options?: ArmCallOptions): Promise<ArmWriteStarted>;
+  beginPost(
+    id: string,
+    action: string,
+    apiVersion: string,
+    body?: unknown,
+    options?: ArmCallOptions,
+  ): Promise<ArmWriteStarted>;
 
   /**
    * Follow a started operation to its end (also one resumed from a journal). Honours `Retry-After`; polls count
    * against the read budget. Throws `ArmError` when the operation failed.
    */
-  pollUntilDone(started: ArmWriteStarted, options?: ArmCallOptions & { readonly resourceId?: string; readonly apiVersion?: string }): Promise<ArmWriteResult>;
+  pollUntilDone(
+    started: ArmWriteStarted,
+    options?: ArmCallOptions & { readonly resourceId?: string; readonly apiVersion?: string },
+  ): Promise<ArmWriteResult>;
 
   /** Convenience: begin + poll. */
   put(id: string, apiVersion: string, body: unknown, options?: ArmCallOptions): Promise<ArmWriteResult>;
   patch(id: string, apiVersion: string, body: unknown, options?: ArmCallOptions): Promise<ArmWriteResult>;
   delete(id: string, apiVersion: string, options?: ArmCallOptions): Promise<ArmWriteResult>;
-  post(id: string, action: string, apiVersion: string, body?: unknown, options?: ArmCallOptions): Promise<ArmWriteResult>;
+  post(
+    id: string,
+    action: string,
+    apiVersion: string,
+    body?: unknown,
+    options?: ArmCallOptions,
+  ): Promise<ArmWriteResult>;
 }
 
 /**

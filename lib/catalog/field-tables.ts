@@ -50,7 +50,12 @@ export interface FieldTable {
    * Paths that may only move in one direction, with the allowed transitions. A change outside them is refused at
    * plan time (e.g. managed network isolation can never go back to `Disabled`).
    */
-  readonly oneWay?: readonly { readonly path: string; readonly refuseTo: readonly string[]; readonly source: string; readonly note: string }[];
+  readonly oneWay?: readonly {
+    readonly path: string;
+    readonly refuseTo: readonly string[];
+    readonly source: string;
+    readonly note: string;
+  }[];
 }
 
 export const ML_WORKSPACES = 'Microsoft.MachineLearningServices/workspaces';
@@ -70,15 +75,45 @@ const COMPUTE_COMMON_RO: readonly FieldRule[] = [
   ...RO_ENVELOPE,
   { path: '/identity/principalId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
   { path: '/identity/tenantId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-  { path: '/identity/userAssignedIdentities/*/principalId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-  { path: '/identity/userAssignedIdentities/*/clientId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-  { path: '/properties/provisioningErrors', update: 'ignore', source: 'spec readOnly (api §3)', note: 'server-managed' },
+  {
+    path: '/identity/userAssignedIdentities/*/principalId',
+    update: 'ignore',
+    source: 'spec readOnly',
+    note: 'assigned by Entra',
+  },
+  {
+    path: '/identity/userAssignedIdentities/*/clientId',
+    update: 'ignore',
+    source: 'spec readOnly',
+    note: 'assigned by Entra',
+  },
+  {
+    path: '/properties/provisioningErrors',
+    update: 'ignore',
+    source: 'spec readOnly (api §3)',
+    note: 'server-managed',
+  },
   { path: '/properties/createdOn', update: 'ignore', source: 'spec readOnly (api §3)', note: 'server-managed' },
   { path: '/properties/modifiedOn', update: 'ignore', source: 'spec readOnly (api §3)', note: 'server-managed' },
   { path: '/properties/isAttachedCompute', update: 'ignore', source: 'spec readOnly (api §3)', note: 'server-managed' },
-  { path: '/properties/computeType', update: 'replace', source: 'api §7.2 (discriminator)', note: 'the kind of compute cannot change' },
-  { path: '/properties/computeLocation', update: 'replace', source: 'spec x-ms-mutability [read, create] (api §3)', note: 'create-only' },
-  { path: '/properties/disableLocalAuth', update: 'replace', source: 'spec x-ms-mutability [read, create] (api §3)', note: 'create-only' },
+  {
+    path: '/properties/computeType',
+    update: 'replace',
+    source: 'api §7.2 (discriminator)',
+    note: 'the kind of compute cannot change',
+  },
+  {
+    path: '/properties/computeLocation',
+    update: 'replace',
+    source: 'spec x-ms-mutability [read, create] (api §3)',
+    note: 'create-only',
+  },
+  {
+    path: '/properties/disableLocalAuth',
+    update: 'replace',
+    source: 'spec x-ms-mutability [read, create] (api §3)',
+    note: 'create-only',
+  },
   { path: '/location', update: 'replace', source: 'tf ForceNew (api §15)', note: 'a resource cannot move region' },
 ];
 
@@ -90,33 +125,155 @@ const COMPUTE_INSTANCE: FieldTable = {
   replaceOrder: 'delete-before-create',
   rules: [
     ...COMPUTE_COMMON_RO,
-    { path: '/tags', update: 'replace', source: 'tf ForceNew (api §15; azurerm #31747 asks to relax)', note: 'instances have no update path' },
+    {
+      path: '/tags',
+      update: 'replace',
+      source: 'tf ForceNew (api §15; azurerm #31747 asks to relax)',
+      note: 'instances have no update path',
+    },
     { path: '/identity', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'instances have no update path' },
     { path: '/sku', update: 'replace', source: 'api §3', note: 'workspace SKU echoed into the compute' },
-    { path: '/properties/description', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'instances have no update path' },
-    { path: '/properties/properties/vmSize', update: 'replace', source: 'api §4.3 docs: "isn\'t possible to change the virtual machine size"', note: 'create-only (preview resize exists but is not used)' },
-    { path: '/properties/properties/sshSettings/sshPublicAccess', update: 'replace', source: 'api §4.3 docs: SSH "can\'t be enabled or disabled after creation"', note: 'create-only' },
-    { path: '/properties/properties/sshSettings/adminUserName', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/sshSettings/sshPort', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
+    {
+      path: '/properties/description',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'instances have no update path',
+    },
+    {
+      path: '/properties/properties/vmSize',
+      update: 'replace',
+      source: 'api §4.3 docs: "isn\'t possible to change the virtual machine size"',
+      note: 'create-only (preview resize exists but is not used)',
+    },
+    {
+      path: '/properties/properties/sshSettings/sshPublicAccess',
+      update: 'replace',
+      source: 'api §4.3 docs: SSH "can\'t be enabled or disabled after creation"',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/properties/sshSettings/adminUserName',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/sshSettings/sshPort',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
     { path: '/properties/properties/subnet', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/enableNodePublicIp', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/personalComputeInstanceSettings', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'the assigned user is fixed at creation' },
-    { path: '/properties/properties/computeInstanceAuthorizationType', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/idleTimeBeforeShutdown', update: 'action', action: 'updateIdleShutdownSetting', source: 'api §7.2; docs: "only configurable during new compute instance creation" in ARM templates', note: 'POST updateIdleShutdownSetting {idleTimeBeforeShutdown}' },
-    { path: '/properties/properties/schedules', update: 'action', action: 'updateSchedules', source: 'api §4.3, §7.2 (azure-quickstart-templates#11830: PUT fails, use UpdateSchedules)', note: 'POST updateSchedules with the schedules object' },
-    { path: '/properties/properties/schedules/computeStartStop/*/id', update: 'ignore', source: 'spec readOnly (api §4.2)', note: 'server-managed' },
-    { path: '/properties/properties/schedules/computeStartStop/*/provisioningStatus', update: 'ignore', source: 'spec readOnly (api §4.2)', note: 'server-managed' },
-    { path: '/properties/properties/osImageMetadata', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/connectivityEndpoints', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/applications', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/createdBy', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/state', update: 'ignore', source: 'spec readOnly (api §4.1); start/stop are actions', note: 'server-managed' },
-    { path: '/properties/properties/lastOperation', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/errors', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/containers', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/dataDisks', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
-    { path: '/properties/properties/dataMounts', update: 'ignore', source: 'spec readOnly in PUT (api §4.1, §9.2)', note: 'changed only by preview updateDataMounts' },
-    { path: '/properties/properties/versions', update: 'ignore', source: 'spec readOnly (api §4.1)', note: 'server-managed' },
+    {
+      path: '/properties/properties/enableNodePublicIp',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/properties/personalComputeInstanceSettings',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'the assigned user is fixed at creation',
+    },
+    {
+      path: '/properties/properties/computeInstanceAuthorizationType',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/properties/idleTimeBeforeShutdown',
+      update: 'action',
+      action: 'updateIdleShutdownSetting',
+      source: 'api §7.2; docs: "only configurable during new compute instance creation" in ARM templates',
+      note: 'POST updateIdleShutdownSetting {idleTimeBeforeShutdown}',
+    },
+    {
+      path: '/properties/properties/schedules',
+      update: 'action',
+      action: 'updateSchedules',
+      source: 'api §4.3, §7.2 (azure-quickstart-templates#11830: PUT fails, use UpdateSchedules)',
+      note: 'POST updateSchedules with the schedules object',
+    },
+    {
+      path: '/properties/properties/schedules/computeStartStop/*/id',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.2)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/schedules/computeStartStop/*/provisioningStatus',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.2)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/osImageMetadata',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/connectivityEndpoints',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/applications',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/createdBy',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/state',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1); start/stop are actions',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/lastOperation',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/errors',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/containers',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/dataDisks',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/dataMounts',
+      update: 'ignore',
+      source: 'spec readOnly in PUT (api §4.1, §9.2)',
+      note: 'changed only by preview updateDataMounts',
+    },
+    {
+      path: '/properties/properties/versions',
+      update: 'ignore',
+      source: 'spec readOnly (api §4.1)',
+      note: 'server-managed',
+    },
   ],
 };
 
@@ -124,27 +281,93 @@ const AML_COMPUTE: FieldTable = {
   type: ML_COMPUTES,
   computeType: 'AmlCompute',
   default: 'replace',
-  defaultSource: 'api §7.2 (tf ForceNew for vmSize, vmPriority, subnet, enableNodePublicIp, remoteLoginPortPublicAccess, userAccountCredentials, osType)',
+  defaultSource:
+    'api §7.2 (tf ForceNew for vmSize, vmPriority, subnet, enableNodePublicIp, remoteLoginPortPublicAccess, userAccountCredentials, osType)',
   replaceOrder: 'delete-before-create',
   rules: [
     ...COMPUTE_COMMON_RO,
     { path: '/tags', update: 'in-place', source: 'api §7.2; tf in place (PR #29878)', note: 'PUT with the full body' },
-    { path: '/identity', update: 'in-place', source: 'api §7.2; tf in place (PR #26404)', note: 'PUT with the full body' },
-    { path: '/sku', update: 'ignore', source: 'api §3, §16.5 (workspace SKU echoed back)', note: 'server echoes the workspace SKU' },
-    { path: '/properties/properties/scaleSettings', update: 'patch', source: 'api §2 PATCH ClusterUpdateParameters; §7.2', note: 'PATCH {properties:{properties:{scaleSettings}}}' },
+    {
+      path: '/identity',
+      update: 'in-place',
+      source: 'api §7.2; tf in place (PR #26404)',
+      note: 'PUT with the full body',
+    },
+    {
+      path: '/sku',
+      update: 'ignore',
+      source: 'api §3, §16.5 (workspace SKU echoed back)',
+      note: 'server echoes the workspace SKU',
+    },
+    {
+      path: '/properties/properties/scaleSettings',
+      update: 'patch',
+      source: 'api §2 PATCH ClusterUpdateParameters; §7.2',
+      note: 'PATCH {properties:{properties:{scaleSettings}}}',
+    },
     { path: '/properties/properties/vmSize', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/vmPriority', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
+    {
+      path: '/properties/properties/vmPriority',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'create-only',
+    },
     { path: '/properties/properties/subnet', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/enableNodePublicIp', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/remoteLoginPortPublicAccess', update: 'replace', source: 'api §5, §7.2 (NotSpecified is read back as Enabled/Disabled)', note: 'create-only' },
-    { path: '/properties/properties/userAccountCredentials', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only; secrets are write-only' },
+    {
+      path: '/properties/properties/enableNodePublicIp',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/properties/remoteLoginPortPublicAccess',
+      update: 'replace',
+      source: 'api §5, §7.2 (NotSpecified is read back as Enabled/Disabled)',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/properties/userAccountCredentials',
+      update: 'replace',
+      source: 'api §7.2; tf ForceNew',
+      note: 'create-only; secrets are write-only',
+    },
     { path: '/properties/properties/osType', update: 'replace', source: 'api §7.2; tf ForceNew', note: 'create-only' },
-    { path: '/properties/properties/allocationState', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
-    { path: '/properties/properties/allocationStateTransitionTime', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
-    { path: '/properties/properties/currentNodeCount', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
-    { path: '/properties/properties/targetNodeCount', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
-    { path: '/properties/properties/nodeStateCounts', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
-    { path: '/properties/properties/errors', update: 'ignore', source: 'spec readOnly (api §5)', note: 'server-managed' },
+    {
+      path: '/properties/properties/allocationState',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/allocationStateTransitionTime',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/currentNodeCount',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/targetNodeCount',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/nodeStateCounts',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/properties/errors',
+      update: 'ignore',
+      source: 'spec readOnly (api §5)',
+      note: 'server-managed',
+    },
   ],
 };
 
@@ -158,8 +381,18 @@ function attachedTable(computeType: string, extra: readonly FieldRule[] = []): F
     replaceOrder: 'delete-before-create',
     rules: [
       ...COMPUTE_COMMON_RO,
-      { path: '/properties/resourceId', update: 'replace', source: 'api §7.2 "attached compute resourceId: detach + re-attach"', note: 'detach (underlyingResourceAction=Detach), then attach again' },
-      { path: '/tags', update: 'replace', source: 'api §6 (AVM sends no tags on attach; attach is not idempotent)', note: 'no update path for attached compute' },
+      {
+        path: '/properties/resourceId',
+        update: 'replace',
+        source: 'api §7.2 "attached compute resourceId: detach + re-attach"',
+        note: 'detach (underlyingResourceAction=Detach), then attach again',
+      },
+      {
+        path: '/tags',
+        update: 'replace',
+        source: 'api §6 (AVM sends no tags on attach; attach is not idempotent)',
+        note: 'no update path for attached compute',
+      },
       ...extra,
     ],
   };
@@ -167,16 +400,50 @@ function attachedTable(computeType: string, extra: readonly FieldRule[] = []): F
 
 const ATTACHED: readonly FieldTable[] = [
   attachedTable('Kubernetes', [
-    { path: '/properties/properties/relayConnectionString', update: 'ignore', source: 'api §6 (secret)', note: 'write-only secret' },
-    { path: '/properties/properties/serviceBusConnectionString', update: 'ignore', source: 'api §6 (secret)', note: 'write-only secret' },
-    { path: '/properties/properties/extensionPrincipalId', update: 'ignore', source: 'api §6', note: 'set by the extension' },
+    {
+      path: '/properties/properties/relayConnectionString',
+      update: 'ignore',
+      source: 'api §6 (secret)',
+      note: 'write-only secret',
+    },
+    {
+      path: '/properties/properties/serviceBusConnectionString',
+      update: 'ignore',
+      source: 'api §6 (secret)',
+      note: 'write-only secret',
+    },
+    {
+      path: '/properties/properties/extensionPrincipalId',
+      update: 'ignore',
+      source: 'api §6',
+      note: 'set by the extension',
+    },
   ]),
   attachedTable('VirtualMachine', [
-    { path: '/properties/properties/administratorAccount', update: 'replace', source: 'api §6; secrets not echoed (listKeys)', note: 'credentials are write-only' },
+    {
+      path: '/properties/properties/administratorAccount',
+      update: 'replace',
+      source: 'api §6; secrets not echoed (listKeys)',
+      note: 'credentials are write-only',
+    },
   ]),
-  attachedTable('AKS', [{ path: '/properties/properties/systemServices', update: 'ignore', source: 'spec readOnly (api §6)', note: 'server-managed' }]),
+  attachedTable('AKS', [
+    {
+      path: '/properties/properties/systemServices',
+      update: 'ignore',
+      source: 'spec readOnly (api §6)',
+      note: 'server-managed',
+    },
+  ]),
   attachedTable('HDInsight'),
-  attachedTable('Databricks', [{ path: '/properties/properties/databricksAccessToken', update: 'replace', source: 'api §6 (secret)', note: 'write-only secret' }]),
+  attachedTable('Databricks', [
+    {
+      path: '/properties/properties/databricksAccessToken',
+      update: 'replace',
+      source: 'api §6 (secret)',
+      note: 'write-only secret',
+    },
+  ]),
   attachedTable('SynapseSpark'),
   attachedTable('DataFactory'),
   attachedTable('DataLakeAnalytics'),
@@ -193,28 +460,118 @@ const WORKSPACE: FieldTable = {
     { path: '/kind', update: 'replace', source: 'api §8 (Default/Project/Hub/FeatureStore)', note: 'create-only' },
     { path: '/identity/principalId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
     { path: '/identity/tenantId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-    { path: '/identity/userAssignedIdentities/*/principalId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-    { path: '/identity/userAssignedIdentities/*/clientId', update: 'ignore', source: 'spec readOnly', note: 'assigned by Entra' },
-    { path: '/properties/storageAccount', update: 'replace', source: 'api §8 "cannot be changed once the workspace has been created"; tf ForceNew', note: 'create-only' },
-    { path: '/properties/keyVault', update: 'replace', source: 'api §8 "cannot be changed once the workspace has been created"; tf ForceNew', note: 'create-only' },
+    {
+      path: '/identity/userAssignedIdentities/*/principalId',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'assigned by Entra',
+    },
+    {
+      path: '/identity/userAssignedIdentities/*/clientId',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'assigned by Entra',
+    },
+    {
+      path: '/properties/storageAccount',
+      update: 'replace',
+      source: 'api §8 "cannot be changed once the workspace has been created"; tf ForceNew',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/keyVault',
+      update: 'replace',
+      source: 'api §8 "cannot be changed once the workspace has been created"; tf ForceNew',
+      note: 'create-only',
+    },
     { path: '/properties/applicationInsights', update: 'replace', source: 'api §15 tf ForceNew', note: 'create-only' },
-    { path: '/properties/containerRegistry', update: 'replace', source: 'api §15 (older tf ForceNew)', note: 'treated as create-only' },
-    { path: '/properties/hbiWorkspace', update: 'replace', source: 'tf ForceNew (high_business_impact)', note: 'create-only' },
-    { path: '/properties/encryption', update: 'replace', source: 'tf ForceNew (encryption block)', note: 'customer-managed key settings are fixed at creation' },
-    { path: '/properties/primaryUserAssignedIdentity', update: 'in-place', source: 'tf updatable (primary_user_assigned_identity)', note: 'updatable by PUT' },
-    { path: '/properties/managedNetwork/status', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/managedNetwork/networkId', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/managedNetwork/firewallPublicIpAddress', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/managedNetwork/outboundRules/*/status', update: 'ignore', source: 'api §8; azure-native #3225 (refresh must not replace)', note: 'server-managed' },
-    { path: '/properties/provisionNetworkNow', update: 'ignore', source: 'api §8 (create-time trigger)', note: 'not echoed' },
+    {
+      path: '/properties/containerRegistry',
+      update: 'replace',
+      source: 'api §15 (older tf ForceNew)',
+      note: 'treated as create-only',
+    },
+    {
+      path: '/properties/hbiWorkspace',
+      update: 'replace',
+      source: 'tf ForceNew (high_business_impact)',
+      note: 'create-only',
+    },
+    {
+      path: '/properties/encryption',
+      update: 'replace',
+      source: 'tf ForceNew (encryption block)',
+      note: 'customer-managed key settings are fixed at creation',
+    },
+    {
+      path: '/properties/primaryUserAssignedIdentity',
+      update: 'in-place',
+      source: 'tf updatable (primary_user_assigned_identity)',
+      note: 'updatable by PUT',
+    },
+    {
+      path: '/properties/managedNetwork/status',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/managedNetwork/networkId',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/managedNetwork/firewallPublicIpAddress',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/managedNetwork/outboundRules/*/status',
+      update: 'ignore',
+      source: 'api §8; azure-native #3225 (refresh must not replace)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/provisionNetworkNow',
+      update: 'ignore',
+      source: 'api §8 (create-time trigger)',
+      note: 'not echoed',
+    },
     { path: '/properties/workspaceId', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
     { path: '/properties/tenantId', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/mlFlowTrackingUri', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
+    {
+      path: '/properties/mlFlowTrackingUri',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
     { path: '/properties/notebookInfo', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/privateEndpointConnections', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/privateLinkCount', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/serviceProvisionedResourceGroup', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
-    { path: '/properties/storageHnsEnabled', update: 'ignore', source: 'spec readOnly (api §8)', note: 'server-managed' },
+    {
+      path: '/properties/privateEndpointConnections',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/privateLinkCount',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/serviceProvisionedResourceGroup',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/storageHnsEnabled',
+      update: 'ignore',
+      source: 'spec readOnly (api §8)',
+      note: 'server-managed',
+    },
     { path: '/properties/discoveryUrl', update: 'ignore', source: 'api §8 (server fills it)', note: 'server-managed' },
   ],
   oneWay: [
@@ -224,7 +581,12 @@ const WORKSPACE: FieldTable = {
       source: 'api §8 docs: "Once you enable managed virtual network isolation ... you can\'t disable it"',
       note: 'AllowInternetOutbound ↔ AllowOnlyApprovedOutbound is allowed; back to Disabled is refused at plan time',
     },
-    { path: '/properties/managedNetwork/managedNetworkKind', refuseTo: ['V1'], source: 'api §8 "V2 can\'t go back to V1"', note: 'V1 → V2 only' },
+    {
+      path: '/properties/managedNetwork/managedNetworkKind',
+      refuseTo: ['V1'],
+      source: 'api §8 "V2 can\'t go back to V1"',
+      note: 'V1 → V2 only',
+    },
   ],
 };
 
@@ -237,7 +599,12 @@ const DATASTORE: FieldTable = {
     ...RO_ENVELOPE,
     { path: '/properties/datastoreType', update: 'replace', source: 'api §9.1 (discriminator)', note: 'create-only' },
     { path: '/properties/isDefault', update: 'ignore', source: 'spec readOnly (api §9.1)', note: 'server-managed' },
-    { path: '/properties/credentials/secrets', update: 'ignore', source: 'api §9.1 "Secrets are WriteOnly"', note: 'write-only: GET returns only secretsType; a changed secret reference is sent by PUT' },
+    {
+      path: '/properties/credentials/secrets',
+      update: 'ignore',
+      source: 'api §9.1 "Secrets are WriteOnly"',
+      note: 'write-only: GET returns only secretsType; a changed secret reference is sent by PUT',
+    },
   ],
 };
 
@@ -249,9 +616,19 @@ const VNET: FieldTable = {
   rules: [
     ...RO_ENVELOPE,
     { path: '/location', update: 'replace', source: 'ARM: resources cannot move region', note: 'create-only' },
-    { path: '/properties/subnets', update: 'ignore', source: 'api §10 (omitting subnets keeps them; subnets are separate resources)', note: 'managed as child resources' },
+    {
+      path: '/properties/subnets',
+      update: 'ignore',
+      source: 'api §10 (omitting subnets keeps them; subnets are separate resources)',
+      note: 'managed as child resources',
+    },
     { path: '/properties/resourceGuid', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/virtualNetworkPeerings', update: 'ignore', source: 'child resources', note: 'not managed by amlcdk' },
+    {
+      path: '/properties/virtualNetworkPeerings',
+      update: 'ignore',
+      source: 'child resources',
+      note: 'not managed by amlcdk',
+    },
   ],
 };
 
@@ -262,7 +639,12 @@ const SUBNET: FieldTable = {
   replaceOrder: 'delete-before-create',
   rules: [
     ...RO_ENVELOPE,
-    { path: '/properties/defaultOutboundAccess', update: 'replace', source: 'api §10 "can only be set at the time of subnet creation"', note: 'create-only' },
+    {
+      path: '/properties/defaultOutboundAccess',
+      update: 'replace',
+      source: 'api §10 "can only be set at the time of subnet creation"',
+      note: 'create-only',
+    },
     { path: '/properties/ipConfigurations', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/purpose', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
   ],
@@ -283,7 +665,12 @@ const NSG: FieldTable = {
     { path: '/properties/securityRules/*/id', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/securityRules/*/etag', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/securityRules/*/type', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/securityRules/*/properties/provisioningState', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
+    {
+      path: '/properties/securityRules/*/properties/provisioningState',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'server-managed',
+    },
   ],
 };
 
@@ -296,7 +683,12 @@ const STORAGE_ACCOUNT: FieldTable = {
     ...RO_ENVELOPE,
     { path: '/location', update: 'replace', source: 'ARM: resources cannot move region', note: 'create-only' },
     { path: '/kind', update: 'in-place', source: 'Storage: StorageV2 upgrade allowed', note: 'updatable by PUT' },
-    { path: '/properties/isHnsEnabled', update: 'replace', source: 'tf ForceNew (is_hns_enabled)', note: 'create-only' },
+    {
+      path: '/properties/isHnsEnabled',
+      update: 'replace',
+      source: 'tf ForceNew (is_hns_enabled)',
+      note: 'create-only',
+    },
     { path: '/properties/primaryEndpoints', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/secondaryEndpoints', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/primaryLocation', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
@@ -313,7 +705,12 @@ const FILE_SHARE: FieldTable = {
   replaceOrder: 'delete-before-create',
   rules: [
     ...RO_ENVELOPE,
-    { path: '/properties/enabledProtocols', update: 'replace', source: 'api §9.3 "enabledProtocols: SMB|NFS (create-only)"', note: 'create-only' },
+    {
+      path: '/properties/enabledProtocols',
+      update: 'replace',
+      source: 'api §9.3 "enabledProtocols: SMB|NFS (create-only)"',
+      note: 'create-only',
+    },
     { path: '/properties/lastModifiedTime', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/shareUsageBytes', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
   ],
@@ -326,12 +723,22 @@ const ROLE_ASSIGNMENT: FieldTable = {
   replaceOrder: 'delete-before-create',
   rules: [
     ...RO_ENVELOPE,
-    { path: '/properties/scope', update: 'ignore', source: 'spec readOnly (the scope is in the id)', note: 'server-managed' },
+    {
+      path: '/properties/scope',
+      update: 'ignore',
+      source: 'spec readOnly (the scope is in the id)',
+      note: 'server-managed',
+    },
     { path: '/properties/createdOn', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/updatedOn', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/createdBy', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/updatedBy', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/description', update: 'in-place', source: 'Authorization 2022-04-01 (description may be updated)', note: 'updatable by PUT' },
+    {
+      path: '/properties/description',
+      update: 'in-place',
+      source: 'Authorization 2022-04-01 (description may be updated)',
+      note: 'updatable by PUT',
+    },
   ],
 };
 
@@ -342,7 +749,11 @@ function genericTable(type: string, extra: readonly FieldRule[] = []): FieldTabl
     default: 'in-place',
     defaultSource: 'ARM PUT create-or-update',
     replaceOrder: 'delete-before-create',
-    rules: [...RO_ENVELOPE, { path: '/location', update: 'replace', source: 'ARM: resources cannot move region', note: 'create-only' }, ...extra],
+    rules: [
+      ...RO_ENVELOPE,
+      { path: '/location', update: 'replace', source: 'ARM: resources cannot move region', note: 'create-only' },
+      ...extra,
+    ],
   };
 }
 
@@ -350,11 +761,21 @@ const OTHERS: readonly FieldTable[] = [
   genericTable('Microsoft.Resources/resourceGroups'),
   genericTable('Microsoft.KeyVault/vaults', [
     { path: '/properties/vaultUri', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/enableSoftDelete', update: 'ignore', source: 'Key Vault: soft delete can no longer be disabled', note: 'server-enforced true' },
+    {
+      path: '/properties/enableSoftDelete',
+      update: 'ignore',
+      source: 'Key Vault: soft delete can no longer be disabled',
+      note: 'server-enforced true',
+    },
   ]),
   genericTable('Microsoft.Insights/components', [
     { path: '/kind', update: 'replace', source: 'tf ForceNew (application_type)', note: 'create-only' },
-    { path: '/properties/Application_Type', update: 'replace', source: 'tf ForceNew (application_type)', note: 'create-only' },
+    {
+      path: '/properties/Application_Type',
+      update: 'replace',
+      source: 'tf ForceNew (application_type)',
+      note: 'create-only',
+    },
     { path: '/properties/InstrumentationKey', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/ConnectionString', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/AppId', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
@@ -369,17 +790,42 @@ const OTHERS: readonly FieldTable[] = [
   ]),
   genericTable('Microsoft.Network/privateEndpoints', [
     { path: '/properties/subnet', update: 'replace', source: 'tf ForceNew (subnet_id)', note: 'create-only' },
-    { path: '/properties/privateLinkServiceConnections', update: 'replace', source: 'tf ForceNew (private_service_connection)', note: 'create-only' },
+    {
+      path: '/properties/privateLinkServiceConnections',
+      update: 'replace',
+      source: 'tf ForceNew (private_service_connection)',
+      note: 'create-only',
+    },
     { path: '/properties/networkInterfaces', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/customDnsConfigs', update: 'ignore', source: 'server-filled', note: 'server-managed' },
   ]),
   genericTable('Microsoft.Network/privateDnsZones', [
     { path: '/properties/numberOfRecordSets', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
     { path: '/properties/maxNumberOfRecordSets', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/numberOfVirtualNetworkLinks', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/maxNumberOfVirtualNetworkLinks', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/numberOfVirtualNetworkLinksWithRegistration', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
-    { path: '/properties/maxNumberOfVirtualNetworkLinksWithRegistration', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
+    {
+      path: '/properties/numberOfVirtualNetworkLinks',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/maxNumberOfVirtualNetworkLinks',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/numberOfVirtualNetworkLinksWithRegistration',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'server-managed',
+    },
+    {
+      path: '/properties/maxNumberOfVirtualNetworkLinksWithRegistration',
+      update: 'ignore',
+      source: 'spec readOnly',
+      note: 'server-managed',
+    },
   ]),
   genericTable('Microsoft.Network/privateDnsZones/virtualNetworkLinks', [
     { path: '/properties/virtualNetworkLinkState', update: 'ignore', source: 'spec readOnly', note: 'server-managed' },
@@ -450,7 +896,8 @@ export function splitPath(path: string): string[] {
 export function joinPath(segments: readonly string[]): string {
   if (segments.length === 0) return '';
   let out = '';
-  for (const s of segments) out += '/' + (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
+  for (const s of segments)
+    out += '/' + (s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s);
   return out;
 }
 
@@ -498,8 +945,20 @@ export function classifyPath(table: FieldTable, path: string | readonly string[]
       bestLen = rs.length;
     }
   }
-  if (best) return { update: best.update, ...(best.action ? { action: best.action } : {}), source: best.source, note: best.note, matched: best.path };
-  return { update: table.default, source: table.defaultSource, note: 'no specific rule: table default', matched: '(default)' };
+  if (best)
+    return {
+      update: best.update,
+      ...(best.action ? { action: best.action } : {}),
+      source: best.source,
+      note: best.note,
+      matched: best.path,
+    };
+  return {
+    update: table.default,
+    source: table.defaultSource,
+    note: 'no specific rule: table default',
+    matched: '(default)',
+  };
 }
 
 /** True when `path` or anything below it is `ignore` (read-only / server-managed / write-only). */
@@ -513,7 +972,10 @@ export function isIgnored(table: FieldTable, path: string | readonly string[]): 
  * default is `replace` this lists the explicit replace rules; callers should treat the whole body as
  * create-only then (see `defaultIsReplace`).
  */
-export function createOnlyPaths(type: string, computeType?: string): { readonly paths: readonly string[]; readonly defaultIsReplace: boolean } {
+export function createOnlyPaths(
+  type: string,
+  computeType?: string,
+): { readonly paths: readonly string[]; readonly defaultIsReplace: boolean } {
   const table = fieldTableFor(type, computeType);
   const paths = table.rules.filter((r) => r.update === 'replace').map((r) => splitPath(r.path).join('.'));
   return { paths, defaultIsReplace: table.default === 'replace' };

@@ -174,7 +174,7 @@ export function canonicalTimeZone(id: string): string | undefined {
 /** A few IANA ids people type by mistake, mapped to their Windows id (for "did you mean" hints). */
 export const IANA_TO_WINDOWS: Readonly<Record<string, string>> = Object.freeze({
   'Etc/UTC': 'UTC',
-  'UTC': 'UTC',
+  UTC: 'UTC',
   'America/Los_Angeles': 'Pacific Standard Time',
   'America/Denver': 'Mountain Standard Time',
   'America/Chicago': 'Central Standard Time',

@@ -103,21 +103,37 @@ const SERIES: Series[] = [
   // ---------------------------------------------------------------- CPU: general purpose
   // Dv2/DSv2: retired-sizes-list.md (azure-compute-docs) "Announced" 2025-03-31 for retirement on 2028-05-01;
   // replacements follow the migration guide's "same vCPU, v5 generation" advice (memory-optimised D11-D14 → Ev5).
-  { family: 'standardDv2Family', retirement: { date: '2028-05-01', status: 'announced' }, rows: [
-    { n: 'Standard_D1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2_v5' }, { n: 'Standard_D2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2_v5' },
-    { n: 'Standard_D3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4_v5' }, { n: 'Standard_D4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8_v5' },
-    { n: 'Standard_D5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16_v5' },
-    // Dv2 memory optimised (D11-D14) share the Dv2 family quota.
-    { n: 'Standard_D11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2_v5' }, { n: 'Standard_D12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4_v5' },
-    { n: 'Standard_D13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8_v5' }, { n: 'Standard_D14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16_v5' },
-  ] },
-  { family: 'standardDSv2Family', retirement: { date: '2028-05-01', status: 'announced' }, rows: [
-    { n: 'Standard_DS1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2s_v5' }, { n: 'Standard_DS2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2s_v5' },
-    { n: 'Standard_DS3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4s_v5' }, { n: 'Standard_DS4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8s_v5' },
-    { n: 'Standard_DS5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16s_v5' },
-    { n: 'Standard_DS11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2s_v5' }, { n: 'Standard_DS12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4s_v5' },
-    { n: 'Standard_DS13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8s_v5' }, { n: 'Standard_DS14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16s_v5' },
-  ] },
+  {
+    family: 'standardDv2Family',
+    retirement: { date: '2028-05-01', status: 'announced' },
+    rows: [
+      { n: 'Standard_D1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2_v5' },
+      { n: 'Standard_D2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2_v5' },
+      { n: 'Standard_D3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4_v5' },
+      { n: 'Standard_D4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8_v5' },
+      { n: 'Standard_D5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16_v5' },
+      // Dv2 memory optimised (D11-D14) share the Dv2 family quota.
+      { n: 'Standard_D11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2_v5' },
+      { n: 'Standard_D12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4_v5' },
+      { n: 'Standard_D13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8_v5' },
+      { n: 'Standard_D14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16_v5' },
+    ],
+  },
+  {
+    family: 'standardDSv2Family',
+    retirement: { date: '2028-05-01', status: 'announced' },
+    rows: [
+      { n: 'Standard_DS1_v2', c: 1, m: 3.5, p: 0.073, r: 'Standard_D2s_v5' },
+      { n: 'Standard_DS2_v2', c: 2, m: 7, p: 0.146, r: 'Standard_D2s_v5' },
+      { n: 'Standard_DS3_v2', c: 4, m: 14, p: 0.293, r: 'Standard_D4s_v5' },
+      { n: 'Standard_DS4_v2', c: 8, m: 28, p: 0.585, r: 'Standard_D8s_v5' },
+      { n: 'Standard_DS5_v2', c: 16, m: 56, p: 1.17, r: 'Standard_D16s_v5' },
+      { n: 'Standard_DS11_v2', c: 2, m: 14, p: 0.185, r: 'Standard_E2s_v5' },
+      { n: 'Standard_DS12_v2', c: 4, m: 28, p: 0.371, r: 'Standard_E4s_v5' },
+      { n: 'Standard_DS13_v2', c: 8, m: 56, p: 0.741, r: 'Standard_E8s_v5' },
+      { n: 'Standard_DS14_v2', c: 16, m: 112, p: 1.482, r: 'Standard_E16s_v5' },
+    ],
+  },
   { family: 'standardDv3Family', rows: sizes4('Standard_D{n}_v3', [2, 4, 8, 16, 32, 64], 4, 0.048) },
   { family: 'standardDSv3Family', rows: sizes4('Standard_D{n}s_v3', [2, 4, 8, 16, 32, 64], 4, 0.048) },
   { family: 'standardDv4Family', rows: sizes4('Standard_D{n}_v4', [2, 4, 8, 16, 32, 48, 64], 4, 0.048) },
@@ -136,110 +152,396 @@ const SERIES: Series[] = [
   // ---------------------------------------------------------------- CPU: compute optimised
   // Fsv2: retired-sizes-list.md "Announced" 2025-10-15 for retirement on 2028-11-15 (successors are the v6 F-series,
   // not in this catalog; no replacement is suggested rather than a guessed one).
-  { family: 'standardFSv2Family', retirement: { date: '2028-11-15', status: 'announced' },
-    rows: [2, 4, 8, 16, 32, 48, 64, 72].map((c) => ({ n: `Standard_F${c}s_v2`, c, m: c * 2, p: round4(c * 0.0423) })) },
+  {
+    family: 'standardFSv2Family',
+    retirement: { date: '2028-11-15', status: 'announced' },
+    rows: [2, 4, 8, 16, 32, 48, 64, 72].map((c) => ({ n: `Standard_F${c}s_v2`, c, m: c * 2, p: round4(c * 0.0423) })),
+  },
 
   // FX (FXmds): concept-compute-target.md lists FX as supported by compute clusters only. Sizes from
   // azure-docs `virtual-machines/fx-series.md`; no list price recorded.
-  { family: 'standardFXMDVSFamily', quota: 'FXMDVS', instance: false, rows: [
-    { n: 'Standard_FX4mds', c: 4, m: 84 }, { n: 'Standard_FX12mds', c: 12, m: 252 }, { n: 'Standard_FX24mds', c: 24, m: 504 },
-    { n: 'Standard_FX36mds', c: 36, m: 756 }, { n: 'Standard_FX48mds', c: 48, m: 1008 },
-  ] },
+  {
+    family: 'standardFXMDVSFamily',
+    quota: 'FXMDVS',
+    instance: false,
+    rows: [
+      { n: 'Standard_FX4mds', c: 4, m: 84 },
+      { n: 'Standard_FX12mds', c: 12, m: 252 },
+      { n: 'Standard_FX24mds', c: 24, m: 504 },
+      { n: 'Standard_FX36mds', c: 36, m: 756 },
+      { n: 'Standard_FX48mds', c: 48, m: 1008 },
+    ],
+  },
 
   // ---------------------------------------------------------------- GPU: current
-  { family: 'standardNCASv3_T4Family', quota: 'NCASv3_T4', rows: [
-    { n: 'Standard_NC4as_T4_v3', c: 4, m: 28, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 0.526 },
-    { n: 'Standard_NC8as_T4_v3', c: 8, m: 56, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 0.752 },
-    { n: 'Standard_NC16as_T4_v3', c: 16, m: 110, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 1.204 },
-    { n: 'Standard_NC64as_T4_v3', c: 64, m: 440, g: 4, gm: 'NVIDIA Tesla T4', gmem: 64, p: 4.352 },
-  ] },
-  { family: 'standardNCADSA100v4Family', quota: 'NCADSA100v4', rows: [
-    { n: 'Standard_NC24ads_A100_v4', c: 24, m: 220, g: 1, gm: 'NVIDIA A100 80GB PCIe', gmem: 80, p: 3.673 },
-    { n: 'Standard_NC48ads_A100_v4', c: 48, m: 440, g: 2, gm: 'NVIDIA A100 80GB PCIe', gmem: 160, p: 7.346 },
-    { n: 'Standard_NC96ads_A100_v4', c: 96, m: 880, g: 4, gm: 'NVIDIA A100 80GB PCIe', gmem: 320, p: 14.692 },
-  ] },
-  { family: 'standardNCadsH100v5Family', quota: 'NCadsH100v5', rows: [
-    { n: 'Standard_NC40ads_H100_v5', c: 40, m: 320, g: 1, gm: 'NVIDIA H100 NVL 94GB', gmem: 94, p: 6.98 },
-    { n: 'Standard_NC80adis_H100_v5', c: 80, m: 640, g: 2, gm: 'NVIDIA H100 NVL 94GB', gmem: 188, p: 13.96 },
-  ] },
-  { family: 'standardNDASv4_A100Family', quota: 'NDASv4_A100', rows: [
-    { n: 'Standard_ND96asr_v4', c: 96, m: 900, g: 8, gm: 'NVIDIA A100 40GB SXM', gmem: 320, p: 27.197 },
-  ] },
-  { family: 'standardNDAMSv4_A100Family', quota: 'NDAMSv4_A100', instance: false, rows: [
-    { n: 'Standard_ND96amsr_A100_v4', c: 96, m: 1900, g: 8, gm: 'NVIDIA A100 80GB SXM', gmem: 640, p: 32.77 },
-  ] },
-  { family: 'standardNDSH100v5Family', quota: 'NDSH100v5', instance: false, rows: [
-    { n: 'Standard_ND96isr_H100_v5', c: 96, m: 1900, g: 8, gm: 'NVIDIA H100 80GB SXM', gmem: 640, p: 98.32 },
-  ] },
-  { family: 'standardNDISRH200V5Family', quota: 'NDISRH200V5', instance: false, rows: [
-    // No stable public list price recorded for H200 at PRICE_DATE; left without a price rather than guessed.
-    { n: 'Standard_ND96isr_H200_v5', c: 96, m: 1850, g: 8, gm: 'NVIDIA H200 141GB SXM', gmem: 1128 },
-  ] },
-  { family: 'standardNVADSA10v5Family', quota: 'NVADSA10v5', rows: [
-    { n: 'Standard_NV6ads_A10_v5', c: 6, m: 55, g: 1 / 6, gm: 'NVIDIA A10 (1/6 partition)', gmem: 4, p: 0.454 },
-    { n: 'Standard_NV12ads_A10_v5', c: 12, m: 110, g: 1 / 3, gm: 'NVIDIA A10 (1/3 partition)', gmem: 8, p: 0.908 },
-    { n: 'Standard_NV18ads_A10_v5', c: 18, m: 220, g: 1 / 2, gm: 'NVIDIA A10 (1/2 partition)', gmem: 12, p: 1.6 },
-    { n: 'Standard_NV36ads_A10_v5', c: 36, m: 440, g: 1, gm: 'NVIDIA A10', gmem: 24, p: 3.2 },
-    { n: 'Standard_NV36adms_A10_v5', c: 36, m: 880, g: 1, gm: 'NVIDIA A10', gmem: 24, p: 4.52 },
-    { n: 'Standard_NV72ads_A10_v5', c: 72, m: 880, g: 2, gm: 'NVIDIA A10', gmem: 48, p: 6.52 },
-  ] },
+  {
+    family: 'standardNCASv3_T4Family',
+    quota: 'NCASv3_T4',
+    rows: [
+      { n: 'Standard_NC4as_T4_v3', c: 4, m: 28, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 0.526 },
+      { n: 'Standard_NC8as_T4_v3', c: 8, m: 56, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 0.752 },
+      { n: 'Standard_NC16as_T4_v3', c: 16, m: 110, g: 1, gm: 'NVIDIA Tesla T4', gmem: 16, p: 1.204 },
+      { n: 'Standard_NC64as_T4_v3', c: 64, m: 440, g: 4, gm: 'NVIDIA Tesla T4', gmem: 64, p: 4.352 },
+    ],
+  },
+  {
+    family: 'standardNCADSA100v4Family',
+    quota: 'NCADSA100v4',
+    rows: [
+      { n: 'Standard_NC24ads_A100_v4', c: 24, m: 220, g: 1, gm: 'NVIDIA A100 80GB PCIe', gmem: 80, p: 3.673 },
+      { n: 'Standard_NC48ads_A100_v4', c: 48, m: 440, g: 2, gm: 'NVIDIA A100 80GB PCIe', gmem: 160, p: 7.346 },
+      { n: 'Standard_NC96ads_A100_v4', c: 96, m: 880, g: 4, gm: 'NVIDIA A100 80GB PCIe', gmem: 320, p: 14.692 },
+    ],
+  },
+  {
+    family: 'standardNCadsH100v5Family',
+    quota: 'NCadsH100v5',
+    rows: [
+      { n: 'Standard_NC40ads_H100_v5', c: 40, m: 320, g: 1, gm: 'NVIDIA H100 NVL 94GB', gmem: 94, p: 6.98 },
+      { n: 'Standard_NC80adis_H100_v5', c: 80, m: 640, g: 2, gm: 'NVIDIA H100 NVL 94GB', gmem: 188, p: 13.96 },
+    ],
+  },
+  {
+    family: 'standardNDASv4_A100Family',
+    quota: 'NDASv4_A100',
+    rows: [{ n: 'Standard_ND96asr_v4', c: 96, m: 900, g: 8, gm: 'NVIDIA A100 40GB SXM', gmem: 320, p: 27.197 }],
+  },
+  {
+    family: 'standardNDAMSv4_A100Family',
+    quota: 'NDAMSv4_A100',
+    instance: false,
+    rows: [{ n: 'Standard_ND96amsr_A100_v4', c: 96, m: 1900, g: 8, gm: 'NVIDIA A100 80GB SXM', gmem: 640, p: 32.77 }],
+  },
+  {
+    family: 'standardNDSH100v5Family',
+    quota: 'NDSH100v5',
+    instance: false,
+    rows: [{ n: 'Standard_ND96isr_H100_v5', c: 96, m: 1900, g: 8, gm: 'NVIDIA H100 80GB SXM', gmem: 640, p: 98.32 }],
+  },
+  {
+    family: 'standardNDISRH200V5Family',
+    quota: 'NDISRH200V5',
+    instance: false,
+    rows: [
+      // No stable public list price recorded for H200 at PRICE_DATE; left without a price rather than guessed.
+      { n: 'Standard_ND96isr_H200_v5', c: 96, m: 1850, g: 8, gm: 'NVIDIA H200 141GB SXM', gmem: 1128 },
+    ],
+  },
+  {
+    family: 'standardNVADSA10v5Family',
+    quota: 'NVADSA10v5',
+    rows: [
+      { n: 'Standard_NV6ads_A10_v5', c: 6, m: 55, g: 1 / 6, gm: 'NVIDIA A10 (1/6 partition)', gmem: 4, p: 0.454 },
+      { n: 'Standard_NV12ads_A10_v5', c: 12, m: 110, g: 1 / 3, gm: 'NVIDIA A10 (1/3 partition)', gmem: 8, p: 0.908 },
+      { n: 'Standard_NV18ads_A10_v5', c: 18, m: 220, g: 1 / 2, gm: 'NVIDIA A10 (1/2 partition)', gmem: 12, p: 1.6 },
+      { n: 'Standard_NV36ads_A10_v5', c: 36, m: 440, g: 1, gm: 'NVIDIA A10', gmem: 24, p: 3.2 },
+      { n: 'Standard_NV36adms_A10_v5', c: 36, m: 880, g: 1, gm: 'NVIDIA A10', gmem: 24, p: 4.52 },
+      { n: 'Standard_NV72ads_A10_v5', c: 72, m: 880, g: 2, gm: 'NVIDIA A10', gmem: 48, p: 6.52 },
+    ],
+  },
 
   // ---------------------------------------------------------------- GPU: previous generation / retiring
-  { family: 'standardNDSv2Family', quota: 'NDSv2', rows: [
-    { n: 'Standard_ND40rs_v2', c: 40, m: 672, g: 8, gm: 'NVIDIA V100 32GB SXM', gmem: 256, p: 22.03 },
-  ] },
+  {
+    family: 'standardNDSv2Family',
+    quota: 'NDSv2',
+    rows: [{ n: 'Standard_ND40rs_v2', c: 40, m: 672, g: 8, gm: 'NVIDIA V100 32GB SXM', gmem: 256, p: 22.03 }],
+  },
   // NVv3 and NVv4: retired-sizes-list.md "Announced", retirement 2026-09-30; migrate to NVads A10 v5.
-  { family: 'standardNVSv3Family', quota: 'NVSv3', retirement: { date: '2026-09-30', status: 'announced' },
-    replacement: 'Standard_NV36ads_A10_v5', rows: [
-      { n: 'Standard_NV12s_v3', r: 'Standard_NV36ads_A10_v5', c: 12, m: 112, g: 1, gm: 'NVIDIA Tesla M60', gmem: 8, p: 1.14 },
-      { n: 'Standard_NV24s_v3', r: 'Standard_NV72ads_A10_v5', c: 24, m: 224, g: 2, gm: 'NVIDIA Tesla M60', gmem: 16, p: 2.28 },
-      { n: 'Standard_NV48s_v3', r: 'Standard_NV72ads_A10_v5', c: 48, m: 448, g: 4, gm: 'NVIDIA Tesla M60', gmem: 32, p: 4.56 },
-    ] },
-  { family: 'standardNVSv4Family', quota: 'NVSv4', instance: false, cluster: false,
-    retirement: { date: '2026-09-30', status: 'announced' }, replacement: 'Standard_NV6ads_A10_v5', rows: [
-      { n: 'Standard_NV4as_v4', r: 'Standard_NV6ads_A10_v5', c: 4, m: 14, g: 1 / 8, gm: 'AMD Radeon Instinct MI25 (1/8 partition)', gmem: 2, p: 0.17 },
-      { n: 'Standard_NV8as_v4', r: 'Standard_NV12ads_A10_v5', c: 8, m: 28, g: 1 / 4, gm: 'AMD Radeon Instinct MI25 (1/4 partition)', gmem: 4, p: 0.34 },
-      { n: 'Standard_NV16as_v4', r: 'Standard_NV18ads_A10_v5', c: 16, m: 56, g: 1 / 2, gm: 'AMD Radeon Instinct MI25 (1/2 partition)', gmem: 8, p: 0.68 },
-      { n: 'Standard_NV32as_v4', r: 'Standard_NV36ads_A10_v5', c: 32, m: 112, g: 1, gm: 'AMD Radeon Instinct MI25', gmem: 16, p: 1.36 },
-    ] },
+  {
+    family: 'standardNVSv3Family',
+    quota: 'NVSv3',
+    retirement: { date: '2026-09-30', status: 'announced' },
+    replacement: 'Standard_NV36ads_A10_v5',
+    rows: [
+      {
+        n: 'Standard_NV12s_v3',
+        r: 'Standard_NV36ads_A10_v5',
+        c: 12,
+        m: 112,
+        g: 1,
+        gm: 'NVIDIA Tesla M60',
+        gmem: 8,
+        p: 1.14,
+      },
+      {
+        n: 'Standard_NV24s_v3',
+        r: 'Standard_NV72ads_A10_v5',
+        c: 24,
+        m: 224,
+        g: 2,
+        gm: 'NVIDIA Tesla M60',
+        gmem: 16,
+        p: 2.28,
+      },
+      {
+        n: 'Standard_NV48s_v3',
+        r: 'Standard_NV72ads_A10_v5',
+        c: 48,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla M60',
+        gmem: 32,
+        p: 4.56,
+      },
+    ],
+  },
+  {
+    family: 'standardNVSv4Family',
+    quota: 'NVSv4',
+    instance: false,
+    cluster: false,
+    retirement: { date: '2026-09-30', status: 'announced' },
+    replacement: 'Standard_NV6ads_A10_v5',
+    rows: [
+      {
+        n: 'Standard_NV4as_v4',
+        r: 'Standard_NV6ads_A10_v5',
+        c: 4,
+        m: 14,
+        g: 1 / 8,
+        gm: 'AMD Radeon Instinct MI25 (1/8 partition)',
+        gmem: 2,
+        p: 0.17,
+      },
+      {
+        n: 'Standard_NV8as_v4',
+        r: 'Standard_NV12ads_A10_v5',
+        c: 8,
+        m: 28,
+        g: 1 / 4,
+        gm: 'AMD Radeon Instinct MI25 (1/4 partition)',
+        gmem: 4,
+        p: 0.34,
+      },
+      {
+        n: 'Standard_NV16as_v4',
+        r: 'Standard_NV18ads_A10_v5',
+        c: 16,
+        m: 56,
+        g: 1 / 2,
+        gm: 'AMD Radeon Instinct MI25 (1/2 partition)',
+        gmem: 8,
+        p: 0.68,
+      },
+      {
+        n: 'Standard_NV32as_v4',
+        r: 'Standard_NV36ads_A10_v5',
+        c: 32,
+        m: 112,
+        g: 1,
+        gm: 'AMD Radeon Instinct MI25',
+        gmem: 16,
+        p: 1.36,
+      },
+    ],
+  },
   // NCv3 (V100): ncv3-nc6s-nc12s-nc24s-retirement.md: retired 2025-09-30; successor NC A100 v4.
-  { family: 'standardNCSv3Family', quota: 'NCv3', retirement: { date: '2025-09-30', status: 'retired' },
-    replacement: 'Standard_NC24ads_A100_v4', rows: [
-      { n: 'Standard_NC6s_v3', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla V100 16GB', gmem: 16 },
-      { n: 'Standard_NC12s_v3', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla V100 16GB', gmem: 32 },
-      { n: 'Standard_NC24s_v3', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
-      { n: 'Standard_NC24rs_v3', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla V100 16GB', gmem: 64 },
-    ] },
+  {
+    family: 'standardNCSv3Family',
+    quota: 'NCv3',
+    retirement: { date: '2025-09-30', status: 'retired' },
+    replacement: 'Standard_NC24ads_A100_v4',
+    rows: [
+      {
+        n: 'Standard_NC6s_v3',
+        r: 'Standard_NC24ads_A100_v4',
+        c: 6,
+        m: 112,
+        g: 1,
+        gm: 'NVIDIA Tesla V100 16GB',
+        gmem: 16,
+      },
+      {
+        n: 'Standard_NC12s_v3',
+        r: 'Standard_NC48ads_A100_v4',
+        c: 12,
+        m: 224,
+        g: 2,
+        gm: 'NVIDIA Tesla V100 16GB',
+        gmem: 32,
+      },
+      {
+        n: 'Standard_NC24s_v3',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla V100 16GB',
+        gmem: 64,
+      },
+      {
+        n: 'Standard_NC24rs_v3',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla V100 16GB',
+        gmem: 64,
+      },
+    ],
+  },
   // NC (K80) and NCv2 (P100): retired 2023-08-31 (azure-docs machine-learning/includes/retiring-vms.md: "retiring on
   // August 31, 2023"; the first notices, nc-series-retirement.md, had said 2022-08-31). ND (P40) and NV (M60):
   // retired 2023-09-06 per the previous-gen size pages (../shared/reference/azureml-api.md §12).
-  { family: 'standardNCFamily', quota: 'NC', retirement: { date: '2023-08-31', status: 'retired' },
-    replacement: 'Standard_NC4as_T4_v3', rows: [
-      { n: 'Standard_NC6', r: 'Standard_NC8as_T4_v3', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla K80 (half board)', gmem: 12 },
-      { n: 'Standard_NC12', r: 'Standard_NC16as_T4_v3', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla K80 (half board)', gmem: 24 },
-      { n: 'Standard_NC24', r: 'Standard_NC64as_T4_v3', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
-      { n: 'Standard_NC24r', r: 'Standard_NC64as_T4_v3', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla K80 (half board)', gmem: 48 },
-    ] },
-  { family: 'standardNCSv2Family', quota: 'NCv2', retirement: { date: '2023-08-31', status: 'retired' },
-    replacement: 'Standard_NC24ads_A100_v4', rows: [
-      { n: 'Standard_NC6s_v2', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P100 16GB', gmem: 16 },
-      { n: 'Standard_NC12s_v2', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P100 16GB', gmem: 32 },
-      { n: 'Standard_NC24s_v2', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
-      { n: 'Standard_NC24rs_v2', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P100 16GB', gmem: 64 },
-    ] },
-  { family: 'standardNDSFamily', quota: 'NDS', retirement: { date: '2023-09-06', status: 'retired' },
-    replacement: 'Standard_NC24ads_A100_v4', rows: [
+  {
+    family: 'standardNCFamily',
+    quota: 'NC',
+    retirement: { date: '2023-08-31', status: 'retired' },
+    replacement: 'Standard_NC4as_T4_v3',
+    rows: [
+      {
+        n: 'Standard_NC6',
+        r: 'Standard_NC8as_T4_v3',
+        c: 6,
+        m: 56,
+        g: 1,
+        gm: 'NVIDIA Tesla K80 (half board)',
+        gmem: 12,
+      },
+      {
+        n: 'Standard_NC12',
+        r: 'Standard_NC16as_T4_v3',
+        c: 12,
+        m: 112,
+        g: 2,
+        gm: 'NVIDIA Tesla K80 (half board)',
+        gmem: 24,
+      },
+      {
+        n: 'Standard_NC24',
+        r: 'Standard_NC64as_T4_v3',
+        c: 24,
+        m: 224,
+        g: 4,
+        gm: 'NVIDIA Tesla K80 (half board)',
+        gmem: 48,
+      },
+      {
+        n: 'Standard_NC24r',
+        r: 'Standard_NC64as_T4_v3',
+        c: 24,
+        m: 224,
+        g: 4,
+        gm: 'NVIDIA Tesla K80 (half board)',
+        gmem: 48,
+      },
+    ],
+  },
+  {
+    family: 'standardNCSv2Family',
+    quota: 'NCv2',
+    retirement: { date: '2023-08-31', status: 'retired' },
+    replacement: 'Standard_NC24ads_A100_v4',
+    rows: [
+      {
+        n: 'Standard_NC6s_v2',
+        r: 'Standard_NC24ads_A100_v4',
+        c: 6,
+        m: 112,
+        g: 1,
+        gm: 'NVIDIA Tesla P100 16GB',
+        gmem: 16,
+      },
+      {
+        n: 'Standard_NC12s_v2',
+        r: 'Standard_NC48ads_A100_v4',
+        c: 12,
+        m: 224,
+        g: 2,
+        gm: 'NVIDIA Tesla P100 16GB',
+        gmem: 32,
+      },
+      {
+        n: 'Standard_NC24s_v2',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla P100 16GB',
+        gmem: 64,
+      },
+      {
+        n: 'Standard_NC24rs_v2',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla P100 16GB',
+        gmem: 64,
+      },
+    ],
+  },
+  {
+    family: 'standardNDSFamily',
+    quota: 'NDS',
+    retirement: { date: '2023-09-06', status: 'retired' },
+    replacement: 'Standard_NC24ads_A100_v4',
+    rows: [
       { n: 'Standard_ND6s', r: 'Standard_NC24ads_A100_v4', c: 6, m: 112, g: 1, gm: 'NVIDIA Tesla P40 24GB', gmem: 24 },
-      { n: 'Standard_ND12s', r: 'Standard_NC48ads_A100_v4', c: 12, m: 224, g: 2, gm: 'NVIDIA Tesla P40 24GB', gmem: 48 },
-      { n: 'Standard_ND24s', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
-      { n: 'Standard_ND24rs', r: 'Standard_NC96ads_A100_v4', c: 24, m: 448, g: 4, gm: 'NVIDIA Tesla P40 24GB', gmem: 96 },
-    ] },
-  { family: 'standardNVFamily', quota: 'NV', retirement: { date: '2023-09-06', status: 'retired' },
-    replacement: 'Standard_NV12ads_A10_v5', rows: [
-      { n: 'Standard_NV6', r: 'Standard_NV12ads_A10_v5', c: 6, m: 56, g: 1, gm: 'NVIDIA Tesla M60 (half board)', gmem: 8 },
-      { n: 'Standard_NV12', r: 'Standard_NV18ads_A10_v5', c: 12, m: 112, g: 2, gm: 'NVIDIA Tesla M60 (half board)', gmem: 16 },
-      { n: 'Standard_NV24', r: 'Standard_NV36ads_A10_v5', c: 24, m: 224, g: 4, gm: 'NVIDIA Tesla M60 (half board)', gmem: 32 },
-    ] },
+      {
+        n: 'Standard_ND12s',
+        r: 'Standard_NC48ads_A100_v4',
+        c: 12,
+        m: 224,
+        g: 2,
+        gm: 'NVIDIA Tesla P40 24GB',
+        gmem: 48,
+      },
+      {
+        n: 'Standard_ND24s',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla P40 24GB',
+        gmem: 96,
+      },
+      {
+        n: 'Standard_ND24rs',
+        r: 'Standard_NC96ads_A100_v4',
+        c: 24,
+        m: 448,
+        g: 4,
+        gm: 'NVIDIA Tesla P40 24GB',
+        gmem: 96,
+      },
+    ],
+  },
+  {
+    family: 'standardNVFamily',
+    quota: 'NV',
+    retirement: { date: '2023-09-06', status: 'retired' },
+    replacement: 'Standard_NV12ads_A10_v5',
+    rows: [
+      {
+        n: 'Standard_NV6',
+        r: 'Standard_NV12ads_A10_v5',
+        c: 6,
+        m: 56,
+        g: 1,
+        gm: 'NVIDIA Tesla M60 (half board)',
+        gmem: 8,
+      },
+      {
+        n: 'Standard_NV12',
+        r: 'Standard_NV18ads_A10_v5',
+        c: 12,
+        m: 112,
+        g: 2,
+        gm: 'NVIDIA Tesla M60 (half board)',
+        gmem: 16,
+      },
+      {
+        n: 'Standard_NV24',
+        r: 'Standard_NV36ads_A10_v5',
+        c: 24,
+        m: 224,
+        g: 4,
+        gm: 'NVIDIA Tesla M60 (half board)',
+        gmem: 32,
+      },
+    ],
+  },
 ];
 
 /** General-purpose D sizes: `perVcpu` GiB per vCPU, price linear in vCPUs. */
@@ -251,7 +553,9 @@ function sizes4(pattern: string, counts: number[], perVcpu: number, pricePerVcpu
 function esizes(pattern: string, counts: number[], maxMem: number, pricePerVcpu: number): Row[] {
   // E64(s)_v3 has 432 GiB and is priced below the linear rate (3.629 USD/h in PRICE_REGION).
   return counts.map((c) => ({
-    n: pattern.replace('{n}', String(c)), c, m: Math.min(c * 8, c >= 64 ? maxMem : c * 8),
+    n: pattern.replace('{n}', String(c)),
+    c,
+    m: Math.min(c * 8, c >= 64 ? maxMem : c * 8),
     p: c === 64 && maxMem === 432 ? 3.629 : round4(c * pricePerVcpu),
   }));
 }
@@ -268,20 +572,25 @@ function build(): VmSizeInfo[] {
     for (const r of s.rows) {
       const gpus = r.g ?? 0;
       if (gpus > 0) zero.add(s.family);
-      out.push(Object.freeze({
-        name: r.n,
-        vCpus: r.c,
-        memoryGiB: r.m,
-        gpus,
-        ...(r.gm !== undefined ? { gpuModel: r.gm } : {}),
-        ...(r.gmem !== undefined ? { gpuMemoryGiB: r.gmem } : {}),
-        family: s.family,
-        quotaFamily: quotaName(s),
-        allowedFor: Object.freeze({ instance: !retired && (s.instance ?? true), cluster: !retired && (s.cluster ?? true) }),
-        ...(s.retirement ? { retirement: Object.freeze({ ...s.retirement }) } : {}),
-        ...((r.r ?? s.replacement) ? { replacement: r.r ?? s.replacement } : {}),
-        ...(r.p !== undefined && !retired ? { linuxPricePerHourUsd: r.p } : {}),
-      }));
+      out.push(
+        Object.freeze({
+          name: r.n,
+          vCpus: r.c,
+          memoryGiB: r.m,
+          gpus,
+          ...(r.gm !== undefined ? { gpuModel: r.gm } : {}),
+          ...(r.gmem !== undefined ? { gpuMemoryGiB: r.gmem } : {}),
+          family: s.family,
+          quotaFamily: quotaName(s),
+          allowedFor: Object.freeze({
+            instance: !retired && (s.instance ?? true),
+            cluster: !retired && (s.cluster ?? true),
+          }),
+          ...(s.retirement ? { retirement: Object.freeze({ ...s.retirement }) } : {}),
+          ...((r.r ?? s.replacement) ? { replacement: r.r ?? s.replacement } : {}),
+          ...(r.p !== undefined && !retired ? { linuxPricePerHourUsd: r.p } : {}),
+        }),
+      );
     }
   }
   return out;
@@ -320,7 +629,12 @@ export function findVmSize(name: string): VmSizeInfo | undefined {
 export function isRetired(info: VmSizeInfo, onDate?: Date | string): boolean {
   if (!info.retirement) return false;
   if (info.retirement.status === 'retired') return true;
-  const day = onDate === undefined ? todayUtc() : typeof onDate === 'string' ? onDate.slice(0, 10) : onDate.toISOString().slice(0, 10);
+  const day =
+    onDate === undefined
+      ? todayUtc()
+      : typeof onDate === 'string'
+        ? onDate.slice(0, 10)
+        : onDate.toISOString().slice(0, 10);
   return day >= info.retirement.date;
 }
 

@@ -69,10 +69,20 @@ export async function synthApp(options: SynthAppOptions): Promise<SynthAppResult
 /** Read manifests from a file or from every `*.manifest.json` in a directory. */
 export function loadManifests(path: string): SynthesizedManifest[] {
   const full = resolve(path);
-  if (!existsSync(full)) throw new InputError('ManifestNotFound', `no manifest at ${path}`, { file: path, fix: 'run `amlcdk synth` first or pass --app' });
+  if (!existsSync(full))
+    throw new InputError('ManifestNotFound', `no manifest at ${path}`, {
+      file: path,
+      fix: 'run `amlcdk synth` first or pass --app',
+    });
   if (statSync(full).isDirectory()) {
-    const files = readdirSync(full).filter((f) => f.endsWith('.manifest.json')).sort();
-    if (files.length === 0) throw new InputError('ManifestNotFound', `no *.manifest.json in ${path}`, { file: path, fix: 'run `amlcdk synth` first or pass --app' });
+    const files = readdirSync(full)
+      .filter((f) => f.endsWith('.manifest.json'))
+      .sort();
+    if (files.length === 0)
+      throw new InputError('ManifestNotFound', `no *.manifest.json in ${path}`, {
+        file: path,
+        fix: 'run `amlcdk synth` first or pass --app',
+      });
     return files.map((f) => ({ file: join(full, f), manifest: readManifestFile(join(full, f)) }));
   }
   return [{ file: full, manifest: readManifestFile(full) }];
@@ -99,5 +109,8 @@ function lastLines(text: string, n: number): string {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `  ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }

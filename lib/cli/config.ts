@@ -30,18 +30,35 @@ export function loadConfig(cwd: string = process.cwd()): ProjectConfig {
   const file = join(cwd, CONFIG_FILE);
   if (!existsSync(file)) return {};
   const text = readFileSync(file, 'utf8');
-  const parsed = parseJsonText(text, { code: 'ConfigInvalidJson', file: CONFIG_FILE, what: CONFIG_FILE, fix: 'fix the JSON syntax (no comments or trailing commas)' });
+  const parsed = parseJsonText(text, {
+    code: 'ConfigInvalidJson',
+    file: CONFIG_FILE,
+    what: CONFIG_FILE,
+    fix: 'fix the JSON syntax (no comments or trailing commas)',
+  });
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InputError('ConfigNotObject', `${CONFIG_FILE} must contain a JSON object`, { file: CONFIG_FILE, line: 1, fix: 'write { "app": "npx tsx main.ts" }' });
+    throw new InputError('ConfigNotObject', `${CONFIG_FILE} must contain a JSON object`, {
+      file: CONFIG_FILE,
+      line: 1,
+      fix: 'write { "app": "npx tsx main.ts" }',
+    });
   }
   const cfg = parsed as Record<string, unknown>;
   for (const key of ['app', 'outdir', 'state'] as const) {
     if (cfg[key] !== undefined && typeof cfg[key] !== 'string') {
-      throw new InputError('ConfigInvalidValue', `"${key}" in ${CONFIG_FILE} must be a string, got ${JSON.stringify(cfg[key])}`, { file: CONFIG_FILE, fix: `set "${key}" to a string` });
+      throw new InputError(
+        'ConfigInvalidValue',
+        `"${key}" in ${CONFIG_FILE} must be a string, got ${JSON.stringify(cfg[key])}`,
+        { file: CONFIG_FILE, fix: `set "${key}" to a string` },
+      );
     }
   }
   if (cfg.target !== undefined && cfg.target !== 'local' && cfg.target !== 'azure') {
-    throw new InputError('ConfigInvalidValue', `"target" in ${CONFIG_FILE} must be "local" or "azure", got ${JSON.stringify(cfg.target)}`, { file: CONFIG_FILE, fix: 'use "local" for the embedded emulator or "azure"' });
+    throw new InputError(
+      'ConfigInvalidValue',
+      `"target" in ${CONFIG_FILE} must be "local" or "azure", got ${JSON.stringify(cfg.target)}`,
+      { file: CONFIG_FILE, fix: 'use "local" for the embedded emulator or "azure"' },
+    );
   }
   return cfg as ProjectConfig;
 }

@@ -64,7 +64,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       printError(err);
       return 1;
     }
-    process.stderr.write(`amlcdk: internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `amlcdk: internal error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return 1;
   }
 }

@@ -20,12 +20,20 @@ export function printError(err: AmlcdkError, stream: NodeJS.WriteStream = proces
 }
 
 /** Print diagnostics grouped by level; returns the number of errors. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], stream: NodeJS.WriteStream = process.stderr): number {
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  stream: NodeJS.WriteStream = process.stderr,
+): number {
   const c = colors(stream);
   let errors = 0;
   for (const d of diagnostics) {
     if (d.level === 'error') errors += 1;
-    const label = d.level === 'error' ? c.red('error') : d.level === 'warning' ? c.yellow(d.acknowledged ? 'warning (acknowledged)' : 'warning') : c.dim('info');
+    const label =
+      d.level === 'error'
+        ? c.red('error')
+        : d.level === 'warning'
+          ? c.yellow(d.acknowledged ? 'warning (acknowledged)' : 'warning')
+          : c.dim('info');
     stream.write(`${label} ${formatDiagnostic(d)}\n`);
   }
   return errors;

@@ -54,7 +54,12 @@ export class Annotations {
    */
   public addWarning(id: string, message: string, details: ValidationDetails = {}): void {
     // Members assigned in this order rather than spread: validation hooks call this for every compute at every synth.
-    const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { level: 'warning', code: id, path: this.scope.node.path, message };
+    const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = {
+      level: 'warning',
+      code: id,
+      path: this.scope.node.path,
+      message,
+    };
     if (details.value !== undefined) d.value = details.value;
     if (details.allowed !== undefined) d.allowed = details.allowed;
     if (details.fix !== undefined) d.fix = details.fix;
@@ -76,9 +81,19 @@ export class Annotations {
    */
   public acknowledgeWarning(id: string, reason: string): void {
     if (typeof reason !== 'string' || reason.trim().length === 0) {
-      recordError(this.scope, new ValidationError('AcknowledgementWithoutReason', `acknowledging warning ${id} needs a reason`, this.scope.node.path, {
-        value: reason, allowed: 'a non-empty sentence', fix: 'say why the risk is acceptable, e.g. "jobs checkpoint every 10 minutes"',
-      }));
+      recordError(
+        this.scope,
+        new ValidationError(
+          'AcknowledgementWithoutReason',
+          `acknowledging warning ${id} needs a reason`,
+          this.scope.node.path,
+          {
+            value: reason,
+            allowed: 'a non-empty sentence',
+            fix: 'say why the risk is acceptable, e.g. "jobs checkpoint every 10 minutes"',
+          },
+        ),
+      );
       return;
     }
     (entry(this.scope).acks ??= new Map()).set(id, reason.trim());

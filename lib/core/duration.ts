@@ -25,13 +25,18 @@ export class Duration {
    * Parse ISO 8601 (`PT2M`, `P1DT2H`). Throws ValidationError `InvalidDuration` otherwise.
    */
   public static parse(iso: string): Duration {
-    const m = typeof iso === 'string' ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso) : null;
+    const m =
+      typeof iso === 'string' ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso) : null;
     if (!m || iso === 'P' || iso.endsWith('T')) {
       throw new ValidationError('InvalidDuration', `"${String(iso)}" is not an ISO 8601 duration`, '<Duration>', {
-        value: iso, allowed: 'PnDTnHnMnS, e.g. PT30M or P1D', fix: 'use Duration.minutes(30) or an ISO 8601 string like PT30M',
+        value: iso,
+        allowed: 'PnDTnHnMnS, e.g. PT30M or P1D',
+        fix: 'use Duration.minutes(30) or an ISO 8601 string like PT30M',
       });
     }
-    return Duration.seconds(Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0));
+    return Duration.seconds(
+      Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0),
+    );
   }
 
   public static isDuration(x: unknown): x is Duration {
@@ -43,7 +48,9 @@ export class Duration {
   private constructor(totalSeconds: number, unit: string, given: number = totalSeconds) {
     if (typeof given !== 'number' || !Number.isFinite(given) || given < 0) {
       throw new ValidationError('InvalidDuration', `a duration must be a finite number ≥ 0 of ${unit}`, '<Duration>', {
-        value: given, allowed: 'a finite number ≥ 0', fix: `pass e.g. Duration.${unit}(30)`,
+        value: given,
+        allowed: 'a finite number ≥ 0',
+        fix: `pass e.g. Duration.${unit}(30)`,
       });
     }
     this.totalSeconds = totalSeconds;

@@ -104,7 +104,10 @@ export class SynthesisError extends AmlcdkError {
   public readonly diagnostics: readonly Diagnostic[];
   constructor(diagnostics: readonly Diagnostic[]) {
     const errors = diagnostics.filter((d) => d.level === 'error');
-    super('SynthesisFailed', `synthesis failed with ${errors.length} error(s):\n${errors.map(formatDiagnostic).join('\n')}`);
+    super(
+      'SynthesisFailed',
+      `synthesis failed with ${errors.length} error(s):\n${errors.map(formatDiagnostic).join('\n')}`,
+    );
     this.diagnostics = diagnostics;
   }
 }

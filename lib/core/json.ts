@@ -20,7 +20,11 @@ export function parseJsonText(text: string, info: JsonErrorInfo): unknown {
     return JSON.parse(text);
   } catch (err) {
     const message = String((err as Error).message);
-    throw new InputError(info.code, `${info.what} is not valid JSON: ${message}`, { file: info.file, line: jsonErrorLine(text), fix: info.fix });
+    throw new InputError(info.code, `${info.what} is not valid JSON: ${message}`, {
+      file: info.file,
+      line: jsonErrorLine(text),
+      fix: info.fix,
+    });
   }
 }
 
@@ -30,8 +34,12 @@ export function parseJsonText(text: string, info: JsonErrorInfo): unknown {
  */
 export function jsonErrorLine(text: string): number | undefined {
   let i = 0;
-  const ws = (): void => { while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++; };
-  const fail = (): never => { throw i; };
+  const ws = (): void => {
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
   const str = (): void => {
     i++;
     while (i < text.length && text[i] !== '"') {
@@ -46,25 +54,49 @@ export function jsonErrorLine(text: string): number | undefined {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
-      if (text[i] === '}') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
-        str(); ws();
+        str();
+        ws();
         if (text[i] !== ':') fail();
-        i++; value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
         fail();
       }
     } else if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
         fail();
       }
     } else if (c === '"') str();
@@ -76,7 +108,8 @@ export function jsonErrorLine(text: string): number | undefined {
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;
-    value(); ws();
+    value();
+    ws();
     if (i < text.length) fail();
     return undefined;
   } catch (pos) {

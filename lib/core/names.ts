@@ -25,19 +25,56 @@ export interface NameRule {
 export const NAME_RULES = {
   /** Every compute type (2025-12-01 spec pattern): 3–24, starts with a letter, no trailing `-<digits>`. */
   compute: {
-    description: '3-24 letters, digits or "-", starting with a letter, not ending in "-" followed only by digits (e.g. not "gpu-1")',
+    description:
+      '3-24 letters, digits or "-", starting with a letter, not ending in "-" followed only by digits (e.g. not "gpu-1")',
     pattern: /^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9-]{2,23}$/,
     minLength: 3,
     maxLength: 24,
   },
-  workspace: { description: '3-33 letters, digits, "_" or "-", starting with a letter or digit', pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/, minLength: 3, maxLength: 33 },
-  storageAccount: { description: '3-24 lowercase letters and digits (globally unique)', pattern: /^[a-z0-9]{3,24}$/, minLength: 3, maxLength: 24 },
-  keyVault: { description: '3-24 letters, digits or "-", starting with a letter, ending with a letter or digit, no "--" (globally unique)', pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, minLength: 3, maxLength: 24 },
-  containerRegistry: { description: '5-50 letters and digits (globally unique)', pattern: /^[a-zA-Z0-9]{5,50}$/, minLength: 5, maxLength: 50 },
-  datastore: { description: '1-255 letters, digits, "-" or "_", starting with a letter or digit', pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/, minLength: 1, maxLength: 255 },
+  workspace: {
+    description: '3-33 letters, digits, "_" or "-", starting with a letter or digit',
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/,
+    minLength: 3,
+    maxLength: 33,
+  },
+  storageAccount: {
+    description: '3-24 lowercase letters and digits (globally unique)',
+    pattern: /^[a-z0-9]{3,24}$/,
+    minLength: 3,
+    maxLength: 24,
+  },
+  keyVault: {
+    description:
+      '3-24 letters, digits or "-", starting with a letter, ending with a letter or digit, no "--" (globally unique)',
+    pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+    minLength: 3,
+    maxLength: 24,
+  },
+  containerRegistry: {
+    description: '5-50 letters and digits (globally unique)',
+    pattern: /^[a-zA-Z0-9]{5,50}$/,
+    minLength: 5,
+    maxLength: 50,
+  },
+  datastore: {
+    description: '1-255 letters, digits, "-" or "_", starting with a letter or digit',
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$/,
+    minLength: 1,
+    maxLength: 255,
+  },
   /** Most other ARM resources (identities, App Insights, Log Analytics, network resources). */
-  generic: { description: '1-64 letters, digits, "-", "_" or ".", starting with a letter or digit, not ending in "." ', pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$|^[a-zA-Z0-9]$/, minLength: 1, maxLength: 64 },
-  logAnalytics: { description: '4-63 letters, digits or "-", starting and ending with a letter or digit', pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, minLength: 4, maxLength: 63 },
+  generic: {
+    description: '1-64 letters, digits, "-", "_" or ".", starting with a letter or digit, not ending in "." ',
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$|^[a-zA-Z0-9]$/,
+    minLength: 1,
+    maxLength: 64,
+  },
+  logAnalytics: {
+    description: '4-63 letters, digits or "-", starting and ending with a letter or digit',
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/,
+    minLength: 4,
+    maxLength: 63,
+  },
 } satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -92,7 +129,9 @@ export class Names {
       case 'compute': {
         // Hash ends in a letter, so the name never ends in `-<digits>`.
         const readable = readablePart(id, /[^a-zA-Z0-9]+/g, '-').toLowerCase();
-        const head = startWithLetter(readable, 'c').slice(0, 24 - 7).replace(/-+$/, '');
+        const head = startWithLetter(readable, 'c')
+          .slice(0, 24 - 7)
+          .replace(/-+$/, '');
         return `${head}-${letterEnd(h.slice(0, 6))}`;
       }
       case 'workspace': {
@@ -101,7 +140,10 @@ export class Names {
         return `${head.length >= 1 ? head : 'ws'}-${h.slice(0, 6)}`;
       }
       case 'storageAccount': {
-        const head = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 14);
+        const head = id
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')
+          .slice(0, 14);
         return `${head || 'st'}${h.slice(0, 10)}`.slice(0, 24);
       }
       case 'keyVault': {
@@ -110,16 +152,23 @@ export class Names {
         return `${head}-${h.slice(0, 8)}`;
       }
       case 'containerRegistry': {
-        const head = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 30);
+        const head = id
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')
+          .slice(0, 30);
         return `${head || 'acr'}${h.slice(0, 10)}`;
       }
       case 'datastore': {
-        const head = readablePart(id, /[^a-zA-Z0-9_]+/g, '_').toLowerCase().slice(0, 40);
+        const head = readablePart(id, /[^a-zA-Z0-9_]+/g, '_')
+          .toLowerCase()
+          .slice(0, 40);
         return `${head || 'ds'}_${h.slice(0, 6)}`;
       }
       case 'logAnalytics':
       case 'generic': {
-        const head = readablePart(id, /[^a-zA-Z0-9-]+/g, '-').slice(0, 50).replace(/-+$/, '');
+        const head = readablePart(id, /[^a-zA-Z0-9-]+/g, '-')
+          .slice(0, 50)
+          .replace(/-+$/, '');
         return `${head || 'r'}-${h.slice(0, 6)}`;
       }
     }
@@ -163,7 +212,10 @@ export function hash32(input: string): string {
 
 function readablePart(id: string, invalid: RegExp, sep: string): string {
   // Collapse runs of separators and trim anything that is not a letter or digit at both ends.
-  return id.replace(invalid, sep).replace(/[-_]{2,}/g, sep).replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '');
+  return id
+    .replace(invalid, sep)
+    .replace(/[-_]{2,}/g, sep)
+    .replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, '');
 }
 
 function startWithLetter(s: string, prefix: string): string {

@@ -8,7 +8,13 @@
 import { Construct, type IConstruct } from 'constructs';
 import type { SourceLocation } from './errors.js';
 import { captureSource } from './source.js';
-import { SUPPRESSION_METADATA_TYPE, type DeletePolicy, type ManifestAction, type ManifestResource, type Suppression } from '../manifest/types.js';
+import {
+  SUPPRESSION_METADATA_TYPE,
+  type DeletePolicy,
+  type ManifestAction,
+  type ManifestResource,
+  type Suppression,
+} from '../manifest/types.js';
 
 const AZURE_RESOURCE = Symbol.for('amlcdk.AzureResource');
 

@@ -16,9 +16,16 @@ export class Secret {
   /** Read from an environment variable of the process that deploys. */
   public static fromEnv(name: string): Secret {
     if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new ValidationError('InvalidSecretRef', 'a secret environment variable name must be a valid variable name', '<Secret>', {
-        value: name, allowed: 'letters, digits and "_", not starting with a digit', fix: 'use e.g. Secret.fromEnv("CLUSTER_ADMIN_PASSWORD")',
-      });
+      throw new ValidationError(
+        'InvalidSecretRef',
+        'a secret environment variable name must be a valid variable name',
+        '<Secret>',
+        {
+          value: name,
+          allowed: 'letters, digits and "_", not starting with a digit',
+          fix: 'use e.g. Secret.fromEnv("CLUSTER_ADMIN_PASSWORD")',
+        },
+      );
     }
     return new Secret(`env:${name}`);
   }
@@ -26,10 +33,22 @@ export class Secret {
   /** Read from a Key Vault secret (vault name or an object with `vaultName`). */
   public static fromKeyVault(vault: string | { readonly vaultName: string }, secretName: string): Secret {
     const v = typeof vault === 'string' ? vault : vault?.vaultName;
-    if (typeof v !== 'string' || !/^[A-Za-z0-9-]{3,24}$/.test(v) || typeof secretName !== 'string' || !/^[A-Za-z0-9-]{1,127}$/.test(secretName)) {
-      throw new ValidationError('InvalidSecretRef', 'a Key Vault secret reference needs a vault name (3-24) and a secret name (1-127 letters, digits, "-")', '<Secret>', {
-        value: `${String(v)}/${String(secretName)}`, allowed: 'vault 3-24 letters, digits, "-"; secret 1-127 letters, digits, "-"', fix: 'check the vault and secret names',
-      });
+    if (
+      typeof v !== 'string' ||
+      !/^[A-Za-z0-9-]{3,24}$/.test(v) ||
+      typeof secretName !== 'string' ||
+      !/^[A-Za-z0-9-]{1,127}$/.test(secretName)
+    ) {
+      throw new ValidationError(
+        'InvalidSecretRef',
+        'a Key Vault secret reference needs a vault name (3-24) and a secret name (1-127 letters, digits, "-")',
+        '<Secret>',
+        {
+          value: `${String(v)}/${String(secretName)}`,
+          allowed: 'vault 3-24 letters, digits, "-"; secret 1-127 letters, digits, "-"',
+          fix: 'check the vault and secret names',
+        },
+      );
     }
     return new Secret(`keyvault:${v}/${secretName}`);
   }

@@ -50,9 +50,10 @@ function userFile(name: string): { readonly path: string; readonly rel: string }
   let info = fileInfo.get(name);
   if (info === undefined || (info !== null && info.cwd !== cwd)) {
     const file = name.startsWith('file://') ? fileURLToPath(name) : name;
-    info = file.startsWith(LIB_DIR) || file.includes(`${sep}node_modules${sep}`) || file.startsWith('node:')
-      ? null
-      : { path: file, cwd, rel: relative(cwd, file).split(sep).join('/') };
+    info =
+      file.startsWith(LIB_DIR) || file.includes(`${sep}node_modules${sep}`) || file.startsWith('node:')
+        ? null
+        : { path: file, cwd, rel: relative(cwd, file).split(sep).join('/') };
     fileInfo.set(name, info);
   }
   return info;
@@ -105,7 +106,8 @@ function originalPosition(file: string, line: number, column: number): { line: n
   }
   if (!map) return undefined;
   // findOrigin (1-based) exists since Node 20.4; its result is empty when there is no mapping.
-  const find = (map as unknown as { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } }).findOrigin;
+  const find = (map as unknown as { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } })
+    .findOrigin;
   const o = find?.call(map, line, column);
   return o && typeof o.lineNumber === 'number' ? { line: o.lineNumber, column: o.columnNumber ?? column } : undefined;
 }

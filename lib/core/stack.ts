@@ -57,9 +57,14 @@ export class Stack extends Construct {
     for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
       if (Stack.isStack(c)) return c;
     }
-    throw new ValidationError('NoStack', `construct ${construct.node.path || '<root>'} is not inside a Stack`, construct.node.path || '<root>', {
-      fix: 'create resource constructs inside a Stack: new Stack(app, "Team", {...}) and pass the stack (or a construct below it) as scope',
-    });
+    throw new ValidationError(
+      'NoStack',
+      `construct ${construct.node.path || '<root>'} is not inside a Stack`,
+      construct.node.path || '<root>',
+      {
+        fix: 'create resource constructs inside a Stack: new Stack(app, "Team", {...}) and pass the stack (or a construct below it) as scope',
+      },
+    );
   }
 
   /** Stack name (its construct id); also the manifest file name. */
@@ -76,37 +81,63 @@ export class Stack extends Construct {
     Object.defineProperty(this, STACK, { value: true });
     const p = (props ?? {}) as Partial<StackProps>;
     this.stackName = id;
-    this.subscriptionId = typeof p.subscriptionId === 'string' ? p.subscriptionId.toLowerCase() : String(p.subscriptionId);
+    this.subscriptionId =
+      typeof p.subscriptionId === 'string' ? p.subscriptionId.toLowerCase() : String(p.subscriptionId);
     this.resourceGroupName = typeof p.resourceGroup === 'string' ? p.resourceGroup : String(p.resourceGroup);
     this.location = normalizeLocation(p.location);
     this.tags = { ...(p.tags ?? {}) };
     this.createResourceGroup = p.createResourceGroup ?? false;
 
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) {
-      recordError(this, new ValidationError('InvalidStackName', `stack id "${id}" cannot be used as a manifest file name`, this, {
-        value: id, allowed: '1-64 letters, digits, "_" or "-", starting with a letter or digit', fix: 'rename the stack',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidStackName', `stack id "${id}" cannot be used as a manifest file name`, this, {
+          value: id,
+          allowed: '1-64 letters, digits, "_" or "-", starting with a letter or digit',
+          fix: 'rename the stack',
+        }),
+      );
     }
     if (typeof p.subscriptionId !== 'string' || !GUID_RE.test(p.subscriptionId)) {
-      recordError(this, new ValidationError('InvalidSubscriptionId', 'subscriptionId must be a GUID', this, {
-        value: p.subscriptionId, allowed: 'a GUID like 00000000-0000-0000-0000-000000000000', fix: 'copy the id from `az account show --query id`',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidSubscriptionId', 'subscriptionId must be a GUID', this, {
+          value: p.subscriptionId,
+          allowed: 'a GUID like 00000000-0000-0000-0000-000000000000',
+          fix: 'copy the id from `az account show --query id`',
+        }),
+      );
     }
     if (typeof p.resourceGroup !== 'string' || !RG_RE.test(p.resourceGroup) || p.resourceGroup.endsWith('.')) {
-      recordError(this, new ValidationError('InvalidResourceGroupName', 'resourceGroup is not a valid resource group name', this, {
-        value: p.resourceGroup, allowed: '1-90 letters, digits, "_", "-", ".", "(", ")", not ending in "."', fix: 'rename the resource group',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidResourceGroupName', 'resourceGroup is not a valid resource group name', this, {
+          value: p.resourceGroup,
+          allowed: '1-90 letters, digits, "_", "-", ".", "(", ")", not ending in "."',
+          fix: 'rename the resource group',
+        }),
+      );
     }
     if (!LOCATION_RE.test(this.location)) {
-      recordError(this, new ValidationError('InvalidLocation', 'location is not an Azure region name', this, {
-        value: p.location, allowed: 'a region such as westeurope, eastus2, swedencentral', fix: 'use the `name` column of `az account list-locations -o table`',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidLocation', 'location is not an Azure region name', this, {
+          value: p.location,
+          allowed: 'a region such as westeurope, eastus2, swedencentral',
+          fix: 'use the `name` column of `az account list-locations -o table`',
+        }),
+      );
     }
     for (const [k, v] of Object.entries(this.tags)) {
       if (typeof v !== 'string' || k.length > 512 || v.length > 256 || /[<>%&\\?/]/.test(k)) {
-        recordError(this, new ValidationError('InvalidTag', `tag "${k}" is not a valid Azure tag`, this, {
-          value: { [k]: v }, allowed: 'string values; names ≤ 512 chars without < > % & \\ ? /; values ≤ 256 chars', fix: 'rename or shorten the tag',
-        }));
+        recordError(
+          this,
+          new ValidationError('InvalidTag', `tag "${k}" is not a valid Azure tag`, this, {
+            value: { [k]: v },
+            allowed: 'string values; names ≤ 512 chars without < > % & \\ ? /; values ≤ 256 chars',
+            fix: 'rename or shorten the tag',
+          }),
+        );
       }
     }
   }

@@ -32,7 +32,12 @@ const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: strin
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
   { name: 'day of week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
@@ -43,7 +48,8 @@ const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: strin
 export function cronProblem(expr: unknown): string | undefined {
   if (typeof expr !== 'string') return 'the expression must be a string';
   const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
+  if (fields.length !== 5)
+    return `expected 5 fields (minute hour day-of-month month day-of-week), got ${fields.length}`;
   for (let i = 0; i < 5; i++) {
     const spec = CRON_FIELDS[i];
     for (const part of fields[i].split(',')) {
@@ -55,7 +61,8 @@ export function cronProblem(expr: unknown): string | undefined {
       if (bounds.some((b) => b === undefined || b < spec.min || b > spec.max)) {
         return `${spec.name} "${m[1]}" is out of range ${spec.min}-${spec.max}`;
       }
-      if (bounds.length === 2 && (bounds[0] as number) > (bounds[1] as number)) return `${spec.name} range "${m[1]}" is reversed`;
+      if (bounds.length === 2 && (bounds[0] as number) > (bounds[1] as number))
+        return `${spec.name} range "${m[1]}" is reversed`;
     }
   }
   return undefined;

@@ -106,7 +106,11 @@ export interface ActionPlan {
   /** The synchronous action changed the resource (its new body): saved durably before the answer. */
   readonly update?: Record<string, unknown>;
   /** An LRO: GET shows `transitional` until it ends, then `final`. */
-  readonly lro?: { readonly transitional: Record<string, unknown>; readonly final: Record<string, unknown>; readonly onFailure?: Record<string, unknown> };
+  readonly lro?: {
+    readonly transitional: Record<string, unknown>;
+    readonly final: Record<string, unknown>;
+    readonly onFailure?: Record<string, unknown>;
+  };
 }
 
 export interface ResourceType {
@@ -233,7 +237,11 @@ export class Engine {
     rec.pending = undefined;
     if (outcome === 'Failed') {
       op.error = { code: op.fail!.code, message: op.fail!.message };
-      const props = { ...((rec.body.properties as Record<string, unknown>) ?? {}), ...(pending.onFailure ?? {}), provisioningState: 'Failed' };
+      const props = {
+        ...((rec.body.properties as Record<string, unknown>) ?? {}),
+        ...(pending.onFailure ?? {}),
+        provisioningState: 'Failed',
+      };
       rec.body = { ...rec.body, properties: props };
       this.store.put(rec);
       op.resultBody = undefined;
@@ -317,12 +325,19 @@ export class Engine {
         ...(op.status === 'Succeeded' ? { percentComplete: 100 } : {}),
         ...(op.error ? { error: { code: op.error.code, message: op.error.message, details: [] } } : {}),
       };
-      const headers = op.status === 'InProgress' ? { 'Retry-After': this.operationUrls(req, op, apiVersion)['Retry-After']! } : undefined;
+      const headers =
+        op.status === 'InProgress'
+          ? { 'Retry-After': this.operationUrls(req, op, apiVersion)['Retry-After']! }
+          : undefined;
       return { status: 200, body, headers, resourceId: op.resourceId };
     }
     if (op.status === 'InProgress') {
       const urls = this.operationUrls(req, op, apiVersion);
-      return { status: 202, headers: { Location: urls.Location!, 'Retry-After': urls['Retry-After']! }, resourceId: op.resourceId };
+      return {
+        status: 202,
+        headers: { Location: urls.Location!, 'Retry-After': urls['Retry-After']! },
+        resourceId: op.resourceId,
+      };
     }
     if (op.status === 'Failed') {
       const e = op.error ?? { code: 'InternalServerError', message: 'The operation failed.' };
@@ -340,27 +355,50 @@ export class Engine {
     const polled = req.method === 'GET' ? this.poll(req) : undefined;
     if (polled) return polled;
     if (req.method === 'GET' && /\/locations\/[^/]+\/(usages|vmSizes)$/i.test(req.path)) {
-      if (!req.query.get('api-version')) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      if (!req.query.get('api-version'))
+        throw badRequest(
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
       const answer = locationQuery(this, req);
       if (answer) return answer;
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.Authorization\/roleDefinitions(\/[^/]+)?$/i.test(req.path)) {
-      if (!req.query.get('api-version')) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      if (!req.query.get('api-version'))
+        throw badRequest(
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
       const answer = roleDefinitionQuery(this, req);
       if (answer) return answer;
     }
     const parsed = parseArmPath(req.path, req.method === 'POST');
-    if (!parsed) throw new ArmHttpError(404, 'NotFound', `The requested path '${req.path}' is not an Azure Resource Manager resource path.`);
+    if (!parsed)
+      throw new ArmHttpError(
+        404,
+        'NotFound',
+        `The requested path '${req.path}' is not an Azure Resource Manager resource path.`,
+      );
     const t = RESOURCE_TYPES.get(parsed.typeKey);
     if (!t) {
       if (!NAMESPACES.has(parsed.namespace.toLowerCase())) {
-        throw badRequest('NoRegisteredProviderFound', `No registered resource provider found for namespace '${parsed.namespace}'. The local emulator serves: ${[...NAMESPACES].join(', ')}.`);
+        throw badRequest(
+          'NoRegisteredProviderFound',
+          `No registered resource provider found for namespace '${parsed.namespace}'. The local emulator serves: ${[...NAMESPACES].join(', ')}.`,
+        );
       }
-      throw new ArmHttpError(404, 'InvalidResourceType', `The resource type '${parsed.typeAsWritten}' could not be found in the namespace '${parsed.namespace}'.`);
+      throw new ArmHttpError(
+        404,
+        'InvalidResourceType',
+        `The resource type '${parsed.typeAsWritten}' could not be found in the namespace '${parsed.namespace}'.`,
+      );
     }
     const apiVersion = req.query.get('api-version');
     if (!apiVersion) {
-      throw badRequest('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+      throw badRequest(
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
     }
     if (!isAcceptedApiVersion(parsed.namespace, apiVersion)) {
       throw badRequest(
@@ -369,7 +407,8 @@ export class Engine {
       );
     }
     if (parsed.name === undefined) {
-      if (req.method !== 'GET') throw new ArmHttpError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on a collection.`);
+      if (req.method !== 'GET')
+        throw new ArmHttpError(405, 'MethodNotAllowed', `The method '${req.method}' is not allowed on a collection.`);
       return this.list(req, parsed, t);
     }
     const key = keyOf(parsed.id!);
@@ -383,8 +422,13 @@ export class Engine {
       case 'GET': {
         this.checkScope(parsed, t, req.now);
         const rec = this.find(key, req.now);
-        if (!rec && parsed.typeKey === 'microsoft.resources/resourcegroups') throw notFound('ResourceGroupNotFound', `Resource group '${parsed.name}' could not be found.`);
-        if (!rec) throw notFound('ResourceNotFound', `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+        if (!rec && parsed.typeKey === 'microsoft.resources/resourcegroups')
+          throw notFound('ResourceGroupNotFound', `Resource group '${parsed.name}' could not be found.`);
+        if (!rec)
+          throw notFound(
+            'ResourceNotFound',
+            `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+          );
         return { ...base, status: 200, body: this.render(rec) };
       }
       case 'PUT':
@@ -403,7 +447,8 @@ export class Engine {
   private checkScope(parsed: ParsedPath, t: ResourceType, now: number): ResourceRecord | undefined {
     if (parsed.resourceGroup !== undefined && parsed.typeKey !== 'microsoft.resources/resourcegroups') {
       const rgKey = `/subscriptions/${parsed.subscription}/resourcegroups/${parsed.resourceGroup}`.toLowerCase();
-      if (!this.find(rgKey, now)) throw notFound('ResourceGroupNotFound', `Resource group '${parsed.resourceGroup}' could not be found.`);
+      if (!this.find(rgKey, now))
+        throw notFound('ResourceGroupNotFound', `Resource group '${parsed.resourceGroup}' could not be found.`);
     }
     const parentKey = keyOf(parsed.parentId);
     const isScopeOnly = /^\/subscriptions\/[^/]+(\/resourcegroups\/[^/]+)?$/i.test(parentKey);
@@ -413,7 +458,10 @@ export class Engine {
     const parent = this.find(lookup, now);
     if (!parent) {
       if (t.extension) throw notFound('ResourceNotFound', `The scope '${parsed.parentId}' does not exist.`);
-      throw notFound('ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${parsed.parentId.split('/').slice(-1)[0]}' not found.`);
+      throw notFound(
+        'ParentResourceNotFound',
+        `Can not perform requested operation on nested resource. Parent resource '${parsed.parentId.split('/').slice(-1)[0]}' not found.`,
+      );
     }
     return parent;
   }
@@ -428,26 +476,56 @@ export class Engine {
     );
   }
 
-  private write(req: EngineRequest, parsed: ParsedPath, t: ResourceType, key: string, apiVersion: string): EngineResponse {
+  private write(
+    req: EngineRequest,
+    parsed: ParsedPath,
+    t: ResourceType,
+    key: string,
+    apiVersion: string,
+  ): EngineResponse {
     const parent = this.checkScope(parsed, t, req.now);
     const existing = this.find(key, req.now);
     if (existing?.pending) throw this.inProgress(existing, t);
     if (req.method === 'PATCH' && !existing) {
-      throw notFound('ResourceNotFound', `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`);
+      throw notFound(
+        'ResourceNotFound',
+        `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`,
+      );
     }
     const body = req.body;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body must be a JSON object.');
+      throw badRequest(
+        'InvalidRequestContent',
+        'The request content was invalid and could not be deserialized: the body must be a JSON object.',
+      );
     }
     const name = parsed.name!;
     if (!existing && t.name && !t.name.re.test(name)) {
-      throw badRequest('InvalidResourceName', `The resource name '${name}' is invalid for type '${t.type}'. Allowed: ${t.name.allowed}.`, 'name');
+      throw badRequest(
+        'InvalidResourceName',
+        `The resource name '${name}' is invalid for type '${t.type}'. Allowed: ${t.name.allowed}.`,
+        'name',
+      );
     }
     const b = body as Record<string, unknown>;
     if (req.method === 'PUT' && t.tracked && !existing && (typeof b.location !== 'string' || b.location.length === 0)) {
-      throw badRequest('LocationRequired', `The location property is required for resource type '${t.type}'.`, 'location');
+      throw badRequest(
+        'LocationRequired',
+        `The location property is required for resource type '${t.type}'.`,
+        'location',
+      );
     }
-    const input: WriteInput = { engine: this, req, parsed, id: existing?.id ?? parsed.id!, key, name: existing ? existing.id.split('/').slice(-1)[0]! : name, existing, body: b, parent };
+    const input: WriteInput = {
+      engine: this,
+      req,
+      parsed,
+      id: existing?.id ?? parsed.id!,
+      key,
+      name: existing ? existing.id.split('/').slice(-1)[0]! : name,
+      existing,
+      body: b,
+      parent,
+    };
     let plan: WritePlan;
     if (req.method === 'PATCH') {
       plan = t.patch ? t.patch(input) : defaultPatch(input);
@@ -457,8 +535,15 @@ export class Engine {
     plan.apply?.();
     const isCreate = !existing;
     const id = input.id;
-    const rec: ResourceRecord = existing ?? { id, typeKey: t.type.toLowerCase(), parentKey: keyOf(parsed.parentId), body: {} };
-    rec.location = plan.location ?? (typeof plan.body.location === 'string' ? plan.body.location : rec.location ?? parent?.location);
+    const rec: ResourceRecord = existing ?? {
+      id,
+      typeKey: t.type.toLowerCase(),
+      parentKey: keyOf(parsed.parentId),
+      body: {},
+    };
+    rec.location =
+      plan.location ??
+      (typeof plan.body.location === 'string' ? plan.body.location : (rec.location ?? parent?.location));
     const created = isCreate ? key : undefined;
     if (!t.lro || plan.sync) {
       rec.body = plan.body;
@@ -468,14 +553,35 @@ export class Engine {
     const state = isCreate ? (t.creatingState ?? 'Creating') : 'Updating';
     const transitional = plan.transitional ?? withProvisioningState(plan.body, state);
     rec.body = transitional;
-    const op = this.startOperation(req, rec, isCreate ? 'create' : 'update', plan.durationKind ?? (isCreate ? 'create' : 'update'), plan.body, plan.onFailure, parsed.namespace);
-    return { status: isCreate ? 201 : 200, body: this.render(rec), headers: this.operationUrls(req, op, apiVersion), mutated: true, created };
+    const op = this.startOperation(
+      req,
+      rec,
+      isCreate ? 'create' : 'update',
+      plan.durationKind ?? (isCreate ? 'create' : 'update'),
+      plan.body,
+      plan.onFailure,
+      parsed.namespace,
+    );
+    return {
+      status: isCreate ? 201 : 200,
+      body: this.render(rec),
+      headers: this.operationUrls(req, op, apiVersion),
+      mutated: true,
+      created,
+    };
   }
 
-  private remove(req: EngineRequest, parsed: ParsedPath, t: ResourceType, key: string, apiVersion: string): EngineResponse {
+  private remove(
+    req: EngineRequest,
+    parsed: ParsedPath,
+    t: ResourceType,
+    key: string,
+    apiVersion: string,
+  ): EngineResponse {
     if (parsed.resourceGroup !== undefined && parsed.typeKey !== 'microsoft.resources/resourcegroups') {
       const rgKey = `/subscriptions/${parsed.subscription}/resourcegroups/${parsed.resourceGroup}`.toLowerCase();
-      if (!this.find(rgKey, req.now)) throw notFound('ResourceGroupNotFound', `Resource group '${parsed.resourceGroup}' could not be found.`);
+      if (!this.find(rgKey, req.now))
+        throw notFound('ResourceGroupNotFound', `Resource group '${parsed.resourceGroup}' could not be found.`);
     }
     const existing = this.find(key, req.now);
     if (!existing) {
@@ -496,18 +602,55 @@ export class Engine {
       return { status: 200, body, mutated: true };
     }
     existing.body = withProvisioningState(existing.body, 'Deleting');
-    const op = this.startOperation(req, existing, 'delete', 'delete', null, undefined, parsed.namespace, undefined, req.query.toString());
+    const op = this.startOperation(
+      req,
+      existing,
+      'delete',
+      'delete',
+      null,
+      undefined,
+      parsed.namespace,
+      undefined,
+      req.query.toString(),
+    );
     return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
   }
 
-  private action(req: EngineRequest, parsed: ParsedPath, t: ResourceType, key: string, apiVersion: string): EngineResponse {
+  private action(
+    req: EngineRequest,
+    parsed: ParsedPath,
+    t: ResourceType,
+    key: string,
+    apiVersion: string,
+  ): EngineResponse {
     this.checkScope(parsed, t, req.now);
     const existing = this.find(key, req.now);
-    const fn = parsed.action ? t.actions?.[parsed.action] ?? Object.entries(t.actions ?? {}).find(([k]) => k.toLowerCase() === parsed.action!.toLowerCase())?.[1] : undefined;
-    if (!fn) throw new ArmHttpError(404, 'InvalidResourceType', `The action '${parsed.action ?? ''}' is not supported on resource type '${t.type}'.`);
-    if (!existing) throw notFound('ResourceNotFound', `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`);
+    const fn = parsed.action
+      ? (t.actions?.[parsed.action] ??
+        Object.entries(t.actions ?? {}).find(([k]) => k.toLowerCase() === parsed.action!.toLowerCase())?.[1])
+      : undefined;
+    if (!fn)
+      throw new ArmHttpError(
+        404,
+        'InvalidResourceType',
+        `The action '${parsed.action ?? ''}' is not supported on resource type '${t.type}'.`,
+      );
+    if (!existing)
+      throw notFound(
+        'ResourceNotFound',
+        `The Resource '${t.type}/${parsed.name}' under resource group '${parsed.resourceGroup ?? ''}' was not found.`,
+      );
     if (existing.pending) throw this.inProgress(existing, t);
-    const plan = fn({ engine: this, req, parsed, id: existing.id, key, existing, action: parsed.action!, body: req.body });
+    const plan = fn({
+      engine: this,
+      req,
+      parsed,
+      id: existing.id,
+      key,
+      existing,
+      action: parsed.action!,
+      body: req.body,
+    });
     if (!plan.lro) {
       if (plan.update) {
         existing.body = plan.update;
@@ -516,7 +659,16 @@ export class Engine {
       return { status: plan.status ?? 200, body: plan.body, mutated: plan.update !== undefined };
     }
     existing.body = plan.lro.transitional;
-    const op = this.startOperation(req, existing, 'action', 'action', plan.lro.final, plan.lro.onFailure, parsed.namespace, parsed.action);
+    const op = this.startOperation(
+      req,
+      existing,
+      'action',
+      'action',
+      plan.lro.final,
+      plan.lro.onFailure,
+      parsed.namespace,
+      parsed.action,
+    );
     return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
   }
 
@@ -573,7 +725,9 @@ export class Engine {
  */
 export function scopeAlias(scopeKey: string): string {
   const k = scopeKey.replace(/\/fileservices\/default\/fileshares\//, '/fileservices/default/shares/');
-  const m = /^(.*\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/(fileservices|blobservices)\/default$/.exec(k);
+  const m = /^(.*\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/(fileservices|blobservices)\/default$/.exec(
+    k,
+  );
   return m ? m[1]! : k;
 }
 
@@ -589,7 +743,8 @@ export function isTerminal(state: unknown): boolean {
 /** Recursive merge used by PATCH: objects merge, everything else (arrays included) replaces; null deletes. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -602,10 +757,17 @@ export function defaultPatch(input: WriteInput): WritePlan {
   const ex = input.existing!;
   const allowed = new Set(['tags', 'properties', 'sku', 'identity']);
   for (const k of Object.keys(input.body)) {
-    if (!allowed.has(k)) throw badRequest('InvalidRequestContent', `The property '${k}' cannot be changed with PATCH on '${ex.id}'. Allowed: ${[...allowed].join(', ')}.`, k);
+    if (!allowed.has(k))
+      throw badRequest(
+        'InvalidRequestContent',
+        `The property '${k}' cannot be changed with PATCH on '${ex.id}'. Allowed: ${[...allowed].join(', ')}.`,
+        k,
+      );
   }
   const merged = mergePatch(ex.body, input.body) as Record<string, unknown>;
-  return { body: { ...withProvisioningState(merged, 'Succeeded'), systemData: input.engine.systemData(input.req, ex) } };
+  return {
+    body: { ...withProvisioningState(merged, 'Succeeded'), systemData: input.engine.systemData(input.req, ex) },
+  };
 }
 
 export type { ResourceRecord };

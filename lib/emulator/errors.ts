@@ -23,6 +23,8 @@ export class ArmHttpError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, target?: string): ArmHttpError => new ArmHttpError(400, code, message, target);
-export const conflict = (code: string, message: string, target?: string): ArmHttpError => new ArmHttpError(409, code, message, target);
+export const badRequest = (code: string, message: string, target?: string): ArmHttpError =>
+  new ArmHttpError(400, code, message, target);
+export const conflict = (code: string, message: string, target?: string): ArmHttpError =>
+  new ArmHttpError(409, code, message, target);
 export const notFound = (code: string, message: string): ArmHttpError => new ArmHttpError(404, code, message);

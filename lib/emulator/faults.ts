@@ -32,7 +32,8 @@ export interface FaultDecision {
 
 /** mulberry32 over a 32-bit hash of (seed, rule, n). */
 export function draw(seed: number, rule: number, n: number, salt: number): number {
-  let h = (seed ^ Math.imul(rule + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b) ^ Math.imul(salt + 1, 0xc2b2ae35)) >>> 0;
+  let h =
+    (seed ^ Math.imul(rule + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b) ^ Math.imul(salt + 1, 0xc2b2ae35)) >>> 0;
   h = (h + 0x6d2b79f5) >>> 0;
   let t = h;
   t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -60,7 +61,12 @@ export class FaultInjector {
   configure(rules: readonly FaultRule[], seed: number): void {
     this.rules = rules;
     this.seed = seed | 0;
-    this.states = rules.map((r) => ({ matched: 0, acted: 0, stormCount: 0, re: r.path ? new RegExp(r.path, 'i') : undefined }));
+    this.states = rules.map((r) => ({
+      matched: 0,
+      acted: 0,
+      stormCount: 0,
+      re: r.path ? new RegExp(r.path, 'i') : undefined,
+    }));
   }
 
   get active(): boolean {
@@ -91,14 +97,18 @@ export class FaultInjector {
       if (r.times !== undefined && st.acted >= r.times) continue;
       let acted = false;
       if (r.latencyMs !== undefined) {
-        const l = typeof r.latencyMs === 'number' ? r.latencyMs : r.latencyMs[0] + draw(this.seed, i, n, 1) * (r.latencyMs[1] - r.latencyMs[0]);
+        const l =
+          typeof r.latencyMs === 'number'
+            ? r.latencyMs
+            : r.latencyMs[0] + draw(this.seed, i, n, 1) * (r.latencyMs[1] - r.latencyMs[0]);
         d.latencyMs += Math.max(0, Math.round(l));
         acted = true;
       }
       if (r.storm) {
         const s = r.storm;
         st.stormStart ??= now;
-        const inWindow = s.durationMs !== undefined ? now - st.stormStart < s.durationMs : st.stormCount < (s.count ?? 1);
+        const inWindow =
+          s.durationMs !== undefined ? now - st.stormStart < s.durationMs : st.stormCount < (s.count ?? 1);
         if (inWindow) {
           st.stormCount += 1;
           d.stormRetryAfter ??= s.retryAfterSeconds ?? 1;

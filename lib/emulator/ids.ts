@@ -34,7 +34,8 @@ export interface ParsedOperationPath {
   readonly operationId: string;
 }
 
-const OP_RE = /^\/subscriptions\/([^/]+)\/providers\/[^/]+\/locations\/[^/]+\/(operationStatuses|operationResults|asyncoperations|operations)\/([^/]+)$/i;
+const OP_RE =
+  /^\/subscriptions\/([^/]+)\/providers\/[^/]+\/locations\/[^/]+\/(operationStatuses|operationResults|asyncoperations|operations)\/([^/]+)$/i;
 
 export function parseOperationPath(path: string): ParsedOperationPath | undefined {
   const m = OP_RE.exec(path);
@@ -48,7 +49,10 @@ export function parseOperationPath(path: string): ParsedOperationPath | undefine
  * `isPost` decides whether an odd trailing segment is an action.
  */
 export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | undefined {
-  const segs = rawPath.split('/').filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+  const segs = rawPath
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => decodeURIComponent(s));
   if (segs.length < 2 || segs[0]!.toLowerCase() !== 'subscriptions') return undefined;
   const subscription = segs[1]!;
   const subPrefix = `/subscriptions/${subscription}`;
@@ -115,7 +119,10 @@ export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | und
     typeAsWritten,
     namespace,
     name,
-    id: name !== undefined ? `${parentId}${pairCount > 0 ? '' : `/providers/${namespace}`}/${types[types.length - 1]}/${name}` : undefined,
+    id:
+      name !== undefined
+        ? `${parentId}${pairCount > 0 ? '' : `/providers/${namespace}`}/${types[types.length - 1]}/${name}`
+        : undefined,
     parentId,
     resourceGroup,
     action,

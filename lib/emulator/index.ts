@@ -41,7 +41,8 @@ export interface RunningEmulator {
 
 /** Start an emulator in this process. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'amlcdk-emulator-'));
+  const dataDir =
+    options.dataDir !== undefined ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 'amlcdk-emulator-'));
   mkdirSync(dataDir, { recursive: true });
   const cert = await loadOrCreateCertificate(dataDir);
   const server = new EmulatorServer({ ...options, dataDir }, { certPem: cert.certPem, keyPem: cert.keyPem });
@@ -64,7 +65,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 export { ensureLocalEmulator, type LocalEmulator } from './local.js';
 export { unsignedToken } from './token.js';
-export type { EmulatorOptions, RuntimeConfig, FaultRule, DurationOptions, OperationDurations, QuotaOptions, ThrottleOptions, BucketOptions } from './options.js';
+export type {
+  EmulatorOptions,
+  RuntimeConfig,
+  FaultRule,
+  DurationOptions,
+  OperationDurations,
+  QuotaOptions,
+  ThrottleOptions,
+  BucketOptions,
+} from './options.js';
 export type { Counters, LogEntry, LogKind } from './server.js';
 export { SERVED_TYPES } from './rp/registry.js';
 export { acceptedApiVersions } from './api-versions.js';

@@ -50,7 +50,9 @@ function health(url: string, ca: string): Promise<boolean> {
  * const emu = await ensureLocalEmulator({ dataDir: '.amlcdk/emulator' });
  * try { ... } finally { await emu.close(); }
  */
-export async function ensureLocalEmulator(options: { dataDir?: string } & Omit<EmulatorOptions, 'dataDir'> = {}): Promise<LocalEmulator> {
+export async function ensureLocalEmulator(
+  options: { dataDir?: string } & Omit<EmulatorOptions, 'dataDir'> = {},
+): Promise<LocalEmulator> {
   const dataDir = resolve(options.dataDir ?? join(process.cwd(), '.amlcdk', 'emulator'));
   const markerPath = join(dataDir, 'emulator.json');
   if (existsSync(markerPath)) {

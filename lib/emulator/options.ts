@@ -105,7 +105,12 @@ export interface FaultRule {
    * for `afterPolls - 1` polls, then ends `Failed` with this error, and the resource ends
    * `provisioningState: Failed`. `rate` is the probability (default 1).
    */
-  readonly lroFailure?: { readonly rate?: number; readonly afterPolls?: number; readonly code?: string; readonly message?: string };
+  readonly lroFailure?: {
+    readonly rate?: number;
+    readonly afterPolls?: number;
+    readonly code?: string;
+    readonly message?: string;
+  };
 }
 
 export interface EmulatorOptions {
@@ -136,7 +141,10 @@ export interface EmulatorOptions {
 }
 
 /** The options that can change at run time. */
-export type RuntimeConfig = Pick<EmulatorOptions, 'seed' | 'durations' | 'quotas' | 'throttle' | 'faults' | 'pageSize' | 'retryAfterSeconds'>;
+export type RuntimeConfig = Pick<
+  EmulatorOptions,
+  'seed' | 'durations' | 'quotas' | 'throttle' | 'faults' | 'pageSize' | 'retryAfterSeconds'
+>;
 
 export const DEFAULT_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -153,8 +161,14 @@ const DEFAULT_DURATIONS: Readonly<Record<string, OperationDurations>> = {
 const FALLBACK_DURATIONS: Required<OperationDurations> = { create: 100, update: 50, delete: 100, action: 100 };
 
 /** Duration of one LRO, from the options (type override, then `default`, then the built-in defaults). */
-export function durationFor(options: DurationOptions | undefined, typeKey: string, kind: keyof OperationDurations): number {
-  const own = options?.types ? Object.entries(options.types).find(([k]) => k.toLowerCase() === typeKey)?.[1] : undefined;
+export function durationFor(
+  options: DurationOptions | undefined,
+  typeKey: string,
+  kind: keyof OperationDurations,
+): number {
+  const own = options?.types
+    ? Object.entries(options.types).find(([k]) => k.toLowerCase() === typeKey)?.[1]
+    : undefined;
   const v = own?.[kind] ?? options?.default?.[kind] ?? DEFAULT_DURATIONS[typeKey]?.[kind] ?? FALLBACK_DURATIONS[kind];
   return Math.max(0, Number(v) || 0);
 }

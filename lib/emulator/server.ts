@@ -50,7 +50,16 @@ export interface Counters {
   faults: number;
 }
 
-const emptyCounters = (): Counters => ({ creates: {}, writes: 0, reads: 0, deletes: 0, actions: 0, polls: 0, throttled: 0, faults: 0 });
+const emptyCounters = (): Counters => ({
+  creates: {},
+  writes: 0,
+  reads: 0,
+  deletes: 0,
+  actions: 0,
+  polls: 0,
+  throttled: 0,
+  faults: 0,
+});
 
 const MAX_BODY = 8 * 1024 * 1024;
 
@@ -161,7 +170,13 @@ export class EmulatorServer {
     }
     validateConfig(next);
     this.config = next;
-    this.engine.config = { ...this.engine.config, durations: next.durations, quotas: next.quotas, pageSize: next.pageSize ?? 100, retryAfterSeconds: next.retryAfterSeconds ?? undefined };
+    this.engine.config = {
+      ...this.engine.config,
+      durations: next.durations,
+      quotas: next.quotas,
+      pageSize: next.pageSize ?? 100,
+      retryAfterSeconds: next.retryAfterSeconds ?? undefined,
+    };
     if ('throttle' in patch) this.throttler.configure(next.throttle ?? {});
     if ('faults' in patch || 'seed' in patch) this.faults.configure(next.faults ?? [], next.seed ?? 1);
     return this.currentConfig();
@@ -186,7 +201,12 @@ export class EmulatorServer {
   // ------------------------------------------------------------------------------------------ requests
 
   private principalOf(header: string | undefined, now: number): Principal | ArmHttpError {
-    if (!header) return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    if (!header)
+      return new ArmHttpError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing.",
+      );
     let entry = this.tokenCache.get(header);
     if (!entry) {
       entry = decodeToken(header);
@@ -195,7 +215,11 @@ export class EmulatorServer {
     }
     if (entry instanceof ArmHttpError) return entry;
     if (entry.exp !== undefined && entry.exp * 1000 < now) {
-      return new ArmHttpError(401, 'ExpiredAuthenticationToken', 'The access token expiry UTC time is earlier than current UTC time.');
+      return new ArmHttpError(
+        401,
+        'ExpiredAuthenticationToken',
+        'The access token expiry UTC time is earlier than current UTC time.',
+      );
     }
     return entry.principal;
   }
@@ -205,7 +229,8 @@ export class EmulatorServer {
     let size = 0;
     for await (const c of req) {
       size += (c as Buffer).length;
-      if (size > MAX_BODY) throw new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
+      if (size > MAX_BODY)
+        throw new ArmHttpError(413, 'RequestEntityTooLarge', `The request body is larger than ${MAX_BODY} bytes.`);
       chunks.push(c as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
@@ -244,22 +269,38 @@ export class EmulatorServer {
       try {
         a = await this.admin(method, path, query, req);
       } catch (err) {
-        a = err instanceof ArmHttpError ? { status: err.status, body: err.body() } : { status: 500, body: { error: { code: 'InternalServerError', message: String(err) } } };
+        a =
+          err instanceof ArmHttpError
+            ? { status: err.status, body: err.body() }
+            : { status: 500, body: { error: { code: 'InternalServerError', message: String(err) } } };
       }
       this.send(res, a, requestId);
-      if (path !== '/_emulator/log') this.record({ time, method, path, status: a.status, principal: 'admin', kind: 'admin' });
+      if (path !== '/_emulator/log')
+        this.record({ time, method, path, status: a.status, principal: 'admin', kind: 'admin' });
       return;
     }
 
     const isPoll = method === 'GET' && parseOperationPath(path) !== undefined;
-    const kind: LogKind = isPoll ? 'poll' : method === 'GET' || method === 'HEAD' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
+    const kind: LogKind = isPoll
+      ? 'poll'
+      : method === 'GET' || method === 'HEAD'
+        ? 'read'
+        : method === 'DELETE'
+          ? 'delete'
+          : method === 'POST'
+            ? 'action'
+            : 'write';
     const bucket: BucketKind = kind === 'read' || kind === 'poll' ? 'reads' : kind === 'delete' ? 'deletes' : 'writes';
     const apiVersion = query.get('api-version') ?? undefined;
     const parsed = isPoll ? undefined : parseArmPath(path, method === 'POST');
     let resourceId: string | undefined = parsed?.id ?? parsed?.collectionPath;
     let principalName = 'anonymous';
     const base = { time, method, path, apiVersion, kind };
-    const answerError = (err: ArmHttpError, extra: Record<string, string> = {}): Answer => ({ status: err.status, body: err.body(), headers: { ...err.headers, ...extra } });
+    const answerError = (err: ArmHttpError, extra: Record<string, string> = {}): Answer => ({
+      status: err.status,
+      body: err.body(),
+      headers: { ...err.headers, ...extra },
+    });
 
     let answer: Answer;
     let faultRules: number[] | undefined;
@@ -281,9 +322,16 @@ export class EmulatorServer {
       rate[`x-ms-ratelimit-remaining-subscription-${bucket}`] = String(t.remaining);
       if (!t.allowed) {
         this.countersValue.throttled += 1;
-        throw new ArmHttpError(429, 'TooManyRequests', `Number of '${bucket === 'reads' ? 'read' : bucket === 'writes' ? 'write' : 'delete'}' requests for subscription '${subscription}' actor '${principal.oid}' exceeded. Please try again after '${t.retryAfterSeconds}' seconds after the last request.`, undefined, [], {
-          'Retry-After': String(t.retryAfterSeconds),
-        });
+        throw new ArmHttpError(
+          429,
+          'TooManyRequests',
+          `Number of '${bucket === 'reads' ? 'read' : bucket === 'writes' ? 'write' : 'delete'}' requests for subscription '${subscription}' actor '${principal.oid}' exceeded. Please try again after '${t.retryAfterSeconds}' seconds after the last request.`,
+          undefined,
+          [],
+          {
+            'Retry-After': String(t.retryAfterSeconds),
+          },
+        );
       }
 
       let lroFailure: { afterPolls: number; code: string; message: string } | undefined;
@@ -296,15 +344,34 @@ export class EmulatorServer {
         if (d.latencyMs > 0) await new Promise((r) => setTimeout(r, d.latencyMs));
         if (d.drop) {
           req.socket.destroy();
-          this.record({ ...base, resourceId, status: 0, errorCode: 'ConnectionDropped', principal: principalName, faults: faultRules, connection: 'dropped' });
+          this.record({
+            ...base,
+            resourceId,
+            status: 0,
+            errorCode: 'ConnectionDropped',
+            principal: principalName,
+            faults: faultRules,
+            connection: 'dropped',
+          });
           return;
         }
         if (d.stormRetryAfter !== undefined) {
           this.countersValue.throttled += 1;
-          throw new ArmHttpError(429, 'TooManyRequests', 'The request is throttled (injected 429 storm). Please try again later.', undefined, [], { 'Retry-After': String(d.stormRetryAfter) });
+          throw new ArmHttpError(
+            429,
+            'TooManyRequests',
+            'The request is throttled (injected 429 storm). Please try again later.',
+            undefined,
+            [],
+            { 'Retry-After': String(d.stormRetryAfter) },
+          );
         }
         if (d.errorStatus !== undefined) {
-          throw new ArmHttpError(d.errorStatus, d.errorStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError', `The server encountered a transient error (injected ${d.errorStatus}). Retry the request.`);
+          throw new ArmHttpError(
+            d.errorStatus,
+            d.errorStatus === 503 ? 'ServiceUnavailable' : 'InternalServerError',
+            `The server encountered a transient error (injected ${d.errorStatus}). Retry the request.`,
+          );
         }
         acceptThenDrop = Boolean(d.acceptThenDrop) && method !== 'GET';
         lroFailure = d.lroFailure;
@@ -315,10 +382,23 @@ export class EmulatorServer {
         try {
           body = JSON.parse(bodyText);
         } catch (err) {
-          throw new ArmHttpError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${(err as Error).message}.`);
+          throw new ArmHttpError(
+            400,
+            'InvalidRequestContent',
+            `The request content was invalid and could not be deserialized: ${(err as Error).message}.`,
+          );
         }
       }
-      const r: EngineResponse = this.engine.handle({ method, path, query, body, principal, baseUrl: this.url, now, lroFailure });
+      const r: EngineResponse = this.engine.handle({
+        method,
+        path,
+        query,
+        body,
+        principal,
+        baseUrl: this.url,
+        now,
+        lroFailure,
+      });
       resourceId = r.resourceId ?? resourceId;
       if (r.mutated) await this.store.commit();
       else this.store.saveLater();
@@ -327,7 +407,16 @@ export class EmulatorServer {
     } catch (err) {
       if (err instanceof ArmHttpError) answer = answerError(err, rate);
       else {
-        answer = { status: 500, body: { error: { code: 'InternalServerError', message: `The emulator failed to process the request: ${err instanceof Error ? err.message : String(err)}` } }, headers: rate };
+        answer = {
+          status: 500,
+          body: {
+            error: {
+              code: 'InternalServerError',
+              message: `The emulator failed to process the request: ${err instanceof Error ? err.message : String(err)}`,
+            },
+          },
+          headers: rate,
+        };
       }
     }
     if (kind === 'read') this.countersValue.reads += 1;
@@ -335,21 +424,49 @@ export class EmulatorServer {
     else if (kind === 'delete') this.countersValue.deletes += 1;
     else if (kind === 'action') this.countersValue.actions += 1;
     else this.countersValue.writes += 1;
-    const errorCode = answer.status >= 400 ? ((answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? undefined) : undefined;
+    const errorCode =
+      answer.status >= 400
+        ? ((answer.body as { error?: { code?: string } } | undefined)?.error?.code ?? undefined)
+        : undefined;
     if (acceptThenDrop && answer.status < 400) {
       req.socket.destroy();
-      this.record({ ...base, resourceId, status: 0, errorCode: 'ConnectionDropped', principal: principalName, faults: faultRules, connection: 'acceptedThenDropped' });
+      this.record({
+        ...base,
+        resourceId,
+        status: 0,
+        errorCode: 'ConnectionDropped',
+        principal: principalName,
+        faults: faultRules,
+        connection: 'acceptedThenDropped',
+      });
       return;
     }
     this.send(res, answer, requestId);
-    this.record({ ...base, resourceId, status: answer.status, ...(errorCode ? { errorCode } : {}), principal: principalName, ...(faultRules ? { faults: faultRules } : {}) });
+    this.record({
+      ...base,
+      resourceId,
+      status: answer.status,
+      ...(errorCode ? { errorCode } : {}),
+      principal: principalName,
+      ...(faultRules ? { faults: faultRules } : {}),
+    });
   }
 
   private async admin(method: string, path: string, query: URLSearchParams, req: IncomingMessage): Promise<Answer> {
     const route = `${method} ${path.replace(/\/+$/, '')}`;
     switch (route) {
       case 'GET /_emulator/health':
-        return { status: 200, body: { status: 'ok', pid: process.pid, url: this.url, dataDir: this.options.dataDir, uptimeMs: Date.now() - this.startedAt, resources: this.store.resources.size } };
+        return {
+          status: 200,
+          body: {
+            status: 'ok',
+            pid: process.pid,
+            url: this.url,
+            dataDir: this.options.dataDir,
+            uptimeMs: Date.now() - this.startedAt,
+            resources: this.store.resources.size,
+          },
+        };
       case 'GET /_emulator/log': {
         const since = Number(query.get('since') ?? '0') || 0;
         const entries = this.log(since);
@@ -369,9 +486,14 @@ export class EmulatorServer {
         try {
           patch = JSON.parse(text || '{}');
         } catch (err) {
-          throw new ArmHttpError(400, 'InvalidRequestContent', `The configuration is not JSON: ${(err as Error).message}`);
+          throw new ArmHttpError(
+            400,
+            'InvalidRequestContent',
+            `The configuration is not JSON: ${(err as Error).message}`,
+          );
         }
-        if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
+        if (!patch || typeof patch !== 'object' || Array.isArray(patch))
+          throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
         return { status: 200, body: this.configure(patch as RuntimeConfig) };
       }
       case 'POST /_emulator/clock': {
@@ -384,17 +506,32 @@ export class EmulatorServer {
           advance = undefined;
         }
         if (typeof advance !== 'number' || !Number.isFinite(advance) || advance < 0) {
-          throw new ArmHttpError(400, 'InvalidEmulatorConfig', 'POST /_emulator/clock takes { "advanceMs": <number >= 0> }.', 'advanceMs');
+          throw new ArmHttpError(
+            400,
+            'InvalidEmulatorConfig',
+            'POST /_emulator/clock takes { "advanceMs": <number >= 0> }.',
+            'advanceMs',
+          );
         }
         this.engine.clockOffsetMs += advance;
-        return { status: 200, body: { now: new Date(this.engine.clock()).toISOString(), offsetMs: this.engine.clockOffsetMs } };
+        return {
+          status: 200,
+          body: { now: new Date(this.engine.clock()).toISOString(), offsetMs: this.engine.clockOffsetMs },
+        };
       }
       case 'GET /_emulator/state': {
-        const value = [...this.store.resources.values()].map((r) => this.engine.find(r.id)).filter((r) => r !== undefined).map((r) => this.engine.render(r!));
+        const value = [...this.store.resources.values()]
+          .map((r) => this.engine.find(r.id))
+          .filter((r) => r !== undefined)
+          .map((r) => this.engine.render(r!));
         return { status: 200, body: { value } };
       }
       default:
-        throw new ArmHttpError(404, 'NotFound', `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock.`);
+        throw new ArmHttpError(
+          404,
+          'NotFound',
+          `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock.`,
+        );
     }
   }
 }
@@ -402,8 +539,14 @@ export class EmulatorServer {
 /** Decode a bearer JWT without checking its signature (unsigned `alg: none` tokens are the norm here). */
 function decodeToken(header: string): { principal: Principal; exp?: number } | ArmHttpError {
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) return new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.");
-  const bad = (why: string): ArmHttpError => new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
+  if (!m)
+    return new ArmHttpError(
+      401,
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+    );
+  const bad = (why: string): ArmHttpError =>
+    new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
   const parts = m[1]!.split('.');
   if (parts.length < 2) return bad('not a JWT');
   let claims: unknown;
@@ -431,17 +574,30 @@ export function validateConfig(c: RuntimeConfig): void {
   const bad = (target: string, msg: string): never => {
     throw new ArmHttpError(400, 'InvalidEmulatorConfig', `${target}: ${msg}`, target);
   };
-  for (const k of Object.keys(c)) if (!CONFIG_KEYS.has(k)) bad(k, `unknown setting; allowed: ${[...CONFIG_KEYS].join(', ')}`);
+  for (const k of Object.keys(c))
+    if (!CONFIG_KEYS.has(k)) bad(k, `unknown setting; allowed: ${[...CONFIG_KEYS].join(', ')}`);
   if (c.seed !== undefined && !Number.isInteger(c.seed)) bad('seed', 'must be an integer');
-  if (c.pageSize !== undefined && (!Number.isInteger(c.pageSize) || c.pageSize < 1)) bad('pageSize', 'must be an integer >= 1');
-  if (c.retryAfterSeconds !== undefined && c.retryAfterSeconds !== null && (!Number.isInteger(c.retryAfterSeconds) || c.retryAfterSeconds < 0)) bad('retryAfterSeconds', 'must be an integer >= 0');
-  if (c.throttle !== undefined && c.throttle !== false && (typeof c.throttle !== 'object' || c.throttle === null)) bad('throttle', 'must be an object or false');
+  if (c.pageSize !== undefined && (!Number.isInteger(c.pageSize) || c.pageSize < 1))
+    bad('pageSize', 'must be an integer >= 1');
+  if (
+    c.retryAfterSeconds !== undefined &&
+    c.retryAfterSeconds !== null &&
+    (!Number.isInteger(c.retryAfterSeconds) || c.retryAfterSeconds < 0)
+  )
+    bad('retryAfterSeconds', 'must be an integer >= 0');
+  if (c.throttle !== undefined && c.throttle !== false && (typeof c.throttle !== 'object' || c.throttle === null))
+    bad('throttle', 'must be an object or false');
   if (c.throttle) {
     for (const k of ['reads', 'writes', 'deletes'] as const) {
       const b = c.throttle[k];
-      if (b !== undefined && (typeof b.burst !== 'number' || typeof b.perSecond !== 'number' || b.burst < 1 || b.perSecond < 0)) bad(`throttle.${k}`, 'must be { burst >= 1, perSecond >= 0 }');
+      if (
+        b !== undefined &&
+        (typeof b.burst !== 'number' || typeof b.perSecond !== 'number' || b.burst < 1 || b.perSecond < 0)
+      )
+        bad(`throttle.${k}`, 'must be { burst >= 1, perSecond >= 0 }');
     }
-    if (c.throttle.scale !== undefined && !(typeof c.throttle.scale === 'number' && c.throttle.scale > 0)) bad('throttle.scale', 'must be a number > 0');
+    if (c.throttle.scale !== undefined && !(typeof c.throttle.scale === 'number' && c.throttle.scale > 0))
+      bad('throttle.scale', 'must be a number > 0');
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) bad('faults', 'must be an array of rules');
@@ -456,7 +612,8 @@ export function validateConfig(c: RuntimeConfig): void {
       }
       for (const k of ['errorRate', 'dropRate', 'acceptThenDropRate'] as const) {
         const v = f[k];
-        if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) bad(`faults[${i}].${k}`, 'must be a probability between 0 and 1');
+        if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1))
+          bad(`faults[${i}].${k}`, 'must be a probability between 0 and 1');
       }
     });
   }

@@ -165,7 +165,12 @@ export class Store {
   readonly detached = new TrackedMap<DetachedCompute>();
 
   /** Keys changed since the last append, per kind; the append writes their current value (or removal). */
-  private readonly changed: Record<RecordKind, Set<string>> = { r: new Set(), o: new Set(), s: new Set(), d: new Set() };
+  private readonly changed: Record<RecordKind, Set<string>> = {
+    r: new Set(),
+    o: new Set(),
+    s: new Set(),
+    d: new Set(),
+  };
 
   private readonly file: string;
   private readonly logFile: string;
@@ -207,9 +212,12 @@ export class Store {
       try {
         raw = JSON.parse(text) as Partial<PersistedState>;
       } catch (err) {
-        throw new EmulatorStateError(`${this.file} is not valid JSON (${(err as Error).message}); the emulator state cannot be loaded.`);
+        throw new EmulatorStateError(
+          `${this.file} is not valid JSON (${(err as Error).message}); the emulator state cannot be loaded.`,
+        );
       }
-      if (raw.format !== 'amlcdk-emulator-state') throw new EmulatorStateError(`${this.file} is not an emulator state file`);
+      if (raw.format !== 'amlcdk-emulator-state')
+        throw new EmulatorStateError(`${this.file} is not an emulator state file`);
       for (const r of raw.resources ?? []) this.put(r);
       for (const o of raw.operations ?? []) this.operations.set(o.id, o);
       for (const s of raw.softDeleted ?? []) this.softDeleted.set(s.id.toLowerCase(), s);
@@ -231,10 +239,15 @@ export class Store {
     // Everything after the last newline is an append that did not complete (never acknowledged): ignored.
     const complete = buf.lastIndexOf(0x0a) + 1;
     if (complete === 0) return; // empty, or a header that was never completed
-    const lines = buf.subarray(0, complete - 1).toString('utf8').split('\n');
+    const lines = buf
+      .subarray(0, complete - 1)
+      .toString('utf8')
+      .split('\n');
     const header = this.parseLine(lines[0]!, 1) as Partial<LogHeader>;
     if (header.format !== LOG_FORMAT || typeof header.generation !== 'number') {
-      throw new EmulatorStateError(`${this.logFile}:1: not an emulator journal header; the emulator state cannot be loaded.`);
+      throw new EmulatorStateError(
+        `${this.logFile}:1: not an emulator journal header; the emulator state cannot be loaded.`,
+      );
     }
     this.lastGeneration = Math.max(this.lastGeneration, header.generation);
     // A journal of another generation was compacted into the snapshot already (or the snapshot is of the old
@@ -243,7 +256,9 @@ export class Store {
     for (let i = 1; i < lines.length; i++) {
       const e = this.parseLine(lines[i]!, i + 1) as Partial<LogEntry>;
       if (typeof e.k !== 'string' || !['r', 'o', 's', 'd'].includes(e.t as string)) {
-        throw new EmulatorStateError(`${this.logFile}:${i + 1}: not a journal entry; the emulator state cannot be loaded.`);
+        throw new EmulatorStateError(
+          `${this.logFile}:${i + 1}: not a journal entry; the emulator state cannot be loaded.`,
+        );
       }
       this.apply(e as LogEntry);
     }
@@ -259,7 +274,9 @@ export class Store {
     } catch {
       // reported below
     }
-    throw new EmulatorStateError(`${this.logFile}:${n}: corrupt journal line (not a JSON object); the emulator state cannot be loaded. Only the last line may be incomplete after a crash.`);
+    throw new EmulatorStateError(
+      `${this.logFile}:${n}: corrupt journal line (not a JSON object); the emulator state cannot be loaded. Only the last line may be incomplete after a crash.`,
+    );
   }
 
   private apply(e: LogEntry): void {
@@ -404,7 +421,12 @@ export class Store {
   /** The journal lines for every changed key (its current value, or its removal), and forgets the keys. */
   private drainChanges(): string[] {
     const out: string[] = [];
-    const maps: Record<RecordKind, Map<string, unknown>> = { r: this.resources, o: this.operations, s: this.softDeleted, d: this.detached };
+    const maps: Record<RecordKind, Map<string, unknown>> = {
+      r: this.resources,
+      o: this.operations,
+      s: this.softDeleted,
+      d: this.detached,
+    };
     for (const t of ['r', 'o', 's', 'd'] as const) {
       const set = this.changed[t];
       if (set.size === 0) continue;
@@ -435,7 +457,10 @@ export class Store {
       this.logValid = false;
       throw err;
     }
-    if (this.logLines >= COMPACT_LINES || this.logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_RATIO * this.snapshotBytes)) {
+    if (
+      this.logLines >= COMPACT_LINES ||
+      this.logBytes > Math.max(COMPACT_MIN_BYTES, COMPACT_RATIO * this.snapshotBytes)
+    ) {
       // In the background: this commit is durable already.
       this.compactNext = true;
       this.dirty = true;
@@ -476,7 +501,8 @@ export class Store {
   private serialize(generation: number): string {
     // Keep the operation history bounded: terminal operations older than a day are dropped.
     const cutoff = Date.now() - OPERATION_RETENTION_MS;
-    for (const [k, o] of this.operations) if (o.status !== 'InProgress' && (o.endTime ?? 0) < cutoff) this.operations.delete(k);
+    for (const [k, o] of this.operations)
+      if (o.status !== 'InProgress' && (o.endTime ?? 0) < cutoff) this.operations.delete(k);
     const state: PersistedState = {
       format: 'amlcdk-emulator-state',
       version: 1,
@@ -497,7 +523,8 @@ export class Store {
       const waiters = this.waiters;
       this.waiters = [];
       const changes = Object.values(this.changed).some((s) => s.size > 0);
-      if (!(changes || this.dirty || waiters.length > 0 || this.compactNext || (this.logValid && this.logLines > 1))) continue;
+      if (!(changes || this.dirty || waiters.length > 0 || this.compactNext || (this.logValid && this.logLines > 1)))
+        continue;
       this.dirty = false;
       this.writing = this.compact();
       try {

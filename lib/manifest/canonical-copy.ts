@@ -61,7 +61,11 @@ export function objectText(obj: Record<string, unknown>, given: Readonly<Record<
  * can be hashed without building its text. A member of `arrays` is written as a JSON array of the given element
  * texts. `writeObjectText(s, obj, { m: texts })` writes what `objectText(obj, { m: `[${texts.join(',')}]` })` returns.
  */
-export function writeObjectText(sink: (piece: string) => void, obj: Record<string, unknown>, arrays: Readonly<Record<string, readonly string[]>> = {}): void {
+export function writeObjectText(
+  sink: (piece: string) => void,
+  obj: Record<string, unknown>,
+  arrays: Readonly<Record<string, readonly string[]>> = {},
+): void {
   const keys = Object.keys(obj).sort();
   let first = true;
   for (const k of keys) {
@@ -106,8 +110,32 @@ export function objectTextAround(obj: Record<string, unknown>, key: string): [be
 }
 
 /** The members a rendered manifest resource and a diagnostic can have, in sorted order. */
-const RESOURCE_KEYS = ['actions', 'apiVersion', 'body', 'construct', 'dependsOn', 'id', 'logicalId', 'name', 'options', 'secrets', 'source', 'suppressions', 'type'] as const;
-const DIAGNOSTIC_KEYS = ['acknowledged', 'allowed', 'code', 'fix', 'level', 'message', 'path', 'source', 'value'] as const;
+const RESOURCE_KEYS = [
+  'actions',
+  'apiVersion',
+  'body',
+  'construct',
+  'dependsOn',
+  'id',
+  'logicalId',
+  'name',
+  'options',
+  'secrets',
+  'source',
+  'suppressions',
+  'type',
+] as const;
+const DIAGNOSTIC_KEYS = [
+  'acknowledged',
+  'allowed',
+  'code',
+  'fix',
+  'level',
+  'message',
+  'path',
+  'source',
+  'value',
+] as const;
 const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
 const DIAGNOSTIC_KEY_SET: ReadonlySet<string> = new Set(DIAGNOSTIC_KEYS);
 const isEnumerable = Object.prototype.propertyIsEnumerable;
@@ -118,7 +146,8 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
  * general path.
  */
 function copyKnownShape(value: unknown, sortedKeys: readonly string[], keySet: ReadonlySet<string>): unknown {
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return canonicalCopy(value);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
+    return canonicalCopy(value);
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalCopy(value);
   for (const k in value) if (!keySet.has(k)) return canonicalCopy(value);
   const out: Record<string, unknown> = {};

@@ -28,17 +28,35 @@ export function readManifestFile(file: string, options: ReadManifestOptions = {}
 }
 
 export function parseManifest(text: string, file = '<manifest>', options: ReadManifestOptions = {}): Manifest {
-  const doc = parseJsonText(text, { code: 'ManifestInvalidJson', file, what: file, fix: 'synthesize the manifest again with `amlcdk synth`' });
+  const doc = parseJsonText(text, {
+    code: 'ManifestInvalidJson',
+    file,
+    what: file,
+    fix: 'synthesize the manifest again with `amlcdk synth`',
+  });
   const manifest = doc as Manifest;
-  if (!manifest || typeof manifest !== 'object' || manifest.schemaVersion !== MANIFEST_SCHEMA_VERSION || !Array.isArray(manifest.resources)) {
-    throw new InputError('ManifestInvalid', `${file} is not an amlcdk manifest (schemaVersion ${MANIFEST_SCHEMA_VERSION} with resources[])`, { file, fix: 'synthesize the manifest again with `amlcdk synth`' });
+  if (
+    !manifest ||
+    typeof manifest !== 'object' ||
+    manifest.schemaVersion !== MANIFEST_SCHEMA_VERSION ||
+    !Array.isArray(manifest.resources)
+  ) {
+    throw new InputError(
+      'ManifestInvalid',
+      `${file} is not an amlcdk manifest (schemaVersion ${MANIFEST_SCHEMA_VERSION} with resources[])`,
+      { file, fix: 'synthesize the manifest again with `amlcdk synth`' },
+    );
   }
   const { hash, ...rest } = manifest;
   if (hash !== contentHash(rest)) {
-    throw new InputError('ManifestHashMismatch', `${file} was modified after synthesis (its hash does not match its content)`, {
-      file,
-      fix: 'do not edit manifests by hand; change the program and synthesize again',
-    });
+    throw new InputError(
+      'ManifestHashMismatch',
+      `${file} was modified after synthesis (its hash does not match its content)`,
+      {
+        file,
+        fix: 'do not edit manifests by hand; change the program and synthesize again',
+      },
+    );
   }
   if (options.schema) verifyManifestSchema(manifest, file);
   return manifest;
@@ -48,9 +66,16 @@ export function parseManifest(text: string, file = '<manifest>', options: ReadMa
 export function verifyManifestSchema(manifest: unknown, file = '<manifest>'): void {
   const issues = validateManifestDeep(manifest);
   if (issues.length === 0) return;
-  const shown = issues.slice(0, 5).map((i) => `${i.pointer || '/'} ${i.message}`).join('; ');
-  throw new InputError('ManifestSchemaInvalid', `${file} does not match the manifest schema: ${shown}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`, {
-    file,
-    fix: 'synthesize the manifest again with this version of amlcdk (`amlcdk synth`)',
-  });
+  const shown = issues
+    .slice(0, 5)
+    .map((i) => `${i.pointer || '/'} ${i.message}`)
+    .join('; ');
+  throw new InputError(
+    'ManifestSchemaInvalid',
+    `${file} does not match the manifest schema: ${shown}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`,
+    {
+      file,
+      fix: 'synthesize the manifest again with this version of amlcdk (`amlcdk synth`)',
+    },
+  );
 }

@@ -9,5 +9,7 @@ export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
 /** A hash of the schemas and options: the generated validators are used only when theirs equals this. */
 export function schemasHash(bodySchemas: unknown, manifestSchema: unknown): string {
-  return createHash('sha256').update(JSON.stringify({ options: AJV_OPTIONS, bodySchemas, manifestSchema })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ options: AJV_OPTIONS, bodySchemas, manifestSchema }))
+    .digest('hex');
 }

@@ -42,11 +42,16 @@ function toIssues(errors: ErrorObject[] | null | undefined, doc: unknown): Schem
   return specific.map((e) => {
     const value = valueAt(doc, e.instancePath);
     let allowed: string | undefined;
-    if (e.keyword === 'enum') allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+    if (e.keyword === 'enum')
+      allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
     else if (e.keyword === 'const') allowed = JSON.stringify((e.params as { allowedValue: unknown }).allowedValue);
-    else if (e.keyword === 'additionalProperties') allowed = `no member "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    else if (e.keyword === 'additionalProperties')
+      allowed = `no member "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     else if (e.keyword === 'pattern') allowed = `a string matching ${(e.params as { pattern: string }).pattern}`;
-    const extra = e.keyword === 'additionalProperties' ? ` ("${(e.params as { additionalProperty: string }).additionalProperty}")` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? ` ("${(e.params as { additionalProperty: string }).additionalProperty}")`
+        : '';
     return {
       pointer: e.instancePath,
       message: `${e.message ?? 'is invalid'}${extra}`,
@@ -107,7 +112,9 @@ function validateBodyUncached(armType: string, body: unknown): SchemaIssue[] {
   if (schema) {
     let fn = compiled.get(key);
     if (!fn) {
-      fn = (generatedValidators()?.BODY_VALIDATORS as Record<string, ValidateFunction> | undefined)?.[key] ?? getAjv().compile(schema);
+      fn =
+        (generatedValidators()?.BODY_VALIDATORS as Record<string, ValidateFunction> | undefined)?.[key] ??
+        getAjv().compile(schema);
       compiled.set(key, fn);
     }
     if (!fn(body)) issues.push(...toIssues(fn.errors, body));
@@ -119,7 +126,10 @@ function validateBodyUncached(armType: string, body: unknown): SchemaIssue[] {
 }
 
 const isSecretRef = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && typeof (v as { secretRef?: unknown }).secretRef === 'string' && Object.keys(v).length === 1;
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { secretRef?: unknown }).secretRef === 'string' &&
+  Object.keys(v).length === 1;
 
 function findPlainSecrets(v: unknown, pointer: string, out: SchemaIssue[]): void {
   if (v === null || typeof v !== 'object') return;
@@ -131,14 +141,19 @@ function findPlainSecrets(v: unknown, pointer: string, out: SchemaIssue[]): void
     if (k === 'tags' || k === 'metadata') continue;
     const p = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (SECRET_FIELD_NAMES.has(k) && typeof x === 'string') {
-      out.push({ pointer: p, message: 'holds a plain secret value; secrets must be SecretRefs (Secret.fromEnv / Secret.fromKeyVault)', allowed: JSON.stringify(secretRef.properties) });
+      out.push({
+        pointer: p,
+        message: 'holds a plain secret value; secrets must be SecretRefs (Secret.fromEnv / Secret.fromKeyVault)',
+        allowed: JSON.stringify(secretRef.properties),
+      });
     } else if (!isSecretRef(x)) findPlainSecrets(x, p, out);
   }
 }
 
 /** Validate a whole manifest document (shape only; bodies are checked by `validateBody`). */
 export function validateManifest(doc: unknown): SchemaIssue[] {
-  manifestValidator ??= (generatedValidators()?.manifest as ValidateFunction | undefined) ?? getAjv().compile(MANIFEST_SCHEMA);
+  manifestValidator ??=
+    (generatedValidators()?.manifest as ValidateFunction | undefined) ?? getAjv().compile(MANIFEST_SCHEMA);
   return manifestValidator(doc) ? [] : toIssues(manifestValidator.errors, doc);
 }
 
@@ -148,7 +163,9 @@ export function validateManifestDeep(doc: unknown): SchemaIssue[] {
   const resources = (doc as { resources?: Array<{ type?: string; body?: unknown }> })?.resources;
   if (Array.isArray(resources)) {
     resources.forEach((r, i) => {
-      if (typeof r?.type === 'string') for (const is of validateBody(r.type, r.body)) issues.push({ ...is, pointer: `/resources/${i}/body${is.pointer}` });
+      if (typeof r?.type === 'string')
+        for (const is of validateBody(r.type, r.body))
+          issues.push({ ...is, pointer: `/resources/${i}/body${is.pointer}` });
     });
   }
   return issues;

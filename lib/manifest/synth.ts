@@ -16,7 +16,13 @@ import { diagnosticsOf } from '../core/annotations.js';
 import { beginSynth, runHooks } from '../core/lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from './canonical.js';
-import { canonicalCopy, canonicalDiagnosticCopy, canonicalResourceCopy, objectTextAround, writeObjectText } from './canonical-copy.js';
+import {
+  canonicalCopy,
+  canonicalDiagnosticCopy,
+  canonicalResourceCopy,
+  objectTextAround,
+  writeObjectText,
+} from './canonical-copy.js';
 import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -116,7 +122,9 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     }
     try {
       for (const msg of c.node.validate()) {
-        diagnostics.push(withSource({ level: 'error', code: 'ConstructValidation', path: c.node.path, message: msg }, c));
+        diagnostics.push(
+          withSource({ level: 'error', code: 'ConstructValidation', path: c.node.path, message: msg }, c),
+        );
       }
     } catch (err) {
       caught(err, c);
@@ -126,18 +134,27 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   const perConstruct = new Map<IConstruct, Diagnostic[]>();
   for (const c of all) {
     const ds = diagnosticsOf(c);
-    if (ds.length) perConstruct.set(c, ds.map((d) => withSource(d, c)));
+    if (ds.length)
+      perConstruct.set(
+        c,
+        ds.map((d) => withSource(d, c)),
+      );
   }
   timer('validate');
 
   const stacks = all.filter((c): c is Stack => Stack.isStack(c));
   if (stacks.length === 0) {
     diagnostics.push({
-      level: 'error', code: 'NoStacks', path: root.node.path || '<app>', message: 'the app has no Stack, so there is nothing to synthesize',
+      level: 'error',
+      code: 'NoStacks',
+      path: root.node.path || '<app>',
+      message: 'the app has no Stack, so there is nothing to synthesize',
       fix: 'add a stack: new Stack(app, "Team", { subscriptionId, resourceGroup, location })',
     });
   }
-  const hadErrors = (): boolean => diagnostics.some((d) => d.level === 'error') || [...perConstruct.values()].some((ds) => ds.some((d) => d.level === 'error'));
+  const hadErrors = (): boolean =>
+    diagnostics.some((d) => d.level === 'error') ||
+    [...perConstruct.values()].some((ds) => ds.some((d) => d.level === 'error'));
 
   // The stack that owns each construct, remembered for this synth (members of each stack, constructs outside stacks).
   const owners = new Map<IConstruct, Stack | undefined>();
@@ -154,11 +171,20 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   for (const stack of stacks) {
     const lower = stack.stackName.toLowerCase();
     if (stackNames.has(lower)) {
-      diagnostics.push(withSource({
-        level: 'error', code: 'DuplicateStackName', path: stack.node.path, value: stack.stackName,
-        message: `stack name "${stack.stackName}" is used twice (manifest file names must differ, case-insensitively)`,
-        allowed: 'one stack per name', fix: 'rename one of the stacks',
-      }, stack));
+      diagnostics.push(
+        withSource(
+          {
+            level: 'error',
+            code: 'DuplicateStackName',
+            path: stack.node.path,
+            value: stack.stackName,
+            message: `stack name "${stack.stackName}" is used twice (manifest file names must differ, case-insensitively)`,
+            allowed: 'one stack per name',
+            fix: 'rename one of the stacks',
+          },
+          stack,
+        ),
+      );
     }
     stackNames.set(lower, stack.node.path);
     const members = stack.node.findAll().filter((c) => c === stack || ownerOf(c) === stack);
@@ -175,7 +201,13 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     const notes = stackDiagnostics.filter((d) => d.level !== 'error');
     const stackDoc = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
-      stack: { name: stack.stackName, subscriptionId: stack.subscriptionId, resourceGroup: stack.resourceGroupName, location: stack.location, tags: { ...stack.tags } },
+      stack: {
+        name: stack.stackName,
+        subscriptionId: stack.subscriptionId,
+        resourceGroup: stack.resourceGroupName,
+        location: stack.location,
+        tags: { ...stack.tags },
+      },
     };
     // The hash is of canonicalJson(document without hash); its text is streamed into the hash, never built whole.
     // Without assets (whose `usedBy` may depend on the bodies) everything before and after `resources` is known now,
@@ -241,22 +273,40 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         const key = `${loc}/${r.name.toLowerCase()}`;
         const prev = computeNames.get(key);
         if (prev) {
-          diagnostics.push(withSource({
-            level: 'error', code: 'DuplicateComputeName', path: r.logicalId, value: r.name,
-            message: `compute name "${r.name}" is already used by ${prev} in region ${loc}; compute names are unique per region across all workspaces`,
-            allowed: 'a compute name not used by any other compute in the same region', fix: 'give one of them another `computeName` (or leave it unset to derive a unique one)',
-          }, c));
+          diagnostics.push(
+            withSource(
+              {
+                level: 'error',
+                code: 'DuplicateComputeName',
+                path: r.logicalId,
+                value: r.name,
+                message: `compute name "${r.name}" is already used by ${prev} in region ${loc}; compute names are unique per region across all workspaces`,
+                allowed: 'a compute name not used by any other compute in the same region',
+                fix: 'give one of them another `computeName` (or leave it unset to derive a unique one)',
+              },
+              c,
+            ),
+          );
         } else computeNames.set(key, r.logicalId);
       }
       timer('resources');
       const bodyIssues = validateBody(r.type, r.body, bodyText);
       timer('bodySchemas');
       for (const issue of bodyIssues) {
-        diagnostics.push(withSource({
-          level: 'error', code: 'SchemaViolation', path: r.logicalId, value: issue.value,
-          message: `${r.type} body ${issue.pointer || '/'} ${issue.message}`, allowed: issue.allowed,
-          fix: 'this is what Azure would reject: change the construct props that produce this field',
-        }, c));
+        diagnostics.push(
+          withSource(
+            {
+              level: 'error',
+              code: 'SchemaViolation',
+              path: r.logicalId,
+              value: issue.value,
+              message: `${r.type} body ${issue.pointer || '/'} ${issue.message}`,
+              allowed: issue.allowed,
+              fix: 'this is what Azure would reject: change the construct props that produce this field',
+            },
+            c,
+          ),
+        );
       }
     }
     timer('resources');
@@ -265,9 +315,16 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     for (const r of resources) {
       if (logicalIds.has(r.logicalId)) {
         diagnostics.push({
-          level: 'error', code: 'DuplicateLogicalId', path: r.logicalId, value: r.logicalId,
+          level: 'error',
+          code: 'DuplicateLogicalId',
+          path: r.logicalId,
+          value: r.logicalId,
           message: `two resources of stack ${stack.stackName} have the address ${r.logicalId}`,
-          allowed: 'unique construct paths', fix: r.logicalId === rgLogicalId ? 'rename the construct with id "ResourceGroup": the stack uses that address for the resource group it creates' : 'rename one of the constructs',
+          allowed: 'unique construct paths',
+          fix:
+            r.logicalId === rgLogicalId
+              ? 'rename the construct with id "ResourceGroup": the stack uses that address for the resource group it creates'
+              : 'rename one of the constructs',
         });
       }
       logicalIds.add(r.logicalId);
@@ -276,9 +333,13 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       for (const dep of r.dependsOn) {
         if (!logicalIds.has(dep)) {
           diagnostics.push({
-            level: 'error', code: 'CrossStackDependency', path: r.logicalId, value: dep,
+            level: 'error',
+            code: 'CrossStackDependency',
+            path: r.logicalId,
+            value: dep,
             message: `${r.logicalId} depends on ${dep}, which is not in stack ${stack.stackName}`,
-            allowed: 'dependencies within one stack', fix: 'reference resources of another stack by id (e.g. Workspace.fromWorkspaceId) instead of the construct',
+            allowed: 'dependencies within one stack',
+            fix: 'reference resources of another stack by id (e.g. Workspace.fromWorkspaceId) instead of the construct',
           });
         }
       }
@@ -299,7 +360,13 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     const manifestIssues = checkManifest(manifest);
     timer('manifestSchema');
     for (const issue of manifestIssues) {
-      diagnostics.push({ level: 'error', code: 'ManifestSchemaViolation', path: stack.node.path, message: `manifest ${issue.pointer || '/'} ${issue.message}`, value: issue.value });
+      diagnostics.push({
+        level: 'error',
+        code: 'ManifestSchemaViolation',
+        path: stack.node.path,
+        message: `manifest ${issue.pointer || '/'} ${issue.message}`,
+        value: issue.value,
+      });
     }
     manifests.push(manifest);
   }
@@ -338,7 +405,8 @@ function phaseTimer(): ((phase: string) => void) & { report(): void } {
     last = now;
   };
   return Object.assign(mark, {
-    report: () => process.stderr.write(`synth phases (ms): ${[...totals].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}\n`),
+    report: () =>
+      process.stderr.write(`synth phases (ms): ${[...totals].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}\n`),
   });
 }
 
@@ -363,7 +431,11 @@ function checkManifest(manifest: Manifest): SchemaIssue[] {
       same.push(d);
       representatives.push(d);
     }
-    if (representatives.length < ds.length && validateManifest({ ...manifest, diagnostics: representatives }).length === 0) return [];
+    if (
+      representatives.length < ds.length &&
+      validateManifest({ ...manifest, diagnostics: representatives }).length === 0
+    )
+      return [];
   }
   return validateManifest(manifest);
 }
@@ -386,7 +458,11 @@ function sameJsonExceptPath(a: Diagnostic, b: Diagnostic): boolean {
   let n = 0;
   for (const k in b) {
     n++;
-    if (k !== 'path' && !sameJson((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k])) return false;
+    if (
+      k !== 'path' &&
+      !sameJson((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k])
+    )
+      return false;
   }
   for (const _ in a) n--;
   return n === 0 && Object.hasOwn(a, 'path') === Object.hasOwn(b, 'path');
@@ -394,7 +470,14 @@ function sameJsonExceptPath(a: Diagnostic, b: Diagnostic): boolean {
 
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (
+    a === null ||
+    b === null ||
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    Array.isArray(a) !== Array.isArray(b)
+  )
+    return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   let n = 0;
@@ -422,13 +505,19 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 }
 
 /** Stack tags on every tracked resource (one with a location), and the dependency on a stack-owned resource group. */
-function applyStackDefaults(r: ManifestResource, stack: Stack, stackHasTags: boolean, rgLogicalId: string | undefined): ManifestResource {
+function applyStackDefaults(
+  r: ManifestResource,
+  stack: Stack,
+  stackHasTags: boolean,
+  rgLogicalId: string | undefined,
+): ManifestResource {
   let body = r.body;
   if (stackHasTags && 'location' in body && r.type !== 'Microsoft.Authorization/roleAssignments') {
     const own = (body.tags ?? {}) as Record<string, string>;
     body = { ...body, tags: { ...stack.tags, ...own } };
   }
-  const dependsOn = rgLogicalId && !r.dependsOn.includes(rgLogicalId) ? [rgLogicalId, ...r.dependsOn].sort() : r.dependsOn;
+  const dependsOn =
+    rgLogicalId && !r.dependsOn.includes(rgLogicalId) ? [rgLogicalId, ...r.dependsOn].sort() : r.dependsOn;
   return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
 }
 
@@ -436,7 +525,11 @@ function applyStackDefaults(r: ManifestResource, stack: Stack, stackHasTags: boo
  * The canonical copy of the manifest without `resources` and `hash`: what `canonicalCopy` gives for
  * `{ schemaVersion, stack, assets?, diagnostics? }` (members in sorted order), diagnostics copied by their known shape.
  */
-function stackDocument(doc: { schemaVersion: number; stack: object }, assets: ContainerImageAsset[], notes: Diagnostic[]): Record<string, unknown> {
+function stackDocument(
+  doc: { schemaVersion: number; stack: object },
+  assets: ContainerImageAsset[],
+  notes: Diagnostic[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (assets.length) out.assets = canonicalCopy(assets);
   if (notes.length) out.diagnostics = notes.map((d) => canonicalDiagnosticCopy(d) ?? null);

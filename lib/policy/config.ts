@@ -138,7 +138,10 @@ export const POLICY_CONFIG_SCHEMA = {
         gpuAllowList: { type: 'array', items: { type: 'string', minLength: 1 } },
         allowGpuInstances: { type: 'boolean' },
         requiredTags: { type: 'array', items: { type: 'string', minLength: 1 } },
-        allowedIsolationModes: { type: 'array', items: { enum: ['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'] } },
+        allowedIsolationModes: {
+          type: 'array',
+          items: { enum: ['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'] },
+        },
         sensitiveClassifications: { type: 'array', items: { type: 'string' } },
         workspaceNamePattern: { type: 'string' },
         warmPoolTag: { type: 'string', minLength: 1 },
@@ -168,18 +171,27 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new InputError('PolicyConfigInvalidSyntax', `${file} is not valid JSON or YAML: ${e.message.split('\n')[0]}`, {
-      file,
-      line: lineCounter.linePos(e.pos[0]).line,
-      fix: 'fix the syntax of the policy config file',
-    });
+    throw new InputError(
+      'PolicyConfigInvalidSyntax',
+      `${file} is not valid JSON or YAML: ${e.message.split('\n')[0]}`,
+      {
+        file,
+        line: lineCounter.linePos(e.pos[0]).line,
+        fix: 'fix the syntax of the policy config file',
+      },
+    );
   }
   const value: unknown = doc.toJS();
   const lineOf = (pointer: string): number | undefined => {
-    const segs: (string | number)[] = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const segs: (string | number)[] = pointer
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     if (segs.length === 0) return 1;
     // Prefer the line of the key (`gpuClusterMaxNode:`), else the value.
-    const parent = (segs.length > 1 ? doc.getIn(segs.slice(0, -1), true) : doc.contents) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+    const parent = (segs.length > 1 ? doc.getIn(segs.slice(0, -1), true) : doc.contents) as
+      { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
     const pair = parent?.items?.find((it) => it.key && String(it.key.value) === String(segs[segs.length - 1]));
     const node = (pair?.key ?? doc.getIn(segs, true)) as { range?: [number, number, number] } | undefined;
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
@@ -191,8 +203,21 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     if (err.keyword === 'additionalProperties') {
       const extra = (err.params as { additionalProperty: string }).additionalProperty;
       where = `${err.instancePath}/${extra}`;
-      const level = err.instancePath === '' ? POLICY_CONFIG_SCHEMA.properties : err.instancePath === '/thresholds' ? POLICY_CONFIG_SCHEMA.properties.thresholds.properties : err.instancePath.startsWith('/rules/') ? POLICY_CONFIG_SCHEMA.properties.rules.additionalProperties.properties : undefined;
-      detail = `is not a known setting${level ? `; known: ${Object.keys(level).filter((k) => k !== '$schema').join(', ')}` : ''}`;
+      const level =
+        err.instancePath === ''
+          ? POLICY_CONFIG_SCHEMA.properties
+          : err.instancePath === '/thresholds'
+            ? POLICY_CONFIG_SCHEMA.properties.thresholds.properties
+            : err.instancePath.startsWith('/rules/')
+              ? POLICY_CONFIG_SCHEMA.properties.rules.additionalProperties.properties
+              : undefined;
+      detail = `is not a known setting${
+        level
+          ? `; known: ${Object.keys(level)
+              .filter((k) => k !== '$schema')
+              .join(', ')}`
+          : ''
+      }`;
     } else if (err.keyword === 'enum') {
       detail = `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     }
@@ -216,11 +241,15 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     try {
       new RegExp(cfg.thresholds.workspaceNamePattern);
     } catch (e) {
-      throw new InputError('PolicyConfigInvalid', `thresholds.workspaceNamePattern is not a valid regular expression: ${(e as Error).message}`, {
-        file,
-        line: lineOf('/thresholds/workspaceNamePattern'),
-        fix: 'write a JavaScript regular expression, e.g. "^mlw-"',
-      });
+      throw new InputError(
+        'PolicyConfigInvalid',
+        `thresholds.workspaceNamePattern is not a valid regular expression: ${(e as Error).message}`,
+        {
+          file,
+          line: lineOf('/thresholds/workspaceNamePattern'),
+          fix: 'write a JavaScript regular expression, e.g. "^mlw-"',
+        },
+      );
     }
   }
   return cfg;
@@ -232,7 +261,10 @@ export function loadPolicyConfig(file: string, knownRuleIds: ReadonlySet<string>
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError('PolicyConfigUnreadable', `cannot read policy config ${file}: ${(e as Error).message}`, { file, fix: 'check the --config path' });
+    throw new InputError('PolicyConfigUnreadable', `cannot read policy config ${file}: ${(e as Error).message}`, {
+      file,
+      fix: 'check the --config path',
+    });
   }
   return parsePolicyConfig(text, file, knownRuleIds);
 }

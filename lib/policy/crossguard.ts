@@ -11,7 +11,17 @@
  * itself is loaded only by {@link createPolicyPack}.
  */
 import { createRequire } from 'node:module';
-import type { EnforcementLevel, PolicyPack, PolicyPackArgs, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import type {
+  EnforcementLevel,
+  PolicyPack,
+  PolicyPackArgs,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
 import { MANIFEST_SCHEMA_VERSION, type Manifest, type ManifestResource } from '../manifest/types.js';
 import { check, ruleSeverity } from './engine.js';
 import { POLICY_CONFIG_SCHEMA, type PolicyConfig, type PolicyThresholds } from './config.js';
@@ -34,20 +44,75 @@ interface PulumiType {
 
 /** azure-native type token (without the version module) → ARM type and argument shape. */
 export const PULUMI_TYPES: Readonly<Record<string, PulumiType>> = {
-  'azure-native:machinelearningservices:Workspace': { armType: 'Microsoft.MachineLearningServices/workspaces', nameArgs: ['workspaceName'], bodyStyle: 'flatten' },
-  'azure-native:machinelearningservices:Compute': { armType: 'Microsoft.MachineLearningServices/workspaces/computes', nameArgs: ['workspaceName', 'computeName'], bodyStyle: 'as-is' },
-  'azure-native:machinelearningservices:Datastore': { armType: 'Microsoft.MachineLearningServices/workspaces/datastores', nameArgs: ['workspaceName', 'name'], bodyStyle: 'as-is' },
-  'azure-native:network:VirtualNetwork': { armType: 'Microsoft.Network/virtualNetworks', nameArgs: ['virtualNetworkName'], bodyStyle: 'flatten-deep' },
-  'azure-native:network:Subnet': { armType: 'Microsoft.Network/virtualNetworks/subnets', nameArgs: ['virtualNetworkName', 'subnetName'], bodyStyle: 'flatten-deep' },
-  'azure-native:network:NetworkSecurityGroup': { armType: 'Microsoft.Network/networkSecurityGroups', nameArgs: ['networkSecurityGroupName'], bodyStyle: 'flatten-deep' },
-  'azure-native:network:SecurityRule': { armType: 'Microsoft.Network/networkSecurityGroups/securityRules', nameArgs: ['networkSecurityGroupName', 'securityRuleName'], bodyStyle: 'flatten-deep' },
-  'azure-native:network:PrivateEndpoint': { armType: 'Microsoft.Network/privateEndpoints', nameArgs: ['privateEndpointName'], bodyStyle: 'flatten-deep' },
-  'azure-native:network:PrivateDnsZoneGroup': { armType: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', nameArgs: ['privateEndpointName', 'privateDnsZoneGroupName'], bodyStyle: 'flatten-deep' },
-  'azure-native:authorization:RoleAssignment': { armType: 'Microsoft.Authorization/roleAssignments', nameArgs: ['roleAssignmentName'], bodyStyle: 'flatten', scopeArg: 'scope' },
-  'azure-native:authorization:RoleDefinition': { armType: 'Microsoft.Authorization/roleDefinitions', nameArgs: ['roleDefinitionId'], bodyStyle: 'flatten', scopeArg: 'scope' },
-  'azure-native:storage:StorageAccount': { armType: 'Microsoft.Storage/storageAccounts', nameArgs: ['accountName'], bodyStyle: 'flatten', renames: { enableHttpsTrafficOnly: 'supportsHttpsTrafficOnly' } },
+  'azure-native:machinelearningservices:Workspace': {
+    armType: 'Microsoft.MachineLearningServices/workspaces',
+    nameArgs: ['workspaceName'],
+    bodyStyle: 'flatten',
+  },
+  'azure-native:machinelearningservices:Compute': {
+    armType: 'Microsoft.MachineLearningServices/workspaces/computes',
+    nameArgs: ['workspaceName', 'computeName'],
+    bodyStyle: 'as-is',
+  },
+  'azure-native:machinelearningservices:Datastore': {
+    armType: 'Microsoft.MachineLearningServices/workspaces/datastores',
+    nameArgs: ['workspaceName', 'name'],
+    bodyStyle: 'as-is',
+  },
+  'azure-native:network:VirtualNetwork': {
+    armType: 'Microsoft.Network/virtualNetworks',
+    nameArgs: ['virtualNetworkName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:network:Subnet': {
+    armType: 'Microsoft.Network/virtualNetworks/subnets',
+    nameArgs: ['virtualNetworkName', 'subnetName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:network:NetworkSecurityGroup': {
+    armType: 'Microsoft.Network/networkSecurityGroups',
+    nameArgs: ['networkSecurityGroupName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:network:SecurityRule': {
+    armType: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    nameArgs: ['networkSecurityGroupName', 'securityRuleName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:network:PrivateEndpoint': {
+    armType: 'Microsoft.Network/privateEndpoints',
+    nameArgs: ['privateEndpointName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:network:PrivateDnsZoneGroup': {
+    armType: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    nameArgs: ['privateEndpointName', 'privateDnsZoneGroupName'],
+    bodyStyle: 'flatten-deep',
+  },
+  'azure-native:authorization:RoleAssignment': {
+    armType: 'Microsoft.Authorization/roleAssignments',
+    nameArgs: ['roleAssignmentName'],
+    bodyStyle: 'flatten',
+    scopeArg: 'scope',
+  },
+  'azure-native:authorization:RoleDefinition': {
+    armType: 'Microsoft.Authorization/roleDefinitions',
+    nameArgs: ['roleDefinitionId'],
+    bodyStyle: 'flatten',
+    scopeArg: 'scope',
+  },
+  'azure-native:storage:StorageAccount': {
+    armType: 'Microsoft.Storage/storageAccounts',
+    nameArgs: ['accountName'],
+    bodyStyle: 'flatten',
+    renames: { enableHttpsTrafficOnly: 'supportsHttpsTrafficOnly' },
+  },
   'azure-native:keyvault:Vault': { armType: 'Microsoft.KeyVault/vaults', nameArgs: ['vaultName'], bodyStyle: 'as-is' },
-  'azure-native:containerregistry:Registry': { armType: 'Microsoft.ContainerRegistry/registries', nameArgs: ['registryName'], bodyStyle: 'flatten' },
+  'azure-native:containerregistry:Registry': {
+    armType: 'Microsoft.ContainerRegistry/registries',
+    nameArgs: ['registryName'],
+    bodyStyle: 'flatten',
+  },
 };
 
 const ENVELOPE = new Set(['location', 'tags', 'identity', 'sku', 'kind', 'zones', 'extendedLocation', 'etag']);
@@ -87,7 +152,10 @@ export interface PulumiResourceLike {
  * An azure-native resource (type token + input properties) as a manifest resource with its ARM body, or
  * undefined for types the rules do not read.
  */
-export function pulumiToManifestResource(r: PulumiResourceLike, subscriptionId = '00000000-0000-0000-0000-000000000000'): ManifestResource | undefined {
+export function pulumiToManifestResource(
+  r: PulumiResourceLike,
+  subscriptionId = '00000000-0000-0000-0000-000000000000',
+): ManifestResource | undefined {
   const t = PULUMI_TYPES[canonicalToken(r.type)];
   if (!t) return undefined;
   const props = r.props ?? {};
@@ -98,8 +166,13 @@ export function pulumiToManifestResource(r: PulumiResourceLike, subscriptionId =
   const [ns, ...typeSegs] = t.armType.split('/');
   const path = typeSegs.map((seg, i) => `${seg}/${names[i]}`).join('/');
   const rg = typeof props.resourceGroupName === 'string' ? props.resourceGroupName : 'unknown-resource-group';
-  const scope = t.scopeArg && typeof props[t.scopeArg] === 'string' ? (props[t.scopeArg] as string) : `/subscriptions/${subscriptionId}/resourceGroups/${rg}`;
-  const id = t.scopeArg ? `${scope.replace(/\/+$/, '')}/providers/${ns}/${path}` : `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/${ns}/${path}`;
+  const scope =
+    t.scopeArg && typeof props[t.scopeArg] === 'string'
+      ? (props[t.scopeArg] as string)
+      : `/subscriptions/${subscriptionId}/resourceGroups/${rg}`;
+  const id = t.scopeArg
+    ? `${scope.replace(/\/+$/, '')}/providers/${ns}/${path}`
+    : `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/${ns}/${path}`;
 
   const skip = new Set([...t.nameArgs, 'resourceGroupName', ...(t.scopeArg ? [t.scopeArg] : [])]);
   let body: Record<string, unknown>;
@@ -161,15 +234,29 @@ function manifestOf(resources: ManifestResource[], location: string): Manifest {
     seen.set(r.logicalId, n + 1);
     return n === 0 ? r : { ...r, logicalId: `${r.logicalId}#${n + 1}` };
   });
-  return { schemaVersion: MANIFEST_SCHEMA_VERSION, stack: { name: 'pulumi', subscriptionId: '', resourceGroup: '', location, tags: {} }, resources: unique, hash: '' };
+  return {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    stack: { name: 'pulumi', subscriptionId: '', resourceGroup: '', location, tags: {} },
+    resources: unique,
+    hash: '',
+  };
 }
 
 function violationText(f: Finding): string {
-  const value = f.value !== undefined ? ` [${f.path} = ${typeof f.value === 'string' ? f.value : JSON.stringify(f.value)} (${f.provenance ?? 'set'})]` : '';
+  const value =
+    f.value !== undefined
+      ? ` [${f.path} = ${typeof f.value === 'string' ? f.value : JSON.stringify(f.value)} (${f.provenance ?? 'set'})]`
+      : '';
   return `[${f.severity}] ${f.message}.${value} Fix: ${f.fix}`;
 }
 
-const PULUMI_SEVERITY: Record<Severity, 'low' | 'medium' | 'high' | 'critical'> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'low' };
+const PULUMI_SEVERITY: Record<Severity, 'low' | 'medium' | 'high' | 'critical'> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  info: 'low',
+};
 
 /** The policies of the amlcdk pack, as `@pulumi/policy` policy objects (no `@pulumi/*` code is loaded). */
 export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPackArgs {
@@ -177,13 +264,23 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
   const failOn = options.failOn ?? 'high';
   const packs = options.packs?.length ? options.packs : PACKS;
   const sub = options.subscriptionId;
-  const rules = BUILTIN_RULES.filter((r) => r.pack !== 'meta' && packs.includes(r.pack) && (!r.profiles || r.profiles.includes(profile)) && options.rules?.[r.id]?.enabled !== false);
+  const rules = BUILTIN_RULES.filter(
+    (r) =>
+      r.pack !== 'meta' &&
+      packs.includes(r.pack) &&
+      (!r.profiles || r.profiles.includes(profile)) &&
+      options.rules?.[r.id]?.enabled !== false,
+  );
   const checkOptions = { profile, failOn, thresholds: options.thresholds, rules: options.rules } as const;
 
   // One evaluation per resource / per stack (and per policy config), shared by all policies of the pack.
   const perResource = new WeakMap<object, Map<string, Finding[]>>();
   const perStack = new WeakMap<object, Map<string, { findings: Finding[]; urns: Map<string, string> }>>();
-  const withThresholds = (extra: PolicyThresholds | undefined) => ({ ...checkOptions, packs: [...packs], thresholds: { ...(options.thresholds ?? {}), ...(extra ?? {}) } });
+  const withThresholds = (extra: PolicyThresholds | undefined) => ({
+    ...checkOptions,
+    packs: [...packs],
+    thresholds: { ...(options.thresholds ?? {}), ...(extra ?? {}) },
+  });
 
   const evaluateResource = (args: ResourceValidationArgs, extra?: PolicyThresholds): Finding[] => {
     const key = JSON.stringify(extra ?? {});
@@ -191,13 +288,19 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
     if (!byConfig) perResource.set(args.props, (byConfig = new Map()));
     let hit = byConfig.get(key);
     if (!hit) {
-      const mr = pulumiToManifestResource({ type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts }, sub ?? sniffSubscription([args.props]));
+      const mr = pulumiToManifestResource(
+        { type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts },
+        sub ?? sniffSubscription([args.props]),
+      );
       hit = mr ? [...check(manifestOf([mr], text(args.props.location)), withThresholds(extra)).findings] : [];
       byConfig.set(key, hit);
     }
     return hit;
   };
-  const evaluateStack = (args: StackValidationArgs, extra?: PolicyThresholds): { findings: Finding[]; urns: Map<string, string> } => {
+  const evaluateStack = (
+    args: StackValidationArgs,
+    extra?: PolicyThresholds,
+  ): { findings: Finding[]; urns: Map<string, string> } => {
     const key = JSON.stringify(extra ?? {});
     let byConfig = perStack.get(args.resources);
     if (!byConfig) perStack.set(args.resources, (byConfig = new Map()));
@@ -207,12 +310,20 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       const mrs: ManifestResource[] = [];
       const stackSub = sub ?? sniffSubscription((args.resources as PolicyResource[]).map((r) => r.props));
       for (const r of args.resources as PolicyResource[]) {
-        const mr = pulumiToManifestResource({ type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts }, stackSub);
+        const mr = pulumiToManifestResource(
+          { type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts },
+          stackSub,
+        );
         if (!mr) continue;
         mrs.push(mr);
       }
       const m = manifestOf(mrs, text(mrs.find((x) => typeof x.body.location === 'string')?.body.location));
-      m.resources.forEach((mr, i) => urns.set(mr.logicalId, (args.resources as PolicyResource[]).filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i]!.urn));
+      m.resources.forEach((mr, i) =>
+        urns.set(
+          mr.logicalId,
+          (args.resources as PolicyResource[]).filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i]!.urn,
+        ),
+      );
       hit = { findings: [...check(m, withThresholds(extra)).findings], urns };
       byConfig.set(key, hit);
     }
@@ -231,7 +342,9 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
 
   const enforcement = (r: Rule): EnforcementLevel => {
     const sev = ruleSeverity(r, profile, options.rules?.[r.id]?.severity);
-    return severityRank(sev) >= severityRank(failOn) ? (options.failingEnforcement ?? 'mandatory') : (options.otherEnforcement ?? 'advisory');
+    return severityRank(sev) >= severityRank(failOn)
+      ? (options.failingEnforcement ?? 'mandatory')
+      : (options.otherEnforcement ?? 'advisory');
   };
 
   const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = rules.map((r) => {
@@ -244,7 +357,13 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       tags: [r.pack],
       url: r.docs,
       remediationSteps: r.defaults ? `Defaults: ${r.defaults}` : undefined,
-      ...(r.thresholdKeys?.length ? { configSchema: { properties: Object.fromEntries(r.thresholdKeys.map((k) => [k, thresholdProps[k]!])) as never } } : {}),
+      ...(r.thresholdKeys?.length
+        ? {
+            configSchema: {
+              properties: Object.fromEntries(r.thresholdKeys.map((k) => [k, thresholdProps[k]!])) as never,
+            },
+          }
+        : {}),
     };
     if (r.graph || r.kind === 'manifest') {
       return {
@@ -261,7 +380,8 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         const t = PULUMI_TYPES[canonicalToken(args.type)];
         if (!t || !(types.has('*') || types.has(t.armType.toLowerCase()))) return;
-        for (const f of evaluateResource(args, thresholdsFrom(r, args.getConfig?.bind(args)))) if (f.ruleId === r.id) report(violationText(f));
+        for (const f of evaluateResource(args, thresholdsFrom(r, args.getConfig?.bind(args))))
+          if (f.ruleId === r.id) report(violationText(f));
       },
     } satisfies ResourceValidationPolicy;
   });

@@ -11,8 +11,20 @@ import { BUILTIN_RULES, RULES_BY_ID } from './rules/index.js';
 import { SUP_EXPIRED, SUP_INVALID, SUP_STACK_WIDE } from './rules/meta.js';
 import { MIN_REASON_LENGTH, isExpired, isIsoDate } from './suppressions.js';
 import {
-  PACKS, SEVERITIES, severityRank,
-  type AzurePolicyResult, type CheckReport, type Finding, type FindingDraft, type PassRecord, type Profile, type ResourceRule, type Rule, type RuleContext, type RuleMeta, type Severity,
+  PACKS,
+  SEVERITIES,
+  severityRank,
+  type AzurePolicyResult,
+  type CheckReport,
+  type Finding,
+  type FindingDraft,
+  type PassRecord,
+  type Profile,
+  type ResourceRule,
+  type Rule,
+  type RuleContext,
+  type RuleMeta,
+  type Severity,
 } from './types.js';
 
 /** Options of {@link check}. Everything a policy config file holds, plus run-time settings. */
@@ -65,7 +77,9 @@ function cyrb53(str: string, seed: number): number {
  * if (report.failed) process.exitCode = 1;
  */
 export function check(input: CheckInput | readonly CheckInput[], options: CheckOptions = {}): CheckReport {
-  const manifests = (Array.isArray(input) ? input : [input]).map((m: CheckInput) => ('manifest' in m && !('resources' in m) ? m.manifest : (m as Manifest)));
+  const manifests = (Array.isArray(input) ? input : [input]).map((m: CheckInput) =>
+    'manifest' in m && !('resources' in m) ? m.manifest : (m as Manifest),
+  );
   const profile: Profile = options.profile ?? 'dev';
   const failOn: Severity = options.failOn ?? 'high';
   const packs = options.packs && options.packs.length ? options.packs : PACKS;
@@ -74,7 +88,12 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   const overrides = options.rules ?? {};
 
   const allRules = [...BUILTIN_RULES, ...(options.extraRules ?? [])];
-  const active = allRules.filter((r) => (r.pack === 'meta' || packs.includes(r.pack)) && (!r.profiles || r.profiles.includes(profile)) && overrides[r.id]?.enabled !== false);
+  const active = allRules.filter(
+    (r) =>
+      (r.pack === 'meta' || packs.includes(r.pack)) &&
+      (!r.profiles || r.profiles.includes(profile)) &&
+      overrides[r.id]?.enabled !== false,
+  );
   const severityOf = new Map(active.map((r) => [r.id, ruleSeverity(r, profile, overrides[r.id]?.severity)]));
   const byType = new Map<string, ResourceRule[]>();
   const anyType: ResourceRule[] = [];
@@ -82,7 +101,10 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   for (const r of active) {
     if (r.kind !== 'resource') continue;
     for (const t of r.types) {
-      if (t === '*') { anyType.push(r); continue; }
+      if (t === '*') {
+        anyType.push(r);
+        continue;
+      }
       const k = t.toLowerCase();
       let list = byType.get(k);
       if (!list) byType.set(k, (list = []));
@@ -126,7 +148,13 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       if (d.value !== undefined) finding.value = d.value;
       if (d.provenance) finding.provenance = d.provenance;
       if (target.source) finding.source = target.source;
-      if (sup) finding.suppressed = { reason: sup.reason, declaredAt: sup.declaredAt, ...(sup.expires ? { expires: sup.expires } : {}), ...(sup.source ? { source: sup.source } : {}) };
+      if (sup)
+        finding.suppressed = {
+          reason: sup.reason,
+          declaredAt: sup.declaredAt,
+          ...(sup.expires ? { expires: sup.expires } : {}),
+          ...(sup.source ? { source: sup.source } : {}),
+        };
       findings.push(finding);
     };
 
@@ -135,7 +163,11 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       try {
         outcome = rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx);
       } catch (e) {
-        throw new AmlcdkError('PolicyRuleFailed', `rule ${rule.id} failed on ${r?.logicalId ?? stack}: ${(e as Error).message}`, { cause: e });
+        throw new AmlcdkError(
+          'PolicyRuleFailed',
+          `rule ${rule.id} failed on ${r?.logicalId ?? stack}: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
       if (outcome === 'not-applicable') return;
       if (outcome.length === 0) {
@@ -163,24 +195,52 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
         const at = (rule: RuleMeta, path: string, message: string, fix: string, value?: unknown): void => {
           if (!metaActive.has(rule.id)) return;
           findings.push({
-            ruleId: rule.id, ruleName: rule.name, title: rule.title, severity: severityOf.get(rule.id) ?? rule.severity, pack: rule.pack, stack,
-            logicalId: s.declaredAt || stack, resourceType: graph.byLogicalId.has(s.declaredAt) ? holder.type : 'Construct',
+            ruleId: rule.id,
+            ruleName: rule.name,
+            title: rule.title,
+            severity: severityOf.get(rule.id) ?? rule.severity,
+            pack: rule.pack,
+            stack,
+            logicalId: s.declaredAt || stack,
+            resourceType: graph.byLogicalId.has(s.declaredAt) ? holder.type : 'Construct',
             ...(graph.byLogicalId.has(s.declaredAt) ? { resourceName: holder.name } : {}),
-            path, message, fix, ...(value !== undefined ? { value } : {}), provenance: 'set',
+            path,
+            message,
+            fix,
+            ...(value !== undefined ? { value } : {}),
+            provenance: 'set',
             ...(s.source ? { source: s.source } : holder.source ? { source: holder.source } : {}),
             fingerprint: fingerprintOf(rule.id, stack, s.declaredAt, `${path}|${s.ruleId}`),
           });
         };
         const problem = suppressionProblem(s);
         if (problem) {
-          at(SUP_INVALID, 'suppressions', `suppression of ${s.ruleId} declared at ${s.declaredAt || stack} is ignored: ${problem}`, 'declare it with Suppressions.of(construct).add({ id, reason, expires }) using a known rule id, a reason of 10+ characters and a YYYY-MM-DD date', s.ruleId);
+          at(
+            SUP_INVALID,
+            'suppressions',
+            `suppression of ${s.ruleId} declared at ${s.declaredAt || stack} is ignored: ${problem}`,
+            'declare it with Suppressions.of(construct).add({ id, reason, expires }) using a known rule id, a reason of 10+ characters and a YYYY-MM-DD date',
+            s.ruleId,
+          );
           continue;
         }
         if (isExpired(s.expires, now)) {
-          at(SUP_EXPIRED, 'suppressions', `suppression of ${s.ruleId} declared at ${s.declaredAt || stack} expired on ${s.expires}; its findings are active again (reason was: ${s.reason})`, 'review the exception: fix the finding, or renew the suppression with a new expires date', s.expires);
+          at(
+            SUP_EXPIRED,
+            'suppressions',
+            `suppression of ${s.ruleId} declared at ${s.declaredAt || stack} expired on ${s.expires}; its findings are active again (reason was: ${s.reason})`,
+            'review the exception: fix the finding, or renew the suppression with a new expires date',
+            s.expires,
+          );
         }
         if (s.declaredAt === stack || s.declaredAt === '') {
-          at(SUP_STACK_WIDE, 'suppressions', `suppression of ${s.ruleId} covers the whole stack ${stack} (reason: ${s.reason})`, 'move the suppression to the constructs it is about', s.ruleId);
+          at(
+            SUP_STACK_WIDE,
+            'suppressions',
+            `suppression of ${s.ruleId} covers the whole stack ${stack} (reason: ${s.reason})`,
+            'move the suppression to the constructs it is about',
+            s.ruleId,
+          );
         }
       }
     }
@@ -190,16 +250,31 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
 
   // Decorate-sort: resource order in the manifests, then severity, rule and path.
   const order = new Map<string, number>();
-  manifests.forEach((m, mi) => m.resources.forEach((r, i) => order.set(`${m.stack.name}\u0000${r.logicalId}`, mi * 1e7 + i)));
-  const keyed = findings.map((f) => ({ f, o: order.get(`${f.stack}\u0000${f.logicalId}`) ?? -1, s: severityRank(f.severity) }));
-  keyed.sort((a, b) => a.o - b.o || b.s - a.s || (a.f.ruleId < b.f.ruleId ? -1 : a.f.ruleId > b.f.ruleId ? 1 : 0) || (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : 0));
+  manifests.forEach((m, mi) =>
+    m.resources.forEach((r, i) => order.set(`${m.stack.name}\u0000${r.logicalId}`, mi * 1e7 + i)),
+  );
+  const keyed = findings.map((f) => ({
+    f,
+    o: order.get(`${f.stack}\u0000${f.logicalId}`) ?? -1,
+    s: severityRank(f.severity),
+  }));
+  keyed.sort(
+    (a, b) =>
+      a.o - b.o ||
+      b.s - a.s ||
+      (a.f.ruleId < b.f.ruleId ? -1 : a.f.ruleId > b.f.ruleId ? 1 : 0) ||
+      (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : 0),
+  );
   for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.f;
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
   let failing = 0;
   for (const f of findings) {
-    if (f.suppressed) { suppressed++; continue; }
+    if (f.suppressed) {
+      suppressed++;
+      continue;
+    }
     bySeverity[f.severity]++;
     if (severityRank(f.severity) >= severityRank(failOn)) failing++;
   }
@@ -230,8 +305,10 @@ function suppressionProblem(s: Suppression): string | undefined {
   const rule = RULES_BY_ID.get(s.ruleId);
   if (!rule) return `no rule has the id ${JSON.stringify(s.ruleId)}`;
   if (rule.pack === 'meta') return `${s.ruleId} cannot be suppressed`;
-  if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH) return `the reason has fewer than ${MIN_REASON_LENGTH} characters`;
-  if (s.expires !== undefined && !isIsoDate(s.expires)) return `expires ${JSON.stringify(s.expires)} is not a YYYY-MM-DD date`;
+  if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH)
+    return `the reason has fewer than ${MIN_REASON_LENGTH} characters`;
+  if (s.expires !== undefined && !isIsoDate(s.expires))
+    return `expires ${JSON.stringify(s.expires)} is not a YYYY-MM-DD date`;
   return undefined;
 }
 

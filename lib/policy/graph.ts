@@ -95,7 +95,13 @@ export class ManifestGraph {
         break;
       }
       case T.subnet:
-        this.subnets.set(normId(r.id), { id: r.id, resource: r, path: '', nsgId: refId(get(body, 'properties.networkSecurityGroup')), body });
+        this.subnets.set(normId(r.id), {
+          id: r.id,
+          resource: r,
+          path: '',
+          nsgId: refId(get(body, 'properties.networkSecurityGroup')),
+          body,
+        });
         break;
       case T.vnet: {
         const subs = get(body, 'properties.subnets');
@@ -103,14 +109,22 @@ export class ManifestGraph {
           subs.forEach((s: Record<string, unknown>, i) => {
             if (!s || typeof s.name !== 'string') return;
             const id = `${r.id}/subnets/${s.name}`;
-            if (!this.subnets.has(normId(id))) this.subnets.set(normId(id), { id, resource: r, path: `properties.subnets.${i}`, nsgId: refId(get(s, 'properties.networkSecurityGroup')), body: s });
+            if (!this.subnets.has(normId(id)))
+              this.subnets.set(normId(id), {
+                id,
+                resource: r,
+                path: `properties.subnets.${i}`,
+                nsgId: refId(get(s, 'properties.networkSecurityGroup')),
+                body: s,
+              });
           });
         }
         break;
       }
       case T.nsg: {
         const rules = get(body, 'properties.securityRules');
-        if (Array.isArray(rules)) rules.forEach((rule, i) => this.addNsgRule(normId(r.id), rule, r, `properties.securityRules.${i}`));
+        if (Array.isArray(rules))
+          rules.forEach((rule, i) => this.addNsgRule(normId(r.id), rule, r, `properties.securityRules.${i}`));
         break;
       }
       case T.nsgRule:
@@ -148,7 +162,12 @@ export class ManifestGraph {
     };
     const parsed: NsgRule = {
       name: text(get(rule, 'name') ?? ''),
-      priority: typeof p.priority === 'number' ? p.priority : typeof p.priority === 'string' && p.priority.trim() !== '' ? Number(p.priority) || 0 : 0,
+      priority:
+        typeof p.priority === 'number'
+          ? p.priority
+          : typeof p.priority === 'string' && p.priority.trim() !== ''
+            ? Number(p.priority) || 0
+            : 0,
       direction: lower(p.direction),
       access: lower(p.access),
       protocol: lower(p.protocol ?? '*'),
@@ -202,7 +221,11 @@ export class ManifestGraph {
     const key = normId(nsgId);
     if (!this.byId.has(key)) return undefined;
     let sorted = this.sortedNsgRules.get(key);
-    if (!sorted) this.sortedNsgRules.set(key, (sorted = [...(this.nsgRules.get(key) ?? [])].sort((a, b) => a.priority - b.priority)));
+    if (!sorted)
+      this.sortedNsgRules.set(
+        key,
+        (sorted = [...(this.nsgRules.get(key) ?? [])].sort((a, b) => a.priority - b.priority)),
+      );
     return sorted;
   }
 
@@ -313,7 +336,8 @@ export function evaluateFlow(rules: readonly NsgRule[], flow: Flow): { allowed: 
     return { allowed: r.access === 'allow', rule: r };
   }
   // Defaults: inbound allows VirtualNetwork and AzureLoadBalancer only; outbound allows VirtualNetwork and Internet.
-  if (flow.direction === 'inbound') return { allowed: ['virtualnetwork', 'azureloadbalancer'].includes(flow.source.toLowerCase()) };
+  if (flow.direction === 'inbound')
+    return { allowed: ['virtualnetwork', 'azureloadbalancer'].includes(flow.source.toLowerCase()) };
   return { allowed: true };
 }
 

@@ -34,30 +34,50 @@ export function renderRulesDoc(): string {
     '|---|---|---|---|---|---|',
   ];
   for (const r of BUILTIN_RULES) {
-    lines.push(`| [${r.id}](#${r.id.toLowerCase()}) | ${esc(r.title)} | ${r.pack} | ${r.severity}${r.prodSeverity ? ` / ${r.prodSeverity}` : ''}${r.profiles ? ` (${r.profiles.join(', ')} only)` : ''} | ${r.graph || r.kind === 'manifest' ? 'yes' : ''} | ${esc(anchors(r))} |`);
+    lines.push(
+      `| [${r.id}](#${r.id.toLowerCase()}) | ${esc(r.title)} | ${r.pack} | ${r.severity}${r.prodSeverity ? ` / ${r.prodSeverity}` : ''}${r.profiles ? ` (${r.profiles.join(', ')} only)` : ''} | ${r.graph || r.kind === 'manifest' ? 'yes' : ''} | ${esc(anchors(r))} |`,
+    );
   }
   lines.push('');
   for (const pack of [...PACKS, 'meta'] as const) {
     lines.push(`## Pack: ${pack}`, '');
     for (const r of BUILTIN_RULES.filter((x) => x.pack === pack)) {
       lines.push(`### ${r.id}`, '', `**${r.title}** (\`${r.name}\`)`, '');
-      lines.push(`- Severity: ${r.severity}${r.prodSeverity ? ` (prod: ${r.prodSeverity})` : ''}${r.profiles ? `; runs only under the ${r.profiles.join('/')} profile` : ''}`);
+      lines.push(
+        `- Severity: ${r.severity}${r.prodSeverity ? ` (prod: ${r.prodSeverity})` : ''}${r.profiles ? `; runs only under the ${r.profiles.join('/')} profile` : ''}`,
+      );
       lines.push(`- Applies to: ${r.scope}`);
       if (r.defaults) lines.push(`- When not set: ${r.defaults}`);
-      if (r.thresholdKeys?.length) lines.push(`- Thresholds: ${r.thresholdKeys.map((k) => `\`${k}\``).join(', ')} (policy config \`thresholds\`, or the policy's CrossGuard config)`);
+      if (r.thresholdKeys?.length)
+        lines.push(
+          `- Thresholds: ${r.thresholdKeys.map((k) => `\`${k}\``).join(', ')} (policy config \`thresholds\`, or the policy's CrossGuard config)`,
+        );
       if (r.graph || r.kind === 'manifest') lines.push('- Graph rule: reads other resources of the manifest');
       lines.push(`- Anchors: ${anchors(r)}`, '', r.rationale, '');
     }
   }
   lines.push('## Profile thresholds', '', '| Threshold | dev | prod |', '|---|---|---|');
   for (const k of Object.keys(dev) as (keyof typeof dev)[]) {
-    const show = (v: unknown): string => (v === undefined ? '-' : Array.isArray(v) ? (v === DEFAULT_GPU_ALLOW_LIST ? 'current T4, A10, A100, H100, H200 sizes' : v.join(', ')) : String(v));
+    const show = (v: unknown): string =>
+      v === undefined
+        ? '-'
+        : Array.isArray(v)
+          ? v === DEFAULT_GPU_ALLOW_LIST
+            ? 'current T4, A10, A100, H100, H200 sizes'
+            : v.join(', ')
+          : String(v);
     lines.push(`| \`${k}\` | ${esc(show(dev[k]))} | ${esc(show(prod[k]))} |`);
   }
-  lines.push(`| \`workspaceNamePattern\` | ${dev.workspaceNamePattern ?? '-'} | \`${prod.workspaceNamePattern ?? '-'}\` |`, '');
+  lines.push(
+    `| \`workspaceNamePattern\` | ${dev.workspaceNamePattern ?? '-'} | \`${prod.workspaceNamePattern ?? '-'}\` |`,
+    '',
+  );
   lines.push(`GPU allow-list default: ${DEFAULT_GPU_ALLOW_LIST.map((s) => `\`${s}\``).join(', ')}.`, '');
   lines.push('## Offline Azure Policy evaluation', '');
-  lines.push(`Condition operators: ${CONDITION_OPERATORS.map((o) => `\`${o}\``).join(', ')}; logical \`allOf\`, \`anyOf\`, \`not\`; \`count\` over a \`[*]\` field or a \`value\` array with \`where\` and \`current()\`.`, '');
+  lines.push(
+    `Condition operators: ${CONDITION_OPERATORS.map((o) => `\`${o}\``).join(', ')}; logical \`allOf\`, \`anyOf\`, \`not\`; \`count\` over a \`[*]\` field or a \`value\` array with \`where\` and \`current()\`.`,
+    '',
+  );
   lines.push(`Template functions: ${SUPPORTED_FUNCTIONS.map((f) => `\`${f}()\``).join(', ')}.`, '');
   return lines.join('\n');
 }

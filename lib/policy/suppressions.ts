@@ -33,7 +33,12 @@ export function isIsoDate(s: string): boolean {
   const m = DATE_RE.exec(s);
   if (!m) return false;
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() + 1 === Number(m[2]) && d.getUTCDate() === Number(m[3]);
+  return (
+    !Number.isNaN(d.getTime()) &&
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() + 1 === Number(m[2]) &&
+    d.getUTCDate() === Number(m[3])
+  );
 }
 
 /** True when the suppression's last day is before `now` (UTC). */
@@ -65,33 +70,53 @@ export class Suppressions {
     const id = typeof props?.id === 'string' ? props.id.trim() : '';
     const rule = RULES_BY_ID.get(id);
     if (!rule) {
-      throw new ValidationError('SuppressionUnknownRule', `suppression names no rule: ${JSON.stringify(props?.id)}`, this.scope, {
-        value: props?.id,
-        allowed: 'a rule id from docs/rules.md, e.g. AML-NET-007',
-        fix: 'correct the rule id (ids are upper case, like AML-COST-001)',
-      });
+      throw new ValidationError(
+        'SuppressionUnknownRule',
+        `suppression names no rule: ${JSON.stringify(props?.id)}`,
+        this.scope,
+        {
+          value: props?.id,
+          allowed: 'a rule id from docs/rules.md, e.g. AML-NET-007',
+          fix: 'correct the rule id (ids are upper case, like AML-COST-001)',
+        },
+      );
     }
     if (rule.pack === 'meta') {
-      throw new ValidationError('SuppressionNotAllowed', `rule ${id} reports on suppressions themselves and cannot be suppressed`, this.scope, {
-        value: id,
-        allowed: 'any rule outside AML-SUP-*',
-        fix: 'fix the suppression that the finding is about (renew its expiry or move it off the stack)',
-      });
+      throw new ValidationError(
+        'SuppressionNotAllowed',
+        `rule ${id} reports on suppressions themselves and cannot be suppressed`,
+        this.scope,
+        {
+          value: id,
+          allowed: 'any rule outside AML-SUP-*',
+          fix: 'fix the suppression that the finding is about (renew its expiry or move it off the stack)',
+        },
+      );
     }
     const reason = typeof props.reason === 'string' ? props.reason.trim() : '';
     if (reason.length < MIN_REASON_LENGTH) {
-      throw new ValidationError('SuppressionReasonTooShort', `suppression of ${id} needs a reason of at least ${MIN_REASON_LENGTH} characters`, this.scope, {
-        value: props.reason ?? null,
-        allowed: `a reason of ${MIN_REASON_LENGTH}+ characters`,
-        fix: `say why ${id} is acceptable here, e.g. reason: 'GPU warm pool for the nightly benchmark, owner ml-platform'`,
-      });
+      throw new ValidationError(
+        'SuppressionReasonTooShort',
+        `suppression of ${id} needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+        this.scope,
+        {
+          value: props.reason ?? null,
+          allowed: `a reason of ${MIN_REASON_LENGTH}+ characters`,
+          fix: `say why ${id} is acceptable here, e.g. reason: 'GPU warm pool for the nightly benchmark, owner ml-platform'`,
+        },
+      );
     }
     if (props.expires !== undefined && (typeof props.expires !== 'string' || !isIsoDate(props.expires))) {
-      throw new ValidationError('SuppressionInvalidExpiry', `suppression of ${id} has an invalid expiry date`, this.scope, {
-        value: props.expires,
-        allowed: 'a calendar date YYYY-MM-DD',
-        fix: "write the last day the suppression applies, e.g. expires: '2026-12-31'",
-      });
+      throw new ValidationError(
+        'SuppressionInvalidExpiry',
+        `suppression of ${id} has an invalid expiry date`,
+        this.scope,
+        {
+          value: props.expires,
+          allowed: 'a calendar date YYYY-MM-DD',
+          fix: "write the last day the suppression applies, e.g. expires: '2026-12-31'",
+        },
+      );
     }
     const source = captureSource();
     const suppression: Suppression = {
@@ -107,6 +132,8 @@ export class Suppressions {
 
   /** Suppressions declared directly on this construct (not inherited). */
   public list(): Suppression[] {
-    return this.scope.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => m.data as Suppression);
+    return this.scope.node.metadata
+      .filter((m) => m.type === SUPPRESSION_METADATA_TYPE)
+      .map((m) => m.data as Suppression);
   }
 }

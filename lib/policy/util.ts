@@ -55,7 +55,11 @@ export function effective<V = unknown>(body: unknown, path: string, apiDefault?:
 
 /** `(set)` / `(API default)` / `(not set)` for messages. */
 export function how(e: Effective): string {
-  return e.provenance === 'set' ? 'set in the program' : e.provenance === 'defaulted' ? 'API default, not set in the program' : 'not set';
+  return e.provenance === 'set'
+    ? 'set in the program'
+    : e.provenance === 'defaulted'
+      ? 'API default, not set in the program'
+      : 'not set';
 }
 
 /** A value as text for messages and comparisons, never throwing (manifests may hold anything). */
@@ -82,10 +86,19 @@ export function lower(s: unknown): string {
 /** Seconds in an ISO-8601 duration (`PT1H30M`, `P1DT2H`, `PT90S`); undefined when it is not one. */
 export function parseIsoDuration(s: unknown): number | undefined {
   if (typeof s !== 'string') return undefined;
-  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(s.trim());
+  const m =
+    /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
+      s.trim(),
+    );
   if (!m || s.trim().toUpperCase() === 'P' || /T$/i.test(s.trim())) return undefined;
   const [, w, d, h, min, sec] = m;
-  return (Number(w ?? 0) * 7 * 86400) + Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(sec ?? 0);
+  return (
+    Number(w ?? 0) * 7 * 86400 +
+    Number(d ?? 0) * 86400 +
+    Number(h ?? 0) * 3600 +
+    Number(min ?? 0) * 60 +
+    Number(sec ?? 0)
+  );
 }
 
 /** Case-insensitive match with `*` wildcards. */
@@ -94,7 +107,15 @@ const wildcardCache = new Map<string, RegExp>();
 export function wildcardMatch(pattern: string, value: string): boolean {
   let re = wildcardCache.get(pattern);
   if (!re) {
-    re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+    re = new RegExp(
+      '^' +
+        pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*') +
+        '$',
+      'i',
+    );
     if (wildcardCache.size < 1000) wildcardCache.set(pattern, re);
   }
   return re.test(value);
@@ -117,8 +138,18 @@ export interface Retirement {
 
 /** Retired or retiring GPU series (reference/azureml-api.md §12). */
 const RETIREMENTS: readonly { re: RegExp; series: string; date: string; replacement: string }[] = [
-  { re: /^standard_nc\d+r?s_v3$/i, series: 'NCv3 (V100)', date: '2025-09-30', replacement: 'Standard_NC24ads_A100_v4 or Standard_NC*as_T4_v3' },
-  { re: /^standard_nc\d+r?s_v2$/i, series: 'NCv2 (P100)', date: '2022-08-31', replacement: 'Standard_NC*as_T4_v3 or Standard_NC24ads_A100_v4' },
+  {
+    re: /^standard_nc\d+r?s_v3$/i,
+    series: 'NCv3 (V100)',
+    date: '2025-09-30',
+    replacement: 'Standard_NC24ads_A100_v4 or Standard_NC*as_T4_v3',
+  },
+  {
+    re: /^standard_nc\d+r?s_v2$/i,
+    series: 'NCv2 (P100)',
+    date: '2022-08-31',
+    replacement: 'Standard_NC*as_T4_v3 or Standard_NC24ads_A100_v4',
+  },
   { re: /^standard_nc\d+r?$/i, series: 'NC (K80)', date: '2022-08-31', replacement: 'Standard_NC*as_T4_v3' },
   { re: /^standard_nd\d+r?s$/i, series: 'ND (P40)', date: '2023-09-06', replacement: 'Standard_NC24ads_A100_v4' },
   { re: /^standard_nv\d+$/i, series: 'NV (M60)', date: '2023-09-06', replacement: 'Standard_NV*ads_A10_v5' },
@@ -133,10 +164,21 @@ export function retirementOf(vmSize: unknown, now: Date): Retirement | undefined
   if (info) {
     if (!info.retirement) return undefined;
     const retired = info.retirement.status === 'retired' || new Date(`${info.retirement.date}T23:59:59Z`) < now;
-    return { series: info.family, date: info.retirement.date, retired, replacement: info.replacement ?? 'a current size of the same class' };
+    return {
+      series: info.family,
+      date: info.retirement.date,
+      retired,
+      replacement: info.replacement ?? 'a current size of the same class',
+    };
   }
   for (const r of RETIREMENTS) {
-    if (r.re.test(vmSize.trim())) return { series: r.series, date: r.date, retired: new Date(`${r.date}T23:59:59Z`) < now, replacement: r.replacement };
+    if (r.re.test(vmSize.trim()))
+      return {
+        series: r.series,
+        date: r.date,
+        retired: new Date(`${r.date}T23:59:59Z`) < now,
+        replacement: r.replacement,
+      };
   }
   return undefined;
 }
@@ -168,7 +210,9 @@ export function isManagedCompute(r: ManifestResource): boolean {
 export function identityKinds(body: unknown): Set<string> {
   const t = get(body, 'identity.type');
   const out = new Set<string>();
-  if (typeof t === 'string') for (const part of t.split(',')) if (part.trim() && part.trim().toLowerCase() !== 'none') out.add(part.trim().toLowerCase());
+  if (typeof t === 'string')
+    for (const part of t.split(','))
+      if (part.trim() && part.trim().toLowerCase() !== 'none') out.add(part.trim().toLowerCase());
   return out;
 }
 

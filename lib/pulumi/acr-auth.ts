@@ -24,7 +24,12 @@ export interface AcrExchangeRequest {
 
 /** Exchange an ARM access token for an ACR refresh token. The token never appears in errors. */
 export function exchangeAcrRefreshToken(req: AcrExchangeRequest): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'access_token', service: req.loginServer.replace(/:\d+$/, ''), tenant: req.tenantId, access_token: req.accessToken }).toString();
+  const form = new URLSearchParams({
+    grant_type: 'access_token',
+    service: req.loginServer.replace(/:\d+$/, ''),
+    tenant: req.tenantId,
+    access_token: req.accessToken,
+  }).toString();
   const url = new URL(`https://${req.loginServer}/oauth2/exchange`);
   const fail = (why: string): AmlcdkError =>
     new AmlcdkError(
@@ -52,7 +57,8 @@ export function exchangeAcrRefreshToken(req: AcrExchangeRequest): Promise<string
           }
           try {
             const token = (JSON.parse(text) as { refresh_token?: unknown }).refresh_token;
-            if (typeof token !== 'string' || token.length === 0) reject(fail('the registry answered without a refresh_token'));
+            if (typeof token !== 'string' || token.length === 0)
+              reject(fail('the registry answered without a refresh_token'));
             else resolve(token);
           } catch {
             reject(fail('the registry answered with something that is not JSON'));

@@ -18,16 +18,21 @@ import { bodyToArgs, checkArgs, mappingFor, nameArgs, type TypeMapping } from '.
 import { replaceOnChangesFor } from './replace.js';
 import { withSecrets, type SecretSource } from './secrets.js';
 import * as authorization from '@pulumi/azure-native/authorization/index.js';
-import { assetIdsIn, createImage, imageReference, registryLogicalId, substituteAssets, type RegistryAuth } from './images.js';
+import {
+  assetIdsIn,
+  createImage,
+  imageReference,
+  registryLogicalId,
+  substituteAssets,
+  type RegistryAuth,
+} from './images.js';
 
 /** The Pulumi type token of the component. Never change it: it is part of every child's URN. */
 export const COMPONENT_TYPE = 'amlcdk:index:Stack';
 
 /** What to deploy: one stack, every stack of an app, or manifests synthesized earlier. */
 export type AmlcdkSource =
-  | { readonly stack: Stack }
-  | { readonly app: IConstruct }
-  | { readonly manifests: readonly Manifest[] };
+  { readonly stack: Stack } | { readonly app: IConstruct } | { readonly manifests: readonly Manifest[] };
 
 /** Settings of {@link AmlcdkComponent} beyond what to deploy. */
 export interface AmlcdkComponentSettings {
@@ -140,7 +145,8 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
   public static synthesizeSource(args: AmlcdkSource): Manifest[] {
     if (!args || typeof args !== 'object') throw usage('expected { stack }, { app } or { manifests }');
     if ('manifests' in args && args.manifests) return [...args.manifests];
-    const root: IConstruct | undefined = 'stack' in args && args.stack ? args.stack.node.root : 'app' in args ? args.app : undefined;
+    const root: IConstruct | undefined =
+      'stack' in args && args.stack ? args.stack.node.root : 'app' in args ? args.app : undefined;
     if (!root) throw usage('expected { stack }, { app } or { manifests }');
     if ('stack' in args && args.stack && !Stack.isStack(args.stack)) throw usage('`stack` is not an amlcdk Stack');
     let manifests: readonly Manifest[];
@@ -205,7 +211,14 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
         if (!asset) continue; // substituteAssets reports UnknownAsset
         let image = imageById.get(id);
         if (!image) {
-          image = createImage(asset, { parent: this, namePrefix: name, created, resources: byId, auth: args.registryAuth, caCertPem: args.registryCaCertPem });
+          image = createImage(asset, {
+            parent: this,
+            namePrefix: name,
+            created,
+            resources: byId,
+            auth: args.registryAuth,
+            caCertPem: args.registryCaCertPem,
+          });
           imageById.set(id, image);
           imageRefs.set(id, imageReference(image));
           out.images[id] = image;
@@ -277,7 +290,12 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
 }
 
 /** Compute-instance fields that exist only in preview api-versions (reference/azureml-api.md §0 item 7). */
-const PREVIEW_ONLY_INSTANCE_FIELDS = ['enableOSPatching', 'enableRootAccess', 'releaseQuotaOnStop', 'autologgerSettings'];
+const PREVIEW_ONLY_INSTANCE_FIELDS = [
+  'enableOSPatching',
+  'enableRootAccess',
+  'releaseQuotaOnStop',
+  'autologgerSettings',
+];
 
 function previewOnlyFields(r: ManifestResource): string[] {
   if (r.type.toLowerCase() !== 'microsoft.machinelearningservices/workspaces/computes') return [];
@@ -285,26 +303,38 @@ function previewOnlyFields(r: ManifestResource): string[] {
   return PREVIEW_ONLY_INSTANCE_FIELDS.filter((f) => f in inner).map((f) => `properties.properties.${f}`);
 }
 
-function endpointsOf(m: TypeMapping, res: pulumi.CustomResource, r: ManifestResource): pulumi.Output<Record<string, unknown>> | undefined {
+function endpointsOf(
+  m: TypeMapping,
+  res: pulumi.CustomResource,
+  r: ManifestResource,
+): pulumi.Output<Record<string, unknown>> | undefined {
   const names = m.endpointOutputs ?? [];
   if (names.length === 0) return undefined;
   const record = res as unknown as Record<string, pulumi.Output<unknown> | undefined>;
   if (m.token === 'azure-native:machinelearningservices:Compute') {
     if (computeTypeOf(r.body) !== 'ComputeInstance') return undefined;
-    return pulumi.output(record.properties as pulumi.Output<{ properties?: Record<string, unknown> } | undefined>).apply((p: unknown): Record<string, unknown> => {
-      const inner = (p as { properties?: { applications?: unknown; connectivityEndpoints?: unknown } } | undefined)?.properties;
-      return { applications: inner?.applications ?? [], connectivityEndpoints: inner?.connectivityEndpoints ?? {} };
-    });
+    return pulumi
+      .output(record.properties as pulumi.Output<{ properties?: Record<string, unknown> } | undefined>)
+      .apply((p: unknown): Record<string, unknown> => {
+        const inner = (p as { properties?: { applications?: unknown; connectivityEndpoints?: unknown } } | undefined)
+          ?.properties;
+        return { applications: inner?.applications ?? [], connectivityEndpoints: inner?.connectivityEndpoints ?? {} };
+      });
   }
   const outs: pulumi.Output<unknown>[] = names.map((n) => pulumi.output(record[n] as pulumi.Output<unknown>));
-  return pulumi.all(outs).apply((vals: unknown[]): Record<string, unknown> => Object.fromEntries(names.map((n, i) => [n, vals[i]])));
+  return pulumi
+    .all(outs)
+    .apply((vals: unknown[]): Record<string, unknown> => Object.fromEntries(names.map((n, i) => [n, vals[i]])));
 }
 
 /**
  * Resources in dependency order (stable: manifest order among independent ones). A resource using a container
  * image asset also waits for the registry the image is pushed to.
  */
-function topoOrder(resources: readonly ManifestResource[], assets: ReadonlyMap<string, { registry: string }>): ManifestResource[] {
+function topoOrder(
+  resources: readonly ManifestResource[],
+  assets: ReadonlyMap<string, { registry: string }>,
+): ManifestResource[] {
   const byId = new Map(resources.map((r) => [r.logicalId, r]));
   const deps = new Map<string, string[]>();
   for (const r of resources) {
@@ -316,7 +346,10 @@ function topoOrder(resources: readonly ManifestResource[], assets: ReadonlyMap<s
     }
     for (const x of d) {
       if (!byId.has(x)) {
-        throw new AmlcdkError('UnknownDependency', `[${r.logicalId}] UnknownDependency: depends on ${x}, which is not in the manifest. Fix: synthesize the manifest again.`);
+        throw new AmlcdkError(
+          'UnknownDependency',
+          `[${r.logicalId}] UnknownDependency: depends on ${x}, which is not in the manifest. Fix: synthesize the manifest again.`,
+        );
       }
     }
     deps.set(r.logicalId, d);
@@ -327,7 +360,10 @@ function topoOrder(resources: readonly ManifestResource[], assets: ReadonlyMap<s
     const s = state.get(id);
     if (s === 'done') return;
     if (s === 'visiting') {
-      throw new AmlcdkError('DependencyCycle', `[${id}] DependencyCycle: ${[...trail, id].join(' -> ')}. Fix: remove one of the dependencies (addDependency) in the cycle.`);
+      throw new AmlcdkError(
+        'DependencyCycle',
+        `[${id}] DependencyCycle: ${[...trail, id].join(' -> ')}. Fix: remove one of the dependencies (addDependency) in the cycle.`,
+      );
     }
     state.set(id, 'visiting');
     for (const d of deps.get(id)!) visit(d, [...trail, id]);

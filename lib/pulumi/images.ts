@@ -91,7 +91,11 @@ export function createImage(asset: ContainerImageAsset, ctx: ImageContext): dock
     loginServer = pulumi.output(declared).apply((s) => s || `${registryName.toLowerCase()}.azurecr.io`);
   } else {
     const p = parseArmId(asset.registry, asset.id);
-    if (p.names.length !== 1 || !p.resourceGroupName || !/\/providers\/microsoft\.containerregistry\/registries\//i.test(asset.registry)) {
+    if (
+      p.names.length !== 1 ||
+      !p.resourceGroupName ||
+      !/\/providers\/microsoft\.containerregistry\/registries\//i.test(asset.registry)
+    ) {
       throw new AmlcdkError(
         'AssetRegistryNotFound',
         `[${asset.id}] AssetRegistryNotFound: "${asset.registry}" is not the ARM id of a container registry (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>). Fix: pass the registry construct or a registry id.`,
@@ -130,7 +134,11 @@ export function imageReference(image: docker.Image): pulumi.Output<string> {
 }
 
 /** Replace `${asset:<id>}` placeholders in a body (deep copy) with the images' pushed references. */
-export function substituteAssets(value: unknown, refs: ReadonlyMap<string, pulumi.Output<string>>, logicalId: string): unknown {
+export function substituteAssets(
+  value: unknown,
+  refs: ReadonlyMap<string, pulumi.Output<string>>,
+  logicalId: string,
+): unknown {
   if (typeof value === 'string') {
     const ids = [...value.matchAll(PLACEHOLDER_RE)].map((m) => m[1]!);
     if (ids.length === 0) return value;
@@ -163,7 +171,12 @@ export function substituteAssets(value: unknown, refs: ReadonlyMap<string, pulum
 function registryLogin(
   asset: ContainerImageAsset,
   ctx: ImageContext,
-  reg: { registryName: string; resourceGroupName: string; loginServer: pulumi.Output<string>; dependsOn: pulumi.Resource[] },
+  reg: {
+    registryName: string;
+    resourceGroupName: string;
+    loginServer: pulumi.Output<string>;
+    dependsOn: pulumi.Resource[];
+  },
 ): { username: pulumi.Input<string>; password: pulumi.Output<string> } {
   const auth = ctx.auth ?? 'entra';
   if (typeof auth === 'object') return { username: auth.username, password: pulumi.secret(auth.password) };
@@ -190,13 +203,23 @@ function registryLogin(
     };
   }
   if (auth !== 'entra') {
-    throw new AmlcdkError('InvalidRegistryAuth', `InvalidRegistryAuth: registryAuth ${JSON.stringify(auth)} is not one of "entra", "admin" or { username, password }. Fix: pass one of those.`);
+    throw new AmlcdkError(
+      'InvalidRegistryAuth',
+      `InvalidRegistryAuth: registryAuth ${JSON.stringify(auth)} is not one of "entra", "admin" or { username, password }. Fix: pass one of those.`,
+    );
   }
   const token = authorization.getClientTokenOutput({}, { parent: ctx.parent });
   const config = authorization.getClientConfigOutput({ parent: ctx.parent });
   const caCertPem = ctx.caCertPem;
-  const refresh = pulumi.all([reg.loginServer, token, config]).apply(([loginServer, t, c]) =>
-    exchangeAcrRefreshToken({ loginServer, accessToken: t.token, tenantId: c.tenantId, ...(caCertPem ? { caCertPem } : {}) }),
-  );
+  const refresh = pulumi
+    .all([reg.loginServer, token, config])
+    .apply(([loginServer, t, c]) =>
+      exchangeAcrRefreshToken({
+        loginServer,
+        accessToken: t.token,
+        tenantId: c.tenantId,
+        ...(caCertPem ? { caCertPem } : {}),
+      }),
+    );
   return { username: ACR_TOKEN_USER, password: pulumi.secret(refresh) };
 }

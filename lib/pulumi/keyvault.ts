@@ -25,7 +25,9 @@ const SCOPE = 'https://vault.azure.net/.default';
 
 /** A reader that calls `GET {vault}/secrets/{name}?api-version=7.4`. Errors name the secret, never a value. */
 export function keyVaultReader(options: KeyVaultReaderOptions = {}): KeyVaultReader {
-  let credential: Promise<TokenCredential> | undefined = options.credential ? Promise.resolve(options.credential) : undefined;
+  let credential: Promise<TokenCredential> | undefined = options.credential
+    ? Promise.resolve(options.credential)
+    : undefined;
   const vaultUrl = options.vaultUrl ?? ((v: string) => `https://${v}.vault.azure.net`);
   return async (vaultName, secretName) => {
     const fail = (why: string): AmlcdkError =>
@@ -43,11 +45,18 @@ export function keyVaultReader(options: KeyVaultReaderOptions = {}): KeyVaultRea
     } catch (e) {
       throw fail(`no Entra ID token for Key Vault (${(e as Error).message.split('\n')[0]})`);
     }
-    const url = new URL(`${vaultUrl(vaultName).replace(/\/$/, '')}/secrets/${encodeURIComponent(secretName)}?api-version=7.4`);
+    const url = new URL(
+      `${vaultUrl(vaultName).replace(/\/$/, '')}/secrets/${encodeURIComponent(secretName)}?api-version=7.4`,
+    );
     return new Promise<string>((resolve, reject) => {
       const r = request(
         url,
-        { method: 'GET', headers: { authorization: `Bearer ${token}` }, ...(options.caCertPem ? { ca: options.caCertPem } : {}), timeout: options.timeoutMs ?? 30_000 },
+        {
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+          ...(options.caCertPem ? { ca: options.caCertPem } : {}),
+          timeout: options.timeoutMs ?? 30_000,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

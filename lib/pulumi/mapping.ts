@@ -26,7 +26,11 @@ import * as storage from '@pulumi/azure-native/storage/index.js';
 import { AmlcdkError } from '../core/errors.js';
 
 /** A constructor of an azure-native resource class. */
-export type ResourceClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+export type ResourceClass = new (
+  name: string,
+  args: Record<string, unknown>,
+  opts?: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
 
 /** How the body's `properties` object maps to arguments. */
 export type BodyStyle = 'as-is' | 'flatten' | 'flatten-deep';
@@ -61,7 +65,10 @@ export interface TypeMapping {
   readonly note?: string;
 }
 
-const cls = <T>(c: T): (() => ResourceClass) => () => c as unknown as ResourceClass;
+const cls =
+  <T>(c: T): (() => ResourceClass) =>
+  () =>
+    c as unknown as ResourceClass;
 
 /**
  * ARM type → azure-native class. An ARM type not in this table fails the Pulumi program with
@@ -426,7 +433,13 @@ export function nameArgs(m: TypeMapping, id: string, logicalId: string): Record<
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && Object.getPrototypeOf(v) === Object.prototype;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !pulumi.Output.isInstance(v) &&
+    Object.getPrototypeOf(v) === Object.prototype
+  );
 }
 
 /** Lift `properties` members of sub-resources (recursively), as Microsoft.Network's SDK types do. */
@@ -440,7 +453,11 @@ function flattenDeep(v: unknown): unknown {
   }
   if (isPlainObject(v.properties)) {
     for (const [k, val] of Object.entries(v.properties)) {
-      if (k in out) throw new AmlcdkError('FlattenConflict', `property "${k}" appears both inside and next to "properties"; azure-native cannot express this body`);
+      if (k in out)
+        throw new AmlcdkError(
+          'FlattenConflict',
+          `property "${k}" appears both inside and next to "properties"; azure-native cannot express this body`,
+        );
       out[k] = flattenDeep(val);
     }
   }
@@ -451,7 +468,11 @@ function flattenDeep(v: unknown): unknown {
  * Turn an ARM PUT body into azure-native arguments (without the naming arguments). Values may already be
  * Pulumi Outputs (secrets, image references); they are kept as leaves.
  */
-export function bodyToArgs(m: TypeMapping, body: Readonly<Record<string, unknown>>, logicalId: string): Record<string, unknown> {
+export function bodyToArgs(
+  m: TypeMapping,
+  body: Readonly<Record<string, unknown>>,
+  logicalId: string,
+): Record<string, unknown> {
   if (m.bodyStyle === 'as-is') return { ...body };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) {
@@ -461,12 +482,18 @@ export function bodyToArgs(m: TypeMapping, body: Readonly<Record<string, unknown
   const props = body.properties;
   if (props !== undefined) {
     if (!isPlainObject(props)) {
-      throw new AmlcdkError('UnexpectedBodyShape', `[${logicalId}] UnexpectedBodyShape: ${m.armType} body "properties" must be an object to map onto ${m.token}`);
+      throw new AmlcdkError(
+        'UnexpectedBodyShape',
+        `[${logicalId}] UnexpectedBodyShape: ${m.armType} body "properties" must be an object to map onto ${m.token}`,
+      );
     }
     for (const [k, v] of Object.entries(props)) {
       const name = m.renames?.[k] ?? k;
       if (name in out) {
-        throw new AmlcdkError('FlattenConflict', `[${logicalId}] FlattenConflict: ${m.armType} has "${k}" both in the body and in "properties"; ${m.token} flattens "properties", so they would collide`);
+        throw new AmlcdkError(
+          'FlattenConflict',
+          `[${logicalId}] FlattenConflict: ${m.armType} has "${k}" both in the body and in "properties"; ${m.token} flattens "properties", so they would collide`,
+        );
       }
       out[name] = m.bodyStyle === 'flatten-deep' ? flattenDeep(v) : v;
     }
@@ -485,7 +512,11 @@ export function acceptedArgs(m: TypeMapping): ReadonlySet<string> {
   let set = acceptedCache.get(m.token);
   if (!set) {
     const src = Function.prototype.toString.call(m.resourceClass());
-    set = new Set([...src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*(?:args\?\.|args\s*\?|\(args\s*\?)/g)].map((x) => x[1]!));
+    set = new Set(
+      [...src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*(?:args\?\.|args\s*\?|\(args\s*\?)/g)].map(
+        (x) => x[1]!,
+      ),
+    );
     acceptedCache.set(m.token, set);
   }
   return set;
@@ -498,7 +529,9 @@ export function acceptedArgs(m: TypeMapping): ReadonlySet<string> {
 export function providerDefaults(m: TypeMapping): Readonly<Record<string, unknown>> {
   const src = Function.prototype.toString.call(m.resourceClass());
   const out: Record<string, unknown> = {};
-  for (const x of src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*\(args\?\.[A-Za-z0-9_$]+\)\s*\?\?\s*("(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)/g)) {
+  for (const x of src.matchAll(
+    /resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*\(args\?\.[A-Za-z0-9_$]+\)\s*\?\?\s*("(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)/g,
+  )) {
     out[x[1]!] = JSON.parse(x[2]!);
   }
   return out;

@@ -21,14 +21,23 @@ function compatible(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function isSecretRef(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string' && Object.keys(v).length === 1;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { secretRef?: unknown }).secretRef === 'string' &&
+    Object.keys(v).length === 1
+  );
 }
 
 /** Body paths (segments) whose change must replace the resource. */
 export function createOnlyBodyPaths(type: string, body: Readonly<Record<string, unknown>>): string[][] {
   const table: FieldTable = fieldTableFor(type, computeTypeOf(body));
-  const updatable = table.rules.filter((r) => r.update !== 'replace' && r.update !== 'ignore').map((r) => splitPath(r.path));
-  const hasUpdatableBelow = (segs: readonly string[]): boolean => updatable.some((rs) => rs.length > segs.length && compatible(segs, rs));
+  const updatable = table.rules
+    .filter((r) => r.update !== 'replace' && r.update !== 'ignore')
+    .map((r) => splitPath(r.path));
+  const hasUpdatableBelow = (segs: readonly string[]): boolean =>
+    updatable.some((rs) => rs.length > segs.length && compatible(segs, rs));
   const out = new Map<string, string[]>();
   const emit = (segs: string[]): void => {
     out.set(segs.join('\u0000'), segs);
@@ -43,7 +52,8 @@ export function createOnlyBodyPaths(type: string, body: Readonly<Record<string, 
     }
     if (isSecretRef(value) || typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
-      if (value.length) walk(Object.assign({}, ...value.filter((v) => typeof v === 'object' && v !== null)) as unknown, [...segs, '*']);
+      if (value.length)
+        walk(Object.assign({}, ...value.filter((v) => typeof v === 'object' && v !== null)) as unknown, [...segs, '*']);
       return;
     }
     for (const [k, v] of Object.entries(value)) walk(v, [...segs, k]);
@@ -60,7 +70,8 @@ export function createOnlyBodyPaths(type: string, body: Readonly<Record<string, 
   const all = [...out.values()].sort((a, b) => a.length - b.length);
   const kept: string[][] = [];
   for (const p of all) {
-    if (kept.some((k) => k.length < p.length && compatible(k, p) && k.every((s, i) => s === p[i] || s === '*'))) continue;
+    if (kept.some((k) => k.length < p.length && compatible(k, p) && k.every((s, i) => s === p[i] || s === '*')))
+      continue;
     kept.push(p);
   }
   return kept.sort((a, b) => (a.join('/') < b.join('/') ? -1 : a.join('/') > b.join('/') ? 1 : 0));

@@ -28,7 +28,11 @@ export interface SecretSource {
 let defaultReader: KeyVaultReader | undefined;
 
 /** Resolve one `SecretRef` string to a secret Output. Throws `SecretNotFound` / `UnsupportedSecretRef`. */
-export function resolveSecretRef(ref: string, where: { logicalId: string; pointer: string }, source: SecretSource = {}): pulumi.Output<string> {
+export function resolveSecretRef(
+  ref: string,
+  where: { logicalId: string; pointer: string },
+  source: SecretSource = {},
+): pulumi.Output<string> {
   const ns = source.configNamespace ?? 'amlcdk';
   const kv = /^keyvault:([A-Za-z0-9-]{3,24})\/([A-Za-z0-9-]{1,127})$/.exec(ref);
   if (kv) {
@@ -67,7 +71,13 @@ export function withSecrets(
   // Also any SecretRef the manifest forgot to list: a reference object must never be sent as a value.
   const all = new Set(pointers ?? []);
   const walk = (v: unknown, segs: string[]): void => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string' && Object.keys(v).length === 1) {
+    if (
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      typeof (v as { secretRef?: unknown }).secretRef === 'string' &&
+      Object.keys(v).length === 1
+    ) {
       all.add(joinPath(segs));
       return;
     }
@@ -84,7 +94,8 @@ export function withSecrets(
     const last = segs[segs.length - 1]!;
     const holder = parent as Record<string, unknown> | undefined;
     const ref = holder && typeof holder === 'object' ? holder[last] : undefined;
-    if (!ref || typeof ref !== 'object' || typeof (ref as { secretRef?: unknown }).secretRef !== 'string') throw badPointer(logicalId, pointer);
+    if (!ref || typeof ref !== 'object' || typeof (ref as { secretRef?: unknown }).secretRef !== 'string')
+      throw badPointer(logicalId, pointer);
     holder![last] = resolveSecretRef((ref as { secretRef: string }).secretRef, { logicalId, pointer }, source);
   }
   return copy;

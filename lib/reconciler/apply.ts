@@ -27,12 +27,43 @@ import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.j
 
 export type ApplyEvent =
   | { readonly kind: 'recover'; readonly message: string }
-  | { readonly kind: 'observed'; readonly resources: number; readonly calls: { readonly list: number; readonly get: number } }
+  | {
+      readonly kind: 'observed';
+      readonly resources: number;
+      readonly calls: { readonly list: number; readonly get: number };
+    }
   | { readonly kind: 'planned'; readonly plan: Plan }
-  | { readonly kind: 'start'; readonly address: string; readonly op: string; readonly total: number; readonly finished: number }
-  | { readonly kind: 'done'; readonly address: string; readonly op: string; readonly elapsedMs: number; readonly total: number; readonly finished: number }
-  | { readonly kind: 'failed'; readonly address: string; readonly op: string; readonly error: string; readonly code: string; readonly total: number; readonly finished: number }
-  | { readonly kind: 'skipped'; readonly address: string; readonly because: string; readonly total: number; readonly finished: number };
+  | {
+      readonly kind: 'start';
+      readonly address: string;
+      readonly op: string;
+      readonly total: number;
+      readonly finished: number;
+    }
+  | {
+      readonly kind: 'done';
+      readonly address: string;
+      readonly op: string;
+      readonly elapsedMs: number;
+      readonly total: number;
+      readonly finished: number;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly address: string;
+      readonly op: string;
+      readonly error: string;
+      readonly code: string;
+      readonly total: number;
+      readonly finished: number;
+    }
+  | {
+      readonly kind: 'skipped';
+      readonly address: string;
+      readonly because: string;
+      readonly total: number;
+      readonly finished: number;
+    };
 
 export interface ApplyOptions {
   readonly client: ArmClient;
@@ -76,7 +107,12 @@ export interface ApplyOutcome {
 export interface ApplyResult {
   readonly plan: Plan;
   readonly outcomes: readonly ApplyOutcome[];
-  readonly summary: { readonly done: number; readonly failed: number; readonly skipped: number; readonly unchanged: number };
+  readonly summary: {
+    readonly done: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly unchanged: number;
+  };
   /** True when the user declined at the confirmation prompt (nothing was written). */
   readonly cancelled: boolean;
   readonly recovered: number;
@@ -131,8 +167,16 @@ class Writer {
     private readonly signal?: AbortSignal,
   ) {}
 
-  private opts(query?: Readonly<Record<string, string>>): { query?: Readonly<Record<string, string>>; timeoutMs: number; signal?: AbortSignal } {
-    return { ...(query && Object.keys(query).length ? { query } : {}), timeoutMs: this.timeoutMs, ...(this.signal ? { signal: this.signal } : {}) };
+  private opts(query?: Readonly<Record<string, string>>): {
+    query?: Readonly<Record<string, string>>;
+    timeoutMs: number;
+    signal?: AbortSignal;
+  } {
+    return {
+      ...(query && Object.keys(query).length ? { query } : {}),
+      timeoutMs: this.timeoutMs,
+      ...(this.signal ? { signal: this.signal } : {}),
+    };
   }
 
   async write(
@@ -145,11 +189,31 @@ class Writer {
     action?: string,
   ): Promise<ArmResource | undefined> {
     const opId = `${this.runId}:${++this.seq}`;
-    await this.journal.append({ kind: 'intent', runId: this.runId, opId, logicalId, resourceId, op, method, apiVersion, ...(action ? { action } : {}) });
+    await this.journal.append({
+      kind: 'intent',
+      runId: this.runId,
+      opId,
+      logicalId,
+      resourceId,
+      op,
+      method,
+      apiVersion,
+      ...(action ? { action } : {}),
+    });
     try {
       const started = await send();
-      await this.journal.append({ kind: 'started', runId: this.runId, opId, status: started.status, ...(started.pollUrl ? { pollUrl: started.pollUrl } : {}), ...(started.pollKind ? { pollKind: started.pollKind } : {}) });
-      const res = await this.client.pollUntilDone({ ...started, method, resourceId, apiVersion }, { ...this.opts(), resourceId, apiVersion });
+      await this.journal.append({
+        kind: 'started',
+        runId: this.runId,
+        opId,
+        status: started.status,
+        ...(started.pollUrl ? { pollUrl: started.pollUrl } : {}),
+        ...(started.pollKind ? { pollKind: started.pollKind } : {}),
+      });
+      const res = await this.client.pollUntilDone(
+        { ...started, method, resourceId, apiVersion },
+        { ...this.opts(), resourceId, apiVersion },
+      );
       await this.journal.append({ kind: 'done', runId: this.runId, opId, outcome: 'succeeded' });
       return res.resource;
     } catch (err) {
@@ -158,31 +222,81 @@ class Writer {
     }
   }
 
-  put(r: { logicalId: string; id: string; apiVersion: string }, op: 'create' | 'update', body: unknown): Promise<ArmResource | undefined> {
-    return this.write(r.logicalId, r.id, r.apiVersion, op, () => this.client.beginPut(r.id, r.apiVersion, body, this.opts()), 'PUT');
+  put(
+    r: { logicalId: string; id: string; apiVersion: string },
+    op: 'create' | 'update',
+    body: unknown,
+  ): Promise<ArmResource | undefined> {
+    return this.write(
+      r.logicalId,
+      r.id,
+      r.apiVersion,
+      op,
+      () => this.client.beginPut(r.id, r.apiVersion, body, this.opts()),
+      'PUT',
+    );
   }
   patch(r: { logicalId: string; id: string; apiVersion: string }, body: unknown): Promise<ArmResource | undefined> {
-    return this.write(r.logicalId, r.id, r.apiVersion, 'patch', () => this.client.beginPatch(r.id, r.apiVersion, body, this.opts()), 'PATCH');
+    return this.write(
+      r.logicalId,
+      r.id,
+      r.apiVersion,
+      'patch',
+      () => this.client.beginPatch(r.id, r.apiVersion, body, this.opts()),
+      'PATCH',
+    );
   }
-  post(r: { logicalId: string; id: string; apiVersion: string }, action: string, body: unknown): Promise<ArmResource | undefined> {
-    return this.write(r.logicalId, r.id, r.apiVersion, 'action', () => this.client.beginPost(r.id, action, r.apiVersion, body, this.opts()), 'POST', action);
+  post(
+    r: { logicalId: string; id: string; apiVersion: string },
+    action: string,
+    body: unknown,
+  ): Promise<ArmResource | undefined> {
+    return this.write(
+      r.logicalId,
+      r.id,
+      r.apiVersion,
+      'action',
+      () => this.client.beginPost(r.id, action, r.apiVersion, body, this.opts()),
+      'POST',
+      action,
+    );
   }
-  delete(logicalId: string, t: { id: string; apiVersion: string; query: Readonly<Record<string, string>> }): Promise<ArmResource | undefined> {
-    return this.write(logicalId, t.id, t.apiVersion, 'delete', () => this.client.beginDelete(t.id, t.apiVersion, this.opts(t.query)), 'DELETE');
+  delete(
+    logicalId: string,
+    t: { id: string; apiVersion: string; query: Readonly<Record<string, string>> },
+  ): Promise<ArmResource | undefined> {
+    return this.write(
+      logicalId,
+      t.id,
+      t.apiVersion,
+      'delete',
+      () => this.client.beginDelete(t.id, t.apiVersion, this.opts(t.query)),
+      'DELETE',
+    );
   }
 }
 
 const TRANSITIONAL = /^(creating|updating|deleting|accepted|running|inprogress|provisioning|migrating)$/i;
 
 /** Wait until a resource is no longer in a transitional provisioning state (a write we lost track of). */
-async function settle(client: ArmClient, id: string, apiVersion: string, deadlineMs: number, signal?: AbortSignal): Promise<ArmResource | undefined> {
+async function settle(
+  client: ArmClient,
+  id: string,
+  apiVersion: string,
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<ArmResource | undefined> {
   let wait = 250;
   const end = Date.now() + deadlineMs;
   for (;;) {
     const r = await client.get(id, apiVersion, signal ? { signal } : {});
     const ps = (r?.properties as { provisioningState?: unknown } | undefined)?.provisioningState;
     if (!r || typeof ps !== 'string' || !TRANSITIONAL.test(ps)) return r;
-    if (Date.now() > end) throw new AmlcdkError('RecoveryTimeout', `${id} is still ${ps} after ${Math.round(deadlineMs / 1000)} s; run apply again later`);
+    if (Date.now() > end)
+      throw new AmlcdkError(
+        'RecoveryTimeout',
+        `${id} is still ${ps} after ${Math.round(deadlineMs / 1000)} s; run apply again later`,
+      );
     await new Promise((res) => setTimeout(res, wait));
     wait = Math.min(wait * 2, 10_000);
   }
@@ -198,8 +312,19 @@ export interface RecoveryResult {
  * Resume an unfinished journal: finish or settle every operation it started, then make the state own what
  * exists (so nothing is orphaned) and forget what was deleted. Idempotent: running it twice is harmless.
  */
-export async function recoverJournal(client: ArmClient, store: StateStore, stack: string, state: StackState | undefined, entries: readonly JournalEntry[], options: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (e: ApplyEvent) => void } = {}): Promise<RecoveryResult> {
-  type Op = { intent: Extract<JournalEntry, { kind: 'intent' }>; started?: Extract<JournalEntry, { kind: 'started' }>; done?: Extract<JournalEntry, { kind: 'done' }> };
+export async function recoverJournal(
+  client: ArmClient,
+  store: StateStore,
+  stack: string,
+  state: StackState | undefined,
+  entries: readonly JournalEntry[],
+  options: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (e: ApplyEvent) => void } = {},
+): Promise<RecoveryResult> {
+  type Op = {
+    intent: Extract<JournalEntry, { kind: 'intent' }>;
+    started?: Extract<JournalEntry, { kind: 'started' }>;
+    done?: Extract<JournalEntry, { kind: 'done' }>;
+  };
   const ops = new Map<string, Op>();
   for (const e of entries) {
     if (e.kind === 'intent') ops.set(e.opId, { intent: e });
@@ -223,8 +348,20 @@ export async function recoverJournal(client: ArmClient, store: StateStore, stack
       try {
         if (o.started?.pollUrl) {
           await client.pollUntilDone(
-            { status: o.started.status, pollUrl: o.started.pollUrl, ...(o.started.pollKind ? { pollKind: o.started.pollKind } : {}), method: intent.method, resourceId: intent.resourceId, apiVersion: intent.apiVersion },
-            { resourceId: intent.resourceId, apiVersion: intent.apiVersion, timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
+            {
+              status: o.started.status,
+              pollUrl: o.started.pollUrl,
+              ...(o.started.pollKind ? { pollKind: o.started.pollKind } : {}),
+              method: intent.method,
+              resourceId: intent.resourceId,
+              apiVersion: intent.apiVersion,
+            },
+            {
+              resourceId: intent.resourceId,
+              apiVersion: intent.apiVersion,
+              timeoutMs,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
           );
         } else {
           // The write may or may not have reached ARM: look, and wait out a transitional state.
@@ -239,9 +376,20 @@ export async function recoverJournal(client: ArmClient, store: StateStore, stack
   const lastByResource = new Map<string, Op>();
   for (const o of ops.values()) lastByResource.set(o.intent.resourceId.toLowerCase(), o);
   const resources: Record<string, OwnedResource> = { ...(state?.resources ?? {}) };
-  const targets = [...lastByResource.values()].map((o) => ({ id: o.intent.resourceId, type: '', apiVersion: o.intent.apiVersion }));
+  const targets = [...lastByResource.values()].map((o) => ({
+    id: o.intent.resourceId,
+    type: '',
+    apiVersion: o.intent.apiVersion,
+  }));
   const seen = new Map<string, ArmResource | undefined>();
-  await Promise.all(targets.map(async (t) => seen.set(t.id.toLowerCase(), await client.get(t.id, t.apiVersion, options.signal ? { signal: options.signal } : {}))));
+  await Promise.all(
+    targets.map(async (t) =>
+      seen.set(
+        t.id.toLowerCase(),
+        await client.get(t.id, t.apiVersion, options.signal ? { signal: options.signal } : {}),
+      ),
+    ),
+  );
   let changed = false;
   for (const [lid, o] of lastByResource) {
     const live = seen.get(lid);
@@ -252,7 +400,9 @@ export async function recoverJournal(client: ArmClient, store: StateStore, stack
         const created = mine.some((x) => x.intent.op === 'create');
         const ownership = created ? 'created' : 'adopted';
         // afterCreate actions of a create the crash interrupted: all of them, minus those the journal saw succeed.
-        const actionsDone = mine.filter((x) => x.intent.op === 'action' && x.done?.outcome === 'succeeded' && x.intent.action).map((x) => `!${x.intent.action}`);
+        const actionsDone = mine
+          .filter((x) => x.intent.op === 'action' && x.done?.outcome === 'succeeded' && x.intent.action)
+          .map((x) => `!${x.intent.action}`);
         resources[o.intent.logicalId] = {
           logicalId: o.intent.logicalId,
           id: live.id,
@@ -270,9 +420,21 @@ export async function recoverJournal(client: ArmClient, store: StateStore, stack
       changed = true;
     }
   }
-  const next: StackState | undefined = changed || state ? { version: 1, stack, ...(state?.manifest ? { manifest: state.manifest } : {}), resources, updatedAt: new Date().toISOString() } : state;
+  const next: StackState | undefined =
+    changed || state
+      ? {
+          version: 1,
+          stack,
+          ...(state?.manifest ? { manifest: state.manifest } : {}),
+          resources,
+          updatedAt: new Date().toISOString(),
+        }
+      : state;
   if (next && changed) await store.save(next);
-  options.onEvent?.({ kind: 'recover', message: `resumed an unfinished run: ${ops.size} operation(s), ${inFlight} in flight; state ${changed ? 'updated' : 'unchanged'}` });
+  options.onEvent?.({
+    kind: 'recover',
+    message: `resumed an unfinished run: ${ops.size} operation(s), ${inFlight} in flight; state ${changed ? 'updated' : 'unchanged'}`,
+  });
   return { state: next, operations: ops.size };
 }
 
@@ -322,8 +484,18 @@ function stepResource(s: Step): { logicalId: string; id: string; apiVersion: str
 }
 
 /** Observe and plan (no writes). */
-export async function planStack(client: ArmClient, manifest: Manifest, state: StackState | undefined, mode: 'apply' | 'destroy' = 'apply', signal?: AbortSignal): Promise<PlanResult & { observation: Observation }> {
-  const observation = await observe(client, observeTargets(mode === 'destroy' ? undefined : manifest, state), signal ? { signal } : {});
+export async function planStack(
+  client: ArmClient,
+  manifest: Manifest,
+  state: StackState | undefined,
+  mode: 'apply' | 'destroy' = 'apply',
+  signal?: AbortSignal,
+): Promise<PlanResult & { observation: Observation }> {
+  const observation = await observe(
+    client,
+    observeTargets(mode === 'destroy' ? undefined : manifest, state),
+    signal ? { signal } : {},
+  );
   return { ...buildPlan({ manifest, ...(state ? { state } : {}), observation, mode }), observation };
 }
 
@@ -339,29 +511,54 @@ export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
     let recovered = 0;
     const pending = await journal.read();
     if (pending.length > 0) {
-      const r = await recoverJournal(options.client, options.store, stack, state, pending, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+      const r = await recoverJournal(options.client, options.store, stack, state, pending, {
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
       state = r.state;
       recovered = r.operations;
       await journal.truncate();
     }
     const planned = await planStack(options.client, options.manifest, state, mode, options.signal);
-    options.onEvent?.({ kind: 'observed', resources: planned.observation.resources.size, calls: planned.observation.calls });
+    options.onEvent?.({
+      kind: 'observed',
+      resources: planned.observation.resources.size,
+      calls: planned.observation.calls,
+    });
     const { plan, steps } = planned;
     options.onEvent?.({ kind: 'planned', plan });
     if (options.expectedFingerprint && options.expectedFingerprint !== plan.observed_fingerprint && recovered === 0) {
-      throw new AmlcdkError('PlanStale', `the saved plan is stale: the resources or the state of stack ${stack} changed since it was made. Fix: run \`amlcdk plan --out <file>\` again, review it, and apply the new plan.`);
+      throw new AmlcdkError(
+        'PlanStale',
+        `the saved plan is stale: the resources or the state of stack ${stack} changed since it was made. Fix: run \`amlcdk plan --out <file>\` again, review it, and apply the new plan.`,
+      );
     }
     if (options.expectedFingerprint && recovered > 0 && options.expectedFingerprint !== plan.observed_fingerprint) {
-      throw new AmlcdkError('PlanStale', `an unfinished earlier run was resumed, so the saved plan no longer matches stack ${stack}. Fix: run \`amlcdk plan\` again and apply the new plan.`);
+      throw new AmlcdkError(
+        'PlanStale',
+        `an unfinished earlier run was resumed, so the saved plan no longer matches stack ${stack}. Fix: run \`amlcdk plan\` again and apply the new plan.`,
+      );
     }
     if (plan.errors.length > 0) {
-      throw new AmlcdkError('PlanRefused', `the plan for stack ${stack} has ${plan.errors.length} error(s); nothing was changed:\n${plan.errors.map((e) => `  [${e.address}] ${e.code}: ${e.message}\n    fix: ${e.fix}`).join('\n')}`);
+      throw new AmlcdkError(
+        'PlanRefused',
+        `the plan for stack ${stack} has ${plan.errors.length} error(s); nothing was changed:\n${plan.errors.map((e) => `  [${e.address}] ${e.code}: ${e.message}\n    fix: ${e.fix}`).join('\n')}`,
+      );
     }
     const changing = steps.filter((s) => s.change.change.actions[0] !== 'no-op');
     if (changing.length > 0 && options.confirm && !(await options.confirm(plan))) {
-      return { plan, outcomes: [], summary: { done: 0, failed: 0, skipped: 0, unchanged: steps.length }, cancelled: true, recovered, elapsedMs: Date.now() - t0 };
+      return {
+        plan,
+        outcomes: [],
+        summary: { done: 0, failed: 0, skipped: 0, unchanged: steps.length },
+        cancelled: true,
+        recovered,
+        elapsedMs: Date.now() - t0,
+      };
     }
-    if (mode === 'apply' && steps.some((s) => s.change.change.actions.includes('create'))) await preflightResourceGroup(options);
+    if (mode === 'apply' && steps.some((s) => s.change.change.actions.includes('create')))
+      await preflightResourceGroup(options);
     const runId = randomUUID();
     await journal.append({ kind: 'begin', runId, manifestHash: options.manifest.hash });
     const writer = new Writer(options.client, journal, runId, options.timeoutMs ?? 1_800_000, options.signal);
@@ -372,12 +569,21 @@ export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
     const skipped = outcomes.filter((o) => o.status === 'skipped').length;
     const newState = await nextState(options, state, steps, nodes, planned.observation, mode);
     await options.store.save(newState);
-    await journal.append({ kind: 'end', runId, outcome: failed + skipped === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed' });
+    await journal.append({
+      kind: 'end',
+      runId,
+      outcome: failed + skipped === 0 ? 'succeeded' : outcomes.some((o) => o.status === 'done') ? 'partial' : 'failed',
+    });
     await journal.truncate();
     return {
       plan,
       outcomes,
-      summary: { done: outcomes.filter((o) => o.status === 'done').length, failed, skipped, unchanged: outcomes.filter((o) => o.status === 'unchanged').length },
+      summary: {
+        done: outcomes.filter((o) => o.status === 'done').length,
+        failed,
+        skipped,
+        unchanged: outcomes.filter((o) => o.status === 'unchanged').length,
+      },
       cancelled: false,
       recovered,
       elapsedMs: Date.now() - t0,
@@ -405,7 +611,12 @@ async function preflightResourceGroup(options: ApplyOptions): Promise<void> {
   );
 }
 
-async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyOptions, observation: Observation): Promise<void> {
+async function execute(
+  nodes: Map<string, Node>,
+  writer: Writer,
+  options: ApplyOptions,
+  observation: Observation,
+): Promise<void> {
   const sem = new Semaphore(options.concurrency ?? 64);
   const total = nodes.size;
   let finished = 0;
@@ -443,7 +654,15 @@ async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyO
       n.status = 'failed';
       n.error = errInfo(err);
       finished += 1;
-      emit({ kind: 'failed', address: n.step.change.address, op, error: n.error.message, code: n.error.code, total, finished });
+      emit({
+        kind: 'failed',
+        address: n.step.change.address,
+        op,
+        error: n.error.message,
+        code: n.error.code,
+        total,
+        finished,
+      });
       skipDependents(n, `${n.step.change.address} failed`);
     }
   };
@@ -473,7 +692,12 @@ async function execute(nodes: Map<string, Node>, writer: Writer, options: ApplyO
   if (outstanding > 0) await finishedAll;
 }
 
-async function runOne(n: Node, writer: Writer, options: ApplyOptions, observation: Observation): Promise<ArmResource | null | undefined> {
+async function runOne(
+  n: Node,
+  writer: Writer,
+  options: ApplyOptions,
+  observation: Observation,
+): Promise<ArmResource | null | undefined> {
   const s = n.step;
   if (n.kind === 'forget') return undefined;
   if (n.kind === 'del') {
@@ -488,7 +712,10 @@ async function runOne(n: Node, writer: Writer, options: ApplyOptions, observatio
   const creating = a.includes('create');
   let last: ArmResource | undefined;
   if (creating || a[0] === 'update') {
-    const body = await resolveSecrets(desired, options.secretResolver ?? secretResolver({ env: options.env ?? process.env }));
+    const body = await resolveSecrets(
+      desired,
+      options.secretResolver ?? secretResolver({ env: options.env ?? process.env }),
+    );
     last = await writer.put(r, creating ? 'create' : 'update', body);
     if (creating) {
       n.actionsDone = [];
@@ -502,7 +729,8 @@ async function runOne(n: Node, writer: Writer, options: ApplyOptions, observatio
   }
   if (!creating) for (const act of s.fieldActions) await writer.post(r, act.name, act.body);
   // The record after the write: reuse the LRO's final GET when it has one, else read once.
-  if (!last || s.afterCreate.length > 0 || s.fieldActions.length > 0) last = await options.client.get(r.id, r.apiVersion, options.signal ? { signal: options.signal } : {});
+  if (!last || s.afterCreate.length > 0 || s.fieldActions.length > 0)
+    last = await options.client.get(r.id, r.apiVersion, options.signal ? { signal: options.signal } : {});
   void observation;
   return last ?? null;
 }
@@ -511,7 +739,9 @@ function collectOutcomes(steps: readonly Step[], nodes: Map<string, Node>): Appl
   const out: ApplyOutcome[] = [];
   for (const s of steps) {
     const addr = s.change.address;
-    const mine = (['del', 'main', 'forget'] as const).map((k) => nodes.get(`${k}:${addr}`)).filter((n): n is Node => n !== undefined);
+    const mine = (['del', 'main', 'forget'] as const)
+      .map((k) => nodes.get(`${k}:${addr}`))
+      .filter((n): n is Node => n !== undefined);
     const op = s.change.change.actions.join(',');
     if (mine.length === 0) {
       out.push({ address: addr, op, status: 'unchanged' });
@@ -525,7 +755,11 @@ function collectOutcomes(steps: readonly Step[], nodes: Map<string, Node>): Appl
   return out;
 }
 
-function ownedFrom(d: ManifestResource, observed: ArmResource | undefined, ownership: 'created' | 'adopted'): OwnedResource {
+function ownedFrom(
+  d: ManifestResource,
+  observed: ArmResource | undefined,
+  ownership: 'created' | 'adopted',
+): OwnedResource {
   return {
     logicalId: d.logicalId,
     id: d.id,
@@ -538,7 +772,14 @@ function ownedFrom(d: ManifestResource, observed: ArmResource | undefined, owner
   };
 }
 
-async function nextState(options: ApplyOptions, state: StackState | undefined, steps: readonly Step[], nodes: Map<string, Node>, observation: Observation, mode: 'apply' | 'destroy'): Promise<StackState> {
+async function nextState(
+  options: ApplyOptions,
+  state: StackState | undefined,
+  steps: readonly Step[],
+  nodes: Map<string, Node>,
+  observation: Observation,
+  mode: 'apply' | 'destroy',
+): Promise<StackState> {
   const resources: Record<string, OwnedResource> = { ...(state?.resources ?? {}) };
   // Addresses by lower-case id, so dropping the other entries of an id is not a scan of the whole state per
   // resource (that made the state update O(N²): seconds at 1,000 resources). Entries are checked on use.
@@ -556,7 +797,8 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
   };
   const dropId = (id: string, keep: string): void => {
     const lower = id.toLowerCase();
-    for (const k of addressesById.get(lower) ?? []) if (k !== keep && resources[k]?.id.toLowerCase() === lower) delete resources[k];
+    for (const k of addressesById.get(lower) ?? [])
+      if (k !== keep && resources[k]?.id.toLowerCase() === lower) delete resources[k];
   };
   for (const s of steps) {
     const addr = s.change.address;
@@ -595,7 +837,9 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
     if (main?.status === 'failed' && a.includes('create')) {
       const live = await options.client.get(d.id, d.apiVersion).catch(() => undefined);
       if (live) {
-        const pending = (d.actions ?? []).filter((x) => x.when === 'afterCreate' && !(main.actionsDone ?? []).includes(x.name)).map((x) => x.name);
+        const pending = (d.actions ?? [])
+          .filter((x) => x.when === 'afterCreate' && !(main.actionsDone ?? []).includes(x.name))
+          .map((x) => x.name);
         setEntry(addr, { ...ownedFrom(d, live, 'created'), ...(pending.length ? { pendingActions: pending } : {}) });
         dropId(d.id, addr);
       } else if (del?.status === 'done') delete resources[addr];
@@ -605,5 +849,11 @@ async function nextState(options: ApplyOptions, state: StackState | undefined, s
     }
   }
   const manifest = mode === 'destroy' ? undefined : options.manifest;
-  return { version: 1, stack: options.manifest.stack.name, ...(manifest ? { manifest } : {}), resources, updatedAt: new Date().toISOString() };
+  return {
+    version: 1,
+    stack: options.manifest.stack.name,
+    ...(manifest ? { manifest } : {}),
+    resources,
+    updatedAt: new Date().toISOString(),
+  };
 }

@@ -12,7 +12,7 @@ const PLACEHOLDER = /\$\{asset:([^}]+)\}/g;
 export function loginServerOf(asset: ContainerImageAsset, resources: readonly ManifestResource[]): string {
   const reg = asset.registry;
   const byLogical = resources.find((r) => r.logicalId === reg);
-  const name = byLogical ? byLogical.name : reg.split('/').pop() ?? reg;
+  const name = byLogical ? byLogical.name : (reg.split('/').pop() ?? reg);
   return `${name.toLowerCase()}.azurecr.io`;
 }
 
@@ -29,7 +29,11 @@ export interface AssetSubstitution {
 }
 
 /** Replace every placeholder that can be resolved; report the others. */
-export function substituteAssets(body: Readonly<Record<string, unknown>>, assets: readonly ContainerImageAsset[] | undefined, resources: readonly ManifestResource[]): AssetSubstitution {
+export function substituteAssets(
+  body: Readonly<Record<string, unknown>>,
+  assets: readonly ContainerImageAsset[] | undefined,
+  resources: readonly ManifestResource[],
+): AssetSubstitution {
   if (!assets || assets.length === 0) return { body: body as Record<string, unknown>, unresolved: [] };
   const text = JSON.stringify(body);
   if (!text.includes('${asset:')) return { body: body as Record<string, unknown>, unresolved: [] };

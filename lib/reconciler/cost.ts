@@ -30,7 +30,12 @@ function str(v: unknown): string | undefined {
 
 /** Monthly cost of one resource body (0 when not estimated). */
 export function monthlyCost(type: string, body: unknown, opts: { stoppedAfterCreate?: boolean } = {}): CostEstimate {
-  if (type.toLowerCase() !== 'microsoft.machinelearningservices/workspaces/computes' || !body || typeof body !== 'object') return { monthlyUsd: 0 };
+  if (
+    type.toLowerCase() !== 'microsoft.machinelearningservices/workspaces/computes' ||
+    !body ||
+    typeof body !== 'object'
+  )
+    return { monthlyUsd: 0 };
   const props = (body as { properties?: { computeType?: unknown; properties?: Record<string, unknown> } }).properties;
   const inner = props?.properties ?? {};
   const size = str(inner.vmSize);
@@ -38,7 +43,8 @@ export function monthlyCost(type: string, body: unknown, opts: { stoppedAfterCre
   const info = findVmSize(size);
   const price = info?.linuxPricePerHourUsd;
   if (price === undefined) return { monthlyUsd: 0, unknownSize: size };
-  if (props?.computeType === 'ComputeInstance') return { monthlyUsd: opts.stoppedAfterCreate ? 0 : price * HOURS_PER_MONTH };
+  if (props?.computeType === 'ComputeInstance')
+    return { monthlyUsd: opts.stoppedAfterCreate ? 0 : price * HOURS_PER_MONTH };
   if (props?.computeType === 'AmlCompute') {
     const scale = inner.scaleSettings as { minNodeCount?: unknown } | undefined;
     const min = typeof scale?.minNodeCount === 'number' ? scale.minNodeCount : 0;

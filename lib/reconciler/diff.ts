@@ -8,7 +8,16 @@
  * Secret paths are write-only: they change only when their reference changes (D vs L), never from O.
  */
 import { joinPath, splitPath } from '../catalog/field-tables.js';
-import { compareCursor, compareKindOf, compareTrieFor, descendCompare, scalarEqual, writeOnlySegmentsFor, type CompareCursor, type CompareKind } from './normalize.js';
+import {
+  compareCursor,
+  compareKindOf,
+  compareTrieFor,
+  descendCompare,
+  scalarEqual,
+  writeOnlySegmentsFor,
+  type CompareCursor,
+  type CompareKind,
+} from './normalize.js';
 
 export interface PathDiff {
   /** JSON-pointer-like path into the body. */
@@ -89,15 +98,24 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
     return;
   }
   if (desired === null) {
-    if (observed !== null && observed !== undefined) ctx.out.push({ path: joinPath(segs), before: observed, after: null });
+    if (observed !== null && observed !== undefined)
+      ctx.out.push({ path: joinPath(segs), before: observed, after: null });
     return;
   }
   if (!scalarEqual(desired, observed, rule)) ctx.out.push({ path: joinPath(segs), before: observed, after: desired });
 }
 
-function arrayByKey(ctx: Ctx, desired: unknown[], observed: unknown[], segs: string[], rule: Extract<CompareKind, { kind: 'keyed-array' }>, at: CompareCursor): void {
+function arrayByKey(
+  ctx: Ctx,
+  desired: unknown[],
+  observed: unknown[],
+  segs: string[],
+  rule: Extract<CompareKind, { kind: 'keyed-array' }>,
+  at: CompareCursor,
+): void {
   const path = joinPath(segs);
-  const keyOf = (v: unknown): string | undefined => (isPlainObject(v) && typeof v[rule.key] === 'string' ? String(v[rule.key]).toLowerCase() : undefined);
+  const keyOf = (v: unknown): string | undefined =>
+    isPlainObject(v) && typeof v[rule.key] === 'string' ? String(v[rule.key]).toLowerCase() : undefined;
   const byKey = new Map<string, unknown>();
   for (const o of observed) {
     const k = keyOf(o);
@@ -146,7 +164,13 @@ function isBranch(v: unknown): v is Record<string, unknown> {
  * One walk down L with D and O alongside, in L's key order; a leaf is skipped when D has a value there or when a D
  * ancestor below the root is a whole value (array, scalar, null) that covers it.
  */
-function removedInto(ctx: Ctx, last: Record<string, unknown>, desired: unknown, observed: unknown, segs: string[]): void {
+function removedInto(
+  ctx: Ctx,
+  last: Record<string, unknown>,
+  desired: unknown,
+  observed: unknown,
+  segs: string[],
+): void {
   for (const k of Object.keys(last)) {
     const l = last[k];
     const d = step(desired, k);
@@ -160,7 +184,8 @@ function removedInto(ctx: Ctx, last: Record<string, unknown>, desired: unknown, 
         ctx.out.push({ path, before: '(sensitive)', after: undefined, sensitive: true });
       } else {
         const o = step(observed, k);
-        if (o !== undefined && o !== null && !ctx.out.some((x) => x.path === path)) ctx.out.push({ path, before: o, after: undefined });
+        if (o !== undefined && o !== null && !ctx.out.some((x) => x.path === path))
+          ctx.out.push({ path, before: o, after: undefined });
       }
     }
     segs.pop();
@@ -191,14 +216,21 @@ export function diffBodies(input: DiffInput): PathDiff[] {
       const d = get(input.desired, segs);
       if (d === undefined || isSecretRef(d) || ctx.out.some((x) => x.path === p)) continue;
       const l = get(input.lastApplied, segs);
-      if (JSON.stringify(d) !== JSON.stringify(l)) ctx.out.push({ path: p, before: l === undefined ? '(write-only, not set)' : '(write-only)', after: d, sensitive: true });
+      if (JSON.stringify(d) !== JSON.stringify(l))
+        ctx.out.push({
+          path: p,
+          before: l === undefined ? '(write-only, not set)' : '(write-only)',
+          after: d,
+          sensitive: true,
+        });
     }
     // Secret references that changed since the last apply (the values themselves are write-only).
     for (const p of secretPaths) {
       const segs = splitPath(p);
       const d = get(input.desired, segs);
       const l = get(input.lastApplied, segs);
-      if (JSON.stringify(d) !== JSON.stringify(l)) ctx.out.push({ path: p, before: '(sensitive)', after: '(sensitive)', sensitive: true });
+      if (JSON.stringify(d) !== JSON.stringify(l))
+        ctx.out.push({ path: p, before: '(sensitive)', after: '(sensitive)', sensitive: true });
     }
   }
   return ctx.out;

@@ -52,9 +52,17 @@ export function computeDrift(state: StackState, observation: Observation): Drift
     if (baseline === undefined || baseline === null) continue;
     const secrets = secretPathsOf(baseline);
     const table = fieldTableFor(r.type, computeTypeOf(baseline) ?? computeTypeOf(o.normalized));
-    const diffs = diffBodies({ type: r.type, desired: baseline, observed: o.normalized, secrets }).filter((d) => !d.sensitive && classifyPath(table, d.path).update !== 'ignore');
+    const diffs = diffBodies({ type: r.type, desired: baseline, observed: o.normalized, secrets }).filter(
+      (d) => !d.sensitive && classifyPath(table, d.path).update !== 'ignore',
+    );
     if (diffs.length > 0) {
-      drifted.push({ address: r.logicalId, type: r.type, id: r.id, status: 'changed', paths: diffs.map((d) => ({ path: d.path, expected: maskSecrets(d.after), actual: maskSecrets(d.before) })) });
+      drifted.push({
+        address: r.logicalId,
+        type: r.type,
+        id: r.id,
+        status: 'changed',
+        paths: diffs.map((d) => ({ path: d.path, expected: maskSecrets(d.after), actual: maskSecrets(d.before) })),
+      });
     }
   }
   return { stack: state.stack, checked: owned.length, drifted, calls: observation.calls };
@@ -77,7 +85,11 @@ function secretPathsOf(body: unknown): string[] {
 }
 
 /** Observe the owned resources and report drift. */
-export async function detectDrift(client: ArmClient, state: StackState, signal?: AbortSignal): Promise<{ report: DriftReport; observation: Observation }> {
+export async function detectDrift(
+  client: ArmClient,
+  state: StackState,
+  signal?: AbortSignal,
+): Promise<{ report: DriftReport; observation: Observation }> {
   const observation = await observe(
     client,
     Object.values(state.resources).map((r) => ({ id: r.id, type: r.type, apiVersion: r.apiVersion })),
@@ -85,8 +97,6 @@ export async function detectDrift(client: ArmClient, state: StackState, signal?:
   );
   return { report: computeDrift(state, observation), observation };
 }
-
-
 
 /** The state with drift accepted: observed values written into `applied`, deleted resources forgotten. */
 export function acceptDrift(state: StackState, report: DriftReport, observation: Observation): StackState {

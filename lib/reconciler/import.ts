@@ -84,22 +84,36 @@ export function resolveImportTarget(manifest: Manifest, address: string, armId: 
     const hints: string[] = [];
     if (byId) hints.push(`the construct that manages this id is ${byId.logicalId}`);
     if (close.length) hints.push(`close matches: ${close.join(', ')}`);
-    throw new InputError('ImportConstructNotFound', `stack ${manifest.stack.name} has no construct at path ${JSON.stringify(address)}${hints.length ? ` (${hints.join('; ')})` : ''}`, {
-      fix: byId ? `use --as ${byId.logicalId}` : 'define the construct in the program first (or fix --as); `amlcdk synth` lists the construct paths',
-    });
+    throw new InputError(
+      'ImportConstructNotFound',
+      `stack ${manifest.stack.name} has no construct at path ${JSON.stringify(address)}${hints.length ? ` (${hints.join('; ')})` : ''}`,
+      {
+        fix: byId
+          ? `use --as ${byId.logicalId}`
+          : 'define the construct in the program first (or fix --as); `amlcdk synth` lists the construct paths',
+      },
+    );
   }
   if (r.id.toLowerCase() !== armId.toLowerCase()) {
     const wantName = parsed.name;
     const fixes: string[] = [];
     if (byId) fixes.push(`import into ${byId.logicalId}, which manages ${armId}`);
     if (r.name.toLowerCase() !== wantName.toLowerCase() && sameParent(r.id, armId)) {
-      fixes.push(`give the construct the existing name (e.g. computeName: '${wantName}' for a compute), or, if the construct was renamed since the resource was created, set previousPath to its old path so the derived name is kept`);
+      fixes.push(
+        `give the construct the existing name (e.g. computeName: '${wantName}' for a compute), or, if the construct was renamed since the resource was created, set previousPath to its old path so the derived name is kept`,
+      );
     } else if (!sameParent(r.id, armId)) {
-      fixes.push(`the construct lives under ${parentOf(r.id)}, the resource under ${parentOf(armId)}: point the construct at that workspace/resource group, or import into a stack that deploys there`);
+      fixes.push(
+        `the construct lives under ${parentOf(r.id)}, the resource under ${parentOf(armId)}: point the construct at that workspace/resource group, or import into a stack that deploys there`,
+      );
     }
-    throw new InputError('ImportIdMismatch', `${r.logicalId} would manage ${r.id}, not ${armId}; importing would make the next apply create a second resource`, {
-      fix: fixes.join('; or ') || 'make the construct name the existing resource',
-    });
+    throw new InputError(
+      'ImportIdMismatch',
+      `${r.logicalId} would manage ${r.id}, not ${armId}; importing would make the next apply create a second resource`,
+      {
+        fix: fixes.join('; or ') || 'make the construct name the existing resource',
+      },
+    );
   }
   return r;
 }
@@ -134,7 +148,10 @@ export async function importResource(options: ImportOptions): Promise<ImportResu
     const st = await store.load(other);
     const owner = Object.values(st?.resources ?? {}).find((o) => o.id.toLowerCase() === idKey);
     if (owner) {
-      throw new AmlcdkError('ImportOwnedByOtherStack', `${options.armId} is already owned by stack ${other} (as ${owner.logicalId}); nothing was imported. Fix: manage it from one stack only: remove it from ${other}'s program with deletePolicy Retain and apply there (it is then forgotten, not deleted), then import it here`);
+      throw new AmlcdkError(
+        'ImportOwnedByOtherStack',
+        `${options.armId} is already owned by stack ${other} (as ${owner.logicalId}); nothing was imported. Fix: manage it from one stack only: remove it from ${other}'s program with deletePolicy Retain and apply there (it is then forgotten, not deleted), then import it here`,
+      );
     }
   }
 
@@ -145,7 +162,14 @@ export async function importResource(options: ImportOptions): Promise<ImportResu
     const journal = store.journal(stack);
     const pending = await journal.read();
     if (pending.length > 0) {
-      const r = await recoverJournal(client, store, stack, state, pending, options.signal ? { signal: options.signal } : {});
+      const r = await recoverJournal(
+        client,
+        store,
+        stack,
+        state,
+        pending,
+        options.signal ? { signal: options.signal } : {},
+      );
       state = r.state;
       recovered = r.operations;
       await journal.truncate();
@@ -153,24 +177,42 @@ export async function importResource(options: ImportOptions): Promise<ImportResu
 
     const ownedSame = Object.values(state?.resources ?? {}).find((o) => o.id.toLowerCase() === idKey);
     if (ownedSame) {
-      return { status: 'already-owned', stack, address: desired.logicalId, id: desired.id, type: desired.type, ownedAs: ownedSame.logicalId, recovered };
+      return {
+        status: 'already-owned',
+        stack,
+        address: desired.logicalId,
+        id: desired.id,
+        type: desired.type,
+        ownedAs: ownedSame.logicalId,
+        recovered,
+      };
     }
     const atAddress = state?.resources[desired.logicalId];
     if (atAddress) {
       // The construct's entry points at another resource (its name changed and no apply ran since).
-      throw new AmlcdkError('ImportAddressOwned', `${desired.logicalId} already owns ${atAddress.id} in the state of stack ${stack}; importing ${desired.id} there would orphan it. Fix: run \`amlcdk apply\` to finish the rename (it deletes the old resource), or give the old resource back its name in the program`);
+      throw new AmlcdkError(
+        'ImportAddressOwned',
+        `${desired.logicalId} already owns ${atAddress.id} in the state of stack ${stack}; importing ${desired.id} there would orphan it. Fix: run \`amlcdk apply\` to finish the rename (it deletes the old resource), or give the old resource back its name in the program`,
+      );
     }
 
     const live = await client.get(desired.id, desired.apiVersion, options.signal ? { signal: options.signal } : {});
     if (!live) {
-      throw new AmlcdkError('ImportNotFound', `no resource exists at ${desired.id} (GET with api-version ${desired.apiVersion} answered 404); nothing was imported. Fix: check the id (az resource show --ids <id>); if the resource does not exist yet, leave import out: \`amlcdk apply\` creates it`);
+      throw new AmlcdkError(
+        'ImportNotFound',
+        `no resource exists at ${desired.id} (GET with api-version ${desired.apiVersion} answered 404); nothing was imported. Fix: check the id (az resource show --ids <id>); if the resource does not exist yet, leave import out: \`amlcdk apply\` creates it`,
+      );
     }
     const wantKind = computeTypeOfBody(desired.body);
     const haveKind = computeTypeOfBody(live);
     if (wantKind && haveKind && wantKind.toLowerCase() !== haveKind.toLowerCase()) {
-      throw new InputError('ImportKindMismatch', `${desired.logicalId} defines a ${wantKind} compute, but ${desired.id} is a ${haveKind}; adopting it would make the next apply replace it`, {
-        fix: `import it into a construct of the same kind (a ${haveKind}), or pick another name for ${desired.logicalId}`,
-      });
+      throw new InputError(
+        'ImportKindMismatch',
+        `${desired.logicalId} defines a ${wantKind} compute, but ${desired.id} is a ${haveKind}; adopting it would make the next apply replace it`,
+        {
+          fix: `import it into a construct of the same kind (a ${haveKind}), or pick another name for ${desired.logicalId}`,
+        },
+      );
     }
 
     const observed = normalizeObserved(live);
@@ -196,12 +238,25 @@ export async function importResource(options: ImportOptions): Promise<ImportResu
 
     // What plan will say about it, from the observation just made (pure, no more reads).
     const { plan } = buildPlan({
-      manifest: { stack: manifest.stack, resources: [desired], hash: manifest.hash, ...(manifest.assets ? { assets: manifest.assets } : {}) },
+      manifest: {
+        stack: manifest.stack,
+        resources: [desired],
+        hash: manifest.hash,
+        ...(manifest.assets ? { assets: manifest.assets } : {}),
+      },
       state: { ...next, resources: { [desired.logicalId]: entry } },
       observation: { resources: new Map([[idKey, { raw: live, normalized: observed }]]), calls: { list: 0, get: 1 } },
     });
     const change = plan.resource_changes.find((c) => c.address === desired.logicalId);
-    return { status: 'imported', stack, address: desired.logicalId, id: desired.id, type: desired.type, ...(change ? { change } : {}), recovered };
+    return {
+      status: 'imported',
+      stack,
+      address: desired.logicalId,
+      id: desired.id,
+      type: desired.type,
+      ...(change ? { change } : {}),
+      recovered,
+    };
   } finally {
     await lock.release();
   }

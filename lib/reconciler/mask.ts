@@ -8,7 +8,8 @@ import { isSecretRef } from './diff.js';
 
 export const SENSITIVE = '(sensitive)';
 
-const SECRET_KEY = /^(password|adminUserPassword|adminUserSshPublicKey|privateKeyData|key|sasToken|clientSecret|certificate|databricksAccessToken|relayConnectionString|serviceBusConnectionString|primaryKey|secondaryKey|accessToken|secret)$/i;
+const SECRET_KEY =
+  /^(password|adminUserPassword|adminUserSshPublicKey|privateKeyData|key|sasToken|clientSecret|certificate|databricksAccessToken|relayConnectionString|serviceBusConnectionString|primaryKey|secondaryKey|accessToken|secret)$/i;
 
 /** `SECRET_KEY.test(k)`, remembered per key: bodies repeat the same few dozen keys (bounded: cleared when large). */
 const secretKeyCache = new Map<string, boolean>();

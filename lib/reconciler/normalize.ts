@@ -37,28 +37,133 @@ export interface CompareRule {
 }
 
 export const COMPARE_RULES: readonly CompareRule[] = [
-  { type: '*', path: '/location', compare: { kind: 'location' }, why: 'ARM accepts display names and echoes the lower-case short form' },
-  { type: '*', path: '/tags', compare: { kind: 'exact-keys' }, why: 'tags are owned whole: an extra tag is a difference' },
-  { type: '*', path: '/sku/name', compare: { kind: 'case-insensitive' }, why: 'SKU names are echoed in another case (api §16.5)' },
+  {
+    type: '*',
+    path: '/location',
+    compare: { kind: 'location' },
+    why: 'ARM accepts display names and echoes the lower-case short form',
+  },
+  {
+    type: '*',
+    path: '/tags',
+    compare: { kind: 'exact-keys' },
+    why: 'tags are owned whole: an extra tag is a difference',
+  },
+  {
+    type: '*',
+    path: '/sku/name',
+    compare: { kind: 'case-insensitive' },
+    why: 'SKU names are echoed in another case (api §16.5)',
+  },
   { type: '*', path: '/sku/tier', compare: { kind: 'case-insensitive' }, why: 'SKU tiers are echoed in another case' },
-  { type: '*', path: '/identity/type', compare: { kind: 'case-insensitive' }, why: 'identity type casing varies (SystemAssigned vs systemAssigned)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/vmSize', compare: { kind: 'case-insensitive' }, why: 'STANDARD_NC6 vs Standard_NC6 (api §16.5)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/remoteLoginPortPublicAccess', compare: { kind: 'server-resolved', values: ['NotSpecified'] }, why: 'NotSpecified is read back as Enabled or Disabled (api §5)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/scaleSettings/nodeIdleTimeBeforeScaleDown', compare: { kind: 'duration' }, why: 'ISO 8601 durations are re-serialized (PT5M vs PT300S)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/idleTimeBeforeShutdown', compare: { kind: 'duration' }, why: 'ISO 8601 durations are re-serialized' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/vmPriority', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/schedules/computeStartStop', compare: { kind: 'keyed-array', key: 'action' }, why: 'schedules may be echoed in another order' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/userAccountCredentials/adminUserSshPublicKey', compare: { kind: 'write-only' }, why: 'cluster credentials are not echoed (api §5)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/userAccountCredentials/adminUserPassword', compare: { kind: 'write-only' }, why: 'cluster credentials are not echoed (api §5)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/sshSettings/adminPublicKey', compare: { kind: 'write-only' }, why: 'the instance SSH key may not be echoed' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/administratorAccount', compare: { kind: 'write-only' }, why: 'attached VM credentials are read with listKeys only (api §2)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/computes', path: '/properties/properties/databricksAccessToken', compare: { kind: 'write-only' }, why: 'secret, read with listKeys only (api §2)' },
-  { type: 'Microsoft.MachineLearningServices/workspaces/datastores', path: '/properties/credentials/secrets', compare: { kind: 'write-only' }, why: 'datastore secrets are write-only (api §9.1)' },
-  { type: 'Microsoft.Authorization/roleAssignments', path: '/properties/principalType', compare: { kind: 'case-insensitive' }, why: 'enum casing' },
-  { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules', compare: { kind: 'keyed-array', key: 'name' }, why: 'rules are echoed sorted by priority' },
-  { type: 'Microsoft.Network/networkSecurityGroups', path: '/properties/securityRules/*/properties/protocol', compare: { kind: 'case-insensitive' }, why: 'Tcp vs TCP' },
-  { type: 'Microsoft.Network/virtualNetworks/subnets', path: '/properties/serviceEndpoints', compare: { kind: 'keyed-array', key: 'service' }, why: 'order not significant' },
-  { type: 'Microsoft.Storage/storageAccounts', path: '/kind', compare: { kind: 'case-insensitive' }, why: 'StorageV2 casing' },
+  {
+    type: '*',
+    path: '/identity/type',
+    compare: { kind: 'case-insensitive' },
+    why: 'identity type casing varies (SystemAssigned vs systemAssigned)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/vmSize',
+    compare: { kind: 'case-insensitive' },
+    why: 'STANDARD_NC6 vs Standard_NC6 (api §16.5)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/remoteLoginPortPublicAccess',
+    compare: { kind: 'server-resolved', values: ['NotSpecified'] },
+    why: 'NotSpecified is read back as Enabled or Disabled (api §5)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/scaleSettings/nodeIdleTimeBeforeScaleDown',
+    compare: { kind: 'duration' },
+    why: 'ISO 8601 durations are re-serialized (PT5M vs PT300S)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/idleTimeBeforeShutdown',
+    compare: { kind: 'duration' },
+    why: 'ISO 8601 durations are re-serialized',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/vmPriority',
+    compare: { kind: 'case-insensitive' },
+    why: 'enum casing',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/schedules/computeStartStop',
+    compare: { kind: 'keyed-array', key: 'action' },
+    why: 'schedules may be echoed in another order',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/userAccountCredentials/adminUserSshPublicKey',
+    compare: { kind: 'write-only' },
+    why: 'cluster credentials are not echoed (api §5)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/userAccountCredentials/adminUserPassword',
+    compare: { kind: 'write-only' },
+    why: 'cluster credentials are not echoed (api §5)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/sshSettings/adminPublicKey',
+    compare: { kind: 'write-only' },
+    why: 'the instance SSH key may not be echoed',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/administratorAccount',
+    compare: { kind: 'write-only' },
+    why: 'attached VM credentials are read with listKeys only (api §2)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/databricksAccessToken',
+    compare: { kind: 'write-only' },
+    why: 'secret, read with listKeys only (api §2)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+    path: '/properties/credentials/secrets',
+    compare: { kind: 'write-only' },
+    why: 'datastore secrets are write-only (api §9.1)',
+  },
+  {
+    type: 'Microsoft.Authorization/roleAssignments',
+    path: '/properties/principalType',
+    compare: { kind: 'case-insensitive' },
+    why: 'enum casing',
+  },
+  {
+    type: 'Microsoft.Network/networkSecurityGroups',
+    path: '/properties/securityRules',
+    compare: { kind: 'keyed-array', key: 'name' },
+    why: 'rules are echoed sorted by priority',
+  },
+  {
+    type: 'Microsoft.Network/networkSecurityGroups',
+    path: '/properties/securityRules/*/properties/protocol',
+    compare: { kind: 'case-insensitive' },
+    why: 'Tcp vs TCP',
+  },
+  {
+    type: 'Microsoft.Network/virtualNetworks/subnets',
+    path: '/properties/serviceEndpoints',
+    compare: { kind: 'keyed-array', key: 'service' },
+    why: 'order not significant',
+  },
+  {
+    type: 'Microsoft.Storage/storageAccounts',
+    path: '/kind',
+    compare: { kind: 'case-insensitive' },
+    why: 'StorageV2 casing',
+  },
 ];
 
 interface Trie<T> {
@@ -110,7 +215,9 @@ const writeOnly = new Map<string, string[]>();
 const writeOnlySegs = new Map<string, readonly { readonly path: string; readonly segs: readonly string[] }[]>();
 
 /** `writeOnlyPathsFor` with each path already split into segments (computed once per type). */
-export function writeOnlySegmentsFor(type: string): readonly { readonly path: string; readonly segs: readonly string[] }[] {
+export function writeOnlySegmentsFor(
+  type: string,
+): readonly { readonly path: string; readonly segs: readonly string[] }[] {
   const k = type.toLowerCase();
   let v = writeOnlySegs.get(k);
   if (!v) {
@@ -125,7 +232,9 @@ export function writeOnlyPathsFor(type: string): readonly string[] {
   const k = type.toLowerCase();
   let v = writeOnly.get(k);
   if (!v) {
-    v = COMPARE_RULES.filter((r) => r.compare.kind === 'write-only' && (r.type === '*' || r.type.toLowerCase() === k)).map((r) => r.path);
+    v = COMPARE_RULES.filter(
+      (r) => r.compare.kind === 'write-only' && (r.type === '*' || r.type.toLowerCase() === k),
+    ).map((r) => r.path);
     writeOnly.set(k, v);
   }
   return v;

@@ -55,7 +55,11 @@ export function parentCollection(id: string): string {
   return id.slice(0, id.lastIndexOf('/'));
 }
 
-export async function observe(client: ArmClient, targets: readonly ObserveTarget[], options: ObserveOptions = {}): Promise<Observation> {
+export async function observe(
+  client: ArmClient,
+  targets: readonly ObserveTarget[],
+  options: ObserveOptions = {},
+): Promise<Observation> {
   const resources = new Map<string, ObservedResource | null>();
   const unique = new Map<string, ObserveTarget>();
   for (const t of targets) if (!unique.has(t.id.toLowerCase())) unique.set(t.id.toLowerCase(), t);

@@ -5,7 +5,15 @@
  * Planning is pure and synchronous (no network): the observation is taken before. It is deterministic, so a saved
  * plan can be re-derived from its manifest and a fresh observation and compared by fingerprint.
  */
-import { classifyPath, computeTypeOf, fieldTableFor, joinPath, splitPath, type FieldTable, type UpdateKind } from '../catalog/field-tables.js';
+import {
+  classifyPath,
+  computeTypeOf,
+  fieldTableFor,
+  joinPath,
+  splitPath,
+  type FieldTable,
+  type UpdateKind,
+} from '../catalog/field-tables.js';
 import type { DeletePolicy, Manifest, ManifestAction, ManifestResource, ManifestStack } from '../manifest/types.js';
 import type { OwnedResource, StackState } from '../state/types.js';
 import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
@@ -86,7 +94,11 @@ export interface Plan {
   readonly resource_changes: readonly ResourceChange[];
   readonly errors: readonly PlanError[];
   readonly summary: PlanSummary;
-  readonly cost: { readonly monthlyDeltaUsd: number; readonly assumptions: readonly string[]; readonly unknownSizes?: readonly string[] };
+  readonly cost: {
+    readonly monthlyDeltaUsd: number;
+    readonly assumptions: readonly string[];
+    readonly unknownSizes?: readonly string[];
+  };
 }
 
 /** A saved plan file (`plan --out`): the plan plus what apply needs to re-derive and check it. */
@@ -102,7 +114,12 @@ export interface Step {
   /** The state entry before this run (deletes, replaces, renames). */
   readonly owned?: OwnedResource;
   /** Resource id/type/apiVersion to delete (the old one for create-before-delete). */
-  readonly deleteTarget?: { readonly id: string; readonly type: string; readonly apiVersion: string; readonly query: Readonly<Record<string, string>> };
+  readonly deleteTarget?: {
+    readonly id: string;
+    readonly type: string;
+    readonly apiVersion: string;
+    readonly query: Readonly<Record<string, string>>;
+  };
   readonly patchBody?: unknown;
   /** POST actions for action-driven field changes. */
   readonly fieldActions: readonly { readonly name: string; readonly body: unknown }[];
@@ -122,7 +139,14 @@ export interface PlanResult {
 
 export interface PlanInput {
   /** Desired state. For `destroy`, pass the stack only (no resources). */
-  readonly manifest: Manifest | { readonly stack: ManifestStack; readonly resources: readonly ManifestResource[]; readonly hash: string; readonly assets?: Manifest['assets'] };
+  readonly manifest:
+    | Manifest
+    | {
+        readonly stack: ManifestStack;
+        readonly resources: readonly ManifestResource[];
+        readonly hash: string;
+        readonly assets?: Manifest['assets'];
+      };
   readonly state?: StackState;
   readonly observation: Observation;
   readonly mode?: 'apply' | 'destroy';
@@ -135,7 +159,10 @@ export interface PlanInput {
  * while a compute still uses it.
  */
 export function dependencyMap(resources: readonly ManifestResource[]): Map<string, readonly string[]> {
-  return dependencyMapOf(resources, resources.map((r) => r.id.toLowerCase()));
+  return dependencyMapOf(
+    resources,
+    resources.map((r) => r.id.toLowerCase()),
+  );
 }
 
 /**
@@ -166,7 +193,10 @@ function bodyRefs(v: unknown, byId: ReadonlyMap<string, string>, self: string, d
 }
 
 /** `dependencyMap` with the lower-case ids already computed (`lowerIds[i]` is `resources[i].id.toLowerCase()`). */
-function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: readonly string[]): Map<string, readonly string[]> {
+function dependencyMapOf(
+  resources: readonly ManifestResource[],
+  lowerIds: readonly string[],
+): Map<string, readonly string[]> {
   const byId = new Map<string, string>();
   const ends = new Set<number>();
   let minLength = Infinity;
@@ -196,7 +226,10 @@ function dependencyMapOf(resources: readonly ManifestResource[], lowerIds: reado
 }
 
 /** What to observe for a manifest and a state. */
-export function observeTargets(manifest: { readonly resources: readonly ManifestResource[] } | undefined, state: StackState | undefined): ObserveTarget[] {
+export function observeTargets(
+  manifest: { readonly resources: readonly ManifestResource[] } | undefined,
+  state: StackState | undefined,
+): ObserveTarget[] {
   const out: ObserveTarget[] = [];
   for (const r of manifest?.resources ?? []) out.push({ id: r.id, type: r.type, apiVersion: r.apiVersion });
   for (const o of Object.values(state?.resources ?? {})) out.push({ id: o.id, type: o.type, apiVersion: o.apiVersion });
@@ -223,13 +256,16 @@ function reasonFor(update: UpdateKind, path: string, action?: string): string {
   }
 }
 
-
-
 /** Query parameters of a DELETE for a type, its body and the chosen delete policy. */
-export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy | string | undefined): Record<string, string> {
+export function deleteQueryFor(
+  type: string,
+  body: unknown,
+  policy: DeletePolicy | string | undefined,
+): Record<string, string> {
   const t = type.toLowerCase();
   if (t === 'microsoft.machinelearningservices/workspaces/computes') {
-    const attached = typeof (body as { properties?: { resourceId?: unknown } } | undefined)?.properties?.resourceId === 'string';
+    const attached =
+      typeof (body as { properties?: { resourceId?: unknown } } | undefined)?.properties?.resourceId === 'string';
     return { underlyingResourceAction: attached || policy === 'Detach' ? 'Detach' : 'Delete' };
   }
   if (t === 'microsoft.machinelearningservices/workspaces' && policy === 'Purge') return { forceToPurge: 'true' };
@@ -237,7 +273,9 @@ export function deleteQueryFor(type: string, body: unknown, policy: DeletePolicy
 }
 
 function observedFingerprint(observation: Observation, state: StackState | undefined): string {
-  const entries = [...observation.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, o]) => [id, o ? o.normalized : null]);
+  const entries = [...observation.resources.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, o]) => [id, o ? o.normalized : null]);
   return contentHash({ observed: entries, stateUpdatedAt: state?.updatedAt ?? null });
 }
 
@@ -311,16 +349,46 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (!sameId && owned) {
       // The name (hence id) changed: a new resource; the old one goes after the new one exists.
       const oldObs = obs(owned.id);
-      const paths: PlannedPath[] = [{ path: '/name', update: 'replace', reason: `replace: the name changed (${owned.id.split('/').pop()} → ${r.name})`, before: owned.id.split('/').pop(), after: r.name }];
+      const paths: PlannedPath[] = [
+        {
+          path: '/name',
+          update: 'replace',
+          reason: `replace: the name changed (${owned.id.split('/').pop()} → ${r.name})`,
+          before: owned.id.split('/').pop(),
+          after: r.name,
+        },
+      ];
       if (owned.options?.protect) {
-        errors.push({ address: r.logicalId, code: 'ResourceProtected', message: `${r.logicalId} is protected and its name change would replace it (${owned.id} → ${r.id})`, fix: 'keep the old name (or add an alias), or remove `protect` first and apply' });
+        errors.push({
+          address: r.logicalId,
+          code: 'ResourceProtected',
+          message: `${r.logicalId} is protected and its name change would replace it (${owned.id} → ${r.id})`,
+          fix: 'keep the old name (or add an alias), or remove `protect` first and apply',
+        });
       }
       const createNew = o === null || o === undefined;
       steps.push({
-        change: { ...base, change: { actions: createNew ? ['create', 'delete'] : ['delete'], before: oldObs ? maskSecrets(oldObs.normalized) : null, after, paths }, action_reason: 'replace_because_name_changed', replace_paths: ['/name'], replace_order: 'create-before-delete', notes: [`the old resource ${owned.id} is deleted after the new one is created`] },
+        change: {
+          ...base,
+          change: {
+            actions: createNew ? ['create', 'delete'] : ['delete'],
+            before: oldObs ? maskSecrets(oldObs.normalized) : null,
+            after,
+            paths,
+          },
+          action_reason: 'replace_because_name_changed',
+          replace_paths: ['/name'],
+          replace_order: 'create-before-delete',
+          notes: [`the old resource ${owned.id} is deleted after the new one is created`],
+        },
         desired: r,
         owned,
-        deleteTarget: { id: owned.id, type: owned.type, apiVersion: owned.apiVersion, query: deleteQueryFor(owned.type, owned.applied, owned.options?.deletePolicy) },
+        deleteTarget: {
+          id: owned.id,
+          type: owned.type,
+          apiVersion: owned.apiVersion,
+          query: deleteQueryFor(owned.type, owned.applied, owned.options?.deletePolicy),
+        },
         fieldActions: [],
         afterCreate,
         adopt: false,
@@ -333,7 +401,12 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (o === null || o === undefined) {
       if (owned) notes.push('in state but not found in Azure: deleted outside amlcdk, will be created again');
       steps.push({
-        change: { ...base, change: { actions: ['create'], before: null, after, paths: [] }, ...(owned ? { action_reason: 'create_because_deleted_outside' } : {}), ...(notes.length ? { notes } : {}) },
+        change: {
+          ...base,
+          change: { actions: ['create'], before: null, after, paths: [] },
+          ...(owned ? { action_reason: 'create_because_deleted_outside' } : {}),
+          ...(notes.length ? { notes } : {}),
+        },
         desired: r,
         fieldActions: [],
         afterCreate,
@@ -344,7 +417,13 @@ export function buildPlan(input: PlanInput): PlanResult {
       addCost(r.type, r.body, 1, stopped);
       continue;
     }
-    const diffs = diffBodies({ type: r.type, desired: r.body, observed: o.normalized, lastApplied: owned?.applied, secrets: r.secrets });
+    const diffs = diffBodies({
+      type: r.type,
+      desired: r.body,
+      observed: o.normalized,
+      lastApplied: owned?.applied,
+      secrets: r.secrets,
+    });
     const paths = classifyDiffs(table, diffs);
     checkOneWay(table, r, diffs, errors);
     const kinds = new Set(paths.map((p) => p.update));
@@ -391,15 +470,23 @@ export function buildPlan(input: PlanInput): PlanResult {
         seen.add(c.action);
         const segs = splitPath(c.matched);
         const value = getAt(r.body, segs);
-        fieldActions.push({ name: c.action, body: c.action === 'updateSchedules' ? value : { [segs[segs.length - 1]!]: value } });
+        fieldActions.push({
+          name: c.action,
+          body: c.action === 'updateSchedules' ? value : { [segs[segs.length - 1]!]: value },
+        });
       }
       if (fieldActions.length > 0 && actions[0] === 'no-op') actions = ['action'];
       if (fieldActions.length > 0) notes.push(...fieldActions.map((a) => `POST ${a.name}`));
     }
     const adopt = !owned;
-    if (adopt) notes.push(`exists in Azure but not in state: applying adopts it (ownership "adopted"); \`amlcdk import ${r.id} --as ${r.logicalId}\` adopts it without applying`);
+    if (adopt)
+      notes.push(
+        `exists in Azure but not in state: applying adopts it (ownership "adopted"); \`amlcdk import ${r.id} --as ${r.logicalId}\` adopts it without applying`,
+      );
     if (actions[0] === 'delete') {
-      notes.push(`replacement: delete ${r.id}${queryText(deleteQueryFor(r.type, o.normalized, r.options.deletePolicy))}, then create it again (the name is unique, so the old one must go first)`);
+      notes.push(
+        `replacement: delete ${r.id}${queryText(deleteQueryFor(r.type, o.normalized, r.options.deletePolicy))}, then create it again (the name is unique, so the old one must go first)`,
+      );
       addCost(r.type, o.normalized, -1);
       addCost(r.type, r.body, 1, stopped);
     } else if (actions[0] !== 'no-op') {
@@ -416,7 +503,16 @@ export function buildPlan(input: PlanInput): PlanResult {
       },
       desired: r,
       ...(owned ? { owned } : {}),
-      ...(actions[0] === 'delete' ? { deleteTarget: { id: r.id, type: r.type, apiVersion: r.apiVersion, query: deleteQueryFor(r.type, o.normalized, r.options.deletePolicy) } } : {}),
+      ...(actions[0] === 'delete'
+        ? {
+            deleteTarget: {
+              id: r.id,
+              type: r.type,
+              apiVersion: r.apiVersion,
+              query: deleteQueryFor(r.type, o.normalized, r.options.deletePolicy),
+            },
+          }
+        : {}),
       ...(patchBody !== undefined ? { patchBody } : {}),
       fieldActions,
       afterCreate,
@@ -427,11 +523,24 @@ export function buildPlan(input: PlanInput): PlanResult {
 
   for (let i = 0; i < steps.length; i++) {
     const u = unresolvedByAddress.get(steps[i]!.change.address);
-    if (u && steps[i]!.desired) steps[i] = { ...steps[i]!, unresolvedAssets: u, change: { ...steps[i]!.change, notes: [...(steps[i]!.change.notes ?? []), `container image asset(s) ${u.join(', ')} have no digest: apply fails for this resource (build needs Docker; use amlcdk/pulumi)`] } };
+    if (u && steps[i]!.desired)
+      steps[i] = {
+        ...steps[i]!,
+        unresolvedAssets: u,
+        change: {
+          ...steps[i]!.change,
+          notes: [
+            ...(steps[i]!.change.notes ?? []),
+            `container image asset(s) ${u.join(', ')} have no digest: apply fails for this resource (build needs Docker; use amlcdk/pulumi)`,
+          ],
+        },
+      };
   }
 
   // A replaced parent takes its ARM children with it: they are replaced too.
-  const replacedParents = steps.filter((s) => s.change.replace_order === 'delete-before-create' && s.change.change.actions[0] === 'delete');
+  const replacedParents = steps.filter(
+    (s) => s.change.replace_order === 'delete-before-create' && s.change.change.actions[0] === 'delete',
+  );
   for (const parent of replacedParents) {
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i]!;
@@ -439,19 +548,42 @@ export function buildPlan(input: PlanInput): PlanResult {
       const a = s.change.change.actions;
       if (a[0] === 'create' || a[0] === 'delete') continue;
       if (s.desired.options.protect) {
-        errors.push({ address: s.change.address, code: 'ResourceProtected', message: `${s.change.address} is protected but its parent ${parent.change.address} is replaced, which deletes it`, fix: `revert the create-only change of ${parent.change.address}, or remove \`protect\`` });
+        errors.push({
+          address: s.change.address,
+          code: 'ResourceProtected',
+          message: `${s.change.address} is protected but its parent ${parent.change.address} is replaced, which deletes it`,
+          fix: `revert the create-only change of ${parent.change.address}, or remove \`protect\``,
+        });
       }
       const o = obs(s.change.id);
       steps[i] = {
         ...s,
         change: {
           ...s.change,
-          change: { ...s.change.change, actions: ['delete', 'create'], paths: [...s.change.change.paths, { path: '', update: 'replace', reason: `replace: parent ${parent.change.address} is replaced`, before: null, after: null }] },
+          change: {
+            ...s.change.change,
+            actions: ['delete', 'create'],
+            paths: [
+              ...s.change.change.paths,
+              {
+                path: '',
+                update: 'replace',
+                reason: `replace: parent ${parent.change.address} is replaced`,
+                before: null,
+                after: null,
+              },
+            ],
+          },
           action_reason: 'replace_because_parent_replaced',
           replace_order: 'delete-before-create',
           notes: [...(s.change.notes ?? []), `deleted with its parent ${parent.change.address} and created again`],
         },
-        deleteTarget: { id: s.change.id, type: s.change.type, apiVersion: s.desired.apiVersion, query: deleteQueryFor(s.change.type, o?.normalized, s.desired.options.deletePolicy) },
+        deleteTarget: {
+          id: s.change.id,
+          type: s.change.type,
+          apiVersion: s.desired.apiVersion,
+          query: deleteQueryFor(s.change.type, o?.normalized, s.desired.options.deletePolicy),
+        },
         fieldActions: [],
       };
     }
@@ -464,22 +596,49 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (desiredIds().has(owned.id.toLowerCase())) continue; // moved to another address (see above)
     const o = obs(owned.id);
     const policy = owned.options?.deletePolicy ?? 'Delete';
-    const base = { address: owned.logicalId, type: owned.type, name: owned.id.split('/').pop() ?? owned.id, id: owned.id };
+    const base = {
+      address: owned.logicalId,
+      type: owned.type,
+      name: owned.id.split('/').pop() ?? owned.id,
+      id: owned.id,
+    };
     const before = o ? maskSecrets(o.normalized) : null;
     const reason = mode === 'destroy' ? 'delete_because_destroy' : 'delete_because_no_resource_config';
     if (policy === 'Retain') {
-      steps.push({ change: { ...base, change: { actions: ['forget'], before, after: null, paths: [] }, action_reason: reason, notes: ['deletePolicy Retain: left in Azure and removed from state'] }, owned, fieldActions: [], afterCreate: [], adopt: false, dependsOn: oldDeps().get(owned.logicalId) ?? [] });
+      steps.push({
+        change: {
+          ...base,
+          change: { actions: ['forget'], before, after: null, paths: [] },
+          action_reason: reason,
+          notes: ['deletePolicy Retain: left in Azure and removed from state'],
+        },
+        owned,
+        fieldActions: [],
+        afterCreate: [],
+        adopt: false,
+        dependsOn: oldDeps().get(owned.logicalId) ?? [],
+      });
       continue;
     }
     if (owned.options?.protect) {
-      errors.push({ address: owned.logicalId, code: 'ResourceProtected', message: `${owned.logicalId} is protected and would be deleted (${mode === 'destroy' ? 'destroy' : 'it is no longer in the program'})`, fix: 'put it back in the program, or remove `protect` (and apply) before deleting it, or set deletePolicy Retain to keep it in Azure' });
+      errors.push({
+        address: owned.logicalId,
+        code: 'ResourceProtected',
+        message: `${owned.logicalId} is protected and would be deleted (${mode === 'destroy' ? 'destroy' : 'it is no longer in the program'})`,
+        fix: 'put it back in the program, or remove `protect` (and apply) before deleting it, or set deletePolicy Retain to keep it in Azure',
+      });
     }
     const query = deleteQueryFor(owned.type, owned.applied ?? o?.normalized, policy);
     const notes = [`DELETE${queryText(query)}`];
     if (!o) notes.push('already gone from Azure: only removed from state');
     if (o) addCost(owned.type, o.normalized, -1);
     steps.push({
-      change: { ...base, change: { actions: ['delete'], before, after: null, paths: [] }, action_reason: reason, notes },
+      change: {
+        ...base,
+        change: { actions: ['delete'], before, after: null, paths: [] },
+        action_reason: reason,
+        notes,
+      },
       owned,
       deleteTarget: { id: owned.id, type: owned.type, apiVersion: owned.apiVersion, query },
       fieldActions: [],
@@ -508,13 +667,20 @@ export function buildPlan(input: PlanInput): PlanResult {
     resource_changes: steps.map((s) => s.change),
     errors,
     summary,
-    cost: { monthlyDeltaUsd: Math.round(costDelta * 100) / 100, assumptions: COST_ASSUMPTIONS, ...(unknownSizes.size ? { unknownSizes: [...unknownSizes].sort() } : {}) },
+    cost: {
+      monthlyDeltaUsd: Math.round(costDelta * 100) / 100,
+      assumptions: COST_ASSUMPTIONS,
+      ...(unknownSizes.size ? { unknownSizes: [...unknownSizes].sort() } : {}),
+    },
   };
   return { plan, steps };
 }
 
 /** Which afterCreate actions are still pending: names, or `*` (all) minus `!name` (done). */
-export function pendingAfterCreate(pending: readonly string[] | undefined, afterCreate: readonly ManifestAction[]): ManifestAction[] {
+export function pendingAfterCreate(
+  pending: readonly string[] | undefined,
+  afterCreate: readonly ManifestAction[],
+): ManifestAction[] {
   if (!pending || pending.length === 0) return [];
   const done = new Set(pending.filter((p) => p.startsWith('!')).map((p) => p.slice(1)));
   const all = pending.includes('*');

@@ -17,7 +17,15 @@ export interface Painter {
   bold(s: string): string;
 }
 
-export const plainPainter: Painter = { green: (s) => s, yellow: (s) => s, red: (s) => s, cyan: (s) => s, magenta: (s) => s, dim: (s) => s, bold: (s) => s };
+export const plainPainter: Painter = {
+  green: (s) => s,
+  yellow: (s) => s,
+  red: (s) => s,
+  cyan: (s) => s,
+  magenta: (s) => s,
+  dim: (s) => s,
+  bold: (s) => s,
+};
 
 function show(v: unknown): string {
   if (v === undefined) return '(absent)';
@@ -76,7 +84,9 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
   for (const c of plan.resource_changes) {
     if (c.change.actions[0] === 'no-op' && !options.showNoop) continue;
     const short = c.type.split('/').slice(1).join('/');
-    lines.push(`${sign(c, p)} ${p.bold(c.address)} ${p.dim(`(${short} ${c.name})`)} will be ${verb(c)}${c.source ? p.dim(`  ${c.source.file}:${c.source.line}`) : ''}`);
+    lines.push(
+      `${sign(c, p)} ${p.bold(c.address)} ${p.dim(`(${short} ${c.name})`)} will be ${verb(c)}${c.source ? p.dim(`  ${c.source.file}:${c.source.line}`) : ''}`,
+    );
     for (const path of c.change.paths) {
       const where = path.path ? splitPath(path.path).join('.') : '(resource)';
       const change = path.path ? `${show(path.before)} → ${show(path.after)}` : '';

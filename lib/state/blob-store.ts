@@ -15,7 +15,14 @@
 import type { BlobServiceClient, ContainerClient, BlobLeaseClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import { AmlcdkError, InputError } from '../core/errors.js';
-import { checkStackName, decodeState, encodeJournalLine, encodeState, parseJournal, type JournalParse } from './format.js';
+import {
+  checkStackName,
+  decodeState,
+  encodeJournalLine,
+  encodeState,
+  parseJournal,
+  type JournalParse,
+} from './format.js';
 import { StateLockLostError, StateLockedError, currentHolder } from './lock-holder.js';
 import type { Journal, JournalEntry, JournalInput, Lock, LockHolder, StackState, StateStore } from './types.js';
 
@@ -48,17 +55,21 @@ export interface BlobLocation {
   readonly prefix: string;
 }
 
-const ALLOWED = 'azblob://<account>/<container>[/<prefix>] with a 3-24 character lower-case account name and a 3-63 character container name (lower case, digits, hyphens)';
+const ALLOWED =
+  'azblob://<account>/<container>[/<prefix>] with a 3-24 character lower-case account name and a 3-63 character container name (lower case, digits, hyphens)';
 
 /** Parse and validate an `azblob://` location. */
 export function parseBlobLocation(location: string): BlobLocation {
   const m = /^azblob:\/\/([^/]+)\/([^/]+)(?:\/(.*))?$/.exec(location);
   const bad = (why: string): InputError =>
-    new InputError('InvalidStateLocation', `state location ${JSON.stringify(location)} ${why}; allowed: ${ALLOWED}.`, { fix: 'set "state" in amlcdk.json, e.g. "azblob://mystateacct/amlcdk-state/team-a"' });
+    new InputError('InvalidStateLocation', `state location ${JSON.stringify(location)} ${why}; allowed: ${ALLOWED}.`, {
+      fix: 'set "state" in amlcdk.json, e.g. "azblob://mystateacct/amlcdk-state/team-a"',
+    });
   if (!m) throw bad('is not of the form azblob://<account>/<container>[/<prefix>]');
   const [, account, container, rawPrefix] = m as unknown as [string, string, string, string | undefined];
   if (!/^[a-z0-9]{3,24}$/.test(account)) throw bad(`has an invalid storage account name "${account}"`);
-  if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(container)) throw bad(`has an invalid container name "${container}"`);
+  if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(container))
+    throw bad(`has an invalid container name "${container}"`);
   const parts = (rawPrefix ?? '').split('/').filter((p) => p !== '');
   if (parts.some((p) => p === '.' || p === '..')) throw bad('has "." or ".." in its prefix');
   return { account, container, prefix: parts.length ? `${parts.join('/')}/` : '' };
@@ -69,12 +80,21 @@ function statusOf(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 function codeOf(err: unknown): string | undefined {
-  const c = (err as { code?: unknown; details?: { errorCode?: unknown } })?.details?.errorCode ?? (err as { code?: unknown })?.code;
+  const c =
+    (err as { code?: unknown; details?: { errorCode?: unknown } })?.details?.errorCode ??
+    (err as { code?: unknown })?.code;
   return typeof c === 'string' ? c : undefined;
 }
 
 function holderToMetadata(h: LockHolder): Record<string, string> {
-  return { amlcdkid: h.id ?? '', who: encodeURIComponent(h.who), host: encodeURIComponent(h.host), pid: String(h.pid), operation: encodeURIComponent(h.operation), since: h.since };
+  return {
+    amlcdkid: h.id ?? '',
+    who: encodeURIComponent(h.who),
+    host: encodeURIComponent(h.host),
+    pid: String(h.pid),
+    operation: encodeURIComponent(h.operation),
+    since: h.since,
+  };
 }
 
 function holderFromMetadata(meta: Record<string, string> | undefined): LockHolder | undefined {
@@ -86,7 +106,14 @@ function holderFromMetadata(meta: Record<string, string> | undefined): LockHolde
       return v ?? '';
     }
   };
-  return { ...(meta.amlcdkid ? { id: meta.amlcdkid } : {}), who: dec(meta.who), host: dec(meta.host), pid: Number(meta.pid ?? 0), operation: dec(meta.operation), since: meta.since ?? '' };
+  return {
+    ...(meta.amlcdkid ? { id: meta.amlcdkid } : {}),
+    who: dec(meta.who),
+    host: dec(meta.host),
+    pid: Number(meta.pid ?? 0),
+    operation: dec(meta.operation),
+    since: meta.since ?? '',
+  };
 }
 
 interface HeldLease {
@@ -115,15 +142,23 @@ export class BlobStateStore implements StateStore {
     this.options = options;
     this.leaseSeconds = options.leaseSeconds ?? 60;
     if (!Number.isInteger(this.leaseSeconds) || this.leaseSeconds < 15 || this.leaseSeconds > 60) {
-      throw new InputError('InvalidStateOption', `leaseSeconds must be an integer from 15 to 60 (blob lease limits), got ${this.leaseSeconds}`, { fix: 'use 60' });
+      throw new InputError(
+        'InvalidStateOption',
+        `leaseSeconds must be an integer from 15 to 60 (blob lease limits), got ${this.leaseSeconds}`,
+        { fix: 'use 60' },
+      );
     }
     this.onNotice = options.onNotice ?? ((m) => process.stderr.write(`amlcdk: ${m}\n`));
     const cs = options.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
     const csAccount = cs ? /(?:^|;)\s*AccountName=([^;]+)/i.exec(cs)?.[1] : undefined;
     if (csAccount && csAccount !== this.parsed.account) {
-      throw new InputError('StateLocationMismatch', `the storage connection string is for account "${csAccount}" but the state location names "${this.parsed.account}"`, {
-        fix: `use azblob://${csAccount}/${this.parsed.container}/… or the connection string of ${this.parsed.account}`,
-      });
+      throw new InputError(
+        'StateLocationMismatch',
+        `the storage connection string is for account "${csAccount}" but the state location names "${this.parsed.account}"`,
+        {
+          fix: `use azblob://${csAccount}/${this.parsed.container}/… or the connection string of ${this.parsed.account}`,
+        },
+      );
     }
   }
 
@@ -144,10 +179,17 @@ export class BlobStateStore implements StateStore {
     this.containerPromise ??= (async () => {
       const sb = await import('@azure/storage-blob');
       const cs = this.options.connectionString ?? process.env.AZURE_STORAGE_CONNECTION_STRING;
-      const endpoint = (this.options.endpoint ?? `https://${this.parsed.account}.blob.core.windows.net`).replace(/\/+$/, '');
+      const endpoint = (this.options.endpoint ?? `https://${this.parsed.account}.blob.core.windows.net`).replace(
+        /\/+$/,
+        '',
+      );
       let service: BlobServiceClient;
       if (cs) service = sb.BlobServiceClient.fromConnectionString(cs);
-      else if (this.options.accountKey) service = new sb.BlobServiceClient(endpoint, new sb.StorageSharedKeyCredential(this.parsed.account, this.options.accountKey));
+      else if (this.options.accountKey)
+        service = new sb.BlobServiceClient(
+          endpoint,
+          new sb.StorageSharedKeyCredential(this.parsed.account, this.options.accountKey),
+        );
       else {
         const credential = this.options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
         service = new sb.BlobServiceClient(endpoint, credential);
@@ -178,10 +220,22 @@ export class BlobStateStore implements StateStore {
     const code = codeOf(err);
     const where = blob ? this.shown(blob) : this.location;
     if (status === 403 || status === 401) {
-      return new AmlcdkError('StateStoreForbidden', `cannot ${what} ${where}: HTTP ${status} ${code ?? ''}. Fix: give the identity "Storage Blob Data Contributor" on the container, or set AZURE_STORAGE_CONNECTION_STRING`.replace('  ', ' '));
+      return new AmlcdkError(
+        'StateStoreForbidden',
+        `cannot ${what} ${where}: HTTP ${status} ${code ?? ''}. Fix: give the identity "Storage Blob Data Contributor" on the container, or set AZURE_STORAGE_CONNECTION_STRING`.replace(
+          '  ',
+          ' ',
+        ),
+      );
     }
-    const detail = status !== undefined ? `HTTP ${status} ${code ?? ''}`.trim() : (code ?? (err as Error)?.message?.split('\n')[0] ?? String(err));
-    return new AmlcdkError('StateStoreUnavailable', `cannot ${what} ${where}: ${detail}. Fix: check the account name, network access to the storage account, and the endpoint`);
+    const detail =
+      status !== undefined
+        ? `HTTP ${status} ${code ?? ''}`.trim()
+        : (code ?? (err as Error)?.message?.split('\n')[0] ?? String(err));
+    return new AmlcdkError(
+      'StateStoreUnavailable',
+      `cannot ${what} ${where}: ${detail}. Fix: check the account name, network access to the storage account, and the endpoint`,
+    );
   }
 
   // ------------------------------------------------------------------ locks
@@ -212,11 +266,14 @@ export class BlobStateStore implements StateStore {
     }
     const state: HeldLease = { lease };
     this.held.set(stack, state);
-    const renew = setInterval(() => {
-      lease.renewLease().catch((err: unknown) => {
-        state.lost ??= `renewing the lease failed: ${statusOf(err) ?? ''} ${codeOf(err) ?? ''}`.trim();
-      });
-    }, Math.floor((this.leaseSeconds * 1000) / 3));
+    const renew = setInterval(
+      () => {
+        lease.renewLease().catch((err: unknown) => {
+          state.lost ??= `renewing the lease failed: ${statusOf(err) ?? ''} ${codeOf(err) ?? ''}`.trim();
+        });
+      },
+      Math.floor((this.leaseSeconds * 1000) / 3),
+    );
     renew.unref();
     let released = false;
     return {
@@ -227,14 +284,18 @@ export class BlobStateStore implements StateStore {
         clearInterval(renew);
         this.held.delete(stack);
         if (state.lost) {
-          this.onNotice(`the lock on stack "${stack}" was lost while this run held it (${state.lost}); leaving the lock blob alone`);
+          this.onNotice(
+            `the lock on stack "${stack}" was lost while this run held it (${state.lost}); leaving the lock blob alone`,
+          );
           return;
         }
         try {
           await blob.setMetadata({}, { conditions: { leaseId: holder.id } });
           await lease.releaseLease();
         } catch (err) {
-          this.onNotice(`could not release the lock on stack "${stack}" (${statusOf(err) ?? ''} ${codeOf(err) ?? ''}); its lease lapses within ${this.leaseSeconds} s`);
+          this.onNotice(
+            `could not release the lock on stack "${stack}" (${statusOf(err) ?? ''} ${codeOf(err) ?? ''}); its lease lapses within ${this.leaseSeconds} s`,
+          );
         }
       },
     };
@@ -276,7 +337,13 @@ export class BlobStateStore implements StateStore {
       throw this.wrap(err, 'read the lock', name);
     }
     if (props.leaseState !== 'leased') return undefined;
-    const holder = holderFromMetadata(props.metadata) ?? { who: 'unknown (no holder recorded on the lock blob)', host: 'unknown', pid: 0, operation: 'unknown', since: 'unknown' };
+    const holder = holderFromMetadata(props.metadata) ?? {
+      who: 'unknown (no holder recorded on the lock blob)',
+      host: 'unknown',
+      pid: 0,
+      operation: 'unknown',
+      since: 'unknown',
+    };
     try {
       await blob.getBlobLeaseClient().breakLease(0);
       await blob.setMetadata({}).catch(() => undefined);
@@ -348,7 +415,15 @@ export class BlobStateStore implements StateStore {
     checkStackName(stack);
     let j = this.journals.get(stack);
     if (!j) {
-      j = new BlobJournal(this, stack, () => this.writableContainer(), () => this.container(), this.options.segmentBlocks ?? 40_000, this.onNotice, () => this.assertHeld(stack));
+      j = new BlobJournal(
+        this,
+        stack,
+        () => this.writableContainer(),
+        () => this.container(),
+        this.options.segmentBlocks ?? 40_000,
+        this.onNotice,
+        () => this.assertHeld(stack),
+      );
       this.journals.set(stack, j);
     }
     return j;
@@ -395,7 +470,9 @@ export class BlobJournal implements Journal {
     return (await this.readDetailed()).entries;
   }
 
-  public async readDetailed(): Promise<JournalParse & { lastSegment?: { segment: number; length: number; blocks: number } }> {
+  public async readDetailed(): Promise<
+    JournalParse & { lastSegment?: { segment: number; length: number; blocks: number } }
+  > {
     const c = await this.readable();
     const names = await this.segments(c);
     const texts: string[] = [];
@@ -407,14 +484,21 @@ export class BlobJournal implements Journal {
         texts.push(buf.toString('utf8'));
         if (name === names[names.length - 1]) {
           const props = await blob.getProperties();
-          lastSegment = { segment: Number(/(\d{6})\.jsonl$/.exec(name)![1]), length: buf.length, blocks: props.blobCommittedBlockCount ?? 0 };
+          lastSegment = {
+            segment: Number(/(\d{6})\.jsonl$/.exec(name)![1]),
+            length: buf.length,
+            blocks: props.blobCommittedBlockCount ?? 0,
+          };
         }
       } catch (err) {
         throw this.store.wrap(err, 'read the journal', name);
       }
     }
     const parsed = parseJournal(texts.join(''), this.where);
-    if (parsed.torn) this.onNotice(`journal ${this.where}: dropped a torn last line (line ${parsed.torn.line}, ${parsed.torn.bytes} bytes)`);
+    if (parsed.torn)
+      this.onNotice(
+        `journal ${this.where}: dropped a torn last line (line ${parsed.torn.line}, ${parsed.torn.bytes} bytes)`,
+      );
     return { ...parsed, ...(lastSegment ? { lastSegment } : {}) };
   }
 
@@ -446,7 +530,10 @@ export class BlobJournal implements Journal {
         if (statusOf(err) !== 412) throw this.store.wrap(err, 'append to the journal', name);
         const tail = await blob.downloadToBuffer(o.length, bytes).catch(() => Buffer.alloc(0));
         if (tail.toString('utf8') !== line) {
-          throw new AmlcdkError('JournalConflict', `journal ${this.store.shown(name)} changed under this run (another writer without the lock?); nothing more is appended. Fix: run again after the other run ends`);
+          throw new AmlcdkError(
+            'JournalConflict',
+            `journal ${this.store.shown(name)} changed under this run (another writer without the lock?); nothing more is appended. Fix: run again after the other run ends`,
+          );
         }
       }
       o.length += bytes;
@@ -483,4 +570,3 @@ export class BlobJournal implements Journal {
     return run;
   }
 }
-

@@ -7,12 +7,30 @@
  *   .amlcdk/locks/<stack>.lock        exclusive lock: the holder record, created with link(2) so it appears whole
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AmlcdkError } from '../core/errors.js';
-import { checkStackName, decodeState, encodeJournalLine, encodeState, parseJournal, type JournalParse } from './format.js';
+import {
+  checkStackName,
+  decodeState,
+  encodeJournalLine,
+  encodeState,
+  parseJournal,
+  type JournalParse,
+} from './format.js';
 import { StateLockLostError, StateLockedError, currentHolder, describeHolder, pidAlive } from './lock-holder.js';
 import type { Journal, JournalEntry, JournalInput, Lock, LockHolder, StackState, StateStore } from './types.js';
 
@@ -158,7 +176,9 @@ export class FileStateStore implements StateStore {
           });
           await fsyncDir(dirname(file));
         } else {
-          this.onNotice(`the lock on stack "${stack}" was broken while this run held it${current ? `; it is now held by ${describeHolder(current)}` : ''}; leaving it alone`);
+          this.onNotice(
+            `the lock on stack "${stack}" was broken while this run held it${current ? `; it is now held by ${describeHolder(current)}` : ''}; leaving it alone`,
+          );
         }
       },
     };
@@ -184,7 +204,13 @@ export class FileStateStore implements StateStore {
         staleReason = `its heartbeat stopped ${Math.round(age / 1000)} s ago (a live holder touches the lock every ${Math.round(this.heartbeatMs / 1000)} s)`;
       }
     }
-    return new StateLockedError({ stack, location: `${this.location} (${this.shown(file)})`, holder, stale, staleReason });
+    return new StateLockedError({
+      stack,
+      location: `${this.location} (${this.shown(file)})`,
+      holder,
+      stale,
+      staleReason,
+    });
   }
 
   public async breakLock(stack: string): Promise<LockHolder | undefined> {
@@ -202,7 +228,15 @@ export class FileStateStore implements StateStore {
     }
     await unlink(aside).catch(() => undefined);
     await fsyncDir(dirname(file));
-    return holder ?? { who: 'unknown (unreadable lock record)', host: 'unknown', pid: 0, operation: 'unknown', since: 'unknown' };
+    return (
+      holder ?? {
+        who: 'unknown (unreadable lock record)',
+        host: 'unknown',
+        pid: 0,
+        operation: 'unknown',
+        since: 'unknown',
+      }
+    );
   }
 
   /** Throws StateLockLost when this store took the stack's lock and someone broke it since. */
@@ -215,7 +249,12 @@ export class FileStateStore implements StateStore {
     } catch {
       current = undefined;
     }
-    if (current?.id !== id) throw new StateLockLostError(stack, this.location, current ? `now held by ${describeHolder(current)}` : 'the lock was broken');
+    if (current?.id !== id)
+      throw new StateLockLostError(
+        stack,
+        this.location,
+        current ? `now held by ${describeHolder(current)}` : 'the lock was broken',
+      );
   }
 
   // ------------------------------------------------------------------ state
@@ -228,7 +267,10 @@ export class FileStateStore implements StateStore {
       text = await readFile(file, 'utf8');
     } catch (err) {
       if (errno(err) === 'ENOENT') return undefined;
-      throw new AmlcdkError('StateUnreadable', `cannot read state ${this.shown(file)}: ${(err as Error).message}. Fix: check the file's permissions`);
+      throw new AmlcdkError(
+        'StateUnreadable',
+        `cannot read state ${this.shown(file)}: ${(err as Error).message}. Fix: check the file's permissions`,
+      );
     }
     return decodeState(text, this.shown(file), stack);
   }
@@ -280,7 +322,9 @@ export class FileStateStore implements StateStore {
     checkStackName(stack);
     let j = this.journals.get(stack);
     if (!j) {
-      j = new FileJournal(this.journalPath(stack), this.shown(this.journalPath(stack)), this.onNotice, () => this.assertHeld(stack));
+      j = new FileJournal(this.journalPath(stack), this.shown(this.journalPath(stack)), this.onNotice, () =>
+        this.assertHeld(stack),
+      );
       this.journals.set(stack, j);
     }
     return j;
@@ -353,7 +397,9 @@ export class FileJournal implements Journal {
     }
     const parsed = parseJournal(text, this.shownName);
     if (parsed.torn) {
-      this.onNotice(`journal ${this.shownName}: dropped a torn last line (line ${parsed.torn.line}, ${parsed.torn.bytes} bytes) left by a run that stopped mid-append; the entries before it are intact`);
+      this.onNotice(
+        `journal ${this.shownName}: dropped a torn last line (line ${parsed.torn.line}, ${parsed.torn.bytes} bytes) left by a run that stopped mid-append; the entries before it are intact`,
+      );
     }
     return parsed;
   }

@@ -26,9 +26,13 @@ function sha256Hex(text: string): string {
 /** Stack names become file and blob names: keep them portable and free of path tricks. */
 export function checkStackName(stack: string): void {
   if (typeof stack !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(stack) || stack.includes('..')) {
-    throw new InputError('InvalidStackName', `stack name ${JSON.stringify(stack)} cannot name a state file; allowed: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit, no "..".`, {
-      fix: 'rename the Stack construct (its id is the stack name)',
-    });
+    throw new InputError(
+      'InvalidStackName',
+      `stack name ${JSON.stringify(stack)} cannot name a state file; allowed: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit, no "..".`,
+      {
+        fix: 'rename the Stack construct (its id is the stack name)',
+      },
+    );
   }
 }
 
@@ -63,7 +67,8 @@ function mergeDiff(from: unknown, to: unknown): unknown {
   for (const k of Object.keys(to)) {
     if (to[k] === undefined) continue;
     if (!(k in from) || from[k] === undefined) out[k] = to[k];
-    else if (!jsonEqual(from[k], to[k])) out[k] = isPlainObject(from[k]) && isPlainObject(to[k]) ? mergeDiff(from[k], to[k]) : to[k];
+    else if (!jsonEqual(from[k], to[k]))
+      out[k] = isPlainObject(from[k]) && isPlainObject(to[k]) ? mergeDiff(from[k], to[k]) : to[k];
   }
   for (const k of Object.keys(from)) if (from[k] !== undefined && (!(k in to) || to[k] === undefined)) out[k] = null;
   return out;
@@ -89,7 +94,12 @@ function mergeApply(target: unknown, patch: unknown): unknown {
 function compactResources(resources: StackState['resources']): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, r] of Object.entries(resources)) {
-    if (r.observed !== undefined && isPlainObject(r.applied) && isPlainObject(r.observed) && !containsNull(r.observed)) {
+    if (
+      r.observed !== undefined &&
+      isPlainObject(r.applied) &&
+      isPlainObject(r.observed) &&
+      !containsNull(r.observed)
+    ) {
       const { observed, ...rest } = r;
       out[key] = { ...rest, observedDelta: mergeDiff(r.applied, observed) as Json };
     } else out[key] = r;
@@ -112,7 +122,13 @@ function expandResources(resources: Record<string, unknown>): StackState['resour
 export function encodeState(state: StackState, serial: number): string {
   const { serial: _ignored, ...rest } = state;
   const body = canonicalJson({ ...rest, resources: compactResources(rest.resources) });
-  const header = canonicalJson({ checksum: `sha256:${sha256Hex(body)}`, format: STATE_FORMAT, serial, stack: state.stack, version: 1 });
+  const header = canonicalJson({
+    checksum: `sha256:${sha256Hex(body)}`,
+    format: STATE_FORMAT,
+    serial,
+    stack: state.stack,
+    version: 1,
+  });
   return `${header}\n${body}\n`;
 }
 
@@ -133,24 +149,41 @@ export function decodeState(text: string, where: string, expectedStack?: string)
   } catch {
     throw corrupt(where, 'its header line is not JSON');
   }
-  if (!header || header.format !== STATE_FORMAT) throw corrupt(where, `its header does not say format "${STATE_FORMAT}"`);
+  if (!header || header.format !== STATE_FORMAT)
+    throw corrupt(where, `its header does not say format "${STATE_FORMAT}"`);
   if (header.version !== 1) {
-    throw new InputError('StateVersionUnsupported', `state ${where} has format version ${JSON.stringify(header.version)}; this amlcdk reads version 1.`, { file: where, fix: 'upgrade amlcdk to the version that wrote this state' });
+    throw new InputError(
+      'StateVersionUnsupported',
+      `state ${where} has format version ${JSON.stringify(header.version)}; this amlcdk reads version 1.`,
+      { file: where, fix: 'upgrade amlcdk to the version that wrote this state' },
+    );
   }
   let body = text.slice(nl + 1);
   if (body.endsWith('\n')) body = body.slice(0, -1);
   const sum = `sha256:${sha256Hex(body)}`;
-  if (sum !== header.checksum) throw corrupt(where, `checksum mismatch (header ${String(header.checksum).slice(0, 20)}…, content ${sum.slice(0, 20)}…)`);
+  if (sum !== header.checksum)
+    throw corrupt(
+      where,
+      `checksum mismatch (header ${String(header.checksum).slice(0, 20)}…, content ${sum.slice(0, 20)}…)`,
+    );
   let state: StackState;
   try {
     state = JSON.parse(body) as StackState;
   } catch {
     throw corrupt(where, 'its content is not JSON although the checksum matches');
   }
-  if (!state || typeof state !== 'object' || state.version !== 1 || typeof state.stack !== 'string' || !state.resources || typeof state.resources !== 'object') {
+  if (
+    !state ||
+    typeof state !== 'object' ||
+    state.version !== 1 ||
+    typeof state.stack !== 'string' ||
+    !state.resources ||
+    typeof state.resources !== 'object'
+  ) {
     throw corrupt(where, 'its content is not a version 1 StackState');
   }
-  if (expectedStack !== undefined && state.stack !== expectedStack) throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
+  if (expectedStack !== undefined && state.stack !== expectedStack)
+    throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
   const serial = typeof header.serial === 'number' ? header.serial : 0;
   return { ...state, resources: expandResources(state.resources as unknown as Record<string, unknown>), serial };
 }
@@ -170,7 +203,8 @@ export interface JournalParse {
 }
 
 function verifyLine(line: string): JournalEntry | undefined {
-  if (!line.startsWith(JOURNAL_PREFIX) || line.length < JOURNAL_PREFIX.length + JOURNAL_SUFFIX_LEN + 2) return undefined;
+  if (!line.startsWith(JOURNAL_PREFIX) || line.length < JOURNAL_PREFIX.length + JOURNAL_SUFFIX_LEN + 2)
+    return undefined;
   const entryText = line.slice(JOURNAL_PREFIX.length, line.length - JOURNAL_SUFFIX_LEN);
   const tail = line.slice(line.length - JOURNAL_SUFFIX_LEN);
   const m = /^,"h":"([0-9a-f]{64})"\}$/.exec(tail);
@@ -204,15 +238,31 @@ export function parseJournal(text: string, where: string): JournalParse {
       const isLast = !complete || /^\0*$/.test(text.slice(nl + 1));
       const tornLooking = !complete || line.includes('\0');
       if (isLast && tornLooking) {
-        return { entries, validBytes: Buffer.byteLength(text.slice(0, offset)), torn: { line: lineNo, bytes: Buffer.byteLength(text.slice(offset)) } };
+        return {
+          entries,
+          validBytes: Buffer.byteLength(text.slice(0, offset)),
+          torn: { line: lineNo, bytes: Buffer.byteLength(text.slice(offset)) },
+        };
       }
       if (line === '' && complete) {
-        throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} is empty; every line must be a checksummed entry.`, { file: where, line: lineNo, fix: journalFix });
+        throw new InputError(
+          'JournalCorrupt',
+          `journal ${where} line ${lineNo} is empty; every line must be a checksummed entry.`,
+          { file: where, line: lineNo, fix: journalFix },
+        );
       }
-      throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} fails its checksum (the file was edited or damaged).`, { file: where, line: lineNo, fix: journalFix });
+      throw new InputError(
+        'JournalCorrupt',
+        `journal ${where} line ${lineNo} fails its checksum (the file was edited or damaged).`,
+        { file: where, line: lineNo, fix: journalFix },
+      );
     }
     if (entry.seq <= lastSeq) {
-      throw new InputError('JournalCorrupt', `journal ${where} line ${lineNo} has seq ${entry.seq} after ${lastSeq}; entries must be in order (two writers without the lock?).`, { file: where, line: lineNo, fix: journalFix });
+      throw new InputError(
+        'JournalCorrupt',
+        `journal ${where} line ${lineNo} has seq ${entry.seq} after ${lastSeq}; entries must be in order (two writers without the lock?).`,
+        { file: where, line: lineNo, fix: journalFix },
+      );
     }
     lastSeq = entry.seq;
     entries.push(entry);

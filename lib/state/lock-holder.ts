@@ -17,7 +17,14 @@ function userName(): string {
 /** A holder record for this process. */
 export function currentHolder(operation: string): LockHolder {
   const host = hostname();
-  return { id: randomUUID(), who: `${userName()}@${host}`, host, pid: process.pid, operation, since: new Date().toISOString() };
+  return {
+    id: randomUUID(),
+    who: `${userName()}@${host}`,
+    host,
+    pid: process.pid,
+    operation,
+    since: new Date().toISOString(),
+  };
 }
 
 /** Whether a pid runs on this machine (EPERM: it runs, as another user). */
@@ -43,7 +50,14 @@ export class StateLockedError extends AmlcdkError {
   public readonly holder?: LockHolder;
   /** True when the holder is known to be dead (same host, pid gone) or its lease/heartbeat lapsed. */
   public readonly stale: boolean;
-  constructor(init: { stack: string; location: string; holder?: LockHolder; stale: boolean; staleReason?: string; hint?: string }) {
+  constructor(init: {
+    stack: string;
+    location: string;
+    holder?: LockHolder;
+    stale: boolean;
+    staleReason?: string;
+    hint?: string;
+  }) {
     const who = init.holder ? describeHolder(init.holder) : 'an unknown holder (the lock record is unreadable)';
     const tail = init.stale
       ? `The lock is stale: ${init.staleReason ?? 'its holder is gone'}. Break it explicitly with \`amlcdk state break-lock ${init.stack}\`, then run again.`
@@ -58,6 +72,9 @@ export class StateLockedError extends AmlcdkError {
 /** The lock this process held was broken (or its lease lapsed): it must stop writing state. */
 export class StateLockLostError extends AmlcdkError {
   constructor(stack: string, location: string, why: string) {
-    super('StateLockLost', `the lock on stack "${stack}" in ${location} is no longer held by this run (${why}); state and journal writes are refused so two runs never write at once. Fix: run again; the journal lets the next run resume`);
+    super(
+      'StateLockLost',
+      `the lock on stack "${stack}" in ${location} is no longer held by this run (${why}); state and journal writes are refused so two runs never write at once. Fix: run again; the journal lets the next run resume`,
+    );
   }
 }

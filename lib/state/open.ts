@@ -25,7 +25,10 @@ export interface OpenStateStoreOptions {
  * const store = openStateStore(config.state ?? 'file');
  * const store2 = openStateStore('azblob://mystateacct/amlcdk-state/team-a');
  */
-export function openStateStore(location: string | undefined, options: OpenStateStoreOptions = {}): FileStateStore | BlobStateStore {
+export function openStateStore(
+  location: string | undefined,
+  options: OpenStateStoreOptions = {},
+): FileStateStore | BlobStateStore {
   const cwd = options.cwd ?? process.cwd();
   const loc = (location ?? 'file').trim();
   const source = options.source ?? 'amlcdk.json';
@@ -35,16 +38,24 @@ export function openStateStore(location: string | undefined, options: OpenStateS
     if (dir === '') throw invalid(loc, 'names no directory', source);
     return new FileStateStore({ cwd, dir: isAbsolute(dir) ? dir : resolve(cwd, dir), onNotice: options.onNotice });
   }
-  if (loc.startsWith('azblob://')) return new BlobStateStore(loc, { ...(options.blob ?? {}), ...(options.onNotice ? { onNotice: options.onNotice } : {}) });
+  if (loc.startsWith('azblob://'))
+    return new BlobStateStore(loc, {
+      ...(options.blob ?? {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    });
   throw invalid(loc, 'has an unknown scheme', source);
 }
 
 function invalid(loc: string, why: string, source: string): InputError {
   const option = source.startsWith('--');
-  return new InputError('InvalidStateLocation', `${option ? `${source}: ` : ''}state location ${JSON.stringify(loc)} ${why}; allowed: "file" (./.amlcdk), "file://<dir>", "azblob://<account>/<container>[/<prefix>]".`, {
-    ...(option ? {} : { file: source }),
-    fix: `set ${option ? source : `"state" in ${source}`} to one of the allowed forms, e.g. "file" or "azblob://mystateacct/amlcdk-state/team-a"`,
-  });
+  return new InputError(
+    'InvalidStateLocation',
+    `${option ? `${source}: ` : ''}state location ${JSON.stringify(loc)} ${why}; allowed: "file" (./.amlcdk), "file://<dir>", "azblob://<account>/<container>[/<prefix>]".`,
+    {
+      ...(option ? {} : { file: source }),
+      fix: `set ${option ? source : `"state" in ${source}`} to one of the allowed forms, e.g. "file" or "azblob://mystateacct/amlcdk-state/team-a"`,
+    },
+  );
 }
 
 export type { StateStore };

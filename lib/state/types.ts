@@ -42,14 +42,59 @@ export interface OwnedResource {
 
 /** A write-ahead journal entry. `intent` is fsynced before the write is sent; `started` carries the resume URL. */
 export type JournalEntry =
-  | { readonly seq: number; readonly at: string; readonly kind: 'begin'; readonly runId: string; readonly manifestHash: string }
-  | { readonly seq: number; readonly at: string; readonly kind: 'intent'; readonly runId: string; readonly opId: string; readonly logicalId: string; readonly resourceId: string; readonly op: 'create' | 'update' | 'patch' | 'delete' | 'action'; readonly method: 'PUT' | 'PATCH' | 'DELETE' | 'POST'; readonly apiVersion: string; readonly action?: string }
-  | { readonly seq: number; readonly at: string; readonly kind: 'started'; readonly runId: string; readonly opId: string; readonly pollUrl?: string; readonly pollKind?: 'azure-async-operation' | 'location'; readonly status: number }
-  | { readonly seq: number; readonly at: string; readonly kind: 'done'; readonly runId: string; readonly opId: string; readonly outcome: 'succeeded' | 'failed'; readonly error?: string }
-  | { readonly seq: number; readonly at: string; readonly kind: 'end'; readonly runId: string; readonly outcome: 'succeeded' | 'failed' | 'partial' };
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly kind: 'begin';
+      readonly runId: string;
+      readonly manifestHash: string;
+    }
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly kind: 'intent';
+      readonly runId: string;
+      readonly opId: string;
+      readonly logicalId: string;
+      readonly resourceId: string;
+      readonly op: 'create' | 'update' | 'patch' | 'delete' | 'action';
+      readonly method: 'PUT' | 'PATCH' | 'DELETE' | 'POST';
+      readonly apiVersion: string;
+      readonly action?: string;
+    }
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly kind: 'started';
+      readonly runId: string;
+      readonly opId: string;
+      readonly pollUrl?: string;
+      readonly pollKind?: 'azure-async-operation' | 'location';
+      readonly status: number;
+    }
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly kind: 'done';
+      readonly runId: string;
+      readonly opId: string;
+      readonly outcome: 'succeeded' | 'failed';
+      readonly error?: string;
+    }
+  | {
+      readonly seq: number;
+      readonly at: string;
+      readonly kind: 'end';
+      readonly runId: string;
+      readonly outcome: 'succeeded' | 'failed' | 'partial';
+    };
 
 /** Distributive Omit, so each journal entry variant keeps its own fields. */
-export type JournalInput = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
+export type JournalInput = JournalEntry extends infer E
+  ? E extends JournalEntry
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;
 
 export interface Journal {
   /** Append and make durable (fsync / committed block) before resolving. */

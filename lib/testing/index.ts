@@ -35,11 +35,15 @@ export abstract class Matcher {
 }
 
 class ObjectLike extends Matcher {
-  constructor(private readonly pattern: Record<string, unknown>, private readonly exact: boolean) {
+  constructor(
+    private readonly pattern: Record<string, unknown>,
+    private readonly exact: boolean,
+  ) {
     super();
   }
   public test(actual: unknown, path: string): string[] {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [`${path}: expected an object, got ${show(actual)}`];
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${path}: expected an object, got ${show(actual)}`];
     const a = actual as Record<string, unknown>;
     const out: string[] = [];
     for (const [k, v] of Object.entries(this.pattern)) {
@@ -64,7 +68,8 @@ class ArrayWith extends Matcher {
     if (!Array.isArray(actual)) return [`${path}: expected an array, got ${show(actual)}`];
     const out: string[] = [];
     this.items.forEach((item, i) => {
-      if (!actual.some((a) => matchValue(item, a, path, false).length === 0)) out.push(`${path}: no element matches item ${i} ${show(item)}`);
+      if (!actual.some((a) => matchValue(item, a, path, false).length === 0))
+        out.push(`${path}: no element matches item ${i} ${show(item)}`);
     });
     return out;
   }
@@ -90,7 +95,9 @@ class StringLike extends Matcher {
     super();
   }
   public test(actual: unknown, path: string): string[] {
-    return typeof actual === 'string' && this.re.test(actual) ? [] : [`${path}: expected a string matching ${this.re}, got ${show(actual)}`];
+    return typeof actual === 'string' && this.re.test(actual)
+      ? []
+      : [`${path}: expected a string matching ${this.re}, got ${show(actual)}`];
   }
 }
 
@@ -133,7 +140,8 @@ function matchValue(pattern: unknown, actual: unknown, path: string, exact: bool
     if (pattern.length !== actual.length) return [`${path}: expected ${pattern.length} elements, got ${actual.length}`];
     return pattern.flatMap((p, i) => matchValue(p, actual[i], `${path}/${i}`, exact));
   }
-  if (pattern !== null && typeof pattern === 'object') return new ObjectLike(pattern as Record<string, unknown>, exact).test(actual, path);
+  if (pattern !== null && typeof pattern === 'object')
+    return new ObjectLike(pattern as Record<string, unknown>, exact).test(actual, path);
   return Object.is(pattern, actual) ? [] : [`${path}: expected ${show(pattern)}, got ${show(actual)}`];
 }
 
@@ -180,13 +188,20 @@ export class Template {
   /** Resources of `type` (case-insensitive), optionally filtered by a pattern on the body. */
   public findResources(type: string, bodyPattern?: Record<string, unknown> | Matcher): ManifestResource[] {
     const t = type.toLowerCase();
-    return this.allResources().filter((r) => r.type.toLowerCase() === t && (!bodyPattern || matchValue(bodyPattern, r.body, '', false).length === 0));
+    return this.allResources().filter(
+      (r) => r.type.toLowerCase() === t && (!bodyPattern || matchValue(bodyPattern, r.body, '', false).length === 0),
+    );
   }
 
   /** The resource with this logicalId (construct path). */
   public resource(logicalId: string): ManifestResource {
     const r = this.allResources().find((x) => x.logicalId === logicalId);
-    if (!r) throw new AssertionFailure(`no resource ${logicalId}; have: ${this.allResources().map((x) => x.logicalId).join(', ')}`);
+    if (!r)
+      throw new AssertionFailure(
+        `no resource ${logicalId}; have: ${this.allResources()
+          .map((x) => x.logicalId)
+          .join(', ')}`,
+      );
     return r;
   }
 
@@ -222,7 +237,10 @@ export class Template {
   /** Assert there is no error at all (reports every error otherwise). */
   public hasNoErrors(): void {
     const errs = this.errors();
-    if (errs.length) throw new AssertionFailure(`expected no errors, got:\n  ${errs.map((e) => `${e.code} [${e.path}] ${e.message}`).join('\n  ')}`);
+    if (errs.length)
+      throw new AssertionFailure(
+        `expected no errors, got:\n  ${errs.map((e) => `${e.code} [${e.path}] ${e.message}`).join('\n  ')}`,
+      );
   }
 
   /** Assert there is no warning with this id. */
@@ -254,17 +272,26 @@ export class Template {
   }
 
   private find(level: 'error' | 'warning', code: string, path?: string): Diagnostic {
-    const hit = this.diagnostics.find((d) => d.level === level && d.code === code && (path === undefined || d.path === path));
+    const hit = this.diagnostics.find(
+      (d) => d.level === level && d.code === code && (path === undefined || d.path === path),
+    );
     if (!hit) {
       const have = this.diagnostics.map((d) => `${d.level} ${d.code} [${d.path}]`).join('\n  ');
-      throw new AssertionFailure(`expected ${level} ${code}${path ? ` at ${path}` : ''}; diagnostics:\n  ${have || '(none)'}`);
+      throw new AssertionFailure(
+        `expected ${level} ${code}${path ? ` at ${path}` : ''}; diagnostics:\n  ${have || '(none)'}`,
+      );
     }
     return hit;
   }
 }
 
 function emptyManifest(): Manifest {
-  return { schemaVersion: 1, stack: { name: '', subscriptionId: '', resourceGroup: '', location: '', tags: {} }, resources: [], hash: '' } as Manifest;
+  return {
+    schemaVersion: 1,
+    stack: { name: '', subscriptionId: '', resourceGroup: '', location: '', tags: {} },
+    resources: [],
+    hash: '',
+  } as Manifest;
 }
 
 export { Stack };

@@ -13,7 +13,10 @@ import { startTestEmulator, paths, V, TEST_OID, type TestEmulator } from '../hel
 let emu: TestEmulator;
 const clients: HttpArmClient[] = [];
 before(async () => {
-  emu = await startTestEmulator({ durations: { default: { create: 30, update: 20, delete: 20, action: 20 } }, retryAfterSeconds: 0 });
+  emu = await startTestEmulator({
+    durations: { default: { create: 30, update: 20, delete: 20, action: 20 } },
+    retryAfterSeconds: 0,
+  });
 });
 after(async () => {
   for (const c of clients) c.close();
@@ -35,7 +38,10 @@ function client(extra: Partial<HttpArmClientOptions> = {}): HttpArmClient {
 
 const cluster = (max: number) => ({
   location: 'westeurope',
-  properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { minNodeCount: 0, maxNodeCount: max } } },
+  properties: {
+    computeType: 'AmlCompute',
+    properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { minNodeCount: 0, maxNodeCount: max } },
+  },
 });
 
 describe('against the emulator', () => {
@@ -52,7 +58,9 @@ describe('against the emulator', () => {
     await arm.put(paths.compute('rg1', 'ws1', 'cpu-b'), V.ml, cluster(3));
     const listed = await arm.list(`${paths.ws('rg1', 'ws1')}/computes`, V.ml);
     assert.deepEqual(listed.map((r) => r.name).sort(), ['cpu-a', 'cpu-b']);
-    const patched = await arm.patch(paths.compute('rg1', 'ws1', 'cpu-a'), V.ml, { properties: { properties: { scaleSettings: { maxNodeCount: 6, minNodeCount: 0 } } } });
+    const patched = await arm.patch(paths.compute('rg1', 'ws1', 'cpu-a'), V.ml, {
+      properties: { properties: { scaleSettings: { maxNodeCount: 6, minNodeCount: 0 } } },
+    });
     const props = patched.resource?.properties as { properties?: { scaleSettings?: { maxNodeCount?: number } } };
     assert.equal(props.properties?.scaleSettings?.maxNodeCount, 6);
     await arm.delete(paths.compute('rg1', 'ws1', 'cpu-b'), V.ml, { query: { underlyingResourceAction: 'Delete' } });
@@ -67,7 +75,9 @@ describe('against the emulator', () => {
     try {
       await arm.put(paths.rg('rgp'), V.rg, { location: 'westeurope' });
       await arm.put(paths.ws('rgp', 'wsp'), V.ml, { location: 'westeurope', properties: {} });
-      await Promise.all([1, 2, 3, 4, 5].map((i) => arm.put(paths.compute('rgp', 'wsp', `page${'abcde'[i - 1]}`), V.ml, cluster(1))));
+      await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => arm.put(paths.compute('rgp', 'wsp', `page${'abcde'[i - 1]}`), V.ml, cluster(1))),
+      );
       const listed = await arm.list(`${paths.ws('rgp', 'wsp')}/computes`, V.ml);
       assert.deepEqual(listed.map((r) => r.name).sort(), ['pagea', 'pageb', 'pagec', 'paged', 'pagee']);
     } finally {
@@ -76,13 +86,35 @@ describe('against the emulator', () => {
   });
 
   test('the client bucket matched to the emulator (scaled) makes zero 429s for a burst far above it', async () => {
-    emu.configure({ throttle: { writes: { burst: 5, perSecond: 10 }, reads: { burst: 50, perSecond: 100 }, deletes: { burst: 5, perSecond: 10 }, scale: 4 } });
+    emu.configure({
+      throttle: {
+        writes: { burst: 5, perSecond: 10 },
+        reads: { burst: 50, perSecond: 100 },
+        deletes: { burst: 5, perSecond: 10 },
+        scale: 4,
+      },
+    });
     try {
-      const limiter = new ArmRateLimiter({ limits: { writes: { burst: 5, perSecond: 10 }, reads: { burst: 50, perSecond: 100 }, deletes: { burst: 5, perSecond: 10 } }, scale: 4, scaleBursts: false });
+      const limiter = new ArmRateLimiter({
+        limits: {
+          writes: { burst: 5, perSecond: 10 },
+          reads: { burst: 50, perSecond: 100 },
+          deletes: { burst: 5, perSecond: 10 },
+        },
+        scale: 4,
+        scaleBursts: false,
+      });
       const arm = client({ limiter });
       const before = emu.counters().throttled;
       await arm.put(paths.rg('rgt'), V.rg, { location: 'westeurope' });
-      await Promise.all(Array.from({ length: 40 }, (_, i) => arm.beginPut(`${paths.rg('rgt')}/providers/Microsoft.Network/networkSecurityGroups/n${i}`, V.net, { location: 'westeurope', properties: {} })));
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          arm.beginPut(`${paths.rg('rgt')}/providers/Microsoft.Network/networkSecurityGroups/n${i}`, V.net, {
+            location: 'westeurope',
+            properties: {},
+          }),
+        ),
+      );
       assert.equal(emu.counters().throttled - before, 0, 'no request was throttled');
     } finally {
       emu.configure({ throttle: {} });
@@ -106,9 +138,14 @@ describe('against the emulator', () => {
           return res;
         },
       };
-      const arm = client({ httpClient, limiter: new ArmRateLimiter({ limits: { writes: shape.writes }, scale: shape.scale, scaleBursts: false }) });
+      const arm = client({
+        httpClient,
+        limiter: new ArmRateLimiter({ limits: { writes: shape.writes }, scale: shape.scale, scaleBursts: false }),
+      });
       const before = emu.counters().throttled;
-      await Promise.all(Array.from({ length: 30 }, (_, i) => arm.beginPut(paths.rg(`rgw${i}`), V.rg, { location: 'westeurope' })));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => arm.beginPut(paths.rg(`rgw${i}`), V.rg, { location: 'westeurope' })),
+      );
       assert.equal(emu.counters().throttled - before, 0, 'no request was throttled');
     } finally {
       emu.configure({ throttle: {} });
@@ -120,10 +157,16 @@ describe('against the emulator', () => {
     try {
       const other = client({ limiter: false });
       for (let i = 0; i < 25; i++) await other.get(paths.rg('rg1'), V.rg); // same principal: 25 of 30 tokens gone
-      const arm = client({ limiter: new ArmRateLimiter({ limits: { reads: { burst: 30, perSecond: 10 } }, scale: 4, scaleBursts: false }) });
+      const arm = client({
+        limiter: new ArmRateLimiter({ limits: { reads: { burst: 30, perSecond: 10 } }, scale: 4, scaleBursts: false }),
+      });
       const before = emu.counters().throttled;
       await Promise.all(Array.from({ length: 40 }, () => arm.get(paths.rg('rg1'), V.rg)));
-      assert.equal(emu.counters().throttled - before, 0, 'the first request alone learned that only ~5 tokens were left');
+      assert.equal(
+        emu.counters().throttled - before,
+        0,
+        'the first request alone learned that only ~5 tokens were left',
+      );
     } finally {
       emu.configure({ throttle: {} });
     }
@@ -135,7 +178,14 @@ describe('against the emulator', () => {
       const arm = client({ limiter: false, retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } });
       const before = emu.counters().throttled;
       await arm.put(paths.rg('rgq'), V.rg, { location: 'westeurope' });
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => arm.beginPut(`${paths.rg('rgq')}/providers/Microsoft.Network/networkSecurityGroups/q${i}`, V.net, { location: 'westeurope', properties: {} })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          arm.beginPut(`${paths.rg('rgq')}/providers/Microsoft.Network/networkSecurityGroups/q${i}`, V.net, {
+            location: 'westeurope',
+            properties: {},
+          }),
+        ),
+      );
       assert.equal(results.length, 8);
       assert.ok(emu.counters().throttled - before > 0, 'the emulator did throttle');
     } finally {
@@ -159,7 +209,11 @@ describe('against the emulator', () => {
       for (const name of ['flta', 'fltb', 'fltc']) {
         const r = await arm.put(paths.compute('rgf', 'wsf', name), V.ml, cluster(1));
         assert.equal(r.resource?.name, name);
-        assert.equal(emu.counters().creates[paths.compute('rgf', 'wsf', name).toLowerCase()], 1, `${name} created once`);
+        assert.equal(
+          emu.counters().creates[paths.compute('rgf', 'wsf', name).toLowerCase()],
+          1,
+          `${name} created once`,
+        );
       }
     } finally {
       emu.configure({ faults: [] });
@@ -170,11 +224,17 @@ describe('against the emulator', () => {
     const arm = client();
     await arm.put(paths.rg('rga'), V.rg, { location: 'westeurope' });
     await arm.put(paths.ws('rga', 'wsa'), V.ml, { location: 'westeurope', properties: {} });
-    await arm.put(paths.compute('rga', 'wsa', 'inst-a'), V.ml, { location: 'westeurope', properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });
+    await arm.put(paths.compute('rga', 'wsa', 'inst-a'), V.ml, {
+      location: 'westeurope',
+      properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } },
+    });
     emu.configure({ faults: [{ method: 'POST', path: '/stop$', acceptThenDropRate: 1, times: 1 }] });
     try {
       const logStart = emu.log().at(-1)?.seq ?? 0;
-      await assert.rejects(arm.post(paths.compute('rga', 'wsa', 'inst-a'), 'stop', V.ml), (e: unknown) => e instanceof ArmError && e.outcomeUnknown && e.armCode === 'ConnectionDropped');
+      await assert.rejects(
+        arm.post(paths.compute('rga', 'wsa', 'inst-a'), 'stop', V.ml),
+        (e: unknown) => e instanceof ArmError && e.outcomeUnknown && e.armCode === 'ConnectionDropped',
+      );
       const posts = emu.log(logStart).filter((l) => l.method === 'POST');
       assert.equal(posts.length, 1, 'sent exactly once');
     } finally {
@@ -186,9 +246,20 @@ describe('against the emulator', () => {
     const arm = client();
     await arm.put(paths.rg('rgl'), V.rg, { location: 'westeurope' });
     await arm.put(paths.ws('rgl', 'wsl'), V.ml, { location: 'westeurope', properties: {} });
-    emu.configure({ faults: [{ method: 'PUT', path: '/computes/bad$', lroFailure: { afterPolls: 2, code: 'AllocationFailed', message: 'no capacity' } }] });
+    emu.configure({
+      faults: [
+        {
+          method: 'PUT',
+          path: '/computes/bad$',
+          lroFailure: { afterPolls: 2, code: 'AllocationFailed', message: 'no capacity' },
+        },
+      ],
+    });
     try {
-      await assert.rejects(arm.put(paths.compute('rgl', 'wsl', 'bad'), V.ml, cluster(1)), (e: unknown) => e instanceof ArmError && e.armCode === 'AllocationFailed' && /no capacity/.test(e.message));
+      await assert.rejects(
+        arm.put(paths.compute('rgl', 'wsl', 'bad'), V.ml, cluster(1)),
+        (e: unknown) => e instanceof ArmError && e.armCode === 'AllocationFailed' && /no capacity/.test(e.message),
+      );
     } finally {
       emu.configure({ faults: [] });
     }

@@ -31,7 +31,15 @@ function cert(): Promise<{ cert: string; key: string }> {
   certPromise ??= generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     days: 2,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
   } as Parameters<typeof generate>[1]).then((r) => ({ cert: r.cert, key: r.private }));
   return certPromise;
 }
@@ -46,7 +54,12 @@ export async function startProtocolServer(): Promise<ProtocolServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec: Recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       try {
         handler(rec, res, requests.length);

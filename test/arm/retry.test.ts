@@ -1,6 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, isDroppedConnection, isInProgressCode, parseRetryAfter, resolveRetryOptions, seededRandom } from '../../lib/arm/retry.js';
+import {
+  backoffMs,
+  isDroppedConnection,
+  isInProgressCode,
+  parseRetryAfter,
+  resolveRetryOptions,
+  seededRandom,
+} from '../../lib/arm/retry.js';
 import { armErrorFromOperation, armErrorFromResponse, unpackErrorBody } from '../../lib/arm/arm-error.js';
 
 describe('Retry-After', () => {
@@ -26,9 +33,15 @@ describe('backoff', () => {
     const a = [0, 1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, o));
     a.forEach((ms, r) => assert.ok(ms >= 0 && ms < Math.min(1000, 100 * 2 ** r), `retry ${r}: ${ms}`));
     const o2 = resolveRetryOptions({ baseDelayMs: 100, maxDelayMs: 1000, random: seededRandom(42) });
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, o2)), a);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, o2)),
+      a,
+    );
     const o3 = resolveRetryOptions({ baseDelayMs: 100, maxDelayMs: 1000, random: seededRandom(43) });
-    assert.notDeepEqual([0, 1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, o3)), a);
+    assert.notDeepEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((r) => backoffMs(r, o3)),
+      a,
+    );
   });
   test('rejects a nonsensical attempt count', () => {
     assert.throws(() => resolveRetryOptions({ maxAttempts: 0 }), RangeError);
@@ -49,35 +62,76 @@ describe('classification', () => {
     assert.ok(!isInProgressCode('StorageAccountAlreadyTaken'));
   });
   test('ARM error bodies are unpacked in every shape', () => {
-    assert.deepEqual(unpackErrorBody({ error: { code: 'A', message: 'm', details: [{ code: 'B' }] } }), { code: 'A', message: 'm', details: [{ code: 'B' }] });
-    assert.deepEqual(unpackErrorBody({ code: 'Flat', message: 'f' }), { code: 'Flat', message: 'f', details: undefined });
+    assert.deepEqual(unpackErrorBody({ error: { code: 'A', message: 'm', details: [{ code: 'B' }] } }), {
+      code: 'A',
+      message: 'm',
+      details: [{ code: 'B' }],
+    });
+    assert.deepEqual(unpackErrorBody({ code: 'Flat', message: 'f' }), {
+      code: 'Flat',
+      message: 'f',
+      details: undefined,
+    });
     assert.deepEqual(unpackErrorBody('nope'), {});
   });
   test('409 is retryable only with an in-progress code; 5xx on POST has an unknown outcome', () => {
-    const conflict = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"AnotherOperationInProgress","message":"busy"}}', method: 'PUT', url: 'https://h/x' });
+    const conflict = armErrorFromResponse({
+      status: 409,
+      bodyText: '{"error":{"code":"AnotherOperationInProgress","message":"busy"}}',
+      method: 'PUT',
+      url: 'https://h/x',
+    });
     assert.equal(conflict.retryable, true);
     assert.equal(conflict.code, 'ArmAnotherOperationInProgress');
-    const busy = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"Conflict","message":"delete is in progress on the resource"}}', method: 'PUT', url: 'https://h/x' });
+    const busy = armErrorFromResponse({
+      status: 409,
+      bodyText: '{"error":{"code":"Conflict","message":"delete is in progress on the resource"}}',
+      method: 'PUT',
+      url: 'https://h/x',
+    });
     assert.equal(busy.retryable, true, 'a plain Conflict that says an operation is in progress is contention');
-    const attached = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"Conflict","message":"already attached"}}', method: 'PUT', url: 'https://h/x' });
+    const attached = armErrorFromResponse({
+      status: 409,
+      bodyText: '{"error":{"code":"Conflict","message":"already attached"}}',
+      method: 'PUT',
+      url: 'https://h/x',
+    });
     assert.equal(attached.retryable, false);
-    const taken = armErrorFromResponse({ status: 409, bodyText: '{"error":{"code":"NameTaken","message":"taken"}}', method: 'PUT', url: 'https://h/x' });
+    const taken = armErrorFromResponse({
+      status: 409,
+      bodyText: '{"error":{"code":"NameTaken","message":"taken"}}',
+      method: 'PUT',
+      url: 'https://h/x',
+    });
     assert.equal(taken.retryable, false);
     const post500 = armErrorFromResponse({ status: 500, bodyText: '', method: 'POST', url: 'https://h/x/stop' });
     assert.equal(post500.outcomeUnknown, true);
     assert.equal(post500.armCode, 'InternalServerError');
     assert.match(post500.message, /HTTP 500 and no body/);
-    const html = armErrorFromResponse({ status: 502, bodyText: '<html><body><h1>Bad gateway</h1></body></html>', method: 'GET', url: 'https://h/x?api-version=1&sig=SECRET' });
+    const html = armErrorFromResponse({
+      status: 502,
+      bodyText: '<html><body><h1>Bad gateway</h1></body></html>',
+      method: 'GET',
+      url: 'https://h/x?api-version=1&sig=SECRET',
+    });
     assert.equal(html.armCode, 'BadGateway');
     assert.match(html.message, /not ARM's error JSON: Bad gateway/);
     const sig = armErrorFromResponse({ status: 400, bodyText: '', method: 'GET', url: 'https://h/x?sig=SECRET' });
     assert.doesNotMatch(sig.message, /SECRET/);
   });
   test('a failed operation carries its error code and transient codes stay retryable', () => {
-    const e = armErrorFromOperation({ status: 'Failed', body: { status: 'Failed', error: { code: 'QuotaExceeded', message: 'no GPUs' } }, pollStatus: 200 });
+    const e = armErrorFromOperation({
+      status: 'Failed',
+      body: { status: 'Failed', error: { code: 'QuotaExceeded', message: 'no GPUs' } },
+      pollStatus: 200,
+    });
     assert.equal(e.armCode, 'QuotaExceeded');
     assert.equal(e.retryable, false);
-    assert.equal(armErrorFromOperation({ status: 'Failed', body: { error: { code: 'InternalServerError' } }, pollStatus: 200 }).retryable, true);
+    assert.equal(
+      armErrorFromOperation({ status: 'Failed', body: { error: { code: 'InternalServerError' } }, pollStatus: 200 })
+        .retryable,
+      true,
+    );
     assert.equal(armErrorFromOperation({ status: 'Canceled', body: {}, pollStatus: 200 }).armCode, 'OperationCanceled');
   });
 });

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { ARM_LIMITS, ArmRateLimiter, TokenBucket, kindOfMethod, scopeOf } from '../../lib/arm/token-bucket.js';
 
 /** A clock that only moves when the fake sleep is awaited. */
-function fakeTime(start = 1_000_000): { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void>; slept: number[] } {
+function fakeTime(start = 1_000_000): {
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  slept: number[];
+} {
   let t = start;
   const slept: number[] = [];
   return {
@@ -74,10 +78,14 @@ describe('TokenBucket', () => {
 
   test('a pause that starts while a taker sleeps is honoured when it wakes', async () => {
     let t = 0;
-    const b = new TokenBucket({ burst: 1, perSecond: 1 }, () => t, async (ms) => {
-      t += ms;
-      if (t === 1000) b.pause(3000); // a 429 seen by another request while this one waited
-    });
+    const b = new TokenBucket(
+      { burst: 1, perSecond: 1 },
+      () => t,
+      async (ms) => {
+        t += ms;
+        if (t === 1000) b.pause(3000); // a 429 seen by another request while this one waited
+      },
+    );
     b.reserve();
     await b.take();
     assert.equal(t, 4000);
@@ -129,8 +137,15 @@ describe('ArmRateLimiter', () => {
     assert.deepEqual(half.limits.writes, { burst: 100, perSecond: 5 });
     assert.deepEqual(half.limits.reads, { burst: 125, perSecond: 12.5 });
     assert.throws(() => new ArmRateLimiter({ scale: 0 }), RangeError);
-    assert.deepEqual(new ArmRateLimiter({ scale: 10, scaleBursts: false }).limits.writes, { burst: 200, perSecond: 100 }, "the emulator's throttle.scale semantics");
-    assert.deepEqual(new ArmRateLimiter({ limits: { reads: { burst: 10, perSecond: 1 } } }).limits.reads, { burst: 10, perSecond: 1 });
+    assert.deepEqual(
+      new ArmRateLimiter({ scale: 10, scaleBursts: false }).limits.writes,
+      { burst: 200, perSecond: 100 },
+      "the emulator's throttle.scale semantics",
+    );
+    assert.deepEqual(new ArmRateLimiter({ limits: { reads: { burst: 10, perSecond: 1 } } }).limits.reads, {
+      burst: 10,
+      perSecond: 1,
+    });
   });
 
   test('keeps one bucket per subscription and kind', () => {

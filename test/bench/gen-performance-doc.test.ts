@@ -14,25 +14,76 @@ import { BEGIN, END, renderMeasured, replaceMeasured } from '../../scripts/gen-p
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const results: BenchResults = {
-  machine: { node: 'v20.0.0', platform: 'linux 6', cpus: 2, cpuModel: 'Test CPU', memoryGiB: 8, loadAverage: [1, 2, 3] },
+  machine: {
+    node: 'v20.0.0',
+    platform: 'linux 6',
+    cpus: 2,
+    cpuModel: 'Test CPU',
+    memoryGiB: 8,
+    loadAverage: [1, 2, 3],
+  },
   quick: false,
   startedAt: '2026-01-02T03:04:05.000Z',
   seconds: 321,
   figures: [
-    { group: 'plan', name: 'plan compute only, 1k resources, all no-op', median: 50, min: 40, max: 60, unit: 'ms', goal: '<= 100', met: true, samples: [40, 50, 60] },
-    { group: 'pulumi baseline', name: 'same 1,000-resource program: amlcdk synth vs Pulumi mocks', median: 1, min: 0.9, max: 1.2, unit: 's', goal: 'baseline/ours >= 200 (faster)', met: false, samples: [0.9, 1, 1.2], baseline: 40, ratio: 40 },
-    { group: 'emulator', name: 'emulator PUT/s | durable', median: 300, min: 200, max: 400, unit: 'req/s', goal: null, met: null, samples: [200, 300, 400] },
+    {
+      group: 'plan',
+      name: 'plan compute only, 1k resources, all no-op',
+      median: 50,
+      min: 40,
+      max: 60,
+      unit: 'ms',
+      goal: '<= 100',
+      met: true,
+      samples: [40, 50, 60],
+    },
+    {
+      group: 'pulumi baseline',
+      name: 'same 1,000-resource program: amlcdk synth vs Pulumi mocks',
+      median: 1,
+      min: 0.9,
+      max: 1.2,
+      unit: 's',
+      goal: 'baseline/ours >= 200 (faster)',
+      met: false,
+      samples: [0.9, 1, 1.2],
+      baseline: 40,
+      ratio: 40,
+    },
+    {
+      group: 'emulator',
+      name: 'emulator PUT/s | durable',
+      median: 300,
+      min: 200,
+      max: 400,
+      unit: 'req/s',
+      goal: null,
+      met: null,
+      samples: [200, 300, 400],
+    },
   ],
 };
 
 test('the measured section has the machine, one row per figure with baseline and ratio, and the goals missed', () => {
   const md = renderMeasured(results);
   assert.ok(md.startsWith(BEGIN) && md.endsWith(END));
-  assert.match(md, /Measured 2026-01-02 on Test CPU \(2 cpus, 8 GiB\), linux 6, node v20\.0\.0\. Load average when the run ended: 1 \/ 2 \/ 3/);
-  assert.match(md, /\| plan \| plan compute only, 1k resources, all no-op \| 50 \| 40 \| 60 \| ms \| <= 100 \| yes \|  \|  \|/);
-  assert.match(md, /\| pulumi baseline \| same 1,000-resource program: amlcdk synth vs Pulumi mocks \| 1 \| 0\.9 \| 1\.2 \| s \| baseline\/ours >= 200 \(faster\) \| \*\*no\*\* \| 40 \| 40× \|/);
+  assert.match(
+    md,
+    /Measured 2026-01-02 on Test CPU \(2 cpus, 8 GiB\), linux 6, node v20\.0\.0\. Load average when the run ended: 1 \/ 2 \/ 3/,
+  );
+  assert.match(
+    md,
+    /\| plan \| plan compute only, 1k resources, all no-op \| 50 \| 40 \| 60 \| ms \| <= 100 \| yes \|  \|  \|/,
+  );
+  assert.match(
+    md,
+    /\| pulumi baseline \| same 1,000-resource program: amlcdk synth vs Pulumi mocks \| 1 \| 0\.9 \| 1\.2 \| s \| baseline\/ours >= 200 \(faster\) \| \*\*no\*\* \| 40 \| 40× \|/,
+  );
   assert.match(md, /emulator PUT\/s \\\| durable/, 'a pipe in a name is escaped');
-  assert.match(md, /Goals missed in this run \(1\): same 1,000-resource program: amlcdk synth vs Pulumi mocks \(1 s, goal baseline\/ours >= 200 \(faster\)\)\./);
+  assert.match(
+    md,
+    /Goals missed in this run \(1\): same 1,000-resource program: amlcdk synth vs Pulumi mocks \(1 s, goal baseline\/ours >= 200 \(faster\)\)\./,
+  );
 });
 
 test('only the text between the markers is replaced', () => {
@@ -45,14 +96,24 @@ test('only the text between the markers is replaced', () => {
 });
 
 test('--quick results and a doc without markers are refused with a code and a fix', () => {
-  assert.throws(() => replaceMeasured(`${BEGIN}\n${END}`, { ...results, quick: true }), (e: unknown) => e instanceof InputError && e.code === 'BenchResultsQuick' && /without --quick/.test(e.fix ?? ''));
-  assert.throws(() => replaceMeasured('# no markers\n', results), (e: unknown) => e instanceof InputError && e.code === 'PerformanceDocMarkers' && e.file === 'docs/performance.md');
+  assert.throws(
+    () => replaceMeasured(`${BEGIN}\n${END}`, { ...results, quick: true }),
+    (e: unknown) => e instanceof InputError && e.code === 'BenchResultsQuick' && /without --quick/.test(e.fix ?? ''),
+  );
+  assert.throws(
+    () => replaceMeasured('# no markers\n', results),
+    (e: unknown) => e instanceof InputError && e.code === 'PerformanceDocMarkers' && e.file === 'docs/performance.md',
+  );
 });
 
 test('the committed docs/performance.md has the markers; a missing results file exits 2 without a stack trace', () => {
   const doc = readFileSync(new URL('../../docs/performance.md', import.meta.url), 'utf8');
   assert.ok(doc.includes(BEGIN) && doc.includes(END));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gen-performance-doc.ts', 'bench/no-such-results.json'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/gen-performance-doc.ts', 'bench/no-such-results.json'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(r.status, 2);
   assert.match(r.stderr, /BenchResultsMissing: no results file bench\/no-such-results\.json/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);

@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function runBench(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,18 +27,27 @@ test('bench --quick --json writes every figure with name/median/min/max/unit/goa
     const out = join(dir, 'results.json');
     const r = runBench(['--quick', '--json', '--out', out]);
     assert.equal(r.status, 0, r.stderr.slice(-3000));
-    const results = JSON.parse(readFileSync(out, 'utf8')) as { machine: Record<string, unknown>; quick: boolean; figures: Record<string, unknown>[] };
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      machine: Record<string, unknown>;
+      quick: boolean;
+      figures: Record<string, unknown>[];
+    };
     assert.equal(typeof results.machine.node, 'string');
     assert.equal(typeof results.machine.cpus, 'number');
     assert.equal(results.quick, true);
     const groups = new Set(results.figures.map((f) => f.group));
-    for (const g of ['synth', 'check', 'plan', 'state', 'arm client', 'apply', 'emulator', 'pulumi baseline']) assert.ok(groups.has(g), `group ${g} measured`);
+    for (const g of ['synth', 'check', 'plan', 'state', 'arm client', 'apply', 'emulator', 'pulumi baseline'])
+      assert.ok(groups.has(g), `group ${g} measured`);
     for (const f of results.figures) {
       const what = JSON.stringify(f);
       assert.equal(typeof f.name, 'string', what);
       assert.equal(typeof f.unit, 'string', what);
-      for (const k of ['median', 'min', 'max'] as const) assert.ok(typeof f[k] === 'number' && Number.isFinite(f[k]), `${k} is a finite number: ${what}`);
-      assert.ok((f.min as number) <= (f.median as number) && (f.median as number) <= (f.max as number), `min <= median <= max: ${what}`);
+      for (const k of ['median', 'min', 'max'] as const)
+        assert.ok(typeof f[k] === 'number' && Number.isFinite(f[k]), `${k} is a finite number: ${what}`);
+      assert.ok(
+        (f.min as number) <= (f.median as number) && (f.median as number) <= (f.max as number),
+        `min <= median <= max: ${what}`,
+      );
       assert.ok('goal' in f && (f.goal === null || typeof f.goal === 'string'), `goal: ${what}`);
       assert.ok('met' in f && (f.met === null || typeof f.met === 'boolean'), `met: ${what}`);
       assert.equal(f.met === null, f.goal === null, `met is set exactly when there is a goal: ${what}`);
@@ -44,10 +57,14 @@ test('bench --quick --json writes every figure with name/median/min/max/unit/goa
     assert.ok(baseline.length >= 2, 'the Pulumi comparison rows carry a baseline');
     // A ratio is baseline ÷ ours; a marginal of ours at or below zero (noise at --quick sizes) has none, and misses.
     for (const f of baseline) {
-      if ((f.median as number) > 0) assert.ok(typeof f.ratio === 'number' && (f.ratio as number) > 0, JSON.stringify(f));
+      if ((f.median as number) > 0)
+        assert.ok(typeof f.ratio === 'number' && (f.ratio as number) > 0, JSON.stringify(f));
       else assert.ok(f.ratio === null && f.met === false, JSON.stringify(f));
     }
-    assert.ok(baseline.some((f) => /^same [\d,]+-resource program/.test(f.name as string) && typeof f.ratio === 'number'), 'the whole-process rows have a ratio');
+    assert.ok(
+      baseline.some((f) => /^same [\d,]+-resource program/.test(f.name as string) && typeof f.ratio === 'number'),
+      'the whole-process rows have a ratio',
+    );
     // The table (stdout) shows the baseline column.
     assert.match(r.stdout.split('\n')[0]!, /figure\s+median\s+min\s+max\s+unit\s+goal\s+met\s+baseline\s+ratio/);
   } finally {

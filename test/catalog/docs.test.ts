@@ -7,9 +7,13 @@ import { VM_SIZES, BuiltInRole } from '../../lib/catalog/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-test('committed catalog docs equal the generator\'s output (run scripts/gen-catalog-docs.ts after changing the catalog)', () => {
+test("committed catalog docs equal the generator's output (run scripts/gen-catalog-docs.ts after changing the catalog)", () => {
   for (const [rel, content] of Object.entries(catalogDocs())) {
-    assert.equal(readFileSync(join(root, rel), 'utf8'), content, `${rel} is stale: run node --import tsx scripts/gen-catalog-docs.ts`);
+    assert.equal(
+      readFileSync(join(root, rel), 'utf8'),
+      content,
+      `${rel} is stale: run node --import tsx scripts/gen-catalog-docs.ts`,
+    );
   }
 });
 

@@ -1,6 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { BuiltInRole, apiVersionFor, API_VERSIONS, API_VERSION_ENTRIES, isKnownResourceType, isWindowsTimeZone, WINDOWS_TIME_ZONES, canonicalTimeZone, suggestTimeZone } from '../../lib/catalog/index.js';
+import {
+  BuiltInRole,
+  apiVersionFor,
+  API_VERSIONS,
+  API_VERSION_ENTRIES,
+  isKnownResourceType,
+  isWindowsTimeZone,
+  WINDOWS_TIME_ZONES,
+  canonicalTimeZone,
+  suggestTimeZone,
+} from '../../lib/catalog/index.js';
 import { AmlcdkError, ValidationError } from '../../lib/core/errors.js';
 
 describe('BuiltInRole', () => {
@@ -33,16 +43,22 @@ describe('BuiltInRole', () => {
   });
 
   test('throws UnknownRole with close matches and a fix', () => {
-    assert.throws(() => BuiltInRole.fromName('AzureML Data Scientst', 'Team/Grant'), (e: unknown) => {
-      assert.ok(e instanceof ValidationError);
-      assert.equal(e.code, 'UnknownRole');
-      assert.equal(e.path, 'Team/Grant');
-      assert.match(e.message, /did you mean "AzureML Data Scientist"/);
-      assert.match(e.details.fix ?? '', /BuiltInRole\.fromName\('AzureML Data Scientist'\)/);
-      return true;
-    });
+    assert.throws(
+      () => BuiltInRole.fromName('AzureML Data Scientst', 'Team/Grant'),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.equal(e.code, 'UnknownRole');
+        assert.equal(e.path, 'Team/Grant');
+        assert.match(e.message, /did you mean "AzureML Data Scientist"/);
+        assert.match(e.details.fix ?? '', /BuiltInRole\.fromName\('AzureML Data Scientist'\)/);
+        return true;
+      },
+    );
     assert.throws(() => BuiltInRole.fromName('SMB Share Contributor'), /Storage File Data SMB Share Contributor/);
-    assert.throws(() => BuiltInRole.fromName('zzzzzzzzzzzzzzzzzzzz'), (e: unknown) => e instanceof ValidationError && e.code === 'UnknownRole' && !/did you mean/.test(e.message));
+    assert.throws(
+      () => BuiltInRole.fromName('zzzzzzzzzzzzzzzzzzzz'),
+      (e: unknown) => e instanceof ValidationError && e.code === 'UnknownRole' && !/did you mean/.test(e.message),
+    );
   });
 
   test('custom role GUIDs are accepted; malformed ones throw InvalidRoleId', () => {
@@ -50,13 +66,21 @@ describe('BuiltInRole', () => {
     assert.equal(custom.builtIn, false);
     assert.equal(custom.roleName, 'custom:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee');
     assert.ok(!BuiltInRole.values().includes(custom));
-    assert.throws(() => BuiltInRole.fromGuid('not-a-guid'), (e: unknown) => e instanceof ValidationError && e.code === 'InvalidRoleId');
+    assert.throws(
+      () => BuiltInRole.fromGuid('not-a-guid'),
+      (e: unknown) => e instanceof ValidationError && e.code === 'InvalidRoleId',
+    );
   });
 
   test('parse accepts names, GUIDs and role-definition ids', () => {
     assert.equal(BuiltInRole.parse('Reader'), BuiltInRole.READER);
     assert.equal(BuiltInRole.parse('acdd72a7-3385-48ef-bd42-f606fba81ae7'), BuiltInRole.READER);
-    assert.equal(BuiltInRole.parse('/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7'), BuiltInRole.READER);
+    assert.equal(
+      BuiltInRole.parse(
+        '/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      ),
+      BuiltInRole.READER,
+    );
   });
 
   test('definitionId is subscription-scoped', () => {
@@ -81,9 +105,15 @@ describe('api-versions', () => {
     assert.equal(apiVersionFor('Microsoft.Network/privateEndpoints/privateDnsZoneGroups'), '2024-05-01');
     assert.equal(apiVersionFor('Microsoft.Authorization/roleAssignments'), '2022-04-01');
     assert.equal(apiVersionFor('Microsoft.Storage/storageAccounts/fileServices/shares'), '2024-01-01');
-    for (const t of ['Microsoft.KeyVault/vaults', 'Microsoft.Insights/components', 'Microsoft.ContainerRegistry/registries',
-      'Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.Network/privateDnsZones', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
-      'Microsoft.Resources/resourceGroups']) {
+    for (const t of [
+      'Microsoft.KeyVault/vaults',
+      'Microsoft.Insights/components',
+      'Microsoft.ContainerRegistry/registries',
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+      'Microsoft.Network/privateDnsZones',
+      'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+      'Microsoft.Resources/resourceGroups',
+    ]) {
       assert.match(apiVersionFor(t), /^\d{4}-\d{2}-\d{2}$/, t);
     }
   });
@@ -100,20 +130,30 @@ describe('api-versions', () => {
   });
 
   test('an unknown type throws UnknownResourceType naming the table', () => {
-    assert.throws(() => apiVersionFor('Microsoft.Foo/bars'), (e: unknown) => {
-      assert.ok(e instanceof AmlcdkError);
-      assert.equal(e.code, 'UnknownResourceType');
-      assert.match(e.message, /Microsoft\.Foo\/bars/);
-      assert.match(e.message, /lib\/catalog\/api-versions\.ts/);
-      return true;
-    });
+    assert.throws(
+      () => apiVersionFor('Microsoft.Foo/bars'),
+      (e: unknown) => {
+        assert.ok(e instanceof AmlcdkError);
+        assert.equal(e.code, 'UnknownResourceType');
+        assert.match(e.message, /Microsoft\.Foo\/bars/);
+        assert.match(e.message, /lib\/catalog\/api-versions\.ts/);
+        return true;
+      },
+    );
     assert.equal(isKnownResourceType('Microsoft.Foo/bars'), false);
   });
 });
 
 describe('time zones', () => {
   test('Windows ids are accepted case-insensitively; IANA ids are not but get a suggestion', () => {
-    for (const z of ['UTC', 'Pacific Standard Time', 'W. Europe Standard Time', 'India Standard Time', 'AUS Eastern Standard Time', 'UTC+12']) {
+    for (const z of [
+      'UTC',
+      'Pacific Standard Time',
+      'W. Europe Standard Time',
+      'India Standard Time',
+      'AUS Eastern Standard Time',
+      'UTC+12',
+    ]) {
       assert.ok(isWindowsTimeZone(z), z);
     }
     assert.ok(isWindowsTimeZone('w. europe standard time'));
@@ -131,6 +171,7 @@ describe('time zones', () => {
 describe('api-versions cover what the rest of amlcdk handles', () => {
   test('every ARM type with a body schema has a pinned api-version', async () => {
     const { BODY_SCHEMAS } = await import('../../lib/manifest/body-schemas.js');
-    for (const t of Object.keys(BODY_SCHEMAS)) assert.ok(isKnownResourceType(t), `${t} has a body schema but no pinned api-version`);
+    for (const t of Object.keys(BODY_SCHEMAS))
+      assert.ok(isKnownResourceType(t), `${t} has a body schema but no pinned api-version`);
   });
 });

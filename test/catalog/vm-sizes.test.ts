@@ -1,7 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  VM_SIZES, findVmSize, isRetired, isGpuSize, ZERO_QUOTA_BY_DEFAULT_FAMILIES, PRICE_REGION, PRICE_DATE, closestVmSizes, sizesInFamily, VmSize,
+  VM_SIZES,
+  findVmSize,
+  isRetired,
+  isGpuSize,
+  ZERO_QUOTA_BY_DEFAULT_FAMILIES,
+  PRICE_REGION,
+  PRICE_DATE,
+  closestVmSizes,
+  sizesInFamily,
+  VmSize,
 } from '../../lib/catalog/index.js';
 
 describe('VM size catalog', () => {
@@ -25,17 +34,24 @@ describe('VM size catalog', () => {
         assert.ok(ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(v.family), `${v.name} GPU family is zero-quota by default`);
       } else {
         assert.equal(v.gpuModel, undefined);
-        assert.ok(!ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(v.family), `${v.name}: CPU family must not be listed as zero quota`);
+        assert.ok(
+          !ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(v.family),
+          `${v.name}: CPU family must not be listed as zero quota`,
+        );
       }
       assert.match(v.family, /^standard[A-Za-z0-9_]+Family$/, v.family);
       assert.match(v.quotaFamily, /^Standard \S+ Family Cluster Dedicated vCPUs$/, v.quotaFamily);
       if (v.retirement?.status === 'retired') {
         assert.deepEqual(v.allowedFor, { instance: false, cluster: false }, `${v.name} retired sizes are not allowed`);
         assert.equal(v.linuxPricePerHourUsd, undefined, `${v.name} retired sizes have no price`);
-        assert.ok(v.replacement && findVmSize(v.replacement) && !findVmSize(v.replacement)!.retirement, `${v.name} has a current replacement`);
+        assert.ok(
+          v.replacement && findVmSize(v.replacement) && !findVmSize(v.replacement)!.retirement,
+          `${v.name} has a current replacement`,
+        );
       }
       if (v.retirement) assert.match(v.retirement.date, /^\d{4}-\d{2}-\d{2}$/);
-      if (v.linuxPricePerHourUsd !== undefined) assert.ok(v.linuxPricePerHourUsd > 0 && v.linuxPricePerHourUsd < 200, `${v.name} price`);
+      if (v.linuxPricePerHourUsd !== undefined)
+        assert.ok(v.linuxPricePerHourUsd > 0 && v.linuxPricePerHourUsd < 200, `${v.name} price`);
     }
     assert.match(PRICE_DATE, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(PRICE_REGION, 'eastus');
@@ -83,7 +99,12 @@ describe('VM size catalog', () => {
 
   test('retirements: NCv3 2025-09-30, NC/NCv2 2023-08-31, ND/NV 2023-09-06, NVv3/NVv4 2026-09-30, Dv2/DSv2 2028-05-01, Fsv2 2028-11-15', () => {
     assert.deepEqual(findVmSize('Standard_NC6s_v3')!.retirement, { date: '2025-09-30', status: 'retired' });
-    for (const [n, d] of [['Standard_NC6', '2023-08-31'], ['Standard_NC6s_v2', '2023-08-31'], ['Standard_ND6s', '2023-09-06'], ['Standard_NV6', '2023-09-06']] as const) {
+    for (const [n, d] of [
+      ['Standard_NC6', '2023-08-31'],
+      ['Standard_NC6s_v2', '2023-08-31'],
+      ['Standard_ND6s', '2023-09-06'],
+      ['Standard_NV6', '2023-09-06'],
+    ] as const) {
       assert.deepEqual(findVmSize(n)!.retirement, { date: d, status: 'retired' }, n);
       assert.ok(isRetired(findVmSize(n)!, '2020-01-01'), 'retired sizes are retired whatever the date');
     }
@@ -100,7 +121,10 @@ describe('VM size catalog', () => {
         assert.ok(r && !r.retirement, `${v.name} → ${v.replacement} is a current size in the catalog`);
         if (v.gpus > 0) assert.ok(r.gpus > 0, `${v.name} → ${v.replacement} stays a GPU size`);
         else assert.equal(r.gpus, 0, `${v.name} → ${v.replacement} stays a CPU size`);
-        assert.ok(r.vCpus >= v.vCpus || r.memoryGiB >= v.memoryGiB, `${v.name} → ${v.replacement} is not smaller in both vCPU and memory`);
+        assert.ok(
+          r.vCpus >= v.vCpus || r.memoryGiB >= v.memoryGiB,
+          `${v.name} → ${v.replacement} is not smaller in both vCPU and memory`,
+        );
       }
     }
     const nv3 = findVmSize('Standard_NV12s_v3')!;
@@ -114,11 +138,21 @@ describe('VM size catalog', () => {
   });
 
   test('allowedFor: FX and the ND sizes Azure ML does not list are cluster-only, NVv4 (AMD) nowhere, listed series everywhere', () => {
-    for (const n of ['Standard_FX4mds', 'Standard_FX48mds', 'Standard_ND96amsr_A100_v4', 'Standard_ND96isr_H100_v5', 'Standard_ND96isr_H200_v5']) {
+    for (const n of [
+      'Standard_FX4mds',
+      'Standard_FX48mds',
+      'Standard_ND96amsr_A100_v4',
+      'Standard_ND96isr_H100_v5',
+      'Standard_ND96isr_H200_v5',
+    ]) {
       assert.deepEqual(findVmSize(n)!.allowedFor, { instance: false, cluster: true }, n);
     }
     for (const n of ['Standard_ND96asr_v4', 'Standard_ND40rs_v2']) {
-      assert.deepEqual(findVmSize(n)!.allowedFor, { instance: true, cluster: true }, `${n}: NDasrA100_v4 and NDv2 are listed for instances`);
+      assert.deepEqual(
+        findVmSize(n)!.allowedFor,
+        { instance: true, cluster: true },
+        `${n}: NDasrA100_v4 and NDv2 are listed for instances`,
+      );
     }
     assert.deepEqual(findVmSize('Standard_NV8as_v4')!.allowedFor, { instance: false, cluster: false });
     for (const n of ['Standard_DS3_v2', 'Standard_NC24ads_A100_v4', 'Standard_NC4as_T4_v3', 'Standard_NV6ads_A10_v5']) {
@@ -137,7 +171,12 @@ describe('VM size catalog', () => {
   });
 
   test('prices are present for current sizes and scale with size inside a family', () => {
-    for (const v of VM_SIZES.filter((x) => x.retirement?.status !== 'retired' && x.name !== 'Standard_ND96isr_H200_v5' && !x.name.startsWith('Standard_FX'))) {
+    for (const v of VM_SIZES.filter(
+      (x) =>
+        x.retirement?.status !== 'retired' &&
+        x.name !== 'Standard_ND96isr_H200_v5' &&
+        !x.name.startsWith('Standard_FX'),
+    )) {
       assert.ok(v.linuxPricePerHourUsd !== undefined, `${v.name} has a price`);
     }
     const a = findVmSize('Standard_NC24ads_A100_v4')!.linuxPricePerHourUsd!;

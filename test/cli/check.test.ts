@@ -51,11 +51,14 @@ let insecure: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'amlcdk-check-'));
   secure = writeManifest('secure', f.manifest(f.secureResources()));
-  insecure = writeManifest('insecure', f.manifest([
-    f.workspace({ publicNetworkAccess: 'Enabled' }),
-    f.cluster('gpu', { vmSize: 'Standard_NC24ads_A100_v4', scaleSettings: { minNodeCount: 1, maxNodeCount: 8 } }),
-    f.instance('ci-alice', { idleTimeBeforeShutdown: 'PT90M' }),
-  ]));
+  insecure = writeManifest(
+    'insecure',
+    f.manifest([
+      f.workspace({ publicNetworkAccess: 'Enabled' }),
+      f.cluster('gpu', { vmSize: 'Standard_NC24ads_A100_v4', scaleSettings: { minNodeCount: 1, maxNodeCount: 8 } }),
+      f.instance('ci-alice', { idleTimeBeforeShutdown: 'PT90M' }),
+    ]),
+  );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,24 +75,41 @@ describe('amlcdk check (in process)', () => {
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     assert.ok(doc.findings.some((x: { ruleId: string }) => x.ruleId === 'AML-NET-001'));
     assert.equal(await run(['--manifest', insecure, '--fail-on', 'critical', '--output', out]), 0);
-    assert.equal(await run(['--manifest', insecure, '--fail-on', 'critical', '--profile', 'prod', '--output', out]), 1, 'NET-001 is critical under prod');
+    assert.equal(
+      await run(['--manifest', insecure, '--fail-on', 'critical', '--profile', 'prod', '--output', out]),
+      1,
+      'NET-001 is critical under prod',
+    );
   });
 
   test('--pack limits the rules; packs may be repeated or comma-separated', async () => {
     const out = join(dir, 'cost.json');
-    assert.equal(await run(['--manifest', insecure, '--format', 'json', '--output', out, '--pack', 'cost', '--fail-on', 'high']), 1, 'GPU min nodes 1 is high');
+    assert.equal(
+      await run(['--manifest', insecure, '--format', 'json', '--output', out, '--pack', 'cost', '--fail-on', 'high']),
+      1,
+      'GPU min nodes 1 is high',
+    );
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     assert.deepEqual([...new Set(doc.findings.map((x: { pack: string }) => x.pack))], ['cost']);
-    assert.equal(await run(['--manifest', insecure, '--format', 'json', '--output', out, '--pack', 'network,identity']), 1);
+    assert.equal(
+      await run(['--manifest', insecure, '--format', 'json', '--output', out, '--pack', 'network,identity']),
+      1,
+    );
     const packs = new Set(JSON.parse(readFileSync(out, 'utf8')).findings.map((x: { pack: string }) => x.pack));
-    assert.ok(packs.has('network') && !packs.has('cost') && [...packs].every((p) => p === 'network' || p === 'identity'));
+    assert.ok(
+      packs.has('network') && !packs.has('cost') && [...packs].every((p) => p === 'network' || p === 'identity'),
+    );
   });
 
   test('--include-passes adds compliance rows to the JSON report', async () => {
     const out = join(dir, 'passes.json');
     assert.equal(await run(['--manifest', secure, '--format', 'json', '--include-passes', '--output', out]), 0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
-    assert.ok(doc.passes.some((p: { ruleId: string; logicalId: string }) => p.ruleId === 'AML-NET-001' && p.logicalId === 'Team/Workspace'));
+    assert.ok(
+      doc.passes.some(
+        (p: { ruleId: string; logicalId: string }) => p.ruleId === 'AML-NET-001' && p.logicalId === 'Team/Workspace',
+      ),
+    );
     assert.equal(await run(['--manifest', secure, '--format', 'json', '--output', out]), 0);
     assert.equal(JSON.parse(readFileSync(out, 'utf8')).passes, undefined);
   });
@@ -107,11 +127,36 @@ describe('amlcdk check (in process)', () => {
 
   test('--azure-policy adds offline Azure Policy results; a Deny fails the check', async () => {
     const out = join(dir, 'az.json');
-    assert.equal(await run(['--manifest', secure, '--azure-policy', AZPOL, '--format', 'json', '--output', out]), 0, 'audits do not fail');
+    assert.equal(
+      await run(['--manifest', secure, '--azure-policy', AZPOL, '--format', 'json', '--output', out]),
+      0,
+      'audits do not fail',
+    );
     assert.ok(JSON.parse(readFileSync(out, 'utf8')).azurePolicy.length > 0);
-    assert.equal(await run(['--manifest', insecure, '--azure-policy', AZPOL, '--azure-policy-params', AZPOL_PARAMS, '--format', 'json', '--output', out, '--fail-on', 'critical']), 1);
+    assert.equal(
+      await run([
+        '--manifest',
+        insecure,
+        '--azure-policy',
+        AZPOL,
+        '--azure-policy-params',
+        AZPOL_PARAMS,
+        '--format',
+        'json',
+        '--output',
+        out,
+        '--fail-on',
+        'critical',
+      ]),
+      1,
+    );
     const doc = JSON.parse(readFileSync(out, 'utf8'));
-    assert.ok(doc.azurePolicy.some((a: { outcome: string; definition: string }) => a.outcome === 'Deny' && a.definition === '438c38d2-3772-465a-a9cc-7a6666a275ce'));
+    assert.ok(
+      doc.azurePolicy.some(
+        (a: { outcome: string; definition: string }) =>
+          a.outcome === 'Deny' && a.definition === '438c38d2-3772-465a-a9cc-7a6666a275ce',
+      ),
+    );
     assert.ok(doc.summary.azurePolicyDeny > 0);
   });
 
@@ -126,7 +171,11 @@ describe('amlcdk check (in process)', () => {
     assert.equal(await run(['--manifest', secure, '--azure-policy', join(dir, 'nope.json')]), 2);
     assert.equal(await run(['--manifest', secure, '--config', join(dir, 'nope.yaml')]), 2);
     assert.equal(await run(['--manifest', secure, '--no-such-flag']), 2);
-    assert.equal(await run(['--manifest', secure, '--output', join(secure, 'report.txt')]), 2, 'OutputNotWritable: the parent is a file');
+    assert.equal(
+      await run(['--manifest', secure, '--output', join(secure, 'report.txt')]),
+      2,
+      'OutputNotWritable: the parent is a file',
+    );
     const tampered = join(dir, 'tampered');
     mkdirSync(tampered);
     const m = JSON.parse(readFileSync(secure, 'utf8'));
@@ -138,11 +187,24 @@ describe('amlcdk check (in process)', () => {
   test('--app: a failed synthesis exits 1 with its diagnostics; an app that never synthesizes exits 2', async () => {
     const proj = join(dir, 'apps');
     mkdirSync(proj, { recursive: true });
-    writeFileSync(join(proj, 'fail.cjs'), "require('fs').writeFileSync(require('path').join(process.env.AMLCDK_OUTDIR, 'synth-report.json'), JSON.stringify({ ok: false, manifests: [], diagnostics: [{ level: 'error', code: 'MaxNodesBelowMin', path: 'Team/Gpu', message: 'maxNodeCount (2) must be >= minNodeCount (4)' }] }));\n");
-    writeFileSync(join(proj, 'crash.cjs'), "process.exit(3);\n");
+    writeFileSync(
+      join(proj, 'fail.cjs'),
+      "require('fs').writeFileSync(require('path').join(process.env.AMLCDK_OUTDIR, 'synth-report.json'), JSON.stringify({ ok: false, manifests: [], diagnostics: [{ level: 'error', code: 'MaxNodesBelowMin', path: 'Team/Gpu', message: 'maxNodeCount (2) must be >= minNodeCount (4)' }] }));\n",
+    );
+    writeFileSync(join(proj, 'crash.cjs'), 'process.exit(3);\n');
     const out = new Capture();
-    assert.equal(await runCheck({ app: `"${process.execPath}" fail.cjs`, outdir: 'out' }, out as unknown as NodeJS.WriteStream, proj), 1);
-    await assert.rejects(runCheck({ app: `"${process.execPath}" crash.cjs`, outdir: 'out' }, out as unknown as NodeJS.WriteStream, proj), (e: unknown) => e instanceof InputError && e.code === 'AppFailed');
+    assert.equal(
+      await runCheck(
+        { app: `"${process.execPath}" fail.cjs`, outdir: 'out' },
+        out as unknown as NodeJS.WriteStream,
+        proj,
+      ),
+      1,
+    );
+    await assert.rejects(
+      runCheck({ app: `"${process.execPath}" crash.cjs`, outdir: 'out' }, out as unknown as NodeJS.WriteStream, proj),
+      (e: unknown) => e instanceof InputError && e.code === 'AppFailed',
+    );
     process.exitCode = undefined;
   });
 
@@ -164,26 +226,55 @@ describe('amlcdk check (in process)', () => {
   });
 
   test('option errors carry codes', () => {
-    assert.throws(() => resolveCheckOptions({ format: 'xml' }, dir), (e: unknown) => e instanceof UsageError && /--format "xml" is not one of text, json, sarif, junit/.test(e.message));
+    assert.throws(
+      () => resolveCheckOptions({ format: 'xml' }, dir),
+      (e: unknown) =>
+        e instanceof UsageError && /--format "xml" is not one of text, json, sarif, junit/.test(e.message),
+    );
   });
 
   test('a policy config file sets profile, thresholds and rule overrides; its errors name the line', async () => {
     const cfg = join(dir, 'policy.yaml');
-    writeFileSync(cfg, 'profile: dev\nthresholds:\n  gpuClusterMaxNodes: 2\nrules:\n  AML-COST-001:\n    enabled: false\n  AML-NET-001:\n    severity: low\n');
+    writeFileSync(
+      cfg,
+      'profile: dev\nthresholds:\n  gpuClusterMaxNodes: 2\nrules:\n  AML-COST-001:\n    enabled: false\n  AML-NET-001:\n    severity: low\n',
+    );
     const out = new Capture();
-    const code = await runCheck({ manifest: insecure, config: cfg, format: 'json' }, out as unknown as NodeJS.WriteStream, dir);
+    const code = await runCheck(
+      { manifest: insecure, config: cfg, format: 'json' },
+      out as unknown as NodeJS.WriteStream,
+      dir,
+    );
     const doc = JSON.parse(out.text);
     assert.ok(!doc.findings.some((x: { ruleId: string }) => x.ruleId === 'AML-COST-001'), 'rule disabled');
     assert.equal(doc.findings.find((x: { ruleId: string }) => x.ruleId === 'AML-NET-001').severity, 'low');
-    assert.match(doc.findings.find((x: { ruleId: string }) => x.ruleId === 'AML-COST-002').message, /caps GPU clusters at 2/);
+    assert.match(
+      doc.findings.find((x: { ruleId: string }) => x.ruleId === 'AML-COST-002').message,
+      /caps GPU clusters at 2/,
+    );
     assert.equal(typeof code, 'number');
 
     writeFileSync(cfg, 'profile: dev\nthresholds:\n  gpuClusterMaxNode: 2\n');
-    assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigInvalid' && e.line === 3 && /^thresholds\.gpuClusterMaxNode is not a known setting; known: instanceIdleShutdownMaxMinutes, /.test(e.message));
+    assert.throws(
+      () => resolveCheckOptions({ config: cfg }, dir),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.code === 'PolicyConfigInvalid' &&
+        e.line === 3 &&
+        /^thresholds\.gpuClusterMaxNode is not a known setting; known: instanceIdleShutdownMaxMinutes, /.test(
+          e.message,
+        ),
+    );
     writeFileSync(cfg, 'rules:\n  AML-NET-999:\n    enabled: false\n');
-    assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigUnknownRule' && e.line === 2);
+    assert.throws(
+      () => resolveCheckOptions({ config: cfg }, dir),
+      (e: unknown) => e instanceof InputError && e.code === 'PolicyConfigUnknownRule' && e.line === 2,
+    );
     writeFileSync(cfg, 'failOn: severe\n');
-    assert.throws(() => resolveCheckOptions({ config: cfg }, dir), (e: unknown) => e instanceof InputError && /must be one of "critical"/.test(e.message) && e.line === 1);
+    assert.throws(
+      () => resolveCheckOptions({ config: cfg }, dir),
+      (e: unknown) => e instanceof InputError && /must be one of "critical"/.test(e.message) && e.line === 1,
+    );
     writeFileSync(cfg, 'thresholds: [\n');
     assert.throws(() => resolveCheckOptions({ config: cfg }, dir), { code: 'PolicyConfigInvalidSyntax' });
   });
@@ -191,7 +282,10 @@ describe('amlcdk check (in process)', () => {
   test('amlcdk.json supplies the profile and an inline policy config; flags win', async () => {
     const proj = join(dir, 'proj');
     mkdirSync(proj);
-    writeFileSync(join(proj, 'amlcdk.json'), JSON.stringify({ profile: 'prod', policy: { failOn: 'critical', packs: ['network'] } }));
+    writeFileSync(
+      join(proj, 'amlcdk.json'),
+      JSON.stringify({ profile: 'prod', policy: { failOn: 'critical', packs: ['network'] } }),
+    );
     const a = resolveCheckOptions({}, proj).options;
     assert.equal(a.profile, 'prod');
     assert.equal(a.failOn, 'critical');
@@ -204,40 +298,99 @@ describe('amlcdk check (in process)', () => {
 });
 
 describe('amlcdk check end to end (the real CLI on the examples)', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/amlcdk.js'), 'check', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, env: { ...process.env, NO_COLOR: '1' } });
-  const exampleLine = (file: string, needle: string): number => readFileSync(join(ROOT, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin/amlcdk.js'), 'check', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+  const exampleLine = (file: string, needle: string): number =>
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1;
 
-  test('examples/insecure exits 1 and reports every violation it was written to contain, at the right lines', { skip: !existsSync(join(ROOT, 'examples/insecure/main.ts')) && 'examples/insecure not present' }, () => {
-    const outdir = join(dir, 'insecure-out');
-    const r = cli(['--app', 'npx tsx examples/insecure/main.ts', '--outdir', outdir, '--format', 'json']);
-    assert.equal(r.status, 1, r.stderr);
-    const doc = JSON.parse(r.stdout);
-    const ids = new Set(doc.findings.filter((x: { suppressed?: unknown }) => !x.suppressed).map((x: { ruleId: string }) => x.ruleId));
-    // From examples/insecure/README.md: public workspace, local auth, SSH open to 0.0.0.0/0 on public IPs for an
-    // instance and a cluster, no idle shutdown or schedule, min 2 / max 100 dedicated nodes, no tags.
-    for (const id of ['AML-NET-001', 'AML-IAM-001', 'AML-NET-007', 'AML-NET-008', 'AML-NET-009', 'AML-NET-011', 'AML-COST-004', 'AML-COST-001', 'AML-COST-002', 'AML-COST-007', 'AML-GOV-001']) {
-      assert.ok(ids.has(id), `missing ${id}; got ${[...ids].join(', ')}`);
-    }
+  test(
+    'examples/insecure exits 1 and reports every violation it was written to contain, at the right lines',
+    { skip: !existsSync(join(ROOT, 'examples/insecure/main.ts')) && 'examples/insecure not present' },
+    () => {
+      const outdir = join(dir, 'insecure-out');
+      const r = cli(['--app', 'npx tsx examples/insecure/main.ts', '--outdir', outdir, '--format', 'json']);
+      assert.equal(r.status, 1, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      const ids = new Set(
+        doc.findings.filter((x: { suppressed?: unknown }) => !x.suppressed).map((x: { ruleId: string }) => x.ruleId),
+      );
+      // From examples/insecure/README.md: public workspace, local auth, SSH open to 0.0.0.0/0 on public IPs for an
+      // instance and a cluster, no idle shutdown or schedule, min 2 / max 100 dedicated nodes, no tags.
+      for (const id of [
+        'AML-NET-001',
+        'AML-IAM-001',
+        'AML-NET-007',
+        'AML-NET-008',
+        'AML-NET-009',
+        'AML-NET-011',
+        'AML-COST-004',
+        'AML-COST-001',
+        'AML-COST-002',
+        'AML-COST-007',
+        'AML-GOV-001',
+      ]) {
+        assert.ok(ids.has(id), `missing ${id}; got ${[...ids].join(', ')}`);
+      }
 
-    // SARIF from the same manifests: valid, and each location is the line of the construct's `new`.
-    const s = cli(['--manifest', outdir, '--format', 'sarif']);
-    assert.equal(s.status, 1, s.stderr);
-    const sarif = JSON.parse(s.stdout);
-    assert.deepEqual(sarifErrors(sarif), []);
-    const loc = (construct: string, rule: string) => sarif.runs[0].results.find((x: { ruleId: string; properties: { constructPath: string } }) => x.ruleId === rule && x.properties.constructPath === construct)?.locations[0].physicalLocation;
-    const file = 'examples/insecure/stack.ts';
-    assert.deepEqual(loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.artifactLocation.uri, file);
-    assert.equal(loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.region.startLine, exampleLine(file, "new ComputeInstance(ws, 'OpenInstance'"));
-    assert.equal(loc('Insecure/Workspace/BigCluster', 'AML-NET-008')?.region.startLine, exampleLine(file, "new ComputeCluster(ws, 'BigCluster'"));
-    assert.equal(loc('Insecure/Workspace', 'AML-NET-001')?.region.startLine, exampleLine(file, "new Workspace(this, 'Workspace'"));
-  });
+      // SARIF from the same manifests: valid, and each location is the line of the construct's `new`.
+      const s = cli(['--manifest', outdir, '--format', 'sarif']);
+      assert.equal(s.status, 1, s.stderr);
+      const sarif = JSON.parse(s.stdout);
+      assert.deepEqual(sarifErrors(sarif), []);
+      const loc = (construct: string, rule: string) =>
+        sarif.runs[0].results.find(
+          (x: { ruleId: string; properties: { constructPath: string } }) =>
+            x.ruleId === rule && x.properties.constructPath === construct,
+        )?.locations[0].physicalLocation;
+      const file = 'examples/insecure/stack.ts';
+      assert.deepEqual(loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.artifactLocation.uri, file);
+      assert.equal(
+        loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.region.startLine,
+        exampleLine(file, "new ComputeInstance(ws, 'OpenInstance'"),
+      );
+      assert.equal(
+        loc('Insecure/Workspace/BigCluster', 'AML-NET-008')?.region.startLine,
+        exampleLine(file, "new ComputeCluster(ws, 'BigCluster'"),
+      );
+      assert.equal(
+        loc('Insecure/Workspace', 'AML-NET-001')?.region.startLine,
+        exampleLine(file, "new Workspace(this, 'Workspace'"),
+      );
+    },
+  );
 
-  test('examples/secure-gpu-team has no finding at High or above', { skip: !existsSync(join(ROOT, 'examples/secure-gpu-team/main.ts')) && 'examples/secure-gpu-team not present' }, () => {
-    const r = cli(['--app', 'npx tsx examples/secure-gpu-team/main.ts', '--outdir', join(dir, 'sgt-out'), '--format', 'json', '--fail-on', 'high']);
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    const doc = JSON.parse(r.stdout);
-    const high = doc.findings.filter((x: { severity: string; suppressed?: unknown }) => !x.suppressed && (x.severity === 'high' || x.severity === 'critical'));
-    assert.deepEqual(high.map((x: { ruleId: string; logicalId: string }) => `${x.ruleId}@${x.logicalId}`), []);
-    assert.ok(doc.resourceCount > 10);
-  });
+  test(
+    'examples/secure-gpu-team has no finding at High or above',
+    { skip: !existsSync(join(ROOT, 'examples/secure-gpu-team/main.ts')) && 'examples/secure-gpu-team not present' },
+    () => {
+      const r = cli([
+        '--app',
+        'npx tsx examples/secure-gpu-team/main.ts',
+        '--outdir',
+        join(dir, 'sgt-out'),
+        '--format',
+        'json',
+        '--fail-on',
+        'high',
+      ]);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const doc = JSON.parse(r.stdout);
+      const high = doc.findings.filter(
+        (x: { severity: string; suppressed?: unknown }) =>
+          !x.suppressed && (x.severity === 'high' || x.severity === 'critical'),
+      );
+      assert.deepEqual(
+        high.map((x: { ruleId: string; logicalId: string }) => `${x.ruleId}@${x.logicalId}`),
+        [],
+      );
+      assert.ok(doc.resourceCount > 10);
+    },
+  );
 });

@@ -20,7 +20,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** No ARM target is inherited from this process; `env` adds one. */
-const amlcdk = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args, cwd, { env });
+const amlcdk = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  runCli(args, cwd, { env });
 
 function noStackTrace(r: CliResult): void {
   assert.doesNotMatch(r.stderr + r.stdout, STACK_TRACE);
@@ -30,7 +31,8 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   let h: Harness;
   let m: Manifest;
   let env: NodeJS.ProcessEnv;
-  const run = (...args: string[]): Promise<CliResult> => amlcdk(['import', ...args, '--manifest', 'Team.manifest.json'], h.dir, env);
+  const run = (...args: string[]): Promise<CliResult> =>
+    amlcdk(['import', ...args, '--manifest', 'Team.manifest.json'], h.dir, env);
 
   before(async () => {
     h = await startHarness();
@@ -63,12 +65,23 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   test('then `amlcdk plan` creates only what does not exist: imported computes are a no-op and a patch', async () => {
     const r = await amlcdk(['plan', '--manifest', 'Team.manifest.json', '--json'], h.dir, env);
     assert.equal(r.code, 0, r.stderr);
-    const plan = JSON.parse(r.stdout) as { resource_changes: { address: string; change: { actions: string[]; paths: { path: string }[] } }[] };
+    const plan = JSON.parse(r.stdout) as {
+      resource_changes: { address: string; change: { actions: string[]; paths: { path: string }[] } }[];
+    };
     const by = new Map(plan.resource_changes.map((c) => [c.address, c.change]));
     assert.deepEqual(by.get('Team/Ws/Gpu')!.actions, ['no-op']);
     assert.deepEqual(by.get('Team/Ws/Cpu')!.actions, ['patch']);
-    assert.deepEqual(by.get('Team/Ws/Cpu')!.paths.map((p) => p.path), ['/properties/properties/scaleSettings/maxNodeCount']);
-    assert.deepEqual(plan.resource_changes.filter((c) => c.change.actions.includes('create')).map((c) => c.address).sort(), ['Team/Ws/Kind', 'Team/Ws/Missing']);
+    assert.deepEqual(
+      by.get('Team/Ws/Cpu')!.paths.map((p) => p.path),
+      ['/properties/properties/scaleSettings/maxNodeCount'],
+    );
+    assert.deepEqual(
+      plan.resource_changes
+        .filter((c) => c.change.actions.includes('create'))
+        .map((c) => c.address)
+        .sort(),
+      ['Team/Ws/Kind', 'Team/Ws/Missing'],
+    );
   });
 
   test('already owned: exit 0 with a notice; --json says already-owned', async () => {
@@ -82,7 +95,10 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   test('wrong construct path: exit 2, ImportConstructNotFound with close matches', async () => {
     const r = await run(resourceAt(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Misisng');
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /ImportConstructNotFound: stack Team has no construct at path "Team\/Ws\/Misisng" \(.*close matches: Team\/Ws\/Missing/);
+    assert.match(
+      r.stderr,
+      /ImportConstructNotFound: stack Team has no construct at path "Team\/Ws\/Misisng" \(.*close matches: Team\/Ws\/Missing/,
+    );
     assert.match(r.stderr, /fix: use --as Team\/Ws\/Missing/);
     noStackTrace(r);
   });
@@ -91,7 +107,10 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
     const other = resourceAt(m, 'Team/Ws/Gpu').id.replace('gpu-import', 'legacy-gpu');
     const r = await run(other, '--as', 'Team/Ws/Gpu');
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /ImportIdMismatch: Team\/Ws\/Gpu would manage .*\/computes\/gpu-import, not .*\/computes\/legacy-gpu/);
+    assert.match(
+      r.stderr,
+      /ImportIdMismatch: Team\/Ws\/Gpu would manage .*\/computes\/gpu-import, not .*\/computes\/legacy-gpu/,
+    );
     assert.match(r.stderr, /fix: .*computeName: 'legacy-gpu'.*previousPath/);
     noStackTrace(r);
   });
@@ -99,7 +118,10 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   test('404: exit 1, ImportNotFound, nothing recorded', async () => {
     const r = await run(resourceAt(m, 'Team/Ws/Missing').id, '--as', 'Team/Ws/Missing');
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /ImportNotFound: no resource exists at .*missing-import \(GET with api-version .* answered 404\)/);
+    assert.match(
+      r.stderr,
+      /ImportNotFound: no resource exists at .*missing-import \(GET with api-version .* answered 404\)/,
+    );
     assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Missing'], undefined);
     noStackTrace(r);
   });
@@ -107,10 +129,27 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   test('owned by another stack found in the state directory: exit 1, ImportOwnedByOtherStack', async () => {
     const gpu = resourceAt(m, 'Team/Ws/Gpu');
     const missing = resourceAt(m, 'Team/Ws/Missing');
-    await h.store.save({ version: 1, stack: 'Legacy', resources: { 'Legacy/Old': { logicalId: 'Legacy/Old', id: missing.id, type: gpu.type, apiVersion: gpu.apiVersion, applied: undefined, ownership: 'created' } }, updatedAt: new Date().toISOString() });
+    await h.store.save({
+      version: 1,
+      stack: 'Legacy',
+      resources: {
+        'Legacy/Old': {
+          logicalId: 'Legacy/Old',
+          id: missing.id,
+          type: gpu.type,
+          apiVersion: gpu.apiVersion,
+          applied: undefined,
+          ownership: 'created',
+        },
+      },
+      updatedAt: new Date().toISOString(),
+    });
     const r = await run(missing.id, '--as', 'Team/Ws/Missing');
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /ImportOwnedByOtherStack: .*missing-import is already owned by stack Legacy \(as Legacy\/Old\)/);
+    assert.match(
+      r.stderr,
+      /ImportOwnedByOtherStack: .*missing-import is already owned by stack Legacy \(as Legacy\/Old\)/,
+    );
   });
 
   test('usage: no id, no --as, --out without YAML, YAML with an id: exit 2', async () => {
@@ -141,25 +180,35 @@ describe('amlcdk import --from-azml-yaml', () => {
 
   test('the example files convert, compile under tsx, synthesize, and the manifest bodies match the YAML', async () => {
     for (const f of ['compute-instance', 'cluster', 'kubernetes']) {
-      const r = await amlcdk(['import', '--from-azml-yaml', `examples/import/${f}.yml`, '--out', join(dir, `${f}.ts`)], ROOT);
+      const r = await amlcdk(
+        ['import', '--from-azml-yaml', `examples/import/${f}.yml`, '--out', join(dir, `${f}.ts`)],
+        ROOT,
+      );
       assert.equal(r.code, 0, r.stderr);
-      if (f === 'cluster') assert.match(r.stderr, /notice: cluster\.yml:27 ssh_settings\.admin_password was not copied into the code; set CPU_PRIVATE_ADMIN_PASSWORD/);
+      if (f === 'cluster')
+        assert.match(
+          r.stderr,
+          /notice: cluster\.yml:27 ssh_settings\.admin_password was not copied into the code; set CPU_PRIVATE_ADMIN_PASSWORD/,
+        );
     }
     const code = readFileSync(join(dir, 'cluster.ts'), 'utf8');
     assert.doesNotMatch(code, /not-a-real-password/);
-    writeFileSync(join(dir, 'main.ts'), [
-      "import { App, Stack, Workspace } from 'amlcdk';",
-      "import { defineComputes as instance } from './compute-instance.js';",
-      "import { defineComputes as clusters } from './cluster.js';",
-      "import { defineComputes as aks } from './kubernetes.js';",
-      'const app = new App();',
-      "const stack = new Stack(app, 'Imported', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-ml', location: 'westeurope' });",
-      "const ws = Workspace.fromWorkspaceAttributes(stack, 'Ws', { workspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-shared', location: 'westeurope', isolationMode: 'Disabled', hasPrivateEndpoint: true });",
-      'instance(stack, ws);',
-      'clusters(stack, ws);',
-      'aks(stack, ws);',
-      'process.stdout.write(JSON.stringify(app.synth({ write: false }).manifests[0]));',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'main.ts'),
+      [
+        "import { App, Stack, Workspace } from 'amlcdk';",
+        "import { defineComputes as instance } from './compute-instance.js';",
+        "import { defineComputes as clusters } from './cluster.js';",
+        "import { defineComputes as aks } from './kubernetes.js';",
+        'const app = new App();',
+        "const stack = new Stack(app, 'Imported', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg-ml', location: 'westeurope' });",
+        "const ws = Workspace.fromWorkspaceAttributes(stack, 'Ws', { workspaceId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-shared', location: 'westeurope', isolationMode: 'Disabled', hasPrivateEndpoint: true });",
+        'instance(stack, ws);',
+        'clusters(stack, ws);',
+        'aks(stack, ws);',
+        'process.stdout.write(JSON.stringify(app.synth({ write: false }).manifests[0]));',
+      ].join('\n'),
+    );
     const s = spawnSync(TSX, [join(dir, 'main.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     assert.equal(s.status, 0, s.stderr);
     assert.doesNotMatch(s.stdout, /not-a-real-password/);
@@ -171,17 +220,32 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.equal(ci.properties.description, "Alice's workstation");
     const cip = ci.properties.properties;
     assert.equal(cip.vmSize, 'Standard_DS3_v2');
-    assert.deepEqual(cip.personalComputeInstanceSettings.assignedUser, { objectId: '33333333-3333-3333-3333-333333333333', tenantId: '22222222-2222-2222-2222-222222222222' });
+    assert.deepEqual(cip.personalComputeInstanceSettings.assignedUser, {
+      objectId: '33333333-3333-3333-3333-333333333333',
+      tenantId: '22222222-2222-2222-2222-222222222222',
+    });
     assert.equal(cip.sshSettings.sshPublicAccess, 'Enabled');
     assert.match(cip.sshSettings.adminPublicKey, /^ssh-ed25519 AAAA.* alice@laptop$/);
-    assert.equal(cip.subnet.id, '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.Network/virtualNetworks/vnet-ml/subnets/snet-instances');
+    assert.equal(
+      cip.subnet.id,
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.Network/virtualNetworks/vnet-ml/subnets/snet-instances',
+    );
     assert.equal(cip.enableNodePublicIp, false);
     assert.equal(cip.idleTimeBeforeShutdown, 'PT1H');
-    assert.deepEqual(cip.schedules.computeStartStop.map((x: any) => [x.action, x.status, x.cron.expression, x.cron.timeZone]), [ // eslint-disable-line @typescript-eslint/no-explicit-any
-      ['Stop', 'Enabled', '0 19 * * 1-5', 'W. Europe Standard Time'],
-      ['Start', 'Disabled', '30 8 * * 1,3', 'W. Europe Standard Time'],
-    ]);
-    assert.deepEqual(cip.setupScripts.scripts.startupScript, { scriptSource: 'workspace', scriptData: 'Users/alice/startup.sh', scriptArguments: '--quiet', timeout: '10m' });
+    assert.deepEqual(
+      cip.schedules.computeStartStop.map((x: any) => [x.action, x.status, x.cron.expression, x.cron.timeZone]),
+      [
+        // eslint-disable-line @typescript-eslint/no-explicit-any
+        ['Stop', 'Enabled', '0 19 * * 1-5', 'W. Europe Standard Time'],
+        ['Start', 'Disabled', '30 8 * * 1,3', 'W. Europe Standard Time'],
+      ],
+    );
+    assert.deepEqual(cip.setupScripts.scripts.startupScript, {
+      scriptSource: 'workspace',
+      scriptData: 'Users/alice/startup.sh',
+      scriptArguments: '--quiet',
+      timeout: '10m',
+    });
     assert.equal(cip.customServices[0].image.reference, 'ghcr.io/azure/rocker-rstudio-ml-verse:latest');
     assert.equal(cip.customServices[0].endpoints[0].published, 8787);
     assert.equal(cip.enableSSO, false);
@@ -190,7 +254,10 @@ describe('amlcdk import --from-azml-yaml', () => {
     const gpu = body('gpu-a100-spot').properties.properties;
     assert.equal(gpu.vmSize, 'Standard_NC24ads_A100_v4');
     assert.equal(gpu.vmPriority, 'LowPriority');
-    assert.deepEqual([gpu.scaleSettings.minNodeCount, gpu.scaleSettings.maxNodeCount, gpu.scaleSettings.nodeIdleTimeBeforeScaleDown], [0, 4, 'PT15M']);
+    assert.deepEqual(
+      [gpu.scaleSettings.minNodeCount, gpu.scaleSettings.maxNodeCount, gpu.scaleSettings.nodeIdleTimeBeforeScaleDown],
+      [0, 4, 'PT15M'],
+    );
     assert.equal(gpu.remoteLoginPortPublicAccess, 'Disabled');
     assert.equal(gpu.userAccountCredentials, undefined);
 
@@ -198,13 +265,21 @@ describe('amlcdk import --from-azml-yaml', () => {
     const cpu = (cpuRes.body as any).properties.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(cpu.vmSize, 'Standard_D4s_v5');
     assert.equal(cpu.vmPriority, 'Dedicated');
-    assert.deepEqual([cpu.scaleSettings.minNodeCount, cpu.scaleSettings.maxNodeCount, cpu.scaleSettings.nodeIdleTimeBeforeScaleDown], [1, 8, 'PT30M']);
+    assert.deepEqual(
+      [cpu.scaleSettings.minNodeCount, cpu.scaleSettings.maxNodeCount, cpu.scaleSettings.nodeIdleTimeBeforeScaleDown],
+      [1, 8, 'PT30M'],
+    );
     assert.equal(cpu.enableNodePublicIp, false);
     assert.equal(cpu.remoteLoginPortPublicAccess, 'Disabled');
     assert.match(cpu.subnet.id, /virtualNetworks\/vnet-hub\/subnets\/snet-training$/);
-    assert.deepEqual(cpu.userAccountCredentials, { adminUserName: 'azureuser', adminUserPassword: { secretRef: 'env:CPU_PRIVATE_ADMIN_PASSWORD' } });
+    assert.deepEqual(cpu.userAccountCredentials, {
+      adminUserName: 'azureuser',
+      adminUserPassword: { secretRef: 'env:CPU_PRIVATE_ADMIN_PASSWORD' },
+    });
     assert.deepEqual(cpuRes.secrets, ['/properties/properties/userAccountCredentials/adminUserPassword']);
-    assert.deepEqual(Object.keys((cpuRes.body as any).identity.userAssignedIdentities), ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-training']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(Object.keys((cpuRes.body as any).identity.userAssignedIdentities), [
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-training',
+    ]); // eslint-disable-line @typescript-eslint/no-explicit-any
 
     const aksBody = body('inference-aks').properties;
     assert.equal(aksBody.computeType, 'Kubernetes');
@@ -221,7 +296,10 @@ describe('amlcdk import --from-azml-yaml', () => {
   });
 
   test('bad YAML: exit 2 with file:line, code, key and fix; nothing written, an existing --out file untouched', async () => {
-    writeFileSync(join(dir, 'bad.yml'), 'name: cpu-a\ntype: amlcompute\nmax_instance: 4\ntier: spot\nssh_settings:\n  admin_password: hunter2-SECRET\n');
+    writeFileSync(
+      join(dir, 'bad.yml'),
+      'name: cpu-a\ntype: amlcompute\nmax_instance: 4\ntier: spot\nssh_settings:\n  admin_password: hunter2-SECRET\n',
+    );
     const out = join(dir, 'keep.ts');
     writeFileSync(out, '// previous\n');
     const r = await amlcdk(['import', '--from-azml-yaml', join(dir, 'bad.yml'), '--out', out], ROOT);
@@ -241,7 +319,10 @@ describe('amlcdk import --from-azml-yaml', () => {
     const missing = await amlcdk(['import', '--from-azml-yaml', 'no/such.yml'], ROOT);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\.yml: YamlUnreadable: cannot read no\/such\.yml: ENOENT/);
-    const js = await amlcdk(['import', '--from-azml-yaml', 'examples/import/cluster.yml', '--out', join(dir, 'x.js')], ROOT);
+    const js = await amlcdk(
+      ['import', '--from-azml-yaml', 'examples/import/cluster.yml', '--out', join(dir, 'x.js')],
+      ROOT,
+    );
     assert.equal(js.code, 2);
     assert.match(js.stderr, /ImportOutNotTypeScript/);
   });

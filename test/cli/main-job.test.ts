@@ -69,7 +69,10 @@ describe('npm start (amlcdk main-job) on the quickstart', () => {
     assert.match(first.stdout, /\[9\/9 [\d.]+s\] ✓ Quickstart\/Workspace\/\S+ {2}create/, 'progress lines');
     assert.match(first.stdout, /Apply complete: 9 done, 0 failed, 0 skipped/);
     assert.match(first.stdout, /\[6\/6\] re-plan[^\n]*\nStack Quickstart\nNo changes\. 9 resource\(s\) up to date\./);
-    assert.match(first.stdout, /main job ok: synthesized 1 stack\(s\), 9 resource\(s\); check passed .*; applied 9 created; re-plan: no changes/);
+    assert.match(
+      first.stdout,
+      /main job ok: synthesized 1 stack\(s\), 9 resource\(s\); check passed .*; applied 9 created; re-plan: no changes/,
+    );
     // Everything lives under the working directory; the job's own emulator stopped (its marker is gone).
     assert.ok(existsSync(join(dir, 'amlcdk.out', 'Quickstart.manifest.json')));
     assert.ok(existsSync(join(dir, '.amlcdk', 'emulator', 'state.json')));
@@ -80,7 +83,10 @@ describe('npm start (amlcdk main-job) on the quickstart', () => {
     const second = await amlcdk(['main-job'], dir);
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.match(second.stdout, /\[4\/6\] plan[^\n]*\nStack Quickstart\nNo changes\. 9 resource\(s\) up to date\./);
-    assert.match(second.stdout, /Stack Quickstart: nothing to apply, the target already matches the program \(0 changes\)\./);
+    assert.match(
+      second.stdout,
+      /Stack Quickstart: nothing to apply, the target already matches the program \(0 changes\)\./,
+    );
     assert.doesNotMatch(second.stdout, /✓ .* create/);
     assert.match(second.stdout, /main job ok: .*; applied nothing \(already up to date\); re-plan: no changes/);
   });
@@ -126,7 +132,10 @@ describe('main-job failures (in process, test emulator over HTTPS)', () => {
       assert.match(out.text, /main job failed at apply: 1 operation\(s\) failed, 0 skipped/);
       assert.doesNotMatch(out.text, /\[6\/6\] re-plan/);
     } finally {
-      for (const [k, v] of [['AMLCDK_ARM_ENDPOINT', saved.endpoint], ['AMLCDK_ARM_CA_FILE', saved.ca]] as const) {
+      for (const [k, v] of [
+        ['AMLCDK_ARM_ENDPOINT', saved.endpoint],
+        ['AMLCDK_ARM_CA_FILE', saved.ca],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -138,11 +147,19 @@ describe('main-job failures (in process, test emulator over HTTPS)', () => {
     const h = await startHarness();
     try {
       const m = await synthExample('quickstart');
-      const conn: Connection = { client: h.client, label: 'local (test)', local: true, secretResolver: secretResolver(), close: async () => undefined };
+      const conn: Connection = {
+        client: h.client,
+        label: 'local (test)',
+        local: true,
+        secretResolver: secretResolver(),
+        close: async () => undefined,
+      };
       await applyStack({ client: h.client, store: h.store, manifest: m, ensureResourceGroup: true });
       assert.deepEqual(await stepReplan(conn, h.store, [m], capture()), []);
       const cluster = findCompute(m, 'AmlCompute')!;
-      const body = structuredClone(cluster.body) as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } };
+      const body = structuredClone(cluster.body) as {
+        properties: { properties: { scaleSettings: { maxNodeCount: number } } };
+      };
       body.properties.properties.scaleSettings.maxNodeCount = 17;
       const put = await h.emu.request('PUT', `${cluster.id}?api-version=${cluster.apiVersion}`, body);
       if (put.status === 201 || put.status === 202) await h.emu.waitFor(put);
@@ -153,7 +170,10 @@ describe('main-job failures (in process, test emulator over HTTPS)', () => {
       const azure: Connection = { ...conn, label: 'azure', local: false };
       const { plan } = await planStack(h.client, m, await h.store.load(m.stack.name));
       const since = h.lastSeq();
-      await assert.rejects(stepApply(azure, h.store, [m], [plan], {}, capture()), (e: unknown) => e instanceof UsageError && e.code === 'ConfirmationRequired' && /--yes/.test(e.message));
+      await assert.rejects(
+        stepApply(azure, h.store, [m], [plan], {}, capture()),
+        (e: unknown) => e instanceof UsageError && e.code === 'ConfirmationRequired' && /--yes/.test(e.message),
+      );
       assert.deepEqual(h.writesSince(since), []);
     } finally {
       await h.close();
@@ -162,10 +182,21 @@ describe('main-job failures (in process, test emulator over HTTPS)', () => {
 
   test('usage: a bad --target or an unknown option exits 2 before anything runs', async () => {
     const dir = project(tmp, 'usage', exampleApp('quickstart'));
-    await assert.rejects(runMainJob({ target: 'moon' }, capture(), dir), (e: unknown) => e instanceof UsageError && e.code === 'InvalidTarget');
+    await assert.rejects(
+      runMainJob({ target: 'moon' }, capture(), dir),
+      (e: unknown) => e instanceof UsageError && e.code === 'InvalidTarget',
+    );
     // A bad --state is named as the option (not amlcdk.json) and stops the job before the program is even run.
     const out = capture();
-    await assert.rejects(runMainJob({ state: 's3://bucket/x' }, out, dir), (e: unknown) => e instanceof InputError && e.code === 'InvalidStateLocation' && /^--state: /.test(e.message) && e.file === undefined && /set --state/.test(e.fix ?? ''));
+    await assert.rejects(
+      runMainJob({ state: 's3://bucket/x' }, out, dir),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.code === 'InvalidStateLocation' &&
+        /^--state: /.test(e.message) &&
+        e.file === undefined &&
+        /set --state/.test(e.fix ?? ''),
+    );
     assert.equal(out.text, '', 'nothing ran: no synth step header');
     process.exitCode = undefined;
     assert.equal(await main(['node', 'amlcdk', 'main-job', '--no-such-option']), 2);

@@ -27,7 +27,9 @@ function writeManifest(name: string, manifest: Manifest): string {
 
 /** Change the cluster's max nodes in the emulator, as someone in the portal would. */
 async function scaleOutOfBand(maxNodeCount: number): Promise<void> {
-  const body = structuredClone(cluster.body) as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } };
+  const body = structuredClone(cluster.body) as {
+    properties: { properties: { scaleSettings: { maxNodeCount: number } } };
+  };
   body.properties.properties.scaleSettings.maxNodeCount = maxNodeCount;
   const put = await h.emu.request('PUT', `${cluster.id}?api-version=${cluster.apiVersion}`, body);
   assert.ok(put.status < 300, JSON.stringify(put.body));
@@ -35,7 +37,11 @@ async function scaleOutOfBand(maxNodeCount: number): Promise<void> {
 }
 
 interface JsonPlan {
-  readonly resource_changes: readonly { readonly address: string; readonly type: string; readonly change: { readonly actions: readonly string[] } }[];
+  readonly resource_changes: readonly {
+    readonly address: string;
+    readonly type: string;
+    readonly change: { readonly actions: readonly string[] };
+  }[];
 }
 
 before(async () => {
@@ -64,10 +70,20 @@ describe('plan / apply / destroy / drift on the command line', () => {
   });
 
   test('plan --json --out prints the JSON plan and saves it; apply <plan> --yes applies it; plan --json is then all no-op', async () => {
-    const planned = await amlcdk(['plan', '--manifest', 'quickstart.manifest.json', '--json', '--out', 'first.plan.json']);
+    const planned = await amlcdk([
+      'plan',
+      '--manifest',
+      'quickstart.manifest.json',
+      '--json',
+      '--out',
+      'first.plan.json',
+    ]);
     assert.equal(planned.code, 0, planned.stderr);
     const doc = JSON.parse(planned.stdout) as JsonPlan;
-    assert.deepEqual(doc.resource_changes.map((c) => [c.address, c.type, c.change.actions]).sort(), m.resources.map((r) => [r.logicalId, r.type, ['create']]).sort());
+    assert.deepEqual(
+      doc.resource_changes.map((c) => [c.address, c.type, c.change.actions]).sort(),
+      m.resources.map((r) => [r.logicalId, r.type, ['create']]).sort(),
+    );
     assert.ok(existsSync(join(h.dir, 'first.plan.json')));
 
     const since = h.lastSeq();
@@ -85,13 +101,19 @@ describe('plan / apply / destroy / drift on the command line', () => {
   });
 
   test('an out-of-band change: drift names the path (exit 1); a plan saved before it is refused as stale (exit 1, no writes); apply --yes converges', async () => {
-    const before = (cluster.body as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } }).properties.properties.scaleSettings.maxNodeCount;
+    const before = (cluster.body as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } })
+      .properties.properties.scaleSettings.maxNodeCount;
     const m2 = withBody(m, cluster.logicalId, (b) => (b.properties.properties.scaleSettings.maxNodeCount = before + 2));
     writeManifest('bigger.manifest.json', m2);
     const saved = await amlcdk(['plan', '--manifest', 'bigger.manifest.json', '--out', 'bigger.plan.json']);
     assert.equal(saved.code, 0, saved.stderr);
     assert.match(saved.stdout, /Saved the plan to bigger\.plan\.json/);
-    assert.deepEqual((JSON.parse(readFileSync(join(h.dir, 'bigger.plan.json'), 'utf8')) as JsonPlan).resource_changes.find((c) => c.address === cluster.logicalId)?.change.actions, ['patch']);
+    assert.deepEqual(
+      (JSON.parse(readFileSync(join(h.dir, 'bigger.plan.json'), 'utf8')) as JsonPlan).resource_changes.find(
+        (c) => c.address === cluster.logicalId,
+      )?.change.actions,
+      ['patch'],
+    );
 
     await scaleOutOfBand(17);
 
@@ -99,7 +121,10 @@ describe('plan / apply / destroy / drift on the command line', () => {
     assert.equal(drift.code, 1, drift.stdout + drift.stderr);
     assert.match(drift.stdout, /Stack Quickstart: 1 of 9 resource\(s\) changed outside amlcdk/);
     assert.match(drift.stdout, new RegExp(`~ ${cluster.logicalId}`));
-    assert.match(drift.stdout, new RegExp(`/properties/properties/scaleSettings/maxNodeCount: applied ${before}, now 17`));
+    assert.match(
+      drift.stdout,
+      new RegExp(`/properties/properties/scaleSettings/maxNodeCount: applied ${before}, now 17`),
+    );
 
     const since = h.lastSeq();
     const stale = await amlcdk(['apply', 'bigger.plan.json', '--yes']);

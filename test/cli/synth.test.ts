@@ -39,12 +39,17 @@ describe('amlcdk synth', () => {
 
   test('a program with a bad compute name, min > max nodes and a retired GPU: exit 1, all three coded errors with paths, no manifest, no stack trace', async () => {
     const dir = mkdtempSync(join(tmp, 'bad-'));
-    writeTeamProgram(dir, [
-      `new ComputeCluster(ws, 'Gpu', { computeName: 'gpu-cluster-1', vmSize: VmSize.STANDARD_NC6S_V3, minNodeCount: 4, maxNodeCount: 2 });`,
-    ], { outdir: 'out' });
+    writeTeamProgram(
+      dir,
+      [
+        `new ComputeCluster(ws, 'Gpu', { computeName: 'gpu-cluster-1', vmSize: VmSize.STANDARD_NC6S_V3, minNodeCount: 4, maxNodeCount: 2 });`,
+      ],
+      { outdir: 'out' },
+    );
     const r = await amlcdk(['synth'], dir);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    for (const code of ['InvalidComputeName', 'MaxNodesBelowMin', 'RetiredVmSize']) assert.match(r.stderr, new RegExp(`\\[Team/Ws/Gpu\\] ${code}:`));
+    for (const code of ['InvalidComputeName', 'MaxNodesBelowMin', 'RetiredVmSize'])
+      assert.match(r.stderr, new RegExp(`\\[Team/Ws/Gpu\\] ${code}:`));
     assert.match(r.stderr, /at main\.ts:5/);
     assert.match(r.stderr, /3 error\(s\); no manifest written/);
     assert.doesNotMatch(r.stderr, /^\s+at .+\(.+:\d+:\d+\)$/m);
@@ -52,7 +57,14 @@ describe('amlcdk synth', () => {
   });
 
   test('--json prints a machine-readable summary', async () => {
-    const r = await amlcdk(['synth', '--json', '--outdir', join(tmp, 'j'), '--app', 'tsx examples/attach-existing/main.ts']);
+    const r = await amlcdk([
+      'synth',
+      '--json',
+      '--outdir',
+      join(tmp, 'j'),
+      '--app',
+      'tsx examples/attach-existing/main.ts',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.equal(summary.ok, true);

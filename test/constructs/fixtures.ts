@@ -10,7 +10,10 @@ export const GROUP = '55555555-5555-5555-5555-555555555555';
 export const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGcmB3n0oQ8gM5mX1m5wq0wJ0n3k7y8c2w8u3v9a3b4c alice@laptop';
 export const COMPUTES = 'Microsoft.MachineLearningServices/workspaces/computes';
 
-export function setup(wsProps: WorkspaceProps = {}, location = 'westeurope'): { app: App; stack: Stack; ws: Workspace } {
+export function setup(
+  wsProps: WorkspaceProps = {},
+  location = 'westeurope',
+): { app: App; stack: Stack; ws: Workspace } {
   const app = new App();
   const stack = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg-ml', location });
   const ws = new Workspace(stack, 'Ws', { tenantId: TENANT, ...wsProps });

@@ -10,19 +10,33 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 test('generated docs list every construct and give every optional prop of workspace/compute constructs a default', () => {
   const text = generate();
   const committed = readFileSync(join(ROOT, 'docs', 'constructs.md'), 'utf8');
-  for (const name of ['App', 'Stack', 'Workspace', 'ComputeInstance', 'ComputeCluster', 'AttachedCompute', 'PersonalComputeInstances', 'KeyVault', 'WorkspaceStorageAccount', 'ContainerRegistry']) {
+  for (const name of [
+    'App',
+    'Stack',
+    'Workspace',
+    'ComputeInstance',
+    'ComputeCluster',
+    'AttachedCompute',
+    'PersonalComputeInstances',
+    'KeyVault',
+    'WorkspaceStorageAccount',
+    'ContainerRegistry',
+  ]) {
     assert.match(text, new RegExp(`^## ${name}$`, 'm'), `${name} missing from the generated docs`);
     assert.match(committed, new RegExp(`^## ${name}$`, 'm'), `${name} missing from docs/constructs.md: regenerate it`);
   }
   // Sections of our constructs: no optional prop without a default, no prop without a description.
-  const sections = text.split(/^## /m).filter((s) => /^Source: `lib\/(constructs\/(workspace|compute)|core)\//m.test(s.split('\n').slice(2, 3).join('')));
+  const sections = text
+    .split(/^## /m)
+    .filter((s) => /^Source: `lib\/(constructs\/(workspace|compute)|core)\//m.test(s.split('\n').slice(2, 3).join('')));
   assert.ok(sections.length >= 8, `found ${sections.length} sections`);
   for (const s of sections) {
     for (const row of s.split('\n').filter((l) => l.startsWith('| `'))) {
       const cells = row.split(/(?<!\\)\|/).map((c) => c.trim());
       const [, prop, , required, dflt, desc] = cells;
       assert.ok(desc && desc.length > 0, `${s.split('\n')[0]} ${prop}: no description`);
-      if (required === 'no') assert.notEqual(dflt, '_none_', `${s.split('\n')[0]} ${prop}: optional prop without @default`);
+      if (required === 'no')
+        assert.notEqual(dflt, '_none_', `${s.split('\n')[0]} ${prop}: optional prop without @default`);
     }
   }
 });

@@ -19,7 +19,10 @@ const isInput = (code: string, line: number | undefined) => (e: unknown) => {
 
 test('a JSON syntax error names the line where it broke', () => {
   const text = '{\n  "a": 1,\n  "b": ,\n}';
-  assert.throws(() => parseJsonText(text, { code: 'XInvalidJson', file: 'x.json', what: 'x.json', fix: 'fix it' }), isInput('XInvalidJson', 3));
+  assert.throws(
+    () => parseJsonText(text, { code: 'XInvalidJson', file: 'x.json', what: 'x.json', fix: 'fix it' }),
+    isInput('XInvalidJson', 3),
+  );
   assert.deepEqual(parseJsonText('{"a":[1,2]}', { code: 'X', file: 'x', what: 'x', fix: 'f' }), { a: [1, 2] });
 });
 
@@ -28,7 +31,10 @@ test('amlcdk.json and manifests with broken JSON are InputErrors with file and l
   try {
     writeFileSync(join(dir, 'amlcdk.json'), '{\n  "app": "tsx main.ts",\n}\n');
     assert.throws(() => loadConfig(dir), isInput('ConfigInvalidJson', 3));
-    assert.throws(() => parseManifest('{\n"schemaVersion": 1\n"resources": []}', 'team.manifest.json'), isInput('ManifestInvalidJson', 3));
+    assert.throws(
+      () => parseManifest('{\n"schemaVersion": 1\n"resources": []}', 'team.manifest.json'),
+      isInput('ManifestInvalidJson', 3),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

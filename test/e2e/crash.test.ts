@@ -27,7 +27,10 @@ const CLUSTERS = 52;
 /** A workspace, its dependencies as plain resources, and 52 clusters: 53+ resources with one dependency layer. */
 function bigManifest(rg: string, trial: number): Manifest {
   const ws = workspace('mlw-crash');
-  const rebase = (r: ManifestResource): ManifestResource => ({ ...r, id: r.id.replace('/resourceGroups/rg-test/', `/resourceGroups/${rg}/`) });
+  const rebase = (r: ManifestResource): ManifestResource => ({
+    ...r,
+    id: r.id.replace('/resourceGroups/rg-test/', `/resourceGroups/${rg}/`),
+  });
   const rs: ManifestResource[] = [rebase({ ...ws, body: { ...ws.body, properties: { friendlyName: 'crash' } } })];
   for (let i = 0; i < CLUSTERS; i++) {
     // Compute names are unique per region across workspaces: one set per trial.
@@ -98,7 +101,10 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
   before(async () => {
     emu = await startTestEmulator({
       quotas: { cpuDefault: 1_000_000 },
-      durations: { default: { create: 60, update: 20, delete: 20, action: 20 }, types: { 'Microsoft.MachineLearningServices/workspaces/computes': { create: 150 } } },
+      durations: {
+        default: { create: 60, update: 20, delete: 20, action: 20 },
+        types: { 'Microsoft.MachineLearningServices/workspaces/computes': { create: 150 } },
+      },
     });
     dir = mkdtempSync(join(tmpdir(), 'amlcdk-crash-'));
   });
@@ -120,7 +126,11 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
 
   test(`${TRIALS} seeded kills: every rerun converges, 0 duplicate creates, 0 orphans`, async () => {
     const random = seededRandom(SEED);
-    const client = new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem });
+    const client = new HttpArmClient({
+      endpoint: emu.url,
+      credential: new LocalCredential(),
+      caCertPem: emu.caCertPem,
+    });
     const kills: number[] = [];
     for (let t = 0; t < TRIALS; t++) {
       const rg = `rg-crash-${t}`;
@@ -135,17 +145,30 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
       const killAfter = 1 + Math.floor(random() * m.resources.length);
       kills.push(killAfter);
       const killed = await runApply(dir, file, emu, killAfter);
-      assert.ok(killed.signal === 'SIGKILL' || killed.code === 0, `trial ${t}: unexpected end ${killed.code} ${killed.output}`);
+      assert.ok(
+        killed.signal === 'SIGKILL' || killed.code === 0,
+        `trial ${t}: unexpected end ${killed.code} ${killed.output}`,
+      );
       // The killed run's lock is stale (its pid is gone); breaking it is the documented explicit step
       // (`amlcdk state break-lock <stack>`), done here through the same store call.
       const store = new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined });
       if (killed.signal === 'SIGKILL') await store.breakLock(m.stack.name);
       const rerun = await runApply(dir, file, emu);
-      const figures: TrialFigures = { trial: t, killedAfterWrites: killAfter, killed: killed.signal === 'SIGKILL', converged: false, orphans: 0, duplicateCreates: 0, resumed: /resumed an unfinished run/.test(rerun.output) };
+      const figures: TrialFigures = {
+        trial: t,
+        killedAfterWrites: killAfter,
+        killed: killed.signal === 'SIGKILL',
+        converged: false,
+        orphans: 0,
+        duplicateCreates: 0,
+        resumed: /resumed an unfinished run/.test(rerun.output),
+      };
       trials.push(figures);
       assert.equal(rerun.code, 0, `trial ${t} (killed after ${killAfter} writes): rerun failed:\n${rerun.output}`);
       // 0 duplicate creates.
-      const dup = Object.entries(emu.counters().creates).filter(([id, n]) => id.includes(`/resourcegroups/${rg}/`) && n > 1);
+      const dup = Object.entries(emu.counters().creates).filter(
+        ([id, n]) => id.includes(`/resourcegroups/${rg}/`) && n > 1,
+      );
       figures.duplicateCreates = dup.length;
       // 0 orphans: everything in Azure is in the state, and the state has everything.
       const state = await store.load(m.stack.name);
@@ -153,7 +176,11 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
       const ws = m.resources[0]!;
       const live = [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)];
       figures.orphans = live.filter((id) => !owned.has(id.toLowerCase())).length;
-      figures.converged = figures.orphans === 0 && dup.length === 0 && owned.size === m.resources.length && live.length === m.resources.length;
+      figures.converged =
+        figures.orphans === 0 &&
+        dup.length === 0 &&
+        owned.size === m.resources.length &&
+        live.length === m.resources.length;
       assert.deepEqual(dup, [], `trial ${t}: duplicate creates`);
       for (const id of live) assert.ok(owned.has(id.toLowerCase()), `trial ${t}: orphan ${id}`);
       assert.equal(owned.size, m.resources.length, `trial ${t}: state has ${owned.size} of ${m.resources.length}`);

@@ -14,7 +14,8 @@ import { startHarness, type Harness } from './harness.js';
 function fleet(n: number): Manifest {
   const ws = workspace('mlw-faults');
   const rs: ManifestResource[] = [{ ...ws, body: { ...ws.body, properties: { friendlyName: 'faults' } } }];
-  for (let i = 0; i < n; i++) rs.push({ ...cluster(`f${String(i).padStart(2, '0')}x`, 'mlw-faults'), logicalId: `Team/f${i}` });
+  for (let i = 0; i < n; i++)
+    rs.push({ ...cluster(`f${String(i).padStart(2, '0')}x`, 'mlw-faults'), logicalId: `Team/f${i}` });
   return manifest(rs, 'Faults');
 }
 
@@ -42,7 +43,13 @@ describe('fault injection', () => {
     const m = fleet(30);
     let first: Awaited<ReturnType<typeof applyStack>> | undefined;
     try {
-      first = await applyStack({ client: h.client, store: h.store, manifest: m, ensureResourceGroup: true, concurrency: 16 });
+      first = await applyStack({
+        client: h.client,
+        store: h.store,
+        manifest: m,
+        ensureResourceGroup: true,
+        concurrency: 16,
+      });
     } catch (err) {
       // Stopping cleanly before any write (e.g. the observation itself failed after retries) is acceptable.
       assert.ok((err as { code?: string }).code, `unexpected error ${String(err)}`);
@@ -55,7 +62,10 @@ describe('fault injection', () => {
     const owned = new Set(Object.values(state?.resources ?? {}).map((r) => r.id.toLowerCase()));
     h.emu.configure({ faults: [] });
     const ws = m.resources[0]!;
-    const live = [...((await h.client.get(ws.id, ws.apiVersion)) ? [ws.id] : []), ...(await h.client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)];
+    const live = [
+      ...((await h.client.get(ws.id, ws.apiVersion)) ? [ws.id] : []),
+      ...(await h.client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id),
+    ];
     const journal = await h.store.journal(m.stack.name).read();
     if (first) {
       for (const id of live) assert.ok(owned.has(id.toLowerCase()), `orphan after the faulty run: ${id}`);
@@ -63,11 +73,17 @@ describe('fault injection', () => {
     }
     // Clean rerun converges.
     const second = await applyStack({ client: h.client, store: h.store, manifest: m, ensureResourceGroup: true });
-    assert.equal(second.summary.failed + second.summary.skipped, 0, JSON.stringify(second.outcomes.filter((o) => o.status !== 'done' && o.status !== 'unchanged')));
+    assert.equal(
+      second.summary.failed + second.summary.skipped,
+      0,
+      JSON.stringify(second.outcomes.filter((o) => o.status !== 'done' && o.status !== 'unchanged')),
+    );
     const dup = Object.entries(h.emu.counters().creates).filter(([, n]) => n > 1);
     assert.deepEqual(dup, [], 'no resource was created twice');
     const final = await h.store.load(m.stack.name);
     assert.equal(Object.keys(final!.resources).length, m.resources.length);
-    process.stdout.write(`# faults: ${c.faults} injected, ${c.throttled} throttled; first run ${first ? JSON.stringify(first.summary) : 'stopped before writing'}\n`);
+    process.stdout.write(
+      `# faults: ${c.faults} injected, ${c.throttled} throttled; first run ${first ? JSON.stringify(first.summary) : 'stopped before writing'}\n`,
+    );
   });
 });

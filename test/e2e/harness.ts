@@ -36,7 +36,14 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   // against an emulator refilling 100× faster, and a test of 2,000 resources would wait minutes for nothing.
   const scale = options.throttle === false ? undefined : options.throttle?.scale;
   const limiter = scale !== undefined ? new ArmRateLimiter({ scale, scaleBursts: false }) : undefined;
-  const client = new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 10, maxDelayMs: 200 }, retry: { baseDelayMs: 20, maxDelayMs: 500 }, ...(limiter ? { limiter } : {}) });
+  const client = new HttpArmClient({
+    endpoint: emu.url,
+    credential: new LocalCredential(),
+    caCertPem: emu.caCertPem,
+    poll: { initialDelayMs: 10, maxDelayMs: 200 },
+    retry: { baseDelayMs: 20, maxDelayMs: 500 },
+    ...(limiter ? { limiter } : {}),
+  });
   const store = new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined });
   let agent: https.Agent | undefined;
   return {
@@ -45,7 +52,11 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     store,
     dir,
     lastSeq: () => emu.log().at(-1)?.seq ?? 0,
-    writesSince: (since) => emu.log(since).filter((e) => e.kind === 'write' || e.kind === 'delete' || e.kind === 'action').map((e) => ({ method: e.method, path: e.path, status: e.status })),
+    writesSince: (since) =>
+      emu
+        .log(since)
+        .filter((e) => e.kind === 'write' || e.kind === 'delete' || e.kind === 'action')
+        .map((e) => ({ method: e.method, path: e.path, status: e.status })),
     agent: () => (agent ??= new https.Agent({ ca: emu.caCertPem, keepAlive: false })),
     close: async () => {
       agent?.destroy();
@@ -59,7 +70,9 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 }
 
 /** Synthesize an example's stack in-process. */
-export async function synthExample(name: 'quickstart' | 'secure-gpu-team' | 'attach-existing' | 'insecure'): Promise<Manifest> {
+export async function synthExample(
+  name: 'quickstart' | 'secure-gpu-team' | 'attach-existing' | 'insecure',
+): Promise<Manifest> {
   const mod = (await import(`../../examples/${name}/stack.ts`)) as Record<string, unknown>;
   const ctorName = Object.keys(mod).find((k) => k.endsWith('Stack') && typeof mod[k] === 'function');
   if (!ctorName) throw new Error(`examples/${name}/stack.ts exports no *Stack class`);
@@ -72,7 +85,8 @@ export async function synthExample(name: 'quickstart' | 'secure-gpu-team' | 'att
 }
 
 /** A copy of a manifest with one resource's body changed (hash recomputed, as synthesis would). */
-export function withBody(m: Manifest, logicalId: string, change: (body: any) => void): Manifest { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function withBody(m: Manifest, logicalId: string, change: (body: any) => void): Manifest {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const resources: ManifestResource[] = m.resources.map((r) => {
     if (r.logicalId !== logicalId) return r;
     const body = JSON.parse(JSON.stringify(r.body));
@@ -86,5 +100,9 @@ export function withBody(m: Manifest, logicalId: string, change: (body: any) => 
 }
 
 export function findCompute(m: Manifest, computeType: string): ManifestResource | undefined {
-  return m.resources.find((r) => r.type.toLowerCase() === 'microsoft.machinelearningservices/workspaces/computes' && (r.body.properties as { computeType?: string } | undefined)?.computeType === computeType);
+  return m.resources.find(
+    (r) =>
+      r.type.toLowerCase() === 'microsoft.machinelearningservices/workspaces/computes' &&
+      (r.body.properties as { computeType?: string } | undefined)?.computeType === computeType,
+  );
 }

@@ -22,7 +22,14 @@ const POLL = { updateIntervalInMs: 5 };
 
 class FakeCredential implements TokenCredential {
   async getToken(): Promise<AccessToken> {
-    return { token: unsignedToken({ oid: TEST_OID, tid: '72f988bf-86f1-41af-91ab-2d7cd011db47', exp: Math.floor(Date.now() / 1000) + 3600 }), expiresOnTimestamp: Date.now() + 3600_000 };
+    return {
+      token: unsignedToken({
+        oid: TEST_OID,
+        tid: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      }),
+      expiresOnTimestamp: Date.now() + 3600_000,
+    };
   }
 }
 
@@ -35,7 +42,11 @@ function clientOptions(emu: TestEmulator) {
       return next(request);
     },
   };
-  return { endpoint: emu.url, additionalPolicies: [{ policy: trustEmulator, position: 'perCall' as const }], retryOptions: { maxRetries: 2, retryDelayInMs: 10 } };
+  return {
+    endpoint: emu.url,
+    additionalPolicies: [{ policy: trustEmulator, position: 'perCall' as const }],
+    retryOptions: { maxRetries: 2, retryDelayInMs: 10 },
+  };
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -59,7 +70,11 @@ describe('conformance with Microsoft ARM clients', () => {
 
   before(async () => {
     // Small durations so LROs really go through InProgress, throttling off (tested on its own), paging at 2.
-    emu = await startTestEmulator({ durations: { default: { create: 20, update: 20, delete: 20, action: 20 } }, throttle: false, pageSize: 2 });
+    emu = await startTestEmulator({
+      durations: { default: { create: 20, update: 20, delete: 20, action: 20 } },
+      throttle: false,
+      pageSize: 2,
+    });
     const o = clientOptions(emu);
     resources = new ResourceManagementClient(cred, TEST_SUB, o);
     ml = new AzureMachineLearningWorkspaces(cred, TEST_SUB, o);
@@ -71,9 +86,16 @@ describe('conformance with Microsoft ARM clients', () => {
     const base = `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers`;
     kvId = `${base}/Microsoft.KeyVault/vaults/kv-conf`;
     aiId = `${base}/Microsoft.Insights/components/ai-conf`;
-    const kv = await emu.request('PUT', `${kvId}?api-version=2023-07-01`, { location: LOC, properties: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', sku: { family: 'A', name: 'standard' } } });
+    const kv = await emu.request('PUT', `${kvId}?api-version=2023-07-01`, {
+      location: LOC,
+      properties: { tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', sku: { family: 'A', name: 'standard' } },
+    });
     await emu.waitFor(kv);
-    const ai = await emu.request('PUT', `${aiId}?api-version=2020-02-02`, { location: LOC, kind: 'web', properties: { Application_Type: 'web' } });
+    const ai = await emu.request('PUT', `${aiId}?api-version=2020-02-02`, {
+      location: LOC,
+      kind: 'web',
+      properties: { Application_Type: 'web' },
+    });
     assert.equal(ai.status, 201);
   });
   after(async () => {
@@ -95,15 +117,26 @@ describe('conformance with Microsoft ARM clients', () => {
     assert.equal((await resources.resourceGroups.checkExistence(RG)).body, true);
     assert.equal((await resources.resourceGroups.checkExistence('rg-nowhere')).body, false);
     await resources.resourceGroups.beginDeleteAndWait('rg-third', POLL);
-    await assert.rejects(resources.resourceGroups.get('rg-third'), (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'ResourceGroupNotFound');
+    await assert.rejects(
+      resources.resourceGroups.get('rg-third'),
+      (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'ResourceGroupNotFound',
+    );
   });
 
   test('arm-storage: storage account (LRO) and a file share create/get/list/delete', async () => {
-    const sa = await storage.storageAccounts.create(RG, 'saconformance', { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, POLL);
+    const sa = await storage.storageAccounts.create(
+      RG,
+      'saconformance',
+      { location: LOC, sku: { name: 'Standard_LRS' }, kind: 'StorageV2' },
+      POLL,
+    );
     storageId = sa.id!;
     assert.equal(sa.provisioningState, 'Succeeded');
     assert.equal(sa.primaryEndpoints?.file, 'https://saconformance.file.core.windows.net/');
-    const share = await storage.fileShares.create(RG, 'saconformance', 'team-share', { shareQuota: 100, enabledProtocols: 'SMB' });
+    const share = await storage.fileShares.create(RG, 'saconformance', 'team-share', {
+      shareQuota: 100,
+      enabledProtocols: 'SMB',
+    });
     assert.equal(share.name, 'team-share');
     assert.equal(share.shareQuota, 100);
     const got = await storage.fileShares.get(RG, 'saconformance', 'team-share');
@@ -112,56 +145,128 @@ describe('conformance with Microsoft ARM clients', () => {
     const list = await collect(storage.fileShares.list(RG, 'saconformance'));
     assert.deepEqual(list.map((s) => s.name).sort(), ['other-share', 'team-share']);
     await storage.fileShares.delete(RG, 'saconformance', 'other-share');
-    await assert.rejects(storage.fileShares.get(RG, 'saconformance', 'other-share'), (e: { statusCode?: number }) => e.statusCode === 404);
+    await assert.rejects(
+      storage.fileShares.get(RG, 'saconformance', 'other-share'),
+      (e: { statusCode?: number }) => e.statusCode === 404,
+    );
   });
 
   test('arm-machinelearning: workspace create/get/list, then delete soft-deletes', async () => {
-    const ws = await ml.workspaces.beginCreateOrUpdateAndWait(RG, 'ws-conf', { location: LOC, storageAccount: storageId, keyVault: kvId, applicationInsights: aiId, identity: { type: 'SystemAssigned' } }, POLL);
+    const ws = await ml.workspaces.beginCreateOrUpdateAndWait(
+      RG,
+      'ws-conf',
+      {
+        location: LOC,
+        storageAccount: storageId,
+        keyVault: kvId,
+        applicationInsights: aiId,
+        identity: { type: 'SystemAssigned' },
+      },
+      POLL,
+    );
     assert.equal(ws.provisioningState, 'Succeeded');
     assert.match(ws.workspaceId ?? '', /^[0-9a-f-]{36}$/);
     assert.ok(ws.mlFlowTrackingUri?.startsWith('azureml://westeurope.api.azureml.ms/mlflow/'));
     assert.match(ws.identity?.principalId ?? '', /^[0-9a-f-]{36}$/);
     const list = await collect(ml.workspaces.listByResourceGroup(RG));
-    assert.deepEqual(list.map((w) => w.name), ['ws-conf']);
+    assert.deepEqual(
+      list.map((w) => w.name),
+      ['ws-conf'],
+    );
     await ml.workspaces.beginCreateOrUpdateAndWait(RG, 'ws-temp', { location: LOC }, POLL);
     await ml.workspaces.beginDeleteAndWait(RG, 'ws-temp', POLL);
     await assert.rejects(ml.workspaces.get(RG, 'ws-temp'), (e: { statusCode?: number }) => e.statusCode === 404);
-    await assert.rejects(ml.workspaces.beginCreateOrUpdateAndWait(RG, 'ws-temp', { location: LOC }, POLL), (e: { statusCode?: number; code?: string }) => e.statusCode === 409 && e.code === 'SoftDeletedWorkspaceExists');
+    await assert.rejects(
+      ml.workspaces.beginCreateOrUpdateAndWait(RG, 'ws-temp', { location: LOC }, POLL),
+      (e: { statusCode?: number; code?: string }) => e.statusCode === 409 && e.code === 'SoftDeletedWorkspaceExists',
+    );
   });
 
   test('arm-network: VNet with subnets and an NSG', async () => {
-    const nsg = await network.networkSecurityGroups.beginCreateOrUpdateAndWait(RG, 'nsg-conf', {
-      location: LOC,
-      securityRules: [{ name: 'AzureML-44224', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: 'AzureMachineLearning', sourcePortRange: '*', destinationAddressPrefix: 'VirtualNetwork', destinationPortRange: '44224' }],
-    }, POLL);
+    const nsg = await network.networkSecurityGroups.beginCreateOrUpdateAndWait(
+      RG,
+      'nsg-conf',
+      {
+        location: LOC,
+        securityRules: [
+          {
+            name: 'AzureML-44224',
+            priority: 100,
+            direction: 'Inbound',
+            access: 'Allow',
+            protocol: 'Tcp',
+            sourceAddressPrefix: 'AzureMachineLearning',
+            sourcePortRange: '*',
+            destinationAddressPrefix: 'VirtualNetwork',
+            destinationPortRange: '44224',
+          },
+        ],
+      },
+      POLL,
+    );
     assert.equal(nsg.provisioningState, 'Succeeded');
     assert.equal(nsg.defaultSecurityRules?.length, 6);
-    const vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait(RG, 'vnet-conf', {
-      location: LOC,
-      addressSpace: { addressPrefixes: ['10.10.0.0/16'] },
-      subnets: [{ name: 'compute', addressPrefix: '10.10.1.0/24', networkSecurityGroup: { id: nsg.id } }],
-    }, POLL);
+    const vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait(
+      RG,
+      'vnet-conf',
+      {
+        location: LOC,
+        addressSpace: { addressPrefixes: ['10.10.0.0/16'] },
+        subnets: [{ name: 'compute', addressPrefix: '10.10.1.0/24', networkSecurityGroup: { id: nsg.id } }],
+      },
+      POLL,
+    );
     assert.equal(vnet.subnets?.length, 1);
-    const sub = await network.subnets.beginCreateOrUpdateAndWait(RG, 'vnet-conf', 'endpoints', { addressPrefix: '10.10.2.0/24' }, POLL);
+    const sub = await network.subnets.beginCreateOrUpdateAndWait(
+      RG,
+      'vnet-conf',
+      'endpoints',
+      { addressPrefix: '10.10.2.0/24' },
+      POLL,
+    );
     subnetId = (await network.subnets.get(RG, 'vnet-conf', 'compute')).id!;
     assert.equal(sub.provisioningState, 'Succeeded');
     // The VNet body shows both subnets; a VNet PUT without subnets keeps them.
-    await network.virtualNetworks.beginCreateOrUpdateAndWait(RG, 'vnet-conf', { location: LOC, addressSpace: { addressPrefixes: ['10.10.0.0/16'] }, tags: { a: 'b' } }, POLL);
+    await network.virtualNetworks.beginCreateOrUpdateAndWait(
+      RG,
+      'vnet-conf',
+      { location: LOC, addressSpace: { addressPrefixes: ['10.10.0.0/16'] }, tags: { a: 'b' } },
+      POLL,
+    );
     const again = await network.virtualNetworks.get(RG, 'vnet-conf');
     assert.deepEqual(again.subnets?.map((s) => s.name).sort(), ['compute', 'endpoints']);
     const subnets = await collect(network.subnets.list(RG, 'vnet-conf'));
     assert.equal(subnets.length, 2);
     await network.subnets.beginDeleteAndWait(RG, 'vnet-conf', 'endpoints', POLL);
-    assert.deepEqual((await network.virtualNetworks.get(RG, 'vnet-conf')).subnets?.map((s) => s.name), ['compute']);
+    assert.deepEqual(
+      (await network.virtualNetworks.get(RG, 'vnet-conf')).subnets?.map((s) => s.name),
+      ['compute'],
+    );
     const nsgAgain = await network.networkSecurityGroups.get(RG, 'nsg-conf');
-    assert.deepEqual(nsgAgain.subnets?.map((s) => s.id), [subnetId]);
+    assert.deepEqual(
+      nsgAgain.subnets?.map((s) => s.id),
+      [subnetId],
+    );
   });
 
   test('arm-machinelearning: compute instance create, stop, start, delete', async () => {
-    const ci = await ml.computeOperations.beginCreateOrUpdateAndWait(RG, 'ws-conf', 'ci-conf', {
-      location: LOC,
-      properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2', subnet: { id: subnetId }, sshSettings: { sshPublicAccess: 'Disabled' } } },
-    }, POLL);
+    const ci = await ml.computeOperations.beginCreateOrUpdateAndWait(
+      RG,
+      'ws-conf',
+      'ci-conf',
+      {
+        location: LOC,
+        properties: {
+          computeType: 'ComputeInstance',
+          properties: {
+            vmSize: 'Standard_DS3_v2',
+            subnet: { id: subnetId },
+            sshSettings: { sshPublicAccess: 'Disabled' },
+          },
+        },
+      },
+      POLL,
+    );
     assert.equal(ci.properties?.provisioningState, 'Succeeded');
     const props = ci.properties as { properties?: { state?: string; vmSize?: string; applications?: unknown[] } };
     assert.equal(props.properties?.state, 'Running');
@@ -175,35 +280,76 @@ describe('conformance with Microsoft ARM clients', () => {
     assert.equal((got.properties as { properties?: { state?: string } }).properties?.state, 'Running');
     await ml.computeOperations.beginRestartAndWait(RG, 'ws-conf', 'ci-conf', POLL);
     await ml.computeOperations.beginDeleteAndWait(RG, 'ws-conf', 'ci-conf', 'Delete', POLL);
-    await assert.rejects(ml.computeOperations.get(RG, 'ws-conf', 'ci-conf'), (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'ResourceNotFound');
+    await assert.rejects(
+      ml.computeOperations.get(RG, 'ws-conf', 'ci-conf'),
+      (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'ResourceNotFound',
+    );
   });
 
   test('arm-machinelearning: cluster create, PATCH scale settings, list', async () => {
-    const cl = await ml.computeOperations.beginCreateOrUpdateAndWait(RG, 'ws-conf', 'cpu-cluster', {
-      location: LOC,
-      properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 4, minNodeCount: 0 } } },
-    }, POLL);
-    const p = cl.properties as { properties?: { remoteLoginPortPublicAccess?: string; scaleSettings?: { maxNodeCount: number } } };
+    const cl = await ml.computeOperations.beginCreateOrUpdateAndWait(
+      RG,
+      'ws-conf',
+      'cpu-cluster',
+      {
+        location: LOC,
+        properties: {
+          computeType: 'AmlCompute',
+          properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 4, minNodeCount: 0 } },
+        },
+      },
+      POLL,
+    );
+    const p = cl.properties as {
+      properties?: { remoteLoginPortPublicAccess?: string; scaleSettings?: { maxNodeCount: number } };
+    };
     assert.equal(p.properties?.remoteLoginPortPublicAccess, 'Enabled');
-    const updated = await ml.computeOperations.beginUpdateAndWait(RG, 'ws-conf', 'cpu-cluster', { properties: { scaleSettings: { maxNodeCount: 8, minNodeCount: 1, nodeIdleTimeBeforeScaleDown: 'PT5M' } } }, POLL);
-    const up = updated.properties as { properties?: { scaleSettings?: { maxNodeCount: number; minNodeCount: number }; currentNodeCount?: number } };
+    const updated = await ml.computeOperations.beginUpdateAndWait(
+      RG,
+      'ws-conf',
+      'cpu-cluster',
+      { properties: { scaleSettings: { maxNodeCount: 8, minNodeCount: 1, nodeIdleTimeBeforeScaleDown: 'PT5M' } } },
+      POLL,
+    );
+    const up = updated.properties as {
+      properties?: { scaleSettings?: { maxNodeCount: number; minNodeCount: number }; currentNodeCount?: number };
+    };
     assert.equal(up.properties?.scaleSettings?.maxNodeCount, 8);
     assert.equal(up.properties?.currentNodeCount, 1);
     const list = await collect(ml.computeOperations.list(RG, 'ws-conf'));
-    assert.deepEqual(list.map((c) => c.name), ['cpu-cluster']);
+    assert.deepEqual(
+      list.map((c) => c.name),
+      ['cpu-cluster'],
+    );
   });
 
   test('arm-machinelearning: attach and detach a Kubernetes compute', async () => {
     const aksId = `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ContainerService/managedClusters/aks-conf`;
-    const aks = await emu.request('PUT', `${aksId}?api-version=2024-05-01`, { location: LOC, properties: { dnsPrefix: 'aksconf' } });
+    const aks = await emu.request('PUT', `${aksId}?api-version=2024-05-01`, {
+      location: LOC,
+      properties: { dnsPrefix: 'aksconf' },
+    });
     await emu.waitFor(aks);
-    const k = await ml.computeOperations.beginCreateOrUpdateAndWait(RG, 'ws-conf', 'k8s-attached', {
-      properties: { computeType: 'Kubernetes', resourceId: aksId, properties: { namespace: 'azureml', relayConnectionString: 'secret-value' } as Record<string, unknown> },
-    }, POLL);
+    const k = await ml.computeOperations.beginCreateOrUpdateAndWait(
+      RG,
+      'ws-conf',
+      'k8s-attached',
+      {
+        properties: {
+          computeType: 'Kubernetes',
+          resourceId: aksId,
+          properties: { namespace: 'azureml', relayConnectionString: 'secret-value' } as Record<string, unknown>,
+        },
+      },
+      POLL,
+    );
     assert.equal(k.properties?.isAttachedCompute, true);
     assert.equal(JSON.stringify(k).includes('secret-value'), false, 'secrets are never echoed');
     await ml.computeOperations.beginDeleteAndWait(RG, 'ws-conf', 'k8s-attached', 'Detach', POLL);
-    await assert.rejects(ml.computeOperations.get(RG, 'ws-conf', 'k8s-attached'), (e: { statusCode?: number }) => e.statusCode === 404);
+    await assert.rejects(
+      ml.computeOperations.get(RG, 'ws-conf', 'k8s-attached'),
+      (e: { statusCode?: number }) => e.statusCode === 404,
+    );
     const still = await emu.request('GET', `${aksId}?api-version=2024-05-01`);
     assert.equal(still.status, 200, 'Detach keeps the underlying cluster');
   });
@@ -213,15 +359,25 @@ describe('conformance with Microsoft ARM clients', () => {
     const role = `/subscriptions/${TEST_SUB}/providers/Microsoft.Authorization/roleDefinitions/f6c7c914-8db3-469d-8ca1-694a8f32e121`;
     const principalId = '22222222-2222-2222-2222-222222222222';
     const name = '3b1e6a2c-1d1f-4a57-9c1e-0d6b1f0f7a11';
-    const ra = await auth.roleAssignments.create(scope, name, { roleDefinitionId: role, principalId, principalType: 'User' });
+    const ra = await auth.roleAssignments.create(scope, name, {
+      roleDefinitionId: role,
+      principalId,
+      principalType: 'User',
+    });
     assert.equal(ra.name, name);
     assert.equal(ra.scope, scope);
     const got = await auth.roleAssignments.get(scope, name);
     assert.equal(got.principalId, principalId);
     const list = await collect(auth.roleAssignments.listForScope(scope));
-    assert.deepEqual(list.map((r) => r.name), [name]);
+    assert.deepEqual(
+      list.map((r) => r.name),
+      [name],
+    );
     await assert.rejects(
-      auth.roleAssignments.create(scope, '9f8e7d6c-1d1f-4a57-9c1e-0d6b1f0f7a11', { roleDefinitionId: role, principalId }),
+      auth.roleAssignments.create(scope, '9f8e7d6c-1d1f-4a57-9c1e-0d6b1f0f7a11', {
+        roleDefinitionId: role,
+        principalId,
+      }),
       (e: { statusCode?: number; code?: string }) => e.statusCode === 409 && e.code === 'RoleAssignmentExists',
     );
     const deleted = await auth.roleAssignments.delete(scope, name);
@@ -232,10 +388,19 @@ describe('conformance with Microsoft ARM clients', () => {
   test('every client request carried a bearer token and a supported api-version', () => {
     const entries = emu.log().filter((e) => e.kind !== 'admin');
     assert.ok(entries.length > 40);
-    assert.ok(entries.every((e) => e.principal === TEST_OID), 'principal is the oid claim');
-    assert.equal(entries.filter((e) => e.errorCode === 'InvalidApiVersionParameter' || e.errorCode === 'MissingApiVersionParameter').length, 0);
+    assert.ok(
+      entries.every((e) => e.principal === TEST_OID),
+      'principal is the oid claim',
+    );
+    assert.equal(
+      entries.filter(
+        (e) => e.errorCode === 'InvalidApiVersionParameter' || e.errorCode === 'MissingApiVersionParameter',
+      ).length,
+      0,
+    );
     const versions = new Set(entries.map((e) => e.apiVersion));
-    for (const v of ['2022-10-01', '2025-05-01', '2022-04-01', '2025-04-01', '2025-08-01']) assert.ok(versions.has(v), `client api-version ${v} was used`);
+    for (const v of ['2022-10-01', '2025-05-01', '2022-04-01', '2025-04-01', '2025-08-01'])
+      assert.ok(versions.has(v), `client api-version ${v} was used`);
     // No resource was created twice.
     assert.ok(Object.values(emu.counters().creates).every((n) => n === 1));
   });

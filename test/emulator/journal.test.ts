@@ -49,8 +49,12 @@ function open(dir: string): Store {
   return s;
 }
 const ids = (s: Store): string[] => [...s.resources.values()].map((r) => r.id).sort();
-const logLines = (dir: string): string[] => readFileSync(join(dir, 'state.log'), 'utf8').split('\n').filter((l) => l.length > 0);
-const snapshot = (dir: string): { generation?: number; resources: ResourceRecord[] } => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+const logLines = (dir: string): string[] =>
+  readFileSync(join(dir, 'state.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
+const snapshot = (dir: string): { generation?: number; resources: ResourceRecord[] } =>
+  JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
 
 describe('journal', () => {
   test('restart with the changes in the journal only: every kind of record, puts and deletes', async () => {
@@ -72,7 +76,13 @@ describe('journal', () => {
     assert.equal(b.operations.get('op-1')?.status, 'InProgress');
     assert.equal(b.softDeleted.get('ws-key')?.id, 'WS-Key');
     assert.equal(b.detached.get('c-key')?.properties.vmSize, 'STANDARD_DS3_V2');
-    assert.deepEqual(b.childrenOf(SUB.toLowerCase()).map((r) => r.id).sort(), [rgId(1), rgId(2)]);
+    assert.deepEqual(
+      b
+        .childrenOf(SUB.toLowerCase())
+        .map((r) => r.id)
+        .sort(),
+      [rgId(1), rgId(2)],
+    );
 
     // In-place changes reported with touch*, removals, and a change that is only saved with the next write.
     const o = a.operations.get('op-1')!;
@@ -190,13 +200,19 @@ describe('journal', () => {
     await a.commit();
     a.put(rg(2));
     await a.commit();
-    appendFileSync(join(dir, 'state.log'), '{"t":"r","k":"/subscriptions/00000000-0000-0000-0000-00000000aaaa/resourcegroups/rg-3","v":{"id":"/subs');
+    appendFileSync(
+      join(dir, 'state.log'),
+      '{"t":"r","k":"/subscriptions/00000000-0000-0000-0000-00000000aaaa/resourcegroups/rg-3","v":{"id":"/subs',
+    );
     const b = open(dir);
     assert.deepEqual(ids(b), [rgId(1), rgId(2)]);
     b.put(rg(4));
     await b.commit();
     const lines = logLines(dir);
-    assert.ok(lines.every((l) => JSON.parse(l)), 'no partial line left in the journal');
+    assert.ok(
+      lines.every((l) => JSON.parse(l)),
+      'no partial line left in the journal',
+    );
     const c = open(dir);
     assert.deepEqual(ids(c), [rgId(1), rgId(2), rgId(4)]);
     await b.close();
@@ -260,7 +276,10 @@ describe('journal', () => {
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-            const r = await first.request('PUT', `${paths.rg(`rg-many-${i}`)}?api-version=${V.rg}`, { location: 'westeurope', tags: { index: String(i) } });
+            const r = await first.request('PUT', `${paths.rg(`rg-many-${i}`)}?api-version=${V.rg}`, {
+              location: 'westeurope',
+              tags: { index: String(i) },
+            });
             assert.equal(r.status, 201);
           }
         }),
@@ -277,7 +296,10 @@ describe('journal', () => {
       assert.equal(r.status, 201);
       const logAfter = statSync(join(dir, 'state.log')).size;
       // Counted right after the 2xx: what the commit wrote is in the journal, and only that.
-      assert.ok(logAfter - logBefore > 0 && logAfter - logBefore < 2048, `the PUT appended ${logAfter - logBefore} bytes`);
+      assert.ok(
+        logAfter - logBefore > 0 && logAfter - logBefore < 2048,
+        `the PUT appended ${logAfter - logBefore} bytes`,
+      );
       assert.ok(readFileSync(join(dir, 'state.json')).equals(snapBefore), 'the snapshot was not rewritten');
       const onDisk = open(dir);
       assert.equal(onDisk.resources.size, 501);
@@ -298,11 +320,17 @@ describe('journal', () => {
       assert.equal(put.status, 201);
       const opId = new URL(String(put.headers['azure-asyncoperation'])).pathname.split('/').pop()!;
       await emu.waitFor(put); // GETs only: the operation ends by time
-      assert.equal((await emu.request('PUT', `${paths.rg('rg-lro-2')}?api-version=${V.rg}`, { location: 'westeurope' })).status, 201);
+      assert.equal(
+        (await emu.request('PUT', `${paths.rg('rg-lro-2')}?api-version=${V.rg}`, { location: 'westeurope' })).status,
+        201,
+      );
       const onDisk = open(dir); // as after a crash
       assert.equal(onDisk.operations.get(opId)?.status, 'Succeeded');
       assert.equal(onDisk.get(ws.toLowerCase())?.pending, undefined);
-      assert.equal((onDisk.get(ws.toLowerCase())?.body.properties as { provisioningState?: string }).provisioningState, 'Succeeded');
+      assert.equal(
+        (onDisk.get(ws.toLowerCase())?.body.properties as { provisioningState?: string }).provisioningState,
+        'Succeeded',
+      );
     } finally {
       await emu.close();
     }

@@ -11,8 +11,15 @@ const wsB = paths.ws(RG, 'ws-b');
 const wsEast = paths.ws(RG, 'ws-east');
 const vnet = paths.vnet(RG, 'vnet-ml');
 
-const cluster = (vmSize: string, min: number, max = 4, extra: Record<string, unknown> = {}) => ({ properties: { computeType: 'AmlCompute', properties: { vmSize, scaleSettings: { minNodeCount: min, maxNodeCount: max }, ...extra } } });
-const instance = (vmSize: string, extra: Record<string, unknown> = {}) => ({ properties: { computeType: 'ComputeInstance', properties: { vmSize, ...extra } } });
+const cluster = (vmSize: string, min: number, max = 4, extra: Record<string, unknown> = {}) => ({
+  properties: {
+    computeType: 'AmlCompute',
+    properties: { vmSize, scaleSettings: { minNodeCount: min, maxNodeCount: max }, ...extra },
+  },
+});
+const instance = (vmSize: string, extra: Record<string, unknown> = {}) => ({
+  properties: { computeType: 'ComputeInstance', properties: { vmSize, ...extra } },
+});
 
 describe('Azure ML semantics', () => {
   let emu: TestEmulator;
@@ -32,7 +39,13 @@ describe('Azure ML semantics', () => {
         addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
         subnets: [
           { name: 'plain', properties: { addressPrefix: '10.0.1.0/24' } },
-          { name: 'delegated', properties: { addressPrefix: '10.0.2.0/24', delegations: [{ name: 'd', properties: { serviceName: 'Microsoft.ContainerInstance/containerGroups' } }] } },
+          {
+            name: 'delegated',
+            properties: {
+              addressPrefix: '10.0.2.0/24',
+              delegations: [{ name: 'd', properties: { serviceName: 'Microsoft.ContainerInstance/containerGroups' } }],
+            },
+          },
         ],
       },
     });
@@ -62,25 +75,49 @@ describe('Azure ML semantics', () => {
 
   test('compute instance: read-only fields filled, vmSize echoed in another case, create-only fields refused on re-PUT', async () => {
     const c = `${wsA}/computes/ci-alice`;
-    assert.equal((await put(c, instance('Standard_DS3_v2', { sshSettings: { sshPublicAccess: 'Disabled' } }))).status, 201);
+    assert.equal(
+      (await put(c, instance('Standard_DS3_v2', { sshSettings: { sshPublicAccess: 'Disabled' } }))).status,
+      201,
+    );
     const got = (await emu.request('GET', `${c}${q}`)).body;
     const pp = got.properties.properties;
     assert.equal(pp.vmSize, 'STANDARD_DS3_V2');
     assert.equal(pp.state, 'Running');
     assert.equal(pp.sshSettings.adminUserName, 'azureuser');
     assert.equal(pp.applicationSharingPolicy, 'Shared');
-    assert.ok(pp.applications.some((a: { displayName: string; endpointUri: string }) => a.displayName === 'Jupyter' && a.endpointUri.startsWith('https://ci-alice.westeurope.instances.azureml.ms')));
+    assert.ok(
+      pp.applications.some(
+        (a: { displayName: string; endpointUri: string }) =>
+          a.displayName === 'Jupyter' && a.endpointUri.startsWith('https://ci-alice.westeurope.instances.azureml.ms'),
+      ),
+    );
     assert.equal(got.properties.isAttachedCompute, false);
     assert.match(got.properties.createdOn, /^\d{4}-\d\d-\d\dT/);
     assert.equal(got.location, LOC);
     // Same desired state again (vmSize in the user's casing): accepted, 200.
-    assert.equal((await emu.request('PUT', `${c}${q}`, instance('Standard_DS3_v2', { sshSettings: { sshPublicAccess: 'Disabled' } }))).status, 200);
+    assert.equal(
+      (
+        await emu.request(
+          'PUT',
+          `${c}${q}`,
+          instance('Standard_DS3_v2', { sshSettings: { sshPublicAccess: 'Disabled' } }),
+        )
+      ).status,
+      200,
+    );
     for (const [field, value, target] of [
       ['vmSize', 'Standard_DS4_v2', 'properties.properties.vmSize'],
       ['sshSettings', { sshPublicAccess: 'Enabled' }, 'properties.properties.sshSettings'],
       ['enableNodePublicIp', false, 'properties.properties.enableNodePublicIp'],
     ] as const) {
-      const r = await emu.request('PUT', `${c}${q}`, instance(field === 'vmSize' ? (value as string) : 'Standard_DS3_v2', field === 'vmSize' ? {} : { [field]: value }));
+      const r = await emu.request(
+        'PUT',
+        `${c}${q}`,
+        instance(
+          field === 'vmSize' ? (value as string) : 'Standard_DS3_v2',
+          field === 'vmSize' ? {} : { [field]: value },
+        ),
+      );
       assert.equal(r.status, 400, field);
       assert.equal(r.body.error.code, 'PropertyChangeNotAllowed', field);
       assert.equal(r.body.error.target, target);
@@ -89,7 +126,10 @@ describe('Azure ML semantics', () => {
   });
 
   test('compute instance must be in the workspace region: 400 InvalidLocation', async () => {
-    const r = await emu.request('PUT', `${wsA}/computes/ci-far${q}`, { location: 'eastus', ...instance('Standard_DS3_v2') });
+    const r = await emu.request('PUT', `${wsA}/computes/ci-far${q}`, {
+      location: 'eastus',
+      ...instance('Standard_DS3_v2'),
+    });
     assert.equal(r.status, 400);
     assert.equal(r.body.error.code, 'InvalidLocation');
   });
@@ -129,18 +169,40 @@ describe('Azure ML semantics', () => {
   test('instance action endpoints: updateDataMounts, updateIdleShutdownSetting, updateSchedules, resize', async () => {
     const c = `${wsA}/computes/ci-actions`;
     await put(c, instance('Standard_DS3_v2'));
-    const mount = await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountAction: 'Mount', mountName: 'team', source: 'azureml://datastores/team/paths/', sourceType: 'URI', mountMode: 'ReadWrite' }]);
+    const mount = await emu.request('POST', `${c}/updateDataMounts${q}`, [
+      {
+        mountAction: 'Mount',
+        mountName: 'team',
+        source: 'azureml://datastores/team/paths/',
+        sourceType: 'URI',
+        mountMode: 'ReadWrite',
+      },
+    ]);
     assert.equal(mount.status, 200);
     let pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
-    assert.deepEqual(pp.dataMounts.map((m: { mountName: string; mountState: string }) => [m.mountName, m.mountState]), [['team', 'Mounted']]);
-    await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountAction: 'Unmount', mountName: 'team', source: 'x', sourceType: 'URI' }]);
+    assert.deepEqual(
+      pp.dataMounts.map((m: { mountName: string; mountState: string }) => [m.mountName, m.mountState]),
+      [['team', 'Mounted']],
+    );
+    await emu.request('POST', `${c}/updateDataMounts${q}`, [
+      { mountAction: 'Unmount', mountName: 'team', source: 'x', sourceType: 'URI' },
+    ]);
     assert.deepEqual((await emu.request('GET', `${c}${q}`)).body.properties.properties.dataMounts, []);
     const badMount = await emu.request('POST', `${c}/updateDataMounts${q}`, [{ mountName: 'x' }]);
     assert.equal(badMount.body.error.code, 'InvalidRequestContent');
-    assert.equal((await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, { idleTimeBeforeShutdown: 'PT30M' })).status, 200);
-    const tooShort = await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, { idleTimeBeforeShutdown: 'PT5M' });
+    assert.equal(
+      (await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, { idleTimeBeforeShutdown: 'PT30M' })).status,
+      200,
+    );
+    const tooShort = await emu.request('POST', `${c}/updateIdleShutdownSetting${q}`, {
+      idleTimeBeforeShutdown: 'PT5M',
+    });
     assert.equal(tooShort.status, 400);
-    const sched = await emu.request('POST', `${c}/updateSchedules${q}`, { computeStartStop: [{ status: 'Enabled', action: 'Stop', triggerType: 'Cron', cron: { expression: '0 18 * * *', timeZone: 'UTC' } }] });
+    const sched = await emu.request('POST', `${c}/updateSchedules${q}`, {
+      computeStartStop: [
+        { status: 'Enabled', action: 'Stop', triggerType: 'Cron', cron: { expression: '0 18 * * *', timeZone: 'UTC' } },
+      ],
+    });
     assert.equal(sched.status, 200);
     pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
     assert.equal(pp.idleTimeBeforeShutdown, 'PT30M');
@@ -157,18 +219,33 @@ describe('Azure ML semantics', () => {
 
   test('cluster: NotSpecified remote login resolves, secrets are dropped, PATCH takes scaleSettings only', async () => {
     const c = `${wsA}/computes/cpu-patch`;
-    assert.equal((await put(c, cluster('Standard_DS3_v2', 0, 2, { remoteLoginPortPublicAccess: 'NotSpecified', userAccountCredentials: { adminUserName: 'azureuser', adminUserPassword: 'P@ssw0rd-not-echoed' } }))).status, 201);
+    assert.equal(
+      (
+        await put(
+          c,
+          cluster('Standard_DS3_v2', 0, 2, {
+            remoteLoginPortPublicAccess: 'NotSpecified',
+            userAccountCredentials: { adminUserName: 'azureuser', adminUserPassword: 'P@ssw0rd-not-echoed' },
+          }),
+        )
+      ).status,
+      201,
+    );
     const got = await emu.request('GET', `${c}${q}`);
     assert.equal(got.body.properties.properties.remoteLoginPortPublicAccess, 'Enabled');
     assert.equal(got.body.properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown, 'PT120S');
     assert.equal(JSON.stringify(got.body).includes('P@ssw0rd'), false);
-    const badPatch = await emu.request('PATCH', `${c}${q}`, { properties: { properties: { vmSize: 'Standard_DS4_v2' } } });
+    const badPatch = await emu.request('PATCH', `${c}${q}`, {
+      properties: { properties: { vmSize: 'Standard_DS4_v2' } },
+    });
     assert.equal(badPatch.status, 400);
     assert.equal(badPatch.body.error.code, 'InvalidRequestContent');
     assert.equal(badPatch.body.error.target, 'properties.properties.vmSize');
     emu.configure({ durations: { default: { create: 0, update: 100, delete: 0, action: 0 } } });
     try {
-      const ok = await emu.request('PATCH', `${c}${q}`, { properties: { properties: { scaleSettings: { maxNodeCount: 6, minNodeCount: 1 } } } });
+      const ok = await emu.request('PATCH', `${c}${q}`, {
+        properties: { properties: { scaleSettings: { maxNodeCount: 6, minNodeCount: 1 } } },
+      });
       assert.equal(ok.status, 200);
       assert.ok(ok.headers['azure-asyncoperation']);
       assert.equal(ok.body.properties.provisioningState, 'Updating');
@@ -178,13 +255,25 @@ describe('Azure ML semantics', () => {
       emu.configure({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
     }
     const after = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
-    assert.deepEqual([after.scaleSettings.maxNodeCount, after.scaleSettings.minNodeCount, after.currentNodeCount, after.allocationState], [6, 1, 1, 'Steady']);
-    const minOverMax = await emu.request('PATCH', `${c}${q}`, { properties: { properties: { scaleSettings: { maxNodeCount: 1, minNodeCount: 3 } } } });
+    assert.deepEqual(
+      [
+        after.scaleSettings.maxNodeCount,
+        after.scaleSettings.minNodeCount,
+        after.currentNodeCount,
+        after.allocationState,
+      ],
+      [6, 1, 1, 'Steady'],
+    );
+    const minOverMax = await emu.request('PATCH', `${c}${q}`, {
+      properties: { properties: { scaleSettings: { maxNodeCount: 1, minNodeCount: 3 } } },
+    });
     assert.equal(minOverMax.body.error.code, 'InvalidScaleSettings');
     const reput = await emu.request('PUT', `${c}${q}`, cluster('Standard_DS4_v2', 0));
     assert.equal(reput.status, 400);
     assert.equal(reput.body.error.code, 'PropertyChangeNotAllowed');
-    const onInstance = await emu.request('PATCH', `${wsA}/computes/ci-alice${q}`, { properties: { properties: { scaleSettings: { maxNodeCount: 1 } } } });
+    const onInstance = await emu.request('PATCH', `${wsA}/computes/ci-alice${q}`, {
+      properties: { properties: { scaleSettings: { maxNodeCount: 1 } } },
+    });
     assert.equal(onInstance.status, 400);
   });
 
@@ -222,7 +311,9 @@ describe('Azure ML semantics', () => {
     assert.equal((await put(c, body)).status, 201);
     const again = await emu.request('PUT', `${c}${q}`, body);
     assert.equal(again.status, 409);
-    const missing = await emu.request('PUT', `${wsA}/computes/k8s-missing${q}`, { properties: { computeType: 'Kubernetes', resourceId: `${aks}-nope`, properties: {} } });
+    const missing = await emu.request('PUT', `${wsA}/computes/k8s-missing${q}`, {
+      properties: { computeType: 'Kubernetes', resourceId: `${aks}-nope`, properties: {} },
+    });
     assert.equal(missing.body.error.code, 'InvalidResourceReference');
     const d = await emu.request('DELETE', `${c}${q}&underlyingResourceAction=Delete`);
     await emu.waitFor(d);
@@ -262,8 +353,14 @@ describe('Azure ML semantics', () => {
     await put(w, { location: LOC, properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } } });
     const keep = await put(w, { location: LOC, tags: { x: 'y' } });
     assert.equal(keep.status, 200);
-    assert.equal((await emu.request('GET', `${w}${q}`)).body.properties.managedNetwork.isolationMode, 'AllowInternetOutbound');
-    const back = await emu.request('PUT', `${w}${q}`, { location: LOC, properties: { managedNetwork: { isolationMode: 'Disabled' } } });
+    assert.equal(
+      (await emu.request('GET', `${w}${q}`)).body.properties.managedNetwork.isolationMode,
+      'AllowInternetOutbound',
+    );
+    const back = await emu.request('PUT', `${w}${q}`, {
+      location: LOC,
+      properties: { managedNetwork: { isolationMode: 'Disabled' } },
+    });
     assert.equal(back.status, 400);
     assert.equal(back.body.error.code, 'ManagedNetworkCannotBeDisabled');
     const sa = paths.storage(RG, 'samlws');
@@ -273,12 +370,19 @@ describe('Azure ML semantics', () => {
     const w2 = paths.ws(RG, 'ws-sa');
     assert.equal((await put(w2, { location: LOC, properties: { storageAccount: sa } })).status, 201);
     await put(w2, { location: LOC, tags: { t: '1' } });
-    assert.equal((await emu.request('GET', `${w2}${q}`)).body.properties.storageAccount, sa, 'a PUT without storageAccount keeps it');
+    assert.equal(
+      (await emu.request('GET', `${w2}${q}`)).body.properties.storageAccount,
+      sa,
+      'a PUT without storageAccount keeps it',
+    );
     const change = await emu.request('PUT', `${w2}${q}`, { location: LOC, properties: { storageAccount: sa2 } });
     assert.equal(change.status, 400);
     assert.equal(change.body.error.code, 'PropertyChangeNotAllowed');
     assert.equal(change.body.error.target, 'properties.storageAccount');
-    const missingRef = await emu.request('PUT', `${paths.ws(RG, 'ws-badref')}${q}`, { location: LOC, properties: { keyVault: `${sa}-kv` } });
+    const missingRef = await emu.request('PUT', `${paths.ws(RG, 'ws-badref')}${q}`, {
+      location: LOC,
+      properties: { keyVault: `${sa}-kv` },
+    });
     assert.equal(missingRef.body.error.code, 'InvalidResourceReference');
   });
 
@@ -295,15 +399,29 @@ describe('Azure ML semantics', () => {
       const second = await emu.request('PUT', `${wsB}/computes/gpu-ci2${q}`, instance('Standard_NC24ads_A100_v4'));
       assert.equal(second.status, 201, 'second 24 vCPU instance fits in 48');
       await emu.waitFor(second);
-      const third = await emu.request('PATCH', `${wsA}/computes/gpu-zero${q}`, { properties: { properties: { scaleSettings: { maxNodeCount: 4, minNodeCount: 1 } } } });
+      const third = await emu.request('PATCH', `${wsA}/computes/gpu-zero${q}`, {
+        properties: { properties: { scaleSettings: { maxNodeCount: 4, minNodeCount: 1 } } },
+      });
       assert.equal(third.status, 409, 'raising min nodes over quota is refused');
       assert.equal(third.body.error.code, 'QuotaExceeded');
-      assert.equal((await put(`${wsEast}/computes/gpu-east`, instance('Standard_NC24ads_A100_v4'))).status, 409, 'quota is per region');
-      const usages = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/usages${q}`);
+      assert.equal(
+        (await put(`${wsEast}/computes/gpu-east`, instance('Standard_NC24ads_A100_v4'))).status,
+        409,
+        'quota is per region',
+      );
+      const usages = await emu.request(
+        'GET',
+        `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/usages${q}`,
+      );
       assert.equal(usages.status, 200);
-      const a100 = usages.body.value.find((u: { name: { value: string } }) => u.name.value === 'standardNCADSA100v4Family');
+      const a100 = usages.body.value.find(
+        (u: { name: { value: string } }) => u.name.value === 'standardNCADSA100v4Family',
+      );
       assert.deepEqual([a100.currentValue, a100.limit], [48, 48]);
-      const sizes = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/vmSizes${q}`);
+      const sizes = await emu.request(
+        'GET',
+        `/subscriptions/${TEST_SUB}/providers/Microsoft.MachineLearningServices/locations/westeurope/vmSizes${q}`,
+      );
       const ds3 = sizes.body.value.find((v: { name: string }) => v.name === 'Standard_DS3_v2');
       assert.deepEqual([ds3.vCPUs, ds3.family], [4, 'standardDSv2Family']);
     } finally {
@@ -315,34 +433,76 @@ describe('Azure ML semantics', () => {
   });
 
   test('network placement: delegated subnet refused, missing subnet refused, no public IP needs a subnet', async () => {
-    const del = await emu.request('PUT', `${wsA}/computes/ci-deleg${q}`, instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/delegated` } }));
+    const del = await emu.request(
+      'PUT',
+      `${wsA}/computes/ci-deleg${q}`,
+      instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/delegated` } }),
+    );
     assert.equal(del.status, 400);
     assert.equal(del.body.error.code, 'SubnetDelegated');
-    const missing = await emu.request('PUT', `${wsA}/computes/ci-nosub${q}`, instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/nope` } }));
+    const missing = await emu.request(
+      'PUT',
+      `${wsA}/computes/ci-nosub${q}`,
+      instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/nope` } }),
+    );
     assert.equal(missing.body.error.code, 'InvalidResourceReference');
-    const npip = await emu.request('PUT', `${wsA}/computes/ci-npip${q}`, instance('Standard_DS3_v2', { enableNodePublicIp: false }));
+    const npip = await emu.request(
+      'PUT',
+      `${wsA}/computes/ci-npip${q}`,
+      instance('Standard_DS3_v2', { enableNodePublicIp: false }),
+    );
     assert.equal(npip.body.error.code, 'SubnetRequiredForNoPublicIp');
-    const ok = await put(`${wsA}/computes/cpu-vnet`, cluster('Standard_DS3_v2', 0, 2, { subnet: { id: `${vnet}/subnets/plain` }, enableNodePublicIp: false }));
+    const ok = await put(
+      `${wsA}/computes/cpu-vnet`,
+      cluster('Standard_DS3_v2', 0, 2, { subnet: { id: `${vnet}/subnets/plain` }, enableNodePublicIp: false }),
+    );
     assert.equal(ok.status, 201);
-    assert.equal((await emu.request('GET', `${wsA}/computes/cpu-vnet${q}`)).body.properties.properties.remoteLoginPortPublicAccess, 'Disabled');
+    assert.equal(
+      (await emu.request('GET', `${wsA}/computes/cpu-vnet${q}`)).body.properties.properties.remoteLoginPortPublicAccess,
+      'Disabled',
+    );
     const mv = paths.ws(RG, 'ws-mvnet');
-    const inMv = await emu.request('PUT', `${mv}/computes/ci-mv${q}`, instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/plain` } }));
+    const inMv = await emu.request(
+      'PUT',
+      `${mv}/computes/ci-mv${q}`,
+      instance('Standard_DS3_v2', { subnet: { id: `${vnet}/subnets/plain` } }),
+    );
     assert.equal(inMv.body.error.code, 'SubnetNotAllowedWithManagedNetwork');
   });
 
   test('datastores: default ones registered with the workspace; secrets never echoed; share must exist', async () => {
     const list = await emu.request('GET', `${wsA}/datastores${q}`);
-    assert.deepEqual(list.body.value.map((d: { name: string }) => d.name), ['workspaceblobstore', 'workspacefilestore']);
+    assert.deepEqual(
+      list.body.value.map((d: { name: string }) => d.name),
+      ['workspaceblobstore', 'workspacefilestore'],
+    );
     const sa = paths.storage(RG, 'sadata');
     await put(`${sa}?api-version=${V.storage}`, { location: LOC, sku: { name: 'Standard_LRS' } });
-    const body = { properties: { datastoreType: 'AzureFile', accountName: 'sadata', fileShareName: 'teamshare', credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: 'c2VjcmV0LWtleQ==' } } } };
+    const body = {
+      properties: {
+        datastoreType: 'AzureFile',
+        accountName: 'sadata',
+        fileShareName: 'teamshare',
+        credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: 'c2VjcmV0LWtleQ==' } },
+      },
+    };
     const noShare = await emu.request('PUT', `${wsA}/datastores/team${q}`, body);
     assert.equal(noShare.status, 400);
     assert.match(noShare.body.error.message, /teamshare/);
-    assert.equal((await emu.request('PUT', `${sa}/fileServices/default/shares/teamshare?api-version=${V.storage}`, { properties: {} })).status, 201);
+    assert.equal(
+      (
+        await emu.request('PUT', `${sa}/fileServices/default/shares/teamshare?api-version=${V.storage}`, {
+          properties: {},
+        })
+      ).status,
+      201,
+    );
     const ok = await emu.request('PUT', `${wsA}/datastores/team${q}`, body);
     assert.equal(ok.status, 201);
     assert.deepEqual(ok.body.properties.credentials.secrets, { secretsType: 'AccountKey' });
-    assert.equal(JSON.stringify((await emu.request('GET', `${wsA}/datastores/team${q}`)).body).includes('c2VjcmV0'), false);
+    assert.equal(
+      JSON.stringify((await emu.request('GET', `${wsA}/datastores/team${q}`)).body).includes('c2VjcmV0'),
+      false,
+    );
   });
 });

@@ -30,14 +30,19 @@ describe('persistence', () => {
     const a = await startTestEmulator({ dataDir: dir, durations: { default: { create: 0 } } });
     let opPath = '';
     try {
-      assert.equal((await a.request('PUT', `${paths.rg('rg-p')}?api-version=${V.rg}`, { location: 'westeurope' })).status, 201);
+      assert.equal(
+        (await a.request('PUT', `${paths.rg('rg-p')}?api-version=${V.rg}`, { location: 'westeurope' })).status,
+        201,
+      );
       // What a new emulator would load from the data directory right now (snapshot + journal).
       const onDisk = new Store(dir);
       onDisk.load();
       assert.equal(onDisk.get(paths.rg('rg-p').toLowerCase())?.id, paths.rg('rg-p'), 'durable before the answer');
       await a.waitFor(await a.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope' }));
       a.configure({ durations: { default: { create: 300 } } });
-      const r = await a.request('PUT', `${ci}?api-version=${V.ml}`, { properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });
+      const r = await a.request('PUT', `${ci}?api-version=${V.ml}`, {
+        properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } },
+      });
       assert.equal(r.status, 201);
       opPath = new URL(String(r.headers['azure-asyncoperation'])).pathname + '?api-version=' + V.ml;
     } finally {
@@ -74,7 +79,14 @@ describe('persistence', () => {
       assert.deepEqual(c.body.creates, {});
       assert.equal(c.body.writes, 0);
       const log = await emu.request('GET', '/_emulator/log');
-      assert.deepEqual(log.body.entries.map((e: { kind: string; method: string; status: number }) => [e.kind, e.method, e.status]), [['admin', 'POST', 200], ['read', 'GET', 404], ['admin', 'GET', 200]]);
+      assert.deepEqual(
+        log.body.entries.map((e: { kind: string; method: string; status: number }) => [e.kind, e.method, e.status]),
+        [
+          ['admin', 'POST', 200],
+          ['read', 'GET', 404],
+          ['admin', 'GET', 200],
+        ],
+      );
       assert.equal(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).resources.length, 0);
     } finally {
       await emu.close();
@@ -88,7 +100,12 @@ describe('persistence', () => {
       assert.equal(h.status, 200);
       assert.equal(h.body.status, 'ok');
       assert.equal(h.body.pid, process.pid);
-      const c = await emu.request('PUT', '/_emulator/config', { pageSize: 3, durations: { default: { create: 0 } } }, { token: null });
+      const c = await emu.request(
+        'PUT',
+        '/_emulator/config',
+        { pageSize: 3, durations: { default: { create: 0 } } },
+        { token: null },
+      );
       assert.equal(c.status, 200);
       assert.equal(c.body.pageSize, 3);
       assert.equal((await emu.request('GET', '/_emulator/config')).body.pageSize, 3);
@@ -97,7 +114,10 @@ describe('persistence', () => {
       assert.equal(unknown.body.error.code, 'InvalidEmulatorConfig');
       await emu.request('PUT', `${paths.rg('rg-s')}?api-version=${V.rg}`, { location: 'westeurope' });
       const s = await emu.request('GET', '/_emulator/state');
-      assert.deepEqual(s.body.value.map((r: { name: string }) => r.name), ['rg-s']);
+      assert.deepEqual(
+        s.body.value.map((r: { name: string }) => r.name),
+        ['rg-s'],
+      );
       assert.equal((await emu.request('GET', '/_emulator/nope')).status, 404);
     } finally {
       await emu.close();
@@ -118,13 +138,20 @@ describe('ensureLocalEmulator', () => {
       assert.equal(second.reused, true);
       assert.equal(second.url, first.url);
       await second.close();
-      assert.equal((await armRequest(first.url, first.caCertPem, 'GET', '/_emulator/health')).status, 200, 'reused close is a no-op');
+      assert.equal(
+        (await armRequest(first.url, first.caCertPem, 'GET', '/_emulator/health')).status,
+        200,
+        'reused close is a no-op',
+      );
     } finally {
       await first.close();
     }
     assert.equal(existsSync(join(dir, 'emulator.json')), false);
     // A stale marker (dead pid) is replaced.
-    writeFileSync(join(dir, 'emulator.json'), JSON.stringify({ pid: 999999999, url: 'https://127.0.0.1:1', port: 1, certPath: join(dir, 'cert.pem') }));
+    writeFileSync(
+      join(dir, 'emulator.json'),
+      JSON.stringify({ pid: 999999999, url: 'https://127.0.0.1:1', port: 1, certPath: join(dir, 'cert.pem') }),
+    );
     const third = await ensureLocalEmulator({ dataDir: dir });
     try {
       assert.equal(third.reused, false);
@@ -142,8 +169,17 @@ function cliEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<string>; exit: Promise<number | string | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [join(root, 'bin', 'amlcdk.js'), 'emulator', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
+function startCli(args: string[]): {
+  child: ChildProcess;
+  firstLine: Promise<string>;
+  exit: Promise<number | string | null>;
+  stderr: () => string;
+} {
+  const child = spawn(process.execPath, [join(root, 'bin', 'amlcdk.js'), 'emulator', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cliEnv(),
+  });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const rl = createInterface({ input: child.stdout! });
@@ -152,7 +188,9 @@ function startCli(args: string[]): { child: ChildProcess; firstLine: Promise<str
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
   });
   firstLine.catch(() => undefined);
-  const exit = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exit = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return { child, firstLine, exit, stderr: () => err };
 }
 
@@ -168,7 +206,9 @@ describe('amlcdk emulator (CLI)', () => {
       assert.equal(local.reused, true);
       assert.equal(local.url, info.url);
       await local.close();
-      const put = await armRequest(info.url, ca, 'PUT', `${paths.rg('rg-cli')}?api-version=${V.rg}`, { location: 'westeurope' });
+      const put = await armRequest(info.url, ca, 'PUT', `${paths.rg('rg-cli')}?api-version=${V.rg}`, {
+        location: 'westeurope',
+      });
       assert.equal(put.status, 201);
       run.child.kill('SIGKILL');
       await run.exit;
@@ -181,7 +221,11 @@ describe('amlcdk emulator (CLI)', () => {
       const info = JSON.parse(await again.firstLine) as { url: string; certPath: string };
       const ca = readFileSync(info.certPath, 'utf8');
       assert.equal((await armRequest(info.url, ca, 'GET', `${paths.rg('rg-cli')}?api-version=${V.rg}`)).status, 200);
-      assert.equal((await armRequest(info.url, ca, 'GET', `/subscriptions/${TEST_SUB}/resourcegroups?api-version=${V.rg}`)).body.value.length, 1);
+      assert.equal(
+        (await armRequest(info.url, ca, 'GET', `/subscriptions/${TEST_SUB}/resourcegroups?api-version=${V.rg}`)).body
+          .value.length,
+        1,
+      );
       again.child.kill('SIGTERM');
       assert.equal(await again.exit, 0, again.stderr());
       assert.equal(existsSync(join(dir, 'emulator.json')), false, 'marker removed on a clean stop');

@@ -10,8 +10,14 @@ const ws = paths.ws(RG, 'ws-proto');
 describe('ARM protocol', () => {
   let emu: TestEmulator;
   before(async () => {
-    emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } }, pageSize: 2 });
-    assert.equal((await emu.request('PUT', `${paths.rg(RG)}?api-version=${V.rg}`, { location: 'westeurope' })).status, 201);
+    emu = await startTestEmulator({
+      durations: { default: { create: 0, update: 0, delete: 0, action: 0 } },
+      pageSize: 2,
+    });
+    assert.equal(
+      (await emu.request('PUT', `${paths.rg(RG)}?api-version=${V.rg}`, { location: 'westeurope' })).status,
+      201,
+    );
   });
   after(async () => {
     await emu?.close();
@@ -47,18 +53,28 @@ describe('ARM protocol', () => {
     const garbled = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`, undefined, { token: 'not-a-jwt' });
     assert.equal(garbled.status, 401);
     assert.equal(garbled.body.error.code, 'InvalidAuthenticationToken');
-    const noOid = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`, undefined, { token: unsignedToken({ oid: '' }) });
+    const noOid = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`, undefined, {
+      token: unsignedToken({ oid: '' }),
+    });
     assert.equal(noOid.body.error.code, 'InvalidAuthenticationToken');
-    const expired = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`, undefined, { token: unsignedToken({ oid: TEST_OID, exp: 1000 }) });
+    const expired = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`, undefined, {
+      token: unsignedToken({ oid: TEST_OID, exp: 1000 }),
+    });
     assert.equal(expired.status, 401);
     assert.equal(expired.body.error.code, 'ExpiredAuthenticationToken');
   });
 
   test('unknown provider 400 NoRegisteredProviderFound, unknown type 404 InvalidResourceType, bad JSON 400 InvalidRequestContent', async () => {
-    const p = await emu.request('GET', `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.Nope/things/x?api-version=2024-01-01`);
+    const p = await emu.request(
+      'GET',
+      `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.Nope/things/x?api-version=2024-01-01`,
+    );
     assert.equal(p.status, 400);
     assert.equal(p.body.error.code, 'NoRegisteredProviderFound');
-    const t = await emu.request('GET', `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/gadgets/x?api-version=${V.ml}`);
+    const t = await emu.request(
+      'GET',
+      `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.MachineLearningServices/gadgets/x?api-version=${V.ml}`,
+    );
     assert.equal(t.status, 404);
     assert.equal(t.body.error.code, 'InvalidResourceType');
     const j = await emu.request('PUT', `${paths.rg('rg-json')}?api-version=${V.rg}`, '{ not json');
@@ -70,10 +86,17 @@ describe('ARM protocol', () => {
     const a = await emu.request('GET', `${ws}?api-version=${V.ml}`);
     assert.equal(a.status, 404);
     assert.equal(a.body.error.code, 'ResourceNotFound');
-    const b = await emu.request('PUT', `${ws}/computes/cpu-a?api-version=${V.ml}`, { properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 1 } } } });
+    const b = await emu.request('PUT', `${ws}/computes/cpu-a?api-version=${V.ml}`, {
+      properties: {
+        computeType: 'AmlCompute',
+        properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 1 } },
+      },
+    });
     assert.equal(b.status, 404);
     assert.equal(b.body.error.code, 'ParentResourceNotFound');
-    const c = await emu.request('PUT', `${paths.ws('rg-missing', 'w1')}?api-version=${V.ml}`, { location: 'westeurope' });
+    const c = await emu.request('PUT', `${paths.ws('rg-missing', 'w1')}?api-version=${V.ml}`, {
+      location: 'westeurope',
+    });
     assert.equal(c.status, 404);
     assert.equal(c.body.error.code, 'ResourceGroupNotFound');
   });
@@ -83,7 +106,10 @@ describe('ARM protocol', () => {
     assert.equal(r.status, 201);
     assert.equal(r.body.properties.provisioningState, 'Creating');
     for (const h of ['azure-asyncoperation', 'location', 'retry-after']) assert.ok(r.headers[h] !== undefined, h);
-    assert.match(String(r.headers['azure-asyncoperation']), /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/providers\/Microsoft\.MachineLearningServices\/locations\/westeurope\/operationStatuses\/[0-9a-f-]{36}\?api-version=/);
+    assert.match(
+      String(r.headers['azure-asyncoperation']),
+      /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/providers\/Microsoft\.MachineLearningServices\/locations\/westeurope\/operationStatuses\/[0-9a-f-]{36}\?api-version=/,
+    );
     const op = await emu.request('GET', String(r.headers['azure-asyncoperation']));
     assert.equal(op.status, 200);
     assert.deepEqual(Object.keys(op.body).sort(), ['endTime', 'id', 'name', 'percentComplete', 'startTime', 'status']);
@@ -103,7 +129,12 @@ describe('ARM protocol', () => {
   test('provisioningState moves Creating -> Succeeded over the configured duration, computed from time', async () => {
     emu.configure({ durations: { default: { create: 60_000 } } });
     try {
-      const r = await emu.request('PUT', `${ws}/computes/cpu-timed?api-version=${V.ml}`, { properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 2 } } } });
+      const r = await emu.request('PUT', `${ws}/computes/cpu-timed?api-version=${V.ml}`, {
+        properties: {
+          computeType: 'AmlCompute',
+          properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: 2 } },
+        },
+      });
       assert.equal(r.status, 201);
       const first = await emu.request('GET', String(r.headers['azure-asyncoperation']));
       assert.equal(first.body.status, 'InProgress');
@@ -125,13 +156,20 @@ describe('ARM protocol', () => {
     emu.configure({ durations: { default: { create: 60_000 } } });
     try {
       const c = `${ws}/computes/ci-busy?api-version=${V.ml}`;
-      const r = await emu.request('PUT', c, { properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });
+      const r = await emu.request('PUT', c, {
+        properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } },
+      });
       assert.equal(r.status, 201);
-      const again = await emu.request('PUT', c, { properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });
+      const again = await emu.request('PUT', c, {
+        properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } },
+      });
       assert.equal(again.status, 409);
       assert.equal(again.body.error.code, 'Conflict');
       assert.match(again.body.error.message, /in progress/);
-      const del = await emu.request('DELETE', `${ws}/computes/ci-busy?api-version=${V.ml}&underlyingResourceAction=Delete`);
+      const del = await emu.request(
+        'DELETE',
+        `${ws}/computes/ci-busy?api-version=${V.ml}&underlyingResourceAction=Delete`,
+      );
       assert.equal(del.status, 409);
       const stop = await emu.request('POST', `${ws}/computes/ci-busy/stop?api-version=${V.ml}`);
       assert.equal(stop.status, 409);
@@ -157,11 +195,16 @@ describe('ARM protocol', () => {
 
   test('lists page with nextLink (page size 2) and every item is listed once', async () => {
     for (const n of ['a', 'b', 'c', 'd', 'e']) {
-      const r = await emu.request('PUT', `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${n}?api-version=${V.msi}`, { location: 'westeurope' });
+      const r = await emu.request(
+        'PUT',
+        `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${n}?api-version=${V.msi}`,
+        { location: 'westeurope' },
+      );
       assert.equal(r.status, 201);
       assert.match(r.body.properties.principalId, /^[0-9a-f-]{36}$/);
     }
-    let url: string | undefined = `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${V.msi}`;
+    let url: string | undefined =
+      `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${V.msi}`;
     const names: string[] = [];
     let pages = 0;
     while (url) {
@@ -174,7 +217,10 @@ describe('ARM protocol', () => {
     }
     assert.equal(pages, 3);
     assert.deepEqual(names, ['id-a', 'id-b', 'id-c', 'id-d', 'id-e']);
-    const subWide = await emu.request('GET', `/subscriptions/${TEST_SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${V.msi}`);
+    const subWide = await emu.request(
+      'GET',
+      `/subscriptions/${TEST_SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${V.msi}`,
+    );
     assert.equal(subWide.body.value.length, 2);
     assert.ok(subWide.body.nextLink);
   });
@@ -208,9 +254,23 @@ describe('ARM protocol', () => {
     await emu.request('GET', `${ws}?api-version=${V.ml}`);
     await emu.request('GET', `${ws}/computes/nope?api-version=${V.ml}`);
     const res = await emu.request('GET', `/_emulator/log?since=${since}`);
-    const entries = res.body.entries as { method: string; status: number; errorCode?: string; kind: string; principal: string; resourceId: string; apiVersion: string }[];
+    const entries = res.body.entries as {
+      method: string;
+      status: number;
+      errorCode?: string;
+      kind: string;
+      principal: string;
+      resourceId: string;
+      apiVersion: string;
+    }[];
     assert.equal(entries.length, 2);
-    assert.deepEqual(entries.map((e) => [e.method, e.status, e.kind, e.errorCode]), [['GET', 200, 'read', undefined], ['GET', 404, 'read', 'ResourceNotFound']]);
+    assert.deepEqual(
+      entries.map((e) => [e.method, e.status, e.kind, e.errorCode]),
+      [
+        ['GET', 200, 'read', undefined],
+        ['GET', 404, 'read', 'ResourceNotFound'],
+      ],
+    );
     assert.equal(entries[0]!.principal, TEST_OID);
     assert.equal(entries[0]!.apiVersion, V.ml);
     assert.equal(entries[1]!.resourceId, `${ws}/computes/nope`);

@@ -64,7 +64,9 @@ describe('throttling over HTTPS', () => {
     const t0 = Date.now();
     for (let batch = 0; batch < 600 && !throttled; batch += 25) {
       const names = Array.from({ length: 25 }, (_, i) => `rg-burst-${batch + i}`);
-      const rs = await Promise.all(names.map((n) => emu.request('PUT', `${paths.rg(n)}?api-version=${V.rg}`, { location: 'westeurope' })));
+      const rs = await Promise.all(
+        names.map((n) => emu.request('PUT', `${paths.rg(n)}?api-version=${V.rg}`, { location: 'westeurope' })),
+      );
       rs.forEach((r, i) => {
         if (r.status === 201) accepted += 1;
         else if (r.status === 429 && !throttled) {
@@ -82,19 +84,29 @@ describe('throttling over HTTPS', () => {
     assert.equal(r.headers['x-ms-ratelimit-remaining-subscription-writes'], '0');
     const retryAfter = Number(r.headers['retry-after']);
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1);
-    const other = await emu.request('PUT', `${paths.rg('rg-other-principal')}?api-version=${V.rg}`, { location: 'westeurope' }, { oid: '99999999-9999-9999-9999-999999999999' });
+    const other = await emu.request(
+      'PUT',
+      `${paths.rg('rg-other-principal')}?api-version=${V.rg}`,
+      { location: 'westeurope' },
+      { oid: '99999999-9999-9999-9999-999999999999' },
+    );
     assert.equal(other.status, 201, 'buckets are per principal');
     const read = await emu.request('GET', `${paths.rg('rg-burst-0')}?api-version=${V.rg}`);
     assert.equal(read.status, 200, 'reads have their own bucket');
     await new Promise((res) => setTimeout(res, retryAfter * 1000));
-    const again = await emu.request('PUT', `${paths.rg(throttledName)}?api-version=${V.rg}`, { location: 'westeurope' });
+    const again = await emu.request('PUT', `${paths.rg(throttledName)}?api-version=${V.rg}`, {
+      location: 'westeurope',
+    });
     assert.equal(again.status, 201, 'accepted after Retry-After');
     assert.ok(emu.counters().throttled >= 1);
     assert.ok(emu.log().some((e) => e.status === 429 && e.errorCode === 'TooManyRequests' && e.kind === 'write'));
   });
 
   test('LRO polls count as reads', async () => {
-    emu.configure({ throttle: { reads: { burst: 3, perSecond: 0.001 }, writes: { burst: 100, perSecond: 10 } }, durations: { default: { create: 60_000 } } });
+    emu.configure({
+      throttle: { reads: { burst: 3, perSecond: 0.001 }, writes: { burst: 100, perSecond: 10 } },
+      durations: { default: { create: 60_000 } },
+    });
     try {
       const id = `/subscriptions/${TEST_SUB}/resourceGroups/rg-burst-1/providers/Microsoft.Network/networkSecurityGroups/nsg-poll`;
       const r = await emu.request('PUT', `${id}?api-version=${V.net}`, { location: 'westeurope' });
@@ -102,9 +114,19 @@ describe('throttling over HTTPS', () => {
       const url = String(r.headers['azure-asyncoperation']);
       const polls = [];
       for (let i = 0; i < 4; i++) polls.push(await emu.request('GET', url));
-      assert.deepEqual(polls.map((p) => p.status), [200, 200, 200, 429]);
-      assert.deepEqual(polls.slice(0, 3).map((p) => p.headers['x-ms-ratelimit-remaining-subscription-reads']), ['2', '1', '0']);
-      assert.equal((await emu.request('GET', `${id}?api-version=${V.net}`)).status, 429, 'a GET after the polls finds the read bucket empty');
+      assert.deepEqual(
+        polls.map((p) => p.status),
+        [200, 200, 200, 429],
+      );
+      assert.deepEqual(
+        polls.slice(0, 3).map((p) => p.headers['x-ms-ratelimit-remaining-subscription-reads']),
+        ['2', '1', '0'],
+      );
+      assert.equal(
+        (await emu.request('GET', `${id}?api-version=${V.net}`)).status,
+        429,
+        'a GET after the polls finds the read bucket empty',
+      );
     } finally {
       emu.configure({ throttle: {}, durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
     }
@@ -114,9 +136,14 @@ describe('throttling over HTTPS', () => {
 describe('fault injection', () => {
   let emu: TestEmulator;
   before(async () => {
-    emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } }, throttle: false });
+    emu = await startTestEmulator({
+      durations: { default: { create: 0, update: 0, delete: 0, action: 0 } },
+      throttle: false,
+    });
     await emu.request('PUT', `${paths.rg('rg-f')}?api-version=${V.rg}`, { location: 'westeurope' });
-    await emu.waitFor(await emu.request('PUT', `${paths.ws('rg-f', 'ws-f')}?api-version=${V.ml}`, { location: 'westeurope' }));
+    await emu.waitFor(
+      await emu.request('PUT', `${paths.ws('rg-f', 'ws-f')}?api-version=${V.ml}`, { location: 'westeurope' }),
+    );
   });
   after(async () => {
     await emu?.close();
@@ -149,7 +176,10 @@ describe('fault injection', () => {
     try {
       const rs = [];
       for (let i = 0; i < 4; i++) rs.push(await emu.request('GET', `${paths.rg('rg-f')}?api-version=${V.rg}`));
-      assert.deepEqual(rs.map((r) => r.status), [429, 429, 429, 200]);
+      assert.deepEqual(
+        rs.map((r) => r.status),
+        [429, 429, 429, 200],
+      );
       assert.equal(rs[0]!.headers['retry-after'], '2');
     } finally {
       emu.configure({ faults: [] });
@@ -159,10 +189,16 @@ describe('fault injection', () => {
   test('dropped connection: nothing processed, logged with status 0', async () => {
     emu.configure({ faults: [{ method: 'PUT', path: 'rg-dropped$', dropRate: 1, times: 1 }] });
     try {
-      await assert.rejects(emu.request('PUT', `${paths.rg('rg-dropped')}?api-version=${V.rg}`, { location: 'westeurope' }));
+      await assert.rejects(
+        emu.request('PUT', `${paths.rg('rg-dropped')}?api-version=${V.rg}`, { location: 'westeurope' }),
+      );
       assert.equal((await emu.request('GET', `${paths.rg('rg-dropped')}?api-version=${V.rg}`)).status, 404);
       assert.ok(emu.log().some((e) => e.connection === 'dropped' && e.status === 0 && e.path.endsWith('rg-dropped')));
-      assert.equal((await emu.request('PUT', `${paths.rg('rg-dropped')}?api-version=${V.rg}`, { location: 'westeurope' })).status, 201, 'times: 1');
+      assert.equal(
+        (await emu.request('PUT', `${paths.rg('rg-dropped')}?api-version=${V.rg}`, { location: 'westeurope' })).status,
+        201,
+        'times: 1',
+      );
     } finally {
       emu.configure({ faults: [] });
     }
@@ -171,9 +207,18 @@ describe('fault injection', () => {
   test('accept-but-crash: the write is applied, the answer never arrives, and a retry is an update (no duplicate create)', async () => {
     emu.configure({ faults: [{ method: 'PUT', path: 'rg-crash$', acceptThenDropRate: 1, times: 1 }] });
     try {
-      await assert.rejects(emu.request('PUT', `${paths.rg('rg-crash')}?api-version=${V.rg}`, { location: 'westeurope' }));
-      assert.equal((await emu.request('GET', `${paths.rg('rg-crash')}?api-version=${V.rg}`)).status, 200, 'write applied');
-      assert.equal((await emu.request('PUT', `${paths.rg('rg-crash')}?api-version=${V.rg}`, { location: 'westeurope' })).status, 200);
+      await assert.rejects(
+        emu.request('PUT', `${paths.rg('rg-crash')}?api-version=${V.rg}`, { location: 'westeurope' }),
+      );
+      assert.equal(
+        (await emu.request('GET', `${paths.rg('rg-crash')}?api-version=${V.rg}`)).status,
+        200,
+        'write applied',
+      );
+      assert.equal(
+        (await emu.request('PUT', `${paths.rg('rg-crash')}?api-version=${V.rg}`, { location: 'westeurope' })).status,
+        200,
+      );
       const key = `/subscriptions/${TEST_SUB}/resourcegroups/rg-crash`;
       assert.equal(emu.counters().creates[key], 1);
       assert.ok(emu.log().some((e) => e.connection === 'acceptedThenDropped'));
@@ -183,17 +228,30 @@ describe('fault injection', () => {
   });
 
   test('LRO failing part-way, per resource type: InProgress, then Failed after N polls; the resource ends Failed', async () => {
-    emu.configure({ faults: [{ method: 'PUT', resourceType: 'Microsoft.MachineLearningServices/workspaces/computes', lroFailure: { afterPolls: 2, code: 'AllocationFailed', message: 'Allocation failed (injected).' } }] });
+    emu.configure({
+      faults: [
+        {
+          method: 'PUT',
+          resourceType: 'Microsoft.MachineLearningServices/workspaces/computes',
+          lroFailure: { afterPolls: 2, code: 'AllocationFailed', message: 'Allocation failed (injected).' },
+        },
+      ],
+    });
     try {
       const c = `${paths.ws('rg-f', 'ws-f')}/computes/ci-fail?api-version=${V.ml}`;
-      const r = await emu.request('PUT', c, { properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } } });
+      const r = await emu.request('PUT', c, {
+        properties: { computeType: 'ComputeInstance', properties: { vmSize: 'Standard_DS3_v2' } },
+      });
       assert.equal(r.status, 201);
       const url = String(r.headers['azure-asyncoperation']);
       const p1 = await emu.request('GET', url);
       assert.equal(p1.body.status, 'InProgress');
       const p2 = await emu.request('GET', url);
       assert.equal(p2.body.status, 'Failed');
-      assert.deepEqual([p2.body.error.code, p2.body.error.message], ['AllocationFailed', 'Allocation failed (injected).']);
+      assert.deepEqual(
+        [p2.body.error.code, p2.body.error.message],
+        ['AllocationFailed', 'Allocation failed (injected).'],
+      );
       const got = await emu.request('GET', c);
       assert.equal(got.body.properties.provisioningState, 'Failed');
       assert.equal(got.body.properties.properties.state, 'CreateFailed');

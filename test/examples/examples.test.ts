@@ -59,19 +59,31 @@ describe('examples', () => {
     const cluster = computes.find((c) => c.computeType === 'AmlCompute')!;
     assert.equal(cluster.properties.vmPriority, 'LowPriority');
     assert.match(cluster.properties.vmSize, /A100/);
-    assert.deepEqual([cluster.properties.scaleSettings.minNodeCount, cluster.properties.scaleSettings.maxNodeCount], [0, 4]);
-    t.hasResourceProperties('Microsoft.MachineLearningServices/workspaces', { properties: { publicNetworkAccess: 'Disabled' } });
+    assert.deepEqual(
+      [cluster.properties.scaleSettings.minNodeCount, cluster.properties.scaleSettings.maxNodeCount],
+      [0, 4],
+    );
+    t.hasResourceProperties('Microsoft.MachineLearningServices/workspaces', {
+      properties: { publicNetworkAccess: 'Disabled' },
+    });
     t.resourceCountIs('Microsoft.Network/privateEndpoints', 1);
     t.resourceCountIs('Microsoft.Network/privateDnsZones', 2);
     t.resourceCountIs('Microsoft.Network/networkSecurityGroups', 1);
     t.resourceCountIs('Microsoft.MachineLearningServices/workspaces/datastores', 1);
-    for (const r of t.findResources(COMPUTES).filter((x) => (x.body as Body).properties.computeType === 'ComputeInstance')) {
+    for (const r of t
+      .findResources(COMPUTES)
+      .filter((x) => (x.body as Body).properties.computeType === 'ComputeInstance')) {
       assert.equal(r.actions?.[0]?.name, 'updateDataMounts');
     }
-    const groupRoles = t.findResources('Microsoft.Authorization/roleAssignments').filter((r) => (r.body as { properties: { principalType: string } }).properties.principalType === 'Group');
+    const groupRoles = t
+      .findResources('Microsoft.Authorization/roleAssignments')
+      .filter((r) => (r.body as { properties: { principalType: string } }).properties.principalType === 'Group');
     assert.equal(groupRoles.length, 2);
     assert.equal(t.warnings().filter((w) => !w.acknowledged).length, 0);
-    assert.deepEqual(t.diagnostics.filter((d) => d.level === 'info').map((d) => d.code), []);
+    assert.deepEqual(
+      t.diagnostics.filter((d) => d.level === 'info').map((d) => d.code),
+      [],
+    );
   });
 
   test('attach-existing: AKS + VM attached with Detach policy, VM key as a secret reference', () => {
@@ -86,9 +98,26 @@ describe('examples', () => {
   test('insecure: valid, but public, SSH open to the internet, local auth on, min nodes 2, no tags', () => {
     const t = synth(EXAMPLES[3][2]);
     assert.deepEqual(t.manifest.stack.tags, {});
-    t.hasResourceProperties('Microsoft.MachineLearningServices/workspaces', { properties: { publicNetworkAccess: 'Enabled' } });
-    t.hasResourceProperties(COMPUTES, { properties: { computeType: 'ComputeInstance', disableLocalAuth: false, properties: { sshSettings: { sshPublicAccess: 'Enabled' }, enableNodePublicIp: true, idleTimeBeforeShutdown: Match.absent() } } });
-    t.hasResourceProperties(COMPUTES, { properties: { computeType: 'AmlCompute', properties: { remoteLoginPortPublicAccess: 'Enabled', scaleSettings: { minNodeCount: 2, maxNodeCount: 100 } } } });
+    t.hasResourceProperties('Microsoft.MachineLearningServices/workspaces', {
+      properties: { publicNetworkAccess: 'Enabled' },
+    });
+    t.hasResourceProperties(COMPUTES, {
+      properties: {
+        computeType: 'ComputeInstance',
+        disableLocalAuth: false,
+        properties: {
+          sshSettings: { sshPublicAccess: 'Enabled' },
+          enableNodePublicIp: true,
+          idleTimeBeforeShutdown: Match.absent(),
+        },
+      },
+    });
+    t.hasResourceProperties(COMPUTES, {
+      properties: {
+        computeType: 'AmlCompute',
+        properties: { remoteLoginPortPublicAccess: 'Enabled', scaleSettings: { minNodeCount: 2, maxNodeCount: 100 } },
+      },
+    });
     t.hasWarning('azureml:cluster:minNodesAboveZero');
   });
 
@@ -96,7 +125,12 @@ describe('examples', () => {
     const out = mkdtempSync(join(tmpdir(), 'amlcdk-examples-'));
     try {
       for (const [dir, stackName] of EXAMPLES) {
-        const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [`examples/${dir}/main.ts`], { cwd: ROOT, env: { ...process.env, AMLCDK_OUTDIR: out }, encoding: 'utf8', timeout: 120_000 });
+        const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [`examples/${dir}/main.ts`], {
+          cwd: ROOT,
+          env: { ...process.env, AMLCDK_OUTDIR: out },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
         assert.equal(r.status, 0, r.stderr);
         const m = parseManifest(readFileSync(join(out, `${stackName}.manifest.json`), 'utf8'));
         assert.deepEqual(validateManifestDeep(m), []);

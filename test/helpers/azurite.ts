@@ -37,7 +37,18 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'amlcdk-azurite-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [azuriteBlobMain(), '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', dir, '--skipApiVersionCheck', '--disableTelemetry', '--loose'],
+    [
+      azuriteBlobMain(),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--location',
+      dir,
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--loose',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -53,7 +64,10 @@ export async function startAzurite(options: { timeoutMs?: number } = {}): Promis
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${options.timeoutMs ?? 30_000} ms; output: ${out}`)), options.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`Azurite did not start within ${options.timeoutMs ?? 30_000} ms; output: ${out}`)),
+        options.timeoutMs ?? 30_000,
+      );
       const onData = (chunk: Buffer): void => {
         out += chunk.toString();
         const m = /listens on https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);

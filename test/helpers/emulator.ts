@@ -23,7 +23,12 @@ export interface ArmTestResponse {
 
 export interface TestEmulator extends RunningEmulator {
   /** Send a request with a bearer token for `oid` (default principal unless `token: null`). */
-  request(method: string, pathOrUrl: string, body?: unknown, options?: { oid?: string; token?: string | null; headers?: Record<string, string> }): Promise<ArmTestResponse>;
+  request(
+    method: string,
+    pathOrUrl: string,
+    body?: unknown,
+    options?: { oid?: string; token?: string | null; headers?: Record<string, string> },
+  ): Promise<ArmTestResponse>;
   /** Poll an LRO's Azure-AsyncOperation URL until it ends; returns the final status body. */
   waitFor(started: ArmTestResponse): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -33,35 +38,48 @@ export const TEST_OID = '11111111-1111-1111-1111-111111111111';
 
 let agent: https.Agent | undefined;
 
-export function armRequest(url: string, ca: string, method: string, pathOrUrl: string, body?: unknown, options: { oid?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<ArmTestResponse> {
+export function armRequest(
+  url: string,
+  ca: string,
+  method: string,
+  pathOrUrl: string,
+  body?: unknown,
+  options: { oid?: string; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<ArmTestResponse> {
   const full = pathOrUrl.startsWith('https://') ? pathOrUrl : `${url}${pathOrUrl}`;
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const token = options.token === undefined ? unsignedToken({ oid: options.oid ?? TEST_OID }) : options.token;
   agent ??= new https.Agent({ keepAlive: true, maxSockets: 64 });
   return new Promise((resolve, reject) => {
-    const req = https.request(full, {
-      method,
-      ca,
-      agent,
-      headers: {
-        ...(token !== null ? { Authorization: `Bearer ${token}` } : {}),
-        ...(text !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) } : {}),
-        ...(options.headers ?? {}),
+    const req = https.request(
+      full,
+      {
+        method,
+        ca,
+        agent,
+        headers: {
+          ...(token !== null ? { Authorization: `Bearer ${token}` } : {}),
+          ...(text !== undefined
+            ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }
+            : {}),
+          ...(options.headers ?? {}),
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const t = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown;
-        try {
-          parsed = t ? JSON.parse(t) : undefined;
-        } catch {
-          parsed = t;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-      });
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const t = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = t ? JSON.parse(t) : undefined;
+          } catch {
+            parsed = t;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     if (text !== undefined) req.write(text);
     req.end();
@@ -72,7 +90,8 @@ export function armRequest(url: string, ca: string, method: string, pathOrUrl: s
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const ownDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'amlcdk-emu-test-')) : undefined;
   const emu = await startEmulator({ retryAfterSeconds: 0, ...options, dataDir: options.dataDir ?? ownDir });
-  const request: TestEmulator['request'] = (method, p, body, o) => armRequest(emu.url, emu.caCertPem, method, p, body, o);
+  const request: TestEmulator['request'] = (method, p, body, o) =>
+    armRequest(emu.url, emu.caCertPem, method, p, body, o);
   return {
     ...emu,
     close: async () => {
@@ -97,11 +116,26 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 /** ARM paths for the test subscription. */
 export const paths = {
   rg: (rg: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}`,
-  ws: (rg: string, ws: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}`,
-  compute: (rg: string, ws: string, c: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/computes/${c}`,
-  vnet: (rg: string, v: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${v}`,
-  nsg: (rg: string, n: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Network/networkSecurityGroups/${n}`,
-  storage: (rg: string, s: string) => `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${s}`,
+  ws: (rg: string, ws: string) =>
+    `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}`,
+  compute: (rg: string, ws: string, c: string) =>
+    `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/computes/${c}`,
+  vnet: (rg: string, v: string) =>
+    `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${v}`,
+  nsg: (rg: string, n: string) =>
+    `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Network/networkSecurityGroups/${n}`,
+  storage: (rg: string, s: string) =>
+    `/subscriptions/${TEST_SUB}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${s}`,
 };
 
-export const V = { ml: '2025-09-01', rg: '2025-04-01', net: '2024-05-01', auth: '2022-04-01', storage: '2025-01-01', kv: '2024-11-01', ai: '2020-02-02', acr: '2025-04-01', msi: '2023-01-31' };
+export const V = {
+  ml: '2025-09-01',
+  rg: '2025-04-01',
+  net: '2024-05-01',
+  auth: '2022-04-01',
+  storage: '2025-01-01',
+  kv: '2024-11-01',
+  ai: '2020-02-02',
+  acr: '2025-04-01',
+  msi: '2023-01-31',
+};

@@ -48,12 +48,19 @@ export function resourceAt(m: Manifest, address: string): ManifestResource {
  */
 export async function seedImportWorld(h: Harness): Promise<Manifest> {
   const m = importProgram();
-  const applied = await applyStack({ client: h.client, store: h.store, manifest: withoutComputes(m), ensureResourceGroup: true });
+  const applied = await applyStack({
+    client: h.client,
+    store: h.store,
+    manifest: withoutComputes(m),
+    ensureResourceGroup: true,
+  });
   if (applied.summary.failed > 0) throw new Error(`apply without computes failed: ${JSON.stringify(applied.summary)}`);
   const gpu = resourceAt(m, 'Team/Ws/Gpu');
   await h.client.put(gpu.id, gpu.apiVersion, gpu.body);
   const cpu = resourceAt(m, 'Team/Ws/Cpu');
-  const cpuBody = structuredClone(cpu.body) as { properties: { properties: { scaleSettings: { maxNodeCount: number } } } };
+  const cpuBody = structuredClone(cpu.body) as {
+    properties: { properties: { scaleSettings: { maxNodeCount: number } } };
+  };
   cpuBody.properties.properties.scaleSettings.maxNodeCount = 2;
   await h.client.put(cpu.id, cpu.apiVersion, cpuBody);
   return m;

@@ -14,13 +14,16 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export function writeTeamProgram(dir: string, lines: readonly string[], config: Record<string, unknown> = {}): void {
   const lib = pathToFileURL(join(ROOT, 'lib', 'index.ts')).href;
-  writeFileSync(join(dir, 'main.ts'), [
-    `import { App, Stack, Workspace, ComputeCluster, VmSize } from '${lib}';`,
-    `const app = new App();`,
-    `const s = new Stack(app, 'Team', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg', location: 'westeurope' });`,
-    `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
-    ...lines,
-    `app.synth();`,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'main.ts'),
+    [
+      `import { App, Stack, Workspace, ComputeCluster, VmSize } from '${lib}';`,
+      `const app = new App();`,
+      `const s = new Stack(app, 'Team', { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'rg', location: 'westeurope' });`,
+      `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
+      ...lines,
+      `app.synth();`,
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'amlcdk.json'), JSON.stringify({ app: `"${TSX}" main.ts`, ...config }));
 }

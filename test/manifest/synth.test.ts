@@ -4,8 +4,23 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  App, ComputeCluster, ContainerImage, ComputeInstance, Duration, OUTDIR_ENV, Secret, SshAccess, Stack, SynthesisError, VmSize, Workspace,
-  canonicalJson, parseManifest, validateBody, validateManifestDeep, type Manifest,
+  App,
+  ComputeCluster,
+  ContainerImage,
+  ComputeInstance,
+  Duration,
+  OUTDIR_ENV,
+  Secret,
+  SshAccess,
+  Stack,
+  SynthesisError,
+  VmSize,
+  Workspace,
+  canonicalJson,
+  parseManifest,
+  validateBody,
+  validateManifestDeep,
+  type Manifest,
 } from '../../lib/index.js';
 import { Template } from '../../lib/testing/index.js';
 import { QuickstartStack } from '../../examples/quickstart/stack.js';
@@ -32,7 +47,12 @@ function badApp(): App {
   const app = new App();
   const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
   const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
-  new ComputeCluster(ws, 'Bad', { computeName: 'gpu-cluster-1', vmSize: VmSize.STANDARD_NC6, minNodeCount: 3, maxNodeCount: 1 });
+  new ComputeCluster(ws, 'Bad', {
+    computeName: 'gpu-cluster-1',
+    vmSize: VmSize.STANDARD_NC6,
+    minNodeCount: 3,
+    maxNodeCount: 1,
+  });
   return app;
 }
 
@@ -72,7 +92,10 @@ describe('synth pipeline', () => {
       return undefined;
     });
     assert.ok(err instanceof SynthesisError);
-    const codes = err.diagnostics.filter((d) => d.level === 'error').map((d) => d.code).sort();
+    const codes = err.diagnostics
+      .filter((d) => d.level === 'error')
+      .map((d) => d.code)
+      .sort();
     assert.deepEqual(codes, ['InvalidComputeName', 'MaxNodesBelowMin', 'RetiredVmSize']);
     for (const d of err.diagnostics) assert.equal(d.path, 'Team/Ws/Bad');
     assert.equal(err.diagnostics[0].source?.file, 'test/manifest/synth.test.ts');
@@ -137,10 +160,16 @@ describe('synth pipeline', () => {
       const app = new App();
       const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
       const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
-      new ComputeCluster(ws, 'C', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2, sshAccess: SshAccess.enabled({ password: Secret.fromEnv('CLUSTER_PW') }) });
+      new ComputeCluster(ws, 'C', {
+        vmSize: VmSize.STANDARD_DS3_V2,
+        maxNodeCount: 2,
+        sshAccess: SshAccess.enabled({ password: Secret.fromEnv('CLUSTER_PW') }),
+      });
       const r = Template.fromStack(s).resource('Team/Ws/C');
       assert.deepEqual(r.secrets, ['/properties/properties/userAccountCredentials/adminUserPassword']);
-      assert.deepEqual((r.body as any).properties.properties.userAccountCredentials.adminUserPassword, { secretRef: 'env:CLUSTER_PW' }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.deepEqual((r.body as any).properties.properties.userAccountCredentials.adminUserPassword, {
+        secretRef: 'env:CLUSTER_PW',
+      }); // eslint-disable-line @typescript-eslint/no-explicit-any
       assert.doesNotMatch(JSON.stringify(r), /do-not-leak-this/);
     } finally {
       delete process.env.CLUSTER_PW;
@@ -149,7 +178,13 @@ describe('synth pipeline', () => {
 
   test('stack tags merge into tracked resources (resource tags win); createResourceGroup adds the group and dependencies', () => {
     const app = new App();
-    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope', tags: { owner: 'ml', env: 'dev' }, createResourceGroup: true });
+    const s = new Stack(app, 'Team', {
+      subscriptionId: SUB,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      tags: { owner: 'ml', env: 'dev' },
+      createResourceGroup: true,
+    });
     const ws = new Workspace(s, 'Ws', { tenantId: TENANT, tags: { env: 'prod' } });
     new ComputeCluster(ws, 'C', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1 });
     const t = Template.fromStack(s);
@@ -165,7 +200,12 @@ describe('synth pipeline', () => {
 
   test('DuplicateLogicalId: a construct named ResourceGroup next to a stack-created resource group', () => {
     const app = new App();
-    const s = new Stack(app, 'Team', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope', createResourceGroup: true });
+    const s = new Stack(app, 'Team', {
+      subscriptionId: SUB,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      createResourceGroup: true,
+    });
     new Workspace(s, 'ResourceGroup', { tenantId: TENANT });
     const d = Template.fromStack(s).hasError('DuplicateLogicalId', 'Team/ResourceGroup');
     assert.match(String(d.fix), /rename the construct with id "ResourceGroup"/);
@@ -178,9 +218,15 @@ describe('synth pipeline', () => {
     const ctx = mkdtempSync(join(tmpdir(), 'amlcdk-image-'));
     writeFileSync(join(ctx, 'Dockerfile'), 'FROM python:3.12-slim\n');
     after(() => rmSync(ctx, { recursive: true, force: true }));
-    const image = ContainerImage.fromDirectory(s, 'AppImage', { directory: ctx, registry: ws.containerRegistry!, repository: 'tools/app', tag: 'v1' });
+    const image = ContainerImage.fromDirectory(s, 'AppImage', {
+      directory: ctx,
+      registry: ws.containerRegistry!,
+      repository: 'tools/app',
+      tag: 'v1',
+    });
     const ci = new ComputeInstance(ws, 'I', {
-      vmSize: VmSize.STANDARD_DS3_V2, idleShutdown: Duration.minutes(30),
+      vmSize: VmSize.STANDARD_DS3_V2,
+      idleShutdown: Duration.minutes(30),
       customApplications: [{ name: 'app', image, endpoints: [{ name: 'web', target: 8501, published: 8501 }] }],
     });
     const t = Template.fromStack(s);
@@ -214,25 +260,52 @@ describe('reading manifests', () => {
     compute.body.properties.properties.vmPriority = 'Spot';
     const text = canonicalJson({ ...rest, hash: contentHash(rest) });
     assert.equal(parseManifest(text).hash, contentHash(rest)); // hash alone accepts it
-    assert.throws(() => parseManifest(text, 'q.json', { schema: true }), (e: Error & { code?: string }) => e.code === 'ManifestSchemaInvalid' && /vmPriority/.test(e.message));
+    assert.throws(
+      () => parseManifest(text, 'q.json', { schema: true }),
+      (e: Error & { code?: string }) => e.code === 'ManifestSchemaInvalid' && /vmPriority/.test(e.message),
+    );
   });
 });
 
 describe('canonical copy', () => {
   test('canonicalCopy has JSON semantics and sorted keys: its text is canonicalJson, its value the JSON round trip', async () => {
     const { canonicalCopy } = await import('../../lib/manifest/canonical-copy.js');
-    const tricky = { b: [1, undefined, NaN, Infinity, { toJSON: () => 'x' }], a: { z: undefined, y: -0, x: [{ d: 1, c: 2 }] }, s: VmSize.STANDARD_DS3_V2, f: () => 1 };
+    const tricky = {
+      b: [1, undefined, NaN, Infinity, { toJSON: () => 'x' }],
+      a: { z: undefined, y: -0, x: [{ d: 1, c: 2 }] },
+      s: VmSize.STANDARD_DS3_V2,
+      f: () => 1,
+    };
     const copy = canonicalCopy(tricky);
     assert.equal(JSON.stringify(copy), canonicalJson(JSON.parse(JSON.stringify(tricky))));
     assert.deepEqual(copy, JSON.parse(JSON.stringify(copy)));
   });
   test('canonicalResourceCopy and canonicalDiagnosticCopy give what canonicalCopy gives, odd inputs included', async () => {
-    const { canonicalCopy, canonicalDiagnosticCopy, canonicalResourceCopy } = await import('../../lib/manifest/canonical-copy.js');
+    const { canonicalCopy, canonicalDiagnosticCopy, canonicalResourceCopy } =
+      await import('../../lib/manifest/canonical-copy.js');
     const hidden = { type: 'T', logicalId: 'a' };
     Object.defineProperty(hidden, 'name', { value: 'not enumerable', enumerable: false });
     const resources: unknown[] = [
-      { type: 'T', logicalId: 'L', apiVersion: 'v', id: '/subscriptions/x', name: 'n', body: { b: 1, a: undefined, c: { z: 1, y: [undefined] } }, dependsOn: ['b', 'a'], options: { protect: false, deletePolicy: 'Delete' }, construct: 'C', source: { line: 1, file: 'f.ts', column: 2 } },
-      { type: 'T', name: undefined, secrets: ['/x'], suppressions: [{ ruleId: 'r', reason: 'why', declaredAt: 'p' }], actions: [{ when: 'afterCreate', name: 'a', reason: 'r' }], body: { toJSON: () => ({ y: 1, x: 2 }) } },
+      {
+        type: 'T',
+        logicalId: 'L',
+        apiVersion: 'v',
+        id: '/subscriptions/x',
+        name: 'n',
+        body: { b: 1, a: undefined, c: { z: 1, y: [undefined] } },
+        dependsOn: ['b', 'a'],
+        options: { protect: false, deletePolicy: 'Delete' },
+        construct: 'C',
+        source: { line: 1, file: 'f.ts', column: 2 },
+      },
+      {
+        type: 'T',
+        name: undefined,
+        secrets: ['/x'],
+        suppressions: [{ ruleId: 'r', reason: 'why', declaredAt: 'p' }],
+        actions: [{ when: 'afterCreate', name: 'a', reason: 'r' }],
+        body: { toJSON: () => ({ y: 1, x: 2 }) },
+      },
       { type: 'T', extra: 1, body: {} },
       { toJSON: () => ({ b: 1, a: 2 }) },
       hidden,
@@ -243,11 +316,22 @@ describe('canonical copy', () => {
     ];
     for (const r of resources) assert.equal(JSON.stringify(canonicalResourceCopy(r)), JSON.stringify(canonicalCopy(r)));
     const diagnostics: unknown[] = [
-      { level: 'warning', code: 'c', path: 'p', message: 'm', value: { b: 1, a: NaN }, allowed: 'x', fix: 'y', source: { line: 3, file: 'f.ts' }, acknowledged: { reason: 'r' } },
+      {
+        level: 'warning',
+        code: 'c',
+        path: 'p',
+        message: 'm',
+        value: { b: 1, a: NaN },
+        allowed: 'x',
+        fix: 'y',
+        source: { line: 3, file: 'f.ts' },
+        acknowledged: { reason: 'r' },
+      },
       { level: 'error', code: 'c', path: 'p', message: 'm', value: undefined, fix: () => 1 },
       { level: 'info', code: 'c', path: 'p', message: 'm', other: true },
     ];
-    for (const d of diagnostics) assert.equal(JSON.stringify(canonicalDiagnosticCopy(d)), JSON.stringify(canonicalCopy(d)));
+    for (const d of diagnostics)
+      assert.equal(JSON.stringify(canonicalDiagnosticCopy(d)), JSON.stringify(canonicalCopy(d)));
   });
   test('objectTextAround cuts the canonical text where a member goes', async () => {
     const { canonicalCopy, objectText, objectTextAround } = await import('../../lib/manifest/canonical-copy.js');
@@ -277,18 +361,40 @@ describe('schemas', () => {
   test('body schemas reject what Azure would: wrong enum case, unknown member, missing maxNodeCount, plain secrets', () => {
     const issues = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
       location: 'westeurope',
-      properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', vmPriority: 'Spot', scaleSettings: { minNodeCount: 0 }, userAccountCredentials: { adminUserName: 'u', adminUserPassword: 'plain' }, typo: 1 } },
+      properties: {
+        computeType: 'AmlCompute',
+        properties: {
+          vmSize: 'Standard_DS3_v2',
+          vmPriority: 'Spot',
+          scaleSettings: { minNodeCount: 0 },
+          userAccountCredentials: { adminUserName: 'u', adminUserPassword: 'plain' },
+          typo: 1,
+        },
+      },
     });
     const text = issues.map((i) => `${i.pointer} ${i.message}`).join('\n');
     assert.match(text, /vmPriority must be equal to one of the allowed values/);
     assert.match(text, /maxNodeCount/);
     assert.match(text, /typo/);
     assert.match(text, /adminUserPassword holds a plain secret/);
-    assert.deepEqual(validateBody('Microsoft.MachineLearningServices/workspaces/computes', { properties: { computeType: 'computeinstance' } }).length > 0, true);
+    assert.deepEqual(
+      validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
+        properties: { computeType: 'computeinstance' },
+      }).length > 0,
+      true,
+    );
   });
   test('instance body: computeInstanceAuthorizationType is lower-case personal, subnet is an object, assignedUser needs both ids', () => {
     const bad = validateBody('Microsoft.MachineLearningServices/workspaces/computes', {
-      properties: { computeType: 'ComputeInstance', properties: { vmSize: 'x', computeInstanceAuthorizationType: 'Personal', subnet: '/subscriptions/x', personalComputeInstanceSettings: { assignedUser: { objectId: TENANT } } } },
+      properties: {
+        computeType: 'ComputeInstance',
+        properties: {
+          vmSize: 'x',
+          computeInstanceAuthorizationType: 'Personal',
+          subnet: '/subscriptions/x',
+          personalComputeInstanceSettings: { assignedUser: { objectId: TENANT } },
+        },
+      },
     });
     const ptrs = bad.map((i) => i.pointer);
     assert.ok(ptrs.includes('/properties/properties/computeInstanceAuthorizationType'));

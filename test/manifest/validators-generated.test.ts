@@ -25,7 +25,13 @@ test('generated and run-time compiled validators report the same errors', () => 
   const compiled = ajv.compile(BODY_SCHEMAS[type]!);
   const fast = (generated.BODY_VALIDATORS as unknown as Record<string, typeof compiled>)[type]!;
   const bodies: unknown[] = [
-    { properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: -1, minNodeCount: 'x' } } }, bogus: 1 },
+    {
+      properties: {
+        computeType: 'AmlCompute',
+        properties: { vmSize: 'Standard_DS3_v2', scaleSettings: { maxNodeCount: -1, minNodeCount: 'x' } },
+      },
+      bogus: 1,
+    },
     { properties: { computeType: 'ComputeInstance', properties: { vmSize: 7 } } },
     { location: 'westeurope', properties: { computeType: 'Nope' } },
     'not an object',

@@ -29,7 +29,15 @@ function pulumiResources(m: Manifest): PolicyResource[] {
   return m.resources.map((r) => {
     const map = mappingFor(r.type, r.logicalId);
     const props = { ...nameArgs(map, r.id, r.logicalId), ...bodyToArgs(map, r.body, r.logicalId) };
-    return { type: map.token, name: r.logicalId, urn: `urn:pulumi:dev::proj::${map.token}::${r.logicalId}`, props, opts: { protect: r.options.protect, retainOnDelete: r.options.deletePolicy === 'Retain' }, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource;
+    return {
+      type: map.token,
+      name: r.logicalId,
+      urn: `urn:pulumi:dev::proj::${map.token}::${r.logicalId}`,
+      props,
+      opts: { protect: r.options.protect, retainOnDelete: r.options.deletePolicy === 'Retain' },
+      dependencies: [],
+      propertyDependencies: {},
+    } as unknown as PolicyResource;
   });
 }
 
@@ -44,22 +52,53 @@ function runPack(resources: PolicyResource[], options: Parameters<typeof buildPo
     if (rv.validateResource) {
       const fns = Array.isArray(rv.validateResource) ? rv.validateResource : [rv.validateResource];
       for (const r of resources) {
-        const args = { type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts, stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: () => ({}), notApplicable: () => { throw new Error('n/a'); } };
-        for (const fn of fns) fn(args as never, (message: string) => { assert.ok(message.length > 10); out.add(`${p.name}@${r.name}`); });
+        const args = {
+          type: r.type,
+          props: r.props,
+          urn: r.urn,
+          name: r.name,
+          opts: r.opts,
+          stackTags: new Map(),
+          isType: () => false,
+          asType: () => undefined,
+          getConfig: () => ({}),
+          notApplicable: () => {
+            throw new Error('n/a');
+          },
+        };
+        for (const fn of fns)
+          fn(args as never, (message: string) => {
+            assert.ok(message.length > 10);
+            out.add(`${p.name}@${r.name}`);
+          });
       }
     }
     if (sv.validateStack) {
-      sv.validateStack({ resources, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error('n/a'); } } as never, (_message: string, urn?: string) => {
-        assert.ok(urn, `${p.name} reports with the resource urn`);
-        out.add(`${p.name}@${byUrn.get(urn!)}`);
-      });
+      sv.validateStack(
+        {
+          resources,
+          stackTags: new Map(),
+          getConfig: () => ({}),
+          notApplicable: () => {
+            throw new Error('n/a');
+          },
+        } as never,
+        (_message: string, urn?: string) => {
+          assert.ok(urn, `${p.name} reports with the resource urn`);
+          out.add(`${p.name}@${byUrn.get(urn!)}`);
+        },
+      );
     }
   }
   return out;
 }
 
 function checkPairs(m: Manifest, options = {}): Set<string> {
-  return new Set(check(m, options).findings.filter((x) => x.pack !== 'meta').map((x) => `${x.ruleId}@${x.logicalId}`));
+  return new Set(
+    check(m, options)
+      .findings.filter((x) => x.pack !== 'meta')
+      .map((x) => `${x.ruleId}@${x.logicalId}`),
+  );
 }
 
 function synthExample(build: (app: App) => void): Manifest {
@@ -77,8 +116,14 @@ describe('CrossGuard pack', () => {
     assert.equal(net001.severity, 'critical');
     assert.equal(net001.enforcementLevel, 'mandatory');
     assert.equal(pack.policies.find((p) => p.name === 'AML-GOV-003')!.enforcementLevel, 'advisory');
-    assert.ok('validateStack' in pack.policies.find((p) => p.name === 'AML-NET-006')!, 'graph rules are stack policies');
-    assert.ok('validateResource' in pack.policies.find((p) => p.name === 'AML-NET-001')!, 'single-resource rules are resource policies');
+    assert.ok(
+      'validateStack' in pack.policies.find((p) => p.name === 'AML-NET-006')!,
+      'graph rules are stack policies',
+    );
+    assert.ok(
+      'validateResource' in pack.policies.find((p) => p.name === 'AML-NET-001')!,
+      'single-resource rules are resource policies',
+    );
     assert.ok(pack.policies.every((p) => /^[A-Za-z0-9._-]{1,100}$/.test(p.name)));
   });
 
@@ -87,15 +132,30 @@ describe('CrossGuard pack', () => {
     ['examples/secure-gpu-team', () => synthExample((app) => new SecureGpuTeamStack(app, 'SecureGpuTeam'))],
     ['examples/attach-existing', () => synthExample((app) => new AttachExistingStack(app, 'AttachExisting'))],
     ['fixture: secure baseline', () => f.manifest(f.secureResources())],
-    ['fixture: insecure network and identity', () => f.manifest([
-      f.workspace({ publicNetworkAccess: 'Enabled', managedNetwork: undefined }),
-      f.instance('ci-alice', { subnet: undefined, sshSettings: { sshPublicAccess: 'Enabled' }, personalComputeInstanceSettings: undefined }),
-      f.cluster('gpu', { vmSize: 'Standard_NC6s_v3', enableNodePublicIp: false }),
-      f.nsg([{ name: 'ssh', priority: 100, direction: 'Inbound', access: 'Allow', source: '*', port: '22' }, { name: 'deny-out', priority: 200, direction: 'Outbound', access: 'Deny', protocol: '*' }]),
-      f.vnet(), f.subnet(), f.privateEndpoint(false),
-      f.roleAssignment(f.BOB, 'User', f.OWNER, `/subscriptions/${f.SUB}`, 'sub-owner'),
-      f.storage(), f.keyVault(), f.registry(),
-    ])],
+    [
+      'fixture: insecure network and identity',
+      () =>
+        f.manifest([
+          f.workspace({ publicNetworkAccess: 'Enabled', managedNetwork: undefined }),
+          f.instance('ci-alice', {
+            subnet: undefined,
+            sshSettings: { sshPublicAccess: 'Enabled' },
+            personalComputeInstanceSettings: undefined,
+          }),
+          f.cluster('gpu', { vmSize: 'Standard_NC6s_v3', enableNodePublicIp: false }),
+          f.nsg([
+            { name: 'ssh', priority: 100, direction: 'Inbound', access: 'Allow', source: '*', port: '22' },
+            { name: 'deny-out', priority: 200, direction: 'Outbound', access: 'Deny', protocol: '*' },
+          ]),
+          f.vnet(),
+          f.subnet(),
+          f.privateEndpoint(false),
+          f.roleAssignment(f.BOB, 'User', f.OWNER, `/subscriptions/${f.SUB}`, 'sub-owner'),
+          f.storage(),
+          f.keyVault(),
+          f.registry(),
+        ]),
+    ],
   ];
   for (const profile of ['dev', 'prod'] as const) {
     for (const [name, make] of cases) {
@@ -117,7 +177,17 @@ describe('CrossGuard pack', () => {
     const run = (config: object): string[] => {
       const got: string[] = [];
       const fn = policy.validateResource as (a: unknown, r: (m: string) => void) => void;
-      fn({ type: cluster!.type, props: cluster!.props, urn: cluster!.urn, name: cluster!.name, opts: cluster!.opts, getConfig: () => config }, (m) => got.push(m));
+      fn(
+        {
+          type: cluster!.type,
+          props: cluster!.props,
+          urn: cluster!.urn,
+          name: cluster!.name,
+          opts: cluster!.opts,
+          getConfig: () => config,
+        },
+        (m) => got.push(m),
+      );
       return got;
     };
     assert.deepEqual(run({}), [], 'maxNodeCount 4 is within the default cap');
@@ -129,13 +199,66 @@ describe('CrossGuard pack', () => {
 
   test('maps versioned type tokens and Pulumi inputs back to ARM bodies', () => {
     assert.equal(canonicalToken('azure-native:network/v20240501:Subnet'), 'azure-native:network:Subnet');
-    const nsg = pulumiToManifestResource({ type: 'azure-native:network:NetworkSecurityGroup', name: 'nsg', props: { resourceGroupName: 'rg', networkSecurityGroupName: 'nsg-a', location: 'westeurope', securityRules: [{ name: 'r', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '22' }] } })!;
-    assert.equal(nsg.id, '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-a');
-    assert.deepEqual(nsg.body, { location: 'westeurope', properties: { securityRules: [{ name: 'r', properties: { priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '22' } }] } });
-    const ra = pulumiToManifestResource({ type: 'azure-native:authorization:RoleAssignment', name: 'ra', props: { scope: '/subscriptions/s/resourceGroups/rg', roleAssignmentName: 'g', principalId: 'p', principalType: 'Group', roleDefinitionId: 'x' } })!;
+    const nsg = pulumiToManifestResource({
+      type: 'azure-native:network:NetworkSecurityGroup',
+      name: 'nsg',
+      props: {
+        resourceGroupName: 'rg',
+        networkSecurityGroupName: 'nsg-a',
+        location: 'westeurope',
+        securityRules: [
+          {
+            name: 'r',
+            priority: 100,
+            direction: 'Inbound',
+            access: 'Allow',
+            protocol: 'Tcp',
+            sourceAddressPrefix: '*',
+            destinationPortRange: '22',
+          },
+        ],
+      },
+    })!;
+    assert.equal(
+      nsg.id,
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-a',
+    );
+    assert.deepEqual(nsg.body, {
+      location: 'westeurope',
+      properties: {
+        securityRules: [
+          {
+            name: 'r',
+            properties: {
+              priority: 100,
+              direction: 'Inbound',
+              access: 'Allow',
+              protocol: 'Tcp',
+              sourceAddressPrefix: '*',
+              destinationPortRange: '22',
+            },
+          },
+        ],
+      },
+    });
+    const ra = pulumiToManifestResource({
+      type: 'azure-native:authorization:RoleAssignment',
+      name: 'ra',
+      props: {
+        scope: '/subscriptions/s/resourceGroups/rg',
+        roleAssignmentName: 'g',
+        principalId: 'p',
+        principalType: 'Group',
+        roleDefinitionId: 'x',
+      },
+    })!;
     assert.equal(ra.id, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/roleAssignments/g');
     assert.deepEqual(ra.body, { properties: { principalId: 'p', principalType: 'Group', roleDefinitionId: 'x' } });
-    const compute = pulumiToManifestResource({ type: 'azure-native:machinelearningservices:Compute', name: 'auto-named', props: { resourceGroupName: 'rg', workspaceName: 'ws', properties: { computeType: 'AmlCompute' } } })!;
+    const compute = pulumiToManifestResource({
+      type: 'azure-native:machinelearningservices:Compute',
+      name: 'auto-named',
+      props: { resourceGroupName: 'rg', workspaceName: 'ws', properties: { computeType: 'AmlCompute' } },
+    })!;
     assert.equal(compute.name, 'auto-named', 'an auto-named resource uses its Pulumi name');
     assert.equal(pulumiToManifestResource({ type: 'azure-native:web:WebApp', name: 'x', props: {} }), undefined);
   });
@@ -144,10 +267,28 @@ describe('CrossGuard pack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'amlcdk-nopulumi-'));
     try {
       const hooks = join(dir, 'hooks.mjs');
-      writeFileSync(hooks, "export async function resolve(specifier, context, next) { if (specifier.startsWith('@pulumi/')) throw new Error('LOADED ' + specifier); return next(specifier, context); }\n");
+      writeFileSync(
+        hooks,
+        "export async function resolve(specifier, context, next) { if (specifier.startsWith('@pulumi/')) throw new Error('LOADED ' + specifier); return next(specifier, context); }\n",
+      );
       const reg = join(dir, 'register.mjs');
-      writeFileSync(reg, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-      const script = (spec: string) => spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(reg).href, '-e', `await import(${JSON.stringify(spec)}); console.log('ok');`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      writeFileSync(
+        reg,
+        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+      );
+      const script = (spec: string) =>
+        spawnSync(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            '--import',
+            pathToFileURL(reg).href,
+            '-e',
+            `await import(${JSON.stringify(spec)}); console.log('ok');`,
+          ],
+          { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+        );
       const ok = script(pathToFileURL(join(ROOT, 'lib/policy/index.ts')).href);
       assert.equal(ok.status, 0, ok.stderr);
       assert.match(ok.stdout, /ok/);
@@ -172,8 +313,14 @@ describe('examples/policy-pack', () => {
       writeFileSync(cfg, 'profile: prod\nrules:\n  AML-GOV-002:\n    enabled: false\n');
       const args = packArgs({ AMLCDK_POLICY_CONFIG: cfg });
       assert.ok(!args.policies.some((p) => p.name === 'AML-GOV-002'));
-      assert.ok(args.policies.some((p) => p.name === 'AML-REL-005'), 'prod-only rules present');
-      const found = runPack(pulumiResources(synthExample((app) => new InsecureStack(app, 'Insecure'))), packOptions({ AMLCDK_POLICY_PROFILE: 'prod' }));
+      assert.ok(
+        args.policies.some((p) => p.name === 'AML-REL-005'),
+        'prod-only rules present',
+      );
+      const found = runPack(
+        pulumiResources(synthExample((app) => new InsecureStack(app, 'Insecure'))),
+        packOptions({ AMLCDK_POLICY_PROFILE: 'prod' }),
+      );
       assert.ok(found.has('AML-NET-001@Insecure/Workspace'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -14,9 +14,38 @@ import { sarifErrors } from './sarif-schema.js';
 function insecure() {
   const src = { file: 'infra/team.ts', line: 42, column: 5 };
   return f.manifest([
-    f.workspace({ publicNetworkAccess: 'Enabled', managedNetwork: undefined, encryption: undefined }, { tags: { owner: 'x' } }, { source: { file: 'infra/team.ts', line: 10 } }),
-    f.cluster('gpu', { vmSize: 'Standard_NC24ads_A100_v4', enableNodePublicIp: true, subnet: undefined, remoteLoginPortPublicAccess: 'Enabled', scaleSettings: { minNodeCount: 2, maxNodeCount: 32 } }, { disableLocalAuth: false }, {}, { source: src, suppressions: [{ ruleId: 'AML-COST-001', reason: 'warm pool for the benchmark', declaredAt: 'Team/gpu' }] }),
-    f.nsg([...f.AML_NSG_RULES, { name: 'ssh <any> & "all"', priority: 300, direction: 'Inbound', access: 'Allow', source: '0.0.0.0/0', port: '22' }]),
+    f.workspace(
+      { publicNetworkAccess: 'Enabled', managedNetwork: undefined, encryption: undefined },
+      { tags: { owner: 'x' } },
+      { source: { file: 'infra/team.ts', line: 10 } },
+    ),
+    f.cluster(
+      'gpu',
+      {
+        vmSize: 'Standard_NC24ads_A100_v4',
+        enableNodePublicIp: true,
+        subnet: undefined,
+        remoteLoginPortPublicAccess: 'Enabled',
+        scaleSettings: { minNodeCount: 2, maxNodeCount: 32 },
+      },
+      { disableLocalAuth: false },
+      {},
+      {
+        source: src,
+        suppressions: [{ ruleId: 'AML-COST-001', reason: 'warm pool for the benchmark', declaredAt: 'Team/gpu' }],
+      },
+    ),
+    f.nsg([
+      ...f.AML_NSG_RULES,
+      {
+        name: 'ssh <any> & "all"',
+        priority: 300,
+        direction: 'Inbound',
+        access: 'Allow',
+        source: '0.0.0.0/0',
+        port: '22',
+      },
+    ]),
   ]);
 }
 
@@ -34,8 +63,14 @@ describe('reporters', () => {
       assert.equal(ids[r.ruleIndex], r.ruleId, 'ruleIndex points at the rule');
       assert.ok(r.partialFingerprints['amlcdk/v1']);
     }
-    const gpu = run.results.find((r: { ruleId: string; properties: { constructPath: string } }) => r.ruleId === 'AML-NET-007' && r.properties.constructPath === 'Team/gpu');
-    assert.deepEqual(gpu.locations[0].physicalLocation, { artifactLocation: { uri: 'infra/team.ts', uriBaseId: '%SRCROOT%' }, region: { startLine: 42, startColumn: 5 } });
+    const gpu = run.results.find(
+      (r: { ruleId: string; properties: { constructPath: string } }) =>
+        r.ruleId === 'AML-NET-007' && r.properties.constructPath === 'Team/gpu',
+    );
+    assert.deepEqual(gpu.locations[0].physicalLocation, {
+      artifactLocation: { uri: 'infra/team.ts', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 42, startColumn: 5 },
+    });
     assert.equal(gpu.locations[0].logicalLocations[0].fullyQualifiedName, 'Team/gpu');
     assert.equal(gpu.level, 'error');
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === 'AML-NET-001');
@@ -48,10 +83,21 @@ describe('reporters', () => {
   test('fingerprints are stable when the code moves but change with the construct path', () => {
     const a = check(insecure());
     const moved = insecure();
-    const m2 = { ...moved, resources: moved.resources.map((r) => (r.source ? { ...r, source: { ...r.source, line: r.source.line + 30 } } : r)) };
+    const m2 = {
+      ...moved,
+      resources: moved.resources.map((r) =>
+        r.source ? { ...r, source: { ...r.source, line: r.source.line + 30 } } : r,
+      ),
+    };
     const b = check(m2);
-    assert.deepEqual(a.findings.map((x) => x.fingerprint), b.findings.map((x) => x.fingerprint));
-    const renamed = { ...moved, resources: moved.resources.map((r) => (r.logicalId === 'Team/gpu' ? { ...r, logicalId: 'Team/gpu2' } : r)) };
+    assert.deepEqual(
+      a.findings.map((x) => x.fingerprint),
+      b.findings.map((x) => x.fingerprint),
+    );
+    const renamed = {
+      ...moved,
+      resources: moved.resources.map((r) => (r.logicalId === 'Team/gpu' ? { ...r, logicalId: 'Team/gpu2' } : r)),
+    };
     const c = check(renamed);
     const fa = a.findings.find((x) => x.ruleId === 'AML-NET-007' && x.logicalId === 'Team/gpu')!.fingerprint;
     const fc = c.findings.find((x) => x.ruleId === 'AML-NET-007' && x.logicalId === 'Team/gpu2')!.fingerprint;
@@ -59,7 +105,26 @@ describe('reporters', () => {
   });
 
   test('SARIF with Azure Policy results adds a second valid run', () => {
-    const report = check(insecure(), { azurePolicy: { definitions: [{ name: 'ws-public', displayName: 'Workspaces should disable public network access', mode: 'Indexed', policyRule: { if: { allOf: [{ field: 'type', equals: 'Microsoft.MachineLearningServices/workspaces' }, { field: 'Microsoft.MachineLearningServices/workspaces/publicNetworkAccess', notEquals: 'Disabled' }] }, then: { effect: 'Deny' } } }] } });
+    const report = check(insecure(), {
+      azurePolicy: {
+        definitions: [
+          {
+            name: 'ws-public',
+            displayName: 'Workspaces should disable public network access',
+            mode: 'Indexed',
+            policyRule: {
+              if: {
+                allOf: [
+                  { field: 'type', equals: 'Microsoft.MachineLearningServices/workspaces' },
+                  { field: 'Microsoft.MachineLearningServices/workspaces/publicNetworkAccess', notEquals: 'Disabled' },
+                ],
+              },
+              then: { effect: 'Deny' },
+            },
+          },
+        ],
+      },
+    });
     const doc = JSON.parse(renderSarif(report));
     assert.deepEqual(sarifErrors(doc), []);
     assert.equal(doc.runs.length, 2);
@@ -71,7 +136,10 @@ describe('reporters', () => {
     const m = f.manifest([f.workspace({ publicNetworkAccess: 'Enabled' })]);
     const doc = JSON.parse(renderSarif(check(m), { fallbackUri: 'amlcdk.out/Team.manifest.json' }));
     assert.deepEqual(sarifErrors(doc), []);
-    assert.deepEqual(doc.runs[0].results[0].locations[0].physicalLocation, { artifactLocation: { uri: 'amlcdk.out/Team.manifest.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } });
+    assert.deepEqual(doc.runs[0].results[0].locations[0].physicalLocation, {
+      artifactLocation: { uri: 'amlcdk.out/Team.manifest.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 1 },
+    });
     const bare = JSON.parse(renderSarif(check(m)));
     assert.equal(bare.runs[0].results[0].locations[0].physicalLocation, undefined);
   });
@@ -83,7 +151,9 @@ describe('reporters', () => {
   });
 
   test('the schema check itself rejects a broken log (the validator is live)', () => {
-    assert.ok(sarifErrors({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ ruleId: 'x' }] }] }).length > 0);
+    assert.ok(
+      sarifErrors({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [{ ruleId: 'x' }] }] }).length > 0,
+    );
   });
 
   test('JUnit: failures at or above fail-on, suppressed as skipped, passes recorded, XML escaped', () => {
@@ -96,10 +166,16 @@ describe('reporters', () => {
     assert.equal(tests, caseCount);
     assert.equal(failures, (xml.match(/<failure /g) ?? []).length);
     assert.ok(failures > 0);
-    assert.match(xml, /<testcase name="AML-COST-001 [^"]*" classname="Team\.gpu" file="infra\/team.ts" line="42">\n\s+<skipped message="suppressed: warm pool for the benchmark"\/>/);
+    assert.match(
+      xml,
+      /<testcase name="AML-COST-001 [^"]*" classname="Team\.gpu" file="infra\/team.ts" line="42">\n\s+<skipped message="suppressed: warm pool for the benchmark"\/>/,
+    );
     assert.ok(xml.includes('ssh &lt;any&gt; &amp; &quot;all&quot;'), 'escapes rule names');
     assert.ok(!/<testcase[^>]*ssh <any>/.test(xml));
-    assert.ok(report.passes!.length > 0 && xml.includes('<testcase name="AML-NET-002 '), 'passing rules appear as test cases');
+    assert.ok(
+      report.passes!.length > 0 && xml.includes('<testcase name="AML-NET-002 '),
+      'passing rules appear as test cases',
+    );
     // Balanced tags.
     assert.equal((xml.match(/<testcase /g) ?? []).length, (xml.match(/<\/testcase>|<testcase [^>]*\/>/g) ?? []).length);
   });
@@ -134,8 +210,14 @@ describe('reporters', () => {
     const plain = renderText(report);
     assert.ok(!plain.includes('\u001b['), 'no ANSI codes without colors');
     const gpuBlock = plain.split('\n\n').find((b) => b.startsWith('Team/gpu '))!;
-    assert.match(gpuBlock, /^Team\/gpu \(Microsoft\.MachineLearningServices\/workspaces\/computes gpu\) infra\/team\.ts:42/);
-    assert.match(gpuBlock, /HIGH\s+AML-NET-007 .*\n\s+value: properties\.properties\.enableNodePublicIp = true \(set\)\n\s+fix: /);
+    assert.match(
+      gpuBlock,
+      /^Team\/gpu \(Microsoft\.MachineLearningServices\/workspaces\/computes gpu\) infra\/team\.ts:42/,
+    );
+    assert.match(
+      gpuBlock,
+      /HIGH\s+AML-NET-007 .*\n\s+value: properties\.properties\.enableNodePublicIp = true \(set\)\n\s+fix: /,
+    );
     const ws = plain.split('\n\n').find((b) => b.startsWith('Team/Workspace '))!;
     assert.match(ws, /value: properties\.encryption\.status = Disabled \(defaulted: API default\)/);
     assert.match(plain, /FAILED: \d+ at or above high/);

@@ -15,24 +15,49 @@ describe('ACR refresh-token exchange with an Entra ID token', () => {
 
   test('posts the ARM token with service and tenant and returns the refresh token', async () => {
     acr.mode = { kind: 'ok', refreshToken: 'rt-123' };
-    const token = await exchangeAcrRefreshToken({ loginServer: acr.loginServer, accessToken: 'arm-token', tenantId: 'tenant-1', caCertPem: acr.caCertPem });
+    const token = await exchangeAcrRefreshToken({
+      loginServer: acr.loginServer,
+      accessToken: 'arm-token',
+      tenantId: 'tenant-1',
+      caCertPem: acr.caCertPem,
+    });
     assert.equal(token, 'rt-123');
-    assert.deepEqual(acr.calls.at(-1), { grant_type: 'access_token', service: '127.0.0.1', tenant: 'tenant-1', access_token: 'arm-token' });
+    assert.deepEqual(acr.calls.at(-1), {
+      grant_type: 'access_token',
+      service: '127.0.0.1',
+      tenant: 'tenant-1',
+      access_token: 'arm-token',
+    });
   });
 
   test('a refusal (401) fails with RegistryAuthFailed naming the registry and the fix, never the token', async () => {
     acr.mode = { kind: 'status', status: 401 };
     await assert.rejects(
-      exchangeAcrRefreshToken({ loginServer: acr.loginServer, accessToken: 'very-secret-arm-token', tenantId: 't', caCertPem: acr.caCertPem }),
+      exchangeAcrRefreshToken({
+        loginServer: acr.loginServer,
+        accessToken: 'very-secret-arm-token',
+        tenantId: 't',
+        caCertPem: acr.caCertPem,
+      }),
       (e: unknown) =>
-        e instanceof AmlcdkError && e.code === 'RegistryAuthFailed' && e.message.includes(acr.loginServer) && /AcrPush/.test(e.message) && /HTTP 401/.test(e.message) && !e.message.includes('very-secret-arm-token'),
+        e instanceof AmlcdkError &&
+        e.code === 'RegistryAuthFailed' &&
+        e.message.includes(acr.loginServer) &&
+        /AcrPush/.test(e.message) &&
+        /HTTP 401/.test(e.message) &&
+        !e.message.includes('very-secret-arm-token'),
     );
   });
 
   test('a non-JSON answer (e.g. a proxy page) fails with RegistryAuthFailed', async () => {
     acr.mode = { kind: 'garbage' };
     await assert.rejects(
-      exchangeAcrRefreshToken({ loginServer: acr.loginServer, accessToken: 'x', tenantId: 't', caCertPem: acr.caCertPem }),
+      exchangeAcrRefreshToken({
+        loginServer: acr.loginServer,
+        accessToken: 'x',
+        tenantId: 't',
+        caCertPem: acr.caCertPem,
+      }),
       (e: unknown) => e instanceof AmlcdkError && e.code === 'RegistryAuthFailed' && /not JSON/.test(e.message),
     );
   });

@@ -7,7 +7,17 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, recordOptions, settle, unwrap, isSecretWrapped, valueOf, DIGEST, type Captured, type MockState } from './harness.js';
+import {
+  installMocks,
+  recordOptions,
+  settle,
+  unwrap,
+  isSecretWrapped,
+  valueOf,
+  DIGEST,
+  type Captured,
+  type MockState,
+} from './harness.js';
 import { buildTeam, buildExample, EXAMPLES, PASSWORD_ENV, IMAGE_DIR } from './programs.js';
 import { startFakeAcr, type FakeAcr } from './fake-acr.js';
 import { AmlcdkComponent, AmlcdkPulumiError, COMPONENT_TYPE } from '../../lib/pulumi/component.js';
@@ -24,7 +34,18 @@ const SECRET_VALUE = 'correct-horse-battery-staple';
 process.env[PASSWORD_ENV] = SECRET_VALUE;
 
 // Envelope fields azure-native keeps next to the flattened properties.
-const ENVELOPE = new Set(['location', 'tags', 'identity', 'sku', 'kind', 'extendedLocation', 'zones', 'managedBy', 'plan', 'etag']);
+const ENVELOPE = new Set([
+  'location',
+  'tags',
+  'identity',
+  'sku',
+  'kind',
+  'extendedLocation',
+  'zones',
+  'managedBy',
+  'plan',
+  'etag',
+]);
 
 /** The documented naming differences, undone independently of lib/pulumi's forward mapping. */
 function argsToArmBody(m: TypeMapping, r: ManifestResource, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -37,7 +58,8 @@ function argsToArmBody(m: TypeMapping, r: ManifestResource, inputs: Record<strin
     if (Array.isArray(v)) return v.map(renest);
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
-    if (m.bodyStyle !== 'flatten-deep' || !('name' in o)) return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, renest(x)]));
+    if (m.bodyStyle !== 'flatten-deep' || !('name' in o))
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, renest(x)]));
     const out: Record<string, unknown> = {};
     const props: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) {
@@ -49,7 +71,10 @@ function argsToArmBody(m: TypeMapping, r: ManifestResource, inputs: Record<strin
   const body: Record<string, unknown> = {};
   const props: Record<string, unknown> = {};
   // Log Analytics keeps its SKU inside `properties` in ARM, so the flattened `sku` belongs there.
-  const envelope = m.token === 'azure-native:operationalinsights:Workspace' ? new Set([...ENVELOPE].filter((k) => k !== 'sku')) : ENVELOPE;
+  const envelope =
+    m.token === 'azure-native:operationalinsights:Workspace'
+      ? new Set([...ENVELOPE].filter((k) => k !== 'sku'))
+      : ENVELOPE;
   for (const [k, v] of Object.entries(rest)) {
     if (envelope.has(k)) body[k] = v;
     else props[reverse[k] ?? k] = renest(v);
@@ -77,17 +102,31 @@ function expectedBody(r: ManifestResource, digestRefs: Map<string, string>): unk
  * documented in docs/pulumi.md. Anything else extra in the inputs is a mismatch.
  */
 const NESTED_PROVIDER_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  'azure-native:keyvault:Vault': { '/properties/enabledForDeployment': false, '/properties/enabledForDiskEncryption': false, '/properties/enabledForTemplateDeployment': false },
+  'azure-native:keyvault:Vault': {
+    '/properties/enabledForDeployment': false,
+    '/properties/enabledForDiskEncryption': false,
+    '/properties/enabledForTemplateDeployment': false,
+  },
   // managedNetworkSettingsArgsProvideDefaults (docs/pulumi.md: "nested managedNetwork defaults"); ARM's default too.
   'azure-native:machinelearningservices:Workspace': { '/properties/managedNetwork/enableNetworkMonitor': false },
   // subnetArgsProvideDefaults is applied to the private endpoint's subnet reference ({ id }); ARM reads only the id.
-  'azure-native:network:PrivateEndpoint': { '/properties/subnet/privateEndpointNetworkPolicies': 'Disabled', '/properties/subnet/privateLinkServiceNetworkPolicies': 'Enabled' },
+  'azure-native:network:PrivateEndpoint': {
+    '/properties/subnet/privateEndpointNetworkPolicies': 'Disabled',
+    '/properties/subnet/privateLinkServiceNetworkPolicies': 'Enabled',
+  },
 };
 
-function withoutProviderDefaults(m: TypeMapping, actual: Record<string, unknown>, expected: unknown): Record<string, unknown> {
+function withoutProviderDefaults(
+  m: TypeMapping,
+  actual: Record<string, unknown>,
+  expected: unknown,
+): Record<string, unknown> {
   const reverse = Object.fromEntries(Object.entries(m.renames ?? {}).map(([arm, arg]) => [arg, arm]));
   const topLevel = Object.fromEntries(
-    Object.entries(providerDefaults(m)).map(([arg, v]) => [ENVELOPE.has(arg) ? `/${arg}` : `/properties/${reverse[arg] ?? arg}`, v]),
+    Object.entries(providerDefaults(m)).map(([arg, v]) => [
+      ENVELOPE.has(arg) ? `/${arg}` : `/properties/${reverse[arg] ?? arg}`,
+      v,
+    ]),
   );
   const defaults = { ...topLevel, ...(NESTED_PROVIDER_DEFAULTS[m.token] ?? {}) };
   const copy = structuredClone(actual);
@@ -113,7 +152,10 @@ function pulumiFormOf(m: TypeMapping, dotted: string): string {
     if (segs.length) segs[0] = m.renames?.[segs[0]!] ?? segs[0]!;
     if (m.bodyStyle === 'flatten-deep') segs = segs.filter((s) => s !== 'properties');
   }
-  return segs.map((s, i) => (s === '*' ? '[*]' : i === 0 ? s : `.${s}`)).join('').replace(/\.\[\*\]/g, '[*]');
+  return segs
+    .map((s, i) => (s === '*' ? '[*]' : i === 0 ? s : `.${s}`))
+    .join('')
+    .replace(/\.\[\*\]/g, '[*]');
 }
 
 function covered(paths: readonly string[], p: string): boolean {
@@ -142,13 +184,17 @@ async function checkDeployment(d: Deployed): Promise<void> {
 
   // Types and counts equal the manifest's.
   const azure = registered.filter((r) => r.type.startsWith('azure-native:'));
-  const count = (xs: string[]): Record<string, number> => xs.reduce<Record<string, number>>((a, t) => ({ ...a, [t]: (a[t] ?? 0) + 1 }), {});
+  const count = (xs: string[]): Record<string, number> =>
+    xs.reduce<Record<string, number>>((a, t) => ({ ...a, [t]: (a[t] ?? 0) + 1 }), {});
   assert.deepEqual(count(azure.map((r) => r.type)), count(resources.map((r) => mappingFor(r.type).token)));
   assert.equal(azure.length, resources.length);
 
-  const byResource = new Map<pulumi.Resource, string>(Object.entries(component.resources).map(([id, res]) => [res, id]));
+  const byResource = new Map<pulumi.Resource, string>(
+    Object.entries(component.resources).map(([id, res]) => [res, id]),
+  );
   const imageRefs = new Map<string, string>();
-  for (const [id, img] of Object.entries(component.images)) imageRefs.set(id, (await valueOf(img.repoDigest)) as string);
+  for (const [id, img] of Object.entries(component.images))
+    imageRefs.set(id, (await valueOf(img.repoDigest)) as string);
 
   for (const r of resources) {
     const m = mappingFor(r.type);
@@ -161,17 +207,23 @@ async function checkDeployment(d: Deployed): Promise<void> {
     const actual = argsToArmBody(m, r, reg.inputs);
     const expected = expectedBody(r, imageRefs);
     assert.deepEqual(withoutProviderDefaults(m, actual, expected), expected, `${r.logicalId} inputs`);
-    for (const [k, v] of Object.entries(nameArgs(m, r.id, r.logicalId))) assert.equal(reg.inputs[k], v, `${r.logicalId} ${k}`);
+    for (const [k, v] of Object.entries(nameArgs(m, r.id, r.logicalId)))
+      assert.equal(reg.inputs[k], v, `${r.logicalId} ${k}`);
 
     // Children are parented to the component; dependsOn matches the manifest.
     assert.equal(opts.parent, component, `${r.logicalId} parent`);
-    const deps = ((opts.dependsOn ?? []) as pulumi.Resource[]).map((x) => byResource.get(x)).filter((x): x is string => x !== undefined);
+    const deps = ((opts.dependsOn ?? []) as pulumi.Resource[])
+      .map((x) => byResource.get(x))
+      .filter((x): x is string => x !== undefined);
     assert.deepEqual([...deps].sort(), [...r.dependsOn].sort(), `${r.logicalId} dependsOn`);
 
     // Every create-only path of the field table is covered by replaceOnChanges; delete before replace (names are kept).
     const ro = opts.replaceOnChanges ?? [];
     for (const p of createOnlyPaths(r.type, computeTypeOf(r.body)).paths) {
-      assert.ok(covered(ro, pulumiFormOf(m, p)), `${r.logicalId}: create-only ${p} (${pulumiFormOf(m, p)}) not in replaceOnChanges [${ro.join(', ')}]`);
+      assert.ok(
+        covered(ro, pulumiFormOf(m, p)),
+        `${r.logicalId}: create-only ${p} (${pulumiFormOf(m, p)}) not in replaceOnChanges [${ro.join(', ')}]`,
+      );
     }
     assert.equal(opts.deleteBeforeReplace, true);
     assert.equal(opts.protect ?? false, r.options.protect, `${r.logicalId} protect`);
@@ -186,7 +238,11 @@ async function checkDeployment(d: Deployed): Promise<void> {
     }
   }
   // Ids are exported.
-  for (const r of resources) assert.equal(await valueOf(component.ids[r.logicalId]), `${captured.find((c) => c.resource === component.resources[r.logicalId])!.name}_id`);
+  for (const r of resources)
+    assert.equal(
+      await valueOf(component.ids[r.logicalId]),
+      `${captured.find((c) => c.resource === component.resources[r.logicalId])!.name}_id`,
+    );
   // The component itself.
   assert.ok(registered.some((x) => x.type === COMPONENT_TYPE));
 }
@@ -205,7 +261,11 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
     const d = await deploy('team', { stack, registryAuth: 'admin' });
     await checkDeployment(d);
     const secretsSeen = d.component.manifests[0]!.resources.filter((r) => r.secrets?.length).map((r) => r.logicalId);
-    assert.deepEqual(secretsSeen, ['Team/Workspace/CpuCluster'], 'the program has one secret (the cluster admin password)');
+    assert.deepEqual(
+      secretsSeen,
+      ['Team/Workspace/CpuCluster'],
+      'the program has one secret (the cluster admin password)',
+    );
     const endpoints = await valueOf(d.component.endpoints['Team/Workspace/Registry']);
     assert.deepEqual(endpoints, { loginServer: mocks.loginServer });
   });
@@ -219,13 +279,21 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
     assert.deepEqual(asset.usedBy, ['Images/Workspace/AliceInstance']);
     const images = d.registered.filter((r) => r.type === 'docker:index/image:Image');
     assert.equal(images.length, 1);
-    const img = unwrap(images[0]!.inputs) as { imageName: string; build: { context: string; dockerfile: string; platform: string }; registry: { server: string; username: string; password: string } };
+    const img = unwrap(images[0]!.inputs) as {
+      imageName: string;
+      build: { context: string; dockerfile: string; platform: string };
+      registry: { server: string; username: string; password: string };
+    };
     assert.equal(img.imageName, `${mocks.loginServer}/team/rstudio:v1`);
     assert.deepEqual(img.build, { context: IMAGE_DIR, dockerfile: `${IMAGE_DIR}/Dockerfile`, platform: 'linux/amd64' });
     assert.equal(img.registry.server, mocks.loginServer);
     assert.equal(img.registry.username, 'teamacr');
     assert.equal(img.registry.password, mocks.adminPassword);
-    assert.ok(isSecretWrapped((images[0]!.inputs.registry as Record<string, unknown>).password) || isSecretWrapped(images[0]!.inputs.registry), 'registry password must be secret');
+    assert.ok(
+      isSecretWrapped((images[0]!.inputs.registry as Record<string, unknown>).password) ||
+        isSecretWrapped(images[0]!.inputs.registry),
+      'registry password must be secret',
+    );
     // The credentials were listed for the workspace registry, after it exists.
     const list = mocks.calls.filter((c) => c.token === 'azure-native:containerregistry:listRegistryCredentials').at(-1);
     const registry = manifest.resources.find((r) => r.type === 'Microsoft.ContainerRegistry/registries')!;
@@ -233,10 +301,14 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
     // The image waits for the registry; the instance waits for the image and references its pushed digest.
     const imgOpts = d.captured.find((c) => c.type === 'docker:index/image:Image')!.opts;
     assert.ok((imgOpts.dependsOn as pulumi.Resource[]).includes(d.component.resources[registry.logicalId]!));
-    const instOpts = d.captured.find((c) => c.resource === d.component.resources['Images/Workspace/AliceInstance'])!.opts;
+    const instOpts = d.captured.find(
+      (c) => c.resource === d.component.resources['Images/Workspace/AliceInstance'],
+    )!.opts;
     assert.ok((instOpts.dependsOn as pulumi.Resource[]).includes(d.component.images[asset.id]!));
     const inst = d.registered.find((r) => r.name === 'images/Images/Workspace/AliceInstance')!;
-    const services = (unwrap(inst.inputs) as { properties: { properties: { customServices: { image: { reference: string } }[] } } }).properties.properties.customServices;
+    const services = (
+      unwrap(inst.inputs) as { properties: { properties: { customServices: { image: { reference: string } }[] } } }
+    ).properties.properties.customServices;
     assert.equal(services[0]!.image.reference, `${mocks.loginServer}/team/rstudio@${DIGEST}`);
   });
 
@@ -249,8 +321,17 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
       const image = d.registered.find((r) => r.type === 'docker:index/image:Image')!;
       const reg = image.inputs.registry as Record<string, unknown>;
       assert.ok(isSecretWrapped(reg.password) || isSecretWrapped(reg), 'push password must be secret');
-      assert.deepEqual(unwrap(reg), { server: acr.loginServer, username: '00000000-0000-0000-0000-000000000000', password: 'acr-refresh-for-push' });
-      assert.deepEqual(acr.calls.at(-1), { grant_type: 'access_token', service: '127.0.0.1', tenant: '00000000-0000-0000-0000-0000000000aa', access_token: 'arm-access-token' });
+      assert.deepEqual(unwrap(reg), {
+        server: acr.loginServer,
+        username: '00000000-0000-0000-0000-000000000000',
+        password: 'acr-refresh-for-push',
+      });
+      assert.deepEqual(acr.calls.at(-1), {
+        grant_type: 'access_token',
+        service: '127.0.0.1',
+        tenant: '00000000-0000-0000-0000-0000000000aa',
+        access_token: 'arm-access-token',
+      });
     } finally {
       mocks.loginServer = 'teamacr.azurecr.io';
     }
@@ -260,7 +341,10 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
     const first = buildTeam({ stackName: 'One' });
     buildTeam({ stackName: 'Two', app: first.app });
     const d = await deploy('both', { app: first.app, registryAuth: 'admin' });
-    assert.deepEqual(d.component.manifests.map((m) => m.stack.name), ['One', 'Two']);
+    assert.deepEqual(
+      d.component.manifests.map((m) => m.stack.name),
+      ['One', 'Two'],
+    );
     await checkDeployment(d);
   });
 
@@ -273,7 +357,11 @@ describe('AmlcdkComponent under Pulumi mocks', () => {
       }
       // Every secret of the examples (env: or keyvault:) resolves to SECRET_VALUE.
       const env = new Proxy({}, { get: () => SECRET_VALUE }) as NodeJS.ProcessEnv;
-      const d = await deploy(`ex-${name}`, { app, registryAuth: 'admin', secrets: { env, keyVault: async () => SECRET_VALUE } });
+      const d = await deploy(`ex-${name}`, {
+        app,
+        registryAuth: 'admin',
+        secrets: { env, keyVault: async () => SECRET_VALUE },
+      });
       await checkDeployment(d);
     });
   }
@@ -295,7 +383,15 @@ describe('AmlcdkComponent warnings', () => {
     } finally {
       console.warn = saved;
     }
-    assert.ok(warnings.some((w) => w.includes('Warn/Workspace/RootInstance') && w.includes('properties.properties.enableRootAccess') && /amlcdk apply/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some(
+        (w) =>
+          w.includes('Warn/Workspace/RootInstance') &&
+          w.includes('properties.properties.enableRootAccess') &&
+          /amlcdk apply/.test(w),
+      ),
+      warnings.join('\n'),
+    );
     assert.ok(!warnings.some((w) => w.includes('Warn/Workspace/AliceInstance: ') && w.includes('preview-only')));
   });
 });
@@ -324,7 +420,12 @@ describe('AmlcdkComponent errors', () => {
       const { stack } = buildTeam({ stackName: 'NoSecret' });
       assert.throws(
         () => new AmlcdkComponent('nosecret', { stack, registryAuth: 'admin' }),
-        (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'SecretNotFound' && e.message.includes(PASSWORD_ENV) && e.message.includes(`amlcdk:${PASSWORD_ENV}`) && /NoSecret\/Workspace\/CpuCluster/.test(e.message),
+        (e: unknown) =>
+          e instanceof AmlcdkPulumiError &&
+          e.code === 'SecretNotFound' &&
+          e.message.includes(PASSWORD_ENV) &&
+          e.message.includes(`amlcdk:${PASSWORD_ENV}`) &&
+          /NoSecret\/Workspace\/CpuCluster/.test(e.message),
       );
     } finally {
       process.env[PASSWORD_ENV] = saved;
@@ -340,7 +441,11 @@ describe('AmlcdkComponent errors', () => {
       const d = await deploy('configsecret', { stack, registryAuth: 'admin' });
       const cluster = d.registered.find((r) => r.name === 'configsecret/ConfigSecret/Workspace/CpuCluster')!;
       assert.ok(isSecretWrapped(cluster.inputs.properties));
-      const creds = (unwrap(cluster.inputs) as { properties: { properties: { userAccountCredentials: { adminUserPassword: string } } } }).properties.properties.userAccountCredentials;
+      const creds = (
+        unwrap(cluster.inputs) as {
+          properties: { properties: { userAccountCredentials: { adminUserPassword: string } } };
+        }
+      ).properties.properties.userAccountCredentials;
       assert.equal(creds.adminUserPassword, 'from-config');
     } finally {
       process.env[PASSWORD_ENV] = saved;
@@ -350,7 +455,13 @@ describe('AmlcdkComponent errors', () => {
 
   const base = (resources: ManifestResource[]): Manifest => ({
     schemaVersion: 1,
-    stack: { name: 'Hand', subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg', location: 'westeurope', tags: {} },
+    stack: {
+      name: 'Hand',
+      subscriptionId: '00000000-0000-0000-0000-000000000001',
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      tags: {},
+    },
     resources,
     hash: 'sha256:0',
   });
@@ -369,16 +480,43 @@ describe('AmlcdkComponent errors', () => {
   test('an unmapped ARM type fails loudly with UnmappedResourceType before any child is registered', () => {
     const before = mocks.registered.filter((r) => r.type.startsWith('azure-native:')).length;
     assert.throws(
-      () => new AmlcdkComponent('unmapped', { manifests: [base([res({}), res({ logicalId: 'Hand/Site', type: 'Microsoft.Web/sites', id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/s' })])] }),
-      (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnmappedResourceType' && /Hand\/Site/.test(e.message) && /Microsoft\.Web\/sites/.test(e.message),
+      () =>
+        new AmlcdkComponent('unmapped', {
+          manifests: [
+            base([
+              res({}),
+              res({
+                logicalId: 'Hand/Site',
+                type: 'Microsoft.Web/sites',
+                id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/s',
+              }),
+            ]),
+          ],
+        }),
+      (e: unknown) =>
+        e instanceof AmlcdkPulumiError &&
+        e.code === 'UnmappedResourceType' &&
+        /Hand\/Site/.test(e.message) &&
+        /Microsoft\.Web\/sites/.test(e.message),
     );
     assert.equal(mocks.registered.filter((r) => r.type.startsWith('azure-native:')).length, before);
   });
 
   test('an unknown secret reference scheme is refused with UnsupportedSecretRef', () => {
     assert.throws(
-      () => new AmlcdkComponent('scheme', { manifests: [base([res({ body: { location: 'westeurope', tags: { pw: { secretRef: 'file:/etc/pw' } } }, secrets: ['/tags/pw'] })])] }),
-      (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnsupportedSecretRef' && /file:\/etc\/pw/.test(e.message),
+      () =>
+        new AmlcdkComponent('scheme', {
+          manifests: [
+            base([
+              res({
+                body: { location: 'westeurope', tags: { pw: { secretRef: 'file:/etc/pw' } } },
+                secrets: ['/tags/pw'],
+              }),
+            ]),
+          ],
+        }),
+      (e: unknown) =>
+        e instanceof AmlcdkPulumiError && e.code === 'UnsupportedSecretRef' && /file:\/etc\/pw/.test(e.message),
     );
   });
 
@@ -389,7 +527,17 @@ describe('AmlcdkComponent errors', () => {
       return `value-of-${name}`;
     };
     const d = await deploy('kvsecret', {
-      manifests: [base([res({ body: { location: 'westeurope', tags: { a: { secretRef: 'keyvault:kv-team/pw-a' }, b: { secretRef: 'keyvault:kv-team/pw-b' } } }, secrets: ['/tags/a'] })])],
+      manifests: [
+        base([
+          res({
+            body: {
+              location: 'westeurope',
+              tags: { a: { secretRef: 'keyvault:kv-team/pw-a' }, b: { secretRef: 'keyvault:kv-team/pw-b' } },
+            },
+            secrets: ['/tags/a'],
+          }),
+        ]),
+      ],
       secrets: { keyVault },
     });
     const reg = d.registered.find((r) => r.name === 'kvsecret/Hand/Thing')!;
@@ -401,23 +549,43 @@ describe('AmlcdkComponent errors', () => {
   test('a dependency cycle and a dependency outside the manifest are reported with their codes', () => {
     const a = res({ logicalId: 'Hand/A', dependsOn: ['Hand/B'] });
     const b = res({ logicalId: 'Hand/B', dependsOn: ['Hand/A'], id: a.id.replace('id1', 'id2') });
-    assert.throws(() => new AmlcdkComponent('cycle', { manifests: [base([a, b])] }), (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'DependencyCycle' && /Hand\/A -> Hand\/B -> Hand\/A|Hand\/B -> Hand\/A -> Hand\/B/.test(e.message));
-    assert.throws(() => new AmlcdkComponent('dangling', { manifests: [base([res({ dependsOn: ['Hand/Nope'] })])] }), (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnknownDependency');
+    assert.throws(
+      () => new AmlcdkComponent('cycle', { manifests: [base([a, b])] }),
+      (e: unknown) =>
+        e instanceof AmlcdkPulumiError &&
+        e.code === 'DependencyCycle' &&
+        /Hand\/A -> Hand\/B -> Hand\/A|Hand\/B -> Hand\/A -> Hand\/B/.test(e.message),
+    );
+    assert.throws(
+      () => new AmlcdkComponent('dangling', { manifests: [base([res({ dependsOn: ['Hand/Nope'] })])] }),
+      (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnknownDependency',
+    );
   });
 
   test('an asset placeholder without a declared asset fails with UnknownAsset', () => {
     assert.throws(
-      () => new AmlcdkComponent('asset', { manifests: [base([res({ body: { location: 'westeurope', tags: { image: '${asset:Hand/Missing}' } } })])] }),
+      () =>
+        new AmlcdkComponent('asset', {
+          manifests: [base([res({ body: { location: 'westeurope', tags: { image: '${asset:Hand/Missing}' } } })])],
+        }),
       (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'UnknownAsset' && /Hand\/Missing/.test(e.message),
     );
   });
 
   test('a provider in another subscription fails the program with SubscriptionMismatch; the same subscription passes', () => {
     // Run in a child process: a failed registration ends the program, as in a real `pulumi up`.
-    const run = (sub: string) => spawnSync(process.execPath, ['--import', 'tsx', 'test/pulumi/fixtures/subscription-check.ts', sub], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const run = (sub: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'test/pulumi/fixtures/subscription-check.ts', sub], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
     const bad = run('00000000-0000-0000-0000-0000000000ff');
     assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /SubscriptionMismatch: stack Sub is for subscription 00000000-0000-0000-0000-000000000001, but the azure-native provider deploys into 00000000-0000-0000-0000-0000000000ff/);
+    assert.match(
+      bad.stderr,
+      /SubscriptionMismatch: stack Sub is for subscription 00000000-0000-0000-0000-000000000001, but the azure-native provider deploys into 00000000-0000-0000-0000-0000000000ff/,
+    );
     assert.match(bad.stderr, /pulumi config set azure-native:subscriptionId 00000000-0000-0000-0000-000000000001/);
     const good = run(SUBSCRIPTION.toUpperCase());
     assert.equal(good.status, 0, good.stderr.slice(-2000));
@@ -425,6 +593,9 @@ describe('AmlcdkComponent errors', () => {
   });
 
   test('wrong arguments fail with InvalidComponentArgs', () => {
-    assert.throws(() => new AmlcdkComponent('bad', {} as never), (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'InvalidComponentArgs');
+    assert.throws(
+      () => new AmlcdkComponent('bad', {} as never),
+      (e: unknown) => e instanceof AmlcdkPulumiError && e.code === 'InvalidComponentArgs',
+    );
   });
 });

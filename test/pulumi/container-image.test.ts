@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { App, ComputeInstance, ContainerImage, Principal, Stack, SynthesisError, ValidationError, VmSize, Workspace } from '../../lib/index.js';
+import {
+  App,
+  ComputeInstance,
+  ContainerImage,
+  Principal,
+  Stack,
+  SynthesisError,
+  ValidationError,
+  VmSize,
+  Workspace,
+} from '../../lib/index.js';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const TENANT = '00000000-0000-0000-0000-0000000000aa';
@@ -41,7 +51,11 @@ describe('ContainerImage', () => {
 
   test('fromDirectory records an asset in the manifest; the instance body carries the placeholder; usedBy is filled', () => {
     const { app, ws } = team();
-    const image = ContainerImage.fromDirectory(ws, 'RStudio', { directory: dir, registry: ws, buildArgs: { R_VERSION: '4.4.1' } });
+    const image = ContainerImage.fromDirectory(ws, 'RStudio', {
+      directory: dir,
+      registry: ws,
+      buildArgs: { R_VERSION: '4.4.1' },
+    });
     assert.equal(image.imageUri, '${asset:Team/Workspace/RStudio}');
     new ComputeInstance(ws, 'Alice', {
       vmSize: VmSize.STANDARD_DS3_V2,
@@ -82,9 +96,19 @@ describe('ContainerImage', () => {
   test('explicit repository, tag, digest, platform and an existing registry id are kept', () => {
     const { app, ws } = team();
     const digest = 'sha256:' + 'c'.repeat(64);
-    ContainerImage.fromDirectory(ws, 'Img', { directory: dir, registry: REGISTRY_ID, repository: 'tools/rstudio', tag: 'v1.2', digest, platform: 'linux/amd64' });
+    ContainerImage.fromDirectory(ws, 'Img', {
+      directory: dir,
+      registry: REGISTRY_ID,
+      repository: 'tools/rstudio',
+      tag: 'v1.2',
+      digest,
+      platform: 'linux/amd64',
+    });
     const a = app.synth({ write: false }).manifests[0]!.assets![0]!;
-    assert.deepEqual([a.registry, a.repository, a.tag, a.digest, a.platform], [REGISTRY_ID, 'tools/rstudio', 'v1.2', digest, 'linux/amd64']);
+    assert.deepEqual(
+      [a.registry, a.repository, a.tag, a.digest, a.platform],
+      [REGISTRY_ID, 'tools/rstudio', 'v1.2', digest, 'linux/amd64'],
+    );
   });
 
   test('a ContainerRegistry construct can be passed directly', () => {
@@ -94,15 +118,46 @@ describe('ContainerImage', () => {
   });
 
   const bad: [string, (ws: Workspace, d: string) => void][] = [
-    ['ImageDirectoryNotFound', (ws) => ContainerImage.fromDirectory(ws, 'I', { directory: 'does/not/exist', registry: ws })],
-    ['DockerfileNotFound', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, dockerfile: 'Containerfile', registry: ws })],
-    ['InvalidImageRegistry', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa' })],
-    ['InvalidImageRegistry', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws.node.scope! })],
-    ['InvalidImageRepository', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, repository: 'Team/RStudio' })],
-    ['InvalidImageTag', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, tag: '-bad tag' })],
-    ['InvalidImageDigest', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, digest: 'md5:abc' })],
-    ['InvalidImagePlatform', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, platform: 'amd64' })],
-    ['InvalidBuildArg', (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, buildArgs: { 'BAD-NAME': 'x' } })],
+    [
+      'ImageDirectoryNotFound',
+      (ws) => ContainerImage.fromDirectory(ws, 'I', { directory: 'does/not/exist', registry: ws }),
+    ],
+    [
+      'DockerfileNotFound',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, dockerfile: 'Containerfile', registry: ws }),
+    ],
+    [
+      'InvalidImageRegistry',
+      (ws, d) =>
+        ContainerImage.fromDirectory(ws, 'I', {
+          directory: d,
+          registry: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa',
+        }),
+    ],
+    [
+      'InvalidImageRegistry',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws.node.scope! }),
+    ],
+    [
+      'InvalidImageRepository',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, repository: 'Team/RStudio' }),
+    ],
+    [
+      'InvalidImageTag',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, tag: '-bad tag' }),
+    ],
+    [
+      'InvalidImageDigest',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, digest: 'md5:abc' }),
+    ],
+    [
+      'InvalidImagePlatform',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, platform: 'amd64' }),
+    ],
+    [
+      'InvalidBuildArg',
+      (ws, d) => ContainerImage.fromDirectory(ws, 'I', { directory: d, registry: ws, buildArgs: { 'BAD-NAME': 'x' } }),
+    ],
   ];
   for (const [code, make] of bad) {
     test(`${code} is reported by synthesis with the construct path`, () => {
@@ -114,11 +169,19 @@ describe('ContainerImage', () => {
   }
 
   test('fromRegistry accepts references and refuses malformed ones with InvalidImageReference', () => {
-    for (const ok of ['rocker/rstudio:4.4.1', 'myacr.azurecr.io/tools/rstudio@sha256:' + 'a'.repeat(64), 'ghcr.io/org/app:1.0', 'localhost:5000/x']) {
+    for (const ok of [
+      'rocker/rstudio:4.4.1',
+      'myacr.azurecr.io/tools/rstudio@sha256:' + 'a'.repeat(64),
+      'ghcr.io/org/app:1.0',
+      'localhost:5000/x',
+    ]) {
       assert.equal(ContainerImage.fromRegistry(ok).imageUri, ok);
     }
     for (const bad of ['', 'UPPER/case', 'x:tag with space', 'a@md5:1']) {
-      assert.throws(() => ContainerImage.fromRegistry(bad), (e: unknown) => e instanceof ValidationError && e.code === 'InvalidImageReference');
+      assert.throws(
+        () => ContainerImage.fromRegistry(bad),
+        (e: unknown) => e instanceof ValidationError && e.code === 'InvalidImageReference',
+      );
     }
     assert.ok(ContainerImage.isContainerImage(ContainerImage.fromRegistry('rocker/rstudio:4.4.1')));
     assert.ok(!ContainerImage.isContainerImage({ imageUri: 'x' }));

@@ -8,7 +8,7 @@ import { API_VERSIONS } from '../../lib/catalog/api-versions.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/pulumi.md', import.meta.url)), 'utf8');
 
-test('docs/pulumi.md lists every mapped ARM type with its class, our api-version and azure-native\'s', () => {
+test("docs/pulumi.md lists every mapped ARM type with its class, our api-version and azure-native's", () => {
   for (const m of TYPE_MAPPINGS) {
     const row = doc.split('\n').find((l) => l.startsWith(`| \`${m.armType}\` |`));
     assert.ok(row, `${m.armType} has no row`);
@@ -17,7 +17,8 @@ test('docs/pulumi.md lists every mapped ARM type with its class, our api-version
     assert.equal(cells[2], `\`${m.token}\``, m.armType);
     if (ours) assert.equal(cells[3], ours, `${m.armType}: our pinned version`);
     assert.equal(cells[4], m.azureNativeApiVersion, `${m.armType}: azure-native version`);
-    for (const [arm, arg] of Object.entries(m.renames ?? {})) assert.ok(row.includes(`\`${arm}\`→\`${arg}\``), `${m.armType}: rename ${arm}`);
+    for (const [arm, arg] of Object.entries(m.renames ?? {}))
+      assert.ok(row.includes(`\`${arm}\`→\`${arg}\``), `${m.armType}: rename ${arm}`);
   }
 });
 

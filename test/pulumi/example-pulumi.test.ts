@@ -16,7 +16,11 @@ pulumi.runtime.setAllConfig({
 });
 
 test('the example Pulumi program deploys the team with a custom image pushed to the workspace registry', async () => {
-  const program = (await import('../../examples/pulumi/index.js')) as { ids: Record<string, pulumi.Output<string>>; endpoints: Record<string, pulumi.Output<unknown>>; rstudioImage: pulumi.Output<string> };
+  const program = (await import('../../examples/pulumi/index.js')) as {
+    ids: Record<string, pulumi.Output<string>>;
+    endpoints: Record<string, pulumi.Output<unknown>>;
+    rstudioImage: pulumi.Output<string>;
+  };
   const ids = program.ids;
   await Promise.all(Object.values(ids).map((o) => valueOf(o)));
   const image = await valueOf(program.rstudioImage);
@@ -37,7 +41,11 @@ test('the example Pulumi program deploys the team with a custom image pushed to 
   assert.equal(img.build.context, 'examples/pulumi/images/rstudio');
 
   const workbench = mocks.registered.find((r) => r.name === 'secure-gpu-team/SecureGpuTeam/Workspace/Workbench')!;
-  const services = (unwrap(workbench.inputs) as { properties: { properties: { customServices: { image: { reference: string } }[]; subnet: { id: string } } } }).properties.properties;
+  const services = (
+    unwrap(workbench.inputs) as {
+      properties: { properties: { customServices: { image: { reference: string } }[]; subnet: { id: string } } };
+    }
+  ).properties.properties;
   assert.equal(services.customServices[0]!.image.reference, image);
   assert.match(services.subnet.id, /\/subscriptions\/00000000-0000-0000-0000-0000000000f1\/.*\/subnets\//);
 });

@@ -40,10 +40,21 @@ export async function startFakeAcr(): Promise<FakeAcr> {
         return;
       }
       const form = new URLSearchParams(body);
-      calls.push({ grant_type: form.get('grant_type'), service: form.get('service'), tenant: form.get('tenant'), access_token: form.get('access_token') });
+      calls.push({
+        grant_type: form.get('grant_type'),
+        service: form.get('service'),
+        tenant: form.get('tenant'),
+        access_token: form.get('access_token'),
+      });
       const mode = state.mode;
-      if (mode.kind === 'ok') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ refresh_token: mode.refreshToken }));
-      else if (mode.kind === 'status') res.writeHead(mode.status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED' }] }));
+      if (mode.kind === 'ok')
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ refresh_token: mode.refreshToken }));
+      else if (mode.kind === 'status')
+        res
+          .writeHead(mode.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED' }] }));
       else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
     });
   });

@@ -39,7 +39,13 @@ export const DIGEST = 'sha256:' + 'ab'.repeat(32);
 
 /** Install the mocks (once per process; each test file runs in its own process). */
 export function installMocks(project = 'amlcdk-test'): MockState {
-  const state: MockState = { registered: [], calls: [], loginServer: 'teamacr.azurecr.io', adminPassword: 'admin-pw', subscriptionId: undefined };
+  const state: MockState = {
+    registered: [],
+    calls: [],
+    loginServer: 'teamacr.azurecr.io',
+    adminPassword: 'admin-pw',
+    subscriptionId: undefined,
+  };
   pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -56,11 +62,19 @@ export function installMocks(project = 'amlcdk-test'): MockState {
         state.calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
         switch (args.token) {
           case 'azure-native:containerregistry:listRegistryCredentials':
-            return { username: 'teamacr', passwords: state.adminPassword ? [{ name: 'password', value: state.adminPassword }] : [] };
+            return {
+              username: 'teamacr',
+              passwords: state.adminPassword ? [{ name: 'password', value: state.adminPassword }] : [],
+            };
           case 'azure-native:authorization:getClientToken':
             return { token: 'arm-access-token' };
           case 'azure-native:authorization:getClientConfig':
-            return { clientId: 'c', objectId: 'o', ...(state.subscriptionId ? { subscriptionId: state.subscriptionId } : {}), tenantId: TENANT };
+            return {
+              clientId: 'c',
+              objectId: 'o',
+              ...(state.subscriptionId ? { subscriptionId: state.subscriptionId } : {}),
+              tenantId: TENANT,
+            };
           case 'azure-native:containerregistry:getRegistry':
             return { loginServer: state.loginServer };
           default:
@@ -92,10 +106,12 @@ export function isSecretWrapped(v: unknown): boolean {
 
 /** The value of an Output (resolves once the mock has answered). */
 export function valueOf<T>(o: pulumi.Input<T> | undefined): Promise<T> {
-  return new Promise((resolve) => pulumi.output(o as pulumi.Input<T>).apply((v) => {
-    resolve(v as T);
-    return v;
-  }));
+  return new Promise((resolve) =>
+    pulumi.output(o as pulumi.Input<T>).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }
 
 /** A transformation that records the options of every child of a component. */

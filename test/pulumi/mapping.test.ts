@@ -31,17 +31,28 @@ describe('mapping table', () => {
       assert.equal(C.__pulumiType, m.token, m.armType);
       const mod = m.token.split(':')[1]!;
       const file = m.token.split(':')[2]!;
-      const dts = readFileSync(require.resolve(`@pulumi/azure-native/${mod}/${file[0]!.toLowerCase()}${file.slice(1)}.d.ts`), 'utf8');
+      const dts = readFileSync(
+        require.resolve(`@pulumi/azure-native/${mod}/${file[0]!.toLowerCase()}${file.slice(1)}.d.ts`),
+        'utf8',
+      );
       const v = /Uses Azure REST API version ([0-9a-z-]+)\./.exec(dts)?.[1];
       assert.equal(v, m.azureNativeApiVersion, `${m.armType}: docs/pulumi.md prints ${m.azureNativeApiVersion}`);
     }
   });
 
   test('ARM types match case-insensitively; an unmapped type fails with UnmappedResourceType naming the resource', () => {
-    assert.equal(mappingFor('microsoft.machinelearningservices/WORKSPACES/computes').token, 'azure-native:machinelearningservices:Compute');
+    assert.equal(
+      mappingFor('microsoft.machinelearningservices/WORKSPACES/computes').token,
+      'azure-native:machinelearningservices:Compute',
+    );
     assert.throws(
       () => mappingFor('Microsoft.Web/sites', 'Team/App'),
-      (e: unknown) => e instanceof AmlcdkError && e.code === 'UnmappedResourceType' && /\[Team\/App\]/.test(e.message) && /Microsoft\.Web\/sites/.test(e.message) && /Fix:/.test(e.message),
+      (e: unknown) =>
+        e instanceof AmlcdkError &&
+        e.code === 'UnmappedResourceType' &&
+        /\[Team\/App\]/.test(e.message) &&
+        /Microsoft\.Web\/sites/.test(e.message) &&
+        /Fix:/.test(e.message),
     );
   });
 });
@@ -52,19 +63,54 @@ describe('ARM ids → naming arguments', () => {
     assert.equal(p.resourceGroupName, 'rg-ml');
     assert.deepEqual(p.names, ['ws1', 'gpu-a100']);
     assert.equal(p.scope, RG);
-    assert.throws(() => parseArmId('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Foo/bar'), (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId');
-    assert.throws(() => parseArmId('not-an-id'), (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId');
+    assert.throws(
+      () => parseArmId('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Foo/bar'),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId',
+    );
+    assert.throws(
+      () => parseArmId('not-an-id'),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId',
+    );
   });
 
   const cases: [string, string, Record<string, string>][] = [
     ['Microsoft.Resources/resourceGroups', RG, { resourceGroupName: 'rg-ml' }],
     ['Microsoft.MachineLearningServices/workspaces', WS, { resourceGroupName: 'rg-ml', workspaceName: 'ws1' }],
-    ['Microsoft.MachineLearningServices/workspaces/computes', `${WS}/computes/ci-alice`, { resourceGroupName: 'rg-ml', workspaceName: 'ws1', computeName: 'ci-alice' }],
-    ['Microsoft.MachineLearningServices/workspaces/datastores', `${WS}/datastores/shared`, { resourceGroupName: 'rg-ml', workspaceName: 'ws1', name: 'shared' }],
-    ['Microsoft.Storage/storageAccounts/fileServices/shares', `${RG}/providers/Microsoft.Storage/storageAccounts/st1/fileServices/default/shares/team`, { resourceGroupName: 'rg-ml', accountName: 'st1', shareName: 'team' }],
-    ['Microsoft.Network/virtualNetworks/subnets', `${RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/compute`, { resourceGroupName: 'rg-ml', virtualNetworkName: 'vnet', subnetName: 'compute' }],
-    ['Microsoft.Network/privateDnsZones/A', `${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms/A/ws1`, { resourceGroupName: 'rg-ml', privateZoneName: 'privatelink.api.azureml.ms', relativeRecordSetName: 'ws1', recordType: 'A' }],
-    ['Microsoft.Authorization/roleAssignments', `${WS}/providers/Microsoft.Authorization/roleAssignments/4b4a5c8e-0000-4000-8000-000000000001`, { scope: WS, roleAssignmentName: '4b4a5c8e-0000-4000-8000-000000000001' }],
+    [
+      'Microsoft.MachineLearningServices/workspaces/computes',
+      `${WS}/computes/ci-alice`,
+      { resourceGroupName: 'rg-ml', workspaceName: 'ws1', computeName: 'ci-alice' },
+    ],
+    [
+      'Microsoft.MachineLearningServices/workspaces/datastores',
+      `${WS}/datastores/shared`,
+      { resourceGroupName: 'rg-ml', workspaceName: 'ws1', name: 'shared' },
+    ],
+    [
+      'Microsoft.Storage/storageAccounts/fileServices/shares',
+      `${RG}/providers/Microsoft.Storage/storageAccounts/st1/fileServices/default/shares/team`,
+      { resourceGroupName: 'rg-ml', accountName: 'st1', shareName: 'team' },
+    ],
+    [
+      'Microsoft.Network/virtualNetworks/subnets',
+      `${RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/compute`,
+      { resourceGroupName: 'rg-ml', virtualNetworkName: 'vnet', subnetName: 'compute' },
+    ],
+    [
+      'Microsoft.Network/privateDnsZones/A',
+      `${RG}/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms/A/ws1`,
+      {
+        resourceGroupName: 'rg-ml',
+        privateZoneName: 'privatelink.api.azureml.ms',
+        relativeRecordSetName: 'ws1',
+        recordType: 'A',
+      },
+    ],
+    [
+      'Microsoft.Authorization/roleAssignments',
+      `${WS}/providers/Microsoft.Authorization/roleAssignments/4b4a5c8e-0000-4000-8000-000000000001`,
+      { scope: WS, roleAssignmentName: '4b4a5c8e-0000-4000-8000-000000000001' },
+    ],
   ];
   for (const [type, id, expected] of cases) {
     test(`${type}: ${Object.keys(expected).join(', ')}`, () => {
@@ -73,27 +119,51 @@ describe('ARM ids → naming arguments', () => {
   }
 
   test('an id with the wrong number of names for its type is refused', () => {
-    assert.throws(() => nameArgs(mappingFor('Microsoft.MachineLearningServices/workspaces/computes'), WS, 'Team/Ci'), (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId' && /Team\/Ci/.test(e.message));
+    assert.throws(
+      () => nameArgs(mappingFor('Microsoft.MachineLearningServices/workspaces/computes'), WS, 'Team/Ci'),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'InvalidResourceId' && /Team\/Ci/.test(e.message),
+    );
   });
 });
 
 describe('ARM bodies → arguments', () => {
   test('computes keep `properties` as in ARM', () => {
-    const body = { location: 'westeurope', tags: { a: 'b' }, properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2' } } };
+    const body = {
+      location: 'westeurope',
+      tags: { a: 'b' },
+      properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_DS3_v2' } },
+    };
     assert.deepEqual(bodyToArgs(mappingFor('Microsoft.MachineLearningServices/workspaces/computes'), body, 'X'), body);
   });
 
   test('workspaces flatten `properties` to top-level arguments', () => {
-    const body = { location: 'westeurope', identity: { type: 'SystemAssigned' }, sku: { name: 'Basic' }, properties: { storageAccount: 'sa-id', hbiWorkspace: false } };
+    const body = {
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      sku: { name: 'Basic' },
+      properties: { storageAccount: 'sa-id', hbiWorkspace: false },
+    };
     assert.deepEqual(bodyToArgs(mappingFor('Microsoft.MachineLearningServices/workspaces'), body, 'X'), {
-      location: 'westeurope', identity: { type: 'SystemAssigned' }, sku: { name: 'Basic' }, storageAccount: 'sa-id', hbiWorkspace: false,
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      sku: { name: 'Basic' },
+      storageAccount: 'sa-id',
+      hbiWorkspace: false,
     });
   });
 
   test('Application Insights renames PascalCase/underscore properties', () => {
-    const body = { location: 'westeurope', kind: 'web', properties: { Application_Type: 'web', WorkspaceResourceId: 'law-id', IngestionMode: 'LogAnalytics' } };
+    const body = {
+      location: 'westeurope',
+      kind: 'web',
+      properties: { Application_Type: 'web', WorkspaceResourceId: 'law-id', IngestionMode: 'LogAnalytics' },
+    };
     assert.deepEqual(bodyToArgs(mappingFor('Microsoft.Insights/components'), body, 'X'), {
-      location: 'westeurope', kind: 'web', applicationType: 'web', workspaceResourceId: 'law-id', ingestionMode: 'LogAnalytics',
+      location: 'westeurope',
+      kind: 'web',
+      applicationType: 'web',
+      workspaceResourceId: 'law-id',
+      ingestionMode: 'LogAnalytics',
     });
   });
 
@@ -101,20 +171,51 @@ describe('ARM bodies → arguments', () => {
     const body = {
       location: 'westeurope',
       properties: {
-        securityRules: [{ name: 'AzureML-in', properties: { priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', destinationPortRange: '44224' } }],
+        securityRules: [
+          {
+            name: 'AzureML-in',
+            properties: {
+              priority: 100,
+              direction: 'Inbound',
+              access: 'Allow',
+              protocol: 'Tcp',
+              destinationPortRange: '44224',
+            },
+          },
+        ],
       },
     };
     assert.deepEqual(bodyToArgs(mappingFor('Microsoft.Network/networkSecurityGroups'), body, 'X'), {
       location: 'westeurope',
-      securityRules: [{ name: 'AzureML-in', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', destinationPortRange: '44224' }],
+      securityRules: [
+        {
+          name: 'AzureML-in',
+          priority: 100,
+          direction: 'Inbound',
+          access: 'Allow',
+          protocol: 'Tcp',
+          destinationPortRange: '44224',
+        },
+      ],
     });
-    const subnet = { properties: { addressPrefix: '10.0.1.0/24', networkSecurityGroup: { id: 'nsg-id' }, delegations: [] } };
-    assert.deepEqual(bodyToArgs(mappingFor('Microsoft.Network/virtualNetworks/subnets'), subnet, 'X'), { addressPrefix: '10.0.1.0/24', networkSecurityGroup: { id: 'nsg-id' }, delegations: [] });
+    const subnet = {
+      properties: { addressPrefix: '10.0.1.0/24', networkSecurityGroup: { id: 'nsg-id' }, delegations: [] },
+    };
+    assert.deepEqual(bodyToArgs(mappingFor('Microsoft.Network/virtualNetworks/subnets'), subnet, 'X'), {
+      addressPrefix: '10.0.1.0/24',
+      networkSecurityGroup: { id: 'nsg-id' },
+      delegations: [],
+    });
   });
 
   test('a flattened property colliding with an envelope field is refused (FlattenConflict)', () => {
     assert.throws(
-      () => bodyToArgs(mappingFor('Microsoft.MachineLearningServices/workspaces'), { location: 'x', properties: { location: 'y' } }, 'Team/Ws'),
+      () =>
+        bodyToArgs(
+          mappingFor('Microsoft.MachineLearningServices/workspaces'),
+          { location: 'x', properties: { location: 'y' } },
+          'Team/Ws',
+        ),
       (e: unknown) => e instanceof AmlcdkError && e.code === 'FlattenConflict' && /Team\/Ws/.test(e.message),
     );
   });
@@ -131,7 +232,11 @@ describe('replaceOnChanges from the field tables', () => {
         vmSize: 'Standard_DS3_v2',
         sshSettings: { sshPublicAccess: 'Disabled' },
         idleTimeBeforeShutdown: 'PT60M',
-        schedules: { computeStartStop: [{ action: 'Stop', triggerType: 'Cron', cron: { expression: '0 19 * * *', timeZone: 'UTC' } }] },
+        schedules: {
+          computeStartStop: [
+            { action: 'Stop', triggerType: 'Cron', cron: { expression: '0 19 * * *', timeZone: 'UTC' } },
+          ],
+        },
         personalComputeInstanceSettings: { assignedUser: { objectId: 'o', tenantId: 't' } },
         customServices: [{ name: 'rstudio', image: { type: 'docker', reference: 'x' } }],
       },
@@ -141,16 +246,41 @@ describe('replaceOnChanges from the field tables', () => {
 
   test('compute instance: create-only paths are listed, action paths (idle shutdown, schedules) are not', () => {
     const paths = replaceOnChangesFor(mappingFor(type), type, ci);
-    for (const p of ['location', 'tags', 'properties.computeType', 'properties.disableLocalAuth', 'properties.properties.vmSize', 'properties.properties.sshSettings.sshPublicAccess', 'properties.properties.personalComputeInstanceSettings', 'properties.properties.customServices']) {
-      assert.ok(paths.some((q) => p === q || p.startsWith(`${q}.`)), `${p} not covered by ${paths.join(', ')}`);
+    for (const p of [
+      'location',
+      'tags',
+      'properties.computeType',
+      'properties.disableLocalAuth',
+      'properties.properties.vmSize',
+      'properties.properties.sshSettings.sshPublicAccess',
+      'properties.properties.personalComputeInstanceSettings',
+      'properties.properties.customServices',
+    ]) {
+      assert.ok(
+        paths.some((q) => p === q || p.startsWith(`${q}.`)),
+        `${p} not covered by ${paths.join(', ')}`,
+      );
     }
     assert.ok(!paths.some((p) => p.startsWith('properties.properties.idleTimeBeforeShutdown')), paths.join(', '));
     assert.ok(!paths.some((p) => p.startsWith('properties.properties.schedules')), paths.join(', '));
-    assert.ok(!paths.includes('properties') && !paths.includes('properties.properties'), 'whole subtrees with updatable children are not listed');
+    assert.ok(
+      !paths.includes('properties') && !paths.includes('properties.properties'),
+      'whole subtrees with updatable children are not listed',
+    );
   });
 
   test('compute cluster: vmSize replaces, scaleSettings (PATCH) does not', () => {
-    const cluster = { location: 'westeurope', properties: { computeType: 'AmlCompute', properties: { vmSize: 'Standard_NC24ads_A100_v4', vmPriority: 'LowPriority', scaleSettings: { minNodeCount: 0, maxNodeCount: 4 } } } };
+    const cluster = {
+      location: 'westeurope',
+      properties: {
+        computeType: 'AmlCompute',
+        properties: {
+          vmSize: 'Standard_NC24ads_A100_v4',
+          vmPriority: 'LowPriority',
+          scaleSettings: { minNodeCount: 0, maxNodeCount: 4 },
+        },
+      },
+    };
     const paths = replaceOnChangesFor(mappingFor(type), type, cluster);
     assert.ok(paths.includes('properties.properties.vmSize'));
     assert.ok(paths.includes('properties.properties.vmPriority'));
@@ -159,8 +289,14 @@ describe('replaceOnChanges from the field tables', () => {
 
   test('workspace (flattened): storageAccount replaces as `storageAccount`, friendlyName does not', () => {
     const t = 'Microsoft.MachineLearningServices/workspaces';
-    const paths = replaceOnChangesFor(mappingFor(t), t, { location: 'westeurope', properties: { storageAccount: 'sa', keyVault: 'kv', friendlyName: 'Team' } });
-    assert.ok(paths.includes('storageAccount') && paths.includes('keyVault') && paths.includes('location'), paths.join(', '));
+    const paths = replaceOnChangesFor(mappingFor(t), t, {
+      location: 'westeurope',
+      properties: { storageAccount: 'sa', keyVault: 'kv', friendlyName: 'Team' },
+    });
+    assert.ok(
+      paths.includes('storageAccount') && paths.includes('keyVault') && paths.includes('location'),
+      paths.join(', '),
+    );
     assert.ok(!paths.includes('friendlyName'));
   });
 
@@ -171,9 +307,15 @@ describe('replaceOnChanges from the field tables', () => {
 
   test('Pulumi property paths quote keys that are not identifiers and mark wildcards', () => {
     const m = mappingFor('Microsoft.Network/networkSecurityGroups');
-    assert.equal(toPulumiPath(m, ['properties', 'securityRules', '*', 'properties', 'priority']), 'securityRules[*].priority');
+    assert.equal(
+      toPulumiPath(m, ['properties', 'securityRules', '*', 'properties', 'priority']),
+      'securityRules[*].priority',
+    );
     assert.equal(toPulumiPath(mappingFor(type), ['tags', 'cost-center']), 'tags["cost-center"]');
-    assert.equal(toPulumiPath(mappingFor('Microsoft.Insights/components'), ['properties', 'Application_Type']), 'applicationType');
+    assert.equal(
+      toPulumiPath(mappingFor('Microsoft.Insights/components'), ['properties', 'Application_Type']),
+      'applicationType',
+    );
   });
 });
 
@@ -183,7 +325,12 @@ describe('argument check against the azure-native classes', () => {
     for (const m of TYPE_MAPPINGS) {
       const accepted = acceptedArgs(m);
       assert.ok(accepted.size > 0, `${m.token}: could not read its arguments`);
-      for (const a of [...m.nameArgs.filter((x): x is string => x !== null), ...Object.values(m.renames ?? {}), ...Object.keys(m.fixedArgs ?? {}), ...(m.scopeArg ? [m.scopeArg] : [])]) {
+      for (const a of [
+        ...m.nameArgs.filter((x): x is string => x !== null),
+        ...Object.values(m.renames ?? {}),
+        ...Object.keys(m.fixedArgs ?? {}),
+        ...(m.scopeArg ? [m.scopeArg] : []),
+      ]) {
         assert.ok(accepted.has(a), `${m.token} does not accept ${a}`);
       }
       if (!m.noResourceGroup) assert.ok(accepted.has('resourceGroupName'), m.token);
@@ -196,7 +343,11 @@ describe('argument check against the azure-native classes', () => {
     assert.doesNotThrow(() => checkArgs(m, { enableHttpsTrafficOnly: true, resourceGroupName: 'rg' }, 'X'));
     assert.throws(
       () => checkArgs(m, { supportsHttpsTrafficOnly: true }, 'Team/Storage'),
-      (e: unknown) => e instanceof AmlcdkError && e.code === 'UnsupportedArgument' && /"supportsHttpsTrafficOnly"/.test(e.message) && /Team\/Storage/.test(e.message),
+      (e: unknown) =>
+        e instanceof AmlcdkError &&
+        e.code === 'UnsupportedArgument' &&
+        /"supportsHttpsTrafficOnly"/.test(e.message) &&
+        /Team\/Storage/.test(e.message),
     );
   });
 });

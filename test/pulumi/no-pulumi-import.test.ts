@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function probe(module: string): { requested: string[]; cached: number; sample: string[] } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/pulumi/fixtures/load-probe.ts', module], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'test/pulumi/fixtures/load-probe.ts', module], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as { requested: string[]; cached: number; sample: string[] };
 }
 

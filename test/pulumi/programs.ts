@@ -5,7 +5,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { App, ComputeCluster, ComputeInstance, ContainerImage, Principal, Secret, SshAccess, Stack, VmSize, Workspace } from '../../lib/index.js';
+import {
+  App,
+  ComputeCluster,
+  ComputeInstance,
+  ContainerImage,
+  Principal,
+  Secret,
+  SshAccess,
+  Stack,
+  VmSize,
+  Workspace,
+} from '../../lib/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
@@ -22,7 +33,9 @@ export interface TeamProgram {
 }
 
 /** Workspace + an instance serving a custom RStudio image built from a directory + a cluster with a secret password. */
-export function buildTeam(options: { maxNodes?: number; minNodes?: number; stackName?: string; app?: App } = {}): TeamProgram {
+export function buildTeam(
+  options: { maxNodes?: number; minNodes?: number; stackName?: string; app?: App } = {},
+): TeamProgram {
   const app = options.app ?? new App();
   const stack = new Stack(app, options.stackName ?? 'Team', {
     subscriptionId: SUBSCRIPTION,
@@ -32,7 +45,12 @@ export function buildTeam(options: { maxNodes?: number; minNodes?: number; stack
     tags: { owner: 'ml-platform' },
   });
   const workspace = new Workspace(stack, 'Workspace', { tenantId: TENANT });
-  const image = ContainerImage.fromDirectory(stack, 'RStudioImage', { directory: IMAGE_DIR, registry: workspace, repository: 'team/rstudio', tag: 'v1' });
+  const image = ContainerImage.fromDirectory(stack, 'RStudioImage', {
+    directory: IMAGE_DIR,
+    registry: workspace,
+    repository: 'team/rstudio',
+    tag: 'v1',
+  });
   const alice = Principal.user('22222222-2222-2222-2222-222222222222', { tenantId: TENANT, displayName: 'alice' });
   new ComputeInstance(workspace, 'AliceInstance', {
     vmSize: VmSize.STANDARD_DS3_V2,
@@ -43,7 +61,10 @@ export function buildTeam(options: { maxNodes?: number; minNodes?: number; stack
     vmSize: VmSize.STANDARD_DS3_V2,
     minNodeCount: options.minNodes ?? 0,
     maxNodeCount: options.maxNodes ?? 2,
-    sshAccess: SshAccess.enabled({ password: Secret.fromEnv(PASSWORD_ENV), allowedSourceCidrs: ['10.0.0.0/8'] } as Parameters<typeof SshAccess.enabled>[0]),
+    sshAccess: SshAccess.enabled({
+      password: Secret.fromEnv(PASSWORD_ENV),
+      allowedSourceCidrs: ['10.0.0.0/8'],
+    } as Parameters<typeof SshAccess.enabled>[0]),
   });
   return { app, stack, workspace, image };
 }

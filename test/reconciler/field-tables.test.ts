@@ -25,7 +25,10 @@ describe('field tables', () => {
     const idle = classifyPath(t, '/properties/properties/idleTimeBeforeShutdown');
     assert.equal(idle.update, 'action');
     assert.equal(idle.action, 'updateIdleShutdownSetting');
-    assert.equal(classifyPath(t, '/properties/properties/schedules/computeStartStop/0/cron/expression').action, 'updateSchedules');
+    assert.equal(
+      classifyPath(t, '/properties/properties/schedules/computeStartStop/0/cron/expression').action,
+      'updateSchedules',
+    );
     // A more specific ignore rule beats the action rule above it.
     assert.equal(classifyPath(t, '/properties/properties/schedules/computeStartStop/3/id').update, 'ignore');
     assert.equal(classifyPath(t, '/properties/properties/state').update, 'ignore');
@@ -60,7 +63,9 @@ describe('field tables', () => {
     }
     assert.equal(classifyPath(t, '/properties/publicNetworkAccess').update, 'in-place');
     assert.equal(classifyPath(t, '/properties/managedNetwork/status/sparkReady').update, 'ignore');
-    assert.deepEqual(t.oneWay?.find((o) => o.path === '/properties/managedNetwork/isolationMode')?.refuseTo, ['Disabled']);
+    assert.deepEqual(t.oneWay?.find((o) => o.path === '/properties/managedNetwork/isolationMode')?.refuseTo, [
+      'Disabled',
+    ]);
   });
 
   test('lookup is case-insensitive on type and unknown types get the generic table', () => {
@@ -69,7 +74,10 @@ describe('field tables', () => {
     assert.equal(g.default, 'in-place');
     assert.equal(classifyPath(g, '/location').update, 'replace');
     assert.equal(isIgnored(g, '/systemData/createdAt'), true);
-    assert.equal(classifyPath(fieldTableFor('Microsoft.Authorization/roleAssignments'), '/properties/principalId').update, 'replace');
+    assert.equal(
+      classifyPath(fieldTableFor('Microsoft.Authorization/roleAssignments'), '/properties/principalId').update,
+      'replace',
+    );
   });
 
   test('createOnlyPaths lists replace rules as dotted paths', () => {
@@ -102,6 +110,10 @@ describe('field tables', () => {
 
   test('docs/field-table.md equals the generator output', () => {
     const committed = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'field-table.md'), 'utf8');
-    assert.equal(committed, renderFieldTableDoc(), 'run `node --import tsx scripts/gen-field-table-doc.ts` and commit docs/field-table.md');
+    assert.equal(
+      committed,
+      renderFieldTableDoc(),
+      'run `node --import tsx scripts/gen-field-table-doc.ts` and commit docs/field-table.md',
+    );
   });
 });

@@ -12,7 +12,9 @@ export function wsId(ws: string): string {
   return `${RG_ID}/providers/Microsoft.MachineLearningServices/workspaces/${ws}`;
 }
 
-export function res(partial: Partial<ManifestResource> & Pick<ManifestResource, 'logicalId' | 'type' | 'id' | 'body'>): ManifestResource {
+export function res(
+  partial: Partial<ManifestResource> & Pick<ManifestResource, 'logicalId' | 'type' | 'id' | 'body'>,
+): ManifestResource {
   return {
     apiVersion: WS_API,
     name: partial.id.split('/').pop()!,
@@ -43,7 +45,11 @@ export function workspace(name = 'mlw-test', extra: Record<string, unknown> = {}
   });
 }
 
-export function cluster(name: string, ws = 'mlw-test', opts: { max?: number; min?: number; vmSize?: string; tags?: Record<string, string> } = {}): ManifestResource {
+export function cluster(
+  name: string,
+  ws = 'mlw-test',
+  opts: { max?: number; min?: number; vmSize?: string; tags?: Record<string, string> } = {},
+): ManifestResource {
   return res({
     logicalId: `Team/${name}`,
     type: 'Microsoft.MachineLearningServices/workspaces/computes',
@@ -58,7 +64,11 @@ export function cluster(name: string, ws = 'mlw-test', opts: { max?: number; min
         properties: {
           vmSize: opts.vmSize ?? 'Standard_DS3_v2',
           vmPriority: 'Dedicated',
-          scaleSettings: { minNodeCount: opts.min ?? 0, maxNodeCount: opts.max ?? 4, nodeIdleTimeBeforeScaleDown: 'PT15M' },
+          scaleSettings: {
+            minNodeCount: opts.min ?? 0,
+            maxNodeCount: opts.max ?? 4,
+            nodeIdleTimeBeforeScaleDown: 'PT15M',
+          },
           enableNodePublicIp: true,
           remoteLoginPortPublicAccess: 'NotSpecified',
         },
@@ -67,7 +77,11 @@ export function cluster(name: string, ws = 'mlw-test', opts: { max?: number; min
   });
 }
 
-export function instance(name: string, ws = 'mlw-test', opts: { vmSize?: string; idle?: string } = {}): ManifestResource {
+export function instance(
+  name: string,
+  ws = 'mlw-test',
+  opts: { vmSize?: string; idle?: string } = {},
+): ManifestResource {
   return res({
     logicalId: `Team/${name}`,
     type: 'Microsoft.MachineLearningServices/workspaces/computes',
@@ -82,7 +96,12 @@ export function instance(name: string, ws = 'mlw-test', opts: { vmSize?: string;
           vmSize: opts.vmSize ?? 'Standard_DS3_v2',
           sshSettings: { sshPublicAccess: 'Disabled' },
           computeInstanceAuthorizationType: 'personal',
-          personalComputeInstanceSettings: { assignedUser: { objectId: '11111111-1111-1111-1111-111111111111', tenantId: '22222222-2222-2222-2222-222222222222' } },
+          personalComputeInstanceSettings: {
+            assignedUser: {
+              objectId: '11111111-1111-1111-1111-111111111111',
+              tenantId: '22222222-2222-2222-2222-222222222222',
+            },
+          },
           ...(opts.idle ? { idleTimeBeforeShutdown: opts.idle } : {}),
         },
       },

@@ -76,8 +76,21 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
     writeFileSync(file, canonicalJson(m, 2));
     const state = kind === 'file' ? 'file' : `azblob://${az.account}/concurrent/${tag}`;
     const env = kind === 'azblob' ? { AZURE_STORAGE_CONNECTION_STRING: az.connectionString } : {};
-    const store: StateStore = kind === 'file' ? new FileStateStore({ dir: join(work, '.amlcdk'), onNotice: () => undefined }) : new BlobStateStore(state, { connectionString: az.connectionString, onNotice: () => undefined });
-    const figures: PairFigures = { store: kind, pair: i, proceeded: 0, refusedStateLocked: 0, refusalNamedHolder: false, converged: false, orphans: 0, duplicateCreates: 0, replanChanges: -1 };
+    const store: StateStore =
+      kind === 'file'
+        ? new FileStateStore({ dir: join(work, '.amlcdk'), onNotice: () => undefined })
+        : new BlobStateStore(state, { connectionString: az.connectionString, onNotice: () => undefined });
+    const figures: PairFigures = {
+      store: kind,
+      pair: i,
+      proceeded: 0,
+      refusedStateLocked: 0,
+      refusalNamedHolder: false,
+      converged: false,
+      orphans: 0,
+      duplicateCreates: 0,
+      replanChanges: -1,
+    };
     pairs.push(figures);
 
     // Both start at once; the first to take the lock is held inside the workspace create (an hour of emulator
@@ -107,7 +120,11 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
     figures.proceeded = 1;
     // Every write came from the winner: one create per resource, nothing orphaned, nothing left in the journal.
     const c = await consistency(client, store, m);
-    const dup = duplicateCreates(Object.fromEntries(Object.entries(emu.counters().creates).filter(([id]) => id.includes(`/resourcegroups/rg-${tag}/`))));
+    const dup = duplicateCreates(
+      Object.fromEntries(
+        Object.entries(emu.counters().creates).filter(([id]) => id.includes(`/resourcegroups/rg-${tag}/`)),
+      ),
+    );
     figures.orphans = c.orphans.length;
     figures.duplicateCreates = dup.length;
     assert.deepEqual(c.orphans, [], 'orphans');
@@ -129,10 +146,17 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
     test(`${kind} store: of two applies started together, one proceeds and one is refused with StateLocked naming it; the result is consistent`, async () => {
       const emu = await startTestEmulator({
         quotas: { cpuDefault: 1_000_000 },
-        durations: { default: { create: 0, update: 0, delete: 0, action: 0 }, types: { 'Microsoft.MachineLearningServices/workspaces': { create: HOLD_MS } } },
+        durations: {
+          default: { create: 0, update: 0, delete: 0, action: 0 },
+          types: { 'Microsoft.MachineLearningServices/workspaces': { create: HOLD_MS } },
+        },
       });
       try {
-        const client = new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem });
+        const client = new HttpArmClient({
+          endpoint: emu.url,
+          credential: new LocalCredential(),
+          caCertPem: emu.caCertPem,
+        });
         for (let i = 0; i < PAIRS; i++) await pair(emu, client, kind, i);
       } finally {
         killAll();

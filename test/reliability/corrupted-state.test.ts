@@ -34,7 +34,12 @@ const STATE_CODES = new Set(['StateCorrupt', 'StateVersionUnsupported']);
 type Mutation = { readonly kind: 'replace' | 'truncate' | 'nul-run'; readonly at: number; readonly bytes: Buffer };
 
 /** Seeded damage to `original`. `positions` limits where replacements and NUL runs land (journal: not the final newline). */
-function mutate(original: Buffer, random: () => number, kinds: readonly Mutation['kind'][], positions?: (b: Buffer) => number[]): Mutation {
+function mutate(
+  original: Buffer,
+  random: () => number,
+  kinds: readonly Mutation['kind'][],
+  positions?: (b: Buffer) => number[],
+): Mutation {
   const kind = kinds[Math.floor(random() * kinds.length)]!;
   const allowed = positions ? positions(original) : [...original.keys()];
   const at = allowed[Math.floor(random() * allowed.length)]!;
@@ -59,7 +64,10 @@ function journalPositions(b: Buffer): number[] {
 
 function sameContent(a: StackState, b: StackState): boolean {
   try {
-    assert.deepEqual({ stack: a.stack, manifest: a.manifest, resources: a.resources, updatedAt: a.updatedAt }, { stack: b.stack, manifest: b.manifest, resources: b.resources, updatedAt: b.updatedAt });
+    assert.deepEqual(
+      { stack: a.stack, manifest: a.manifest, resources: a.resources, updatedAt: a.updatedAt },
+      { stack: b.stack, manifest: b.manifest, resources: b.resources, updatedAt: b.updatedAt },
+    );
     return true;
   } catch {
     return false;
@@ -78,7 +86,15 @@ interface Tally {
   writes: number;
   byKind: Record<string, number>;
 }
-const tally = (): Tally => ({ mutations: 0, refused: 0, harmless: 0, acceptedDamaged: 0, overwritten: 0, writes: 0, byKind: {} });
+const tally = (): Tally => ({
+  mutations: 0,
+  refused: 0,
+  harmless: 0,
+  acceptedDamaged: 0,
+  overwritten: 0,
+  writes: 0,
+  byKind: {},
+});
 
 describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${SEED})`, () => {
   let h: Harness;
@@ -87,14 +103,21 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
   let stateBytes: Buffer;
   let journalBytes: Buffer;
   let original: StackState;
-  const figures: Record<string, Tally | { runs: number; refusedExit2: number; stackTraces: number; overwritten: number }> = {};
+  const figures: Record<
+    string,
+    Tally | { runs: number; refusedExit2: number; stackTraces: number; overwritten: number }
+  > = {};
 
   before(async () => {
     h = await startHarness({ quotas: { cpuDefault: 1_000_000 } });
     // A real journal: snapshot it while the apply runs (after the first resource finished), as a crash would leave it.
     let snapshot: Buffer | undefined;
     const r = await applyStack({
-      client: h.client, store: h.store, manifest: m, ensureResourceGroup: true, concurrency: 1,
+      client: h.client,
+      store: h.store,
+      manifest: m,
+      ensureResourceGroup: true,
+      concurrency: 1,
       onEvent: (e) => {
         if (e.kind === 'done' && !snapshot) snapshot = readFileSync(h.store.journalPath(m.stack.name));
       },
@@ -113,7 +136,14 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
   });
 
   /** Load, then apply, on damaged files; tally the outcome. */
-  async function check(t: Tally, store: StateStore, kind: string, read: () => Promise<Buffer>, expected: (e: InputError) => boolean, damaged: Buffer): Promise<void> {
+  async function check(
+    t: Tally,
+    store: StateStore,
+    kind: string,
+    read: () => Promise<Buffer>,
+    expected: (e: InputError) => boolean,
+    damaged: Buffer,
+  ): Promise<void> {
     t.mutations += 1;
     const k = kind.split('@')[0]!;
     t.byKind[k] = (t.byKind[k] ?? 0) + 1;
@@ -122,9 +152,15 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
       loaded = await store.load(m.stack.name);
       await store.journal(m.stack.name).read();
     } catch (err) {
-      assert.ok(err instanceof InputError && expected(err), `${kind}: a coded refusal naming the file, got ${String(err)}`);
+      assert.ok(
+        err instanceof InputError && expected(err),
+        `${kind}: a coded refusal naming the file, got ${String(err)}`,
+      );
       const since = h.lastSeq();
-      await assert.rejects(applyStack({ client: h.client, store, manifest: m, ensureResourceGroup: true }), (e: unknown) => e instanceof InputError && expected(e));
+      await assert.rejects(
+        applyStack({ client: h.client, store, manifest: m, ensureResourceGroup: true }),
+        (e: unknown) => e instanceof InputError && expected(e),
+      );
       t.writes += h.writesSince(since).length;
       assert.deepEqual(h.writesSince(since), [], 'a refused apply sends no write');
       const after = await read();
@@ -147,7 +183,14 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     for (let i = 0; i < MUTATIONS; i++) {
       const mu = mutate(stateBytes, random, ['replace', 'truncate', 'nul-run']);
       writeFileSync(file, mu.bytes);
-      await check(t, h.store, `state ${mu.kind}@${mu.at}`, async () => readFileSync(file), (e) => STATE_CODES.has(e.code) && e.message.includes(`${m.stack.name}.json`), mu.bytes);
+      await check(
+        t,
+        h.store,
+        `state ${mu.kind}@${mu.at}`,
+        async () => readFileSync(file),
+        (e) => STATE_CODES.has(e.code) && e.message.includes(`${m.stack.name}.json`),
+        mu.bytes,
+      );
     }
     writeFileSync(file, stateBytes);
     assert.equal(t.acceptedDamaged + t.overwritten, 0);
@@ -167,7 +210,18 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
       if (mu.kind === 'nul-run' && mu.bytes.subarray(lastLineStart).includes(0)) continue;
       await h.store.journal(m.stack.name).close();
       writeFileSync(file, mu.bytes);
-      await check(t, h.store, `journal ${mu.kind}@${mu.at}`, async () => readFileSync(file), (e) => e.code === 'JournalCorrupt' && e.message.includes(`${m.stack.name}.jsonl`) && typeof e.line === 'number' && e.line >= 1, mu.bytes);
+      await check(
+        t,
+        h.store,
+        `journal ${mu.kind}@${mu.at}`,
+        async () => readFileSync(file),
+        (e) =>
+          e.code === 'JournalCorrupt' &&
+          e.message.includes(`${m.stack.name}.jsonl`) &&
+          typeof e.line === 'number' &&
+          e.line >= 1,
+        mu.bytes,
+      );
     }
     writeFileSync(file, '');
     assert.equal(t.harmless + t.acceptedDamaged + t.overwritten, 0, 'every damaged journal is refused');
@@ -196,13 +250,32 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     for (let i = 0; i < n; i++) {
       const mu = mutate(blobState, random, ['replace', 'truncate']);
       await stateBlob.upload(mu.bytes, mu.bytes.length);
-      await check(t, store, `blob state ${mu.kind}@${mu.at}`, () => stateBlob.downloadToBuffer(), (e) => STATE_CODES.has(e.code) && e.message.includes(`azblob://${az!.account}/corrupt/team/state/${m.stack.name}.json`), mu.bytes);
+      await check(
+        t,
+        store,
+        `blob state ${mu.kind}@${mu.at}`,
+        () => stateBlob.downloadToBuffer(),
+        (e) =>
+          STATE_CODES.has(e.code) &&
+          e.message.includes(`azblob://${az!.account}/corrupt/team/state/${m.stack.name}.json`),
+        mu.bytes,
+      );
     }
     await stateBlob.upload(blobState, blobState.length);
     for (let i = 0; i < n; i++) {
       const mu = mutate(journalBytes, random, ['replace'], journalPositions);
       await putJournal(mu.bytes);
-      await check(t, store, `blob journal ${mu.kind}@${mu.at}`, () => container.getBlobClient(journalName).downloadToBuffer(), (e) => e.code === 'JournalCorrupt' && e.message.includes(`azblob://${az!.account}/corrupt/team/journal/${m.stack.name}/`) && typeof e.line === 'number', mu.bytes);
+      await check(
+        t,
+        store,
+        `blob journal ${mu.kind}@${mu.at}`,
+        () => container.getBlobClient(journalName).downloadToBuffer(),
+        (e) =>
+          e.code === 'JournalCorrupt' &&
+          e.message.includes(`azblob://${az!.account}/corrupt/team/journal/${m.stack.name}/`) &&
+          typeof e.line === 'number',
+        mu.bytes,
+      );
     }
     assert.equal(t.acceptedDamaged + t.overwritten, 0);
     assert.ok(t.refused > 0);
@@ -220,11 +293,23 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     damagedState[damagedState.length - 10] = damagedState[damagedState.length - 10] === 0x41 ? 0x42 : 0x41;
     writeFileSync(stateFile, damagedState);
     writeFileSync(journalFile, '');
-    const runs: { args: string[]; file: string; bytes: Buffer; code: RegExp }[] = [{ args: ['plan', '--manifest', manifestFile], file: stateFile, bytes: damagedState, code: /StateCorrupt: state \.amlcdk[\\/]state[\\/]Fleet-cor\.json is corrupt: checksum mismatch/ }];
+    const runs: { args: string[]; file: string; bytes: Buffer; code: RegExp }[] = [
+      {
+        args: ['plan', '--manifest', manifestFile],
+        file: stateFile,
+        bytes: damagedState,
+        code: /StateCorrupt: state \.amlcdk[\\/]state[\\/]Fleet-cor\.json is corrupt: checksum mismatch/,
+      },
+    ];
     const lines = journalBytes.toString('utf8').split('\n');
     lines[1] = lines[1]!.replace('"kind":"', '"kind":"x');
     const damagedJournal = Buffer.from(lines.join('\n'));
-    runs.push({ args: ['apply', '--manifest', manifestFile, '--yes'], file: journalFile, bytes: damagedJournal, code: /JournalCorrupt: journal \.amlcdk[\\/]journal[\\/]Fleet-cor\.jsonl line 2 fails its checksum/ });
+    runs.push({
+      args: ['apply', '--manifest', manifestFile, '--yes'],
+      file: journalFile,
+      bytes: damagedJournal,
+      code: /JournalCorrupt: journal \.amlcdk[\\/]journal[\\/]Fleet-cor\.jsonl line 2 fails its checksum/,
+    });
     for (const [k, r] of runs.entries()) {
       writeFileSync(stateFile, k === 0 ? damagedState : stateBytes);
       writeFileSync(journalFile, k === 1 ? damagedJournal : '');

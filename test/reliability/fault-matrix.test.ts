@@ -34,13 +34,46 @@ interface Row {
 }
 
 const ROWS: readonly Row[] = [
-  { name: 'added latency (5–60 ms on every request)', faults: [{ latencyMs: [5, 60] }, { polls: true, latencyMs: [5, 60] }] },
-  { name: '10% 5xx on every request and poll', faults: [{ errorRate: 0.1, errorStatus: 503 }, { polls: true, errorRate: 0.1, errorStatus: 500 }] },
-  { name: '429 storm on writes (1.5 s, Retry-After 1)', faults: [{ method: 'PUT', after: 3, storm: { durationMs: 1500, retryAfterSeconds: 1 } }] },
-  { name: 'dropped connections (10% of PUT/GET, nothing processed)', faults: [{ method: ['PUT', 'GET'], dropRate: 0.1 }] },
-  { name: 'half-failed LROs (50% of compute creates end Failed)', faults: [{ method: 'PUT', resourceType: COMPUTES, lroFailure: { rate: 0.5, afterPolls: 2, code: 'InternalServerError', message: 'injected: the operation failed part-way' } }] },
+  {
+    name: 'added latency (5–60 ms on every request)',
+    faults: [{ latencyMs: [5, 60] }, { polls: true, latencyMs: [5, 60] }],
+  },
+  {
+    name: '10% 5xx on every request and poll',
+    faults: [
+      { errorRate: 0.1, errorStatus: 503 },
+      { polls: true, errorRate: 0.1, errorStatus: 500 },
+    ],
+  },
+  {
+    name: '429 storm on writes (1.5 s, Retry-After 1)',
+    faults: [{ method: 'PUT', after: 3, storm: { durationMs: 1500, retryAfterSeconds: 1 } }],
+  },
+  {
+    name: 'dropped connections (10% of PUT/GET, nothing processed)',
+    faults: [{ method: ['PUT', 'GET'], dropRate: 0.1 }],
+  },
+  {
+    name: 'half-failed LROs (50% of compute creates end Failed)',
+    faults: [
+      {
+        method: 'PUT',
+        resourceType: COMPUTES,
+        lroFailure: {
+          rate: 0.5,
+          afterPolls: 2,
+          code: 'InternalServerError',
+          message: 'injected: the operation failed part-way',
+        },
+      },
+    ],
+  },
   { name: 'accepted then connection dropped (20% of PUTs)', faults: [{ method: 'PUT', acceptThenDropRate: 0.2 }] },
-  { name: 'emulator restarts mid-apply (same data dir and port)', faults: [], restartAfterWrites: Math.max(3, Math.floor(CLUSTERS / 3)) },
+  {
+    name: 'emulator restarts mid-apply (same data dir and port)',
+    faults: [],
+    restartAfterWrites: Math.max(3, Math.floor(CLUSTERS / 3)),
+  },
 ];
 
 interface RowResult {
@@ -62,7 +95,13 @@ after(() => {
 });
 
 function client(emu: RunningEmulator): HttpArmClient {
-  return new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 10, maxDelayMs: 200 }, retry: { baseDelayMs: 20, maxDelayMs: 500 } });
+  return new HttpArmClient({
+    endpoint: emu.url,
+    credential: new LocalCredential(),
+    caCertPem: emu.caCertPem,
+    poll: { initialDelayMs: 10, maxDelayMs: 200 },
+    retry: { baseDelayMs: 20, maxDelayMs: 500 },
+  });
 }
 
 function writes(emu: RunningEmulator): number {
@@ -112,14 +151,22 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
     let first: ApplyResult | undefined;
     let firstError: { code?: string; message: string } | undefined;
     try {
-      first = await applyStack({ client: arm, store, manifest: m, ensureResourceGroup: true, concurrency: 16, timeoutMs: 30_000 });
+      first = await applyStack({
+        client: arm,
+        store,
+        manifest: m,
+        ensureResourceGroup: true,
+        concurrency: 16,
+        timeoutMs: 30_000,
+      });
     } catch (err) {
       firstError = { code: (err as { code?: string }).code, message: String((err as Error).message) };
     } finally {
       if (watcher) clearInterval(watcher);
       await restarting;
     }
-    if (firstError) assert.ok(firstError.code, `row "${row.name}": the faulty run threw an uncoded error: ${firstError.message}`);
+    if (firstError)
+      assert.ok(firstError.code, `row "${row.name}": the faulty run threw an uncoded error: ${firstError.message}`);
     faults += emu.counters().faults;
     if (row.restartAfterWrites !== undefined) assert.equal(restarts, 1, 'the emulator was restarted during the apply');
     else assert.ok(faults > 0, `row "${row.name}": faults were injected`);
@@ -134,14 +181,28 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
       assert.deepEqual(c.orphans, [], `row "${row.name}": orphans after the faulty run`);
       assert.deepEqual(journal, [], `row "${row.name}": a run that ended truncates its journal`);
     } else {
-      assert.ok(journal.length > 0 || (await consistency(arm, store, m)).orphans.length === 0, `row "${row.name}": a stopped run leaves either no orphans or a journal to resume`);
+      assert.ok(
+        journal.length > 0 || (await consistency(arm, store, m)).orphans.length === 0,
+        `row "${row.name}": a stopped run leaves either no orphans or a journal to resume`,
+      );
     }
     const convergedFirst = !!first && first.summary.failed + first.summary.skipped === 0 && !first.cancelled;
 
     // Rerun without faults converges.
     if (!convergedFirst) {
-      const second = await applyStack({ client: arm, store, manifest: m, ensureResourceGroup: true, concurrency: 16, timeoutMs: 30_000 });
-      assert.equal(second.summary.failed + second.summary.skipped, 0, `row "${row.name}": rerun did not converge: ${JSON.stringify(second.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped'))}`);
+      const second = await applyStack({
+        client: arm,
+        store,
+        manifest: m,
+        ensureResourceGroup: true,
+        concurrency: 16,
+        timeoutMs: 30_000,
+      });
+      assert.equal(
+        second.summary.failed + second.summary.skipped,
+        0,
+        `row "${row.name}": rerun did not converge: ${JSON.stringify(second.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped'))}`,
+      );
     }
     const c = await consistency(arm, store, m);
     assert.deepEqual(c.orphans, [], `row "${row.name}": orphans`);
@@ -151,16 +212,26 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
     creates.push(emu.counters().creates);
     const dup = duplicateCreates(...creates);
     assert.deepEqual(dup, [], `row "${row.name}": duplicate creates`);
-    assert.deepEqual(await store.journal(m.stack.name).read(), [], `row "${row.name}": journal empty after convergence`);
+    assert.deepEqual(
+      await store.journal(m.stack.name).read(),
+      [],
+      `row "${row.name}": journal empty after convergence`,
+    );
     const replan = await planStack(arm, m, await store.load(m.stack.name));
     const s = replan.plan.summary;
     const changes = s.create + s.update + s.replace + s.delete + s.forget;
-    assert.equal(changes, 0, `row "${row.name}": re-plan shows changes: ${JSON.stringify(replan.plan.resource_changes.filter((r) => !r.change.actions.every((a) => a === 'no-op')))}`);
+    assert.equal(
+      changes,
+      0,
+      `row "${row.name}": re-plan shows changes: ${JSON.stringify(replan.plan.resource_changes.filter((r) => !r.change.actions.every((a) => a === 'no-op')))}`,
+    );
     return {
       row: row.name,
       resources: m.resources.length,
       outcome: convergedFirst ? 'converged' : 'stopped cleanly, then converged on rerun',
-      firstRun: first ? `ended: ${first.summary.done} done, ${first.summary.failed} failed, ${first.summary.skipped} skipped` : `threw ${firstError!.code}`,
+      firstRun: first
+        ? `ended: ${first.summary.done} done, ${first.summary.failed} failed, ${first.summary.skipped} skipped`
+        : `threw ${firstError!.code}`,
       faultsInjected: faults,
       restarts,
       duplicateCreates: dup.length,

@@ -35,9 +35,19 @@ describe(`scale: ${RESOURCES} resources`, () => {
     assert.ok(m.resources.length >= RESOURCES * 0.95, `program has ${m.resources.length} resources`);
 
     const t0 = Date.now();
-    const first = await applyStack({ client: h.client, store: h.store, manifest: m, ensureResourceGroup: true, concurrency: 64 });
+    const first = await applyStack({
+      client: h.client,
+      store: h.store,
+      manifest: m,
+      ensureResourceGroup: true,
+      concurrency: 64,
+    });
     const applyMs = Date.now() - t0;
-    assert.equal(first.summary.failed + first.summary.skipped, 0, JSON.stringify(first.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').slice(0, 5)));
+    assert.equal(
+      first.summary.failed + first.summary.skipped,
+      0,
+      JSON.stringify(first.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').slice(0, 5)),
+    );
     assert.equal(first.summary.done, m.resources.length);
 
     // Exactly one create per resource id of the manifest, and none for anything else.
@@ -51,7 +61,10 @@ describe(`scale: ${RESOURCES} resources`, () => {
 
     const replan = await planStack(h.client, m, state);
     const s = replan.plan.summary;
-    assert.deepEqual({ create: s.create, update: s.update, replace: s.replace, delete: s.delete, forget: s.forget }, { create: 0, update: 0, replace: 0, delete: 0, forget: 0 });
+    assert.deepEqual(
+      { create: s.create, update: s.update, replace: s.replace, delete: s.delete, forget: s.forget },
+      { create: 0, update: 0, replace: 0, delete: 0, forget: 0 },
+    );
     assert.equal(s.noop, m.resources.length);
 
     const since = h.lastSeq();
@@ -59,7 +72,15 @@ describe(`scale: ${RESOURCES} resources`, () => {
     assert.equal(again.summary.done + again.summary.failed, 0);
     assert.deepEqual(h.writesSince(since), [], 'a no-op re-apply makes 0 writes');
     const c = h.emu.counters();
-    const figures = { resources: m.resources.length, creates: Object.values(creates).reduce((a, b) => a + b, 0), duplicateCreates: Object.values(creates).filter((n) => n > 1).length, replanChanges: 0, noopWrites: 0, throttled: c.throttled, applyMs };
+    const figures = {
+      resources: m.resources.length,
+      creates: Object.values(creates).reduce((a, b) => a + b, 0),
+      duplicateCreates: Object.values(creates).filter((n) => n > 1).length,
+      replanChanges: 0,
+      noopWrites: 0,
+      throttled: c.throttled,
+      applyMs,
+    };
     record('scale', figures);
     process.stdout.write(`# scale: ${JSON.stringify(figures)}\n`);
   });

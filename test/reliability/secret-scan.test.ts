@@ -25,7 +25,8 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SECRETS = {
   AMLCDK_REL_CLUSTER_PW: 'Cl7ster-Adm1n-Pw!q9Z3',
   AMLCDK_REL_VM_PW: 'Vm-Adm1n-Pw-4e8b2d7f',
-  AMLCDK_REL_VM_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDrelIabIlItYkEyXVr4Bq0kW3nZ2tFAKEKEYONLY0000000000000000\n-----END OPENSSH PRIVATE KEY-----',
+  AMLCDK_REL_VM_KEY:
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDrelIabIlItYkEyXVr4Bq0kW3nZ2tFAKEKEYONLY0000000000000000\n-----END OPENSSH PRIVATE KEY-----',
   AMLCDK_REL_DBX_TOKEN: 'dapi5f0c1e2d3b4a69788776655443322110',
 };
 /** A distinctive line of the private key: a partial leak (one line of the PEM) is still a leak. */
@@ -55,7 +56,12 @@ describe('secret scanning', () => {
   test('the scanner finds planted secrets (known values, escaped in JSON, generic shapes) and ignores masked values', () => {
     const scan = new SecretScanner({ pw: 'hunter2-but-longer', key: SECRETS.AMLCDK_REL_VM_KEY });
     assert.equal(scan.scanText('plain', 'user hunter2-but-longer here').length, 1);
-    assert.equal(scan.scanText('json', JSON.stringify({ k: SECRETS.AMLCDK_REL_VM_KEY })).some((f) => f.kind === 'known secret key'), true);
+    assert.equal(
+      scan
+        .scanText('json', JSON.stringify({ k: SECRETS.AMLCDK_REL_VM_KEY }))
+        .some((f) => f.kind === 'known secret key'),
+      true,
+    );
     const generic = [
       'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy==;',
       'https://x.blob.core.windows.net/c?sv=2024&sig=abcdEFGH1234abcdEFGH1234abcd%3D',
@@ -64,7 +70,12 @@ describe('secret scanning', () => {
       '{"adminUserPassword":"P@ssw0rd-real"}',
     ];
     for (const g of generic) assert.equal(scan.scanText('generic', g).length, 1, g);
-    for (const ok of ['{"adminUserPassword":"(sensitive)"}', '{"password":{"secretRef":"env:X"}}', '{"password":"***"}', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGcm me']) {
+    for (const ok of [
+      '{"adminUserPassword":"(sensitive)"}',
+      '{"password":{"secretRef":"env:X"}}',
+      '{"password":"***"}',
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGcm me',
+    ]) {
       assert.deepEqual(scan.scanText('masked', ok), [], ok);
     }
     assert.throws(() => new SecretScanner({ short: 'abc' }));
@@ -75,7 +86,10 @@ describe('secret scanning', () => {
     h = await startHarness({
       quotas: { cpuDefault: 1_000_000 },
       // Computes take a moment so the kill lands mid-run and leaves a journal.
-      durations: { default: { create: 0, update: 0, delete: 0, action: 0 }, types: { 'Microsoft.MachineLearningServices/workspaces/computes': { create: 400 } } },
+      durations: {
+        default: { create: 0, update: 0, delete: 0, action: 0 },
+        types: { 'Microsoft.MachineLearningServices/workspaces/computes': { create: 400 } },
+      },
     });
   });
   after(async () => {
@@ -130,11 +144,14 @@ describe('secret scanning', () => {
     await cli('plan after apply', ['plan', '--manifest', 'out', '--json']);
 
     // Storage keys the emulator hands out: scanned for too.
-    const storage = Object.keys(h.emu.counters().creates).find((id) => /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/.test(id));
+    const storage = Object.keys(h.emu.counters().creates).find((id) =>
+      /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+$/.test(id),
+    );
     assert.ok(storage, 'the workspace created a storage account');
     const keys = await h.emu.request('POST', `${storage}/listKeys?api-version=2025-01-01`);
     assert.equal(keys.status, 200);
-    for (const key of keys.body.keys as { keyName: string; value: string }[]) scan.addValue(`storage ${key.keyName}`, key.value);
+    for (const key of keys.body.keys as { keyName: string; value: string }[])
+      scan.addValue(`storage ${key.keyName}`, key.value);
 
     const files = scan.scanDir(dir, 'final/');
     for (const [label, r] of logs) {
@@ -142,7 +159,16 @@ describe('secret scanning', () => {
       scan.scanText(`${label} stderr`, r.stderr);
     }
     // The values were resolved and sent: without them the apply would have stopped with SecretUnresolved.
-    const figures = { filesScanned: scan.filesScanned, textsScanned: scan.textsScanned, bytesScanned: scan.bytesScanned, secretsSeeded: Object.keys(SECRETS).length, journalScanned, killedMidRun: k.signal === 'SIGKILL', secretsFound: scan.findings.length, findings: scan.findings };
+    const figures = {
+      filesScanned: scan.filesScanned,
+      textsScanned: scan.textsScanned,
+      bytesScanned: scan.bytesScanned,
+      secretsSeeded: Object.keys(SECRETS).length,
+      journalScanned,
+      killedMidRun: k.signal === 'SIGKILL',
+      secretsFound: scan.findings.length,
+      findings: scan.findings,
+    };
     record('secret-scan', figures);
     assert.ok(files >= 5, `scanned the run's files (${files})`);
     assert.deepEqual(scan.findings, [], 'no secret in any manifest, plan, state, journal or log');

@@ -30,7 +30,10 @@ export const GENERIC_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/SharedAccessSignature=|SharedAccessKey=[A-Za-z0-9+/]{20,}/, 'shared access signature / key'],
   [/[?&]sig=[A-Za-z0-9%+/]{20,}/, 'SAS token signature (sig=)'],
   [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, 'PEM private key'],
-  [/"(?:password|adminUserPassword|adminPassword|clientSecret|accessToken|databricksAccessToken|privateKeyData|primaryKey|secondaryKey)"\s*:\s*"(?!\(sensitive\)"|\*+"|<[^"]*>")[^"]+"/i, 'password-like field with a value'],
+  [
+    /"(?:password|adminUserPassword|adminPassword|clientSecret|accessToken|databricksAccessToken|privateKeyData|primaryKey|secondaryKey)"\s*:\s*"(?!\(sensitive\)"|\*+"|<[^"]*>")[^"]+"/i,
+    'password-like field with a value',
+  ],
 ];
 
 export class SecretScanner {

@@ -21,8 +21,13 @@ export function envCount(name: string, fallback: number): number {
 /** A workspace and `n` clusters in resource group `rg` (compute names made unique per `tag`). */
 export function fleet(n: number, rg: string, tag: string, stackName = `Fleet-${tag}`): Manifest {
   const ws = workspace(`mlw-${tag}`);
-  const rebase = (r: ManifestResource): ManifestResource => ({ ...r, id: r.id.replace('/resourceGroups/rg-test/', `/resourceGroups/${rg}/`) });
-  const rs: ManifestResource[] = [rebase({ ...ws, logicalId: `Team/ws`, body: { ...ws.body, properties: { friendlyName: tag } } })];
+  const rebase = (r: ManifestResource): ManifestResource => ({
+    ...r,
+    id: r.id.replace('/resourceGroups/rg-test/', `/resourceGroups/${rg}/`),
+  });
+  const rs: ManifestResource[] = [
+    rebase({ ...ws, logicalId: `Team/ws`, body: { ...ws.body, properties: { friendlyName: tag } } }),
+  ];
   for (let i = 0; i < n; i++) {
     const c = cluster(`${tag}${String(i).padStart(2, '0')}x`, `mlw-${tag}`);
     rs.push(rebase({ ...c, logicalId: `Team/c${i}`, dependsOn: ['Team/ws'] }));
@@ -38,7 +43,9 @@ export async function liveFleetIds(client: ArmClient, m: Manifest): Promise<stri
   const ws = m.resources[0]!;
   const own = await client.get(ws.id, ws.apiVersion);
   if (!own) return [];
-  return [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)].map((id) => id.toLowerCase());
+  return [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)].map((id) =>
+    id.toLowerCase(),
+  );
 }
 
 export interface Consistency {
@@ -55,7 +62,12 @@ export async function consistency(client: ArmClient, store: StateStore, m: Manif
   const owned = new Set(Object.values(state?.resources ?? {}).map((r) => r.id.toLowerCase()));
   const live = await liveFleetIds(client, m);
   const liveSet = new Set(live);
-  return { live: live.length, owned: owned.size, orphans: live.filter((id) => !owned.has(id)), ghosts: [...owned].filter((id) => !liveSet.has(id)) };
+  return {
+    live: live.length,
+    owned: owned.size,
+    orphans: live.filter((id) => !owned.has(id)),
+    ghosts: [...owned].filter((id) => !liveSet.has(id)),
+  };
 }
 
 /** Resource ids created more than once, from one or more emulator counter snapshots (summed). */

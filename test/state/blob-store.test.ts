@@ -23,10 +23,20 @@ after(async () => {
 });
 
 let n = 0;
-function store(extra: Partial<ConstructorParameters<typeof BlobStateStore>[1]> = {}, notices: string[] = []): BlobStateStore {
-  return new BlobStateStore(`azblob://${az.account}/state${++n}/team-a/dev`, { connectionString: az.connectionString, onNotice: (m) => notices.push(m), ...extra });
+function store(
+  extra: Partial<ConstructorParameters<typeof BlobStateStore>[1]> = {},
+  notices: string[] = [],
+): BlobStateStore {
+  return new BlobStateStore(`azblob://${az.account}/state${++n}/team-a/dev`, {
+    connectionString: az.connectionString,
+    onNotice: (m) => notices.push(m),
+    ...extra,
+  });
 }
-function sameAs(s: BlobStateStore, extra: Partial<ConstructorParameters<typeof BlobStateStore>[1]> = {}): BlobStateStore {
+function sameAs(
+  s: BlobStateStore,
+  extra: Partial<ConstructorParameters<typeof BlobStateStore>[1]> = {},
+): BlobStateStore {
   return new BlobStateStore(s.location, { connectionString: az.connectionString, ...extra });
 }
 function container(s: BlobStateStore) {
@@ -35,14 +45,31 @@ function container(s: BlobStateStore) {
 
 describe('locations', () => {
   test('azblob locations are parsed and validated', () => {
-    assert.deepEqual(parseBlobLocation('azblob://acct01/amlcdk-state/team-a/prod'), { account: 'acct01', container: 'amlcdk-state', prefix: 'team-a/prod/' });
+    assert.deepEqual(parseBlobLocation('azblob://acct01/amlcdk-state/team-a/prod'), {
+      account: 'acct01',
+      container: 'amlcdk-state',
+      prefix: 'team-a/prod/',
+    });
     assert.deepEqual(parseBlobLocation('azblob://acct01/state'), { account: 'acct01', container: 'state', prefix: '' });
-    for (const bad of ['azblob://Acct/state', 'azblob://acct01', 'azblob://acct01/S', 'azblob://acct01/state/../x', 'azblob://acct01/-bad']) {
-      assert.throws(() => parseBlobLocation(bad), (e: unknown) => e instanceof InputError && e.code === 'InvalidStateLocation', bad);
+    for (const bad of [
+      'azblob://Acct/state',
+      'azblob://acct01',
+      'azblob://acct01/S',
+      'azblob://acct01/state/../x',
+      'azblob://acct01/-bad',
+    ]) {
+      assert.throws(
+        () => parseBlobLocation(bad),
+        (e: unknown) => e instanceof InputError && e.code === 'InvalidStateLocation',
+        bad,
+      );
     }
   });
   test('a connection string for another account is refused', () => {
-    assert.throws(() => new BlobStateStore('azblob://otheracct/state', { connectionString: az.connectionString }), (e: unknown) => e instanceof InputError && e.code === 'StateLocationMismatch');
+    assert.throws(
+      () => new BlobStateStore('azblob://otheracct/state', { connectionString: az.connectionString }),
+      (e: unknown) => e instanceof InputError && e.code === 'StateLocationMismatch',
+    );
   });
 });
 
@@ -70,13 +97,21 @@ describe('blob state', () => {
     const blob = container(s).getBlockBlobClient('team-a/dev/state/dev.json');
     const text = (await blob.downloadToBuffer()).toString('utf8').replace('"tag":"x"', '"tag":"y"');
     await blob.upload(text, Buffer.byteLength(text));
-    await assert.rejects(s.load('dev'), (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt' && e.message.includes(`azblob://${az.account}/${s.parsed.container}/team-a/dev/state/dev.json`));
+    await assert.rejects(
+      s.load('dev'),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.code === 'StateCorrupt' &&
+        e.message.includes(`azblob://${az.account}/${s.parsed.container}/team-a/dev/state/dev.json`),
+    );
     assert.equal((await blob.downloadToBuffer()).toString('utf8'), text);
   });
 
   test('a wrong account key is StateStoreForbidden, and the key never appears in the message', async () => {
     const wrongKey = Buffer.from('definitely-not-the-key-0123456789').toString('base64');
-    const s = new BlobStateStore(`azblob://${az.account}/forbidden`, { connectionString: az.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`) });
+    const s = new BlobStateStore(`azblob://${az.account}/forbidden`, {
+      connectionString: az.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`),
+    });
     await assert.rejects(s.save(bigState('dev', 'x', 1)), (e: unknown) => {
       assert.ok(e instanceof AmlcdkError);
       assert.equal(e.code, 'StateStoreForbidden');
@@ -94,17 +129,30 @@ describe('blob journal', () => {
     await j.append({ kind: 'begin', runId: 'r1', manifestHash: 'sha256:h' });
     for (let i = 0; i < 6; i++) await j.append({ kind: 'done', runId: 'r1', opId: `o${i}`, outcome: 'succeeded' });
     const entries = await j.read();
-    assert.deepEqual(entries.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
     const segs: string[] = [];
     for await (const b of container(s).listBlobsFlat({ prefix: 'team-a/dev/journal/dev/' })) segs.push(b.name);
-    assert.deepEqual(segs, ['team-a/dev/journal/dev/000000.jsonl', 'team-a/dev/journal/dev/000001.jsonl', 'team-a/dev/journal/dev/000002.jsonl']);
+    assert.deepEqual(segs, [
+      'team-a/dev/journal/dev/000000.jsonl',
+      'team-a/dev/journal/dev/000001.jsonl',
+      'team-a/dev/journal/dev/000002.jsonl',
+    ]);
     const later = sameAs(s, { segmentBlocks: 3 });
     await later.journal('dev').append({ kind: 'end', runId: 'r1', outcome: 'succeeded' });
-    assert.deepEqual((await later.journal('dev').read()).map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      (await later.journal('dev').read()).map((e) => e.seq),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
     await later.journal('dev').truncate();
     assert.deepEqual(await later.journal('dev').read(), []);
     await later.journal('dev').append({ kind: 'begin', runId: 'r2', manifestHash: 'sha256:h' });
-    assert.deepEqual((await later.journal('dev').read()).map((e) => [e.seq, e.runId]), [[1, 'r2']]);
+    assert.deepEqual(
+      (await later.journal('dev').read()).map((e) => [e.seq, e.runId]),
+      [[1, 'r2']],
+    );
   });
 
   test('a damaged journal block is JournalCorrupt with its line', async () => {
@@ -117,7 +165,10 @@ describe('blob journal', () => {
     const ab = container(s).getAppendBlobClient('team-a/dev/journal/dev/000000.jsonl');
     await ab.create();
     await ab.appendBlock(text, Buffer.byteLength(text));
-    await assert.rejects(sameAs(s).journal('dev').read(), (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && e.line === 2);
+    await assert.rejects(
+      sameAs(s).journal('dev').read(),
+      (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && e.line === 2,
+    );
   });
 });
 
@@ -151,8 +202,14 @@ describe('blob lease lock', () => {
     assert.equal(holder?.id, lockA.holder.id);
     assert.equal(await b.breakLock('dev'), undefined);
     const lockB = await b.lock('dev', 'apply');
-    await assert.rejects(a.save(bigState('dev', 'a2', 1)), (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost');
-    await assert.rejects(a.journal('dev').append({ kind: 'end', runId: 'r', outcome: 'failed' }), (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost');
+    await assert.rejects(
+      a.save(bigState('dev', 'a2', 1)),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost',
+    );
+    await assert.rejects(
+      a.journal('dev').append({ kind: 'end', runId: 'r', outcome: 'failed' }),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost',
+    );
     await lockA.release();
     assert.match(notices.join('\n'), /lost while this run held it/);
     await assert.rejects(sameAs(a).lock('dev', 'apply'), StateLockedError, "A's release did not free B's lease");
@@ -161,10 +218,14 @@ describe('blob lease lock', () => {
 
   test('a lock held by another process is refused naming that process', async () => {
     const a = store();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'state-child.ts'), 'blob-lock', a.location, 'dev'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AZURE_STORAGE_CONNECTION_STRING: az.connectionString },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'state-child.ts'), 'blob-lock', a.location, 'dev'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, AZURE_STORAGE_CONNECTION_STRING: az.connectionString },
+      },
+    );
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -175,7 +236,11 @@ describe('blob lease lock', () => {
       child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
       child.once('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
     });
-    await assert.rejects(a.lock('dev', 'apply'), (e: unknown) => e instanceof StateLockedError && e.holder?.pid === child.pid && e.message.includes(`pid ${child.pid}`));
+    await assert.rejects(
+      a.lock('dev', 'apply'),
+      (e: unknown) =>
+        e instanceof StateLockedError && e.holder?.pid === child.pid && e.message.includes(`pid ${child.pid}`),
+    );
     child.kill('SIGKILL');
     const holder = await a.breakLock('dev');
     assert.equal(holder?.pid, child.pid);

@@ -66,7 +66,10 @@ describe('state', () => {
     assert.equal(Object.keys(l2!.resources).length, 2);
     const prev = readFileSync(join(store.dir, 'state', 'dev.prev.json'), 'utf8');
     assert.match(prev.split('\n')[0]!, /"serial":1/);
-    const header = JSON.parse(readFileSync(store.statePath('dev'), 'utf8').split('\n')[0]!) as { checksum: string; format: string };
+    const header = JSON.parse(readFileSync(store.statePath('dev'), 'utf8').split('\n')[0]!) as {
+      checksum: string;
+      format: string;
+    };
     assert.match(header.checksum, /^sha256:[0-9a-f]{64}$/);
     assert.equal(header.format, 'amlcdk-state');
   });
@@ -89,22 +92,37 @@ describe('state', () => {
     });
     assert.equal(readFileSync(file, 'utf8'), damaged);
     writeFileSync(file, text.slice(0, 40));
-    await assert.rejects(store.load('prod'), (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt' && /no header line/.test(e.message));
+    await assert.rejects(
+      store.load('prod'),
+      (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt' && /no header line/.test(e.message),
+    );
     writeFileSync(file, '{"format":"amlcdk-state","version":7}\n{}\n');
-    await assert.rejects(store.load('prod'), (e: unknown) => e instanceof InputError && e.code === 'StateVersionUnsupported');
+    await assert.rejects(
+      store.load('prod'),
+      (e: unknown) => e instanceof InputError && e.code === 'StateVersionUnsupported',
+    );
   });
 
   test('state written for another stack is refused', async () => {
     const store = freshStore();
     await store.save(bigState('a', 'x', 1));
     writeFileSync(store.statePath('b'), readFileSync(store.statePath('a')));
-    await assert.rejects(store.load('b'), (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt' && /belongs to stack "a"/.test(e.message));
+    await assert.rejects(
+      store.load('b'),
+      (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt' && /belongs to stack "a"/.test(e.message),
+    );
   });
 
   test('stack names that would escape the directory are refused', async () => {
     const store = freshStore();
-    await assert.rejects(store.load('../etc'), (e: unknown) => e instanceof InputError && e.code === 'InvalidStackName');
-    await assert.rejects(store.lock('a/b', 'apply'), (e: unknown) => e instanceof InputError && e.code === 'InvalidStackName');
+    await assert.rejects(
+      store.load('../etc'),
+      (e: unknown) => e instanceof InputError && e.code === 'InvalidStackName',
+    );
+    await assert.rejects(
+      store.lock('a/b', 'apply'),
+      (e: unknown) => e instanceof InputError && e.code === 'InvalidStackName',
+    );
   });
 
   test('a save killed at 6 seeded random moments always leaves the old or the new state, never a torn one', async () => {
@@ -132,10 +150,33 @@ describe('journal', () => {
     const store = freshStore();
     const j = store.journal('dev');
     await j.append({ kind: 'begin', runId: 'r1', manifestHash: 'sha256:abc' });
-    await j.append({ kind: 'intent', runId: 'r1', opId: 'o1', logicalId: 'Dev/Ws', resourceId: '/subscriptions/s/x', op: 'create', method: 'PUT', apiVersion: '2025-09-01' });
-    await j.append({ kind: 'started', runId: 'r1', opId: 'o1', status: 201, pollUrl: 'https://management.azure.com/op/1', pollKind: 'azure-async-operation' });
+    await j.append({
+      kind: 'intent',
+      runId: 'r1',
+      opId: 'o1',
+      logicalId: 'Dev/Ws',
+      resourceId: '/subscriptions/s/x',
+      op: 'create',
+      method: 'PUT',
+      apiVersion: '2025-09-01',
+    });
+    await j.append({
+      kind: 'started',
+      runId: 'r1',
+      opId: 'o1',
+      status: 201,
+      pollUrl: 'https://management.azure.com/op/1',
+      pollKind: 'azure-async-operation',
+    });
     const entries = await j.read();
-    assert.deepEqual(entries.map((e) => [e.seq, e.kind]), [[1, 'begin'], [2, 'intent'], [3, 'started']]);
+    assert.deepEqual(
+      entries.map((e) => [e.seq, e.kind]),
+      [
+        [1, 'begin'],
+        [2, 'intent'],
+        [3, 'started'],
+      ],
+    );
     assert.ok(entries.every((e) => !Number.isNaN(Date.parse(e.at))));
     const lines = readFileSync(store.journalPath('dev'), 'utf8').trimEnd().split('\n');
     assert.equal(lines.length, 3);
@@ -144,7 +185,10 @@ describe('journal', () => {
     await store.close();
     const again = new FileStateStore({ dir: store.dir });
     await again.journal('dev').append({ kind: 'end', runId: 'r1', outcome: 'succeeded' });
-    assert.deepEqual((await again.journal('dev').read()).map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      (await again.journal('dev').read()).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
     await again.close();
   });
 
@@ -167,7 +211,10 @@ describe('journal', () => {
     // A complete (newline-terminated) last line that fails its checksum is damage too, not a torn append.
     lines[1] = readFileSync(file, 'utf8').split('\n')[0]!.replace('"seq":1', '"seq":2');
     writeFileSync(file, [lines[0], lines[2], lines[1]!.replace('"o0"', '"oX"'), ''].join('\n'));
-    await assert.rejects(store.journal('dev').read(), (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && e.line === 3);
+    await assert.rejects(
+      store.journal('dev').read(),
+      (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && e.line === 3,
+    );
   });
 
   test('out-of-order entries (two writers) are JournalCorrupt', async () => {
@@ -178,7 +225,10 @@ describe('journal', () => {
     await store.close();
     const [a, b] = readFileSync(store.journalPath('dev'), 'utf8').trimEnd().split('\n');
     writeFileSync(store.journalPath('dev'), `${b}\n${a}\n`);
-    await assert.rejects(store.journal('dev').read(), (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && /seq 1 after 2/.test(e.message));
+    await assert.rejects(
+      store.journal('dev').read(),
+      (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && /seq 1 after 2/.test(e.message),
+    );
   });
 
   test('a torn last line (crash mid-append) is dropped with a notice, then cut before the next append', async () => {
@@ -186,17 +236,40 @@ describe('journal', () => {
     const store = freshStore(notices);
     const j = store.journal('dev');
     await j.append({ kind: 'begin', runId: 'r', manifestHash: 'h' });
-    await j.append({ kind: 'intent', runId: 'r', opId: 'o1', logicalId: 'A', resourceId: '/subscriptions/s/a', op: 'create', method: 'PUT', apiVersion: '2025-09-01' });
+    await j.append({
+      kind: 'intent',
+      runId: 'r',
+      opId: 'o1',
+      logicalId: 'A',
+      resourceId: '/subscriptions/s/a',
+      op: 'create',
+      method: 'PUT',
+      apiVersion: '2025-09-01',
+    });
     await store.close();
     appendFileSync(store.journalPath('dev'), '{"e":{"at":"2026-01-01T00:00:00.000Z","kind":"started","opId":"o1"');
     const reader = new FileStateStore({ dir: store.dir, onNotice: (m) => notices.push(m) });
-    assert.deepEqual((await reader.journal('dev').read()).map((e) => e.seq), [1, 2]);
+    assert.deepEqual(
+      (await reader.journal('dev').read()).map((e) => e.seq),
+      [1, 2],
+    );
     assert.equal(notices.length, 1);
     assert.match(notices[0]!, /dropped a torn last line \(line 3/);
     await reader.journal('dev').append({ kind: 'done', runId: 'r', opId: 'o1', outcome: 'succeeded' });
     const entries = await reader.journal('dev').read();
-    assert.deepEqual(entries.map((e) => [e.seq, e.kind]), [[1, 'begin'], [2, 'intent'], [3, 'done']]);
-    assert.equal(readFileSync(store.journalPath('dev'), 'utf8').split('\n').length, 4, 'three lines and the final newline');
+    assert.deepEqual(
+      entries.map((e) => [e.seq, e.kind]),
+      [
+        [1, 'begin'],
+        [2, 'intent'],
+        [3, 'done'],
+      ],
+    );
+    assert.equal(
+      readFileSync(store.journalPath('dev'), 'utf8').split('\n').length,
+      4,
+      'three lines and the final newline',
+    );
     await reader.close();
   });
 
@@ -222,7 +295,10 @@ describe('journal', () => {
     await j.truncate();
     assert.deepEqual(await j.read(), []);
     await j.append({ kind: 'begin', runId: 'r2', manifestHash: 'h' });
-    assert.deepEqual((await j.read()).map((e) => e.seq), [1]);
+    assert.deepEqual(
+      (await j.read()).map((e) => e.seq),
+      [1],
+    );
     await store.close();
   });
 });
@@ -262,8 +338,14 @@ describe('locks', () => {
     assert.equal(broken?.id, lockA.holder.id);
     assert.equal(await b.breakLock('dev'), undefined, 'nothing left to break');
     const lockB = await b.lock('dev', 'apply');
-    await assert.rejects(a.journal('dev').append({ kind: 'end', runId: 'r', outcome: 'failed' }), (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost');
-    await assert.rejects(a.save(bigState('dev', 'x', 1)), (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost');
+    await assert.rejects(
+      a.journal('dev').append({ kind: 'end', runId: 'r', outcome: 'failed' }),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost',
+    );
+    await assert.rejects(
+      a.save(bigState('dev', 'x', 1)),
+      (e: unknown) => e instanceof AmlcdkError && e.code === 'StateLockLost',
+    );
     await lockA.release();
     assert.match(notices.join('\n'), /was broken while this run held it/);
     assert.ok(existsSync(b.lockPath('dev')), "A's release did not remove B's lock");
@@ -301,9 +383,26 @@ describe('locks', () => {
     const file = store.lockPath('dev');
     const { mkdirSync, utimesSync } = await import('node:fs');
     mkdirSync(join(store.dir, 'locks'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ id: 'x', who: 'bob@ci-runner-9', host: 'ci-runner-9', pid: 1234, operation: 'apply', since: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'x',
+        who: 'bob@ci-runner-9',
+        host: 'ci-runner-9',
+        pid: 1234,
+        operation: 'apply',
+        since: '2026-01-01T00:00:00.000Z',
+      }),
+    );
     const old = new Date(Date.now() - 60_000);
     utimesSync(file, old, old);
-    await assert.rejects(store.lock('dev', 'apply'), (e: unknown) => e instanceof StateLockedError && e.stale && /bob@ci-runner-9/.test(e.message) && /heartbeat stopped/.test(e.message));
+    await assert.rejects(
+      store.lock('dev', 'apply'),
+      (e: unknown) =>
+        e instanceof StateLockedError &&
+        e.stale &&
+        /bob@ci-runner-9/.test(e.message) &&
+        /heartbeat stopped/.test(e.message),
+    );
   });
 });

@@ -8,7 +8,9 @@ import { bigState } from './fixtures/states.js';
 
 test('state encoding is canonical: the same state gives the same bytes whatever the key order', () => {
   const s = bigState('dev', 'x', 3);
-  const reordered = JSON.parse(JSON.stringify({ updatedAt: s.updatedAt, resources: s.resources, stack: s.stack, version: s.version }));
+  const reordered = JSON.parse(
+    JSON.stringify({ updatedAt: s.updatedAt, resources: s.resources, stack: s.stack, version: s.version }),
+  );
   assert.equal(encodeState(s, 4), encodeState(reordered, 4));
   assert.equal(decodeState(encodeState(s, 4), 'mem').serial, 4);
 });
@@ -20,7 +22,10 @@ test('any single changed character of a state is detected', () => {
     fc.property(fc.integer({ min: body, max: text.length - 2 }), fc.constantFrom('0', 'Z', ' ', '"'), (i, ch) => {
       fc.pre(text[i] !== ch);
       const damaged = text.slice(0, i) + ch + text.slice(i + 1);
-      assert.throws(() => decodeState(damaged, 'mem'), (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt');
+      assert.throws(
+        () => decodeState(damaged, 'mem'),
+        (e: unknown) => e instanceof InputError && e.code === 'StateCorrupt',
+      );
     }),
     { numRuns: 200, seed: 7 },
   );
@@ -29,7 +34,15 @@ test('any single changed character of a state is detected', () => {
 test('journal lines round-trip and any cut inside the last line is treated as torn, never as corruption', () => {
   const entries: JournalEntry[] = [
     { seq: 1, at: '2026-01-01T00:00:00.000Z', kind: 'begin', runId: 'r', manifestHash: 'sha256:x' },
-    { seq: 2, at: '2026-01-01T00:00:01.000Z', kind: 'done', runId: 'r', opId: 'o', outcome: 'failed', error: 'ünïcödé ✓' },
+    {
+      seq: 2,
+      at: '2026-01-01T00:00:01.000Z',
+      kind: 'done',
+      runId: 'r',
+      opId: 'o',
+      outcome: 'failed',
+      error: 'ünïcödé ✓',
+    },
   ];
   const text = entries.map(encodeJournalLine).join('');
   assert.deepEqual(parseJournal(text, 'mem').entries, entries);
@@ -61,5 +74,9 @@ test('observed bodies are stored as a merge patch against applied and come back 
     assert.deepEqual(back.applied, r.applied);
   }
   const compact = encodeState(base, 1);
-  assert.match(compact, /"observedDelta":\{"properties":\{"provisioningState":"Succeeded"\}\}/, 'only the difference is stored');
+  assert.match(
+    compact,
+    /"observedDelta":\{"properties":\{"provisioningState":"Succeeded"\}\}/,
+    'only the difference is stored',
+  );
 });

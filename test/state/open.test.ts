@@ -38,11 +38,22 @@ test('anything else is InvalidStateLocation with the allowed forms and a fix', (
   for (const bad of ['s3://bucket/x', 'file://', 'azblob://UPPER/c', 'gs://b']) {
     assert.throws(
       () => openStateStore(bad, { cwd }),
-      (e: unknown) => e instanceof InputError && e.code === 'InvalidStateLocation' && /allowed/.test(e.message) && !!e.fix,
+      (e: unknown) =>
+        e instanceof InputError && e.code === 'InvalidStateLocation' && /allowed/.test(e.message) && !!e.fix,
       bad,
     );
   }
   // Named by where it was set: amlcdk.json by default (file and line of the config), or the option.
-  assert.throws(() => openStateStore('gs://b', { cwd }), (e: unknown) => e instanceof InputError && e.file === 'amlcdk.json' && /in amlcdk\.json/.test(e.fix ?? ''));
-  assert.throws(() => openStateStore('gs://b', { cwd, source: '--state' }), (e: unknown) => e instanceof InputError && e.file === undefined && e.message.startsWith('--state: ') && /set --state /.test(e.fix ?? ''));
+  assert.throws(
+    () => openStateStore('gs://b', { cwd }),
+    (e: unknown) => e instanceof InputError && e.file === 'amlcdk.json' && /in amlcdk\.json/.test(e.fix ?? ''),
+  );
+  assert.throws(
+    () => openStateStore('gs://b', { cwd, source: '--state' }),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.file === undefined &&
+      e.message.startsWith('--state: ') &&
+      /set --state /.test(e.fix ?? ''),
+  );
 });

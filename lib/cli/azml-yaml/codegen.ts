@@ -6,7 +6,16 @@
  * comment saying where it came from and what to set. The code is deterministic (same YAML, same bytes).
  */
 import { VmSize } from '../../catalog/vm-size.js';
-import type { ClusterSpec, ComputeSpec, CustomApplicationSpec, IdentitySpec, InstanceSpec, KubernetesSpec, SubnetSpec, VirtualMachineSpec } from './spec.js';
+import type {
+  ClusterSpec,
+  ComputeSpec,
+  CustomApplicationSpec,
+  IdentitySpec,
+  InstanceSpec,
+  KubernetesSpec,
+  SubnetSpec,
+  VirtualMachineSpec,
+} from './spec.js';
 
 export interface CodegenOptions {
   /** Base name of the YAML file, for comments (never a machine path). */
@@ -35,11 +44,66 @@ export interface CodegenResult {
   readonly secrets: readonly SecretToSet[];
 }
 
-const RESERVED = new Set(['break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum', 'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'scope', 'workspace']);
+const RESERVED = new Set([
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'default',
+  'delete',
+  'do',
+  'else',
+  'enum',
+  'export',
+  'extends',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'import',
+  'in',
+  'instanceof',
+  'new',
+  'null',
+  'return',
+  'super',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'var',
+  'void',
+  'while',
+  'with',
+  'yield',
+  'let',
+  'static',
+  'implements',
+  'interface',
+  'package',
+  'private',
+  'protected',
+  'public',
+  'await',
+  'scope',
+  'workspace',
+]);
 
 /** A single-quoted TypeScript string literal. */
 export function q(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+  return `'${s
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}'`;
 }
 
 /** Text inside a template literal. */
@@ -53,7 +117,11 @@ function key(k: string): string {
 
 /** `gpu-a100-spot` → `GpuA100Spot` (construct id). */
 export function constructIdFor(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 }
 
 function variableFor(name: string): string {
@@ -114,63 +182,109 @@ function subnetExpr(em: Emitter, s: SubnetSpec, id: string): string {
 }
 
 function commonEntries(em: Emitter, s: ComputeSpec): (string | undefined)[] {
-  return ['workspace', `computeName: ${q(s.name)}`, s.description !== undefined ? `description: ${q(s.description)}` : undefined];
+  return [
+    'workspace',
+    `computeName: ${q(s.name)}`,
+    s.description !== undefined ? `description: ${q(s.description)}` : undefined,
+  ];
 }
 
 function envelopeEntries(em: Emitter, s: InstanceSpec | ClusterSpec): (string | undefined)[] {
-  return [s.identity ? `identity: ${identityExpr(em, s.identity)}` : undefined, s.tags ? `tags: ${stringRecord(s.tags)}` : undefined];
+  return [
+    s.identity ? `identity: ${identityExpr(em, s.identity)}` : undefined,
+    s.tags ? `tags: ${stringRecord(s.tags)}` : undefined,
+  ];
 }
 
 function applicationExpr(a: CustomApplicationSpec, indent: string): string {
-  const endpoints = a.endpoints.map((e) => `{ name: ${q(e.name)}, target: ${e.target}, published: ${e.published}${e.protocol ? `, protocol: ${q(e.protocol)}` : ''} }`);
-  const volumes = a.volumes.map((v) => `{ source: ${q(v.source)}, target: ${q(v.target)}${v.readOnly !== undefined ? `, readOnly: ${v.readOnly}` : ''} }`);
-  return obj([
-    `name: ${q(a.name)}`,
-    `image: ${q(a.image)}`,
-    `endpoints: [${endpoints.join(', ')}]`,
-    volumes.length ? `volumes: [${volumes.join(', ')}]` : undefined,
-    Object.keys(a.environment).length ? `environment: ${stringRecord(a.environment)}` : undefined,
-  ], indent);
+  const endpoints = a.endpoints.map(
+    (e) =>
+      `{ name: ${q(e.name)}, target: ${e.target}, published: ${e.published}${e.protocol ? `, protocol: ${q(e.protocol)}` : ''} }`,
+  );
+  const volumes = a.volumes.map(
+    (v) =>
+      `{ source: ${q(v.source)}, target: ${q(v.target)}${v.readOnly !== undefined ? `, readOnly: ${v.readOnly}` : ''} }`,
+  );
+  return obj(
+    [
+      `name: ${q(a.name)}`,
+      `image: ${q(a.image)}`,
+      `endpoints: [${endpoints.join(', ')}]`,
+      volumes.length ? `volumes: [${volumes.join(', ')}]` : undefined,
+      Object.keys(a.environment).length ? `environment: ${stringRecord(a.environment)}` : undefined,
+    ],
+    indent,
+  );
 }
 
 function emitInstance(em: Emitter, s: InstanceSpec): string[] {
   const id = constructIdFor(s.name);
   em.use('ComputeInstance', 'VmSize');
   const pre: string[] = [];
-  if (s.location !== undefined) pre.push(`// location ${s.location} in the YAML: a compute instance is created in its workspace's region.`);
+  if (s.location !== undefined)
+    pre.push(`// location ${s.location} in the YAML: a compute instance is created in its workspace's region.`);
   const entries: (string | undefined)[] = [...commonEntries(em, s)];
-  entries.push(`vmSize: ${vmSizeExpr(s.size)}${s.sizeDefaulted ? `${TRAILING}az ml default: the YAML gives no size` : ''}`);
+  entries.push(
+    `vmSize: ${vmSizeExpr(s.size)}${s.sizeDefaulted ? `${TRAILING}az ml default: the YAML gives no size` : ''}`,
+  );
   if (s.assignedUser) {
     em.use('Principal');
-    entries.push(`assignedUser: Principal.user(${q(s.assignedUser.objectId)}, { tenantId: ${q(s.assignedUser.tenantId)} })`);
+    entries.push(
+      `assignedUser: Principal.user(${q(s.assignedUser.objectId)}, { tenantId: ${q(s.assignedUser.tenantId)} })`,
+    );
   }
   if (s.ssh) {
     em.use('SshAccess');
-    entries.push(s.ssh.enabled ? `sshAccess: SshAccess.enabled({ publicKey: ${q(s.ssh.publicKey ?? '')} })` : 'sshAccess: SshAccess.disabled()');
+    entries.push(
+      s.ssh.enabled
+        ? `sshAccess: SshAccess.enabled({ publicKey: ${q(s.ssh.publicKey ?? '')} })`
+        : 'sshAccess: SshAccess.disabled()',
+    );
   }
   if (s.subnet) entries.push(`subnet: ${subnetExpr(em, s.subnet, id)}`);
   if (s.nodePublicIp !== undefined) entries.push(`nodePublicIp: ${s.nodePublicIp}`);
   if (s.idleShutdown) {
     em.use('Duration');
-    entries.push('minutes' in s.idleShutdown ? `idleShutdown: Duration.minutes(${s.idleShutdown.minutes})` : `idleShutdown: Duration.parse(${q(s.idleShutdown.iso)})`);
+    entries.push(
+      'minutes' in s.idleShutdown
+        ? `idleShutdown: Duration.minutes(${s.idleShutdown.minutes})`
+        : `idleShutdown: Duration.parse(${q(s.idleShutdown.iso)})`,
+    );
   }
   if (s.schedules.length) {
     em.use('ComputeSchedule');
     const items = s.schedules.map((sc) => {
-      const opts = [sc.timeZone !== undefined ? `timeZone: ${q(sc.timeZone)}` : undefined, sc.startTime !== undefined ? `startTime: ${q(sc.startTime)}` : undefined, sc.enabled ? undefined : 'enabled: false'].filter(Boolean);
+      const opts = [
+        sc.timeZone !== undefined ? `timeZone: ${q(sc.timeZone)}` : undefined,
+        sc.startTime !== undefined ? `startTime: ${q(sc.startTime)}` : undefined,
+        sc.enabled ? undefined : 'enabled: false',
+      ].filter(Boolean);
       const call = `ComputeSchedule.${sc.action === 'Start' ? 'startAt' : 'stopAt'}(${q(sc.cron)}${opts.length ? `, { ${opts.join(', ')} }` : ''})`;
-      return sc.fromRecurrence ? `${call}, // was a ${sc.fromRecurrence === 'day' ? 'daily' : 'weekly'} recurrence trigger` : `${call},`;
+      return sc.fromRecurrence
+        ? `${call}, // was a ${sc.fromRecurrence === 'day' ? 'daily' : 'weekly'} recurrence trigger`
+        : `${call},`;
     });
     entries.push(`schedules: [\n${items.map((i) => `    ${i}`).join('\n')}\n  ]`);
   }
-  for (const [prop, script] of [['creationScript', s.creationScript], ['startupScript', s.startupScript]] as const) {
+  for (const [prop, script] of [
+    ['creationScript', s.creationScript],
+    ['startupScript', s.startupScript],
+  ] as const) {
     if (!script) continue;
     em.use('SetupScript');
-    const opts = [script.command !== undefined ? `arguments: ${q(script.command)}` : undefined, script.timeoutMinutes !== undefined ? `timeout: Duration.minutes(${script.timeoutMinutes})` : undefined].filter(Boolean);
+    const opts = [
+      script.command !== undefined ? `arguments: ${q(script.command)}` : undefined,
+      script.timeoutMinutes !== undefined ? `timeout: Duration.minutes(${script.timeoutMinutes})` : undefined,
+    ].filter(Boolean);
     if (script.timeoutMinutes !== undefined) em.use('Duration');
-    entries.push(`${prop}: SetupScript.fromWorkspacePath(${q(script.path)}${opts.length ? `, { ${opts.join(', ')} }` : ''})`);
+    entries.push(
+      `${prop}: SetupScript.fromWorkspacePath(${q(script.path)}${opts.length ? `, { ${opts.join(', ')} }` : ''})`,
+    );
   }
-  if (s.applications.length) entries.push(`customApplications: [\n${s.applications.map((a) => `    ${applicationExpr(a, '    ')},`).join('\n')}\n  ]`);
+  if (s.applications.length)
+    entries.push(
+      `customApplications: [\n${s.applications.map((a) => `    ${applicationExpr(a, '    ')},`).join('\n')}\n  ]`,
+    );
   if (s.sso !== undefined) entries.push(`sso: ${s.sso}`);
   if (s.rootAccess !== undefined) entries.push(`rootAccess: ${s.rootAccess}`);
   entries.push(...envelopeEntries(em, s));
@@ -182,14 +296,21 @@ function emitCluster(em: Emitter, s: ClusterSpec): string[] {
   em.use('ComputeCluster', 'VmSize');
   const pre: string[] = [];
   const entries: (string | undefined)[] = [...commonEntries(em, s)];
-  entries.push(`vmSize: ${vmSizeExpr(s.size)}${s.sizeDefaulted ? `${TRAILING}az ml default: the YAML gives no size` : ''}`);
+  entries.push(
+    `vmSize: ${vmSizeExpr(s.size)}${s.sizeDefaulted ? `${TRAILING}az ml default: the YAML gives no size` : ''}`,
+  );
   if (s.tier) {
     em.use('VmPriority');
-    if (s.tier === 'LowPriority') pre.push('// tier low_priority: allocated as Spot VMs (evictable); amlcdk warns until the warning is acknowledged.');
+    if (s.tier === 'LowPriority')
+      pre.push(
+        '// tier low_priority: allocated as Spot VMs (evictable); amlcdk warns until the warning is acknowledged.',
+      );
     entries.push(`vmPriority: ${s.tier === 'LowPriority' ? 'VmPriority.LOW_PRIORITY' : 'VmPriority.DEDICATED'}`);
   }
   if (s.minInstances !== undefined) entries.push(`minNodeCount: ${s.minInstances}`);
-  entries.push(`maxNodeCount: ${s.maxInstances}${s.maxDefaulted ? `${TRAILING}az ml default: the YAML gives no max_instances` : ''}`);
+  entries.push(
+    `maxNodeCount: ${s.maxInstances}${s.maxDefaulted ? `${TRAILING}az ml default: the YAML gives no max_instances` : ''}`,
+  );
   if (s.idleSecondsBeforeScaleDown !== undefined) {
     em.use('Duration');
     entries.push(`idleTimeBeforeScaleDown: Duration.seconds(${s.idleSecondsBeforeScaleDown})`);
@@ -205,7 +326,9 @@ function emitCluster(em: Emitter, s: ClusterSpec): string[] {
         const env = envFor(s.name, 'ADMIN_PASSWORD');
         em.use('Secret');
         em.secrets.push({ env, from: `${em.source}:${s.ssh.passwordLine} ssh_settings.admin_password` });
-        pre.push(`// ssh_settings.admin_password (${em.source}:${s.ssh.passwordLine}) was not copied: set ${env} where amlcdk apply runs.`);
+        pre.push(
+          `// ssh_settings.admin_password (${em.source}:${s.ssh.passwordLine}) was not copied: set ${env} where amlcdk apply runs.`,
+        );
         o.push(`password: Secret.fromEnv(${q(env)})`);
       }
       entries.push(`sshAccess: SshAccess.enabled({ ${o.join(', ')} })`);
@@ -235,18 +358,25 @@ function emitVirtualMachine(em: Emitter, s: VirtualMachineSpec): string[] {
     const env = envFor(s.name, 'ADMIN_PASSWORD');
     em.use('Secret');
     em.secrets.push({ env, from: `${em.source}:${s.passwordLine} ssh_settings.admin_password` });
-    pre.push(`// ssh_settings.admin_password (${em.source}:${s.passwordLine}) was not copied: set ${env} where amlcdk apply runs.`);
+    pre.push(
+      `// ssh_settings.admin_password (${em.source}:${s.passwordLine}) was not copied: set ${env} where amlcdk apply runs.`,
+    );
     acct.push(`password: Secret.fromEnv(${q(env)})`);
   }
   if (s.privateKeyFile) {
     const env = envFor(s.name, 'SSH_PRIVATE_KEY');
     em.use('Secret');
     em.secrets.push({ env, from: `${em.source}:${s.privateKeyFile.line} ssh_settings.ssh_private_key_file` });
-    pre.push(`// ssh_settings.ssh_private_key_file (${em.source}:${s.privateKeyFile.line}) was not read: put the key's content in ${env} where amlcdk apply runs.`);
+    pre.push(
+      `// ssh_settings.ssh_private_key_file (${em.source}:${s.privateKeyFile.line}) was not read: put the key's content in ${env} where amlcdk apply runs.`,
+    );
     acct.push(`privateKey: Secret.fromEnv(${q(env)})`);
   }
   const target = `AttachTarget.virtualMachine({ resourceId: ${q(s.resourceId)}${s.sshPort !== undefined ? `, sshPort: ${s.sshPort}` : ''}, administratorAccount: { ${acct.join(', ')} } })`;
-  return [...pre, `const ${variableFor(s.name)} = new AttachedCompute(scope, ${q(constructIdFor(s.name))}, ${obj([...commonEntries(em, s), `target: ${target}`], '')});`];
+  return [
+    ...pre,
+    `const ${variableFor(s.name)} = new AttachedCompute(scope, ${q(constructIdFor(s.name))}, ${obj([...commonEntries(em, s), `target: ${target}`], '')});`,
+  ];
 }
 
 /** Generate the module. */
@@ -256,14 +386,25 @@ export function generateComputeCode(specs: readonly ComputeSpec[], options: Code
   const body: string[] = [];
   for (const s of specs) {
     body.push(`// ${options.source}:${s.line} ${s.name} (${s.kind})`);
-    const lines = s.kind === 'computeinstance' ? emitInstance(em, s) : s.kind === 'amlcompute' ? emitCluster(em, s) : s.kind === 'kubernetes' ? emitKubernetes(em, s) : emitVirtualMachine(em, s);
+    const lines =
+      s.kind === 'computeinstance'
+        ? emitInstance(em, s)
+        : s.kind === 'amlcompute'
+          ? emitCluster(em, s)
+          : s.kind === 'kubernetes'
+            ? emitKubernetes(em, s)
+            : emitVirtualMachine(em, s);
     body.push(...lines.flatMap((l) => l.split('\n')));
   }
   const names = [...em.imports].sort();
   const header = [
     `// Generated by \`amlcdk import --from-azml-yaml ${options.source}\` from az ml CLI v2 compute YAML.`,
     `// Review it, then call ${fn}(this, workspace) in your stack (docs/import.md).`,
-    ...(em.secrets.length ? [`// Secrets were not copied from the YAML: set ${em.secrets.map((x) => x.env).join(', ')} where amlcdk apply runs.`] : []),
+    ...(em.secrets.length
+      ? [
+          `// Secrets were not copied from the YAML: set ${em.secrets.map((x) => x.env).join(', ')} where amlcdk apply runs.`,
+        ]
+      : []),
     "import type { Construct } from 'constructs';",
     `import { ${[...names, 'type IWorkspaceRef'].join(', ')} } from ${q(options.moduleSpecifier ?? 'amlcdk')};`,
     '',

@@ -14,7 +14,18 @@ import { NAME_RULES } from '../../core/names.js';
 import { isGuid, parseArmId, cronProblem } from '../../core/validators.js';
 import { editDistance } from '../../catalog/vm-sizes.js';
 import { isSshPublicKey } from '../../constructs/compute/ssh.js';
-import type { ClusterSpec, ComputeSpec, CustomApplicationSpec, IdentitySpec, InstanceSpec, KubernetesSpec, ScheduleSpec, SetupScriptSpec, SubnetSpec, VirtualMachineSpec } from './spec.js';
+import type {
+  ClusterSpec,
+  ComputeSpec,
+  CustomApplicationSpec,
+  IdentitySpec,
+  InstanceSpec,
+  KubernetesSpec,
+  ScheduleSpec,
+  SetupScriptSpec,
+  SubnetSpec,
+  VirtualMachineSpec,
+} from './spec.js';
 
 /** One problem, before it becomes an InputError. */
 export interface YamlProblem {
@@ -34,8 +45,38 @@ const KNOWN_OTHER_TYPES: Readonly<Record<string, string>> = {
 
 const COMMON_KEYS = ['$schema', 'name', 'type', 'description', 'tags'];
 const KEYS: Readonly<Record<(typeof SUPPORTED_TYPES)[number], readonly string[]>> = {
-  computeinstance: [...COMMON_KEYS, 'location', 'identity', 'size', 'create_on_behalf_of', 'ssh_public_access_enabled', 'ssh_settings', 'network_settings', 'enable_node_public_ip', 'idle_time_before_shutdown_minutes', 'idle_time_before_shutdown', 'schedules', 'setup_scripts', 'custom_applications', 'enable_sso', 'enable_root_access'],
-  amlcompute: [...COMMON_KEYS, 'location', 'identity', 'size', 'tier', 'min_instances', 'max_instances', 'idle_time_before_scale_down', 'ssh_public_access_enabled', 'ssh_settings', 'network_settings', 'enable_node_public_ip'],
+  computeinstance: [
+    ...COMMON_KEYS,
+    'location',
+    'identity',
+    'size',
+    'create_on_behalf_of',
+    'ssh_public_access_enabled',
+    'ssh_settings',
+    'network_settings',
+    'enable_node_public_ip',
+    'idle_time_before_shutdown_minutes',
+    'idle_time_before_shutdown',
+    'schedules',
+    'setup_scripts',
+    'custom_applications',
+    'enable_sso',
+    'enable_root_access',
+  ],
+  amlcompute: [
+    ...COMMON_KEYS,
+    'location',
+    'identity',
+    'size',
+    'tier',
+    'min_instances',
+    'max_instances',
+    'idle_time_before_scale_down',
+    'ssh_public_access_enabled',
+    'ssh_settings',
+    'network_settings',
+    'enable_node_public_ip',
+  ],
   kubernetes: ['$schema', 'name', 'type', 'description', 'resource_id', 'namespace'],
   virtualmachine: ['$schema', 'name', 'type', 'description', 'resource_id', 'ssh_settings'],
 };
@@ -43,15 +84,19 @@ const KEYS: Readonly<Record<(typeof SUPPORTED_TYPES)[number], readonly string[]>
 /** az ml keys amlcdk knows but cannot express for that type: why, and what to do instead. */
 const UNSUPPORTED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   computeinstance: {
-    release_quota_on_stop: 'amlcdk does not manage releaseQuotaOnStop yet; remove the key (the service default, false, applies)',
-    enable_os_patching: 'amlcdk does not manage enableOSPatching yet; remove the key (the service default, false, applies)',
+    release_quota_on_stop:
+      'amlcdk does not manage releaseQuotaOnStop yet; remove the key (the service default, false, applies)',
+    enable_os_patching:
+      'amlcdk does not manage enableOSPatching yet; remove the key (the service default, false, applies)',
   },
   amlcompute: {},
   kubernetes: {
-    identity: 'AttachedCompute sends no identity on attach; remove the key and give the cluster\'s extension its identity in AKS/Arc',
+    identity:
+      "AttachedCompute sends no identity on attach; remove the key and give the cluster's extension its identity in AKS/Arc",
     tags: 'attach requests carry no tags (the service ignores them); remove the key and tag the AKS/Arc cluster itself',
     location: 'attached compute has no location of its own; remove the key',
-    properties: 'instance types are not read from YAML; remove the key and add instanceTypes to AttachTarget.kubernetes({ ... }) in the generated code',
+    properties:
+      'instance types are not read from YAML; remove the key and add instanceTypes to AttachTarget.kubernetes({ ... }) in the generated code',
   },
   virtualmachine: {
     identity: 'AttachedCompute sends no identity on attach; remove the key',
@@ -62,7 +107,15 @@ const UNSUPPORTED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>
 
 const SECRET_KEYS = new Set(['admin_password']);
 
-const WEEKDAYS: Readonly<Record<string, number>> = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 };
+const WEEKDAYS: Readonly<Record<string, number>> = {
+  sunday: 0,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+};
 
 /** Reads one file; collects problems instead of stopping at the first. */
 class Reader {
@@ -83,23 +136,51 @@ class Reader {
   }
 
   /** The pairs of a map, keyed by their (string) key; reports unknown and unsupported keys. */
-  fields(map: YAMLMap, path: string, allowed: readonly string[], unsupported: Readonly<Record<string, string>> = {}): Map<string, Pair<Node, Node | null>> {
+  fields(
+    map: YAMLMap,
+    path: string,
+    allowed: readonly string[],
+    unsupported: Readonly<Record<string, string>> = {},
+  ): Map<string, Pair<Node, Node | null>> {
     const out = new Map<string, Pair<Node, Node | null>>();
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
       const line = this.line(pair.key);
       if (k === undefined) {
-        this.problem('WrongYamlType', line, path || '(document)', `a key of ${path || 'the document'} is not a plain string`, 'use plain string keys');
+        this.problem(
+          'WrongYamlType',
+          line,
+          path || '(document)',
+          `a key of ${path || 'the document'} is not a plain string`,
+          'use plain string keys',
+        );
         continue;
       }
       const full = path ? `${path}.${k}` : k;
       if (unsupported[k]) {
-        this.problem('UnsupportedYamlKey', line, full, `${full} is valid az ml YAML but cannot be converted`, unsupported[k]!);
+        this.problem(
+          'UnsupportedYamlKey',
+          line,
+          full,
+          `${full} is valid az ml YAML but cannot be converted`,
+          unsupported[k]!,
+        );
         continue;
       }
       if (!allowed.includes(k)) {
-        const near = allowed.map((a) => ({ a, d: editDistance(k.toLowerCase(), a) })).filter((x) => x.d <= Math.max(2, Math.floor(k.length / 3))).sort((x, y) => x.d - y.d)[0];
-        this.problem('UnknownYamlKey', line, full, `unknown key ${full}`, near ? `did you mean ${path ? `${path}.` : ''}${near.a}? (allowed here: ${allowed.join(', ')})` : `remove it; allowed here: ${allowed.join(', ')}`);
+        const near = allowed
+          .map((a) => ({ a, d: editDistance(k.toLowerCase(), a) }))
+          .filter((x) => x.d <= Math.max(2, Math.floor(k.length / 3)))
+          .sort((x, y) => x.d - y.d)[0];
+        this.problem(
+          'UnknownYamlKey',
+          line,
+          full,
+          `unknown key ${full}`,
+          near
+            ? `did you mean ${path ? `${path}.` : ''}${near.a}? (allowed here: ${allowed.join(', ')})`
+            : `remove it; allowed here: ${allowed.join(', ')}`,
+        );
         continue;
       }
       out.set(k, pair);
@@ -116,30 +197,59 @@ class Reader {
     return 'another kind of value';
   }
 
-  str(f: Map<string, Pair<Node, Node | null>>, key: string, path: string, opts: { required?: boolean; line?: number } = {}): string | undefined {
+  str(
+    f: Map<string, Pair<Node, Node | null>>,
+    key: string,
+    path: string,
+    opts: { required?: boolean; line?: number } = {},
+  ): string | undefined {
     const pair = f.get(key);
     const full = path ? `${path}.${key}` : key;
     if (!pair) {
-      if (opts.required) this.problem('MissingYamlKey', opts.line ?? 1, full, `${full} is required`, `add ${key}: <value>`);
+      if (opts.required)
+        this.problem('MissingYamlKey', opts.line ?? 1, full, `${full} is required`, `add ${key}: <value>`);
       return undefined;
     }
     const v = pair.value;
     if (isScalar(v) && typeof v.value === 'string' && v.value.trim() !== '') return v.value;
-    this.problem('WrongYamlType', this.line(v ?? pair.key), full, `${full} must be a non-empty string, got ${this.describe(full, v)}`, `write ${key}: <text>`);
+    this.problem(
+      'WrongYamlType',
+      this.line(v ?? pair.key),
+      full,
+      `${full} must be a non-empty string, got ${this.describe(full, v)}`,
+      `write ${key}: <text>`,
+    );
     return undefined;
   }
 
-  int(f: Map<string, Pair<Node, Node | null>>, key: string, path: string, range: { min: number; max: number; unit?: string }): number | undefined {
+  int(
+    f: Map<string, Pair<Node, Node | null>>,
+    key: string,
+    path: string,
+    range: { min: number; max: number; unit?: string },
+  ): number | undefined {
     const pair = f.get(key);
     if (!pair) return undefined;
     const full = path ? `${path}.${key}` : key;
     const v = pair.value;
     if (!isScalar(v) || typeof v.value !== 'number' || !Number.isInteger(v.value)) {
-      this.problem('WrongYamlType', this.line(v ?? pair.key), full, `${full} must be a whole number${range.unit ? ` of ${range.unit}` : ''}, got ${this.describe(full, v)}`, `write ${key}: <number> (no quotes)`);
+      this.problem(
+        'WrongYamlType',
+        this.line(v ?? pair.key),
+        full,
+        `${full} must be a whole number${range.unit ? ` of ${range.unit}` : ''}, got ${this.describe(full, v)}`,
+        `write ${key}: <number> (no quotes)`,
+      );
       return undefined;
     }
     if (v.value < range.min || v.value > range.max) {
-      this.problem('InvalidYamlValue', this.line(v), full, `${full} is ${v.value}, out of range`, `use ${range.min}–${range.max}${range.unit ? ` ${range.unit}` : ''}`);
+      this.problem(
+        'InvalidYamlValue',
+        this.line(v),
+        full,
+        `${full} is ${v.value}, out of range`,
+        `use ${range.min}–${range.max}${range.unit ? ` ${range.unit}` : ''}`,
+      );
       return undefined;
     }
     return v.value;
@@ -151,7 +261,13 @@ class Reader {
     const full = path ? `${path}.${key}` : key;
     const v = pair.value;
     if (isScalar(v) && typeof v.value === 'boolean') return v.value;
-    this.problem('WrongYamlType', this.line(v ?? pair.key), full, `${full} must be true or false, got ${this.describe(full, v)}`, `write ${key}: true or ${key}: false (no quotes)`);
+    this.problem(
+      'WrongYamlType',
+      this.line(v ?? pair.key),
+      full,
+      `${full} must be true or false, got ${this.describe(full, v)}`,
+      `write ${key}: true or ${key}: false (no quotes)`,
+    );
     return undefined;
   }
 
@@ -163,7 +279,13 @@ class Reader {
       this.keyLines.set(pair.value, this.line(pair.key));
       return pair.value;
     }
-    this.problem('WrongYamlType', this.line(pair.value ?? pair.key), full, `${full} must be a mapping (key: value lines), got ${this.describe(full, pair.value)}`, `indent the settings of ${key} under it`);
+    this.problem(
+      'WrongYamlType',
+      this.line(pair.value ?? pair.key),
+      full,
+      `${full} must be a mapping (key: value lines), got ${this.describe(full, pair.value)}`,
+      `indent the settings of ${key} under it`,
+    );
     return undefined;
   }
 
@@ -172,18 +294,36 @@ class Reader {
     if (!pair) return undefined;
     const full = path ? `${path}.${key}` : key;
     if (isSeq(pair.value)) return pair.value.items as Node[];
-    this.problem('WrongYamlType', this.line(pair.value ?? pair.key), full, `${full} must be a list ("- " items), got ${this.describe(full, pair.value)}`, `write each entry of ${key} as "- ..."`);
+    this.problem(
+      'WrongYamlType',
+      this.line(pair.value ?? pair.key),
+      full,
+      `${full} must be a list ("- " items), got ${this.describe(full, pair.value)}`,
+      `write each entry of ${key} as "- ..."`,
+    );
     return undefined;
   }
 
   /** One of `values` (case-insensitive), returned as written in `values`. */
-  choice<T extends string>(f: Map<string, Pair<Node, Node | null>>, key: string, path: string, values: readonly T[], opts: { required?: boolean; line?: number } = {}): T | undefined {
+  choice<T extends string>(
+    f: Map<string, Pair<Node, Node | null>>,
+    key: string,
+    path: string,
+    values: readonly T[],
+    opts: { required?: boolean; line?: number } = {},
+  ): T | undefined {
     const s = this.str(f, key, path, opts);
     if (s === undefined) return undefined;
     const hit = values.find((v) => v.toLowerCase() === s.toLowerCase());
     if (hit) return hit;
     const full = path ? `${path}.${key}` : key;
-    this.problem('UnsupportedYamlValue', this.line(f.get(key)!.value), full, `${full} is ${JSON.stringify(s)}`, `use one of: ${values.join(', ')}`);
+    this.problem(
+      'UnsupportedYamlValue',
+      this.line(f.get(key)!.value),
+      full,
+      `${full} is ${JSON.stringify(s)}`,
+      `use one of: ${values.join(', ')}`,
+    );
     return undefined;
   }
 
@@ -195,8 +335,19 @@ class Reader {
     for (const pair of m.items as Pair<Node, Node | null>[]) {
       const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
       const full = `${path ? `${path}.` : ''}${key}.${k ?? '?'}`;
-      if (k === undefined || !isScalar(pair.value) || pair.value.value === null || typeof pair.value.value === 'object') {
-        this.problem('WrongYamlType', this.line(pair.value ?? pair.key), full, `${full} must be a plain value (text, number or true/false)`, 'write name: value');
+      if (
+        k === undefined ||
+        !isScalar(pair.value) ||
+        pair.value.value === null ||
+        typeof pair.value.value === 'object'
+      ) {
+        this.problem(
+          'WrongYamlType',
+          this.line(pair.value ?? pair.key),
+          full,
+          `${full} must be a plain value (text, number or true/false)`,
+          'write name: value',
+        );
         continue;
       }
       out[k] = String(pair.value.value);
@@ -207,7 +358,13 @@ class Reader {
 
 function asMap(r: Reader, node: Node | null | undefined, path: string, line: number): YAMLMap | undefined {
   if (isMap(node)) return node;
-  r.problem('WrongYamlType', r.line(node, line), path, `${path} must be a mapping (key: value lines)`, `write the fields of ${path} as "key: value" lines`);
+  r.problem(
+    'WrongYamlType',
+    r.line(node, line),
+    path,
+    `${path} must be a mapping (key: value lines)`,
+    `write the fields of ${path} as "key: value" lines`,
+  );
   return undefined;
 }
 
@@ -215,16 +372,37 @@ function readIdentity(r: Reader, f: Map<string, Pair<Node, Node | null>>): Ident
   const m = r.map(f, 'identity', '');
   if (!m) return undefined;
   const id = r.fields(m, 'identity', ['type', 'user_assigned_identities']);
-  const type = r.choice(id, 'type', 'identity', ['system_assigned', 'user_assigned', 'system_assigned,user_assigned', 'none'] as const, { required: true, line: r.line(m) });
+  const type = r.choice(
+    id,
+    'type',
+    'identity',
+    ['system_assigned', 'user_assigned', 'system_assigned,user_assigned', 'none'] as const,
+    { required: true, line: r.line(m) },
+  );
   const ids: string[] = [];
   for (const [i, item] of (r.seq(id, 'user_assigned_identities', 'identity') ?? []).entries()) {
     const path = `identity.user_assigned_identities[${i}]`;
     const im = asMap(r, item, path, r.line(m));
     if (!im) continue;
-    const rid = r.str(r.fields(im, path, ['resource_id', 'client_id', 'object_id', 'principal_id']), 'resource_id', path, { required: true, line: r.line(im) });
+    const rid = r.str(
+      r.fields(im, path, ['resource_id', 'client_id', 'object_id', 'principal_id']),
+      'resource_id',
+      path,
+      { required: true, line: r.line(im) },
+    );
     if (rid === undefined) continue;
-    if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(rid)) {
-      r.problem('InvalidYamlValue', r.line(im), `${path}.resource_id`, `${path}.resource_id is not the ARM id of a user-assigned identity`, 'copy the id: az identity show -n <name> -g <rg> --query id');
+    if (
+      !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(
+        rid,
+      )
+    ) {
+      r.problem(
+        'InvalidYamlValue',
+        r.line(im),
+        `${path}.resource_id`,
+        `${path}.resource_id is not the ARM id of a user-assigned identity`,
+        'copy the id: az identity show -n <name> -g <rg> --query id',
+      );
       continue;
     }
     ids.push(rid);
@@ -232,13 +410,33 @@ function readIdentity(r: Reader, f: Map<string, Pair<Node, Node | null>>): Ident
   if (type === undefined || type === 'none') return undefined;
   const needsIds = type !== 'system_assigned';
   if (needsIds && ids.length === 0 && !id.has('user_assigned_identities')) {
-    r.problem('MissingYamlKey', r.line(m), 'identity.user_assigned_identities', `identity type ${type} needs identity.user_assigned_identities`, 'add user_assigned_identities: [ { resource_id: <identity id> } ]');
+    r.problem(
+      'MissingYamlKey',
+      r.line(m),
+      'identity.user_assigned_identities',
+      `identity type ${type} needs identity.user_assigned_identities`,
+      'add user_assigned_identities: [ { resource_id: <identity id> } ]',
+    );
     return undefined;
   }
   if (!needsIds && ids.length > 0) {
-    r.problem('UnsupportedYamlValue', r.line(m), 'identity.user_assigned_identities', 'user_assigned_identities is given but identity type is system_assigned', 'use type: system_assigned,user_assigned, or remove the list');
+    r.problem(
+      'UnsupportedYamlValue',
+      r.line(m),
+      'identity.user_assigned_identities',
+      'user_assigned_identities is given but identity type is system_assigned',
+      'use type: system_assigned,user_assigned, or remove the list',
+    );
   }
-  return { type: type === 'system_assigned' ? 'SystemAssigned' : type === 'user_assigned' ? 'UserAssigned' : 'SystemAssigned,UserAssigned', userAssignedIds: ids };
+  return {
+    type:
+      type === 'system_assigned'
+        ? 'SystemAssigned'
+        : type === 'user_assigned'
+          ? 'UserAssigned'
+          : 'SystemAssigned,UserAssigned',
+    userAssignedIds: ids,
+  };
 }
 
 function readSubnet(r: Reader, f: Map<string, Pair<Node, Node | null>>): SubnetSpec | undefined {
@@ -251,17 +449,35 @@ function readSubnet(r: Reader, f: Map<string, Pair<Node, Node | null>>): SubnetS
   if (subnet.startsWith('/')) {
     const parsed = parseArmId(subnet);
     if (!parsed || parsed.type.toLowerCase() !== 'microsoft.network/virtualnetworks/subnets') {
-      r.problem('InvalidYamlValue', r.line(n.get('subnet')!.value), 'network_settings.subnet', 'network_settings.subnet starts with "/" but is not the ARM id of a subnet', 'use /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, or a subnet name with vnet_name');
+      r.problem(
+        'InvalidYamlValue',
+        r.line(n.get('subnet')!.value),
+        'network_settings.subnet',
+        'network_settings.subnet starts with "/" but is not the ARM id of a subnet',
+        'use /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>, or a subnet name with vnet_name',
+      );
       return undefined;
     }
     if (vnet !== undefined) {
-      r.problem('UnsupportedYamlValue', r.line(n.get('vnet_name')!.key), 'network_settings.vnet_name', 'network_settings.vnet_name is given together with a full subnet id', 'remove vnet_name: the subnet id names the VNet already');
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(n.get('vnet_name')!.key),
+        'network_settings.vnet_name',
+        'network_settings.vnet_name is given together with a full subnet id',
+        'remove vnet_name: the subnet id names the VNet already',
+      );
       return undefined;
     }
     return { subnetId: subnet };
   }
   if (vnet === undefined) {
-    r.problem('MissingYamlKey', r.line(m), 'network_settings.vnet_name', 'network_settings.subnet is a name, so network_settings.vnet_name is required', 'add vnet_name: <vnet in the workspace resource group>, or give the full subnet id');
+    r.problem(
+      'MissingYamlKey',
+      r.line(m),
+      'network_settings.vnet_name',
+      'network_settings.subnet is a name, so network_settings.vnet_name is required',
+      'add vnet_name: <vnet in the workspace resource group>, or give the full subnet id',
+    );
     return undefined;
   }
   return { vnetName: vnet, subnetName: subnet };
@@ -273,7 +489,11 @@ function readScript(r: Reader, m: YAMLMap, path: string): SetupScriptSpec | unde
   const command = r.str(f, 'command', path);
   const timeout = r.int(f, 'timeout_minutes', path, { min: 1, max: 25, unit: 'minutes' });
   if (p === undefined) return undefined;
-  return { path: p, ...(command !== undefined ? { command } : {}), ...(timeout !== undefined ? { timeoutMinutes: timeout } : {}) };
+  return {
+    path: p,
+    ...(command !== undefined ? { command } : {}),
+    ...(timeout !== undefined ? { timeoutMinutes: timeout } : {}),
+  };
 }
 
 function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number): ScheduleSpec | undefined {
@@ -284,7 +504,14 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
   const state = r.choice(f, 'state', path, ['enabled', 'disabled'] as const);
   const tm = r.map(f, 'trigger', path);
   if (!tm) {
-    if (!f.has('trigger')) r.problem('MissingYamlKey', r.line(m), `${path}.trigger`, `${path}.trigger is required`, 'add trigger: { type: cron, expression: "0 19 * * 1-5" }');
+    if (!f.has('trigger'))
+      r.problem(
+        'MissingYamlKey',
+        r.line(m),
+        `${path}.trigger`,
+        `${path}.trigger is required`,
+        'add trigger: { type: cron, expression: "0 19 * * 1-5" }',
+      );
     return undefined;
   }
   const tpath = `${path}.trigger`;
@@ -297,18 +524,41 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
   if (type === 'cron') {
     cron = r.str(t, 'expression', tpath, { required: true, line: r.line(tm) });
     for (const k of ['frequency', 'interval', 'schedule']) {
-      if (t.has(k)) r.problem('UnsupportedYamlValue', r.line(t.get(k)!.key), `${tpath}.${k}`, `${tpath}.${k} belongs to recurrence triggers, not cron`, `remove ${k}, or use type: recurrence`);
+      if (t.has(k))
+        r.problem(
+          'UnsupportedYamlValue',
+          r.line(t.get(k)!.key),
+          `${tpath}.${k}`,
+          `${tpath}.${k} belongs to recurrence triggers, not cron`,
+          `remove ${k}, or use type: recurrence`,
+        );
     }
     if (cron !== undefined) {
       const problem = cronProblem(cron);
       if (problem) {
-        r.problem('InvalidYamlValue', r.line(t.get('expression')!.value), `${tpath}.expression`, `${tpath}.expression ${JSON.stringify(cron)}: ${problem}`, 'use "minute hour day-of-month month day-of-week", e.g. "0 19 * * 1-5"');
+        r.problem(
+          'InvalidYamlValue',
+          r.line(t.get('expression')!.value),
+          `${tpath}.expression`,
+          `${tpath}.expression ${JSON.stringify(cron)}: ${problem}`,
+          'use "minute hour day-of-month month day-of-week", e.g. "0 19 * * 1-5"',
+        );
         cron = undefined;
       }
     }
   } else if (type === 'recurrence') {
-    if (t.has('expression')) r.problem('UnsupportedYamlValue', r.line(t.get('expression')!.key), `${tpath}.expression`, `${tpath}.expression belongs to cron triggers`, 'remove it, or use type: cron');
-    const frequency = r.choice(t, 'frequency', tpath, ['day', 'week', 'minute', 'hour', 'month'] as const, { required: true, line: r.line(tm) });
+    if (t.has('expression'))
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(t.get('expression')!.key),
+        `${tpath}.expression`,
+        `${tpath}.expression belongs to cron triggers`,
+        'remove it, or use type: cron',
+      );
+    const frequency = r.choice(t, 'frequency', tpath, ['day', 'week', 'minute', 'hour', 'month'] as const, {
+      required: true,
+      line: r.line(tm),
+    });
     const interval = r.int(t, 'interval', tpath, { min: 1, max: 1000 });
     const sm = r.map(t, 'schedule', tpath);
     const spath = `${tpath}.schedule`;
@@ -318,8 +568,22 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
       if (!items) return undefined;
       const out: number[] = [];
       for (const it of items) {
-        if (isScalar(it) && typeof it.value === 'number' && Number.isInteger(it.value) && it.value >= 0 && it.value <= max) out.push(it.value);
-        else r.problem('InvalidYamlValue', r.line(it, r.line(sm)), `${spath}.${key}`, `${spath}.${key} must list whole numbers 0–${max}`, `e.g. ${key}: [${key === 'hours' ? 19 : 0}]`);
+        if (
+          isScalar(it) &&
+          typeof it.value === 'number' &&
+          Number.isInteger(it.value) &&
+          it.value >= 0 &&
+          it.value <= max
+        )
+          out.push(it.value);
+        else
+          r.problem(
+            'InvalidYamlValue',
+            r.line(it, r.line(sm)),
+            `${spath}.${key}`,
+            `${spath}.${key} must list whole numbers 0–${max}`,
+            `e.g. ${key}: [${key === 'hours' ? 19 : 0}]`,
+          );
       }
       return out;
     };
@@ -329,19 +593,51 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
     const days: number[] = [];
     for (const it of dayItems ?? []) {
       const d = isScalar(it) && typeof it.value === 'string' ? WEEKDAYS[it.value.toLowerCase()] : undefined;
-      if (d === undefined) r.problem('UnsupportedYamlValue', r.line(it, r.line(sm)), `${spath}.week_days`, `${spath}.week_days has ${isScalar(it) ? JSON.stringify(it.value) : 'an entry that is not a day name'}`, `use day names: ${Object.keys(WEEKDAYS).join(', ')}`);
+      if (d === undefined)
+        r.problem(
+          'UnsupportedYamlValue',
+          r.line(it, r.line(sm)),
+          `${spath}.week_days`,
+          `${spath}.week_days has ${isScalar(it) ? JSON.stringify(it.value) : 'an entry that is not a day name'}`,
+          `use day names: ${Object.keys(WEEKDAYS).join(', ')}`,
+        );
       else days.push(d);
     }
     if (frequency !== undefined && frequency !== 'day' && frequency !== 'week') {
-      r.problem('UnsupportedYamlValue', r.line(t.get('frequency')!.value), `${tpath}.frequency`, `a recurrence every ${frequency} cannot be written as a compute instance schedule`, 'use frequency day or week (or a cron trigger)');
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(t.get('frequency')!.value),
+        `${tpath}.frequency`,
+        `a recurrence every ${frequency} cannot be written as a compute instance schedule`,
+        'use frequency day or week (or a cron trigger)',
+      );
     } else if (interval !== undefined && interval !== 1) {
-      r.problem('UnsupportedYamlValue', r.line(t.get('interval')!.value), `${tpath}.interval`, `${tpath}.interval ${interval} cannot be written as a cron expression`, 'use interval: 1, or write the schedule as a cron trigger');
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(t.get('interval')!.value),
+        `${tpath}.interval`,
+        `${tpath}.interval ${interval} cannot be written as a cron expression`,
+        'use interval: 1, or write the schedule as a cron trigger',
+      );
     } else if (frequency !== undefined) {
       if (!hours?.length || !minutes?.length) {
-        r.problem('MissingYamlKey', r.line(sm ?? tm), `${spath}.hours`, `${spath} needs hours and minutes`, 'add schedule: { hours: [19], minutes: [0] }');
+        r.problem(
+          'MissingYamlKey',
+          r.line(sm ?? tm),
+          `${spath}.hours`,
+          `${spath} needs hours and minutes`,
+          'add schedule: { hours: [19], minutes: [0] }',
+        );
       } else {
         const dow = frequency === 'week' && days.length ? [...new Set(days)].sort().join(',') : '*';
-        if (frequency === 'week' && !days.length) r.problem('MissingYamlKey', r.line(sm), `${spath}.week_days`, `a weekly recurrence needs ${spath}.week_days`, 'add week_days: [monday, tuesday, ...]');
+        if (frequency === 'week' && !days.length)
+          r.problem(
+            'MissingYamlKey',
+            r.line(sm),
+            `${spath}.week_days`,
+            `a weekly recurrence needs ${spath}.week_days`,
+            'add week_days: [monday, tuesday, ...]',
+          );
         else {
           cron = `${minutes.join(',')} ${hours.join(',')} * * ${dow}`;
           fromRecurrence = frequency;
@@ -372,10 +668,24 @@ function readApplication(r: Reader, node: Node, path: string, fallbackLine: numb
     const i = r.fields(im, `${path}.image`, ['type', 'reference']);
     r.choice(i, 'type', `${path}.image`, ['docker'] as const);
     image = r.str(i, 'reference', `${path}.image`, { required: true, line: r.line(im) });
-  } else if (!f.has('image')) r.problem('MissingYamlKey', r.line(m), `${path}.image`, `${path}.image is required`, 'add image: { type: docker, reference: <registry/image:tag> }');
+  } else if (!f.has('image'))
+    r.problem(
+      'MissingYamlKey',
+      r.line(m),
+      `${path}.image`,
+      `${path}.image is required`,
+      'add image: { type: docker, reference: <registry/image:tag> }',
+    );
   const endpoints: CustomApplicationSpec['endpoints'][number][] = [];
   const eps = r.seq(f, 'endpoints', path);
-  if (!f.has('endpoints')) r.problem('MissingYamlKey', r.line(m), `${path}.endpoints`, `${path}.endpoints is required`, 'add endpoints: [ { target: 8787, published: 8787 } ]');
+  if (!f.has('endpoints'))
+    r.problem(
+      'MissingYamlKey',
+      r.line(m),
+      `${path}.endpoints`,
+      `${path}.endpoints is required`,
+      'add endpoints: [ { target: 8787, published: 8787 } ]',
+    );
   for (const [i, it] of (eps ?? []).entries()) {
     const epath = `${path}.endpoints[${i}]`;
     const em = asMap(r, it, epath, r.line(m));
@@ -385,8 +695,16 @@ function readApplication(r: Reader, node: Node, path: string, fallbackLine: numb
     const published = r.int(e, 'published', epath, { min: 1, max: 65535 });
     const protocol = r.choice(e, 'protocol', epath, ['http', 'tcp', 'udp'] as const);
     const epName = r.str(e, 'name', epath);
-    if (!e.has('target') || !e.has('published')) r.problem('MissingYamlKey', r.line(em), epath, `${epath} needs target and published ports`, 'write { target: <container port>, published: <instance port> }');
-    if (target !== undefined && published !== undefined) endpoints.push({ name: epName ?? 'connect', target, published, ...(protocol ? { protocol } : {}) });
+    if (!e.has('target') || !e.has('published'))
+      r.problem(
+        'MissingYamlKey',
+        r.line(em),
+        epath,
+        `${epath} needs target and published ports`,
+        'write { target: <container port>, published: <instance port> }',
+      );
+    if (target !== undefined && published !== undefined)
+      endpoints.push({ name: epName ?? 'connect', target, published, ...(protocol ? { protocol } : {}) });
   }
   const volumes: CustomApplicationSpec['volumes'][number][] = [];
   for (const [i, it] of (r.seq(f, 'bind_mounts', path) ?? []).entries()) {
@@ -397,7 +715,8 @@ function readApplication(r: Reader, node: Node, path: string, fallbackLine: numb
     const source = r.str(v, 'source', vpath, { required: true, line: r.line(vm) });
     const target = r.str(v, 'target', vpath, { required: true, line: r.line(vm) });
     const readOnly = r.bool(v, 'read_only', vpath);
-    if (source !== undefined && target !== undefined) volumes.push({ source, target, ...(readOnly !== undefined ? { readOnly } : {}) });
+    if (source !== undefined && target !== undefined)
+      volumes.push({ source, target, ...(readOnly !== undefined ? { readOnly } : {}) });
   }
   const environment = r.stringMap(f, 'environment_variables', path) ?? {};
   if (name === undefined || image === undefined) return undefined;
@@ -407,15 +726,29 @@ function readApplication(r: Reader, node: Node, path: string, fallbackLine: numb
 function readSize(r: Reader, f: Map<string, Pair<Node, Node | null>>): { size: string; sizeDefaulted: boolean } {
   const s = r.str(f, 'size', '');
   // The az ml SDK default (ComputeDefaults.VMSIZE).
-  return s === undefined ? { size: 'Standard_DS3_v2', sizeDefaulted: !f.has('size') } : { size: s.trim(), sizeDefaulted: false };
+  return s === undefined
+    ? { size: 'Standard_DS3_v2', sizeDefaulted: !f.has('size') }
+    : { size: s.trim(), sizeDefaulted: false };
 }
 
-function readCommon(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: string, line: number): Omit<InstanceSpec, 'kind' | 'size' | 'sizeDefaulted' | 'schedules' | 'applications'> {
+function readCommon(
+  r: Reader,
+  f: Map<string, Pair<Node, Node | null>>,
+  name: string,
+  line: number,
+): Omit<InstanceSpec, 'kind' | 'size' | 'sizeDefaulted' | 'schedules' | 'applications'> {
   const description = r.str(f, 'description', '');
   const tags = r.stringMap(f, 'tags', '');
   const location = r.str(f, 'location', '');
   const identity = f.has('identity') ? readIdentity(r, f) : undefined;
-  return { name, line, ...(description !== undefined ? { description } : {}), ...(tags ? { tags } : {}), ...(location !== undefined ? { location } : {}), ...(identity ? { identity } : {}) };
+  return {
+    name,
+    line,
+    ...(description !== undefined ? { description } : {}),
+    ...(tags ? { tags } : {}),
+    ...(location !== undefined ? { location } : {}),
+    ...(identity ? { identity } : {}),
+  };
 }
 
 function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: string, line: number): InstanceSpec {
@@ -427,8 +760,20 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
     const c = r.fields(cob, 'create_on_behalf_of', ['user_tenant_id', 'user_object_id']);
     const tenantId = r.str(c, 'user_tenant_id', 'create_on_behalf_of', { required: true, line: r.line(cob) });
     const objectId = r.str(c, 'user_object_id', 'create_on_behalf_of', { required: true, line: r.line(cob) });
-    for (const [k, v] of [['user_tenant_id', tenantId], ['user_object_id', objectId]] as const) {
-      if (v !== undefined && !isGuid(v)) r.problem('InvalidYamlValue', r.line(c.get(k)!.value), `create_on_behalf_of.${k}`, `create_on_behalf_of.${k} ${JSON.stringify(v)} is not a GUID`, k === 'user_object_id' ? 'use the Entra object id: az ad user show --id <upn> --query id' : 'use the tenant id: az account show --query tenantId');
+    for (const [k, v] of [
+      ['user_tenant_id', tenantId],
+      ['user_object_id', objectId],
+    ] as const) {
+      if (v !== undefined && !isGuid(v))
+        r.problem(
+          'InvalidYamlValue',
+          r.line(c.get(k)!.value),
+          `create_on_behalf_of.${k}`,
+          `create_on_behalf_of.${k} ${JSON.stringify(v)} is not a GUID`,
+          k === 'user_object_id'
+            ? 'use the Entra object id: az ad user show --id <upn> --query id'
+            : 'use the tenant id: az account show --query tenantId',
+        );
     }
     if (tenantId && objectId && isGuid(tenantId) && isGuid(objectId)) assignedUser = { objectId, tenantId };
   }
@@ -445,10 +790,23 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
   }
   let ssh: InstanceSpec['ssh'];
   if (publicAccess === true) {
-    if (!sm) r.problem('SshKeyMissing', r.line(f.get('ssh_public_access_enabled')!.value), 'ssh_public_access_enabled', 'SSH is enabled but no ssh_settings.ssh_key_value is given', 'add ssh_settings: { ssh_key_value: "ssh-ed25519 AAAA… you@host" } (the content of ~/.ssh/id_ed25519.pub)');
+    if (!sm)
+      r.problem(
+        'SshKeyMissing',
+        r.line(f.get('ssh_public_access_enabled')!.value),
+        'ssh_public_access_enabled',
+        'SSH is enabled but no ssh_settings.ssh_key_value is given',
+        'add ssh_settings: { ssh_key_value: "ssh-ed25519 AAAA… you@host" } (the content of ~/.ssh/id_ed25519.pub)',
+      );
     else if (publicKey !== undefined) ssh = { enabled: true, publicKey };
   } else if (sm && publicKey !== undefined) {
-    r.problem('UnsupportedYamlValue', r.line(f.get('ssh_settings')!.key), 'ssh_settings', `an SSH key without ssh_public_access_enabled: true (SSH only from inside the VNet) cannot be expressed: amlcdk's SshAccess.enabled turns public SSH access on`, 'set ssh_public_access_enabled: true and restrict the source with the NSG (SshAccess sourceCidrs), or remove ssh_settings');
+    r.problem(
+      'UnsupportedYamlValue',
+      r.line(f.get('ssh_settings')!.key),
+      'ssh_settings',
+      `an SSH key without ssh_public_access_enabled: true (SSH only from inside the VNet) cannot be expressed: amlcdk's SshAccess.enabled turns public SSH access on`,
+      'set ssh_public_access_enabled: true and restrict the source with the NSG (SshAccess sourceCidrs), or remove ssh_settings',
+    );
   } else if (publicAccess === false) ssh = { enabled: false };
   const subnet = f.has('network_settings') ? readSubnet(r, f) : undefined;
   const nodePublicIp = r.bool(f, 'enable_node_public_ip', '');
@@ -456,11 +814,24 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
   const minutes = r.int(f, 'idle_time_before_shutdown_minutes', '', { min: 15, max: 3 * 24 * 60, unit: 'minutes' });
   const iso = r.str(f, 'idle_time_before_shutdown', '');
   if (minutes !== undefined && iso !== undefined) {
-    r.problem('UnsupportedYamlValue', r.line(f.get('idle_time_before_shutdown')!.key), 'idle_time_before_shutdown', 'both idle_time_before_shutdown_minutes and the deprecated idle_time_before_shutdown are given', 'keep only idle_time_before_shutdown_minutes');
+    r.problem(
+      'UnsupportedYamlValue',
+      r.line(f.get('idle_time_before_shutdown')!.key),
+      'idle_time_before_shutdown',
+      'both idle_time_before_shutdown_minutes and the deprecated idle_time_before_shutdown are given',
+      'keep only idle_time_before_shutdown_minutes',
+    );
   } else if (minutes !== undefined) idleShutdown = { minutes };
   else if (iso !== undefined) {
     const m = /^PT(\d+)M$/.exec(iso.trim());
-    if (!m || Number(m[1]) < 15 || Number(m[1]) > 4320) r.problem('InvalidYamlValue', r.line(f.get('idle_time_before_shutdown')!.value), 'idle_time_before_shutdown', `idle_time_before_shutdown ${JSON.stringify(iso)} is not PT<15–4320>M`, 'use idle_time_before_shutdown_minutes: <15–4320> (the ISO form is deprecated)');
+    if (!m || Number(m[1]) < 15 || Number(m[1]) > 4320)
+      r.problem(
+        'InvalidYamlValue',
+        r.line(f.get('idle_time_before_shutdown')!.value),
+        'idle_time_before_shutdown',
+        `idle_time_before_shutdown ${JSON.stringify(iso)} is not PT<15–4320>M`,
+        'use idle_time_before_shutdown_minutes: <15–4320> (the ISO form is deprecated)',
+      );
     else idleShutdown = { iso: iso.trim() };
   }
   const schedules: ScheduleSpec[] = [];
@@ -468,7 +839,14 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
   if (sch) {
     const s = r.fields(sch, 'schedules', ['compute_start_stop']);
     const items = r.seq(s, 'compute_start_stop', 'schedules') ?? [];
-    if (items.length > 4) r.problem('InvalidYamlValue', r.line(s.get('compute_start_stop')!.value), 'schedules.compute_start_stop', `a compute instance takes at most 4 schedules, got ${items.length}`, 'combine days in one cron expression, e.g. "0 19 * * 1-5"');
+    if (items.length > 4)
+      r.problem(
+        'InvalidYamlValue',
+        r.line(s.get('compute_start_stop')!.value),
+        'schedules.compute_start_stop',
+        `a compute instance takes at most 4 schedules, got ${items.length}`,
+        'combine days in one cron expression, e.g. "0 19 * * 1-5"',
+      );
     for (const [i, it] of items.entries()) {
       const spec = readSchedule(r, it, `schedules.compute_start_stop[${i}]`, r.line(sch));
       if (spec) schedules.push(spec);
@@ -517,13 +895,25 @@ function readPublicKey(r: Reader, s: Map<string, Pair<Node, Node | null>>, sm: Y
   const v = pair.value;
   const text = isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
   if (text !== undefined && /PRIVATE KEY/.test(text)) {
-    r.problem('InvalidYamlValue', r.line(v, r.line(sm)), 'ssh_settings.ssh_key_value', 'ssh_settings.ssh_key_value holds a private key (value hidden); it must never be in a YAML file or a program', 'use the public key (the content of ~/.ssh/id_ed25519.pub), and rotate the private key that was written here');
+    r.problem(
+      'InvalidYamlValue',
+      r.line(v, r.line(sm)),
+      'ssh_settings.ssh_key_value',
+      'ssh_settings.ssh_key_value holds a private key (value hidden); it must never be in a YAML file or a program',
+      'use the public key (the content of ~/.ssh/id_ed25519.pub), and rotate the private key that was written here',
+    );
     return undefined;
   }
   const key: string | undefined = r.str(s, 'ssh_key_value', 'ssh_settings');
   if (key === undefined) return undefined;
   if (!isSshPublicKey(String(key))) {
-    r.problem('InvalidYamlValue', r.line(v), 'ssh_settings.ssh_key_value', `ssh_settings.ssh_key_value is not an OpenSSH public key (starts ${JSON.stringify(key.slice(0, 12))}…)`, 'paste the content of ~/.ssh/id_ed25519.pub ("ssh-ed25519 AAAA… you@host"); a file path is not read');
+    r.problem(
+      'InvalidYamlValue',
+      r.line(v),
+      'ssh_settings.ssh_key_value',
+      `ssh_settings.ssh_key_value is not an OpenSSH public key (starts ${JSON.stringify(key.slice(0, 12))}…)`,
+      'paste the content of ~/.ssh/id_ed25519.pub ("ssh-ed25519 AAAA… you@host"); a file path is not read',
+    );
     return undefined;
   }
   return key.trim();
@@ -538,12 +928,25 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
     const k = t.toLowerCase().replace(/[_\s-]/g, '');
     if (k === 'dedicated') tier = 'Dedicated';
     else if (k === 'lowpriority') tier = 'LowPriority';
-    else r.problem('UnsupportedYamlValue', r.line(f.get('tier')!.value), 'tier', `tier is ${JSON.stringify(t)}`, 'use dedicated or low_priority');
+    else
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(f.get('tier')!.value),
+        'tier',
+        `tier is ${JSON.stringify(t)}`,
+        'use dedicated or low_priority',
+      );
   }
   const minInstances = r.int(f, 'min_instances', '', { min: 0, max: 10000 });
   const max = r.int(f, 'max_instances', '', { min: 1, max: 10000 });
   if (minInstances !== undefined && max !== undefined && max < minInstances) {
-    r.problem('InvalidYamlValue', r.line(f.get('max_instances')!.value), 'max_instances', `max_instances (${max}) is below min_instances (${minInstances})`, 'raise max_instances or lower min_instances');
+    r.problem(
+      'InvalidYamlValue',
+      r.line(f.get('max_instances')!.value),
+      'max_instances',
+      `max_instances (${max}) is below min_instances (${minInstances})`,
+      'raise max_instances or lower min_instances',
+    );
   }
   const idle = r.int(f, 'idle_time_before_scale_down', '', { min: 0, max: 7 * 24 * 3600, unit: 'seconds' });
   const publicAccess = r.bool(f, 'ssh_public_access_enabled', '');
@@ -554,7 +957,13 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
     const s = r.fields(sm, 'ssh_settings', ['admin_username', 'admin_password', 'ssh_key_value']);
     const adminUserName = r.str(s, 'admin_username', 'ssh_settings');
     if (adminUserName !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(adminUserName)) {
-      r.problem('InvalidYamlValue', r.line(s.get('admin_username')!.value), 'ssh_settings.admin_username', `ssh_settings.admin_username ${JSON.stringify(adminUserName)} is not a valid Linux user name`, 'use lower-case letters, digits, "_" or "-", e.g. azureuser');
+      r.problem(
+        'InvalidYamlValue',
+        r.line(s.get('admin_username')!.value),
+        'ssh_settings.admin_username',
+        `ssh_settings.admin_username ${JSON.stringify(adminUserName)} is not a valid Linux user name`,
+        'use lower-case letters, digits, "_" or "-", e.g. azureuser',
+      );
     }
     const publicKey = readPublicKey(r, s, sm);
     const pw = s.get('admin_password');
@@ -562,15 +971,46 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
     if (pw) {
       // Only where it was: the value itself is never read into anything.
       if (isScalar(pw.value) && pw.value.value !== null && String(pw.value.value) !== '') passwordLine = r.line(pw.key);
-      else r.problem('WrongYamlType', r.line(pw.value ?? pw.key), 'ssh_settings.admin_password', 'ssh_settings.admin_password must be a plain value (value hidden)', 'remove it and use ssh_key_value, or give the password');
+      else
+        r.problem(
+          'WrongYamlType',
+          r.line(pw.value ?? pw.key),
+          'ssh_settings.admin_password',
+          'ssh_settings.admin_password must be a plain value (value hidden)',
+          'remove it and use ssh_key_value, or give the password',
+        );
     }
-    if (!s.has('ssh_key_value') && !pw) r.problem('SshKeyMissing', r.line(sm), 'ssh_settings', 'ssh_settings gives neither ssh_key_value nor admin_password', 'add ssh_key_value: "ssh-ed25519 AAAA… you@host" (preferred)');
+    if (!s.has('ssh_key_value') && !pw)
+      r.problem(
+        'SshKeyMissing',
+        r.line(sm),
+        'ssh_settings',
+        'ssh_settings gives neither ssh_key_value nor admin_password',
+        'add ssh_key_value: "ssh-ed25519 AAAA… you@host" (preferred)',
+      );
     if (publicAccess === false && nodePublicIp !== false) {
-      r.problem('UnsupportedYamlValue', r.line(f.get('ssh_public_access_enabled')!.value), 'ssh_public_access_enabled', 'SSH credentials with ssh_public_access_enabled: false on nodes with public IPs cannot be expressed: amlcdk opens the remote login port publicly whenever SSH is enabled on public-IP nodes', 'set enable_node_public_ip: false (SSH then stays inside the VNet), or ssh_public_access_enabled: true, or remove ssh_settings');
+      r.problem(
+        'UnsupportedYamlValue',
+        r.line(f.get('ssh_public_access_enabled')!.value),
+        'ssh_public_access_enabled',
+        'SSH credentials with ssh_public_access_enabled: false on nodes with public IPs cannot be expressed: amlcdk opens the remote login port publicly whenever SSH is enabled on public-IP nodes',
+        'set enable_node_public_ip: false (SSH then stays inside the VNet), or ssh_public_access_enabled: true, or remove ssh_settings',
+      );
     }
-    ssh = { enabled: true, ...(adminUserName !== undefined ? { adminUserName } : {}), ...(publicKey !== undefined ? { publicKey } : {}), ...(passwordLine !== undefined ? { passwordLine } : {}) };
+    ssh = {
+      enabled: true,
+      ...(adminUserName !== undefined ? { adminUserName } : {}),
+      ...(publicKey !== undefined ? { publicKey } : {}),
+      ...(passwordLine !== undefined ? { passwordLine } : {}),
+    };
   } else if (publicAccess === true) {
-    r.problem('SshKeyMissing', r.line(f.get('ssh_public_access_enabled')!.value), 'ssh_public_access_enabled', 'SSH is enabled but no ssh_settings are given', 'add ssh_settings: { admin_username: azureuser, ssh_key_value: "ssh-ed25519 AAAA… you@host" }');
+    r.problem(
+      'SshKeyMissing',
+      r.line(f.get('ssh_public_access_enabled')!.value),
+      'ssh_public_access_enabled',
+      'SSH is enabled but no ssh_settings are given',
+      'add ssh_settings: { admin_username: azureuser, ssh_key_value: "ssh-ed25519 AAAA… you@host" }',
+    );
   } else if (publicAccess === false) ssh = { enabled: false };
   const subnet = f.has('network_settings') ? readSubnet(r, f) : undefined;
   return {
@@ -590,33 +1030,77 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
   };
 }
 
-function readResourceId(r: Reader, f: Map<string, Pair<Node, Node | null>>, line: number, allowed: readonly string[]): string | undefined {
+function readResourceId(
+  r: Reader,
+  f: Map<string, Pair<Node, Node | null>>,
+  line: number,
+  allowed: readonly string[],
+): string | undefined {
   const id = r.str(f, 'resource_id', '', { required: true, line });
   if (id === undefined) return undefined;
   const parsed = parseArmId(id);
   if (!parsed || !allowed.some((t) => t.toLowerCase() === parsed.type.toLowerCase())) {
-    r.problem('InvalidYamlValue', r.line(f.get('resource_id')!.value), 'resource_id', `resource_id must be the ARM id of a ${allowed.join(' or ')}${parsed ? `, got a ${parsed.type}` : ''}`, `copy the id: az resource show -n <name> -g <rg> --resource-type ${allowed[0]} --query id`);
+    r.problem(
+      'InvalidYamlValue',
+      r.line(f.get('resource_id')!.value),
+      'resource_id',
+      `resource_id must be the ARM id of a ${allowed.join(' or ')}${parsed ? `, got a ${parsed.type}` : ''}`,
+      `copy the id: az resource show -n <name> -g <rg> --resource-type ${allowed[0]} --query id`,
+    );
     return undefined;
   }
   return id;
 }
 
-function readKubernetes(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: string, line: number): KubernetesSpec | undefined {
+function readKubernetes(
+  r: Reader,
+  f: Map<string, Pair<Node, Node | null>>,
+  name: string,
+  line: number,
+): KubernetesSpec | undefined {
   const description = r.str(f, 'description', '');
-  const resourceId = readResourceId(r, f, line, ['Microsoft.ContainerService/managedClusters', 'Microsoft.Kubernetes/connectedClusters']);
+  const resourceId = readResourceId(r, f, line, [
+    'Microsoft.ContainerService/managedClusters',
+    'Microsoft.Kubernetes/connectedClusters',
+  ]);
   const namespace = r.str(f, 'namespace', '');
   if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
-    r.problem('InvalidYamlValue', r.line(f.get('namespace')!.value), 'namespace', `namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name`, 'use lower-case letters, digits and "-", e.g. azureml');
+    r.problem(
+      'InvalidYamlValue',
+      r.line(f.get('namespace')!.value),
+      'namespace',
+      `namespace ${JSON.stringify(namespace)} is not a Kubernetes namespace name`,
+      'use lower-case letters, digits and "-", e.g. azureml',
+    );
   }
   if (resourceId === undefined) return undefined;
-  return { kind: 'kubernetes', name, line, ...(description !== undefined ? { description } : {}), resourceId, ...(namespace !== undefined ? { namespace } : {}) };
+  return {
+    kind: 'kubernetes',
+    name,
+    line,
+    ...(description !== undefined ? { description } : {}),
+    resourceId,
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
 }
 
-function readVirtualMachine(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: string, line: number): VirtualMachineSpec | undefined {
+function readVirtualMachine(
+  r: Reader,
+  f: Map<string, Pair<Node, Node | null>>,
+  name: string,
+  line: number,
+): VirtualMachineSpec | undefined {
   const description = r.str(f, 'description', '');
   const resourceId = readResourceId(r, f, line, ['Microsoft.Compute/virtualMachines']);
   const sm = r.map(f, 'ssh_settings', '');
-  if (!sm && !f.has('ssh_settings')) r.problem('MissingYamlKey', line, 'ssh_settings', 'attaching a VM needs ssh_settings (admin_username and a private key file or password)', 'add ssh_settings: { admin_username: azureuser, ssh_private_key_file: ~/.ssh/id_rsa }');
+  if (!sm && !f.has('ssh_settings'))
+    r.problem(
+      'MissingYamlKey',
+      line,
+      'ssh_settings',
+      'attaching a VM needs ssh_settings (admin_username and a private key file or password)',
+      'add ssh_settings: { admin_username: azureuser, ssh_private_key_file: ~/.ssh/id_rsa }',
+    );
   let adminUserName: string | undefined;
   let passwordLine: number | undefined;
   let privateKeyFile: VirtualMachineSpec['privateKeyFile'];
@@ -629,12 +1113,26 @@ function readVirtualMachine(r: Reader, f: Map<string, Pair<Node, Node | null>>, 
     const keyFile = r.str(s, 'ssh_private_key_file', 'ssh_settings');
     if (keyFile !== undefined) privateKeyFile = { path: keyFile, line: r.line(s.get('ssh_private_key_file')!.key) };
     sshPort = r.int(s, 'ssh_port', 'ssh_settings', { min: 1, max: 65535 });
-    if (!pw && !s.has('ssh_private_key_file')) r.problem('SshKeyMissing', r.line(sm), 'ssh_settings', 'ssh_settings gives neither ssh_private_key_file nor admin_password', 'add ssh_private_key_file: <path of the private key>');
+    if (!pw && !s.has('ssh_private_key_file'))
+      r.problem(
+        'SshKeyMissing',
+        r.line(sm),
+        'ssh_settings',
+        'ssh_settings gives neither ssh_private_key_file nor admin_password',
+        'add ssh_private_key_file: <path of the private key>',
+      );
   }
   if (resourceId === undefined || adminUserName === undefined) return undefined;
   return {
-    kind: 'virtualmachine', name, line, ...(description !== undefined ? { description } : {}), resourceId, adminUserName,
-    ...(passwordLine !== undefined ? { passwordLine } : {}), ...(privateKeyFile ? { privateKeyFile } : {}), ...(sshPort !== undefined ? { sshPort } : {}),
+    kind: 'virtualmachine',
+    name,
+    line,
+    ...(description !== undefined ? { description } : {}),
+    resourceId,
+    adminUserName,
+    ...(passwordLine !== undefined ? { passwordLine } : {}),
+    ...(privateKeyFile ? { privateKeyFile } : {}),
+    ...(sshPort !== undefined ? { sshPort } : {}),
   };
 }
 
@@ -648,25 +1146,44 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        r.problem('YamlSyntax', lc.linePos(e.pos[0]).line, '(syntax)', e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 'fix the YAML syntax (indentation, quotes, brackets, one key per line)');
+        r.problem(
+          'YamlSyntax',
+          lc.linePos(e.pos[0]).line,
+          '(syntax)',
+          e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+          'fix the YAML syntax (indentation, quotes, brackets, one key per line)',
+        );
       }
       continue;
     }
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && root.value === null)) continue; // an empty document (e.g. a trailing ---)
     if (!isMap(root)) {
-      r.problem('WrongYamlType', r.line(root), '(document)', 'a compute document must be a mapping of keys (name, type, size, ...)', 'start the document with name: <compute name> and type: <compute type>');
+      r.problem(
+        'WrongYamlType',
+        r.line(root),
+        '(document)',
+        'a compute document must be a mapping of keys (name, type, size, ...)',
+        'start the document with name: <compute name> and type: <compute type>',
+      );
       continue;
     }
     const docLine = r.line(root);
     const pre = new Map<string, Pair<Node, Node | null>>();
-    for (const pair of root.items as Pair<Node, Node | null>[]) if (isScalar(pair.key)) pre.set(String(pair.key.value), pair);
+    for (const pair of root.items as Pair<Node, Node | null>[])
+      if (isScalar(pair.key)) pre.set(String(pair.key.value), pair);
     const type = r.str(pre, 'type', '', { required: true, line: docLine })?.toLowerCase();
     const name = r.str(pre, 'name', '', { required: true, line: docLine });
     if (type === undefined) continue;
     if (!(SUPPORTED_TYPES as readonly string[]).includes(type)) {
       const other = KNOWN_OTHER_TYPES[type];
-      r.problem('UnsupportedComputeType', r.line(pre.get('type')!.value), 'type', `type ${JSON.stringify(type)} cannot be converted`, other ? `write it by hand as ${other}` : `use one of: ${SUPPORTED_TYPES.join(', ')}`);
+      r.problem(
+        'UnsupportedComputeType',
+        r.line(pre.get('type')!.value),
+        'type',
+        `type ${JSON.stringify(type)} cannot be converted`,
+        other ? `write it by hand as ${other}` : `use one of: ${SUPPORTED_TYPES.join(', ')}`,
+      );
       continue;
     }
     const kind = type as (typeof SUPPORTED_TYPES)[number];
@@ -675,25 +1192,47 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
     const nameLine = pre.get('name') ? r.line(pre.get('name')!.value) : docLine;
     if (name !== undefined) {
       if (name.length > NAME_RULES.compute.maxLength || !NAME_RULES.compute.pattern.test(name)) {
-        r.problem('InvalidComputeName', nameLine, 'name', `name ${JSON.stringify(name)} is not a valid compute name`, `${NAME_RULES.compute.description}; e.g. "gpu-cluster-a" instead of "gpu-cluster-1"`);
+        r.problem(
+          'InvalidComputeName',
+          nameLine,
+          'name',
+          `name ${JSON.stringify(name)} is not a valid compute name`,
+          `${NAME_RULES.compute.description}; e.g. "gpu-cluster-a" instead of "gpu-cluster-1"`,
+        );
         continue;
       }
       const seen = names.get(name.toLowerCase());
       if (seen !== undefined) {
-        r.problem('DuplicateComputeName', nameLine, 'name', `name ${JSON.stringify(name)} is used by another document too (line ${seen})`, 'compute names are unique per region: rename one of them');
+        r.problem(
+          'DuplicateComputeName',
+          nameLine,
+          'name',
+          `name ${JSON.stringify(name)} is used by another document too (line ${seen})`,
+          'compute names are unique per region: rename one of them',
+        );
         continue;
       }
       names.set(name.toLowerCase(), nameLine);
     }
     if (name === undefined) continue;
     const spec =
-      kind === 'computeinstance' ? readInstance(r, f, name, nameLine)
-      : kind === 'amlcompute' ? readCluster(r, f, name, nameLine)
-      : kind === 'kubernetes' ? readKubernetes(r, f, name, nameLine)
-      : readVirtualMachine(r, f, name, nameLine);
+      kind === 'computeinstance'
+        ? readInstance(r, f, name, nameLine)
+        : kind === 'amlcompute'
+          ? readCluster(r, f, name, nameLine)
+          : kind === 'kubernetes'
+            ? readKubernetes(r, f, name, nameLine)
+            : readVirtualMachine(r, f, name, nameLine);
     if (spec) specs.push(spec);
   }
-  if (r.problems.length === 0 && specs.length === 0) r.problem('EmptyYaml', 1, '(document)', 'the file holds no compute document', 'write at least name: and type: (see docs/import.md)');
+  if (r.problems.length === 0 && specs.length === 0)
+    r.problem(
+      'EmptyYaml',
+      1,
+      '(document)',
+      'the file holds no compute document',
+      'write at least name: and type: (see docs/import.md)',
+    );
   return { specs, problems: r.problems };
 }
 
@@ -701,6 +1240,13 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
 export function yamlProblemsError(file: string, problems: readonly YamlProblem[]): InputError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
   const first = sorted[0]!;
-  const more = sorted.slice(1).map((p) => `\n  also ${file}:${p.line}: ${p.code}: ${p.message} (fix: ${p.fix})`).join('');
-  return new InputError(first.code, `${first.message}${more}; nothing was written`, { file, line: first.line, fix: first.fix });
+  const more = sorted
+    .slice(1)
+    .map((p) => `\n  also ${file}:${p.line}: ${p.code}: ${p.message} (fix: ${p.fix})`)
+    .join('');
+  return new InputError(first.code, `${first.message}${more}; nothing was written`, {
+    file,
+    line: first.line,
+    fix: first.fix,
+  });
 }

@@ -36,7 +36,12 @@ export interface SetupScriptSpec {
 export interface CustomApplicationSpec {
   readonly name: string;
   readonly image: string;
-  readonly endpoints: readonly { readonly name: string; readonly target: number; readonly published: number; readonly protocol?: 'tcp' | 'udp' | 'http' }[];
+  readonly endpoints: readonly {
+    readonly name: string;
+    readonly target: number;
+    readonly published: number;
+    readonly protocol?: 'tcp' | 'udp' | 'http';
+  }[];
   readonly volumes: readonly { readonly source: string; readonly target: string; readonly readOnly?: boolean }[];
   readonly environment: Readonly<Record<string, string>>;
 }

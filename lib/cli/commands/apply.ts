@@ -30,7 +30,10 @@ export interface ApplyCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  addTargetOptions(program.command('apply'), { manifest: 'apply a manifest file or a directory of *.manifest.json', stack: 'only this stack' })
+  addTargetOptions(program.command('apply'), {
+    manifest: 'apply a manifest file or a directory of *.manifest.json',
+    stack: 'only this stack',
+  })
     .description('apply the program (or a saved plan) to the target, crash-safe, with progress')
     .argument('[planfile]', 'a plan saved with `amlcdk plan --out <file>`')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -55,10 +58,18 @@ export async function askYes(question: string): Promise<boolean> {
 }
 
 /** The confirmation rule shared by apply and destroy. */
-export function confirmer(yes: boolean | undefined, verb: string, out: NodeJS.WriteStream, p: Painter): ((plan: Plan) => Promise<boolean>) | undefined {
+export function confirmer(
+  yes: boolean | undefined,
+  verb: string,
+  out: NodeJS.WriteStream,
+  p: Painter,
+): ((plan: Plan) => Promise<boolean>) | undefined {
   if (yes) return undefined;
   if (!process.stdin.isTTY) {
-    throw new UsageError('ConfirmationRequired', `${verb} changes Azure and there is no terminal to confirm on: pass --yes to ${verb} without a prompt`);
+    throw new UsageError(
+      'ConfirmationRequired',
+      `${verb} changes Azure and there is no terminal to confirm on: pass --yes to ${verb} without a prompt`,
+    );
   }
   return async (plan: Plan) => {
     out.write(renderPlan(plan, { painter: p }));
@@ -69,23 +80,30 @@ export function confirmer(yes: boolean | undefined, verb: string, out: NodeJS.Wr
 /** Progress lines: `[3/10  12.3s] ✓ Team/gpu  create  4.1s`. Colors only on a TTY. */
 export function progressPrinter(out: NodeJS.WriteStream, p: Painter): (e: ApplyEvent) => void {
   const t0 = Date.now();
-  const stamp = (finished: number, total: number): string => p.dim(`[${finished}/${total} ${((Date.now() - t0) / 1000).toFixed(1)}s]`);
+  const stamp = (finished: number, total: number): string =>
+    p.dim(`[${finished}/${total} ${((Date.now() - t0) / 1000).toFixed(1)}s]`);
   return (e) => {
     switch (e.kind) {
       case 'recover':
         out.write(`${p.yellow('recovering')} ${e.message}\n`);
         break;
       case 'observed':
-        out.write(p.dim(`observed ${e.resources} resource(s) with ${e.calls.list} list and ${e.calls.get} get call(s)\n`));
+        out.write(
+          p.dim(`observed ${e.resources} resource(s) with ${e.calls.list} list and ${e.calls.get} get call(s)\n`),
+        );
         break;
       case 'start':
         out.write(`${stamp(e.finished, e.total)} ${p.cyan('…')} ${e.address}  ${e.op}\n`);
         break;
       case 'done':
-        out.write(`${stamp(e.finished, e.total)} ${p.green('✓')} ${e.address}  ${e.op}  ${p.dim(`${(e.elapsedMs / 1000).toFixed(1)}s`)}\n`);
+        out.write(
+          `${stamp(e.finished, e.total)} ${p.green('✓')} ${e.address}  ${e.op}  ${p.dim(`${(e.elapsedMs / 1000).toFixed(1)}s`)}\n`,
+        );
         break;
       case 'failed':
-        out.write(`${stamp(e.finished, e.total)} ${p.red('✗')} ${e.address}  ${e.op}  ${p.red(`${e.code}: ${e.error}`)}\n`);
+        out.write(
+          `${stamp(e.finished, e.total)} ${p.red('✗')} ${e.address}  ${e.op}  ${p.red(`${e.code}: ${e.error}`)}\n`,
+        );
         break;
       case 'skipped':
         out.write(`${stamp(e.finished, e.total)} ${p.yellow('-')} ${e.address}  skipped (${e.because})\n`);
@@ -106,17 +124,27 @@ export function printResult(r: ApplyResult, out: NodeJS.WriteStream, p: Painter,
     out.write(p.green(`${verb} complete: no changes (${r.summary.unchanged} resource(s) up to date).`) + '\n');
     return;
   }
-  for (const o of r.outcomes.filter((x) => x.status === 'failed')) out.write(`${p.red('failed')} ${o.address}: ${o.error?.code}: ${o.error?.message}\n`);
+  for (const o of r.outcomes.filter((x) => x.status === 'failed'))
+    out.write(`${p.red('failed')} ${o.address}: ${o.error?.code}: ${o.error?.message}\n`);
   const line = `${verb} ${r.summary.failed || r.summary.skipped ? 'finished with problems' : 'complete'}: ${r.summary.done} done, ${r.summary.failed} failed, ${r.summary.skipped} skipped, ${r.summary.unchanged} unchanged in ${(r.elapsedMs / 1000).toFixed(1)}s.`;
   out.write((r.summary.failed || r.summary.skipped ? p.red(line) : p.green(line)) + '\n');
 }
 
-export async function runApply(planfile: string | undefined, opts: ApplyCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runApply(
+  planfile: string | undefined,
+  opts: ApplyCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const p = painterFor(out);
   let manifests: Manifest[];
   let expectedFingerprint: string | undefined;
   if (planfile) {
-    if (opts.app || opts.manifest) throw new UsageError('ConflictingOptions', 'a saved plan carries its manifest: do not pass --app or --manifest with a plan file');
+    if (opts.app || opts.manifest)
+      throw new UsageError(
+        'ConflictingOptions',
+        'a saved plan carries its manifest: do not pass --app or --manifest with a plan file',
+      );
     if (opts.refreshOnly) throw new UsageError('ConflictingOptions', '--refresh-only does not take a plan file');
     const saved = readSavedPlan(planfile);
     manifests = [saved.manifest!];
@@ -126,7 +154,10 @@ export async function runApply(planfile: string | undefined, opts: ApplyCommandO
   }
   const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)) {
-    throw new UsageError('InvalidConcurrency', `--concurrency must be an integer from 1 to 1024, got ${JSON.stringify(opts.concurrency)}`);
+    throw new UsageError(
+      'InvalidConcurrency',
+      `--concurrency must be an integer from 1 to 1024, got ${JSON.stringify(opts.concurrency)}`,
+    );
   }
   // A saved plan was reviewed already: it is the approval.
   const confirm = planfile ? undefined : confirmer(opts.yes, opts.refreshOnly ? 'accept' : 'apply', out, p);
@@ -151,13 +182,15 @@ export async function runApply(planfile: string | undefined, opts: ApplyCommandO
         ...(expectedFingerprint ? { expectedFingerprint } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(confirm ? { confirm } : {}),
-        onEvent: opts.json ? undefined : (e) => {
-          if (e.kind === 'planned') {
-            if (!confirm) out.write(summaryLine(e.plan, p) + '\n');
-            return;
-          }
-          progress(e);
-        },
+        onEvent: opts.json
+          ? undefined
+          : (e) => {
+              if (e.kind === 'planned') {
+                if (!confirm) out.write(summaryLine(e.plan, p) + '\n');
+                return;
+              }
+              progress(e);
+            },
       });
       results.push(result);
       if (!opts.json) printResult(result, out, p);
@@ -166,11 +199,30 @@ export async function runApply(planfile: string | undefined, opts: ApplyCommandO
   } finally {
     await conn.close();
   }
-  if (opts.json) out.write(JSON.stringify(results.map((r) => ({ stack: r.plan.stack, summary: r.summary, outcomes: r.outcomes, cancelled: r.cancelled, recovered: r.recovered })), null, 2) + '\n');
+  if (opts.json)
+    out.write(
+      JSON.stringify(
+        results.map((r) => ({
+          stack: r.plan.stack,
+          summary: r.summary,
+          outcomes: r.outcomes,
+          cancelled: r.cancelled,
+          recovered: r.recovered,
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
   return failed ? 1 : 0;
 }
 
-async function refreshOnly(stack: string, client: ArmClient, store: StateStore, out: NodeJS.WriteStream, p: Painter): Promise<boolean> {
+async function refreshOnly(
+  stack: string,
+  client: ArmClient,
+  store: StateStore,
+  out: NodeJS.WriteStream,
+  p: Painter,
+): Promise<boolean> {
   const lock = await store.lock(stack, 'apply --refresh-only');
   try {
     const state = await store.load(stack);
@@ -184,8 +236,11 @@ async function refreshOnly(stack: string, client: ArmClient, store: StateStore, 
       return false;
     }
     for (const d of report.drifted) {
-      out.write(`${p.yellow('~')} ${d.address} ${d.status === 'deleted' ? 'was deleted outside amlcdk (will be forgotten)' : ''}\n`);
-      for (const x of d.paths) out.write(`    ${x.path}: ${JSON.stringify(x.expected)} → ${JSON.stringify(x.actual)}\n`);
+      out.write(
+        `${p.yellow('~')} ${d.address} ${d.status === 'deleted' ? 'was deleted outside amlcdk (will be forgotten)' : ''}\n`,
+      );
+      for (const x of d.paths)
+        out.write(`    ${x.path}: ${JSON.stringify(x.expected)} → ${JSON.stringify(x.actual)}\n`);
     }
     await store.save(acceptDrift(state, report, observation));
     out.write(p.green(`Stack ${stack}: accepted ${report.drifted.length} drifted resource(s) into the state.`) + '\n');

@@ -49,13 +49,21 @@ export interface CheckCommandOptions {
 export function register(program: Command): void {
   program
     .command('check')
-    .description('review the desired state against the Azure ML policy packs (and, optionally, Azure Policy definitions)')
+    .description(
+      'review the desired state against the Azure ML policy packs (and, optionally, Azure Policy definitions)',
+    )
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
     .option('--manifest <file|dir>', 'check manifests written by `amlcdk synth` instead of running the program')
-    .option('-o, --outdir <dir>', 'where the program writes its manifests (default: "outdir" in amlcdk.json, else amlcdk.out)')
+    .option(
+      '-o, --outdir <dir>',
+      'where the program writes its manifests (default: "outdir" in amlcdk.json, else amlcdk.out)',
+    )
     .option('--format <format>', `report format: ${FORMATS.join(', ')}`, 'text')
     .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${SEVERITIES.join(', ')} (default: high)`)
+    .option(
+      '--fail-on <severity>',
+      `exit 1 when a finding is at or above this severity: ${SEVERITIES.join(', ')} (default: high)`,
+    )
     .option('--pack <name...>', `rule packs to run (default: all): ${PACKS.join(', ')}`)
     .option('--profile <profile>', 'environment profile: dev or prod (default: "profile" in amlcdk.json, else dev)')
     .option('--config <file>', 'policy config file (JSON or YAML): thresholds, rule overrides, packs, profile')
@@ -71,25 +79,48 @@ export function register(program: Command): void {
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
   const v = value.toLowerCase() as T;
-  if (!allowed.includes(v)) throw new UsageError('InvalidOption', `${flag} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  if (!allowed.includes(v))
+    throw new UsageError('InvalidOption', `${flag} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
   return v;
 }
 
 /** Turn flags, the policy config file and amlcdk.json into check options (flags win). */
-export function resolveCheckOptions(opts: CheckCommandOptions, cwd = process.cwd()): { options: CheckOptions; format: CheckFormat } {
+export function resolveCheckOptions(
+  opts: CheckCommandOptions,
+  cwd = process.cwd(),
+): { options: CheckOptions; format: CheckFormat } {
   const format = oneOf(opts.format ?? 'text', FORMATS, '--format')!;
   const project = loadConfig(cwd);
   const known = new Set(RULES_BY_ID.keys());
   let fileCfg: PolicyConfig = {};
   if (opts.config) fileCfg = loadPolicyConfig(resolve(cwd, opts.config), known);
-  else if (project.policy !== undefined) fileCfg = parsePolicyConfig(JSON.stringify(project.policy), 'amlcdk.json (policy)', known);
-  const packsRaw = opts.pack?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  else if (project.policy !== undefined)
+    fileCfg = parsePolicyConfig(JSON.stringify(project.policy), 'amlcdk.json (policy)', known);
+  const packsRaw = opts.pack
+    ?.flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   const packs = packsRaw?.map((p) => oneOf(p, PACKS, '--pack')!) as PackName[] | undefined;
-  const profile = oneOf(opts.profile, ['dev', 'prod'] as const, '--profile') ?? fileCfg.profile ?? (project.profile as Profile | undefined) ?? 'dev';
-  if (profile !== 'dev' && profile !== 'prod') throw new InputError('ConfigInvalidValue', `"profile" in amlcdk.json must be "dev" or "prod", got ${JSON.stringify(profile)}`, { file: 'amlcdk.json', fix: 'set "profile": "dev" or "prod"' });
+  const profile =
+    oneOf(opts.profile, ['dev', 'prod'] as const, '--profile') ??
+    fileCfg.profile ??
+    (project.profile as Profile | undefined) ??
+    'dev';
+  if (profile !== 'dev' && profile !== 'prod')
+    throw new InputError(
+      'ConfigInvalidValue',
+      `"profile" in amlcdk.json must be "dev" or "prod", got ${JSON.stringify(profile)}`,
+      { file: 'amlcdk.json', fix: 'set "profile": "dev" or "prod"' },
+    );
   const failOn = oneOf(opts.failOn, SEVERITIES, '--fail-on') ?? fileCfg.failOn ?? 'high';
-  if (opts.azurePolicyParams && !opts.azurePolicy) throw new UsageError('InvalidOption', '--azure-policy-params needs --azure-policy');
-  const azurePolicy = opts.azurePolicy ? loadAzurePolicyInput(resolve(cwd, opts.azurePolicy), opts.azurePolicyParams ? resolve(cwd, opts.azurePolicyParams) : undefined) : undefined;
+  if (opts.azurePolicyParams && !opts.azurePolicy)
+    throw new UsageError('InvalidOption', '--azure-policy-params needs --azure-policy');
+  const azurePolicy = opts.azurePolicy
+    ? loadAzurePolicyInput(
+        resolve(cwd, opts.azurePolicy),
+        opts.azurePolicyParams ? resolve(cwd, opts.azurePolicyParams) : undefined,
+      )
+    : undefined;
   return {
     format,
     options: {
@@ -104,30 +135,51 @@ export function resolveCheckOptions(opts: CheckCommandOptions, cwd = process.cwd
 }
 
 /** Render a report in a format. */
-export function renderReport(report: CheckReport, format: CheckFormat, stream?: NodeJS.WriteStream, manifestFile?: string): string {
+export function renderReport(
+  report: CheckReport,
+  format: CheckFormat,
+  stream?: NodeJS.WriteStream,
+  manifestFile?: string,
+): string {
   switch (format) {
-    case 'json': return renderJson(report);
-    case 'sarif': return renderSarif(report, manifestFile ? { fallbackUri: manifestFile } : {});
-    case 'junit': return renderJunit(report);
-    case 'markdown': return renderMarkdown(report);
-    default: return renderText(report, stream ? { colors: colors(stream) } : {});
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, manifestFile ? { fallbackUri: manifestFile } : {});
+    case 'junit':
+      return renderJunit(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    default:
+      return renderText(report, stream ? { colors: colors(stream) } : {});
   }
 }
 
 /** Load or synthesize the manifests to check (with their files, relative to `cwd`). */
-export async function manifestsFor(opts: CheckCommandOptions, cwd = process.cwd()): Promise<{ manifests: Manifest[]; files: string[] }> {
-  if (opts.app && opts.manifest) throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
+export async function manifestsFor(
+  opts: CheckCommandOptions,
+  cwd = process.cwd(),
+): Promise<{ manifests: Manifest[]; files: string[] }> {
+  if (opts.app && opts.manifest)
+    throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
   let loaded;
   if (opts.manifest) loaded = loadManifests(resolve(cwd, opts.manifest));
   else {
     const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
     loaded = (await synthApp({ app, outdir, cwd })).manifests;
   }
-  return { manifests: loaded.map((m) => m.manifest), files: loaded.map((m) => relative(cwd, m.file).split(sep).join('/')) };
+  return {
+    manifests: loaded.map((m) => m.manifest),
+    files: loaded.map((m) => relative(cwd, m.file).split(sep).join('/')),
+  };
 }
 
 /** Run the check and write the report. Returns the exit code. */
-export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runCheck(
+  opts: CheckCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const { options, format } = resolveCheckOptions(opts, cwd);
   let manifests: Manifest[];
   let files: string[];
@@ -148,11 +200,16 @@ export async function runCheck(opts: CheckCommandOptions, out: NodeJS.WriteStrea
       mkdirSync(dirname(file), { recursive: true });
       writeFileAtomic.sync(file, renderReport(report, format, undefined, files[0]));
     } catch (e) {
-      throw new InputError('OutputNotWritable', `cannot write the report to ${opts.output}: ${(e as Error).message}`, { file: opts.output, fix: 'choose a writable --output path' });
+      throw new InputError('OutputNotWritable', `cannot write the report to ${opts.output}: ${(e as Error).message}`, {
+        file: opts.output,
+        fix: 'choose a writable --output path',
+      });
     }
     const c = colors(out);
     const s = report.summary;
-    out.write(`${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed} finding(s), ${s.suppressed} suppressed, ${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`);
+    out.write(
+      `${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed} finding(s), ${s.suppressed} suppressed, ${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`,
+    );
   } else {
     out.write(renderReport(report, format, format === 'text' ? out : undefined, files[0]));
   }

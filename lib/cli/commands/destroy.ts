@@ -23,7 +23,10 @@ export interface DestroyCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  addTargetOptions(program.command('destroy'), { manifest: 'the stacks of a manifest file or directory', stack: 'the stack to destroy (needed without --app / --manifest)' })
+  addTargetOptions(program.command('destroy'), {
+    manifest: 'the stacks of a manifest file or directory',
+    stack: 'the stack to destroy (needed without --app / --manifest)',
+  })
     .description('delete every resource the stack owns (attached compute is detached, Retain resources are kept)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print the results as JSON on stdout')
@@ -33,15 +36,31 @@ export function register(program: Command): void {
     });
 }
 
-export async function runDestroy(opts: DestroyCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runDestroy(
+  opts: DestroyCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const p = painterFor(out);
   const store = await openStore(opts, cwd);
   let manifests: Manifest[];
   if (!opts.app && !opts.manifest && (opts.stack || !loadConfig(cwd).app)) {
-    if (!opts.stack) throw new UsageError('NoStack', 'which stack? pass --stack <name>, or --app / --manifest to destroy the program\'s stacks');
+    if (!opts.stack)
+      throw new UsageError(
+        'NoStack',
+        "which stack? pass --stack <name>, or --app / --manifest to destroy the program's stacks",
+      );
     const state = await store.load(opts.stack);
-    const stack = state?.manifest?.stack ?? { name: opts.stack, subscriptionId: '', resourceGroup: '', location: '', tags: {} };
-    manifests = [{ schemaVersion: MANIFEST_SCHEMA_VERSION, stack, resources: [], hash: state?.manifest?.hash ?? 'sha256:none' }];
+    const stack = state?.manifest?.stack ?? {
+      name: opts.stack,
+      subscriptionId: '',
+      resourceGroup: '',
+      location: '',
+      tags: {},
+    };
+    manifests = [
+      { schemaVersion: MANIFEST_SCHEMA_VERSION, stack, resources: [], hash: state?.manifest?.hash ?? 'sha256:none' },
+    ];
   } else {
     manifests = await loadDesired(opts, cwd);
   }
@@ -52,13 +71,28 @@ export async function runDestroy(opts: DestroyCommandOptions, out: NodeJS.WriteS
   try {
     for (const manifest of manifests) {
       out.write(p.bold(`Destroy stack ${manifest.stack.name} → ${conn.label}`) + '\n');
-      const r = await applyStack({ client: conn.client, store, manifest, mode: 'destroy', operation: 'destroy', ...(confirm ? { confirm } : {}), onEvent: opts.json ? undefined : (e) => (e.kind === 'planned' ? undefined : progress(e)) });
+      const r = await applyStack({
+        client: conn.client,
+        store,
+        manifest,
+        mode: 'destroy',
+        operation: 'destroy',
+        ...(confirm ? { confirm } : {}),
+        onEvent: opts.json ? undefined : (e) => (e.kind === 'planned' ? undefined : progress(e)),
+      });
       results.push(r);
       if (!opts.json) printResult(r, out, p, 'Destroy');
     }
   } finally {
     await conn.close();
   }
-  if (opts.json) out.write(JSON.stringify(results.map((r) => ({ stack: r.plan.stack, summary: r.summary, outcomes: r.outcomes, cancelled: r.cancelled })), null, 2) + '\n');
+  if (opts.json)
+    out.write(
+      JSON.stringify(
+        results.map((r) => ({ stack: r.plan.stack, summary: r.summary, outcomes: r.outcomes, cancelled: r.cancelled })),
+        null,
+        2,
+      ) + '\n',
+    );
   return results.some((r) => r.summary.failed > 0 || r.summary.skipped > 0) ? 1 : 0;
 }

@@ -20,8 +20,14 @@ export interface DriftCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  addTargetOptions(program.command('drift'), { app: 'command that runs the program (its stack names are used)', manifest: 'the stacks of a manifest file or directory', stack: 'the stack to check' })
-    .description('report changes made in Azure outside amlcdk since the last apply, by path (exit 1 when there are any)')
+  addTargetOptions(program.command('drift'), {
+    app: 'command that runs the program (its stack names are used)',
+    manifest: 'the stacks of a manifest file or directory',
+    stack: 'the stack to check',
+  })
+    .description(
+      'report changes made in Azure outside amlcdk since the last apply, by path (exit 1 when there are any)',
+    )
     .option('--json', 'print the drift report as JSON on stdout')
     .option('--accept', 'accept the drift into the state (like apply --refresh-only)')
     .action(async (opts: DriftCommandOptions) => {
@@ -30,11 +36,16 @@ export function register(program: Command): void {
     });
 }
 
-export async function runDrift(opts: DriftCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runDrift(
+  opts: DriftCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const p = painterFor(out);
   let stacks: string[];
   if (opts.stack && !opts.app && !opts.manifest) stacks = [opts.stack];
-  else if (opts.app || opts.manifest || loadConfig(cwd).app) stacks = (await loadDesired(opts, cwd)).map((m) => m.stack.name);
+  else if (opts.app || opts.manifest || loadConfig(cwd).app)
+    stacks = (await loadDesired(opts, cwd)).map((m) => m.stack.name);
   else throw new UsageError('NoStack', 'which stack? pass --stack <name>, or --app / --manifest');
   const store = await openStore(opts, cwd);
   const conn = await connect(opts, cwd);
@@ -69,17 +80,30 @@ export async function runDrift(opts: DriftCommandOptions, out: NodeJS.WriteStrea
         out.write(p.green(`Stack ${r.stack}: no drift (${r.checked} resource(s) checked).`) + '\n');
         continue;
       }
-      out.write(p.bold(`Stack ${r.stack}: ${r.drifted.length} of ${r.checked} resource(s) changed outside amlcdk`) + '\n');
+      out.write(
+        p.bold(`Stack ${r.stack}: ${r.drifted.length} of ${r.checked} resource(s) changed outside amlcdk`) + '\n',
+      );
       for (const d of r.drifted) {
         if (d.status === 'deleted') {
           out.write(`${p.red('-')} ${d.address} was deleted outside amlcdk ${p.dim(d.id)}\n`);
           continue;
         }
         out.write(`${p.yellow('~')} ${d.address} ${p.dim(d.id)}\n`);
-        for (const x of d.paths) out.write(`    ${x.path}: applied ${JSON.stringify(x.expected)}, now ${JSON.stringify(x.actual)}\n`);
+        for (const x of d.paths)
+          out.write(`    ${x.path}: applied ${JSON.stringify(x.expected)}, now ${JSON.stringify(x.actual)}\n`);
       }
-      if (opts.accept) out.write(p.green(`accepted into the state; the next plan proposes to restore the program's values unless you change the program`) + '\n');
-      else out.write(p.dim('run `amlcdk plan` to restore the program\'s values, or `amlcdk drift --accept` to record them as applied') + '\n');
+      if (opts.accept)
+        out.write(
+          p.green(
+            `accepted into the state; the next plan proposes to restore the program's values unless you change the program`,
+          ) + '\n',
+        );
+      else
+        out.write(
+          p.dim(
+            "run `amlcdk plan` to restore the program's values, or `amlcdk drift --accept` to record them as applied",
+          ) + '\n',
+        );
     }
   }
   return reports.some((r) => r.drifted.length > 0) && !opts.accept ? 1 : 0;

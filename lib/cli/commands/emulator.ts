@@ -32,9 +32,15 @@ export function register(program: Command): void {
     .command('emulator')
     .description('run the local ARM emulator (HTTPS on 127.0.0.1) until Ctrl-C; plan/apply with target "local" use it')
     .option('-p, --port <port>', 'port to listen on (default: a free port)')
-    .option('-d, --data-dir <dir>', `where the state (state.json + state.log) and cert.pem live (default: ${DEFAULT_EMULATOR_DIR})`)
+    .option(
+      '-d, --data-dir <dir>',
+      `where the state (state.json + state.log) and cert.pem live (default: ${DEFAULT_EMULATOR_DIR})`,
+    )
     .option('--seed <n>', 'seed of the fault injection (default: 1)')
-    .option('-c, --config <file>', 'JSON file with durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds')
+    .option(
+      '-c, --config <file>',
+      'JSON file with durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds',
+    )
     .option('--json', 'print the endpoint as one JSON line')
     .action(async (opts: EmulatorCommandOptions) => {
       const code = await runEmulatorCommand(opts);
@@ -45,38 +51,65 @@ export function register(program: Command): void {
 function parseIntFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError('InvalidOption', `--${name} must be an integer between ${min} and ${max} (got '${value}')`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError('InvalidOption', `--${name} must be an integer between ${min} and ${max} (got '${value}')`);
   return n;
 }
 
 /** Read and check the --config file; errors carry the file and, for JSON syntax errors, the line. */
 export function loadEmulatorConfig(file: string): RuntimeConfig {
-  if (!existsSync(file)) throw new InputError('EmulatorConfigNotFound', `emulator config file '${file}' does not exist`, { file, fix: 'pass an existing JSON file to --config' });
+  if (!existsSync(file))
+    throw new InputError('EmulatorConfigNotFound', `emulator config file '${file}' does not exist`, {
+      file,
+      fix: 'pass an existing JSON file to --config',
+    });
   const text = readFileSync(file, 'utf8');
-  const parsed = parseJsonText(text, { code: 'EmulatorConfigInvalidJson', file, what: 'emulator config', fix: 'fix the JSON syntax' });
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError('EmulatorConfigInvalid', 'emulator config must be a JSON object', { file, fix: 'use { "durations": ..., "faults": [...] }' });
+  const parsed = parseJsonText(text, {
+    code: 'EmulatorConfigInvalidJson',
+    file,
+    what: 'emulator config',
+    fix: 'fix the JSON syntax',
+  });
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InputError('EmulatorConfigInvalid', 'emulator config must be a JSON object', {
+      file,
+      fix: 'use { "durations": ..., "faults": [...] }',
+    });
   try {
     validateConfig(parsed as RuntimeConfig);
   } catch (err) {
     if (err instanceof ArmHttpError) {
-      throw new InputError('EmulatorConfigInvalid', `emulator config: ${err.message}`, { file, fix: 'see docs/emulator.md for the allowed settings' });
+      throw new InputError('EmulatorConfigInvalid', `emulator config: ${err.message}`, {
+        file,
+        fix: 'see docs/emulator.md for the allowed settings',
+      });
     }
     throw err;
   }
   return parsed as RuntimeConfig;
 }
 
-export async function runEmulatorCommand(opts: EmulatorCommandOptions, out: NodeJS.WriteStream = process.stdout, waitForStop: () => Promise<void> = waitForSignal): Promise<number> {
+export async function runEmulatorCommand(
+  opts: EmulatorCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  waitForStop: () => Promise<void> = waitForSignal,
+): Promise<number> {
   const port = parseIntFlag('port', opts.port, 0, 65535);
   const seed = parseIntFlag('seed', opts.seed, -2147483648, 2147483647);
   const fileConfig = opts.config ? loadEmulatorConfig(opts.config) : {};
-  const options: EmulatorOptions = { ...fileConfig, ...(seed !== undefined ? { seed } : {}), ...(port !== undefined ? { port } : {}) };
+  const options: EmulatorOptions = {
+    ...fileConfig,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(port !== undefined ? { port } : {}),
+  };
   const dataDir = opts.dataDir ?? DEFAULT_EMULATOR_DIR;
   const emu = await ensureLocalEmulator({ ...options, dataDir });
   const c = colors(out);
   if (emu.reused) {
     await emu.close();
-    process.stderr.write(`${c.red('error')} EmulatorAlreadyRunning: an emulator already serves ${dataDir} at ${emu.url}\n  fix: use it, stop it, or pass another --data-dir\n`);
+    process.stderr.write(
+      `${c.red('error')} EmulatorAlreadyRunning: an emulator already serves ${dataDir} at ${emu.url}\n  fix: use it, stop it, or pass another --data-dir\n`,
+    );
     return 1;
   }
   try {

@@ -36,12 +36,18 @@ export interface ImportCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  addTargetOptions(program.command('import'), { manifest: 'use a manifest file or a directory of *.manifest.json instead of running the program', stack: 'the stack to import into (default: the one that has the construct)' })
+  addTargetOptions(program.command('import'), {
+    manifest: 'use a manifest file or a directory of *.manifest.json instead of running the program',
+    stack: 'the stack to import into (default: the one that has the construct)',
+  })
     .description('adopt an existing Azure resource into the state of a stack (no write to Azure)')
     .argument('[armId]', 'ARM id of the existing resource')
     .option('--as <path>', 'construct path (manifest address) that will manage it, e.g. Team/Ws/GpuCluster')
     .option('--json', 'print the result as JSON')
-    .option('--from-azml-yaml <file>', 'convert az ml CLI v2 compute YAML (one compute per --- document) into amlcdk construct code')
+    .option(
+      '--from-azml-yaml <file>',
+      'convert az ml CLI v2 compute YAML (one compute per --- document) into amlcdk construct code',
+    )
     .option('--out <file.ts>', 'with --from-azml-yaml: write the code to this file (default: stdout)')
     .action(async (armId: string | undefined, opts: ImportCommandOptions) => {
       const code = opts.fromAzmlYaml !== undefined ? await runConvertYaml(armId, opts) : await runImport(armId, opts);
@@ -57,9 +63,13 @@ function pickManifest(manifests: readonly Manifest[], address: string): Manifest
   const byName = manifests.find((m) => m.stack.name === address.split('/')[0]);
   if (byName) return byName;
   const close = manifests.flatMap((m) => closestAddresses(m, address));
-  throw new InputError('ImportConstructNotFound', `no stack of the program has a construct at path ${JSON.stringify(address)}${close.length ? ` (close matches: ${close.slice(0, 3).join(', ')})` : ''}`, {
-    fix: 'pass the full construct path, starting with the stack name (e.g. Team/Ws/GpuCluster), and --stack when the program has several stacks',
-  });
+  throw new InputError(
+    'ImportConstructNotFound',
+    `no stack of the program has a construct at path ${JSON.stringify(address)}${close.length ? ` (close matches: ${close.slice(0, 3).join(', ')})` : ''}`,
+    {
+      fix: 'pass the full construct path, starting with the stack name (e.g. Team/Ws/GpuCluster), and --stack when the program has several stacks',
+    },
+  );
 }
 
 /** Stacks a state store knows besides the program's (file stores only: their state directory lists them). */
@@ -67,7 +77,9 @@ function storedStacks(store: StateStore): string[] {
   if (!(store instanceof FileStateStore)) return [];
   try {
     // <stack>.json only: <stack>.prev.json is the store's copy of the previous state, not another stack.
-    return readdirSync(join(store.dir, 'state')).filter((f) => f.endsWith('.json') && !f.endsWith('.prev.json') && !f.startsWith('.')).map((f) => f.slice(0, -'.json'.length));
+    return readdirSync(join(store.dir, 'state'))
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.prev.json') && !f.startsWith('.'))
+      .map((f) => f.slice(0, -'.json'.length));
   } catch {
     return [];
   }
@@ -77,15 +89,30 @@ function storedStacks(store: StateStore): string[] {
  * `--from-azml-yaml`: read, check (every problem with its line), generate; write only when the whole file is good.
  * Secrets the YAML held are listed on stderr (names of the environment variables to set, never the values).
  */
-export async function runConvertYaml(armId: string | undefined, opts: ImportCommandOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, cwd = process.cwd()): Promise<number> {
+export async function runConvertYaml(
+  armId: string | undefined,
+  opts: ImportCommandOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  cwd = process.cwd(),
+): Promise<number> {
   const file = opts.fromAzmlYaml!;
-  if (armId !== undefined || opts.as !== undefined) throw new UsageError('ConflictingOptions', '--from-azml-yaml converts a YAML file; it takes no ARM id and no --as (adopt a resource with: amlcdk import <armId> --as <path>)');
-  if (opts.out !== undefined && !/\.(ts|mts)$/.test(opts.out)) throw new UsageError('ImportOutNotTypeScript', `--out ${JSON.stringify(opts.out)} must name a .ts file`);
+  if (armId !== undefined || opts.as !== undefined)
+    throw new UsageError(
+      'ConflictingOptions',
+      '--from-azml-yaml converts a YAML file; it takes no ARM id and no --as (adopt a resource with: amlcdk import <armId> --as <path>)',
+    );
+  if (opts.out !== undefined && !/\.(ts|mts)$/.test(opts.out))
+    throw new UsageError('ImportOutNotTypeScript', `--out ${JSON.stringify(opts.out)} must name a .ts file`);
   let text: string;
   try {
     text = readFileSync(resolve(cwd, file), 'utf8');
   } catch (e) {
-    throw new InputError('YamlUnreadable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, fix: 'check the path of the az ml YAML file' });
+    throw new InputError(
+      'YamlUnreadable',
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { file, fix: 'check the path of the az ml YAML file' },
+    );
   }
   const { specs, problems } = readAzmlComputeYaml(text);
   if (problems.length > 0) throw yamlProblemsError(file, problems);
@@ -94,18 +121,36 @@ export async function runConvertYaml(armId: string | undefined, opts: ImportComm
     await writeFileAtomic(resolve(cwd, opts.out), code);
     err.write(`wrote ${specs.length} compute(s) from ${file} to ${opts.out}\n`);
   } else out.write(code);
-  for (const s of secrets) err.write(`notice: ${s.from} was not copied into the code; set ${s.env} in the environment where amlcdk apply runs\n`);
+  for (const s of secrets)
+    err.write(
+      `notice: ${s.from} was not copied into the code; set ${s.env} in the environment where amlcdk apply runs\n`,
+    );
   return 0;
 }
 
-export async function runImport(armId: string | undefined, opts: ImportCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runImport(
+  armId: string | undefined,
+  opts: ImportCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   if (opts.out !== undefined) throw new UsageError('ConflictingOptions', '--out goes with --from-azml-yaml only');
-  if (!armId) throw new UsageError('ImportNeedsId', 'import what? pass the ARM id of an existing resource and --as <construct path>, or --from-azml-yaml <file>');
-  if (!opts.as) throw new UsageError('ImportNeedsAddress', `which construct manages ${armId}? pass --as <construct path> (e.g. --as Team/Ws/GpuCluster; \`amlcdk synth\` lists the paths)`);
+  if (!armId)
+    throw new UsageError(
+      'ImportNeedsId',
+      'import what? pass the ARM id of an existing resource and --as <construct path>, or --from-azml-yaml <file>',
+    );
+  if (!opts.as)
+    throw new UsageError(
+      'ImportNeedsAddress',
+      `which construct manages ${armId}? pass --as <construct path> (e.g. --as Team/Ws/GpuCluster; \`amlcdk synth\` lists the paths)`,
+    );
   const manifests = await loadDesired(opts, cwd);
   const manifest = pickManifest(manifests, opts.as);
   const store = await openStore(opts, cwd);
-  const otherStacks = [...new Set([...manifests.map((m) => m.stack.name), ...storedStacks(store)])].filter((s) => s !== manifest.stack.name);
+  const otherStacks = [...new Set([...manifests.map((m) => m.stack.name), ...storedStacks(store)])].filter(
+    (s) => s !== manifest.stack.name,
+  );
   const conn = await connect(opts, cwd);
   let result: ImportResult;
   try {
@@ -118,21 +163,34 @@ export async function runImport(armId: string | undefined, opts: ImportCommandOp
     return 0;
   }
   const p = painterFor(out);
-  if (result.recovered > 0) out.write(p.dim(`resumed an unfinished run first (${result.recovered} operation(s))`) + '\n');
+  if (result.recovered > 0)
+    out.write(p.dim(`resumed an unfinished run first (${result.recovered} operation(s))`) + '\n');
   if (result.status === 'already-owned') {
-    const where = result.ownedAs === result.address ? `as ${result.address}` : `as ${result.ownedAs} (the next plan moves it to ${result.address}, without replacing it)`;
-    out.write(`${p.yellow('notice')} ${result.id} is already owned by stack ${result.stack} ${where}; nothing to import.\n`);
+    const where =
+      result.ownedAs === result.address
+        ? `as ${result.address}`
+        : `as ${result.ownedAs} (the next plan moves it to ${result.address}, without replacing it)`;
+    out.write(
+      `${p.yellow('notice')} ${result.id} is already owned by stack ${result.stack} ${where}; nothing to import.\n`,
+    );
     return 0;
   }
-  out.write(p.green(`✓ imported ${result.id} into stack ${result.stack} as ${result.address}`) + p.dim(' (ownership "adopted"; nothing was written to Azure)') + '\n');
+  out.write(
+    p.green(`✓ imported ${result.id} into stack ${result.stack} as ${result.address}`) +
+      p.dim(' (ownership "adopted"; nothing was written to Azure)') +
+      '\n',
+  );
   const c = result.change;
   if (!c || c.change.actions[0] === 'no-op') {
     out.write(`plan: no changes for ${result.address}: the program matches what exists.\n`);
   } else {
     out.write(`plan: ${c.change.actions.join(', ')} ${result.address}, where the program differs from what exists:\n`);
-    for (const x of c.change.paths) out.write(`    ${x.path}: ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}  ${p.dim(x.reason)}\n`);
+    for (const x of c.change.paths)
+      out.write(`    ${x.path}: ${JSON.stringify(x.before)} → ${JSON.stringify(x.after)}  ${p.dim(x.reason)}\n`);
     for (const n of c.notes ?? []) out.write(p.dim(`    note: ${n}`) + '\n');
-    out.write(p.dim('change the program to keep what exists, or run `amlcdk apply` to make Azure match the program') + '\n');
+    out.write(
+      p.dim('change the program to keep what exists, or run `amlcdk apply` to make Azure match the program') + '\n',
+    );
   }
   return 0;
 }

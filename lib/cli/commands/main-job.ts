@@ -45,7 +45,9 @@ export type MainJobStep = (typeof MAIN_JOB_STEPS)[number];
 export function register(program: Command): void {
   program
     .command('main-job')
-    .description('the main job (npm start): synth, validate, check, plan, apply with progress, and a re-plan that must show no changes')
+    .description(
+      'the main job (npm start): synth, validate, check, plan, apply with progress, and a re-plan that must show no changes',
+    )
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
     .option('-o, --outdir <dir>', 'where to write the manifests')
     .option('--target <target>', 'local (embedded emulator, default) or azure')
@@ -60,17 +62,26 @@ export function register(program: Command): void {
 /** Print a step header: `[3/6] check  <detail>`. */
 export function stepHeader(step: MainJobStep, detail: string, out: NodeJS.WriteStream = process.stdout): void {
   const c = colors(out);
-  out.write(`\n${c.bold(`[${MAIN_JOB_STEPS.indexOf(step) + 1}/${MAIN_JOB_STEPS.length}] ${step}`)}  ${c.dim(detail)}\n`);
+  out.write(
+    `\n${c.bold(`[${MAIN_JOB_STEPS.indexOf(step) + 1}/${MAIN_JOB_STEPS.length}] ${step}`)}  ${c.dim(detail)}\n`,
+  );
 }
 
 /** Step 1: synthesize. Returns undefined (after printing every diagnostic) when synthesis fails. */
-export async function stepSynth(opts: MainJobOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<SynthAppResult | undefined> {
+export async function stepSynth(
+  opts: MainJobOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<SynthAppResult | undefined> {
   const { app, outdir } = resolveApp(opts, cwd);
   stepHeader('synth', `${app} → ${outdir}`, out);
   try {
     const result = await synthApp({ app, outdir, cwd });
     for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
-    printNotes(result.diagnostics.filter((d) => d.level !== 'error'), out);
+    printNotes(
+      result.diagnostics.filter((d) => d.level !== 'error'),
+      out,
+    );
     return result;
   } catch (err) {
     if (err instanceof SynthesisError) {
@@ -93,12 +104,20 @@ export function stepValidate(result: SynthAppResult, out: NodeJS.WriteStream = p
   }
   const c = colors(out);
   const count = result.manifests.reduce((n, m) => n + m.manifest.resources.length, 0);
-  out.write(problems ? c.red(`validate: ${problems} schema problem(s)\n`) : c.green(`validate: ${result.manifests.length} manifest(s), ${count} resources, all bodies schema-valid\n`));
+  out.write(
+    problems
+      ? c.red(`validate: ${problems} schema problem(s)\n`)
+      : c.green(`validate: ${result.manifests.length} manifest(s), ${count} resources, all bodies schema-valid\n`),
+  );
   return problems;
 }
 
 /** Step 3: the policy review with the check command's defaults (fail-on high, profile from amlcdk.json). */
-export function stepCheck(manifests: readonly Manifest[], out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): CheckReport {
+export function stepCheck(
+  manifests: readonly Manifest[],
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): CheckReport {
   const { options } = resolveCheckOptions({}, cwd);
   stepHeader('check', `profile ${options.profile}, fail on ${options.failOn} and above`, out);
   const report = check(manifests, options);
@@ -107,7 +126,13 @@ export function stepCheck(manifests: readonly Manifest[], out: NodeJS.WriteStrea
 }
 
 /** Step 4: observe the target and print what apply will do. */
-export async function stepPlan(conn: Connection, store: StateStore, manifests: readonly Manifest[], out: NodeJS.WriteStream = process.stdout, step: MainJobStep = 'plan'): Promise<Plan[]> {
+export async function stepPlan(
+  conn: Connection,
+  store: StateStore,
+  manifests: readonly Manifest[],
+  out: NodeJS.WriteStream = process.stdout,
+  step: MainJobStep = 'plan',
+): Promise<Plan[]> {
   stepHeader(step, `${conn.label}, state ${store.location}`, out);
   const p = painterFor(out);
   const plans: Plan[] = [];
@@ -128,7 +153,14 @@ export function planIsEmpty(plan: Plan): boolean {
  * Step 5: apply exactly the plans of step 4 (refused with `PlanStale` if the target moved in between), with
  * progress lines. A plan without changes is not applied at all. Returns one result per applied stack.
  */
-export async function stepApply(conn: Connection, store: StateStore, manifests: readonly Manifest[], plans: readonly Plan[], opts: Pick<MainJobOptions, 'yes'> = {}, out: NodeJS.WriteStream = process.stdout): Promise<ApplyResult[]> {
+export async function stepApply(
+  conn: Connection,
+  store: StateStore,
+  manifests: readonly Manifest[],
+  plans: readonly Plan[],
+  opts: Pick<MainJobOptions, 'yes'> = {},
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<ApplyResult[]> {
   stepHeader('apply', conn.label, out);
   const p = painterFor(out);
   const progress = progressPrinter(out, p);
@@ -136,7 +168,10 @@ export async function stepApply(conn: Connection, store: StateStore, manifests: 
   for (const [i, manifest] of manifests.entries()) {
     const plan = plans[i]!;
     if (planIsEmpty(plan)) {
-      out.write(p.green(`Stack ${manifest.stack.name}: nothing to apply, the target already matches the program (0 changes).`) + '\n');
+      out.write(
+        p.green(`Stack ${manifest.stack.name}: nothing to apply, the target already matches the program (0 changes).`) +
+          '\n',
+      );
       continue;
     }
     if (!(await confirmed(conn, manifest.stack.name, opts.yes))) {
@@ -165,13 +200,21 @@ export async function stepApply(conn: Connection, store: StateStore, manifests: 
 async function confirmed(conn: Connection, stack: string, yes: boolean | undefined): Promise<boolean> {
   if (conn.local || yes) return true;
   if (!process.stdin.isTTY) {
-    throw new UsageError('ConfirmationRequired', `main-job would apply stack ${stack} to ${conn.label} and there is no terminal to confirm on: pass --yes to apply without a prompt`);
+    throw new UsageError(
+      'ConfirmationRequired',
+      `main-job would apply stack ${stack} to ${conn.label} and there is no terminal to confirm on: pass --yes to apply without a prompt`,
+    );
   }
   return askYes(`Apply the plan above to stack ${stack} on ${conn.label}? Only "yes" is accepted: `);
 }
 
 /** Step 6: plan again; anything but "no changes" means apply did not converge. Returns the stacks that still change. */
-export async function stepReplan(conn: Connection, store: StateStore, manifests: readonly Manifest[], out: NodeJS.WriteStream = process.stdout): Promise<string[]> {
+export async function stepReplan(
+  conn: Connection,
+  store: StateStore,
+  manifests: readonly Manifest[],
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<string[]> {
   const plans = await stepPlan(conn, store, manifests, out, 're-plan');
   return plans.filter((plan) => !planIsEmpty(plan)).map((plan) => plan.stack);
 }
@@ -182,7 +225,15 @@ export function describeApplied(results: readonly ApplyResult[]): string {
   for (const r of results) {
     for (const o of r.outcomes) {
       if (o.status !== 'done') continue;
-      const verb = o.op.includes('replace') ? 'replaced' : o.op === 'create' ? 'created' : o.op === 'delete' ? 'deleted' : o.op === 'forget' ? 'forgotten' : 'updated';
+      const verb = o.op.includes('replace')
+        ? 'replaced'
+        : o.op === 'create'
+          ? 'created'
+          : o.op === 'delete'
+            ? 'deleted'
+            : o.op === 'forget'
+              ? 'forgotten'
+              : 'updated';
       // A replacement is two outcomes (delete + create) of one resource: count it once.
       if (verb === 'replaced' && o.op.startsWith('delete')) continue;
       counts.set(verb, (counts.get(verb) ?? 0) + 1);
@@ -193,7 +244,11 @@ export function describeApplied(results: readonly ApplyResult[]): string {
 }
 
 /** The whole job. Returns the exit code; throws UsageError/InputError (exit 2) for bad options or configuration. */
-export async function runMainJob(opts: MainJobOptions = {}, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runMainJob(
+  opts: MainJobOptions = {},
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const t0 = Date.now();
   const p = painterFor(out);
   targetOf(opts, cwd);
@@ -202,7 +257,12 @@ export async function runMainJob(opts: MainJobOptions = {}, out: NodeJS.WriteStr
   const done: string[] = [];
   const finish = (failedAt?: MainJobStep, why?: string): number => {
     const secs = `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-    if (failedAt) out.write('\n' + p.red(`main job failed at ${failedAt}: ${why}${done.length ? ` (${done.join('; ')})` : ''} in ${secs}`) + '\n');
+    if (failedAt)
+      out.write(
+        '\n' +
+          p.red(`main job failed at ${failedAt}: ${why}${done.length ? ` (${done.join('; ')})` : ''} in ${secs}`) +
+          '\n',
+      );
     else out.write('\n' + p.green(`main job ok: ${done.join('; ')} in ${secs}`) + '\n');
     return failedAt ? 1 : 0;
   };
@@ -215,28 +275,46 @@ export async function runMainJob(opts: MainJobOptions = {}, out: NodeJS.WriteStr
   if (stepValidate(result, out) > 0) return finish('validate', 'schema problems (listed above); nothing was applied');
 
   const report = stepCheck(manifests, out, cwd);
-  if (report.failed) return finish('check', `${report.summary.failing} finding(s) at or above ${report.failOn}; fix them (or suppress with a reason) before applying; nothing was applied`);
-  done.push(`check passed (${report.summary.total - report.summary.suppressed} finding(s) below ${report.failOn}, ${report.summary.suppressed} suppressed)`);
+  if (report.failed)
+    return finish(
+      'check',
+      `${report.summary.failing} finding(s) at or above ${report.failOn}; fix them (or suppress with a reason) before applying; nothing was applied`,
+    );
+  done.push(
+    `check passed (${report.summary.total - report.summary.suppressed} finding(s) below ${report.failOn}, ${report.summary.suppressed} suppressed)`,
+  );
 
   const conn = await connect(opts, cwd);
   let step: MainJobStep = 'plan';
   try {
     const plans = await stepPlan(conn, store, manifests, out);
     const refused = plans.filter((plan) => plan.errors.length > 0);
-    if (refused.length) return finish('plan', `the plan of ${refused.map((x) => x.stack).join(', ')} has errors (listed above); nothing was applied`);
+    if (refused.length)
+      return finish(
+        'plan',
+        `the plan of ${refused.map((x) => x.stack).join(', ')} has errors (listed above); nothing was applied`,
+      );
     step = 'apply';
     const results = await stepApply(conn, store, manifests, plans, opts, out);
     const bad = results.filter((r) => r.summary.failed > 0 || r.summary.skipped > 0);
     if (bad.length) {
       const failed = bad.reduce((n, r) => n + r.summary.failed, 0);
       const skipped = bad.reduce((n, r) => n + r.summary.skipped, 0);
-      return finish('apply', `${failed} operation(s) failed, ${skipped} skipped (listed above); run npm start again to resume`);
+      return finish(
+        'apply',
+        `${failed} operation(s) failed, ${skipped} skipped (listed above); run npm start again to resume`,
+      );
     }
-    if (results.length < plans.filter((plan) => !planIsEmpty(plan)).length) return finish('apply', 'cancelled at the prompt');
+    if (results.length < plans.filter((plan) => !planIsEmpty(plan)).length)
+      return finish('apply', 'cancelled at the prompt');
     done.push(describeApplied(results));
     step = 're-plan';
     const moving = await stepReplan(conn, store, manifests, out);
-    if (moving.length) return finish('re-plan', `stack(s) ${moving.join(', ')} still show changes right after apply (listed above): the apply did not converge`);
+    if (moving.length)
+      return finish(
+        're-plan',
+        `stack(s) ${moving.join(', ')} still show changes right after apply (listed above): the apply did not converge`,
+      );
     done.push('re-plan: no changes');
     return finish();
   } catch (err) {

@@ -55,14 +55,18 @@ export async function loadDesired(opts: TargetOptions, cwd = process.cwd()): Pro
   } else {
     const app = opts.app ?? cfg.app;
     if (!app || !app.trim()) {
-      throw new UsageError('NoApp', 'nothing to plan: pass --app "<command>" or --manifest <file|dir>, or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })');
+      throw new UsageError(
+        'NoApp',
+        'nothing to plan: pass --app "<command>" or --manifest <file|dir>, or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })',
+      );
     }
     const result = await synthApp({ app, outdir: opts.outdir ?? cfg.outdir ?? DEFAULT_OUTDIR, cwd });
     manifests = result.manifests.map((m) => m.manifest);
   }
   if (opts.stack) {
     manifests = manifests.filter((m) => m.stack.name === opts.stack);
-    if (manifests.length === 0) throw new UsageError('UnknownStack', `no stack named ${JSON.stringify(opts.stack)} in the program`);
+    if (manifests.length === 0)
+      throw new UsageError('UnknownStack', `no stack named ${JSON.stringify(opts.stack)} in the program`);
   }
   return manifests;
 }
@@ -81,7 +85,8 @@ export interface Connection {
 /** The target from `--target`, else amlcdk.json, else `local`. Throws UsageError on anything else. */
 export function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
   const t = opts.target ?? loadConfig(cwd).target ?? 'local';
-  if (t !== 'local' && t !== 'azure') throw new UsageError('InvalidTarget', `--target must be "local" or "azure", got ${JSON.stringify(t)}`);
+  if (t !== 'local' && t !== 'azure')
+    throw new UsageError('InvalidTarget', `--target must be "local" or "azure", got ${JSON.stringify(t)}`);
   return t;
 }
 
@@ -93,18 +98,41 @@ export function targetOf(opts: TargetOptions, cwd: string): 'local' | 'azure' {
  */
 export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise<Connection> {
   const target = targetOf(opts, cwd);
-  if (target === 'azure') return { client: new HttpArmClient(), label: 'azure', local: false, secretResolver: secretResolver({ keyVault: readKeyVaultSecret }), close: async () => undefined };
+  if (target === 'azure')
+    return {
+      client: new HttpArmClient(),
+      label: 'azure',
+      local: false,
+      secretResolver: secretResolver({ keyVault: readKeyVaultSecret }),
+      close: async () => undefined,
+    };
   const endpoint = process.env.AMLCDK_ARM_ENDPOINT;
   if (endpoint) {
     const caFile = process.env.AMLCDK_ARM_CA_FILE;
     const caCertPem = caFile ? readFileSync(caFile, 'utf8') : undefined;
-    return { client: new HttpArmClient({ endpoint, credential: new LocalCredential(), ...(caCertPem ? { caCertPem } : {}), poll: { initialDelayMs: 50, maxDelayMs: 1000 } }), label: `local (${endpoint})`, local: true, secretResolver: secretResolver(), close: async () => undefined };
+    return {
+      client: new HttpArmClient({
+        endpoint,
+        credential: new LocalCredential(),
+        ...(caCertPem ? { caCertPem } : {}),
+        poll: { initialDelayMs: 50, maxDelayMs: 1000 },
+      }),
+      label: `local (${endpoint})`,
+      local: true,
+      secretResolver: secretResolver(),
+      close: async () => undefined,
+    };
   }
   // Loaded only for the local target (the azure path never needs the emulator's code).
   const { ensureLocalEmulator } = await import('../../emulator/local.js');
   const emu = await ensureLocalEmulator({ dataDir: resolve(cwd, DEFAULT_STATE_DIR, 'emulator') });
   return {
-    client: new HttpArmClient({ endpoint: emu.url, credential: new LocalCredential(), caCertPem: emu.caCertPem, poll: { initialDelayMs: 50, maxDelayMs: 1000 } }),
+    client: new HttpArmClient({
+      endpoint: emu.url,
+      credential: new LocalCredential(),
+      caCertPem: emu.caCertPem,
+      poll: { initialDelayMs: 50, maxDelayMs: 1000 },
+    }),
     label: `local (${emu.url})`,
     local: true,
     secretResolver: secretResolver(),
@@ -118,7 +146,10 @@ export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise
 async function readKeyVaultSecret(vault: string, name: string): Promise<string> {
   const { DefaultAzureCredential } = await import('@azure/identity');
   const token = await new DefaultAzureCredential().getToken('https://vault.azure.net/.default');
-  const res = await fetch(`https://${encodeURIComponent(vault)}.vault.azure.net/secrets/${encodeURIComponent(name)}?api-version=7.4`, { headers: { Authorization: `Bearer ${token.token}` } });
+  const res = await fetch(
+    `https://${encodeURIComponent(vault)}.vault.azure.net/secrets/${encodeURIComponent(name)}?api-version=7.4`,
+    { headers: { Authorization: `Bearer ${token.token}` } },
+  );
   if (!res.ok) throw new Error(`Key Vault answered ${res.status}`);
   const body = (await res.json()) as { value?: unknown };
   if (typeof body.value !== 'string') throw new Error('Key Vault returned no value');
@@ -142,16 +173,32 @@ export function readSavedPlan(file: string): SavedPlan {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError('PlanUnreadable', `cannot read the plan file ${file}: ${(err as Error).message}`, { file, fix: 'run `amlcdk plan --out <file>` first' });
+    throw new InputError('PlanUnreadable', `cannot read the plan file ${file}: ${(err as Error).message}`, {
+      file,
+      fix: 'run `amlcdk plan --out <file>` first',
+    });
   }
   let plan: SavedPlan;
   try {
     plan = JSON.parse(text) as SavedPlan;
   } catch (err) {
-    throw new InputError('PlanInvalidJson', `${file} is not valid JSON: ${(err as Error).message}`, { file, fix: 'run `amlcdk plan --out <file>` again' });
+    throw new InputError('PlanInvalidJson', `${file} is not valid JSON: ${(err as Error).message}`, {
+      file,
+      fix: 'run `amlcdk plan --out <file>` again',
+    });
   }
-  if (!plan || typeof plan !== 'object' || typeof plan.format_version !== 'string' || !Array.isArray(plan.resource_changes) || !plan.manifest) {
-    throw new InputError('PlanInvalid', `${file} is not an amlcdk plan saved with --out (format_version, resource_changes and manifest are required)`, { file, fix: 'run `amlcdk plan --out <file>` again' });
+  if (
+    !plan ||
+    typeof plan !== 'object' ||
+    typeof plan.format_version !== 'string' ||
+    !Array.isArray(plan.resource_changes) ||
+    !plan.manifest
+  ) {
+    throw new InputError(
+      'PlanInvalid',
+      `${file} is not an amlcdk plan saved with --out (format_version, resource_changes and manifest are required)`,
+      { file, fix: 'run `amlcdk plan --out <file>` again' },
+    );
   }
   // Re-verify the embedded manifest (hash) so an edited plan file is refused.
   parseManifest(JSON.stringify(plan.manifest), file);
@@ -165,8 +212,13 @@ export interface PlanCommandOptions extends TargetOptions {
 }
 
 export function register(program: Command): void {
-  addTargetOptions(program.command('plan'), { manifest: 'plan from a manifest file or a directory of *.manifest.json instead of running the program', stack: 'only this stack' })
-    .description('show what apply would change: per resource, the paths, old → new values and the reason for replacements')
+  addTargetOptions(program.command('plan'), {
+    manifest: 'plan from a manifest file or a directory of *.manifest.json instead of running the program',
+    stack: 'only this stack',
+  })
+    .description(
+      'show what apply would change: per resource, the paths, old → new values and the reason for replacements',
+    )
     .option('--json', 'print the JSON plan on stdout')
     .option('--out <file>', 'save the plan for `amlcdk apply <file>`')
     .option('--show-unchanged', 'also list resources without changes')
@@ -176,9 +228,17 @@ export function register(program: Command): void {
     });
 }
 
-export async function runPlan(opts: PlanCommandOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runPlan(
+  opts: PlanCommandOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const manifests = await loadDesired(opts, cwd);
-  if (opts.out && manifests.length !== 1) throw new UsageError('PlanOutNeedsOneStack', `--out saves one stack's plan, but the program has ${manifests.length} stacks; pass --stack <name>`);
+  if (opts.out && manifests.length !== 1)
+    throw new UsageError(
+      'PlanOutNeedsOneStack',
+      `--out saves one stack's plan, but the program has ${manifests.length} stacks; pass --stack <name>`,
+    );
   const conn = await connect(opts, cwd);
   try {
     const store = await openStore(opts, cwd);
@@ -193,11 +253,18 @@ export async function runPlan(opts: PlanCommandOptions, out: NodeJS.WriteStream 
       }
     }
     if (opts.json) {
-      out.write(JSON.stringify(plans.length === 1 ? plans[0] : { format_version: plans[0]?.format_version ?? '1.0', plans }, null, 2) + '\n');
+      out.write(
+        JSON.stringify(
+          plans.length === 1 ? plans[0] : { format_version: plans[0]?.format_version ?? '1.0', plans },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       const p = painterFor(out);
       for (const plan of plans) out.write(renderPlan(plan, { painter: p, showNoop: opts.showUnchanged ?? false }));
-      if (opts.out) out.write(`Saved the plan to ${opts.out}. Apply exactly this plan with: amlcdk apply ${opts.out}\n`);
+      if (opts.out)
+        out.write(`Saved the plan to ${opts.out}. Apply exactly this plan with: amlcdk apply ${opts.out}\n`);
     }
     return plans.some((p) => p.errors.length > 0) ? 1 : 0;
   } finally {

@@ -30,7 +30,12 @@ export function register(program: Command): void {
     });
 }
 
-export async function runStateShow(stack: string, opts: TargetOptions & { json?: boolean }, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runStateShow(
+  stack: string,
+  opts: TargetOptions & { json?: boolean },
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const store = await openStore(opts, cwd);
   const st = await store.load(stack);
   if (!st) {
@@ -48,13 +53,20 @@ export async function runStateShow(stack: string, opts: TargetOptions & { json?:
   return 0;
 }
 
-export async function runBreakLock(stack: string, opts: TargetOptions, out: NodeJS.WriteStream = process.stdout, cwd = process.cwd()): Promise<number> {
+export async function runBreakLock(
+  stack: string,
+  opts: TargetOptions,
+  out: NodeJS.WriteStream = process.stdout,
+  cwd = process.cwd(),
+): Promise<number> {
   const store = await openStore(opts, cwd);
   const holder = await store.breakLock(stack);
   if (!holder) {
     out.write(`stack ${stack} is not locked (${store.location})\n`);
     return 1;
   }
-  out.write(`removed the lock of stack ${stack} held by ${holder.who}@${holder.host} pid ${holder.pid} (${holder.operation}, since ${holder.since})\n`);
+  out.write(
+    `removed the lock of stack ${stack} held by ${holder.who}@${holder.host} pid ${holder.pid} (${holder.operation}, since ${holder.since})\n`,
+  );
   return 0;
 }

@@ -23,7 +23,10 @@ export function register(program: Command): void {
     .command('synth')
     .description('synthesize the program into one desired-state manifest per stack, validated against the schemas')
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
-    .option('-o, --outdir <dir>', `where to write the manifests (default: "outdir" in amlcdk.json, else ${DEFAULT_OUTDIR})`)
+    .option(
+      '-o, --outdir <dir>',
+      `where to write the manifests (default: "outdir" in amlcdk.json, else ${DEFAULT_OUTDIR})`,
+    )
     .option('--json', 'print a JSON summary instead of the tree')
     .action(async (opts: SynthCommandOptions) => {
       const code = await runSynth(opts);
@@ -36,7 +39,10 @@ export function resolveApp(opts: SynthCommandOptions, cwd = process.cwd()): { ap
   const cfg = loadConfig(cwd);
   const app = opts.app ?? cfg.app;
   if (!app || !app.trim()) {
-    throw new UsageError('NoApp', 'no program to synthesize: pass --app "<command>" or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })');
+    throw new UsageError(
+      'NoApp',
+      'no program to synthesize: pass --app "<command>" or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })',
+    );
   }
   return { app, outdir: opts.outdir ?? cfg.outdir ?? DEFAULT_OUTDIR };
 }
@@ -57,11 +63,22 @@ export async function runSynth(opts: SynthCommandOptions, out: NodeJS.WriteStrea
     throw err;
   }
   if (opts.json) {
-    out.write(JSON.stringify({
-      ok: true,
-      manifests: result.manifests.map((m) => ({ file: m.file, stack: m.manifest.stack.name, resources: m.manifest.resources.length, hash: m.manifest.hash })),
-      diagnostics: result.diagnostics,
-    }, null, 2) + '\n');
+    out.write(
+      JSON.stringify(
+        {
+          ok: true,
+          manifests: result.manifests.map((m) => ({
+            file: m.file,
+            stack: m.manifest.stack.name,
+            resources: m.manifest.resources.length,
+            hash: m.manifest.hash,
+          })),
+          diagnostics: result.diagnostics,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
@@ -69,7 +86,11 @@ export async function runSynth(opts: SynthCommandOptions, out: NodeJS.WriteStrea
   printNotes(warnings, out);
   const c = colors(out);
   const open = warnings.filter((d) => d.level === 'warning' && !d.acknowledged).length;
-  out.write(c.green(`✓ synthesized ${result.manifests.length} stack(s) to ${outdir}`) + (open ? c.yellow(` with ${open} warning(s)`) : '') + '\n');
+  out.write(
+    c.green(`✓ synthesized ${result.manifests.length} stack(s) to ${outdir}`) +
+      (open ? c.yellow(` with ${open} warning(s)`) : '') +
+      '\n',
+  );
   return 0;
 }
 
@@ -89,7 +110,8 @@ export function printNotes(notes: readonly Diagnostic[], out: NodeJS.WriteStream
     acked.set(d.code, e);
   }
   const c = colors(out);
-  for (const [id, e] of acked) out.write(c.dim(`acknowledged ${id} on ${e.count} construct(s): ${[...e.reasons].join('; ')}\n`));
+  for (const [id, e] of acked)
+    out.write(c.dim(`acknowledged ${id} on ${e.count} construct(s): ${[...e.reasons].join('; ')}\n`));
 }
 
 /** Short type name for the tree: `workspaces/computes` → `compute`. */
@@ -128,12 +150,14 @@ export function keyFacts(r: ManifestResource): string {
     const inner = p.properties ?? {};
     facts.push(p.computeType);
     if (inner.vmSize) facts.push(inner.vmSize);
-    if (p.computeType === 'AmlCompute' && inner.scaleSettings) facts.push(`${inner.scaleSettings.minNodeCount ?? 0}-${inner.scaleSettings.maxNodeCount} nodes`);
+    if (p.computeType === 'AmlCompute' && inner.scaleSettings)
+      facts.push(`${inner.scaleSettings.minNodeCount ?? 0}-${inner.scaleSettings.maxNodeCount} nodes`);
     if (inner.vmPriority === 'LowPriority') facts.push('low priority (Spot)');
     const user = inner.personalComputeInstanceSettings?.assignedUser?.objectId;
     if (user) facts.push(`user ${user.slice(0, 8)}…`);
     if (inner.enableNodePublicIp === false) facts.push('no public IP');
-    if (inner.sshSettings?.sshPublicAccess === 'Enabled' || inner.remoteLoginPortPublicAccess === 'Enabled') facts.push('SSH on');
+    if (inner.sshSettings?.sshPublicAccess === 'Enabled' || inner.remoteLoginPortPublicAccess === 'Enabled')
+      facts.push('SSH on');
     if (inner.idleTimeBeforeShutdown) facts.push(`idle ${inner.idleTimeBeforeShutdown}`);
     if (p.resourceId) facts.push(`attach ${p.resourceId.split('/').slice(-1)[0]}`);
   } else if (r.type === 'Microsoft.MachineLearningServices/workspaces') {
@@ -149,11 +173,15 @@ export function keyFacts(r: ManifestResource): string {
 /** The readable tree of one manifest. */
 export function renderTree(m: Manifest, stream: NodeJS.WriteStream = process.stdout): string {
   const c = colors(stream);
-  const lines = [`${c.bold(m.stack.name)} ${c.dim(`(${m.stack.subscriptionId} / ${m.stack.resourceGroup} / ${m.stack.location}, ${m.resources.length} resources)`)}`];
+  const lines = [
+    `${c.bold(m.stack.name)} ${c.dim(`(${m.stack.subscriptionId} / ${m.stack.resourceGroup} / ${m.stack.location}, ${m.resources.length} resources)`)}`,
+  ];
   m.resources.forEach((r, i) => {
     const last = i === m.resources.length - 1;
     const facts = keyFacts(r);
-    lines.push(`${last ? '└─' : '├─'} ${c.cyan(shortType(r.type).padEnd(16))} ${r.name}${facts ? c.dim(`  ${facts}`) : ''}  ${c.dim(r.logicalId)}`);
+    lines.push(
+      `${last ? '└─' : '├─'} ${c.cyan(shortType(r.type).padEnd(16))} ${r.name}${facts ? c.dim(`  ${facts}`) : ''}  ${c.dim(r.logicalId)}`,
+    );
   });
   return lines.join('\n');
 }

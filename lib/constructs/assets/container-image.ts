@@ -24,9 +24,11 @@ const REGISTRY_TYPE = 'microsoft.containerregistry/registries';
 const REPOSITORY_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
-const REGISTRY_ID_RE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[A-Za-z0-9]{5,50}$/i;
+const REGISTRY_ID_RE =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[A-Za-z0-9]{5,50}$/i;
 /** `registry[:port]/repository[:tag][@sha256:...]` (a registry has a dot, a port or is localhost), or a Docker Hub name. */
-const REFERENCE_RE = /^(?:(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|localhost)(?::\d+)?\/|[a-zA-Z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+const REFERENCE_RE =
+  /^(?:(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|localhost)(?::\d+)?\/|[a-zA-Z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
 
 /** Files hashed for the default tag at most; larger contexts should pass `tag` (e.g. the git commit). */
 const MAX_HASHED_BYTES = 256 * 1024 * 1024;
@@ -152,11 +154,28 @@ export class ContainerImageBuild extends Construct {
     let directory = '';
     const abs = typeof p.directory === 'string' && p.directory.length > 0 ? resolve(p.directory) : undefined;
     if (!abs || !existsSync(abs) || !statSync(abs).isDirectory()) {
-      this.error('ImageDirectoryNotFound', 'the build context directory does not exist', p.directory, 'an existing directory (absolute or relative to the working directory)', 'check `directory`; relative paths are resolved against the directory you run synth / pulumi from');
+      this.error(
+        'ImageDirectoryNotFound',
+        'the build context directory does not exist',
+        p.directory,
+        'an existing directory (absolute or relative to the working directory)',
+        'check `directory`; relative paths are resolved against the directory you run synth / pulumi from',
+      );
     } else {
       directory = relative(process.cwd(), abs).split(sep).join('/') || '.';
-      if (typeof dockerfile !== 'string' || isAbsolute(dockerfile) || !existsSync(join(abs, dockerfile)) || !statSync(join(abs, dockerfile)).isFile()) {
-        this.error('DockerfileNotFound', `no Dockerfile "${String(dockerfile)}" in the build context`, dockerfile, 'a file path relative to `directory`', `create ${directory}/${String(dockerfile)} or set \`dockerfile\``);
+      if (
+        typeof dockerfile !== 'string' ||
+        isAbsolute(dockerfile) ||
+        !existsSync(join(abs, dockerfile)) ||
+        !statSync(join(abs, dockerfile)).isFile()
+      ) {
+        this.error(
+          'DockerfileNotFound',
+          `no Dockerfile "${String(dockerfile)}" in the build context`,
+          dockerfile,
+          'a file path relative to `directory`',
+          `create ${directory}/${String(dockerfile)} or set \`dockerfile\``,
+        );
       }
     }
 
@@ -164,26 +183,59 @@ export class ContainerImageBuild extends Construct {
 
     const repository = p.repository ?? defaultRepository(this.node.path);
     if (typeof repository !== 'string' || !REPOSITORY_RE.test(repository) || repository.length > 256) {
-      this.error('InvalidImageRepository', 'not a valid repository name', repository, 'lower-case letters and digits separated by ".", "_", "__", "-" or "/", at most 256 characters', 'use e.g. "team/rstudio"');
+      this.error(
+        'InvalidImageRepository',
+        'not a valid repository name',
+        repository,
+        'lower-case letters and digits separated by ".", "_", "__", "-" or "/", at most 256 characters',
+        'use e.g. "team/rstudio"',
+      );
     }
     const buildArgs = p.buildArgs ?? undefined;
     if (buildArgs !== undefined) {
       for (const [k, v] of Object.entries(buildArgs)) {
         if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
-          this.error('InvalidBuildArg', `build argument "${k}" must be a NAME with a string value`, { [k]: typeof v === 'string' ? v : typeof v }, 'NAME=[A-Za-z_][A-Za-z0-9_]* with a string value', 'convert the value to a string (and never pass secrets as build args)');
+          this.error(
+            'InvalidBuildArg',
+            `build argument "${k}" must be a NAME with a string value`,
+            { [k]: typeof v === 'string' ? v : typeof v },
+            'NAME=[A-Za-z_][A-Za-z0-9_]* with a string value',
+            'convert the value to a string (and never pass secrets as build args)',
+          );
         }
       }
     }
     let tag = p.tag;
     if (tag === undefined) tag = abs && directory ? contentTag(abs, buildArgs, p.platform) : 'latest';
     else if (typeof tag !== 'string' || !TAG_RE.test(tag)) {
-      this.error('InvalidImageTag', 'not a valid image tag', tag, '1-128 of letters, digits, "_", "." and "-", not starting with "." or "-"', 'use e.g. the git commit: tag: process.env.GITHUB_SHA');
+      this.error(
+        'InvalidImageTag',
+        'not a valid image tag',
+        tag,
+        '1-128 of letters, digits, "_", "." and "-", not starting with "." or "-"',
+        'use e.g. the git commit: tag: process.env.GITHUB_SHA',
+      );
     }
     if (p.digest !== undefined && (typeof p.digest !== 'string' || !DIGEST_RE.test(p.digest))) {
-      this.error('InvalidImageDigest', 'not an image digest', p.digest, 'sha256: followed by 64 lower-case hex digits', 'copy it from `az acr repository show-manifests` or `docker buildx imagetools inspect`');
+      this.error(
+        'InvalidImageDigest',
+        'not an image digest',
+        p.digest,
+        'sha256: followed by 64 lower-case hex digits',
+        'copy it from `az acr repository show-manifests` or `docker buildx imagetools inspect`',
+      );
     }
-    if (p.platform !== undefined && (typeof p.platform !== 'string' || !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p.platform))) {
-      this.error('InvalidImagePlatform', 'not a platform', p.platform, 'os/arch[/variant], e.g. linux/amd64', 'Azure ML compute runs linux/amd64');
+    if (
+      p.platform !== undefined &&
+      (typeof p.platform !== 'string' || !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p.platform))
+    ) {
+      this.error(
+        'InvalidImagePlatform',
+        'not a platform',
+        p.platform,
+        'os/arch[/variant], e.g. linux/amd64',
+        'Azure ML compute runs linux/amd64',
+      );
     }
 
     this.asset = {
@@ -206,10 +258,19 @@ export class ContainerImageBuild extends Construct {
   private registryOf(registry: ImageRegistry | undefined): string {
     if (typeof registry === 'string') {
       if (REGISTRY_ID_RE.test(registry)) return registry;
-      this.error('InvalidImageRegistry', 'registry is not the ARM id of a container registry', registry, '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>', 'pass the workspace, its ContainerRegistry construct, or a registry id');
+      this.error(
+        'InvalidImageRegistry',
+        'registry is not the ARM id of a container registry',
+        registry,
+        '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>',
+        'pass the workspace, its ContainerRegistry construct, or a registry id',
+      );
       return registry;
     }
-    const candidates: unknown[] = [registry, (registry as { containerRegistry?: unknown } | undefined)?.containerRegistry];
+    const candidates: unknown[] = [
+      registry,
+      (registry as { containerRegistry?: unknown } | undefined)?.containerRegistry,
+    ];
     for (const c of candidates) {
       if (AzureResource.isAzureResource(c) && c.armType.toLowerCase() === REGISTRY_TYPE) return c.node.path;
     }
@@ -218,7 +279,7 @@ export class ContainerImageBuild extends Construct {
     this.error(
       'InvalidImageRegistry',
       'registry must be a container registry construct, a workspace that has one, or a registry ARM id',
-      registry === undefined ? undefined : (registry as IConstruct)?.node?.path ?? typeof registry,
+      registry === undefined ? undefined : ((registry as IConstruct)?.node?.path ?? typeof registry),
       'a ContainerRegistry, a Workspace (with its container registry), or /subscriptions/.../providers/Microsoft.ContainerRegistry/registries/<name>',
       'pass `registry: workspace` (the workspace creates a registry by default)',
     );
@@ -234,12 +295,22 @@ export class ContainerImageBuild extends Construct {
 function defaultRepository(path: string): string {
   return path
     .split('/')
-    .map((seg) => seg.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x')
+    .map(
+      (seg) =>
+        seg
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-+|-+$/g, '') || 'x',
+    )
     .join('/');
 }
 
 /** A tag that changes when any file of the context (or the build args / platform) changes. */
-function contentTag(dir: string, buildArgs: Readonly<Record<string, string>> | undefined, platform: string | undefined): string {
+function contentTag(
+  dir: string,
+  buildArgs: Readonly<Record<string, string>> | undefined,
+  platform: string | undefined,
+): string {
   const h = createHash('sha256');
   let bytes = 0;
   const walk = (d: string): void => {

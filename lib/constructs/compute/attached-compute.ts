@@ -48,22 +48,48 @@ interface TargetSpec {
  */
 export class AttachTarget {
   /** An AKS cluster (`Microsoft.ContainerService/managedClusters`) or Arc-enabled cluster (`Microsoft.Kubernetes/connectedClusters`) with the Azure ML extension. */
-  public static kubernetes(o: { resourceId: string; namespace?: string; defaultInstanceType?: string; instanceTypes?: Readonly<Record<string, KubernetesInstanceType>> }): AttachTarget {
+  public static kubernetes(o: {
+    resourceId: string;
+    namespace?: string;
+    defaultInstanceType?: string;
+    instanceTypes?: Readonly<Record<string, KubernetesInstanceType>>;
+  }): AttachTarget {
     const types = o.instanceTypes
-      ? Object.fromEntries(Object.entries(o.instanceTypes).map(([k, v]) => [k, {
-          ...(v.nodeSelector ? { nodeSelector: { ...v.nodeSelector } } : {}),
-          ...(v.requests || v.limits ? { resources: { ...(v.requests ? { requests: { ...v.requests } } : {}), ...(v.limits ? { limits: { ...v.limits } } : {}) } } : {}),
-        }]))
+      ? Object.fromEntries(
+          Object.entries(o.instanceTypes).map(([k, v]) => [
+            k,
+            {
+              ...(v.nodeSelector ? { nodeSelector: { ...v.nodeSelector } } : {}),
+              ...(v.requests || v.limits
+                ? {
+                    resources: {
+                      ...(v.requests ? { requests: { ...v.requests } } : {}),
+                      ...(v.limits ? { limits: { ...v.limits } } : {}),
+                    },
+                  }
+                : {}),
+            },
+          ]),
+        )
       : undefined;
     return new AttachTarget({
       computeType: 'Kubernetes',
       allowedTypes: ['Microsoft.ContainerService/managedClusters', 'Microsoft.Kubernetes/connectedClusters'],
       resourceId: o?.resourceId,
-      properties: { namespace: o?.namespace ?? 'default', ...(o?.defaultInstanceType ? { defaultInstanceType: o.defaultInstanceType } : {}), ...(types ? { instanceTypes: types } : {}) },
+      properties: {
+        namespace: o?.namespace ?? 'default',
+        ...(o?.defaultInstanceType ? { defaultInstanceType: o.defaultInstanceType } : {}),
+        ...(types ? { instanceTypes: types } : {}),
+      },
     });
   }
   /** A Linux VM (`Microsoft.Compute/virtualMachines`) reachable over SSH. */
-  public static virtualMachine(o: { resourceId: string; administratorAccount: AttachAdminAccount; address?: string; sshPort?: number }): AttachTarget {
+  public static virtualMachine(o: {
+    resourceId: string;
+    administratorAccount: AttachAdminAccount;
+    address?: string;
+    sshPort?: number;
+  }): AttachTarget {
     const a = o?.administratorAccount;
     return new AttachTarget({
       computeType: 'VirtualMachine',
@@ -78,19 +104,32 @@ export class AttachTarget {
     });
   }
   /** An HDInsight cluster (`Microsoft.HDInsight/clusters`). */
-  public static hdInsight(o: { resourceId: string; administratorAccount: AttachAdminAccount; address?: string; sshPort?: number }): AttachTarget {
+  public static hdInsight(o: {
+    resourceId: string;
+    administratorAccount: AttachAdminAccount;
+    address?: string;
+    sshPort?: number;
+  }): AttachTarget {
     const a = o?.administratorAccount;
     return new AttachTarget({
       computeType: 'HDInsight',
       allowedTypes: ['Microsoft.HDInsight/clusters'],
       resourceId: o?.resourceId,
-      properties: { ...(o?.address ? { address: o.address } : {}), sshPort: o?.sshPort ?? 22, administratorAccount: { username: a?.username, ...(a?.publicKey ? { publicKeyData: a.publicKey } : {}) } },
+      properties: {
+        ...(o?.address ? { address: o.address } : {}),
+        sshPort: o?.sshPort ?? 22,
+        administratorAccount: { username: a?.username, ...(a?.publicKey ? { publicKeyData: a.publicKey } : {}) },
+      },
       secrets: { password: a?.password, privateKeyData: a?.privateKey },
     });
   }
   /** A Synapse Spark pool (`Microsoft.Synapse/workspaces/bigDataPools`). */
   public static synapseSpark(o: { resourceId: string }): AttachTarget {
-    return new AttachTarget({ computeType: 'SynapseSpark', allowedTypes: ['Microsoft.Synapse/workspaces/bigDataPools'], resourceId: o?.resourceId });
+    return new AttachTarget({
+      computeType: 'SynapseSpark',
+      allowedTypes: ['Microsoft.Synapse/workspaces/bigDataPools'],
+      resourceId: o?.resourceId,
+    });
   }
   /** A Databricks workspace (`Microsoft.Databricks/workspaces`); the access token is a secret reference. */
   public static databricks(o: { resourceId: string; accessToken: Secret; workspaceUrl?: string }): AttachTarget {
@@ -104,12 +143,18 @@ export class AttachTarget {
   }
   /** A Data Factory (`Microsoft.DataFactory/factories`). */
   public static dataFactory(o: { resourceId: string }): AttachTarget {
-    return new AttachTarget({ computeType: 'DataFactory', allowedTypes: ['Microsoft.DataFactory/factories'], resourceId: o?.resourceId });
+    return new AttachTarget({
+      computeType: 'DataFactory',
+      allowedTypes: ['Microsoft.DataFactory/factories'],
+      resourceId: o?.resourceId,
+    });
   }
   /** A Data Lake Analytics account (`Microsoft.DataLakeAnalytics/accounts`). */
   public static dataLakeAnalytics(o: { resourceId: string; dataLakeStoreAccountName?: string }): AttachTarget {
     return new AttachTarget({
-      computeType: 'DataLakeAnalytics', allowedTypes: ['Microsoft.DataLakeAnalytics/accounts'], resourceId: o?.resourceId,
+      computeType: 'DataLakeAnalytics',
+      allowedTypes: ['Microsoft.DataLakeAnalytics/accounts'],
+      resourceId: o?.resourceId,
       properties: o?.dataLakeStoreAccountName ? { dataLakeStoreAccountName: o.dataLakeStoreAccountName } : {},
     });
   }
@@ -138,32 +183,58 @@ export class AttachedCompute extends ComputeBase {
     const spec = props?.target?.spec;
     this.computeType = spec?.computeType ?? 'unknown';
     if (!spec) {
-      Annotations.of(this).addError('AttachTargetRequired', 'target is required', { fix: 'use AttachTarget.kubernetes(...), .virtualMachine(...), …' });
+      Annotations.of(this).addError('AttachTargetRequired', 'target is required', {
+        fix: 'use AttachTarget.kubernetes(...), .virtualMachine(...), …',
+      });
       return;
     }
     const parsed = parseArmId(spec.resourceId);
     if (!parsed || !spec.allowedTypes.some((t) => t.toLowerCase() === parsed.type.toLowerCase())) {
-      Annotations.of(this).addError('AttachResourceTypeMismatch', `${spec.computeType} attach needs the id of a ${spec.allowedTypes.join(' or ')}${parsed ? `, got a ${parsed.type}` : ''}`, {
-        value: spec.resourceId, allowed: spec.allowedTypes.map((t) => `…/providers/${t.split('/')[0]}/${t.split('/').slice(1).map((s) => `${s}/<name>`).join('/')}`).join(' | '),
-        fix: `pass the ARM id of the ${spec.allowedTypes[0].split('/').pop()} to attach`,
-      });
+      Annotations.of(this).addError(
+        'AttachResourceTypeMismatch',
+        `${spec.computeType} attach needs the id of a ${spec.allowedTypes.join(' or ')}${parsed ? `, got a ${parsed.type}` : ''}`,
+        {
+          value: spec.resourceId,
+          allowed: spec.allowedTypes
+            .map(
+              (t) =>
+                `…/providers/${t.split('/')[0]}/${t
+                  .split('/')
+                  .slice(1)
+                  .map((s) => `${s}/<name>`)
+                  .join('/')}`,
+            )
+            .join(' | '),
+          fix: `pass the ARM id of the ${spec.allowedTypes[0].split('/').pop()} to attach`,
+        },
+      );
     }
     for (const [field, secret] of Object.entries(spec.secrets ?? {})) {
       if (secret !== undefined && !Secret.isSecret(secret)) {
-        Annotations.of(this).addError('PlainSecret', `${field} must be a Secret reference, never a value`, { fix: 'use Secret.fromEnv("NAME") or Secret.fromKeyVault(vault, name)' });
+        Annotations.of(this).addError('PlainSecret', `${field} must be a Secret reference, never a value`, {
+          fix: 'use Secret.fromEnv("NAME") or Secret.fromKeyVault(vault, name)',
+        });
       }
     }
     if (spec.computeType === 'VirtualMachine' || spec.computeType === 'HDInsight') {
       const acct = spec.properties?.administratorAccount as { username?: unknown } | undefined;
       const s = spec.secrets ?? {};
       if (typeof acct?.username !== 'string' || !acct.username) {
-        Annotations.of(this).addError('AttachAdminMissing', 'administratorAccount.username is required', { fix: 'pass the SSH user of the machine' });
+        Annotations.of(this).addError('AttachAdminMissing', 'administratorAccount.username is required', {
+          fix: 'pass the SSH user of the machine',
+        });
       } else if (!s.password && !s.privateKeyData) {
-        Annotations.of(this).addError('AttachCredentialMissing', 'administratorAccount needs a password or a private key secret', { fix: 'pass privateKey: Secret.fromKeyVault(vault, "vm-ssh-key")' });
+        Annotations.of(this).addError(
+          'AttachCredentialMissing',
+          'administratorAccount needs a password or a private key secret',
+          { fix: 'pass privateKey: Secret.fromKeyVault(vault, "vm-ssh-key")' },
+        );
       }
     }
     if (spec.computeType === 'Databricks' && !spec.secrets?.databricksAccessToken) {
-      Annotations.of(this).addError('AttachCredentialMissing', 'Databricks attach needs an access token secret', { fix: 'pass accessToken: Secret.fromEnv("DATABRICKS_TOKEN")' });
+      Annotations.of(this).addError('AttachCredentialMissing', 'Databricks attach needs an access token secret', {
+        fix: 'pass accessToken: Secret.fromEnv("DATABRICKS_TOKEN")',
+      });
     }
   }
 
@@ -172,7 +243,11 @@ export class AttachedCompute extends ComputeBase {
   }
 
   protected override secretPaths(): string[] {
-    return this.secretFields().map(([f]) => (f === 'databricksAccessToken' ? `/properties/properties/${f}` : `/properties/properties/administratorAccount/${f}`));
+    return this.secretFields().map(([f]) =>
+      f === 'databricksAccessToken'
+        ? `/properties/properties/${f}`
+        : `/properties/properties/administratorAccount/${f}`,
+    );
   }
 
   protected renderBody(): Record<string, unknown> {

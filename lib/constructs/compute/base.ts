@@ -11,7 +11,13 @@ import { ValidationError } from '../../core/errors.js';
 import { isIpv4Cidr, usableIps } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import { VmSize } from '../../catalog/vm-size.js';
-import { ZERO_QUOTA_BY_DEFAULT_FAMILIES, closestVmSizes, isGpuSize, isRetired, type VmSizeInfo } from '../../catalog/vm-sizes.js';
+import {
+  ZERO_QUOTA_BY_DEFAULT_FAMILIES,
+  closestVmSizes,
+  isGpuSize,
+  isRetired,
+  type VmSizeInfo,
+} from '../../catalog/vm-sizes.js';
 import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
 import { ComputeGrants } from '../workspace/grants.js';
 import type { ComputeIdentity } from './identity.js';
@@ -74,7 +80,12 @@ export abstract class ComputeBase extends AzureResource {
   public readonly grants: ComputeGrants;
   protected readonly baseProps: ComputeBaseProps;
 
-  protected constructor(scope: Construct, id: string, props: ComputeBaseProps, defaultDeletePolicy: 'Delete' | 'Detach' = 'Delete') {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: ComputeBaseProps,
+    defaultDeletePolicy: 'Delete' | 'Detach' = 'Delete',
+  ) {
     const p = props ?? {};
     const ws = p.workspace ?? findWorkspace(scope);
     if (!ws) {
@@ -87,9 +98,22 @@ export abstract class ComputeBase extends AzureResource {
     // subscription, resource group and region into the hash so two teams running the same program do not clash.
     const salt = `${ws.subscriptionId}/${ws.resourceGroupName}/${ws.location}`.toLowerCase();
     const given = typeof p.computeName === 'string' ? p.computeName : undefined;
-    const name = given ?? Names.derive('compute', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`, salt);
+    const name =
+      given ??
+      Names.derive(
+        'compute',
+        typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`,
+        salt,
+      );
     const resourceId = `${ws.workspaceId}/computes/${name}`;
-    super(scope, id, { armType: COMPUTE_TYPE, apiVersion: apiVersionFor(COMPUTE_TYPE), resourceId, resourceName: name, options: p, defaultDeletePolicy });
+    super(scope, id, {
+      armType: COMPUTE_TYPE,
+      apiVersion: apiVersionFor(COMPUTE_TYPE),
+      resourceId,
+      resourceName: name,
+      options: p,
+      defaultDeletePolicy,
+    });
     this.baseProps = p;
     this.workspace = ws;
     this.computeName = name;
@@ -99,29 +123,52 @@ export abstract class ComputeBase extends AzureResource {
     if (AzureResource.isAzureResource(ws)) this.addDependency(ws);
     this.checkName(name);
     const dp = p.deletePolicy;
-    if (dp !== undefined && !(defaultDeletePolicy === 'Detach' ? ['Detach', 'Delete', 'Retain'] : ['Delete', 'Retain']).includes(dp)) {
-      Annotations.of(this).addError('InvalidDeletePolicy', `deletePolicy "${String(dp)}" does not apply to ${defaultDeletePolicy === 'Detach' ? 'attached' : 'managed'} compute`, {
-        value: dp,
-        allowed: defaultDeletePolicy === 'Detach' ? 'Detach (default), Delete (also deletes the underlying resource), Retain' : 'Delete (default) or Retain',
-        fix: defaultDeletePolicy === 'Detach'
-          ? 'use Detach to keep the attached cluster or VM'
-          : 'managed compute must be deleted with Delete: a detached managed compute is reused with its old settings when the name comes back (azure-rest-api-specs#18889)',
-      });
+    if (
+      dp !== undefined &&
+      !(defaultDeletePolicy === 'Detach' ? ['Detach', 'Delete', 'Retain'] : ['Delete', 'Retain']).includes(dp)
+    ) {
+      Annotations.of(this).addError(
+        'InvalidDeletePolicy',
+        `deletePolicy "${String(dp)}" does not apply to ${defaultDeletePolicy === 'Detach' ? 'attached' : 'managed'} compute`,
+        {
+          value: dp,
+          allowed:
+            defaultDeletePolicy === 'Detach'
+              ? 'Detach (default), Delete (also deletes the underlying resource), Retain'
+              : 'Delete (default) or Retain',
+          fix:
+            defaultDeletePolicy === 'Detach'
+              ? 'use Detach to keep the attached cluster or VM'
+              : 'managed compute must be deleted with Delete: a detached managed compute is reused with its old settings when the name comes back (azure-rest-api-specs#18889)',
+        },
+      );
     }
     if (p.computeName !== undefined && given === undefined) {
-      Annotations.of(this).addError('InvalidPropType', 'computeName must be a string', { value: p.computeName === null || typeof p.computeName !== 'object' ? (p.computeName as unknown) : typeof p.computeName, allowed: 'a string', fix: 'pass a string or leave computeName unset' });
+      Annotations.of(this).addError('InvalidPropType', 'computeName must be a string', {
+        value:
+          p.computeName === null || typeof p.computeName !== 'object'
+            ? (p.computeName as unknown)
+            : typeof p.computeName,
+        allowed: 'a string',
+        fix: 'pass a string or leave computeName unset',
+      });
     }
-    for (const i of Array.isArray(p.identity?.identities) ? p.identity.identities : []) if (AzureResource.isAzureResource(i)) this.addDependency(i);
+    for (const i of Array.isArray(p.identity?.identities) ? p.identity.identities : [])
+      if (AzureResource.isAzureResource(i)) this.addDependency(i);
   }
 
   private checkName(name: string): void {
     if (typeof name !== 'string' || name.length > NAME_RULES.compute.maxLength) {
       Annotations.of(this).addError('ComputeNameTooLong', `compute name "${name}" is longer than 24 characters`, {
-        value: name, allowed: NAME_RULES.compute.description, fix: 'shorten computeName, or leave it unset to derive a valid one',
+        value: name,
+        allowed: NAME_RULES.compute.description,
+        fix: 'shorten computeName, or leave it unset to derive a valid one',
       });
     } else if (!NAME_RULES.compute.pattern.test(name)) {
       Annotations.of(this).addError('InvalidComputeName', `compute name "${name}" does not match the Azure ML rule`, {
-        value: name, allowed: NAME_RULES.compute.description, fix: 'e.g. "gpu-cluster-a" instead of "gpu-cluster-1"; or leave computeName unset',
+        value: name,
+        allowed: NAME_RULES.compute.description,
+        fix: 'e.g. "gpu-cluster-a" instead of "gpu-cluster-1"; or leave computeName unset',
       });
     }
   }
@@ -144,43 +191,78 @@ export abstract class ComputeBase extends AzureResource {
 }
 
 /** Check a VM size against the catalog for one compute kind. Records errors/warnings on `c`. */
-export function checkVmSize(c: IConstruct, vmSize: VmSize | undefined, kind: 'instance' | 'cluster'): VmSizeInfo | undefined {
+export function checkVmSize(
+  c: IConstruct,
+  vmSize: VmSize | undefined,
+  kind: 'instance' | 'cluster',
+): VmSizeInfo | undefined {
   if (!VmSize.isVmSize(vmSize)) {
     Annotations.of(c).addError('VmSizeRequired', 'vmSize must be a VmSize', {
-      value: typeof vmSize === 'string' ? vmSize : typeof vmSize, allowed: 'a VmSize constant or VmSize.of("Standard_…")', fix: 'pass e.g. VmSize.STANDARD_DS3_V2',
+      value: typeof vmSize === 'string' ? vmSize : typeof vmSize,
+      allowed: 'a VmSize constant or VmSize.of("Standard_…")',
+      fix: 'pass e.g. VmSize.STANDARD_DS3_V2',
     });
     return undefined;
   }
   const info = vmSize.info;
   if (!info) {
     const near = closestVmSizes(vmSize.name);
-    Annotations.of(c).addWarning('azureml:compute:unknownVmSize', `VM size "${vmSize.name}" is not in amlcdk's catalog; it cannot be checked for retirement, quota or compute type`, {
-      value: vmSize.name, ...(near.length ? { allowed: `did you mean ${near.join(', ')}?` } : {}), fix: 'check the spelling, or acknowledge the warning for a size newer than the catalog',
-    });
+    Annotations.of(c).addWarning(
+      'azureml:compute:unknownVmSize',
+      `VM size "${vmSize.name}" is not in amlcdk's catalog; it cannot be checked for retirement, quota or compute type`,
+      {
+        value: vmSize.name,
+        ...(near.length ? { allowed: `did you mean ${near.join(', ')}?` } : {}),
+        fix: 'check the spelling, or acknowledge the warning for a size newer than the catalog',
+      },
+    );
     return undefined;
   }
   const retired = isRetired(info);
   if (retired) {
     Annotations.of(c).addError('RetiredVmSize', `VM size ${info.name} was retired on ${info.retirement?.date}`, {
-      value: info.name, allowed: 'a current size', fix: info.replacement ? `use ${info.replacement}` : 'pick a current size of the same class',
+      value: info.name,
+      allowed: 'a current size',
+      fix: info.replacement ? `use ${info.replacement}` : 'pick a current size of the same class',
     });
     // Sizes the catalog lists as gone say nothing more; sizes whose announced date passed may also be of the wrong kind.
     if (info.retirement?.status === 'retired') return info;
   } else if (info.retirement?.status === 'announced') {
-    Annotations.of(c).addWarning('azureml:compute:vmSizeRetiring', `VM size ${info.name} retires on ${info.retirement.date}`, {
-      value: info.name, fix: info.replacement ? `plan the move to ${info.replacement}` : 'plan a move to a current size',
-    });
+    Annotations.of(c).addWarning(
+      'azureml:compute:vmSizeRetiring',
+      `VM size ${info.name} retires on ${info.retirement.date}`,
+      {
+        value: info.name,
+        fix: info.replacement ? `plan the move to ${info.replacement}` : 'plan a move to a current size',
+      },
+    );
   }
   if (!info.allowedFor[kind]) {
-    Annotations.of(c).addError(kind === 'instance' ? 'VmSizeNotAllowedForInstance' : 'VmSizeNotAllowedForCluster', `VM size ${info.name} cannot be used for a compute ${kind}`, {
-      value: info.name, allowed: kind === 'instance' ? 'a size allowed for compute instances (8-GPU InfiniBand ND sizes are cluster-only)' : 'a size allowed for compute clusters',
-      fix: kind === 'instance' ? 'use a single-GPU size such as Standard_NC24ads_A100_v4 for an instance, or a ComputeCluster for ND sizes' : 'pick another size',
-    });
+    Annotations.of(c).addError(
+      kind === 'instance' ? 'VmSizeNotAllowedForInstance' : 'VmSizeNotAllowedForCluster',
+      `VM size ${info.name} cannot be used for a compute ${kind}`,
+      {
+        value: info.name,
+        allowed:
+          kind === 'instance'
+            ? 'a size allowed for compute instances (8-GPU InfiniBand ND sizes are cluster-only)'
+            : 'a size allowed for compute clusters',
+        fix:
+          kind === 'instance'
+            ? 'use a single-GPU size such as Standard_NC24ads_A100_v4 for an instance, or a ComputeCluster for ND sizes'
+            : 'pick another size',
+      },
+    );
   }
   if (!retired && isGpuSize(info) && ZERO_QUOTA_BY_DEFAULT_FAMILIES.has(info.family)) {
-    Annotations.of(c).addWarning('azureml:compute:zeroQuotaByDefault', `${info.name} is in ${info.quotaFamily}, which has zero quota in new subscriptions`, {
-      value: info.family, fix: 'request quota for the family in the target region before deploying (Azure ML studio → Quota), then acknowledge this warning',
-    });
+    Annotations.of(c).addWarning(
+      'azureml:compute:zeroQuotaByDefault',
+      `${info.name} is in ${info.quotaFamily}, which has zero quota in new subscriptions`,
+      {
+        value: info.family,
+        fix: 'request quota for the family in the target region before deploying (Azure ML studio → Quota), then acknowledge this warning',
+      },
+    );
   }
   return info;
 }
@@ -189,28 +271,52 @@ export function checkVmSize(c: IConstruct, vmSize: VmSize | undefined, kind: 'in
 export function checkSubnet(c: IConstruct, subnet: ISubnetRef | undefined, ws: IWorkspaceRef, ipCount: number): void {
   if (!subnet) return;
   if (subnet.location && ws.location && subnet.location.toLowerCase() !== ws.location.toLowerCase()) {
-    Annotations.of(c).addError('SubnetRegionMismatch', `the subnet is in ${subnet.location} but the workspace is in ${ws.location}`, {
-      value: subnet.location, allowed: ws.location, fix: 'use a virtual network in the workspace region',
-    });
+    Annotations.of(c).addError(
+      'SubnetRegionMismatch',
+      `the subnet is in ${subnet.location} but the workspace is in ${ws.location}`,
+      {
+        value: subnet.location,
+        allowed: ws.location,
+        fix: 'use a virtual network in the workspace region',
+      },
+    );
   }
   if (subnet.delegations && subnet.delegations.length > 0) {
-    Annotations.of(c).addError('SubnetDelegated', `the subnet is delegated to ${subnet.delegations.join(', ')}; Azure ML compute needs a subnet without delegation`, {
-      value: [...subnet.delegations], allowed: 'no delegations', fix: 'use another subnet or remove the delegation',
-    });
+    Annotations.of(c).addError(
+      'SubnetDelegated',
+      `the subnet is delegated to ${subnet.delegations.join(', ')}; Azure ML compute needs a subnet without delegation`,
+      {
+        value: [...subnet.delegations],
+        allowed: 'no delegations',
+        fix: 'use another subnet or remove the delegation',
+      },
+    );
   }
   if (subnet.addressPrefix) {
     if (!isIpv4Cidr(subnet.addressPrefix)) return; // reported by the subnet itself
     const usable = usableIps(subnet.addressPrefix);
     if (usable < ipCount) {
-      Annotations.of(c).addError('SubnetTooSmall', `subnet ${subnet.addressPrefix} has ${usable} usable addresses but the compute needs up to ${ipCount}`, {
-        value: subnet.addressPrefix, allowed: `a prefix of /${prefixFor(ipCount)} or larger`, fix: 'enlarge the subnet or lower the maximum node count',
-      });
+      Annotations.of(c).addError(
+        'SubnetTooSmall',
+        `subnet ${subnet.addressPrefix} has ${usable} usable addresses but the compute needs up to ${ipCount}`,
+        {
+          value: subnet.addressPrefix,
+          allowed: `a prefix of /${prefixFor(ipCount)} or larger`,
+          fix: 'enlarge the subnet or lower the maximum node count',
+        },
+      );
     }
   }
   if (ws.isolationMode && ws.isolationMode !== 'Disabled') {
-    Annotations.of(c).addError('SubnetWithManagedNetwork', 'compute in a workspace with a managed network cannot be placed in your own subnet', {
-      value: ws.isolationMode, allowed: 'no subnet (the managed network is used)', fix: 'remove `subnet`, or disable the managed network (only possible for a new workspace)',
-    });
+    Annotations.of(c).addError(
+      'SubnetWithManagedNetwork',
+      'compute in a workspace with a managed network cannot be placed in your own subnet',
+      {
+        value: ws.isolationMode,
+        allowed: 'no subnet (the managed network is used)',
+        fix: 'remove `subnet`, or disable the managed network (only possible for a new workspace)',
+      },
+    );
   }
 }
 
@@ -221,33 +327,53 @@ function prefixFor(ips: number): number {
 }
 
 /** No public IP needs a subnet or a managed network, and a private endpoint or managed network on the workspace. */
-export function checkNoPublicIp(c: IConstruct, nodePublicIp: boolean, subnet: ISubnetRef | undefined, ws: IWorkspaceRef): void {
+export function checkNoPublicIp(
+  c: IConstruct,
+  nodePublicIp: boolean,
+  subnet: ISubnetRef | undefined,
+  ws: IWorkspaceRef,
+): void {
   if (nodePublicIp) return;
   const managed = ws.isolationMode !== undefined && ws.isolationMode !== 'Disabled';
   if (!subnet && !managed && ws.isolationMode !== undefined) {
-    Annotations.of(c).addError('NoPublicIpRequiresNetwork', 'compute without a public IP must be placed in a subnet or in a workspace with a managed network', {
-      value: { nodePublicIp, subnet: null }, fix: 'set `subnet`, or give the workspace a managed network (isolationMode), or allow a public IP',
-    });
+    Annotations.of(c).addError(
+      'NoPublicIpRequiresNetwork',
+      'compute without a public IP must be placed in a subnet or in a workspace with a managed network',
+      {
+        value: { nodePublicIp, subnet: null },
+        fix: 'set `subnet`, or give the workspace a managed network (isolationMode), or allow a public IP',
+      },
+    );
   }
   if (!managed && ws.hasPrivateEndpoint === false) {
-    Annotations.of(c).addError('NoPublicIpWithoutPrivateEndpoint', 'compute without a public IP needs a workspace private endpoint (or a managed network) to talk to the workspace', {
-      value: { nodePublicIp, workspacePrivateEndpoint: false }, fix: 'add a private endpoint for the workspace in the VNet, or use a managed network',
-    });
+    Annotations.of(c).addError(
+      'NoPublicIpWithoutPrivateEndpoint',
+      'compute without a public IP needs a workspace private endpoint (or a managed network) to talk to the workspace',
+      {
+        value: { nodePublicIp, workspacePrivateEndpoint: false },
+        fix: 'add a private endpoint for the workspace in the VNet, or use a managed network',
+      },
+    );
   }
 }
 
 /** Validate SSH source CIDRs. */
 export function checkCidrs(c: IConstruct, cidrs: readonly string[] | undefined, prop: string): void {
   if (cidrs !== undefined && !Array.isArray(cidrs)) {
-    Annotations.of(c).addError('InvalidPropType', `${prop} must be an array of CIDRs`, { value: cidrs === null ? null : typeof cidrs, allowed: 'e.g. ["203.0.113.0/24"]', fix: `pass an array for ${prop}` });
+    Annotations.of(c).addError('InvalidPropType', `${prop} must be an array of CIDRs`, {
+      value: cidrs === null ? null : typeof cidrs,
+      allowed: 'e.g. ["203.0.113.0/24"]',
+      fix: `pass an array for ${prop}`,
+    });
     return;
   }
   for (const cidr of cidrs ?? []) {
     if (!isIpv4Cidr(cidr, { allowAddress: true })) {
       Annotations.of(c).addError('InvalidCidr', `${prop} contains "${cidr}", which is not an IPv4 CIDR`, {
-        value: cidr, allowed: 'a.b.c.d/n with octets 0-255 and n 0-32 (or a single address)', fix: 'e.g. "203.0.113.0/24"',
+        value: cidr,
+        allowed: 'a.b.c.d/n with octets 0-255 and n 0-32 (or a single address)',
+        fix: 'e.g. "203.0.113.0/24"',
       });
     }
   }
 }
-

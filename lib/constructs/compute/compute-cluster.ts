@@ -128,7 +128,12 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.minNodeCount = p.minNodeCount ?? 0;
     this.maxNodeCount = p.maxNodeCount;
-    this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
+    this.sshSourceCidrs =
+      this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs)
+        ? [...this.ssh.options.sourceCidrs]
+        : this.ssh.isEnabled
+          ? []
+          : undefined;
     p.subnet?.registerCompute?.(this);
 
     // Checked at synthesis (after aspects), so what aspects change (e.g. the node counts) is validated.
@@ -141,14 +146,34 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     if (p.virtualMachineImageId !== undefined) {
       const parsed = parseArmId(p.virtualMachineImageId);
       if (!parsed || !/^Microsoft\.Compute\/(galleries\/images\/versions|images)$/i.test(parsed.type)) {
-        Annotations.of(this).addError('WrongResourceType', 'virtualMachineImageId must be the ARM id of a gallery image version or managed image', { value: p.virtualMachineImageId, allowed: '…/providers/Microsoft.Compute/galleries/<g>/images/<i>/versions/<v>', fix: 'copy the image version id' });
+        Annotations.of(this).addError(
+          'WrongResourceType',
+          'virtualMachineImageId must be the ARM id of a gallery image version or managed image',
+          {
+            value: p.virtualMachineImageId,
+            allowed: '…/providers/Microsoft.Compute/galleries/<g>/images/<i>/versions/<v>',
+            fix: 'copy the image version id',
+          },
+        );
       }
       if ((p.osType ?? 'Linux') !== 'Windows') {
-        Annotations.of(this).addError('CustomImageNeedsWindows', 'virtualMachineImageId applies to Windows clusters only', { value: p.osType ?? 'Linux', allowed: 'Windows', fix: 'set osType: "Windows" or remove virtualMachineImageId (use environments for Linux images)' });
+        Annotations.of(this).addError(
+          'CustomImageNeedsWindows',
+          'virtualMachineImageId applies to Windows clusters only',
+          {
+            value: p.osType ?? 'Linux',
+            allowed: 'Windows',
+            fix: 'set osType: "Windows" or remove virtualMachineImageId (use environments for Linux images)',
+          },
+        );
       }
     }
     if (p.computeLocation !== undefined && !/^[a-z][a-z0-9]{2,39}$/.test(normalizeLocation(p.computeLocation))) {
-      Annotations.of(this).addError('InvalidLocation', 'computeLocation is not an Azure region name', { value: p.computeLocation, allowed: 'e.g. westeurope', fix: 'use the name column of `az account list-locations`' });
+      Annotations.of(this).addError('InvalidLocation', 'computeLocation is not an Azure region name', {
+        value: p.computeLocation,
+        allowed: 'e.g. westeurope',
+        fix: 'use the name column of `az account list-locations`',
+      });
     }
     onValidate(this, () => {
       checkSubnet(this, p.subnet, this.workspace, this.maxIpCount);
@@ -165,27 +190,51 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     const { minNodeCount: min, maxNodeCount: max } = this;
     const bad = (v: unknown) => !Number.isInteger(v) || (v as number) < 0 || (v as number) > 10000;
     if (bad(min)) {
-      Annotations.of(this).addError('InvalidNodeCount', 'minNodeCount must be a whole number ≥ 0', { value: min, allowed: '0-10000', fix: 'use 0 so the cluster costs nothing when idle' });
+      Annotations.of(this).addError('InvalidNodeCount', 'minNodeCount must be a whole number ≥ 0', {
+        value: min,
+        allowed: '0-10000',
+        fix: 'use 0 so the cluster costs nothing when idle',
+      });
     }
     if (bad(max) || max === 0) {
-      Annotations.of(this).addError('InvalidNodeCount', 'maxNodeCount must be a whole number ≥ 1', { value: max, allowed: '1-10000', fix: 'e.g. maxNodeCount: 4' });
+      Annotations.of(this).addError('InvalidNodeCount', 'maxNodeCount must be a whole number ≥ 1', {
+        value: max,
+        allowed: '1-10000',
+        fix: 'e.g. maxNodeCount: 4',
+      });
     }
     if (!bad(min) && !bad(max) && max < min) {
-      Annotations.of(this).addError('MaxNodesBelowMin', `maxNodeCount (${max}) must be >= minNodeCount (${min})`, { value: max, allowed: `>= ${min}`, fix: 'lower minNodeCount or raise maxNodeCount' });
+      Annotations.of(this).addError('MaxNodesBelowMin', `maxNodeCount (${max}) must be >= minNodeCount (${min})`, {
+        value: max,
+        allowed: `>= ${min}`,
+        fix: 'lower minNodeCount or raise maxNodeCount',
+      });
     }
     if (Number.isInteger(min) && min > 0) {
-      Annotations.of(this).addWarning('azureml:cluster:minNodesAboveZero', `minNodeCount is ${min}: those nodes run (and cost) even when no job does`, { value: min, fix: 'use 0 unless jobs must start without waiting for nodes' });
+      Annotations.of(this).addWarning(
+        'azureml:cluster:minNodesAboveZero',
+        `minNodeCount is ${min}: those nodes run (and cost) even when no job does`,
+        { value: min, fix: 'use 0 unless jobs must start without waiting for nodes' },
+      );
     }
   }
 
   private checkPriority(): void {
     const pr = this.props.vmPriority ?? 'Dedicated';
     if (pr !== 'Dedicated' && pr !== 'LowPriority') {
-      Annotations.of(this).addError('InvalidVmPriority', 'vmPriority must be Dedicated or LowPriority', { value: pr, allowed: 'VmPriority.DEDICATED, VmPriority.LOW_PRIORITY', fix: 'use a VmPriority constant ("Spot" is LowPriority in the REST API)' });
-    } else if (pr === 'LowPriority') {
-      Annotations.of(this).addWarning('azureml:cluster:lowPriorityIsSpot', 'low-priority nodes are allocated as Spot VMs since 2026-03-31: variable price, and nodes can be evicted at any time', {
-        fix: 'make jobs checkpoint and resume, then acknowledge this warning with the reason',
+      Annotations.of(this).addError('InvalidVmPriority', 'vmPriority must be Dedicated or LowPriority', {
+        value: pr,
+        allowed: 'VmPriority.DEDICATED, VmPriority.LOW_PRIORITY',
+        fix: 'use a VmPriority constant ("Spot" is LowPriority in the REST API)',
       });
+    } else if (pr === 'LowPriority') {
+      Annotations.of(this).addWarning(
+        'azureml:cluster:lowPriorityIsSpot',
+        'low-priority nodes are allocated as Spot VMs since 2026-03-31: variable price, and nodes can be evicted at any time',
+        {
+          fix: 'make jobs checkpoint and resume, then acknowledge this warning with the reason',
+        },
+      );
     }
   }
 
@@ -193,22 +242,38 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     if (!this.ssh.isEnabled) return;
     const o = this.ssh.options;
     if (!o.publicKey && !o.password) {
-      Annotations.of(this).addError('SshKeyMissing', 'SSH is enabled but neither a public key nor a password secret is given', { fix: 'pass SshAccess.enabled({ publicKey }) (preferred) or a password: Secret.fromEnv(...)' });
+      Annotations.of(this).addError(
+        'SshKeyMissing',
+        'SSH is enabled but neither a public key nor a password secret is given',
+        { fix: 'pass SshAccess.enabled({ publicKey }) (preferred) or a password: Secret.fromEnv(...)' },
+      );
     }
     if (o.publicKey && !isSshPublicKey(o.publicKey)) {
-      Annotations.of(this).addError('InvalidSshPublicKey', 'sshAccess.publicKey is not an OpenSSH public key', { value: /PRIVATE KEY/.test(String(o.publicKey)) ? '<a private key>' : String(o.publicKey).slice(0, 24) + '…', allowed: '"ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"', fix: 'paste the content of ~/.ssh/id_ed25519.pub' });
+      Annotations.of(this).addError('InvalidSshPublicKey', 'sshAccess.publicKey is not an OpenSSH public key', {
+        value: /PRIVATE KEY/.test(String(o.publicKey)) ? '<a private key>' : String(o.publicKey).slice(0, 24) + '…',
+        allowed: '"ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"',
+        fix: 'paste the content of ~/.ssh/id_ed25519.pub',
+      });
     }
     if (o.password !== undefined && !Secret.isSecret(o.password)) {
-      Annotations.of(this).addError('PlainSecret', 'sshAccess.password must be a Secret reference, never a value', { fix: 'use Secret.fromEnv("CLUSTER_ADMIN_PASSWORD") or Secret.fromKeyVault(vault, name)' });
+      Annotations.of(this).addError('PlainSecret', 'sshAccess.password must be a Secret reference, never a value', {
+        fix: 'use Secret.fromEnv("CLUSTER_ADMIN_PASSWORD") or Secret.fromKeyVault(vault, name)',
+      });
     }
     if (o.adminUserName !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(o.adminUserName)) {
-      Annotations.of(this).addError('InvalidAdminUserName', 'sshAccess.adminUserName is not a valid Linux user name', { value: o.adminUserName, allowed: 'lower-case letters, digits, "_" or "-", ≤ 32, starting with a letter or "_"', fix: 'e.g. "azureuser"' });
+      Annotations.of(this).addError('InvalidAdminUserName', 'sshAccess.adminUserName is not a valid Linux user name', {
+        value: o.adminUserName,
+        allowed: 'lower-case letters, digits, "_" or "-", ≤ 32, starting with a letter or "_"',
+        fix: 'e.g. "azureuser"',
+      });
     }
     checkCidrs(this, o.sourceCidrs, 'sshAccess.sourceCidrs');
   }
 
   protected override secretPaths(): string[] {
-    return this.ssh.isEnabled && Secret.isSecret(this.ssh.options.password) ? ['/properties/properties/userAccountCredentials/adminUserPassword'] : [];
+    return this.ssh.isEnabled && Secret.isSecret(this.ssh.options.password)
+      ? ['/properties/properties/userAccountCredentials/adminUserPassword']
+      : [];
   }
 
   protected renderBody(): Record<string, unknown> {
@@ -223,7 +288,10 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       scaleSettings: {
         minNodeCount: this.minNodeCount,
         maxNodeCount: this.maxNodeCount,
-        nodeIdleTimeBeforeScaleDown: (Duration.isDuration(p.idleTimeBeforeScaleDown) ? p.idleTimeBeforeScaleDown : Duration.minutes(2)).toIsoString(),
+        nodeIdleTimeBeforeScaleDown: (Duration.isDuration(p.idleTimeBeforeScaleDown)
+          ? p.idleTimeBeforeScaleDown
+          : Duration.minutes(2)
+        ).toIsoString(),
       },
       ...(p.subnet ? { subnet: { id: p.subnet.subnetId } } : {}),
       enableNodePublicIp: this.nodePublicIp,

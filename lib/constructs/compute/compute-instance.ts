@@ -88,7 +88,8 @@ export interface ComputeInstanceOptions extends Omit<ComputeBaseProps, 'computeN
 }
 
 /** Props of {@link ComputeInstance}. */
-export interface ComputeInstanceProps extends ComputeInstanceOptions, Pick<ComputeBaseProps, 'computeName' | 'previousPath'> {
+export interface ComputeInstanceProps
+  extends ComputeInstanceOptions, Pick<ComputeBaseProps, 'computeName' | 'previousPath'> {
   /**
    * The user the instance is created for ("create on behalf of"): object id and tenant id are both required.
    * Without it the deploying principal owns the instance.
@@ -160,7 +161,12 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     this.ssh = p.sshAccess ?? SshAccess.disabled();
     this.nodePublicIp = p.nodePublicIp ?? true;
     this.assignedUser = p.assignedUser;
-    this.sshSourceCidrs = this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs) ? [...this.ssh.options.sourceCidrs] : this.ssh.isEnabled ? [] : undefined;
+    this.sshSourceCidrs =
+      this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs)
+        ? [...this.ssh.options.sourceCidrs]
+        : this.ssh.isEnabled
+          ? []
+          : undefined;
     p.subnet?.registerCompute?.(this);
     for (const m of p.fileShareMounts ?? []) this.addFileShareMount(m);
 
@@ -174,14 +180,22 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       this.checkScripts();
       this.checkApplications();
       if (p.identity && p.idleShutdown) {
-        Annotations.of(this).addWarning('azureml:instance:idleShutdownNeedsContributor', 'with a managed identity, idle shutdown only works when that identity has Contributor on the workspace', {
-          fix: 'grant the identity Contributor on the workspace (workspace.grants.contributor(...)), then acknowledge this warning',
-        });
+        Annotations.of(this).addWarning(
+          'azureml:instance:idleShutdownNeedsContributor',
+          'with a managed identity, idle shutdown only works when that identity has Contributor on the workspace',
+          {
+            fix: 'grant the identity Contributor on the workspace (workspace.grants.contributor(...)), then acknowledge this warning',
+          },
+        );
       }
       if (p.sso && p.assignedUser) {
-        Annotations.of(this).addWarning('azureml:instance:ssoForAssignedUser', 'SSO cannot be enabled by the creator for an assigned user; the user must enable it (needs computes/enableSso/action)', {
-          fix: 'leave sso unset and let the user enable it, or acknowledge',
-        });
+        Annotations.of(this).addWarning(
+          'azureml:instance:ssoForAssignedUser',
+          'SSO cannot be enabled by the creator for an assigned user; the user must enable it (needs computes/enableSso/action)',
+          {
+            fix: 'leave sso unset and let the user enable it, or acknowledge',
+          },
+        );
       }
       checkSubnet(this, p.subnet, this.workspace, 1);
       checkNoPublicIp(this, this.nodePublicIp, p.subnet, this.workspace);
@@ -212,7 +226,11 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
    */
   public addFileShareMount(mount: IFileShareMountRef): this {
     if (!mount || typeof mount !== 'object') {
-      Annotations.of(this).addError('InvalidPropType', 'a file share mount must be a FileShareMount (or another IFileShareMountRef)', { value: mount === null ? null : typeof mount, fix: 'pass a FileShareMount construct' });
+      Annotations.of(this).addError(
+        'InvalidPropType',
+        'a file share mount must be a FileShareMount (or another IFileShareMountRef)',
+        { value: mount === null ? null : typeof mount, fix: 'pass a FileShareMount construct' },
+      );
       return this;
     }
     this.mounts.push(mount);
@@ -263,21 +281,36 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   private checkAssignedUser(): void {
     const u = this.props.assignedUser;
     if (!u) {
-      Annotations.of(this).addWarning('azureml:instance:noAssignedUser', 'no assignedUser: the principal that deploys will own the instance and nobody else can use it', {
-        fix: 'set assignedUser to the person the instance is for (Principal.user(objectId, { tenantId }))',
-      });
+      Annotations.of(this).addWarning(
+        'azureml:instance:noAssignedUser',
+        'no assignedUser: the principal that deploys will own the instance and nobody else can use it',
+        {
+          fix: 'set assignedUser to the person the instance is for (Principal.user(objectId, { tenantId }))',
+        },
+      );
       return;
     }
     if (!isGuid(u.objectId) || !isGuid(u.tenantId)) {
-      Annotations.of(this).addError('AssignedUserIncomplete', 'assignedUser needs both an object id and a tenant id (GUIDs)', {
-        value: { objectId: u.objectId ?? null, tenantId: u.tenantId ?? null }, allowed: 'GUIDs for objectId and tenantId',
-        fix: 'use Principal.user(objectId, { tenantId }) with the ids from Entra ID (az ad user show --id <upn> --query id)',
-      });
+      Annotations.of(this).addError(
+        'AssignedUserIncomplete',
+        'assignedUser needs both an object id and a tenant id (GUIDs)',
+        {
+          value: { objectId: u.objectId ?? null, tenantId: u.tenantId ?? null },
+          allowed: 'GUIDs for objectId and tenantId',
+          fix: 'use Principal.user(objectId, { tenantId }) with the ids from Entra ID (az ad user show --id <upn> --query id)',
+        },
+      );
     }
     if (u.principalType && u.principalType !== 'User') {
-      Annotations.of(this).addError('AssignedUserNotAUser', `a compute instance can only be assigned to a user, not a ${u.principalType}`, {
-        value: u.principalType, allowed: 'User', fix: 'use PersonalComputeInstances to give each member of a group their own instance',
-      });
+      Annotations.of(this).addError(
+        'AssignedUserNotAUser',
+        `a compute instance can only be assigned to a user, not a ${u.principalType}`,
+        {
+          value: u.principalType,
+          allowed: 'User',
+          fix: 'use PersonalComputeInstances to give each member of a group their own instance',
+        },
+      );
     }
   }
 
@@ -286,16 +319,24 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     const o = this.ssh.options;
     if (o.publicKey === undefined || o.publicKey === '') {
       Annotations.of(this).addError('SshKeyMissing', 'SSH is enabled but no public key is given', {
-        allowed: 'an OpenSSH public key (ssh-ed25519 / ssh-rsa / ecdsa-sha2-*)', fix: 'pass SshAccess.enabled({ publicKey }) or SshAccess.disabled()',
+        allowed: 'an OpenSSH public key (ssh-ed25519 / ssh-rsa / ecdsa-sha2-*)',
+        fix: 'pass SshAccess.enabled({ publicKey }) or SshAccess.disabled()',
       });
     } else if (!isSshPublicKey(o.publicKey)) {
       Annotations.of(this).addError('InvalidSshPublicKey', 'sshAccess.publicKey is not an OpenSSH public key', {
-        value: /PRIVATE KEY/.test(String(o.publicKey)) ? '<a private key: never put it in a program>' : String(o.publicKey).slice(0, 24) + '…',
-        allowed: '"ssh-ed25519 AAAA… comment" or "ssh-rsa AAAA…"', fix: 'paste the content of ~/.ssh/id_ed25519.pub',
+        value: /PRIVATE KEY/.test(String(o.publicKey))
+          ? '<a private key: never put it in a program>'
+          : String(o.publicKey).slice(0, 24) + '…',
+        allowed: '"ssh-ed25519 AAAA… comment" or "ssh-rsa AAAA…"',
+        fix: 'paste the content of ~/.ssh/id_ed25519.pub',
       });
     }
     if (o.password) {
-      Annotations.of(this).addError('SshPasswordNotSupported', 'compute instances accept only SSH keys, not passwords', { fix: 'remove password from sshAccess' });
+      Annotations.of(this).addError(
+        'SshPasswordNotSupported',
+        'compute instances accept only SSH keys, not passwords',
+        { fix: 'remove password from sshAccess' },
+      );
     }
     checkCidrs(this, o.sourceCidrs, 'sshAccess.sourceCidrs');
   }
@@ -306,7 +347,9 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     const minutes = Duration.isDuration(d) ? d.toMinutes() : NaN;
     if (!(minutes >= MIN_IDLE_MINUTES && minutes <= MAX_IDLE_MINUTES)) {
       Annotations.of(this).addError('IdleShutdownOutOfRange', 'idleShutdown must be between 15 minutes and 3 days', {
-        value: Duration.isDuration(d) ? d.toIsoString() : d, allowed: 'PT15M to P3D', fix: 'e.g. Duration.minutes(60)',
+        value: Duration.isDuration(d) ? d.toIsoString() : d,
+        allowed: 'PT15M to P3D',
+        fix: 'e.g. Duration.minutes(60)',
       });
     }
   }
@@ -314,30 +357,51 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
   private checkSchedules(): void {
     const s = this.schedules;
     if (s.length > 4) {
-      Annotations.of(this).addError('TooManySchedules', `a compute instance takes at most 4 schedules, got ${s.length}`, { value: s.length, allowed: '0-4', fix: 'combine days in one cron expression, e.g. "0 19 * * 1-5"' });
+      Annotations.of(this).addError(
+        'TooManySchedules',
+        `a compute instance takes at most 4 schedules, got ${s.length}`,
+        { value: s.length, allowed: '0-4', fix: 'combine days in one cron expression, e.g. "0 19 * * 1-5"' },
+      );
     }
     for (const sch of s) {
       const problem = cronProblem(sch.cron);
       if (problem) {
-        Annotations.of(this).addError('InvalidCron', `schedule "${sch.cron}": ${problem}`, { value: sch.cron, allowed: 'NCronTab "minute hour day-of-month month day-of-week", e.g. "0 19 * * 1-5"', fix: 'fix the expression' });
+        Annotations.of(this).addError('InvalidCron', `schedule "${sch.cron}": ${problem}`, {
+          value: sch.cron,
+          allowed: 'NCronTab "minute hour day-of-month month day-of-week", e.g. "0 19 * * 1-5"',
+          fix: 'fix the expression',
+        });
       }
       const tz = sch.options.timeZone ?? 'UTC';
       if (!isWindowsTimeZone(tz)) {
         const hint = suggestTimeZone(tz);
-        Annotations.of(this).addError('InvalidTimeZone', `"${tz}" is not a Windows time zone id`, { value: tz, allowed: 'a Windows time zone id such as "W. Europe Standard Time" or "UTC"', fix: hint ? `use "${hint}"` : 'see `tzutil /l` for the ids' });
+        Annotations.of(this).addError('InvalidTimeZone', `"${tz}" is not a Windows time zone id`, {
+          value: tz,
+          allowed: 'a Windows time zone id such as "W. Europe Standard Time" or "UTC"',
+          fix: hint ? `use "${hint}"` : 'see `tzutil /l` for the ids',
+        });
       }
     }
   }
 
   private checkScripts(): void {
-    for (const [name, script] of [['creationScript', this.props.creationScript], ['startupScript', this.props.startupScript]] as const) {
+    for (const [name, script] of [
+      ['creationScript', this.props.creationScript],
+      ['startupScript', this.props.startupScript],
+    ] as const) {
       if (!script) continue;
       if (typeof script.given !== 'string' || script.given.length === 0) {
-        Annotations.of(this).addError('EmptySetupScript', `${name} is empty`, { fix: 'pass the script content or a path on the workspace share' });
+        Annotations.of(this).addError('EmptySetupScript', `${name} is empty`, {
+          fix: 'pass the script content or a path on the workspace share',
+        });
       }
       const t = script.timeoutMinutes;
       if (t !== undefined && (t <= 0 || t > 25)) {
-        Annotations.of(this).addError('SetupScriptTimeoutOutOfRange', `${name} timeout must be between 1 second and 25 minutes`, { value: `${t}m`, allowed: '(0, 25] minutes', fix: 'shorten the script or move work into an image' });
+        Annotations.of(this).addError(
+          'SetupScriptTimeoutOutOfRange',
+          `${name} timeout must be between 1 second and 25 minutes`,
+          { value: `${t}m`, allowed: '(0, 25] minutes', fix: 'shorten the script or move work into an image' },
+        );
       }
     }
   }
@@ -347,25 +411,56 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     const ports = new Set<number>();
     for (const app of this.applications) {
       if (typeof app?.name !== 'string' || !/^[a-zA-Z][a-zA-Z0-9-]{0,31}$/.test(app.name) || names.has(app.name)) {
-        Annotations.of(this).addError('InvalidCustomApplicationName', `custom application name "${app?.name}" is invalid or repeated`, { value: app?.name, allowed: 'unique, 1-32 letters, digits or "-", starting with a letter', fix: 'rename the application' });
+        Annotations.of(this).addError(
+          'InvalidCustomApplicationName',
+          `custom application name "${app?.name}" is invalid or repeated`,
+          {
+            value: app?.name,
+            allowed: 'unique, 1-32 letters, digits or "-", starting with a letter',
+            fix: 'rename the application',
+          },
+        );
       }
       names.add(app?.name);
       if (!app?.endpoints?.length) {
-        Annotations.of(this).addError('CustomApplicationWithoutEndpoint', `custom application "${app?.name}" publishes no endpoint`, { fix: 'add endpoints: [{ name, target, published }]' });
+        Annotations.of(this).addError(
+          'CustomApplicationWithoutEndpoint',
+          `custom application "${app?.name}" publishes no endpoint`,
+          { fix: 'add endpoints: [{ name, target, published }]' },
+        );
       }
       for (const ep of app?.endpoints ?? []) {
         for (const port of [ep.target, ep.published]) {
           if (!Number.isInteger(port) || port < 1 || port > 65535) {
-            Annotations.of(this).addError('InvalidPort', `custom application "${app.name}" port ${port} is not a TCP port`, { value: port, allowed: '1-65535', fix: 'use a port number' });
+            Annotations.of(this).addError(
+              'InvalidPort',
+              `custom application "${app.name}" port ${port} is not a TCP port`,
+              { value: port, allowed: '1-65535', fix: 'use a port number' },
+            );
           }
         }
         if (RESERVED_PORTS.has(ep.published) || ports.has(ep.published)) {
-          Annotations.of(this).addError('PortConflict', `custom application "${app.name}" publishes port ${ep.published}, which is reserved or already used`, { value: ep.published, allowed: 'a free port other than 22, 8888, 8889, 44224', fix: 'publish on another port' });
+          Annotations.of(this).addError(
+            'PortConflict',
+            `custom application "${app.name}" publishes port ${ep.published}, which is reserved or already used`,
+            {
+              value: ep.published,
+              allowed: 'a free port other than 22, 8888, 8889, 44224',
+              fix: 'publish on another port',
+            },
+          );
         }
         ports.add(ep.published);
       }
-      if (typeof app?.image !== 'string' && !(app?.image && typeof (app.image as { imageUri?: unknown }).imageUri === 'string')) {
-        Annotations.of(this).addError('InvalidImage', `custom application "${app?.name}" needs an image reference or a ContainerImage`, { fix: 'e.g. image: "ghcr.io/azure/rocker-rstudio-ml-verse:latest"' });
+      if (
+        typeof app?.image !== 'string' &&
+        !(app?.image && typeof (app.image as { imageUri?: unknown }).imageUri === 'string')
+      ) {
+        Annotations.of(this).addError(
+          'InvalidImage',
+          `custom application "${app?.name}" needs an image reference or a ContainerImage`,
+          { fix: 'e.g. image: "ghcr.io/azure/rocker-rstudio-ml-verse:latest"' },
+        );
       }
     }
   }
@@ -383,9 +478,13 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       computeInstanceAuthorizationType: 'personal',
       sshSettings: {
         sshPublicAccess: this.ssh.isEnabled ? 'Enabled' : 'Disabled',
-        ...(this.ssh.isEnabled && this.ssh.options.publicKey ? { adminPublicKey: this.ssh.options.publicKey.trim() } : {}),
+        ...(this.ssh.isEnabled && this.ssh.options.publicKey
+          ? { adminPublicKey: this.ssh.options.publicKey.trim() }
+          : {}),
       },
-      ...(u ? { personalComputeInstanceSettings: { assignedUser: { objectId: u.objectId, tenantId: u.tenantId } } } : {}),
+      ...(u
+        ? { personalComputeInstanceSettings: { assignedUser: { objectId: u.objectId, tenantId: u.tenantId } } }
+        : {}),
       ...(p.subnet ? { subnet: { id: p.subnet.subnetId } } : {}),
       enableNodePublicIp: this.nodePublicIp,
       ...(p.idleShutdown ? { idleTimeBeforeShutdown: p.idleShutdown.toIsoString() } : {}),

@@ -78,8 +78,24 @@ export function renderCustomApplication(app: CustomApplication): Record<string, 
   return {
     name: app.name,
     image: { type: 'docker', reference: imageReference(app.image) },
-    endpoints: (app.endpoints ?? []).map((e) => ({ name: e.name, protocol: e.protocol ?? 'http', target: e.target, published: e.published })),
-    ...(app.volumes?.length ? { volumes: app.volumes.map((v) => ({ type: 'bind', source: v.source, target: v.target, readOnly: v.readOnly ?? false })) } : {}),
-    ...(env.length ? { environmentVariables: Object.fromEntries(env.map(([k, v]) => [k, { type: 'local', value: v }])) } : {}),
+    endpoints: (app.endpoints ?? []).map((e) => ({
+      name: e.name,
+      protocol: e.protocol ?? 'http',
+      target: e.target,
+      published: e.published,
+    })),
+    ...(app.volumes?.length
+      ? {
+          volumes: app.volumes.map((v) => ({
+            type: 'bind',
+            source: v.source,
+            target: v.target,
+            readOnly: v.readOnly ?? false,
+          })),
+        }
+      : {}),
+    ...(env.length
+      ? { environmentVariables: Object.fromEntries(env.map(([k, v]) => [k, { type: 'local', value: v }])) }
+      : {}),
   };
 }

@@ -32,6 +32,8 @@ export class ComputeIdentity {
 
   public render(): Record<string, unknown> {
     const ids = this.identityIds;
-    return ids.length ? { type: this.type, userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, {}])) } : { type: this.type };
+    return ids.length
+      ? { type: this.type, userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, {}])) }
+      : { type: this.type };
   }
 }

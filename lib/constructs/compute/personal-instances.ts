@@ -40,19 +40,28 @@ export class PersonalComputeInstances extends Construct {
     const usedIds = new Set<string>();
     const users = Array.isArray(props?.users) ? props.users : [];
     if (users.length === 0) {
-      Annotations.of(this).addError('NoUsers', 'PersonalComputeInstances needs at least one user', { fix: 'pass users: [Principal.user(objectId, { tenantId, displayName })]' });
+      Annotations.of(this).addError('NoUsers', 'PersonalComputeInstances needs at least one user', {
+        fix: 'pass users: [Principal.user(objectId, { tenantId, displayName })]',
+      });
     }
     for (const user of users) {
       const oid = String(user?.objectId ?? '');
       if (map.has(oid.toLowerCase())) {
-        Annotations.of(this).addError('DuplicatePrincipal', `user ${user.displayName ?? oid} is listed twice`, { value: oid, fix: 'list each person once' });
+        Annotations.of(this).addError('DuplicatePrincipal', `user ${user.displayName ?? oid} is listed twice`, {
+          value: oid,
+          fix: 'list each person once',
+        });
         continue;
       }
       // Construct id from the display name (readable names), made unique with the object id when needed.
-      let cid = (user?.displayName ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || `user-${oid.slice(0, 8)}`;
+      let cid =
+        (user?.displayName ?? '').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || `user-${oid.slice(0, 8)}`;
       if (usedIds.has(cid.toLowerCase())) cid = `${cid}-${oid.slice(0, 8)}`;
       usedIds.add(cid.toLowerCase());
-      const instance = new ComputeInstance(this, cid, { ...(props.template ?? ({} as ComputeInstanceOptions)), assignedUser: user });
+      const instance = new ComputeInstance(this, cid, {
+        ...(props.template ?? ({} as ComputeInstanceOptions)),
+        assignedUser: user,
+      });
       map.set(oid.toLowerCase(), instance);
       if ((props?.grantOperator ?? true) && isGuid(user?.objectId)) instance.grants.operator(user);
     }

@@ -24,7 +24,12 @@ export interface SetupScriptOptions {
 export class SetupScript {
   /** Script content, embedded in the body (base64). Do not put secrets in scripts. */
   public static inline(content: string, options: SetupScriptOptions = {}): SetupScript {
-    return new SetupScript('inline', typeof content === 'string' ? Buffer.from(content, 'utf8').toString('base64') : '', options ?? {}, content);
+    return new SetupScript(
+      'inline',
+      typeof content === 'string' ? Buffer.from(content, 'utf8').toString('base64') : '',
+      options ?? {},
+      content,
+    );
   }
   /** A script stored on the workspace file share, path relative to the notebooks root (e.g. `Users/alice/setup.sh`). */
   public static fromWorkspacePath(path: string, options: SetupScriptOptions = {}): SetupScript {

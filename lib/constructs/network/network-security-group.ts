@@ -136,9 +136,18 @@ export class NetworkSecurityGroup extends AzureResource {
   constructor(scope: Construct, id: string, props: NetworkSecurityGroupProps = {}) {
     props = props ?? {};
     const stack = Stack.of(scope);
-    const name = props.networkSecurityGroupName !== undefined ? String(props.networkSecurityGroupName) : Names.derive('generic', props.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name =
+      props.networkSecurityGroupName !== undefined
+        ? String(props.networkSecurityGroupName)
+        : Names.derive('generic', props.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${TYPE}/${name}`;
-    super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: props });
+    super(scope, id, {
+      armType: TYPE,
+      apiVersion: apiVersionFor(TYPE),
+      resourceId,
+      resourceName: name,
+      options: props,
+    });
     Object.defineProperty(this, NSG, { value: true });
     this.networkSecurityGroupName = name;
     this.networkSecurityGroupId = resourceId;
@@ -146,15 +155,32 @@ export class NetworkSecurityGroup extends AzureResource {
     this.deriveAzureMlRules = props.deriveAzureMlRules ?? true;
     this.tags = props.tags;
     if (props.networkSecurityGroupName !== undefined && Names.check('generic', name)) {
-      recordError(this, new ValidationError('InvalidNetworkSecurityGroupName', `NSG name "${name}" is not valid`, this, {
-        value: name, allowed: NAME_RULES.generic.description, fix: 'rename the NSG or leave networkSecurityGroupName unset to derive one',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidNetworkSecurityGroupName', `NSG name "${name}" is not valid`, this, {
+          value: name,
+          allowed: NAME_RULES.generic.description,
+          fix: 'rename the NSG or leave networkSecurityGroupName unset to derive one',
+        }),
+      );
     }
-    for (const r of list<SecurityRuleProps>(this, (props ?? {}).rules, 'rules', '[{ name, priority, direction, access }]')) this.addRule(r);
+    for (const r of list<SecurityRuleProps>(
+      this,
+      (props ?? {}).rules,
+      'rules',
+      '[{ name, priority, direction, access }]',
+    ))
+      this.addRule(r);
     if (props.denyOtherInternetOutbound === true) {
       this.addRule({
-        name: 'Deny-Internet-Outbound', priority: 4096, direction: 'Outbound', access: 'Deny', protocol: '*',
-        sourceAddresses: ['*'], destinationAddresses: ['Internet'], description: 'Deny outbound internet traffic not allowed by an earlier rule',
+        name: 'Deny-Internet-Outbound',
+        priority: 4096,
+        direction: 'Outbound',
+        access: 'Deny',
+        protocol: '*',
+        sourceAddresses: ['*'],
+        destinationAddresses: ['Internet'],
+        description: 'Deny outbound internet traffic not allowed by an earlier rule',
       });
     }
     onValidate(this, () => this.validateRules());
@@ -162,13 +188,21 @@ export class NetworkSecurityGroup extends AzureResource {
 
   /** Add a rule. Problems (priority range, duplicates, bad fields) are reported at synthesis with every other error. */
   public addRule(rule: SecurityRuleProps): this {
-    const r = { ...(typeof rule === 'object' && rule !== null ? rule : {}) } as SecurityRuleProps & Record<string, unknown>;
+    const r = { ...(typeof rule === 'object' && rule !== null ? rule : {}) } as SecurityRuleProps &
+      Record<string, unknown>;
     // List fields are normalized here so that a bad value becomes a coded error, not a crash at synthesis.
     for (const f of ['sourceAddresses', 'destinationAddresses', 'sourcePorts', 'destinationPorts'] as const) {
       if (r[f] !== undefined && !Array.isArray(r[f])) {
-        recordError(this, new ValidationError('InvalidSecurityRule', `rule "${String(r.name)}": ${f} must be a list`, this, {
-          value: r[f], allowed: f.endsWith('Ports') ? 'an array such as [443, "8000-8100"]' : 'an array such as ["10.0.0.0/8", "AzureMachineLearning"]', fix: `pass ${f} as an array`,
-        }));
+        recordError(
+          this,
+          new ValidationError('InvalidSecurityRule', `rule "${String(r.name)}": ${f} must be a list`, this, {
+            value: r[f],
+            allowed: f.endsWith('Ports')
+              ? 'an array such as [443, "8000-8100"]'
+              : 'an array such as ["10.0.0.0/8", "AzureMachineLearning"]',
+            fix: `pass ${f} as an array`,
+          }),
+        );
         delete r[f];
       }
     }
@@ -196,37 +230,95 @@ export class NetworkSecurityGroup extends AzureResource {
     let outP = DERIVED_PRIORITY_MIN;
     if (placements.some((p) => p.nodePublicIp)) {
       out.push({
-        name: 'AzureML-In-44224', priority: inP++, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
-        sourceAddresses: ['AzureMachineLearning'], destinationAddresses: ['VirtualNetwork'], destinationPorts: [44224],
+        name: 'AzureML-In-44224',
+        priority: inP++,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddresses: ['AzureMachineLearning'],
+        destinationAddresses: ['VirtualNetwork'],
+        destinationPorts: [44224],
         description: 'Azure ML: inbound from AzureMachineLearning for compute with public IPs',
       });
     }
-    const sshCidrs = [...new Set(placements.flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : [])).filter((c): c is string => typeof c === 'string'))].sort();
+    const sshCidrs = [
+      ...new Set(
+        placements
+          .flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : []))
+          .filter((c): c is string => typeof c === 'string'),
+      ),
+    ].sort();
     if (sshCidrs.length) {
       out.push({
-        name: 'AzureML-In-SSH', priority: inP++, direction: 'Inbound', access: 'Allow', protocol: 'Tcp',
-        sourceAddresses: sshCidrs, destinationAddresses: ['VirtualNetwork'], destinationPorts: [22],
+        name: 'AzureML-In-SSH',
+        priority: inP++,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddresses: sshCidrs,
+        destinationAddresses: ['VirtualNetwork'],
+        destinationPorts: [22],
         description: 'SSH to compute, only from the allowed source CIDRs',
       });
     }
     out.push(
-      { name: 'AzureML-Out-AzureML-Tcp', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: 'Tcp',
-        sourceAddresses: ['VirtualNetwork'], destinationAddresses: ['AzureMachineLearning'], destinationPorts: [443, 8787, 18881],
-        description: 'Azure ML: control plane, instance applications' },
-      { name: 'AzureML-Out-AzureML-Udp', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: 'Udp',
-        sourceAddresses: ['VirtualNetwork'], destinationAddresses: ['AzureMachineLearning'], destinationPorts: [5831],
-        description: 'Azure ML: compute instance tunnel' },
-      { name: 'AzureML-Out-Batch', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: '*',
-        sourceAddresses: ['VirtualNetwork'], destinationAddresses: [`BatchNodeManagement.${region}`], destinationPorts: [443],
-        description: 'Azure ML: node management (Azure Batch)' },
-      { name: 'AzureML-Out-Storage', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: 'Tcp',
-        sourceAddresses: ['VirtualNetwork'], destinationAddresses: [`Storage.${region}`], destinationPorts: [443],
-        description: 'Azure ML: workspace storage' },
+      {
+        name: 'AzureML-Out-AzureML-Tcp',
+        priority: outP++,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddresses: ['VirtualNetwork'],
+        destinationAddresses: ['AzureMachineLearning'],
+        destinationPorts: [443, 8787, 18881],
+        description: 'Azure ML: control plane, instance applications',
+      },
+      {
+        name: 'AzureML-Out-AzureML-Udp',
+        priority: outP++,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Udp',
+        sourceAddresses: ['VirtualNetwork'],
+        destinationAddresses: ['AzureMachineLearning'],
+        destinationPorts: [5831],
+        description: 'Azure ML: compute instance tunnel',
+      },
+      {
+        name: 'AzureML-Out-Batch',
+        priority: outP++,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: '*',
+        sourceAddresses: ['VirtualNetwork'],
+        destinationAddresses: [`BatchNodeManagement.${region}`],
+        destinationPorts: [443],
+        description: 'Azure ML: node management (Azure Batch)',
+      },
+      {
+        name: 'AzureML-Out-Storage',
+        priority: outP++,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddresses: ['VirtualNetwork'],
+        destinationAddresses: [`Storage.${region}`],
+        destinationPorts: [443],
+        description: 'Azure ML: workspace storage',
+      },
     );
     if (placements.some((p) => p.computeKind === 'ComputeInstance')) {
-      out.push({ name: 'AzureML-Out-Storage-Smb', priority: outP++, direction: 'Outbound', access: 'Allow', protocol: 'Tcp',
-        sourceAddresses: ['VirtualNetwork'], destinationAddresses: [`Storage.${region}`], destinationPorts: [445],
-        description: 'Azure ML: SMB mount of the workspace file share on compute instances' });
+      out.push({
+        name: 'AzureML-Out-Storage-Smb',
+        priority: outP++,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddresses: ['VirtualNetwork'],
+        destinationAddresses: [`Storage.${region}`],
+        destinationPorts: [445],
+        description: 'Azure ML: SMB mount of the workspace file share on compute instances',
+      });
     }
     return out;
   }
@@ -234,7 +326,10 @@ export class NetworkSecurityGroup extends AzureResource {
   /** Every rule the NSG will hold: derived ones then yours, sorted by direction and priority. */
   public allRules(): SecurityRuleProps[] {
     return [...this.derivedRules(), ...this.userRules].sort(
-      (a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0) || a.priority - b.priority || (a.name < b.name ? -1 : 1),
+      (a, b) =>
+        (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : 0) ||
+        a.priority - b.priority ||
+        (a.name < b.name ? -1 : 1),
     );
   }
 
@@ -259,45 +354,114 @@ export class NetworkSecurityGroup extends AzureResource {
     for (const r of this.userRules) {
       const where = `rule "${String(r.name)}"`;
       if (typeof r.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$/.test(r.name)) {
-        this.err('InvalidSecurityRule', `${where}: name is not valid`, r.name, '1-80 letters, digits, "_", "." or "-", starting with a letter or digit', 'rename the rule');
+        this.err(
+          'InvalidSecurityRule',
+          `${where}: name is not valid`,
+          r.name,
+          '1-80 letters, digits, "_", "." or "-", starting with a letter or digit',
+          'rename the rule',
+        );
         continue;
       }
       if (!Number.isInteger(r.priority) || r.priority < 100 || r.priority > 4096) {
-        this.err('NsgRulePriorityOutOfRange', `${where}: priority ${String(r.priority)} is outside 100-4096`, r.priority, 'an integer from 100 to 4096, unique per direction', 'pick a priority in 100-4096');
+        this.err(
+          'NsgRulePriorityOutOfRange',
+          `${where}: priority ${String(r.priority)} is outside 100-4096`,
+          r.priority,
+          'an integer from 100 to 4096, unique per direction',
+          'pick a priority in 100-4096',
+        );
       }
       if (r.direction !== 'Inbound' && r.direction !== 'Outbound') {
-        this.err('InvalidSecurityRule', `${where}: direction must be Inbound or Outbound`, r.direction, 'Inbound | Outbound', 'set direction');
+        this.err(
+          'InvalidSecurityRule',
+          `${where}: direction must be Inbound or Outbound`,
+          r.direction,
+          'Inbound | Outbound',
+          'set direction',
+        );
       }
       if (r.access !== 'Allow' && r.access !== 'Deny') {
-        this.err('InvalidSecurityRule', `${where}: access must be Allow or Deny`, r.access, 'Allow | Deny', 'set access');
+        this.err(
+          'InvalidSecurityRule',
+          `${where}: access must be Allow or Deny`,
+          r.access,
+          'Allow | Deny',
+          'set access',
+        );
       }
       if (r.protocol !== undefined && !PROTOCOLS.includes(r.protocol)) {
-        this.err('InvalidSecurityRule', `${where}: protocol "${String(r.protocol)}" is not valid`, r.protocol, PROTOCOLS.join(' | '), 'use one of the allowed protocols');
+        this.err(
+          'InvalidSecurityRule',
+          `${where}: protocol "${String(r.protocol)}" is not valid`,
+          r.protocol,
+          PROTOCOLS.join(' | '),
+          'use one of the allowed protocols',
+        );
       }
       if (r.description !== undefined && r.description.length > 140) {
-        this.err('InvalidSecurityRule', `${where}: description is longer than 140 characters`, r.description.length, '≤ 140 characters', 'shorten the description');
+        this.err(
+          'InvalidSecurityRule',
+          `${where}: description is longer than 140 characters`,
+          r.description.length,
+          '≤ 140 characters',
+          'shorten the description',
+        );
       }
       for (const port of [...(r.sourcePorts ?? []), ...(r.destinationPorts ?? [])]) {
         if (!isPortSpec(port)) {
-          this.err('InvalidSecurityRule', `${where}: port "${String(port)}" is not a port, a range or "*"`, port, '"*", 0-65535 or a range like "8000-8100"', 'fix the port');
+          this.err(
+            'InvalidSecurityRule',
+            `${where}: port "${String(port)}" is not a port, a range or "*"`,
+            port,
+            '"*", 0-65535 or a range like "8000-8100"',
+            'fix the port',
+          );
         }
       }
       for (const a of [...(r.sourceAddresses ?? []), ...(r.destinationAddresses ?? [])]) {
         if (typeof a !== 'string' || a.length === 0) {
-          this.err('InvalidSecurityRule', `${where}: an address is empty`, a, 'a CIDR, an IP, "*" or a service tag', 'fix the address');
+          this.err(
+            'InvalidSecurityRule',
+            `${where}: an address is empty`,
+            a,
+            'a CIDR, an IP, "*" or a service tag',
+            'fix the address',
+          );
         } else if (/^[\d./]+$/.test(a) && a.includes('/') && !parseCidr(a)) {
-          this.err('InvalidCidr', `${where}: "${a}" is not a valid IPv4 CIDR`, a, 'a.b.c.d/n with octets ≤ 255 and n ≤ 32', 'fix the address prefix');
+          this.err(
+            'InvalidCidr',
+            `${where}: "${a}" is not a valid IPv4 CIDR`,
+            a,
+            'a.b.c.d/n with octets ≤ 255 and n ≤ 32',
+            'fix the address prefix',
+          );
         }
       }
       const pk = `${r.direction}/${r.priority}`;
       const prevP = seenPriority.get(pk);
       if (prevP !== undefined && Number.isInteger(r.priority)) {
-        const derivedHint = r.priority >= DERIVED_PRIORITY_MIN && r.priority <= DERIVED_PRIORITY_MAX ? ' (priorities 3000-3099 are used by the derived Azure ML rules)' : '';
-        this.err('DuplicateNsgRulePriority', `${where}: ${r.direction} priority ${r.priority} is already used by rule "${prevP}"${derivedHint}`, r.priority, 'a priority not used by another rule of the same direction', 'change one of the priorities');
+        const derivedHint =
+          r.priority >= DERIVED_PRIORITY_MIN && r.priority <= DERIVED_PRIORITY_MAX
+            ? ' (priorities 3000-3099 are used by the derived Azure ML rules)'
+            : '';
+        this.err(
+          'DuplicateNsgRulePriority',
+          `${where}: ${r.direction} priority ${r.priority} is already used by rule "${prevP}"${derivedHint}`,
+          r.priority,
+          'a priority not used by another rule of the same direction',
+          'change one of the priorities',
+        );
       } else seenPriority.set(pk, r.name);
       const prevN = seenName.get(r.name.toLowerCase());
       if (prevN !== undefined) {
-        this.err('DuplicateNsgRuleName', `${where}: name is already used by another rule${prevN.startsWith('AzureML-') ? ' (a derived Azure ML rule)' : ''}`, r.name, 'rule names unique within the NSG', 'rename one of the rules');
+        this.err(
+          'DuplicateNsgRuleName',
+          `${where}: name is already used by another rule${prevN.startsWith('AzureML-') ? ' (a derived Azure ML rule)' : ''}`,
+          r.name,
+          'rule names unique within the NSG',
+          'rename one of the rules',
+        );
       } else seenName.set(r.name.toLowerCase(), r.name);
     }
   }
@@ -308,18 +472,37 @@ export class NetworkSecurityGroup extends AzureResource {
    */
   private warnShadowedRules(derived: readonly SecurityRuleProps[]): void {
     for (const d of derived) {
-      const blocker = this.userRules.find((u) => renderable(u) && u.access === 'Deny' && u.direction === d.direction && u.priority < d.priority && covers(u, d));
+      const blocker = this.userRules.find(
+        (u) =>
+          renderable(u) &&
+          u.access === 'Deny' &&
+          u.direction === d.direction &&
+          u.priority < d.priority &&
+          covers(u, d),
+      );
       if (!blocker) continue;
-      Annotations.of(this).addWarning('azureml:network:nsgBlocksAzureMl', `rule "${blocker.name}" (Deny, priority ${blocker.priority}) runs before derived rule "${d.name}" (priority ${d.priority}) and blocks traffic Azure ML compute needs`, {
-        value: { rule: blocker.name, priority: blocker.priority, blocks: d.name },
-        fix: `give "${blocker.name}" a priority above ${DERIVED_PRIORITY_MAX} (derived rules use ${DERIVED_PRIORITY_MIN}-${DERIVED_PRIORITY_MAX}) or narrow it`,
-        ...(this.source ? { source: this.source } : {}),
-      });
+      Annotations.of(this).addWarning(
+        'azureml:network:nsgBlocksAzureMl',
+        `rule "${blocker.name}" (Deny, priority ${blocker.priority}) runs before derived rule "${d.name}" (priority ${d.priority}) and blocks traffic Azure ML compute needs`,
+        {
+          value: { rule: blocker.name, priority: blocker.priority, blocks: d.name },
+          fix: `give "${blocker.name}" a priority above ${DERIVED_PRIORITY_MAX} (derived rules use ${DERIVED_PRIORITY_MIN}-${DERIVED_PRIORITY_MAX}) or narrow it`,
+          ...(this.source ? { source: this.source } : {}),
+        },
+      );
     }
   }
 
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
-    recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
+    recordError(
+      this,
+      new ValidationError(code, message, this, {
+        value,
+        allowed,
+        fix,
+        ...(this.source ? { source: this.source } : {}),
+      }),
+    );
   }
 }
 
@@ -329,10 +512,13 @@ function covers(u: SecurityRuleProps, d: SecurityRuleProps): boolean {
   if (proto !== '*' && proto !== (d.protocol ?? '*')) return false;
   // The remote peer: destination for outbound rules, source for inbound ones. `Internet` includes Azure's public
   // service-tag ranges (AzureMachineLearning, Storage.<region>, BatchNodeManagement.<region>).
-  const remote = (r: SecurityRuleProps): readonly string[] => (r.direction === 'Outbound' ? r.destinationAddresses : r.sourceAddresses) ?? ['*'];
+  const remote = (r: SecurityRuleProps): readonly string[] =>
+    (r.direction === 'Outbound' ? r.destinationAddresses : r.sourceAddresses) ?? ['*'];
   const uPeers = remote(u).map((x) => String(x).toLowerCase());
   const dPeers = remote(d).map((x) => String(x).toLowerCase());
-  const peerOk = uPeers.includes('*') || dPeers.every((p) => uPeers.includes(p) || (uPeers.includes('internet') && !/^(\d|virtualnetwork)/.test(p)));
+  const peerOk =
+    uPeers.includes('*') ||
+    dPeers.every((p) => uPeers.includes(p) || (uPeers.includes('internet') && !/^(\d|virtualnetwork)/.test(p)));
   if (!peerOk) return false;
   const uPorts = (u.destinationPorts ?? ['*']).map(String);
   const dPorts = (d.destinationPorts ?? ['*']).map(String);
@@ -348,8 +534,16 @@ function portCovers(range: string, port: string): boolean {
 }
 
 function renderable(r: SecurityRuleProps): boolean {
-  return Number.isInteger(r.priority) && r.priority >= 100 && r.priority <= 4096 && (r.direction === 'Inbound' || r.direction === 'Outbound')
-    && (r.access === 'Allow' || r.access === 'Deny') && (r.protocol === undefined || PROTOCOLS.includes(r.protocol)) && typeof r.name === 'string' && r.name.length > 0;
+  return (
+    Number.isInteger(r.priority) &&
+    r.priority >= 100 &&
+    r.priority <= 4096 &&
+    (r.direction === 'Inbound' || r.direction === 'Outbound') &&
+    (r.access === 'Allow' || r.access === 'Deny') &&
+    (r.protocol === undefined || PROTOCOLS.includes(r.protocol)) &&
+    typeof r.name === 'string' &&
+    r.name.length > 0
+  );
 }
 
 function isPortSpec(p: unknown): boolean {

@@ -85,7 +85,13 @@ export class PrivateDnsZone extends AzureResource {
     const stack = Stack.of(scope);
     const existing = zonesByStack.get(stack)?.get(String(zoneName).toLowerCase());
     if (existing) return existing;
-    return new PrivateDnsZone(stack, `PrivateDnsZone-${String(zoneName).toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`, { zoneName });
+    return new PrivateDnsZone(
+      stack,
+      `PrivateDnsZone-${String(zoneName)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')}`,
+      { zoneName },
+    );
   }
 
   /** @attribute */
@@ -100,37 +106,69 @@ export class PrivateDnsZone extends AzureResource {
     const p = (props ?? {}) as Partial<PrivateDnsZoneProps>;
     const zoneName = typeof p.zoneName === 'string' ? p.zoneName.toLowerCase() : String(p.zoneName);
     const resourceId = `${stack.providerPrefix()}${ZONE_TYPE}/${zoneName}`;
-    super(scope, id, { armType: ZONE_TYPE, apiVersion: apiVersionFor(ZONE_TYPE), resourceId, resourceName: zoneName, options: p });
+    super(scope, id, {
+      armType: ZONE_TYPE,
+      apiVersion: apiVersionFor(ZONE_TYPE),
+      resourceId,
+      resourceName: zoneName,
+      options: p,
+    });
     Object.defineProperty(this, ZONE, { value: true });
     this.zoneName = zoneName;
     this.privateDnsZoneId = resourceId;
     this.tags = p.tags;
     if (!ZONE_NAME_RE.test(zoneName)) {
-      recordError(this, new ValidationError('InvalidDnsZoneName', `"${String(p.zoneName)}" is not a DNS zone name`, this, {
-        value: p.zoneName, allowed: 'a DNS name with at least two labels, e.g. privatelink.api.azureml.ms', fix: 'use a PrivateDnsZone constant such as PrivateDnsZone.AZUREML_API',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidDnsZoneName', `"${String(p.zoneName)}" is not a DNS zone name`, this, {
+          value: p.zoneName,
+          allowed: 'a DNS name with at least two labels, e.g. privatelink.api.azureml.ms',
+          fix: 'use a PrivateDnsZone constant such as PrivateDnsZone.AZUREML_API',
+        }),
+      );
     }
     let zones = zonesByStack.get(stack);
     if (!zones) zonesByStack.set(stack, (zones = new Map()));
     const prev = zones.get(zoneName);
     if (prev) {
-      recordError(this, new ValidationError('DuplicatePrivateDnsZone', `private DNS zone ${zoneName} is already defined by ${prev.node.path} in this resource group`, this, {
-        value: zoneName, allowed: 'one zone per name and resource group', fix: `reuse ${prev.node.path} (or PrivateDnsZone.forName(scope, '${zoneName}'))`,
-      }));
+      recordError(
+        this,
+        new ValidationError(
+          'DuplicatePrivateDnsZone',
+          `private DNS zone ${zoneName} is already defined by ${prev.node.path} in this resource group`,
+          this,
+          {
+            value: zoneName,
+            allowed: 'one zone per name and resource group',
+            fix: `reuse ${prev.node.path} (or PrivateDnsZone.forName(scope, '${zoneName}'))`,
+          },
+        ),
+      );
     } else zones.set(zoneName, this);
-    for (const v of list<IVirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]')) this.addVirtualNetworkLink(v);
+    for (const v of list<IVirtualNetwork | string>(this, p.virtualNetworks, 'virtualNetworks', '[vnet]'))
+      this.addVirtualNetworkLink(v);
   }
 
   /** Link the zone to a VNet, given as a construct or the ARM id of an existing VNet (idempotent per VNet). */
-  public addVirtualNetworkLink(vnet: IVirtualNetwork | string, options: VirtualNetworkLinkOptions = {}): VirtualNetworkLink {
+  public addVirtualNetworkLink(
+    vnet: IVirtualNetwork | string,
+    options: VirtualNetworkLinkOptions = {},
+  ): VirtualNetworkLink {
     const vnetId = typeof vnet === 'string' ? vnet : isVirtualNetworkRef(vnet) ? vnet.virtualNetworkId : String(vnet);
     const key = String(vnetId).toLowerCase();
     const existing = this.links.get(key);
     if (existing) return existing;
-    const base = typeof vnet === 'string' || !VirtualNetwork.isVirtualNetwork(vnet) ? `Link-${(parseArmId(vnetId)?.name ?? 'vnet').replace(/[^A-Za-z0-9-]/g, '-')}` : `Link${vnet.node.id}`;
+    const base =
+      typeof vnet === 'string' || !VirtualNetwork.isVirtualNetwork(vnet)
+        ? `Link-${(parseArmId(vnetId)?.name ?? 'vnet').replace(/[^A-Za-z0-9-]/g, '-')}`
+        : `Link${vnet.node.id}`;
     let id = base;
     for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}${i}`;
-    const link = new VirtualNetworkLink(this, id, { zone: this, virtualNetwork: VirtualNetwork.isVirtualNetwork(vnet) ? vnet : vnetId, ...options });
+    const link = new VirtualNetworkLink(this, id, {
+      zone: this,
+      virtualNetwork: VirtualNetwork.isVirtualNetwork(vnet) ? vnet : vnetId,
+      ...options,
+    });
     this.links.set(key, link);
     return link;
   }
@@ -166,15 +204,22 @@ export class VirtualNetworkLink extends AzureResource {
     if (typeof v === 'string') {
       const parsed = parseArmId(v);
       if (!parsed || parsed.type.toLowerCase() !== 'microsoft.network/virtualnetworks') {
-        recordError(this, new ValidationError('InvalidVirtualNetworkId', `"${String(v)}" is not a virtual network resource id`, this, {
-          value: v, allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
-          fix: 'copy the id from `az network vnet show --query id`',
-        }));
+        recordError(
+          this,
+          new ValidationError('InvalidVirtualNetworkId', `"${String(v)}" is not a virtual network resource id`, this, {
+            value: v,
+            allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+            fix: 'copy the id from `az network vnet show --query id`',
+          }),
+        );
       }
     } else this.addDependency(v);
   }
 
   protected renderBody(): Record<string, unknown> {
-    return { location: 'global', properties: { virtualNetwork: { id: this.vnetId }, registrationEnabled: this.registrationEnabled } };
+    return {
+      location: 'global',
+      properties: { virtualNetwork: { id: this.vnetId }, registrationEnabled: this.registrationEnabled },
+    };
   }
 }

@@ -24,7 +24,19 @@ const GROUP_TYPE = 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups';
 export const PRIVATE_LINK_GROUP_IDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'microsoft.machinelearningservices/workspaces': ['amlworkspace'],
   'microsoft.machinelearningservices/registries': ['amlregistry'],
-  'microsoft.storage/storageaccounts': ['blob', 'blob_secondary', 'file', 'queue', 'queue_secondary', 'table', 'table_secondary', 'dfs', 'dfs_secondary', 'web', 'web_secondary'],
+  'microsoft.storage/storageaccounts': [
+    'blob',
+    'blob_secondary',
+    'file',
+    'queue',
+    'queue_secondary',
+    'table',
+    'table_secondary',
+    'dfs',
+    'dfs_secondary',
+    'web',
+    'web_secondary',
+  ],
   'microsoft.keyvault/vaults': ['vault'],
   'microsoft.containerregistry/registries': ['registry'],
   'microsoft.insights/privatelinkscopes': ['azuremonitor'],
@@ -131,14 +143,18 @@ export class PrivateEndpoint extends AzureResource {
    * `privatelink.notebooks.azure.net` zones linked to the VNet and registered through a DNS zone group.
    */
   public static forWorkspace(scope: Construct, id: string, options: WorkspacePrivateEndpointOptions): PrivateEndpoint {
-    const vnet = options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
+    const vnet =
+      options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
     const zones = options.privateDnsZones ?? [
       PrivateDnsZone.forName(scope, PrivateDnsZone.AZUREML_API),
       PrivateDnsZone.forName(scope, PrivateDnsZone.AZUREML_NOTEBOOKS),
     ];
     if (vnet) for (const z of zones) z.addVirtualNetworkLink(vnet);
     return new PrivateEndpoint(scope, id, {
-      subnet: options.subnet, target: options.workspace, groupIds: ['amlworkspace'], privateDnsZones: zones,
+      subnet: options.subnet,
+      target: options.workspace,
+      groupIds: ['amlworkspace'],
+      privateDnsZones: zones,
     });
   }
 
@@ -151,10 +167,18 @@ export class PrivateEndpoint extends AzureResource {
    * PrivateEndpoint.withPrivateDns(stack, 'BlobPe', { target: ws.storageAccount!, groupId: 'blob', subnet: endpoints });
    */
   public static withPrivateDns(scope: Construct, id: string, options: PrivateEndpointWithDnsOptions): PrivateEndpoint {
-    const vnet = options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
-    const zones = (PRIVATE_DNS_ZONES_FOR_GROUP[String(options.groupId).toLowerCase()] ?? []).map((z) => PrivateDnsZone.forName(scope, z));
+    const vnet =
+      options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
+    const zones = (PRIVATE_DNS_ZONES_FOR_GROUP[String(options.groupId).toLowerCase()] ?? []).map((z) =>
+      PrivateDnsZone.forName(scope, z),
+    );
     if (vnet) for (const z of zones) z.addVirtualNetworkLink(vnet);
-    return new PrivateEndpoint(scope, id, { subnet: options.subnet, target: options.target, groupIds: [options.groupId], privateDnsZones: zones });
+    return new PrivateEndpoint(scope, id, {
+      subnet: options.subnet,
+      target: options.target,
+      groupIds: [options.groupId],
+      privateDnsZones: zones,
+    });
   }
 
   /** @attribute */
@@ -171,9 +195,18 @@ export class PrivateEndpoint extends AzureResource {
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<PrivateEndpointProps>;
-    const name = p.privateEndpointName !== undefined ? String(p.privateEndpointName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name =
+      p.privateEndpointName !== undefined
+        ? String(p.privateEndpointName)
+        : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${PE_TYPE}/${name}`;
-    super(scope, id, { armType: PE_TYPE, apiVersion: apiVersionFor(PE_TYPE), resourceId, resourceName: name, options: p });
+    super(scope, id, {
+      armType: PE_TYPE,
+      apiVersion: apiVersionFor(PE_TYPE),
+      resourceId,
+      resourceName: name,
+      options: p,
+    });
     Object.defineProperty(this, PE, { value: true });
     this.privateEndpointName = name;
     this.privateEndpointId = resourceId;
@@ -184,19 +217,39 @@ export class PrivateEndpoint extends AzureResource {
     const target = p.target !== undefined && p.target !== null ? resourceIdOf(p.target) : undefined;
     this.targetResourceId = target ?? '';
     (this as { groupIds: readonly string[] }).groupIds = stringList(this, p.groupIds, 'groupIds', '["amlworkspace"]');
-    const zones = list<PrivateDnsZone>(this, p.privateDnsZones, 'privateDnsZones', '[new PrivateDnsZone(...)]').filter((z) => PrivateDnsZone.isPrivateDnsZone(z));
+    const zones = list<PrivateDnsZone>(this, p.privateDnsZones, 'privateDnsZones', '[new PrivateDnsZone(...)]').filter(
+      (z) => PrivateDnsZone.isPrivateDnsZone(z),
+    );
 
     if (p.privateEndpointName !== undefined && Names.check('generic', name)) {
-      this.err('InvalidPrivateEndpointName', `private endpoint name "${name}" is not valid`, name, NAME_RULES.generic.description, 'rename it or leave privateEndpointName unset');
+      this.err(
+        'InvalidPrivateEndpointName',
+        `private endpoint name "${name}" is not valid`,
+        name,
+        NAME_RULES.generic.description,
+        'rename it or leave privateEndpointName unset',
+      );
     }
     if (!p.subnet || typeof p.subnet.subnetId !== 'string') {
-      this.err('MissingSubnet', 'a private endpoint needs a subnet', p.subnet, 'a Subnet or Subnet.fromSubnetId(...)', 'set subnet');
+      this.err(
+        'MissingSubnet',
+        'a private endpoint needs a subnet',
+        p.subnet,
+        'a Subnet or Subnet.fromSubnetId(...)',
+        'set subnet',
+      );
     } else {
       if (AzureResource.isAzureResource(p.subnet)) this.addDependency(p.subnet);
       if (Subnet.isSubnet(p.subnet)) p.subnet.registerPrivateEndpoint();
     }
     if (!target || !armTypeOfId(target)) {
-      this.err('InvalidPrivateEndpointTarget', 'target is not a resource id or a construct with one', typeof p.target === 'string' ? p.target : (p.target as IConstruct | undefined)?.node?.path, 'an ARM resource id or a construct such as a Workspace', 'set target');
+      this.err(
+        'InvalidPrivateEndpointTarget',
+        'target is not a resource id or a construct with one',
+        typeof p.target === 'string' ? p.target : (p.target as IConstruct | undefined)?.node?.path,
+        'an ARM resource id or a construct such as a Workspace',
+        'set target',
+      );
     } else {
       if (typeof p.target === 'object') {
         this.addDependency(p.target as IConstruct);
@@ -206,11 +259,23 @@ export class PrivateEndpoint extends AzureResource {
       }
       const allowed = PRIVATE_LINK_GROUP_IDS[armTypeOfId(target)!.toLowerCase()];
       if (this.groupIds.length === 0) {
-        this.err('InvalidPrivateEndpointGroupId', 'groupIds is empty', p.groupIds ?? [], allowed ? allowed.join(' | ') : 'the target\'s sub-resource name', `set groupIds${allowed ? `, e.g. ['${allowed[0]}']` : ''}`);
+        this.err(
+          'InvalidPrivateEndpointGroupId',
+          'groupIds is empty',
+          p.groupIds ?? [],
+          allowed ? allowed.join(' | ') : "the target's sub-resource name",
+          `set groupIds${allowed ? `, e.g. ['${allowed[0]}']` : ''}`,
+        );
       } else if (allowed) {
         for (const g of this.groupIds) {
           if (!allowed.includes(g.toLowerCase())) {
-            this.err('InvalidPrivateEndpointGroupId', `group id "${g}" does not exist on ${armTypeOfId(target)}`, g, allowed.join(' | '), `use groupIds: ['${allowed[0]}']`);
+            this.err(
+              'InvalidPrivateEndpointGroupId',
+              `group id "${g}" does not exist on ${armTypeOfId(target)}`,
+              g,
+              allowed.join(' | '),
+              `use groupIds: ['${allowed[0]}']`,
+            );
           }
         }
       }
@@ -220,7 +285,13 @@ export class PrivateEndpoint extends AzureResource {
     onValidate(this, () => {
       const sl = this.subnet?.location;
       if (sl !== undefined && sl !== this.location) {
-        this.err('PrivateEndpointRegionMismatch', `private endpoint is in ${this.location} but its subnet is in ${sl}`, this.location, sl, 'leave location unset (it follows the subnet) or use a subnet in the same region');
+        this.err(
+          'PrivateEndpointRegionMismatch',
+          `private endpoint is in ${this.location} but its subnet is in ${sl}`,
+          this.location,
+          sl,
+          'leave location unset (it follows the subnet) or use a subnet in the same region',
+        );
       }
     });
   }
@@ -232,14 +303,29 @@ export class PrivateEndpoint extends AzureResource {
       ...(p.tags && Object.keys(p.tags).length ? { tags: { ...p.tags } } : {}),
       properties: {
         subnet: { id: this.subnet?.subnetId },
-        privateLinkServiceConnections: [{ name: this.privateEndpointName, properties: { privateLinkServiceId: this.targetResourceId, groupIds: [...this.groupIds] } }],
-        ...(p.customNetworkInterfaceName !== undefined ? { customNetworkInterfaceName: p.customNetworkInterfaceName } : {}),
+        privateLinkServiceConnections: [
+          {
+            name: this.privateEndpointName,
+            properties: { privateLinkServiceId: this.targetResourceId, groupIds: [...this.groupIds] },
+          },
+        ],
+        ...(p.customNetworkInterfaceName !== undefined
+          ? { customNetworkInterfaceName: p.customNetworkInterfaceName }
+          : {}),
       },
     };
   }
 
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
-    recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
+    recordError(
+      this,
+      new ValidationError(code, message, this, {
+        value,
+        allowed,
+        fix,
+        ...(this.source ? { source: this.source } : {}),
+      }),
+    );
   }
 }
 
@@ -255,7 +341,12 @@ export class PrivateDnsZoneGroup extends AzureResource {
 
   constructor(scope: Construct, id: string, props: PrivateDnsZoneGroupProps) {
     const resourceId = `${props.endpoint.privateEndpointId}/privateDnsZoneGroups/default`;
-    super(scope, id, { armType: GROUP_TYPE, apiVersion: apiVersionFor(GROUP_TYPE), resourceId, resourceName: 'default' });
+    super(scope, id, {
+      armType: GROUP_TYPE,
+      apiVersion: apiVersionFor(GROUP_TYPE),
+      resourceId,
+      resourceName: 'default',
+    });
     this.zones = [...props.zones];
     this.addDependency(props.endpoint, ...props.zones);
   }
@@ -263,7 +354,10 @@ export class PrivateDnsZoneGroup extends AzureResource {
   protected renderBody(): Record<string, unknown> {
     return {
       properties: {
-        privateDnsZoneConfigs: this.zones.map((z) => ({ name: z.zoneName.replace(/\./g, '-'), properties: { privateDnsZoneId: z.privateDnsZoneId } })),
+        privateDnsZoneConfigs: this.zones.map((z) => ({
+          name: z.zoneName.replace(/\./g, '-'),
+          properties: { privateDnsZoneId: z.privateDnsZoneId },
+        })),
       },
     };
   }

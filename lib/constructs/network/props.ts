@@ -13,12 +13,27 @@ import { ValidationError } from '../../core/errors.js';
 export function stringList(scope: IConstruct, value: unknown, field: string, example: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    recordError(scope, new ValidationError('InvalidPropType', `${field} must be a list of strings`, scope, { value, allowed: `an array such as ${example}`, fix: `pass ${field} as an array` }));
+    recordError(
+      scope,
+      new ValidationError('InvalidPropType', `${field} must be a list of strings`, scope, {
+        value,
+        allowed: `an array such as ${example}`,
+        fix: `pass ${field} as an array`,
+      }),
+    );
     return [];
   }
   const bad = value.filter((v) => typeof v !== 'string' || v.length === 0);
   if (bad.length) {
-    recordError(scope, new ValidationError('InvalidPropType', `${field} holds ${bad.length} value(s) that are not non-empty strings`, scope, { value: bad, allowed: `strings, e.g. ${example}`, fix: `fix ${field}` }));
+    recordError(
+      scope,
+      new ValidationError(
+        'InvalidPropType',
+        `${field} holds ${bad.length} value(s) that are not non-empty strings`,
+        scope,
+        { value: bad, allowed: `strings, e.g. ${example}`, fix: `fix ${field}` },
+      ),
+    );
   }
   return value.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
@@ -27,7 +42,14 @@ export function stringList(scope: IConstruct, value: unknown, field: string, exa
 export function portList(scope: IConstruct, value: unknown, field: string): Array<string | number> | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
-    recordError(scope, new ValidationError('InvalidPropType', `${field} must be a list of ports`, scope, { value, allowed: 'an array such as [443, "8000-8100", "*"]', fix: `pass ${field} as an array` }));
+    recordError(
+      scope,
+      new ValidationError('InvalidPropType', `${field} must be a list of ports`, scope, {
+        value,
+        allowed: 'an array such as [443, "8000-8100", "*"]',
+        fix: `pass ${field} as an array`,
+      }),
+    );
     return [];
   }
   return value as Array<string | number>;
@@ -37,7 +59,14 @@ export function portList(scope: IConstruct, value: unknown, field: string): Arra
 export function list<T>(scope: IConstruct, value: unknown, field: string, example: string): T[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    recordError(scope, new ValidationError('InvalidPropType', `${field} must be a list`, scope, { value: typeof value === 'object' ? '(object)' : value, allowed: `an array such as ${example}`, fix: `pass ${field} as an array` }));
+    recordError(
+      scope,
+      new ValidationError('InvalidPropType', `${field} must be a list`, scope, {
+        value: typeof value === 'object' ? '(object)' : value,
+        allowed: `an array such as ${example}`,
+        fix: `pass ${field} as an array`,
+      }),
+    );
     return [];
   }
   return value as T[];

@@ -15,7 +15,15 @@ import { ValidationError } from '../../core/errors.js';
 import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IComputePlacement, ISubnetRef } from '../refs.js';
-import { azureUsableAddresses, cidrContains, cidrOverlaps, networkOf, parseCidr, prefixFor, type CidrBlock } from './cidr.js';
+import {
+  azureUsableAddresses,
+  cidrContains,
+  cidrOverlaps,
+  networkOf,
+  parseCidr,
+  prefixFor,
+  type CidrBlock,
+} from './cidr.js';
 import { NetworkSecurityGroup } from './network-security-group.js';
 import { stringList } from './props.js';
 
@@ -116,7 +124,8 @@ export interface SubnetOptions extends ResourceOptionsProps, NamingProps {
    * Network policies for private endpoints in the subnet.
    * @default - not sent (Azure's default, `Disabled`)
    */
-  readonly privateEndpointNetworkPolicies?: 'Disabled' | 'Enabled' | 'NetworkSecurityGroupEnabled' | 'RouteTableEnabled';
+  readonly privateEndpointNetworkPolicies?:
+    'Disabled' | 'Enabled' | 'NetworkSecurityGroupEnabled' | 'RouteTableEnabled';
   /**
    * Service endpoints, e.g. `['Microsoft.Storage']`.
    * @default - none
@@ -161,7 +170,12 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
    * const hub = VirtualNetwork.fromVirtualNetworkId(stack, 'Spoke', '/subscriptions/…/virtualNetworks/spoke-ml', { location: 'westeurope', addressSpace: ['10.50.0.0/16'] });
    * const compute = hub.addSubnet('Compute', { addressPrefix: '10.50.8.0/24', networkSecurityGroup: nsg });
    */
-  public static fromVirtualNetworkId(scope: Construct, id: string, virtualNetworkId: string, attrs: ExistingVirtualNetworkAttributes = {}): IVirtualNetwork {
+  public static fromVirtualNetworkId(
+    scope: Construct,
+    id: string,
+    virtualNetworkId: string,
+    attrs: ExistingVirtualNetworkAttributes = {},
+  ): IVirtualNetwork {
     return new ExistingVirtualNetwork(scope, id, virtualNetworkId, attrs);
   }
 
@@ -179,36 +193,62 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<VirtualNetworkProps>;
-    const name = p.virtualNetworkName !== undefined ? String(p.virtualNetworkName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name =
+      p.virtualNetworkName !== undefined
+        ? String(p.virtualNetworkName)
+        : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${stack.providerPrefix()}${VNET_TYPE}/${name}`;
-    super(scope, id, { armType: VNET_TYPE, apiVersion: apiVersionFor(VNET_TYPE), resourceId, resourceName: name, options: p });
+    super(scope, id, {
+      armType: VNET_TYPE,
+      apiVersion: apiVersionFor(VNET_TYPE),
+      resourceId,
+      resourceName: name,
+      options: p,
+    });
     Object.defineProperty(this, VNET, { value: true });
     Object.defineProperty(this, VNET_REF, { value: true });
     this.virtualNetworkName = name;
     this.virtualNetworkId = resourceId;
     this.location = p.location !== undefined ? normalizeLocation(p.location) : stack.location;
-    this.addressSpace = Array.isArray(p.addressSpace) ? p.addressSpace.map((x) => (typeof x === 'string' ? x : String(x))) : [];
+    this.addressSpace = Array.isArray(p.addressSpace)
+      ? p.addressSpace.map((x) => (typeof x === 'string' ? x : String(x)))
+      : [];
     this.dnsServers = stringList(this, p.dnsServers, 'dnsServers', '["10.10.0.4"]');
     this.tags = p.tags;
 
     if (p.virtualNetworkName !== undefined && Names.check('generic', name)) {
-      recordError(this, new ValidationError('InvalidVirtualNetworkName', `virtual network name "${name}" is not valid`, this, {
-        value: name, allowed: NAME_RULES.generic.description, fix: 'rename the VNet or leave virtualNetworkName unset to derive one',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidVirtualNetworkName', `virtual network name "${name}" is not valid`, this, {
+          value: name,
+          allowed: NAME_RULES.generic.description,
+          fix: 'rename the VNet or leave virtualNetworkName unset to derive one',
+        }),
+      );
     }
     if (this.addressSpace.length === 0) {
-      recordError(this, new ValidationError('InvalidCidr', 'addressSpace must hold at least one IPv4 CIDR', this, {
-        value: p.addressSpace, allowed: 'a non-empty list of CIDRs such as ["10.10.0.0/16"]', fix: 'set addressSpace',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidCidr', 'addressSpace must hold at least one IPv4 CIDR', this, {
+          value: p.addressSpace,
+          allowed: 'a non-empty list of CIDRs such as ["10.10.0.0/16"]',
+          fix: 'set addressSpace',
+        }),
+      );
     }
     for (const c of this.addressSpace) {
       const b = checkCidr(this, c, 'addressSpace');
       if (!b) continue;
       for (const other of this.blocks) {
         if (cidrOverlaps(b, other)) {
-          recordError(this, new ValidationError('AddressSpaceOverlap', `address space ${c} overlaps ${other.cidr}`, this, {
-            value: c, allowed: 'address prefixes that do not overlap', fix: 'remove or change one of the prefixes',
-          }));
+          recordError(
+            this,
+            new ValidationError('AddressSpaceOverlap', `address space ${c} overlaps ${other.cidr}`, this, {
+              value: c,
+              allowed: 'address prefixes that do not overlap',
+              fix: 'remove or change one of the prefixes',
+            }),
+          );
         }
       }
       this.blocks.push(b);
@@ -250,7 +290,6 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
       },
     };
   }
-
 }
 
 /**
@@ -270,7 +309,12 @@ export class Subnet extends AzureResource implements ISubnetRef {
    * Reference an existing subnet by ARM id. Give `location` (and `addressPrefix`, `delegations`) when you know
    * them, so region and size checks can run; otherwise they are skipped.
    */
-  public static fromSubnetId(scope: Construct, id: string, subnetId: string, attrs: ImportedSubnetAttributes = {}): ISubnetRef {
+  public static fromSubnetId(
+    scope: Construct,
+    id: string,
+    subnetId: string,
+    attrs: ImportedSubnetAttributes = {},
+  ): ISubnetRef {
     return new ImportedSubnet(scope, id, subnetId, attrs);
   }
 
@@ -293,13 +337,28 @@ export class Subnet extends AzureResource implements ISubnetRef {
     const p = (props ?? {}) as Partial<SubnetProps>;
     const vnet = p.virtualNetwork;
     if (!vnet || !isVirtualNetworkRef(vnet)) {
-      throw new ValidationError('MissingVirtualNetwork', 'a Subnet needs the VirtualNetwork it belongs to', `${scope.node.path}/${id}`, {
-        allowed: 'a VirtualNetwork construct or VirtualNetwork.fromVirtualNetworkId(...)', fix: 'use vnet.addSubnet(id, {...}) or pass virtualNetwork',
-      });
+      throw new ValidationError(
+        'MissingVirtualNetwork',
+        'a Subnet needs the VirtualNetwork it belongs to',
+        `${scope.node.path}/${id}`,
+        {
+          allowed: 'a VirtualNetwork construct or VirtualNetwork.fromVirtualNetworkId(...)',
+          fix: 'use vnet.addSubnet(id, {...}) or pass virtualNetwork',
+        },
+      );
     }
-    const name = p.subnetName !== undefined ? String(p.subnetName) : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name =
+      p.subnetName !== undefined
+        ? String(p.subnetName)
+        : Names.derive('generic', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${vnet.virtualNetworkId}/subnets/${name}`;
-    super(scope, id, { armType: SUBNET_TYPE, apiVersion: apiVersionFor(SUBNET_TYPE), resourceId, resourceName: name, options: p });
+    super(scope, id, {
+      armType: SUBNET_TYPE,
+      apiVersion: apiVersionFor(SUBNET_TYPE),
+      resourceId,
+      resourceName: name,
+      options: p,
+    });
     Object.defineProperty(this, SUBNET, { value: true });
     this.subnetId = resourceId;
     this.subnetName = name;
@@ -309,18 +368,38 @@ export class Subnet extends AzureResource implements ISubnetRef {
     this.networkSecurityGroup = p.networkSecurityGroup;
     this.options = p as SubnetOptions;
     this.block = checkCidr(this, p.addressPrefix, 'addressPrefix');
-    (this as { delegations: readonly string[] }).delegations = stringList(this, p.delegations, 'delegations', '["Microsoft.Web/serverFarms"]');
+    (this as { delegations: readonly string[] }).delegations = stringList(
+      this,
+      p.delegations,
+      'delegations',
+      '["Microsoft.Web/serverFarms"]',
+    );
     this.serviceEndpoints = stringList(this, p.serviceEndpoints, 'serviceEndpoints', '["Microsoft.Storage"]');
 
     if (p.subnetName !== undefined && Names.check('generic', name)) {
-      recordError(this, new ValidationError('InvalidSubnetName', `subnet name "${name}" is not valid`, this, {
-        value: name, allowed: NAME_RULES.generic.description, fix: 'rename the subnet or leave subnetName unset to derive one',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidSubnetName', `subnet name "${name}" is not valid`, this, {
+          value: name,
+          allowed: NAME_RULES.generic.description,
+          fix: 'rename the subnet or leave subnetName unset to derive one',
+        }),
+      );
     }
     if (this.block && this.block.prefix > 29) {
-      recordError(this, new ValidationError('SubnetTooSmall', `subnet prefix ${this.addressPrefix} is smaller than Azure's minimum /29`, this, {
-        value: this.addressPrefix, allowed: 'a prefix length of /29 or shorter', fix: 'use a larger subnet, e.g. /24',
-      }));
+      recordError(
+        this,
+        new ValidationError(
+          'SubnetTooSmall',
+          `subnet prefix ${this.addressPrefix} is smaller than Azure's minimum /29`,
+          this,
+          {
+            value: this.addressPrefix,
+            allowed: 'a prefix length of /29 or shorter',
+            fix: 'use a larger subnet, e.g. /24',
+          },
+        ),
+      );
     }
     if (AzureResource.isAzureResource(vnet)) this.addDependency(vnet);
     if (this.networkSecurityGroup) this.addDependency(this.networkSecurityGroup);
@@ -367,12 +446,17 @@ export class Subnet extends AzureResource implements ISubnetRef {
   protected renderBody(): Record<string, unknown> {
     const o = this.options;
     const props: Record<string, unknown> = this.block ? { addressPrefix: this.addressPrefix } : {};
-    if (this.networkSecurityGroup) props.networkSecurityGroup = { id: this.networkSecurityGroup.networkSecurityGroupId };
+    if (this.networkSecurityGroup)
+      props.networkSecurityGroup = { id: this.networkSecurityGroup.networkSecurityGroupId };
     if (this.delegations.length) {
-      props.delegations = this.delegations.map((serviceName) => ({ name: serviceName.replace(/[^A-Za-z0-9-]/g, '-'), properties: { serviceName } }));
+      props.delegations = this.delegations.map((serviceName) => ({
+        name: serviceName.replace(/[^A-Za-z0-9-]/g, '-'),
+        properties: { serviceName },
+      }));
     }
     if (o.defaultOutboundAccess !== undefined) props.defaultOutboundAccess = o.defaultOutboundAccess;
-    if (o.privateEndpointNetworkPolicies !== undefined) props.privateEndpointNetworkPolicies = o.privateEndpointNetworkPolicies;
+    if (o.privateEndpointNetworkPolicies !== undefined)
+      props.privateEndpointNetworkPolicies = o.privateEndpointNetworkPolicies;
     if (this.serviceEndpoints.length) props.serviceEndpoints = this.serviceEndpoints.map((service) => ({ service }));
     if (o.natGatewayId !== undefined) props.natGateway = { id: o.natGatewayId };
     if (o.routeTableId !== undefined) props.routeTable = { id: o.routeTableId };
@@ -381,16 +465,32 @@ export class Subnet extends AzureResource implements ISubnetRef {
 
   private validatePlacement(): void {
     validatePlacements(this, [...this.placements], {
-      addressPrefix: this.addressPrefix, block: this.block, delegations: this.delegations, extraIps: this.privateEndpointIps,
+      addressPrefix: this.addressPrefix,
+      block: this.block,
+      delegations: this.delegations,
+      extraIps: this.privateEndpointIps,
     });
     const o = this.options;
     const noPublicIp = [...this.placements].filter((p) => p.nodePublicIp === false);
-    if (noPublicIp.length && o.defaultOutboundAccess === false && o.natGatewayId === undefined && o.routeTableId === undefined) {
+    if (
+      noPublicIp.length &&
+      o.defaultOutboundAccess === false &&
+      o.natGatewayId === undefined &&
+      o.routeTableId === undefined
+    ) {
       // how-to-secure-training-vnet.md: no-public-IP compute has no internet egress without Azure default outbound
       // access; the docs recommend a NAT gateway or a firewall (route table) for the outbound rules it needs.
       // Reported as a note for now (not a warning) so existing programs that rely on private endpoints only keep a
       // clean warning list; see the network README.
-      Annotations.of(this).addInfo('azureml:network:noEgress', `compute without public IPs (${noPublicIp.slice(0, 3).map((p) => p.node.path).join(', ')}${noPublicIp.length > 3 ? ', …' : ''}) is in a subnet with defaultOutboundAccess: false and no NAT gateway or route table: it cannot reach Azure ML, Batch or Storage over the internet. Fix: set natGatewayId (NAT gateway) or routeTableId (firewall), unless every dependency is reached through private endpoints`);
+      Annotations.of(this).addInfo(
+        'azureml:network:noEgress',
+        `compute without public IPs (${noPublicIp
+          .slice(0, 3)
+          .map((p) => p.node.path)
+          .join(
+            ', ',
+          )}${noPublicIp.length > 3 ? ', …' : ''}) is in a subnet with defaultOutboundAccess: false and no NAT gateway or route table: it cannot reach Azure ML, Batch or Storage over the internet. Fix: set natGatewayId (NAT gateway) or routeTableId (firewall), unless every dependency is reached through private endpoints`,
+      );
     }
   }
 }
@@ -431,15 +531,25 @@ class ImportedSubnet extends Construct implements ISubnetRef {
     this.delegations = attrs.delegations;
     const parsed = parseArmId(subnetId);
     if (!parsed || parsed.type.toLowerCase() !== SUBNET_TYPE.toLowerCase()) {
-      recordError(this, new ValidationError('InvalidSubnetId', `"${String(subnetId)}" is not a subnet resource id`, this, {
-        value: subnetId, allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
-        fix: 'copy the id from `az network vnet subnet show --query id`',
-      }));
+      recordError(
+        this,
+        new ValidationError('InvalidSubnetId', `"${String(subnetId)}" is not a subnet resource id`, this, {
+          value: subnetId,
+          allowed:
+            '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+          fix: 'copy the id from `az network vnet subnet show --query id`',
+        }),
+      );
     }
     if (attrs.addressPrefix !== undefined) this.block = checkCidr(this, attrs.addressPrefix, 'addressPrefix');
-    onValidate(this, () => validatePlacements(this, [...this.placements], {
-      addressPrefix: this.addressPrefix, block: this.block, delegations: this.delegations ?? [], extraIps: 0,
-    }));
+    onValidate(this, () =>
+      validatePlacements(this, [...this.placements], {
+        addressPrefix: this.addressPrefix,
+        block: this.block,
+        delegations: this.delegations ?? [],
+        extraIps: 0,
+      }),
+    );
   }
 
   public registerCompute(compute: IComputePlacement): void {
@@ -458,19 +568,39 @@ function validatePlacements(
     placements.slice(0, 5).map(f).join(', ') + (placements.length > 5 ? ` and ${placements.length - 5} more` : '');
   const source = AzureResource.isAzureResource(subnet) ? subnet.source : undefined;
   if (info.delegations.length) {
-    recordError(subnet, new ValidationError('DelegatedSubnet', `subnet is delegated to ${info.delegations.join(', ')} but holds Azure ML compute (${names((p) => p.node.path)})`, subnet, {
-      value: info.delegations, allowed: 'a subnet without delegations', fix: 'place the compute in a subnet without delegations, or remove the delegation',
-      ...(source ? { source } : {}),
-    }));
+    recordError(
+      subnet,
+      new ValidationError(
+        'DelegatedSubnet',
+        `subnet is delegated to ${info.delegations.join(', ')} but holds Azure ML compute (${names((p) => p.node.path)})`,
+        subnet,
+        {
+          value: info.delegations,
+          allowed: 'a subnet without delegations',
+          fix: 'place the compute in a subnet without delegations, or remove the delegation',
+          ...(source ? { source } : {}),
+        },
+      ),
+    );
   }
   if (info.block) {
     const need = placements.reduce((n, c) => n + Math.max(0, Number(c.maxIpCount) || 0), 0) + info.extraIps;
     const have = azureUsableAddresses(info.block);
     if (need > have) {
-      recordError(subnet, new ValidationError('SubnetTooSmall', `subnet ${info.addressPrefix} has ${have} usable addresses (Azure reserves 5) but its compute needs up to ${need}: ${names((p) => `${p.node.path} (${p.maxIpCount})`)}${info.extraIps ? ` and ${info.extraIps} private endpoint(s)` : ''}`, subnet, {
-        value: info.addressPrefix, allowed: `a prefix of /${prefixFor(need)} or larger (≥ ${need} usable addresses)`, fix: 'enlarge the subnet, lower maxNodeCount, or spread compute over several subnets',
-        ...(source ? { source } : {}),
-      }));
+      recordError(
+        subnet,
+        new ValidationError(
+          'SubnetTooSmall',
+          `subnet ${info.addressPrefix} has ${have} usable addresses (Azure reserves 5) but its compute needs up to ${need}: ${names((p) => `${p.node.path} (${p.maxIpCount})`)}${info.extraIps ? ` and ${info.extraIps} private endpoint(s)` : ''}`,
+          subnet,
+          {
+            value: info.addressPrefix,
+            allowed: `a prefix of /${prefixFor(need)} or larger (≥ ${need} usable addresses)`,
+            fix: 'enlarge the subnet, lower maxNodeCount, or spread compute over several subnets',
+            ...(source ? { source } : {}),
+          },
+        ),
+      );
     }
   }
 }
@@ -478,38 +608,77 @@ function validatePlacements(
 function checkCidr(scope: IConstruct, value: unknown, field: string): CidrBlock | undefined {
   const b = parseCidr(value);
   if (!b) {
-    recordError(scope, new ValidationError('InvalidCidr', `${field} "${String(value)}" is not a valid IPv4 CIDR`, scope, {
-      value, allowed: 'a.b.c.d/n with octets 0-255 and n 0-32, e.g. 10.10.1.0/24', fix: `fix ${field}`,
-    }));
+    recordError(
+      scope,
+      new ValidationError('InvalidCidr', `${field} "${String(value)}" is not a valid IPv4 CIDR`, scope, {
+        value,
+        allowed: 'a.b.c.d/n with octets 0-255 and n 0-32, e.g. 10.10.1.0/24',
+        fix: `fix ${field}`,
+      }),
+    );
     return undefined;
   }
   if (b.hostBitsSet) {
-    recordError(scope, new ValidationError('InvalidCidr', `${field} "${String(value)}" has host bits set; Azure expects the network address`, scope, {
-      value, allowed: networkOf(b), fix: `use ${networkOf(b)}`,
-    }));
+    recordError(
+      scope,
+      new ValidationError(
+        'InvalidCidr',
+        `${field} "${String(value)}" has host bits set; Azure expects the network address`,
+        scope,
+        {
+          value,
+          allowed: networkOf(b),
+          fix: `use ${networkOf(b)}`,
+        },
+      ),
+    );
     return undefined;
   }
   return b;
 }
 
 /** Subnets inside the address space (when known) and disjoint from each other. */
-function validateSubnets(subnetList: readonly Subnet[], blocks: readonly CidrBlock[], addressSpace: readonly string[]): void {
+function validateSubnets(
+  subnetList: readonly Subnet[],
+  blocks: readonly CidrBlock[],
+  addressSpace: readonly string[],
+): void {
   const seen: Array<{ subnet: Subnet; block: CidrBlock }> = [];
   for (const s of subnetList) {
     const b = s.block;
     if (!b) continue;
     if (blocks.length && !blocks.some((outer) => cidrContains(outer, b))) {
-      recordError(s, new ValidationError('SubnetOutsideAddressSpace', `subnet prefix ${s.addressPrefix} is not inside the VNet address space ${addressSpace.join(', ')}`, s, {
-        value: s.addressPrefix, allowed: `a prefix inside ${addressSpace.join(' or ')}`, fix: 'change the subnet prefix or add a matching prefix to the VNet addressSpace',
-        ...(s.source ? { source: s.source } : {}),
-      }));
+      recordError(
+        s,
+        new ValidationError(
+          'SubnetOutsideAddressSpace',
+          `subnet prefix ${s.addressPrefix} is not inside the VNet address space ${addressSpace.join(', ')}`,
+          s,
+          {
+            value: s.addressPrefix,
+            allowed: `a prefix inside ${addressSpace.join(' or ')}`,
+            fix: 'change the subnet prefix or add a matching prefix to the VNet addressSpace',
+            ...(s.source ? { source: s.source } : {}),
+          },
+        ),
+      );
     }
     for (const o of seen) {
       if (cidrOverlaps(b, o.block)) {
-        recordError(s, new ValidationError('SubnetOverlap', `subnet prefix ${s.addressPrefix} overlaps subnet ${o.subnet.node.path} (${o.subnet.addressPrefix})`, s, {
-          value: s.addressPrefix, allowed: 'subnet prefixes that do not overlap within one VNet', fix: 'give the subnets disjoint prefixes',
-          ...(s.source ? { source: s.source } : {}),
-        }));
+        recordError(
+          s,
+          new ValidationError(
+            'SubnetOverlap',
+            `subnet prefix ${s.addressPrefix} overlaps subnet ${o.subnet.node.path} (${o.subnet.addressPrefix})`,
+            s,
+            {
+              value: s.addressPrefix,
+              allowed: 'subnet prefixes that do not overlap within one VNet',
+              fix: 'give the subnets disjoint prefixes',
+              ...(s.source ? { source: s.source } : {}),
+            },
+          ),
+        );
       }
     }
     seen.push({ subnet: s, block: b });
@@ -537,10 +706,19 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
     }
     const parsed = parseArmId(virtualNetworkId);
     if (!parsed || parsed.type.toLowerCase() !== VNET_TYPE.toLowerCase()) {
-      recordError(this, new ValidationError('InvalidVirtualNetworkId', `"${String(virtualNetworkId)}" is not a virtual network resource id`, this, {
-        value: virtualNetworkId, allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
-        fix: 'copy the id from `az network vnet show --query id`',
-      }));
+      recordError(
+        this,
+        new ValidationError(
+          'InvalidVirtualNetworkId',
+          `"${String(virtualNetworkId)}" is not a virtual network resource id`,
+          this,
+          {
+            value: virtualNetworkId,
+            allowed: '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>',
+            fix: 'copy the id from `az network vnet show --query id`',
+          },
+        ),
+      );
     }
     onValidate(this, () => validateSubnets(this.subnetList, this.blocks, this.addressSpace));
   }

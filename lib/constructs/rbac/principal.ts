@@ -67,7 +67,11 @@ export class Principal implements IPrincipal {
   public static isPrincipalLike(x: unknown): x is IPrincipal {
     if (typeof x !== 'object' || x === null) return false;
     const r = x as Record<string, unknown>;
-    return typeof r.objectId === 'string' && GUID_RE.test(r.objectId) && ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'].includes(r.principalType as string);
+    return (
+      typeof r.objectId === 'string' &&
+      GUID_RE.test(r.objectId) &&
+      ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'].includes(r.principalType as string)
+    );
   }
 
   /** Object id (lower-case GUID). */
@@ -80,22 +84,45 @@ export class Principal implements IPrincipal {
     Object.defineProperty(this, PRINCIPAL, { value: true });
     const o = (options ?? {}) as PrincipalOptions;
     if (typeof objectId !== 'string' || !GUID_RE.test(objectId.trim())) {
-      throw new ValidationError('InvalidPrincipalId', `${factory}: object id "${String(objectId)}" is not a GUID`, `<${factory}>`, {
-        value: objectId, allowed: 'a GUID like 11111111-2222-3333-4444-555555555555',
-        fix: type === 'User' ? 'use the user\'s object id: `az ad user show --id <upn> --query id -o tsv`'
-          : type === 'Group' ? 'use the group\'s object id: `az ad group show --group <name> --query id -o tsv`'
-            : 'use the service principal\'s object id: `az ad sp show --id <appId> --query id -o tsv` (not the application id)',
-      });
+      throw new ValidationError(
+        'InvalidPrincipalId',
+        `${factory}: object id "${String(objectId)}" is not a GUID`,
+        `<${factory}>`,
+        {
+          value: objectId,
+          allowed: 'a GUID like 11111111-2222-3333-4444-555555555555',
+          fix:
+            type === 'User'
+              ? "use the user's object id: `az ad user show --id <upn> --query id -o tsv`"
+              : type === 'Group'
+                ? "use the group's object id: `az ad group show --group <name> --query id -o tsv`"
+                : "use the service principal's object id: `az ad sp show --id <appId> --query id -o tsv` (not the application id)",
+        },
+      );
     }
     if (o.tenantId !== undefined && (typeof o.tenantId !== 'string' || !GUID_RE.test(o.tenantId.trim()))) {
-      throw new ValidationError('InvalidTenantId', `${factory}: tenantId "${String(o.tenantId)}" is not a GUID`, `<${factory}>`, {
-        value: o.tenantId, allowed: 'a GUID like 11111111-2222-3333-4444-555555555555', fix: 'use `az account show --query tenantId -o tsv`',
-      });
+      throw new ValidationError(
+        'InvalidTenantId',
+        `${factory}: tenantId "${String(o.tenantId)}" is not a GUID`,
+        `<${factory}>`,
+        {
+          value: o.tenantId,
+          allowed: 'a GUID like 11111111-2222-3333-4444-555555555555',
+          fix: 'use `az account show --query tenantId -o tsv`',
+        },
+      );
     }
     if (o.displayName !== undefined && (typeof o.displayName !== 'string' || o.displayName.trim().length === 0)) {
-      throw new ValidationError('InvalidPrincipalDisplayName', `${factory}: displayName must be a non-empty string`, `<${factory}>`, {
-        value: o.displayName, allowed: 'a short name such as "alice"', fix: 'set displayName or leave it out',
-      });
+      throw new ValidationError(
+        'InvalidPrincipalDisplayName',
+        `${factory}: displayName must be a non-empty string`,
+        `<${factory}>`,
+        {
+          value: o.displayName,
+          allowed: 'a short name such as "alice"',
+          fix: 'set displayName or leave it out',
+        },
+      );
     }
     this.objectId = objectId.trim().toLowerCase();
     this.principalType = type;

@@ -38,7 +38,10 @@ export function uuidv5(name: string, namespace: string): string {
 
 /** The deterministic role-assignment name for a scope, principal and role. */
 export function roleAssignmentName(scopeId: string, principalId: string, roleGuid: string): string {
-  return uuidv5(`${scopeId.toLowerCase()}|${principalId.toLowerCase()}|${roleGuid.toLowerCase()}`, ROLE_ASSIGNMENT_NAMESPACE);
+  return uuidv5(
+    `${scopeId.toLowerCase()}|${principalId.toLowerCase()}|${roleGuid.toLowerCase()}`,
+    ROLE_ASSIGNMENT_NAMESPACE,
+  );
 }
 
 /** Props of a {@link RoleAssignment}. */
@@ -134,7 +137,12 @@ export class RoleAssignment extends AzureResource {
     try {
       if (BuiltInRole.isBuiltInRole(p.role)) role = p.role;
       else if (typeof p.role === 'string') role = BuiltInRole.parse(p.role, path);
-      else throw new ValidationError('UnknownRole', 'role is missing', path, { value: p.role, allowed: 'a BuiltInRole, a built-in role name or a role-definition GUID', fix: 'set role, e.g. BuiltInRole.READER' });
+      else
+        throw new ValidationError('UnknownRole', 'role is missing', path, {
+          value: p.role,
+          allowed: 'a BuiltInRole, a built-in role name or a role-definition GUID',
+          fix: 'set role, e.g. BuiltInRole.READER',
+        });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       pending.push(e);
@@ -143,10 +151,13 @@ export class RoleAssignment extends AzureResource {
 
     const principalOk = Principal.isPrincipalLike(p.principal);
     if (!principalOk) {
-      pending.push(new ValidationError('InvalidPrincipalId', 'principal must have a GUID objectId and a principalType', path, {
-        value: (p.principal as { objectId?: unknown } | undefined)?.objectId, allowed: 'Principal.user/group/servicePrincipal/managedIdentity(<object id GUID>)',
-        fix: 'create the principal with Principal.user(objectId), Principal.group(objectId), …',
-      }));
+      pending.push(
+        new ValidationError('InvalidPrincipalId', 'principal must have a GUID objectId and a principalType', path, {
+          value: (p.principal as { objectId?: unknown } | undefined)?.objectId,
+          allowed: 'Principal.user/group/servicePrincipal/managedIdentity(<object id GUID>)',
+          fix: 'create the principal with Principal.user(objectId), Principal.group(objectId), …',
+        }),
+      );
     }
     const principalId = principalOk ? p.principal!.objectId.toLowerCase() : PLACEHOLDER_GUID;
 
@@ -154,20 +165,40 @@ export class RoleAssignment extends AzureResource {
     const resolved = resourceIdOf(rawScope);
     let scopeId = resolved ?? '';
     if (!isRoleScope(scopeId)) {
-      pending.push(new ValidationError('InvalidRoleScope', `scope ${typeof rawScope === 'string' ? `"${rawScope}"` : (rawScope as IConstruct)?.node?.path ?? String(rawScope)} is not a subscription, resource group or resource id`, path, {
-        value: typeof rawScope === 'string' ? rawScope : resolved, allowed: '/subscriptions/<id>, /subscriptions/<id>/resourceGroups/<rg>, or a resource id (or a construct with one)',
-        fix: 'pass the construct (e.g. the Workspace) or its ARM id as scope',
-      }));
+      pending.push(
+        new ValidationError(
+          'InvalidRoleScope',
+          `scope ${typeof rawScope === 'string' ? `"${rawScope}"` : ((rawScope as IConstruct)?.node?.path ?? String(rawScope))} is not a subscription, resource group or resource id`,
+          path,
+          {
+            value: typeof rawScope === 'string' ? rawScope : resolved,
+            allowed:
+              '/subscriptions/<id>, /subscriptions/<id>/resourceGroups/<rg>, or a resource id (or a construct with one)',
+            fix: 'pass the construct (e.g. the Workspace) or its ARM id as scope',
+          },
+        ),
+      );
       scopeId = stack.resourceGroupId;
     }
     scopeId = scopeId.replace(/\/+$/, '');
 
     let name = roleAssignmentName(scopeId, principalId, role.guid);
     if (p.roleAssignmentName !== undefined) {
-      if (typeof p.roleAssignmentName === 'string' && GUID_RE.test(p.roleAssignmentName)) name = p.roleAssignmentName.toLowerCase();
-      else pending.push(new ValidationError('InvalidRoleAssignmentName', `roleAssignmentName "${String(p.roleAssignmentName)}" is not a GUID`, path, {
-        value: p.roleAssignmentName, allowed: 'a GUID', fix: 'leave roleAssignmentName unset to derive one, or copy the existing assignment\'s name',
-      }));
+      if (typeof p.roleAssignmentName === 'string' && GUID_RE.test(p.roleAssignmentName))
+        name = p.roleAssignmentName.toLowerCase();
+      else
+        pending.push(
+          new ValidationError(
+            'InvalidRoleAssignmentName',
+            `roleAssignmentName "${String(p.roleAssignmentName)}" is not a GUID`,
+            path,
+            {
+              value: p.roleAssignmentName,
+              allowed: 'a GUID',
+              fix: "leave roleAssignmentName unset to derive one, or copy the existing assignment's name",
+            },
+          ),
+        );
     }
     const resourceId = `${scopeId}/providers/${TYPE}/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
@@ -183,17 +214,44 @@ export class RoleAssignment extends AzureResource {
     for (const e of pending) recordError(this, withSource(e, this));
 
     if (p.conditionVersion !== undefined && (p.condition === undefined || p.conditionVersion !== '2.0')) {
-      recordError(this, withSource(new ValidationError('InvalidRoleCondition', p.condition === undefined ? 'conditionVersion is set without a condition' : `conditionVersion "${String(p.conditionVersion)}" is not supported`, this, {
-        value: p.conditionVersion, allowed: '"2.0", together with condition', fix: p.condition === undefined ? 'remove conditionVersion or add a condition' : 'use conditionVersion: "2.0"',
-      }), this));
+      recordError(
+        this,
+        withSource(
+          new ValidationError(
+            'InvalidRoleCondition',
+            p.condition === undefined
+              ? 'conditionVersion is set without a condition'
+              : `conditionVersion "${String(p.conditionVersion)}" is not supported`,
+            this,
+            {
+              value: p.conditionVersion,
+              allowed: '"2.0", together with condition',
+              fix:
+                p.condition === undefined
+                  ? 'remove conditionVersion or add a condition'
+                  : 'use conditionVersion: "2.0"',
+            },
+          ),
+          this,
+        ),
+      );
     }
     if (p.condition !== undefined && (typeof p.condition !== 'string' || p.condition.trim().length === 0)) {
-      recordError(this, withSource(new ValidationError('InvalidRoleCondition', 'condition must be a non-empty ABAC expression', this, {
-        value: p.condition, allowed: 'an ABAC condition string', fix: 'remove condition or write the expression',
-      }), this));
+      recordError(
+        this,
+        withSource(
+          new ValidationError('InvalidRoleCondition', 'condition must be a non-empty ABAC expression', this, {
+            value: p.condition,
+            allowed: 'an ABAC condition string',
+            fix: 'remove condition or write the expression',
+          }),
+          this,
+        ),
+      );
     }
 
-    if (typeof p.scope === 'object' && p.scope !== null && AzureResource.isAzureResource(p.scope)) this.addDependency(p.scope);
+    if (typeof p.scope === 'object' && p.scope !== null && AzureResource.isAzureResource(p.scope))
+      this.addDependency(p.scope);
     else {
       // A string scope naming an ancestor (grants facades define assignments below the target): wait for it.
       const lower = scopeId.toLowerCase();
@@ -209,10 +267,22 @@ export class RoleAssignment extends AzureResource {
     const key = name.toLowerCase();
     const prev = reg.get(key);
     if (prev && pending.length === 0) {
-      recordError(this, withSource(new ValidationError('DuplicateRoleAssignment', `${role.roleName} for ${describe(this.principal)} on ${scopeId} is already defined by ${prev.node.path}`, this, {
-        value: { principal: principalId, role: role.roleName, scope: scopeId }, allowed: 'one assignment per principal, role and scope',
-        fix: `remove one of them (or use grant()/the grants facades, which reuse ${prev.node.path})`,
-      }), this));
+      recordError(
+        this,
+        withSource(
+          new ValidationError(
+            'DuplicateRoleAssignment',
+            `${role.roleName} for ${describe(this.principal)} on ${scopeId} is already defined by ${prev.node.path}`,
+            this,
+            {
+              value: { principal: principalId, role: role.roleName, scope: scopeId },
+              allowed: 'one assignment per principal, role and scope',
+              fix: `remove one of them (or use grant()/the grants facades, which reuse ${prev.node.path})`,
+            },
+          ),
+          this,
+        ),
+      );
     } else if (!prev && pending.length === 0) reg.set(key, this);
   }
 
@@ -259,12 +329,24 @@ export interface GrantOptions {
  * grant(workspace, Principal.group(TEAM), BuiltInRole.AZUREML_DATA_SCIENTIST);
  * grant('/subscriptions/…/resourceGroups/rg-data', alice, 'Reader', { parent: stack });
  */
-export function grant(target: ResourceIdLike, principal: IPrincipal, role: BuiltInRole | string, options: GrantOptions = {}): RoleAssignment {
+export function grant(
+  target: ResourceIdLike,
+  principal: IPrincipal,
+  role: BuiltInRole | string,
+  options: GrantOptions = {},
+): RoleAssignment {
   const parent = options.parent ?? (typeof target === 'object' ? target : undefined);
   if (!parent) {
-    throw new ValidationError('MissingGrantParent', 'grant() with a string scope needs options.parent (the construct to define the assignment under)', '<grant>', {
-      value: target, allowed: 'a construct as target, or options.parent', fix: 'pass { parent: stack } or the target construct',
-    });
+    throw new ValidationError(
+      'MissingGrantParent',
+      'grant() with a string scope needs options.parent (the construct to define the assignment under)',
+      '<grant>',
+      {
+        value: target,
+        allowed: 'a construct as target, or options.parent',
+        fix: 'pass { parent: stack } or the target construct',
+      },
+    );
   }
   const scopeId = resourceIdOf(target);
   let resolved: BuiltInRole | undefined;
@@ -279,7 +361,13 @@ export function grant(target: ResourceIdLike, principal: IPrincipal, role: Built
     const existing = RoleAssignment.find(parent, name);
     if (existing) return existing;
   }
-  const label = String(typeof principal?.displayName === 'string' ? principal.displayName : typeof principal?.objectId === 'string' ? principal.objectId.slice(0, 8) : 'principal').replace(/[^A-Za-z0-9]/g, '');
+  const label = String(
+    typeof principal?.displayName === 'string'
+      ? principal.displayName
+      : typeof principal?.objectId === 'string'
+        ? principal.objectId.slice(0, 8)
+        : 'principal',
+  ).replace(/[^A-Za-z0-9]/g, '');
   const roleLabel = (resolved?.roleName ?? (typeof role === 'string' ? role : 'Role')).replace(/[^A-Za-z0-9]/g, '');
   let id = options.id ?? `Grant${roleLabel}${label}`;
   if (!options.id && parent.node.tryFindChild(id)) {
@@ -292,7 +380,9 @@ export function grant(target: ResourceIdLike, principal: IPrincipal, role: Built
     }
   }
   return new RoleAssignment(parent as Construct, id, {
-    principal, role: resolved ?? role, scope: target,
+    principal,
+    role: resolved ?? role,
+    scope: target,
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.condition !== undefined ? { condition: options.condition } : {}),
     ...(options.conditionVersion !== undefined ? { conditionVersion: options.conditionVersion } : {}),

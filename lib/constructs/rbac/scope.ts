@@ -7,8 +7,20 @@ import { AzureResource } from '../../core/resource.js';
 
 /** Attribute names, in order, that hold a construct's ARM id when it is not an `AzureResource`. */
 const ID_ATTRIBUTES = [
-  'resourceId', 'workspaceId', 'computeId', 'subnetId', 'virtualNetworkId', 'storageAccountId', 'shareId',
-  'networkSecurityGroupId', 'privateEndpointId', 'registryId', 'keyVaultId', 'identityId', 'clusterId', 'instanceId',
+  'resourceId',
+  'workspaceId',
+  'computeId',
+  'subnetId',
+  'virtualNetworkId',
+  'storageAccountId',
+  'shareId',
+  'networkSecurityGroupId',
+  'privateEndpointId',
+  'registryId',
+  'keyVaultId',
+  'identityId',
+  'clusterId',
+  'instanceId',
 ] as const;
 
 /** A construct with an ARM id, or the id itself. */
@@ -20,7 +32,8 @@ export function resourceIdOf(x: ResourceIdLike): string | undefined {
   if (x === null || typeof x !== 'object') return undefined;
   if (AzureResource.isAzureResource(x)) return x.resourceId;
   const rec = x as unknown as Record<string, unknown>;
-  for (const a of ID_ATTRIBUTES) if (typeof rec[a] === 'string' && (rec[a] as string).startsWith('/')) return rec[a] as string;
+  for (const a of ID_ATTRIBUTES)
+    if (typeof rec[a] === 'string' && (rec[a] as string).startsWith('/')) return rec[a] as string;
   return undefined;
 }
 
@@ -39,7 +52,10 @@ const SEGMENT = '[^/]+';
 const SCOPE_RES = [
   new RegExp(`^/subscriptions/${SEGMENT}$`, 'i'),
   new RegExp(`^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}$`, 'i'),
-  new RegExp(`^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers/${SEGMENT}(/${SEGMENT}/${SEGMENT})+$`, 'i'),
+  new RegExp(
+    `^/subscriptions/${SEGMENT}/resourceGroups/${SEGMENT}/providers/${SEGMENT}(/${SEGMENT}/${SEGMENT})+$`,
+    'i',
+  ),
 ];
 
 /** Whether `s` is a scope amlcdk can assign a role at: a subscription, a resource group or a resource. */

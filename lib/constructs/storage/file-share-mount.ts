@@ -35,7 +35,8 @@ export const DEFAULT_FILE_SHARE_DATASTORE = 'workspaceworkingdirectory';
 export const MOUNT_ROOT = '/home/azureuser/cloudfiles/mounts';
 
 /** Which identity the Azure ML service (e.g. Studio data preview) uses to read the datastore. */
-export type ServiceDataAccessAuthIdentity = 'None' | 'WorkspaceSystemAssignedIdentity' | 'WorkspaceUserAssignedIdentity';
+export type ServiceDataAccessAuthIdentity =
+  'None' | 'WorkspaceSystemAssignedIdentity' | 'WorkspaceUserAssignedIdentity';
 
 /** Options shared by new and existing shares. */
 export interface FileShareMountOptions extends ResourceOptionsProps, NamingProps {
@@ -144,8 +145,14 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
     const p = (props ?? {}) as Partial<FileShareMountProps & ExistingFileShareMountProps>;
     const stack = Stack.of(scope);
     const ws = p.workspace;
-    const name = p.datastoreName !== undefined ? String(p.datastoreName) : Names.derive('datastore', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
-    const wsId = typeof ws?.workspaceId === 'string' ? ws.workspaceId : `${stack.providerPrefix()}Microsoft.MachineLearningServices/workspaces/missing`;
+    const name =
+      p.datastoreName !== undefined
+        ? String(p.datastoreName)
+        : Names.derive('datastore', p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const wsId =
+      typeof ws?.workspaceId === 'string'
+        ? ws.workspaceId
+        : `${stack.providerPrefix()}Microsoft.MachineLearningServices/workspaces/missing`;
     const resourceId = `${wsId}/datastores/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
     Object.defineProperty(this, MOUNT, { value: true });
@@ -155,23 +162,49 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
     this.workspace = ws as IWorkspaceRef;
     this.mountPath = p.mountPath ?? `${MOUNT_ROOT}/${name}`;
     this.readOnly = p.readOnly === true;
-    const defaultRole = this.readOnly ? BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER : BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR;
+    const defaultRole = this.readOnly
+      ? BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER
+      : BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR;
     this.userRole = BuiltInRole.isBuiltInRole(p.userRole) ? p.userRole : defaultRole;
     if (p.userRole !== undefined && !BuiltInRole.isBuiltInRole(p.userRole)) {
-      this.err('UnknownRole', 'userRole must be a BuiltInRole', typeof p.userRole === 'string' ? p.userRole : '(not a BuiltInRole)', 'a BuiltInRole constant, e.g. BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER', `use BuiltInRole.fromName(...) or leave userRole unset (${defaultRole.roleName})`);
+      this.err(
+        'UnknownRole',
+        'userRole must be a BuiltInRole',
+        typeof p.userRole === 'string' ? p.userRole : '(not a BuiltInRole)',
+        'a BuiltInRole constant, e.g. BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER',
+        `use BuiltInRole.fromName(...) or leave userRole unset (${defaultRole.roleName})`,
+      );
     }
     if (p.readOnly !== undefined && typeof p.readOnly !== 'boolean') {
-      this.err('InvalidPropType', 'readOnly must be true or false', p.readOnly, 'a boolean', 'set readOnly: true or false');
+      this.err(
+        'InvalidPropType',
+        'readOnly must be true or false',
+        p.readOnly,
+        'a boolean',
+        'set readOnly: true or false',
+      );
     }
 
     if (!ws || typeof ws.workspaceId !== 'string') {
-      this.err('MissingWorkspace', 'a FileShareMount needs the workspace to register the datastore in', undefined, 'a Workspace or Workspace.fromWorkspaceId(...)', 'set workspace');
+      this.err(
+        'MissingWorkspace',
+        'a FileShareMount needs the workspace to register the datastore in',
+        undefined,
+        'a Workspace or Workspace.fromWorkspaceId(...)',
+        'set workspace',
+      );
     } else if (AzureResource.isAzureResource(ws)) this.addDependency(ws);
 
     if (p.share !== undefined) {
       const share = p.share;
       if (!FileShare.isFileShare(share)) {
-        this.err('InvalidFileShare', 'share must be a FileShare construct', undefined, 'new FileShare(...), or FileShareMount.fromExistingShare for a share defined elsewhere', 'pass a FileShare');
+        this.err(
+          'InvalidFileShare',
+          'share must be a FileShare construct',
+          undefined,
+          'new FileShare(...), or FileShareMount.fromExistingShare for a share defined elsewhere',
+          'pass a FileShare',
+        );
         this.storageAccountName = '';
         this.shareName = '';
         this.shareScopeId = '';
@@ -182,34 +215,85 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
         this.shareScopeId = share.roleScopeId;
         this.addDependency(share);
         if (share.protocol === 'NFS') {
-          this.err('NfsShareNotSupported', `share ${share.node.path} uses NFS; Azure ML AzureFile datastores and instance mounts need SMB`, 'NFS', 'SMB', 'use protocol: "SMB" for shares mounted through Azure ML');
+          this.err(
+            'NfsShareNotSupported',
+            `share ${share.node.path} uses NFS; Azure ML AzureFile datastores and instance mounts need SMB`,
+            'NFS',
+            'SMB',
+            'use protocol: "SMB" for shares mounted through Azure ML',
+          );
         }
       }
     } else {
       this.storageAccountName = typeof p.storageAccountName === 'string' ? p.storageAccountName : '';
       this.shareName = typeof p.shareName === 'string' ? p.shareName : '';
       if (!/^[a-z0-9]{3,24}$/.test(this.storageAccountName)) {
-        this.err('InvalidStorageAccountName', `storageAccountName "${String(p.storageAccountName)}" is not a storage account name`, p.storageAccountName, NAME_RULES.storageAccount.description, 'copy the name from `az storage account list --query [].name`');
+        this.err(
+          'InvalidStorageAccountName',
+          `storageAccountName "${String(p.storageAccountName)}" is not a storage account name`,
+          p.storageAccountName,
+          NAME_RULES.storageAccount.description,
+          'copy the name from `az storage account list --query [].name`',
+        );
       }
       if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.shareName)) {
-        this.err('InvalidShareName', `shareName "${String(p.shareName)}" is not a file share name`, p.shareName, '3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, no "--"', 'copy the name from `az storage share-rm list`');
+        this.err(
+          'InvalidShareName',
+          `shareName "${String(p.shareName)}" is not a file share name`,
+          p.shareName,
+          '3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, no "--"',
+          'copy the name from `az storage share-rm list`',
+        );
       }
       const sub = p.storageAccountSubscriptionId ?? ws?.subscriptionId ?? stack.subscriptionId;
       const rg = p.storageAccountResourceGroup ?? ws?.resourceGroupName ?? stack.resourceGroupName;
       this.shareScopeId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Storage/storageAccounts/${this.storageAccountName}/fileServices/default/fileshares/${this.shareName}`;
     }
 
-    if (p.datastoreName !== undefined && (Names.check('datastore', name) || name.toLowerCase() === DEFAULT_FILE_SHARE_DATASTORE)) {
-      this.err('InvalidDatastoreName', `datastore name "${name}" is not valid${name.toLowerCase() === DEFAULT_FILE_SHARE_DATASTORE ? ' (reserved for the workspace default share)' : ''}`, name,
-        `${NAME_RULES.datastore.description}; not one of workspaceblobstore, workspacefilestore, ${DEFAULT_FILE_SHARE_DATASTORE}, workspaceartifactstore`, 'rename the datastore or leave datastoreName unset');
-    } else if (p.datastoreName !== undefined && ['workspaceblobstore', 'workspacefilestore', 'workspaceartifactstore'].includes(name.toLowerCase())) {
-      this.err('InvalidDatastoreName', `datastore name "${name}" is reserved for the workspace's own datastores`, name, 'a name not used by Azure ML itself', 'rename the datastore');
+    if (
+      p.datastoreName !== undefined &&
+      (Names.check('datastore', name) || name.toLowerCase() === DEFAULT_FILE_SHARE_DATASTORE)
+    ) {
+      this.err(
+        'InvalidDatastoreName',
+        `datastore name "${name}" is not valid${name.toLowerCase() === DEFAULT_FILE_SHARE_DATASTORE ? ' (reserved for the workspace default share)' : ''}`,
+        name,
+        `${NAME_RULES.datastore.description}; not one of workspaceblobstore, workspacefilestore, ${DEFAULT_FILE_SHARE_DATASTORE}, workspaceartifactstore`,
+        'rename the datastore or leave datastoreName unset',
+      );
+    } else if (
+      p.datastoreName !== undefined &&
+      ['workspaceblobstore', 'workspacefilestore', 'workspaceartifactstore'].includes(name.toLowerCase())
+    ) {
+      this.err(
+        'InvalidDatastoreName',
+        `datastore name "${name}" is reserved for the workspace's own datastores`,
+        name,
+        'a name not used by Azure ML itself',
+        'rename the datastore',
+      );
     }
     const mp = mountPathProblem(this.mountPath);
-    if (mp) this.err('InvalidMountPath', `mountPath "${this.mountPath}" ${mp}`, this.mountPath, `an absolute path without "..", not ${NOTEBOOK_DIRECTORY} or below it`, `leave mountPath unset (${MOUNT_ROOT}/<datastore>) or choose another absolute path`);
+    if (mp)
+      this.err(
+        'InvalidMountPath',
+        `mountPath "${this.mountPath}" ${mp}`,
+        this.mountPath,
+        `an absolute path without "..", not ${NOTEBOOK_DIRECTORY} or below it`,
+        `leave mountPath unset (${MOUNT_ROOT}/<datastore>) or choose another absolute path`,
+      );
     const sda = p.serviceDataAccessAuthIdentity;
-    if (sda !== undefined && !['None', 'WorkspaceSystemAssignedIdentity', 'WorkspaceUserAssignedIdentity'].includes(sda)) {
-      this.err('InvalidServiceDataAccessIdentity', `serviceDataAccessAuthIdentity "${String(sda)}" is not valid`, sda, 'None | WorkspaceSystemAssignedIdentity | WorkspaceUserAssignedIdentity', 'pick one of the allowed values');
+    if (
+      sda !== undefined &&
+      !['None', 'WorkspaceSystemAssignedIdentity', 'WorkspaceUserAssignedIdentity'].includes(sda)
+    ) {
+      this.err(
+        'InvalidServiceDataAccessIdentity',
+        `serviceDataAccessAuthIdentity "${String(sda)}" is not valid`,
+        sda,
+        'None | WorkspaceSystemAssignedIdentity | WorkspaceUserAssignedIdentity',
+        'pick one of the allowed values',
+      );
     }
   }
 
@@ -244,8 +328,11 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
     const external = !this.share;
     // Empty names and invalid enum values only occur after a coded error was recorded (and then nothing is written);
     // render neutral values so the schema check does not report the same mistake a second time.
-    const sda = ['None', 'WorkspaceSystemAssignedIdentity', 'WorkspaceUserAssignedIdentity'].includes(o.serviceDataAccessAuthIdentity as string)
-      ? o.serviceDataAccessAuthIdentity : 'WorkspaceSystemAssignedIdentity';
+    const sda = ['None', 'WorkspaceSystemAssignedIdentity', 'WorkspaceUserAssignedIdentity'].includes(
+      o.serviceDataAccessAuthIdentity as string,
+    )
+      ? o.serviceDataAccessAuthIdentity
+      : 'WorkspaceSystemAssignedIdentity';
     return {
       properties: {
         datastoreType: 'AzureFile',
@@ -255,15 +342,27 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
         protocol: 'https',
         credentials: { credentialsType: 'None' },
         serviceDataAccessAuthIdentity: sda,
-        ...(external && o.storageAccountResourceGroup !== undefined ? { resourceGroup: o.storageAccountResourceGroup } : {}),
-        ...(external && o.storageAccountSubscriptionId !== undefined ? { subscriptionId: o.storageAccountSubscriptionId } : {}),
+        ...(external && o.storageAccountResourceGroup !== undefined
+          ? { resourceGroup: o.storageAccountResourceGroup }
+          : {}),
+        ...(external && o.storageAccountSubscriptionId !== undefined
+          ? { subscriptionId: o.storageAccountSubscriptionId }
+          : {}),
         ...(o.description !== undefined ? { description: o.description } : {}),
       },
     };
   }
 
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
-    recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
+    recordError(
+      this,
+      new ValidationError(code, message, this, {
+        value,
+        allowed,
+        fix,
+        ...(this.source ? { source: this.source } : {}),
+      }),
+    );
   }
 }
 
@@ -312,7 +411,9 @@ function mountPathProblem(path: unknown): string | undefined {
   if (path.split('/').some((seg) => seg === '..' || seg === '.')) return 'contains "." or ".." segments';
   if (/[\s\\:*?"<>|]/.test(path)) return 'contains whitespace or characters not allowed in mount paths';
   const norm = path.replace(/\/+$/, '');
-  if (norm === NOTEBOOK_DIRECTORY || norm.startsWith(`${NOTEBOOK_DIRECTORY}/`)) return `would hide the notebook directory ${NOTEBOOK_DIRECTORY} (the workspace default share)`;
-  if (norm === '' || norm === '/home/azureuser' || norm === '/home/azureuser/cloudfiles') return 'would mount over a system directory';
+  if (norm === NOTEBOOK_DIRECTORY || norm.startsWith(`${NOTEBOOK_DIRECTORY}/`))
+    return `would hide the notebook directory ${NOTEBOOK_DIRECTORY} (the workspace default share)`;
+  if (norm === '' || norm === '/home/azureuser' || norm === '/home/azureuser/cloudfiles')
+    return 'would mount over a system directory';
   return undefined;
 }

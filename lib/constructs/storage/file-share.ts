@@ -102,7 +102,10 @@ export class FileShare extends AzureResource {
     Stack.of(scope);
     const p = (props ?? {}) as Partial<FileShareProps>;
     const account = resolveAccount(p.storageAccount);
-    const name = p.shareName !== undefined ? String(p.shareName) : deriveShareName(p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
+    const name =
+      p.shareName !== undefined
+        ? String(p.shareName)
+        : deriveShareName(p.previousPath ?? `${Names.pathFor(scope)}/${id}`);
     const accountId = account?.id ?? `${Stack.of(scope).providerPrefix()}Microsoft.Storage/storageAccounts/invalid`;
     const resourceId = `${accountId}/fileServices/default/shares/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
@@ -117,27 +120,71 @@ export class FileShare extends AzureResource {
     this.quotaGiB = p.quotaGiB ?? 100;
 
     if (!account) {
-      this.err('InvalidStorageAccountId', `storageAccount ${typeof p.storageAccount === 'string' ? `"${p.storageAccount}"` : ''} is not a storage account or its ARM id`.replace('  ', ' '), typeof p.storageAccount === 'string' ? p.storageAccount : undefined,
-        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>, or a construct with storageAccountName and resourceId', 'pass workspace.storageAccount or the account id');
-    } else if (typeof p.storageAccount === 'object' && AzureResource.isAzureResource(p.storageAccount as unknown as IConstruct)) {
+      this.err(
+        'InvalidStorageAccountId',
+        `storageAccount ${typeof p.storageAccount === 'string' ? `"${p.storageAccount}"` : ''} is not a storage account or its ARM id`.replace(
+          '  ',
+          ' ',
+        ),
+        typeof p.storageAccount === 'string' ? p.storageAccount : undefined,
+        '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>, or a construct with storageAccountName and resourceId',
+        'pass workspace.storageAccount or the account id',
+      );
+    } else if (
+      typeof p.storageAccount === 'object' &&
+      AzureResource.isAzureResource(p.storageAccount as unknown as IConstruct)
+    ) {
       this.addDependency(p.storageAccount as unknown as IConstruct);
     }
     if (!SHARE_NAME_RE.test(name)) {
-      this.err('InvalidShareName', `share name "${name}" is not valid`, name, '3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, no "--"', 'rename the share or leave shareName unset to derive one');
+      this.err(
+        'InvalidShareName',
+        `share name "${name}" is not valid`,
+        name,
+        '3-63 lower-case letters, digits and hyphens, starting and ending with a letter or digit, no "--"',
+        'rename the share or leave shareName unset to derive one',
+      );
     }
     const max = p.largeFileShares ? 102400 : 5120;
     if (!Number.isInteger(this.quotaGiB) || this.quotaGiB < 1 || this.quotaGiB > max) {
-      this.err('InvalidShareQuota', `quotaGiB ${String(p.quotaGiB)} is outside 1-${max}`, p.quotaGiB, p.largeFileShares ? 'an integer from 1 to 102400' : 'an integer from 1 to 5120 (up to 102400 with largeFileShares on the account)',
-        this.quotaGiB > 5120 && !p.largeFileShares ? 'enable large file shares on the account and set largeFileShares: true, or lower quotaGiB' : 'set quotaGiB within the range');
+      this.err(
+        'InvalidShareQuota',
+        `quotaGiB ${String(p.quotaGiB)} is outside 1-${max}`,
+        p.quotaGiB,
+        p.largeFileShares
+          ? 'an integer from 1 to 102400'
+          : 'an integer from 1 to 5120 (up to 102400 with largeFileShares on the account)',
+        this.quotaGiB > 5120 && !p.largeFileShares
+          ? 'enable large file shares on the account and set largeFileShares: true, or lower quotaGiB'
+          : 'set quotaGiB within the range',
+      );
     }
     if (p.protocol !== undefined && p.protocol !== 'SMB' && p.protocol !== 'NFS') {
-      this.err('InvalidShareProtocol', `protocol "${String(p.protocol)}" is not SMB or NFS`, p.protocol, 'SMB | NFS', 'use SMB (required for Azure ML datastores)');
+      this.err(
+        'InvalidShareProtocol',
+        `protocol "${String(p.protocol)}" is not SMB or NFS`,
+        p.protocol,
+        'SMB | NFS',
+        'use SMB (required for Azure ML datastores)',
+      );
     }
     if (p.rootSquash !== undefined && this.protocol !== 'NFS') {
-      this.err('InvalidRootSquash', 'rootSquash only applies to NFS shares', p.rootSquash, 'rootSquash with protocol: "NFS"', 'remove rootSquash or use protocol NFS');
+      this.err(
+        'InvalidRootSquash',
+        'rootSquash only applies to NFS shares',
+        p.rootSquash,
+        'rootSquash with protocol: "NFS"',
+        'remove rootSquash or use protocol NFS',
+      );
     }
     if (p.accessTier !== undefined && !['TransactionOptimized', 'Hot', 'Cool', 'Premium'].includes(p.accessTier)) {
-      this.err('InvalidShareAccessTier', `accessTier "${String(p.accessTier)}" is not valid`, p.accessTier, 'TransactionOptimized | Hot | Cool | Premium', 'pick one of the allowed tiers');
+      this.err(
+        'InvalidShareAccessTier',
+        `accessTier "${String(p.accessTier)}" is not valid`,
+        p.accessTier,
+        'TransactionOptimized | Hot | Cool | Premium',
+        'pick one of the allowed tiers',
+      );
     }
   }
 
@@ -151,7 +198,9 @@ export class FileShare extends AzureResource {
       properties: {
         ...(quotaOk ? { shareQuota: this.quotaGiB } : {}),
         ...(protocolOk ? { enabledProtocols: this.protocol } : {}),
-        ...(p.accessTier !== undefined && ['TransactionOptimized', 'Hot', 'Cool', 'Premium'].includes(p.accessTier) ? { accessTier: p.accessTier } : {}),
+        ...(p.accessTier !== undefined && ['TransactionOptimized', 'Hot', 'Cool', 'Premium'].includes(p.accessTier)
+          ? { accessTier: p.accessTier }
+          : {}),
         ...(p.rootSquash !== undefined ? { rootSquash: p.rootSquash } : {}),
         ...(p.metadata && Object.keys(p.metadata).length ? { metadata: { ...p.metadata } } : {}),
       },
@@ -159,7 +208,15 @@ export class FileShare extends AzureResource {
   }
 
   private err(code: string, message: string, value: unknown, allowed: string, fix: string): void {
-    recordError(this, new ValidationError(code, message, this, { value, allowed, fix, ...(this.source ? { source: this.source } : {}) }));
+    recordError(
+      this,
+      new ValidationError(code, message, this, {
+        value,
+        allowed,
+        fix,
+        ...(this.source ? { source: this.source } : {}),
+      }),
+    );
   }
 }
 
@@ -179,6 +236,12 @@ export function resolveAccount(a: IStorageAccount | string | undefined): { name:
 /** Deterministic share name from a construct path: lower-case id + 6-char hash, ≤ 63 chars. */
 export function deriveShareName(path: string): string {
   const id = path.split('/').filter(Boolean).pop() ?? 'share';
-  const head = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '').slice(0, 50).replace(/-+$/, '');
+  const head = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
   return `${head || 'share'}-${hash32(path).slice(0, 6)}`;
 }

@@ -30,22 +30,45 @@ export interface DependencyResourceProps extends ResourceOptionsProps, NamingPro
 }
 
 /** @internal resolves name, id and validates the name */
-function init(scope: Construct, id: string, props: DependencyResourceProps, kind: NameKind, armType: string, segment: string) {
+function init(
+  scope: Construct,
+  id: string,
+  props: DependencyResourceProps,
+  kind: NameKind,
+  armType: string,
+  segment: string,
+) {
   const stack = Stack.of(scope);
   const namePath = Names.pathFor(scope, undefined) + '/' + id;
   const global = kind === 'storageAccount' || kind === 'keyVault' || kind === 'containerRegistry';
-  const name = props.name ?? Names.derive(kind, props.previousPath ?? namePath, global ? `${stack.subscriptionId}/${stack.resourceGroupName}` : '');
+  const name =
+    props.name ??
+    Names.derive(
+      kind,
+      props.previousPath ?? namePath,
+      global ? `${stack.subscriptionId}/${stack.resourceGroupName}` : '',
+    );
   return {
     stack,
     name,
-    init: { armType, apiVersion: apiVersionFor(armType), resourceId: `${stack.providerPrefix()}${segment}/${name}`, resourceName: name, options: props },
+    init: {
+      armType,
+      apiVersion: apiVersionFor(armType),
+      resourceId: `${stack.providerPrefix()}${segment}/${name}`,
+      resourceName: name,
+      options: props,
+    },
   };
 }
 
 function checkName(c: AzureResource, kind: NameKind, name: string, code: string): void {
   const rule = Names.check(kind, name);
   if (rule) {
-    Annotations.of(c).addError(code, `"${name}" is not a valid ${kind} name`, { value: name, allowed: rule.description, fix: 'change the name or leave it unset to derive a valid one' });
+    Annotations.of(c).addError(code, `"${name}" is not a valid ${kind} name`, {
+      value: name,
+      allowed: rule.description,
+      fix: 'change the name or leave it unset to derive a valid one',
+    });
   }
 }
 
@@ -60,7 +83,14 @@ export class WorkspaceStorageAccount extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
-    const r = init(scope, id, props, 'storageAccount', 'Microsoft.Storage/storageAccounts', 'Microsoft.Storage/storageAccounts');
+    const r = init(
+      scope,
+      id,
+      props,
+      'storageAccount',
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Storage/storageAccounts',
+    );
     super(scope, id, r.init);
     this.props = props;
     this.location = r.stack.location;
@@ -117,7 +147,11 @@ export class KeyVault extends AzureResource {
     checkName(this, 'keyVault', r.name, 'InvalidKeyVaultName');
     const days = props.softDeleteRetentionDays ?? 90;
     if (!Number.isInteger(days) || days < 7 || days > 90) {
-      Annotations.of(this).addError('InvalidSoftDeleteRetention', 'softDeleteRetentionDays must be an integer between 7 and 90', { value: days, allowed: '7-90', fix: 'use e.g. 90' });
+      Annotations.of(this).addError(
+        'InvalidSoftDeleteRetention',
+        'softDeleteRetentionDays must be an integer between 7 and 90',
+        { value: days, allowed: '7-90', fix: 'use e.g. 90' },
+      );
     }
   }
   protected renderBody(): Record<string, unknown> {
@@ -142,7 +176,14 @@ export class LogAnalyticsWorkspace extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
-    const r = init(scope, id, props, 'logAnalytics', 'Microsoft.OperationalInsights/workspaces', 'Microsoft.OperationalInsights/workspaces');
+    const r = init(
+      scope,
+      id,
+      props,
+      'logAnalytics',
+      'Microsoft.OperationalInsights/workspaces',
+      'Microsoft.OperationalInsights/workspaces',
+    );
     super(scope, id, r.init);
     this.props = props;
     this.location = r.stack.location;
@@ -180,7 +221,11 @@ export class ApplicationInsights extends AzureResource {
       location: this.location,
       ...(this.props.tags ? { tags: { ...this.props.tags } } : {}),
       kind: 'web',
-      properties: { Application_Type: 'web', WorkspaceResourceId: this.props.logAnalytics.resourceId, IngestionMode: 'LogAnalytics' },
+      properties: {
+        Application_Type: 'web',
+        WorkspaceResourceId: this.props.logAnalytics.resourceId,
+        IngestionMode: 'LogAnalytics',
+      },
     };
   }
 }
@@ -200,14 +245,25 @@ export class ContainerRegistry extends AzureResource {
   private readonly props: ContainerRegistryProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: ContainerRegistryProps = {}) {
-    const r = init(scope, id, props, 'containerRegistry', 'Microsoft.ContainerRegistry/registries', 'Microsoft.ContainerRegistry/registries');
+    const r = init(
+      scope,
+      id,
+      props,
+      'containerRegistry',
+      'Microsoft.ContainerRegistry/registries',
+      'Microsoft.ContainerRegistry/registries',
+    );
     super(scope, id, r.init);
     this.props = props;
     this.location = r.stack.location;
     this.registryName = r.name;
     checkName(this, 'containerRegistry', r.name, 'InvalidContainerRegistryName');
     if (props.publicNetworkAccess === false && props.sku && props.sku !== 'Premium') {
-      Annotations.of(this).addError('RegistrySkuTooLowForPrivate', 'a registry without public network access needs the Premium SKU', { value: props.sku, allowed: 'Premium', fix: 'set sku: "Premium" or allow public network access' });
+      Annotations.of(this).addError(
+        'RegistrySkuTooLowForPrivate',
+        'a registry without public network access needs the Premium SKU',
+        { value: props.sku, allowed: 'Premium', fix: 'set sku: "Premium" or allow public network access' },
+      );
     }
   }
   protected renderBody(): Record<string, unknown> {
@@ -216,7 +272,11 @@ export class ContainerRegistry extends AzureResource {
       location: this.location,
       ...(this.props.tags ? { tags: { ...this.props.tags } } : {}),
       sku: { name: sku },
-      properties: { adminUserEnabled: false, publicNetworkAccess: pna(this.props.publicNetworkAccess), anonymousPullEnabled: false },
+      properties: {
+        adminUserEnabled: false,
+        publicNetworkAccess: pna(this.props.publicNetworkAccess),
+        anonymousPullEnabled: false,
+      },
     };
   }
 }
@@ -226,7 +286,14 @@ export class UserAssignedIdentity extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
-    const r = init(scope, id, props, 'generic', 'Microsoft.ManagedIdentity/userAssignedIdentities', 'Microsoft.ManagedIdentity/userAssignedIdentities');
+    const r = init(
+      scope,
+      id,
+      props,
+      'generic',
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+    );
     super(scope, id, r.init);
     this.props = props;
     this.location = r.stack.location;

@@ -26,8 +26,13 @@ export class ResourceGrants {
    * @example
    * workspace.grants.role(Principal.group(gid), BuiltInRole.AZUREML_DATA_SCIENTIST);
    */
-  public role(principal: IPrincipal, role: BuiltInRole | string, options: { description?: string; condition?: string } = {}): RoleAssignment {
-    const holder = (this.holder ??= (this.target.node.tryFindChild('Grants') as Construct | undefined) ?? new Construct(this.target, 'Grants'));
+  public role(
+    principal: IPrincipal,
+    role: BuiltInRole | string,
+    options: { description?: string; condition?: string } = {},
+  ): RoleAssignment {
+    const holder = (this.holder ??=
+      (this.target.node.tryFindChild('Grants') as Construct | undefined) ?? new Construct(this.target, 'Grants'));
     const roleKey = BuiltInRole.isBuiltInRole(role) ? role.roleName : String(role);
     const who = principal?.displayName ?? principal?.objectId ?? 'principal';
     const id = `${sanitize(roleKey)}-${sanitize(who)}-${String(principal?.objectId ?? '').slice(0, 8)}`;

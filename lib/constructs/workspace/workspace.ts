@@ -16,7 +16,14 @@ import { ValidationError } from '../../core/errors.js';
 import { T, normalizeProps } from '../../core/props.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IWorkspaceRef } from '../refs.js';
-import { ApplicationInsights, ContainerRegistry, KeyVault, LogAnalyticsWorkspace, UserAssignedIdentity, WorkspaceStorageAccount } from './dependencies.js';
+import {
+  ApplicationInsights,
+  ContainerRegistry,
+  KeyVault,
+  LogAnalyticsWorkspace,
+  UserAssignedIdentity,
+  WorkspaceStorageAccount,
+} from './dependencies.js';
 import { WorkspaceGrants } from './grants.js';
 import { ComputeCluster, type ComputeClusterOptions } from '../compute/compute-cluster.js';
 import { ComputeInstance, type ComputeInstanceProps } from '../compute/compute-instance.js';
@@ -163,7 +170,12 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   }
 
   /** Import an existing workspace by ARM id. Its region defaults to the stack's. */
-  public static fromWorkspaceId(scope: Construct, id: string, workspaceId: string, options: { location?: string } = {}): IWorkspaceRef {
+  public static fromWorkspaceId(
+    scope: Construct,
+    id: string,
+    workspaceId: string,
+    options: { location?: string } = {},
+  ): IWorkspaceRef {
     return new ImportedWorkspace(scope, id, workspaceId, options.location);
   }
 
@@ -175,7 +187,14 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
    * Workspace.fromWorkspaceAttributes(stack, 'Shared', { workspaceId, location: 'westeurope', isolationMode: 'Disabled', hasPrivateEndpoint: true })
    */
   public static fromWorkspaceAttributes(scope: Construct, id: string, attrs: WorkspaceAttributes): IWorkspaceRef {
-    return new ImportedWorkspace(scope, id, attrs?.workspaceId, attrs?.location, attrs?.isolationMode, attrs?.hasPrivateEndpoint);
+    return new ImportedWorkspace(
+      scope,
+      id,
+      attrs?.workspaceId,
+      attrs?.location,
+      attrs?.isolationMode,
+      attrs?.hasPrivateEndpoint,
+    );
   }
 
   /** @attribute */
@@ -206,16 +225,43 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   constructor(scope: Construct, id: string, props: WorkspaceProps = {}) {
     const stack = Stack.of(scope);
     let p: WorkspaceProps = props ?? {};
-    const name = typeof p.workspaceName === 'string' ? p.workspaceName : Names.derive('workspace', typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`);
+    const name =
+      typeof p.workspaceName === 'string'
+        ? p.workspaceName
+        : Names.derive(
+            'workspace',
+            typeof p.previousPath === 'string' ? p.previousPath : `${Names.pathFor(scope)}/${id}`,
+          );
     const resourceId = `${stack.providerPrefix()}${WORKSPACE_TYPE}/${name}`;
-    super(scope, id, { armType: WORKSPACE_TYPE, apiVersion: apiVersionFor(WORKSPACE_TYPE), resourceId, resourceName: name, options: p });
+    super(scope, id, {
+      armType: WORKSPACE_TYPE,
+      apiVersion: apiVersionFor(WORKSPACE_TYPE),
+      resourceId,
+      resourceName: name,
+      options: p,
+    });
     Object.defineProperty(this, WORKSPACE, { value: true });
     this.props = normalizeProps<WorkspaceProps>(this, props, {
-      friendlyName: T.string, description: T.string, tenantId: T.string, storageAccountId: T.string, keyVaultId: T.string,
-      applicationInsightsId: T.string, publicNetworkAccess: T.boolean, isolationMode: T.string, hbiWorkspace: T.boolean,
-      computeLocalAuth: T.boolean, customerManagedKey: T.object, userAssignedIdentity: T.boolean, systemDatastoresAuthMode: T.string,
-      hasPrivateEndpoint: T.boolean, sku: T.string, tags: T.object,
-      containerRegistry: { test: (v) => typeof v === 'string' || typeof v === 'boolean', expected: 'an ARM id or true/false' },
+      friendlyName: T.string,
+      description: T.string,
+      tenantId: T.string,
+      storageAccountId: T.string,
+      keyVaultId: T.string,
+      applicationInsightsId: T.string,
+      publicNetworkAccess: T.boolean,
+      isolationMode: T.string,
+      hbiWorkspace: T.boolean,
+      computeLocalAuth: T.boolean,
+      customerManagedKey: T.object,
+      userAssignedIdentity: T.boolean,
+      systemDatastoresAuthMode: T.string,
+      hasPrivateEndpoint: T.boolean,
+      sku: T.string,
+      tags: T.object,
+      containerRegistry: {
+        test: (v) => typeof v === 'string' || typeof v === 'boolean',
+        expected: 'an ARM id or true/false',
+      },
     });
     p = this.props;
     this.workspaceName = name;
@@ -229,14 +275,29 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     this.grants = new WorkspaceGrants(this);
 
     if (p.deletePolicy !== undefined && !['Delete', 'Purge', 'Retain'].includes(p.deletePolicy)) {
-      Annotations.of(this).addError('InvalidDeletePolicy', `deletePolicy "${String(p.deletePolicy)}" does not apply to a workspace`, {
-        value: p.deletePolicy, allowed: 'Delete (soft delete, name blocked for 14 days), Purge (name reusable at once), Retain', fix: 'use Delete, Purge or Retain',
-      });
+      Annotations.of(this).addError(
+        'InvalidDeletePolicy',
+        `deletePolicy "${String(p.deletePolicy)}" does not apply to a workspace`,
+        {
+          value: p.deletePolicy,
+          allowed: 'Delete (soft delete, name blocked for 14 days), Purge (name reusable at once), Retain',
+          fix: 'use Delete, Purge or Retain',
+        },
+      );
     }
     const rule = Names.check('workspace', name);
-    if (rule) Annotations.of(this).addError('InvalidWorkspaceName', `workspace name "${name}" is not valid`, { value: name, allowed: rule.description, fix: 'change workspaceName or leave it unset to derive one' });
+    if (rule)
+      Annotations.of(this).addError('InvalidWorkspaceName', `workspace name "${name}" is not valid`, {
+        value: name,
+        allowed: rule.description,
+        fix: 'change workspaceName or leave it unset to derive one',
+      });
     if (!['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'].includes(this.isolationMode)) {
-      Annotations.of(this).addError('InvalidIsolationMode', 'isolationMode is not a managed network isolation mode', { value: this.isolationMode, allowed: 'Disabled, AllowInternetOutbound, AllowOnlyApprovedOutbound', fix: 'use an IsolationMode constant' });
+      Annotations.of(this).addError('InvalidIsolationMode', 'isolationMode is not a managed network isolation mode', {
+        value: this.isolationMode,
+        allowed: 'Disabled, AllowInternetOutbound, AllowOnlyApprovedOutbound',
+        fix: 'use an IsolationMode constant',
+      });
     }
 
     const depPublic = p.publicNetworkAccess !== false || this.isolationMode !== 'Disabled' ? undefined : false;
@@ -244,7 +305,10 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     if (p.storageAccountId !== undefined) {
       this.storageId = this.checkId('storageAccountId', p.storageAccountId, 'Microsoft.Storage/storageAccounts');
     } else {
-      this.storageAccount = new WorkspaceStorageAccount(this, 'Storage', { publicNetworkAccess: depPublic, tags: p.tags });
+      this.storageAccount = new WorkspaceStorageAccount(this, 'Storage', {
+        publicNetworkAccess: depPublic,
+        tags: p.tags,
+      });
       this.storageId = this.storageAccount.resourceId;
       this.addDependency(this.storageAccount);
     }
@@ -252,16 +316,30 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
       this.keyVaultArmId = this.checkId('keyVaultId', p.keyVaultId, 'Microsoft.KeyVault/vaults');
     } else {
       if (!isGuid(p.tenantId)) {
-        Annotations.of(this).addError('TenantIdRequired', 'the workspace defines a key vault, which needs the tenant id', {
-          value: p.tenantId, allowed: 'a tenant GUID', fix: 'pass tenantId (az account show --query tenantId) or keyVaultId of an existing vault',
-        });
+        Annotations.of(this).addError(
+          'TenantIdRequired',
+          'the workspace defines a key vault, which needs the tenant id',
+          {
+            value: p.tenantId,
+            allowed: 'a tenant GUID',
+            fix: 'pass tenantId (az account show --query tenantId) or keyVaultId of an existing vault',
+          },
+        );
       }
-      this.keyVault = new KeyVault(this, 'KeyVault', { tenantId: String(p.tenantId ?? ''), publicNetworkAccess: depPublic, tags: p.tags });
+      this.keyVault = new KeyVault(this, 'KeyVault', {
+        tenantId: String(p.tenantId ?? ''),
+        publicNetworkAccess: depPublic,
+        tags: p.tags,
+      });
       this.keyVaultArmId = this.keyVault.resourceId;
       this.addDependency(this.keyVault);
     }
     if (p.applicationInsightsId !== undefined) {
-      this.appInsightsId = this.checkId('applicationInsightsId', p.applicationInsightsId, 'Microsoft.Insights/components');
+      this.appInsightsId = this.checkId(
+        'applicationInsightsId',
+        p.applicationInsightsId,
+        'Microsoft.Insights/components',
+      );
     } else {
       const logs = new LogAnalyticsWorkspace(this, 'Logs', { tags: p.tags });
       this.applicationInsights = new ApplicationInsights(this, 'Insights', { logAnalytics: logs, tags: p.tags });
@@ -272,7 +350,10 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     if (typeof acr === 'string') {
       this.registryId = this.checkId('containerRegistry', acr, 'Microsoft.ContainerRegistry/registries');
     } else if (acr) {
-      this.containerRegistry = new ContainerRegistry(this, 'Registry', { publicNetworkAccess: depPublic, tags: p.tags });
+      this.containerRegistry = new ContainerRegistry(this, 'Registry', {
+        publicNetworkAccess: depPublic,
+        tags: p.tags,
+      });
       this.registryId = this.containerRegistry.resourceId;
       this.addDependency(this.containerRegistry);
     }
@@ -283,11 +364,22 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     if (p.customerManagedKey) {
       const cmk = p.customerManagedKey;
       this.checkId('customerManagedKey.keyVaultId', cmk.keyVaultId, 'Microsoft.KeyVault/vaults');
-      if (typeof cmk.keyUri !== 'string' || !/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/[^/]+(\/[^/]*)?$/i.test(cmk.keyUri)) {
-        Annotations.of(this).addError('InvalidKeyUri', 'customerManagedKey.keyUri is not a Key Vault key URL', { value: cmk.keyUri, allowed: 'https://<vault>.vault.azure.net/keys/<name>[/<version>]', fix: 'copy the key identifier from the key vault' });
+      if (
+        typeof cmk.keyUri !== 'string' ||
+        !/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/[^/]+(\/[^/]*)?$/i.test(cmk.keyUri)
+      ) {
+        Annotations.of(this).addError('InvalidKeyUri', 'customerManagedKey.keyUri is not a Key Vault key URL', {
+          value: cmk.keyUri,
+          allowed: 'https://<vault>.vault.azure.net/keys/<name>[/<version>]',
+          fix: 'copy the key identifier from the key vault',
+        });
       }
       if (!cmk.identity && !this.identity) {
-        Annotations.of(this).addError('CmkIdentityMissing', 'a customer-managed key needs a user-assigned identity that can read the key', { fix: 'set userAssignedIdentity: true or customerManagedKey.identity' });
+        Annotations.of(this).addError(
+          'CmkIdentityMissing',
+          'a customer-managed key needs a user-assigned identity that can read the key',
+          { fix: 'set userAssignedIdentity: true or customerManagedKey.identity' },
+        );
       }
     }
     // A PrivateEndpoint (network constructs) targeting this workspace anywhere in the app counts as one.
@@ -298,7 +390,8 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
         const ids = new Set<string>();
         for (const c of this.node.root.node.findAll()) {
           const pe = c as { armType?: string; targetResourceId?: string };
-          if (pe.armType === 'Microsoft.Network/privateEndpoints' && typeof pe.targetResourceId === 'string') ids.add(pe.targetResourceId.toLowerCase());
+          if (pe.armType === 'Microsoft.Network/privateEndpoints' && typeof pe.targetResourceId === 'string')
+            ids.add(pe.targetResourceId.toLowerCase());
         }
         return ids;
       });
@@ -306,9 +399,13 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     });
     onValidate(this, () => {
       if (this.props.publicNetworkAccess === false && this.isolationMode === 'Disabled' && !this.privateEndpoint) {
-        Annotations.of(this).addWarning('azureml:workspace:unreachable', 'public network access is disabled but the workspace has no private endpoint and no managed network: nobody can reach it', {
-          fix: 'add a private endpoint for the workspace (network constructs) or enable a managed network',
-        });
+        Annotations.of(this).addWarning(
+          'azureml:workspace:unreachable',
+          'public network access is disabled but the workspace has no private endpoint and no managed network: nobody can reach it',
+          {
+            fix: 'add a private endpoint for the workspace (network constructs) or enable a managed network',
+          },
+        );
       }
     });
   }
@@ -339,8 +436,15 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
    * `privatelink.notebooks.azure.net` zones linked to the VNet. Defined in the workspace's stack, next to it.
    * @example ws.addPrivateEndpoint('Pe', { subnet: endpointSubnet })
    */
-  public addPrivateEndpoint(id: string, options: { readonly subnet: ISubnetRef; readonly virtualNetwork?: VirtualNetwork }): PrivateEndpoint {
-    const pe = PrivateEndpoint.forWorkspace(Stack.of(this), id, { workspace: this, subnet: options.subnet, ...(options.virtualNetwork ? { virtualNetwork: options.virtualNetwork } : {}) });
+  public addPrivateEndpoint(
+    id: string,
+    options: { readonly subnet: ISubnetRef; readonly virtualNetwork?: VirtualNetwork },
+  ): PrivateEndpoint {
+    const pe = PrivateEndpoint.forWorkspace(Stack.of(this), id, {
+      workspace: this,
+      subnet: options.subnet,
+      ...(options.virtualNetwork ? { virtualNetwork: options.virtualNetwork } : {}),
+    });
     this.privateEndpoint = true;
     return pe;
   }
@@ -359,7 +463,9 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     const parsed = parseArmId(id);
     if (!parsed || parsed.type.toLowerCase() !== type.toLowerCase()) {
       Annotations.of(this).addError('WrongResourceType', `${prop} must be the ARM id of a ${type}`, {
-        value: id, allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${type}/<name>`, fix: `pass the id of an existing ${type}`,
+        value: id,
+        allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${type}/<name>`,
+        fix: `pass the id of an existing ${type}`,
       });
     }
     return String(id);
@@ -368,7 +474,11 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   protected renderBody(): Record<string, unknown> {
     const p = this.props;
     const cmk = p.customerManagedKey;
-    const cmkIdentity = cmk ? (typeof cmk.identity === 'string' ? cmk.identity : (cmk.identity ?? this.identity)?.resourceId) : undefined;
+    const cmkIdentity = cmk
+      ? typeof cmk.identity === 'string'
+        ? cmk.identity
+        : (cmk.identity ?? this.identity)?.resourceId
+      : undefined;
     return {
       location: this.location,
       ...(p.tags ? { tags: { ...p.tags } } : {}),
@@ -433,15 +543,29 @@ class ImportedWorkspace extends Construct implements IWorkspaceRef {
   public readonly resourceGroupName: string;
   public readonly isolationMode?: IsolationMode;
   public readonly hasPrivateEndpoint?: boolean;
-  constructor(scope: Construct, id: string, workspaceId: string, location?: string, isolationMode?: IsolationMode, hasPrivateEndpoint?: boolean) {
+  constructor(
+    scope: Construct,
+    id: string,
+    workspaceId: string,
+    location?: string,
+    isolationMode?: IsolationMode,
+    hasPrivateEndpoint?: boolean,
+  ) {
     super(scope, id);
     this.isolationMode = isolationMode;
     this.hasPrivateEndpoint = hasPrivateEndpoint;
     const parsed = parseArmId(workspaceId);
     if (!parsed || parsed.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
-      throw new ValidationError('WrongResourceType', `Workspace.fromWorkspaceId needs the ARM id of a ${WORKSPACE_TYPE}`, this, {
-        value: workspaceId, allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${WORKSPACE_TYPE}/<name>`, fix: 'copy the id from the workspace\'s Properties page or `az ml workspace show --query id`',
-      });
+      throw new ValidationError(
+        'WrongResourceType',
+        `Workspace.fromWorkspaceId needs the ARM id of a ${WORKSPACE_TYPE}`,
+        this,
+        {
+          value: workspaceId,
+          allowed: `/subscriptions/<sub>/resourceGroups/<rg>/providers/${WORKSPACE_TYPE}/<name>`,
+          fix: "copy the id from the workspace's Properties page or `az ml workspace show --query id`",
+        },
+      );
     }
     this.workspaceId = workspaceId;
     this.workspaceName = parsed.name;

@@ -9,7 +9,15 @@ import { clone, props, type Json } from './common.js';
 
 const RA = 'Microsoft.Authorization/roleAssignments';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device', 'AgentUser', 'AgentServicePrincipal'];
+const PRINCIPAL_TYPES = [
+  'User',
+  'Group',
+  'ServicePrincipal',
+  'ForeignGroup',
+  'Device',
+  'AgentUser',
+  'AgentServicePrincipal',
+];
 
 function scopeOf(id: string): string {
   return id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, '');
@@ -23,36 +31,76 @@ export const roleAssignments: ResourceType = {
   deleteReturnsBody: true,
   put(input) {
     if (!GUID.test(input.name)) {
-      throw badRequest('InvalidRoleAssignmentId', `The role assignment ID '${input.name}' is not valid. The role assignment ID must be a GUID.`, 'name');
+      throw badRequest(
+        'InvalidRoleAssignmentId',
+        `The role assignment ID '${input.name}' is not valid. The role assignment ID must be a GUID.`,
+        'name',
+      );
     }
     const p = props(input.body);
     const role = p.roleDefinitionId;
     const principal = p.principalId;
-    if (typeof role !== 'string' || !/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i.test(role)) {
-      throw badRequest('InvalidRoleDefinitionId', `properties.roleDefinitionId must be '/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}' (got ${JSON.stringify(role)}).`, 'properties.roleDefinitionId');
+    if (
+      typeof role !== 'string' ||
+      !/\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/i.test(role)
+    ) {
+      throw badRequest(
+        'InvalidRoleDefinitionId',
+        `properties.roleDefinitionId must be '/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}' (got ${JSON.stringify(role)}).`,
+        'properties.roleDefinitionId',
+      );
     }
     if (typeof principal !== 'string' || !GUID.test(principal)) {
-      throw badRequest('InvalidPrincipalId', `properties.principalId must be the object id (GUID) of a user, group or service principal (got ${JSON.stringify(principal)}).`, 'properties.principalId');
+      throw badRequest(
+        'InvalidPrincipalId',
+        `properties.principalId must be the object id (GUID) of a user, group or service principal (got ${JSON.stringify(principal)}).`,
+        'properties.principalId',
+      );
     }
     if (p.principalType !== undefined && !PRINCIPAL_TYPES.includes(String(p.principalType))) {
-      throw badRequest('InvalidPrincipalType', `properties.principalType must be one of ${PRINCIPAL_TYPES.join(', ')}.`, 'properties.principalType');
+      throw badRequest(
+        'InvalidPrincipalType',
+        `properties.principalType must be one of ${PRINCIPAL_TYPES.join(', ')}.`,
+        'properties.principalType',
+      );
     }
-    if (p.conditionVersion !== undefined && p.conditionVersion !== null && (p.conditionVersion !== '2.0' || !p.condition)) {
-      throw badRequest('InvalidConditionVersion', "conditionVersion must be '2.0' and only set together with 'condition'.", 'properties.conditionVersion');
+    if (
+      p.conditionVersion !== undefined &&
+      p.conditionVersion !== null &&
+      (p.conditionVersion !== '2.0' || !p.condition)
+    ) {
+      throw badRequest(
+        'InvalidConditionVersion',
+        "conditionVersion must be '2.0' and only set together with 'condition'.",
+        'properties.conditionVersion',
+      );
     }
     const scope = scopeOf(input.id);
     const roleGuid = role.split('/').pop()!.toLowerCase();
     if (input.existing) {
       const old = props(input.existing.body);
-      if (String(old.principalId).toLowerCase() !== principal.toLowerCase() || String(old.roleDefinitionId).split('/').pop()!.toLowerCase() !== roleGuid) {
-        throw new ArmHttpError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
+      if (
+        String(old.principalId).toLowerCase() !== principal.toLowerCase() ||
+        String(old.roleDefinitionId).split('/').pop()!.toLowerCase() !== roleGuid
+      ) {
+        throw new ArmHttpError(
+          400,
+          'RoleAssignmentUpdateNotPermitted',
+          'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
+        );
       }
     } else {
       for (const rec of input.engine.store.childrenOf(scope.toLowerCase())) {
         if (rec.typeKey !== RA.toLowerCase()) continue;
         const rp = props(rec.body);
-        if (String(rp.principalId).toLowerCase() === principal.toLowerCase() && String(rp.roleDefinitionId).split('/').pop()!.toLowerCase() === roleGuid) {
-          throw conflict('RoleAssignmentExists', `The role assignment already exists. The ID of the existing role assignment is ${rec.id.split('/').pop()!.replace(/-/g, '')}.`);
+        if (
+          String(rp.principalId).toLowerCase() === principal.toLowerCase() &&
+          String(rp.roleDefinitionId).split('/').pop()!.toLowerCase() === roleGuid
+        ) {
+          throw conflict(
+            'RoleAssignmentExists',
+            `The role assignment already exists. The ID of the existing role assignment is ${rec.id.split('/').pop()!.replace(/-/g, '')}.`,
+          );
         }
       }
     }
@@ -93,7 +141,8 @@ export const roleAssignments: ResourceType = {
   },
 };
 
-const ROLE_DEF = /^(\/subscriptions\/[^/]+(?:\/.*)?)?\/providers\/Microsoft\.Authorization\/roleDefinitions(?:\/([^/]+))?$/i;
+const ROLE_DEF =
+  /^(\/subscriptions\/[^/]+(?:\/.*)?)?\/providers\/Microsoft\.Authorization\/roleDefinitions(?:\/([^/]+))?$/i;
 
 /**
  * Read-only built-in role definitions (lib/catalog/roles.ts) at any scope:
@@ -108,12 +157,23 @@ export function roleDefinitionQuery(_engine: Engine, req: EngineRequest): Engine
     id: `${sub ? `/subscriptions/${sub}` : ''}/providers/Microsoft.Authorization/roleDefinitions/${r.guid}`,
     name: r.guid,
     type: 'Microsoft.Authorization/roleDefinitions',
-    properties: { roleName: r.roleName, type: 'BuiltInRole', description: r.roleName, assignableScopes: ['/'], permissions: [] },
+    properties: {
+      roleName: r.roleName,
+      type: 'BuiltInRole',
+      description: r.roleName,
+      assignableScopes: ['/'],
+      permissions: [],
+    },
   });
   const builtIns = BuiltInRole.values();
   if (m[2] !== undefined) {
     const r = builtIns.find((x) => x.guid === m[2]!.toLowerCase());
-    if (!r) throw new ArmHttpError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${m[2]}' does not exist.`);
+    if (!r)
+      throw new ArmHttpError(
+        404,
+        'RoleDefinitionDoesNotExist',
+        `The specified role definition with ID '${m[2]}' does not exist.`,
+      );
     return { status: 200, body: def(r), resourceId: req.path };
   }
   const name = /roleName\s+eq\s+'([^']+)'/i.exec(req.query.get('$filter') ?? '')?.[1];

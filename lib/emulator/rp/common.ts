@@ -33,16 +33,31 @@ export function guidFrom(...parts: string[]): string {
  * The ARM envelope of a tracked or proxy resource: id, name, type, location, tags, systemData, plus what
  * the type adds. `location` is normalized the way ARM echoes it (lower-case, no spaces).
  */
-export function envelope(input: WriteInput, type: string, extra: Json, options: { location?: string | null } = {}): Json {
+export function envelope(
+  input: WriteInput,
+  type: string,
+  extra: Json,
+  options: { location?: string | null } = {},
+): Json {
   const b = input.body;
-  const loc = options.location === null ? undefined : options.location ?? (typeof b.location === 'string' ? region(b.location) : undefined);
+  const loc =
+    options.location === null
+      ? undefined
+      : (options.location ?? (typeof b.location === 'string' ? region(b.location) : undefined));
   const out: Json = { id: input.id, name: input.name, type };
   if (loc !== undefined) out.location = loc;
   if (b.tags !== undefined) {
-    if (b.tags !== null && (typeof b.tags !== 'object' || Array.isArray(b.tags))) throw badRequest('InvalidRequestContent', "'tags' must be an object of string values.", 'tags');
+    if (b.tags !== null && (typeof b.tags !== 'object' || Array.isArray(b.tags)))
+      throw badRequest('InvalidRequestContent', "'tags' must be an object of string values.", 'tags');
     for (const [k, v] of Object.entries(obj(b.tags))) {
-      if (typeof v !== 'string') throw badRequest('InvalidTagValue', `The value of tag '${k}' must be a string.`, `tags.${k}`);
-      if (k.length > 512 || v.length > 256) throw badRequest('InvalidTagNameOrValue', `Tag '${k.slice(0, 40)}' is too long (names ≤ 512, values ≤ 256 characters).`, `tags.${k}`);
+      if (typeof v !== 'string')
+        throw badRequest('InvalidTagValue', `The value of tag '${k}' must be a string.`, `tags.${k}`);
+      if (k.length > 512 || v.length > 256)
+        throw badRequest(
+          'InvalidTagNameOrValue',
+          `Tag '${k.slice(0, 40)}' is too long (names ≤ 512, values ≤ 256 characters).`,
+          `tags.${k}`,
+        );
     }
     out.tags = b.tags ?? {};
   }
@@ -82,15 +97,24 @@ function canonical(v: unknown): string {
   if (v === undefined) return 'undefined';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  return `{${Object.keys(v as Json).filter((k) => (v as Json)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Json)[k])}`).join(',')}}`;
+  return `{${Object.keys(v as Json)
+    .filter((k) => (v as Json)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical((v as Json)[k])}`)
+    .join(',')}}`;
 }
 
 /** A reference `{ id }` or id string to an existing resource of a given type, else 400 `InvalidResourceReference`. */
 export function requireRef(input: WriteInput, id: unknown, expectedType: string, target: string): Json {
-  if (typeof id !== 'string' || id.length === 0) throw badRequest('InvalidRequestContent', `'${target}' must be a resource id.`, target);
+  if (typeof id !== 'string' || id.length === 0)
+    throw badRequest('InvalidRequestContent', `'${target}' must be a resource id.`, target);
   const rec = input.engine.find(id, input.req.now);
   if (!rec || rec.typeKey !== expectedType.toLowerCase()) {
-    throw badRequest('InvalidResourceReference', `Resource '${id}' referenced by '${target}' was not found (expected a ${expectedType}).`, target);
+    throw badRequest(
+      'InvalidResourceReference',
+      `Resource '${id}' referenced by '${target}' was not found (expected a ${expectedType}).`,
+      target,
+    );
   }
   return rec.body;
 }

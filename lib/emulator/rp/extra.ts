@@ -11,7 +11,12 @@ import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, regi
 type Fill = (input: WriteInput, p: Json) => Json;
 
 /** A tracked resource (location required). */
-function tracked(type: string, lro: boolean, fill: Fill = () => ({}), top: (input: WriteInput) => Json = () => ({})): ResourceType {
+function tracked(
+  type: string,
+  lro: boolean,
+  fill: Fill = () => ({}),
+  top: (input: WriteInput) => Json = () => ({}),
+): ResourceType {
   return {
     type,
     tracked: true,
@@ -19,7 +24,12 @@ function tracked(type: string, lro: boolean, fill: Fill = () => ({}), top: (inpu
     put(input) {
       checkLocationUnchanged(input);
       const p = props(input.body);
-      return { body: envelope(input, type, { ...top(input), properties: { ...clone(p), ...fill(input, p), provisioningState: 'Succeeded' } }) };
+      return {
+        body: envelope(input, type, {
+          ...top(input),
+          properties: { ...clone(p), ...fill(input, p), provisioningState: 'Succeeded' },
+        }),
+      };
     },
   };
 }
@@ -32,50 +42,125 @@ function proxy(type: string, lro: boolean, fill: Fill = () => ({}), extra: Parti
     lro,
     put(input) {
       const p = props(input.body);
-      return { body: envelope(input, type, { properties: { ...clone(p), ...fill(input, p), ...(lro ? { provisioningState: 'Succeeded' } : {}) } }, { location: null }), location: input.parent?.location };
+      return {
+        body: envelope(
+          input,
+          type,
+          { properties: { ...clone(p), ...fill(input, p), ...(lro ? { provisioningState: 'Succeeded' } : {}) } },
+          { location: null },
+        ),
+        location: input.parent?.location,
+      };
     },
     ...extra,
   };
 }
 
-const CONNECTION_CATEGORIES = ['AzureOpenAI', 'CognitiveService', 'CognitiveSearch', 'ContainerRegistry', 'Git', 'PythonFeed', 'S3', 'Snowflake', 'AzureSqlDb', 'AzureBlob', 'AzureDataLakeGen2', 'ApiKey', 'CustomKeys', 'Redis', 'Serverless', 'AIServices', 'AzureOneLake', 'Elasticsearch', 'OpenAI', 'Serp', 'AmazonS3Compatible'];
+const CONNECTION_CATEGORIES = [
+  'AzureOpenAI',
+  'CognitiveService',
+  'CognitiveSearch',
+  'ContainerRegistry',
+  'Git',
+  'PythonFeed',
+  'S3',
+  'Snowflake',
+  'AzureSqlDb',
+  'AzureBlob',
+  'AzureDataLakeGen2',
+  'ApiKey',
+  'CustomKeys',
+  'Redis',
+  'Serverless',
+  'AIServices',
+  'AzureOneLake',
+  'Elasticsearch',
+  'OpenAI',
+  'Serp',
+  'AmazonS3Compatible',
+];
 
 export const connections = proxy('Microsoft.MachineLearningServices/workspaces/connections', false, (_input, p) => {
-  if (typeof p.authType !== 'string') throw badRequest('InvalidRequestContent', 'properties.authType is required (e.g. AAD, ApiKey, PAT, ManagedIdentity, None).', 'properties.authType');
+  if (typeof p.authType !== 'string')
+    throw badRequest(
+      'InvalidRequestContent',
+      'properties.authType is required (e.g. AAD, ApiKey, PAT, ManagedIdentity, None).',
+      'properties.authType',
+    );
   if (p.category !== undefined && !CONNECTION_CATEGORIES.includes(String(p.category))) {
-    throw badRequest('InvalidRequestContent', `properties.category '${String(p.category)}' is not a known connection category.`, 'properties.category');
+    throw badRequest(
+      'InvalidRequestContent',
+      `properties.category '${String(p.category)}' is not a known connection category.`,
+      'properties.category',
+    );
   }
   // Credentials are write-only: the service never returns them.
   return { credentials: undefined, isSharedToAll: p.isSharedToAll ?? false, createdByWorkspaceArmId: undefined };
 });
 
-export const outboundRules: ResourceType = proxy('Microsoft.MachineLearningServices/workspaces/outboundRules', true, (input, p) => {
-  const mode = at(input.parent?.body, 'properties.managedNetwork.isolationMode');
-  if (mode === undefined || mode === 'Disabled') {
-    throw badRequest('BadRequest', `Outbound rules need a workspace with managed network isolation (AllowInternetOutbound or AllowOnlyApprovedOutbound); '${input.parent?.id.split('/').pop()}' has none.`, 'properties.type');
-  }
-  const t = obj(p.properties).type ?? p.type;
-  if (!['FQDN', 'PrivateEndpoint', 'ServiceTag'].includes(String(t))) throw badRequest('InvalidRequestContent', "properties.type must be 'FQDN', 'PrivateEndpoint' or 'ServiceTag'.", 'properties.type');
-  return { status: 'Active', category: p.category ?? 'UserDefined' };
-});
+export const outboundRules: ResourceType = proxy(
+  'Microsoft.MachineLearningServices/workspaces/outboundRules',
+  true,
+  (input, p) => {
+    const mode = at(input.parent?.body, 'properties.managedNetwork.isolationMode');
+    if (mode === undefined || mode === 'Disabled') {
+      throw badRequest(
+        'BadRequest',
+        `Outbound rules need a workspace with managed network isolation (AllowInternetOutbound or AllowOnlyApprovedOutbound); '${input.parent?.id.split('/').pop()}' has none.`,
+        'properties.type',
+      );
+    }
+    const t = obj(p.properties).type ?? p.type;
+    if (!['FQDN', 'PrivateEndpoint', 'ServiceTag'].includes(String(t)))
+      throw badRequest(
+        'InvalidRequestContent',
+        "properties.type must be 'FQDN', 'PrivateEndpoint' or 'ServiceTag'.",
+        'properties.type',
+      );
+    return { status: 'Active', category: p.category ?? 'UserDefined' };
+  },
+);
 
-export const privateEndpointConnections = proxy('Microsoft.MachineLearningServices/workspaces/privateEndpointConnections', false, (_i, p) => ({
-  privateLinkServiceConnectionState: { status: 'Approved', description: 'Auto-Approved', actionsRequired: 'None', ...obj(p.privateLinkServiceConnectionState) },
-  provisioningState: 'Succeeded',
-}));
+export const privateEndpointConnections = proxy(
+  'Microsoft.MachineLearningServices/workspaces/privateEndpointConnections',
+  false,
+  (_i, p) => ({
+    privateLinkServiceConnectionState: {
+      status: 'Approved',
+      description: 'Auto-Approved',
+      actionsRequired: 'None',
+      ...obj(p.privateLinkServiceConnectionState),
+    },
+    provisioningState: 'Succeeded',
+  }),
+);
 
 function defaultOnly(kind: string): ResourceType['name'] {
   return { re: /^default$/, allowed: `'default' (a storage account has exactly one ${kind} service)` };
 }
 
-export const fileServices = proxy('Microsoft.Storage/storageAccounts/fileServices', false, () => ({}), { name: defaultOnly('file') });
-export const blobServices = proxy('Microsoft.Storage/storageAccounts/blobServices', false, () => ({}), { name: defaultOnly('blob') });
+export const fileServices = proxy('Microsoft.Storage/storageAccounts/fileServices', false, () => ({}), {
+  name: defaultOnly('file'),
+});
+export const blobServices = proxy('Microsoft.Storage/storageAccounts/blobServices', false, () => ({}), {
+  name: defaultOnly('blob'),
+});
 export const blobContainers = proxy(
   'Microsoft.Storage/storageAccounts/blobServices/containers',
   false,
-  (input, p) => ({ publicAccess: p.publicAccess ?? 'None', leaseStatus: 'Unlocked', leaseState: 'Available', hasImmutabilityPolicy: false, hasLegalHold: false, lastModifiedTime: new Date(input.req.now).toISOString() }),
+  (input, p) => ({
+    publicAccess: p.publicAccess ?? 'None',
+    leaseStatus: 'Unlocked',
+    leaseState: 'Available',
+    hasImmutabilityPolicy: false,
+    hasLegalHold: false,
+    lastModifiedTime: new Date(input.req.now).toISOString(),
+  }),
   {
-    name: { re: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, allowed: '3-63 lower-case letters, digits and single hyphens' },
+    name: {
+      re: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      allowed: '3-63 lower-case letters, digits and single hyphens',
+    },
     implicitParent: (parentId) => /^(.*\/storageAccounts\/[^/]+)\/blobServices\/default$/i.exec(parentId)?.[1],
   },
 );
@@ -90,33 +175,68 @@ export const logAnalytics = tracked('Microsoft.OperationalInsights/workspaces', 
 }));
 
 export const securityRules = proxy('Microsoft.Network/networkSecurityGroups/securityRules', true, (input, p) => {
-  for (const f of ['access', 'direction', 'protocol', 'priority']) if (p[f] === undefined) throw badRequest('InvalidRequestFormat', `Security rule '${input.name}' is missing properties.${f}.`, `properties.${f}`);
+  for (const f of ['access', 'direction', 'protocol', 'priority'])
+    if (p[f] === undefined)
+      throw badRequest(
+        'InvalidRequestFormat',
+        `Security rule '${input.name}' is missing properties.${f}.`,
+        `properties.${f}`,
+      );
   const prio = Number(p.priority);
-  if (!Number.isInteger(prio) || prio < 100 || prio > 4096) throw badRequest('SecurityRuleInvalidPriority', `Security rule '${input.name}' has invalid priority ${JSON.stringify(p.priority)}. Allowed range 100-4096.`, 'properties.priority');
+  if (!Number.isInteger(prio) || prio < 100 || prio > 4096)
+    throw badRequest(
+      'SecurityRuleInvalidPriority',
+      `Security rule '${input.name}' has invalid priority ${JSON.stringify(p.priority)}. Allowed range 100-4096.`,
+      'properties.priority',
+    );
   const nsg = input.parent!;
-  const others = [...(Array.isArray(at(nsg.body, 'properties.securityRules')) ? (at(nsg.body, 'properties.securityRules') as Json[]) : []), ...input.engine.store.childrenOf(nsg.id.toLowerCase()).map((r) => r.body)];
+  const others = [
+    ...(Array.isArray(at(nsg.body, 'properties.securityRules'))
+      ? (at(nsg.body, 'properties.securityRules') as Json[])
+      : []),
+    ...input.engine.store.childrenOf(nsg.id.toLowerCase()).map((r) => r.body),
+  ];
   for (const o of others) {
     if (String(o.name).toLowerCase() === input.name.toLowerCase()) continue;
     if (at(o, 'properties.direction') === p.direction && Number(at(o, 'properties.priority')) === prio) {
-      throw badRequest('SecurityRuleConflict', `Security rule ${input.name} conflicts with rule ${String(o.name)}. Rules cannot have the same Priority and Direction.`, 'properties.priority');
+      throw badRequest(
+        'SecurityRuleConflict',
+        `Security rule ${input.name} conflicts with rule ${String(o.name)}. Rules cannot have the same Priority and Direction.`,
+        'properties.priority',
+      );
     }
   }
   return {};
 });
 
-export const natGateways = tracked('Microsoft.Network/natGateways', true, (input, p) => ({ idleTimeoutInMinutes: p.idleTimeoutInMinutes ?? 4, resourceGuid: guidFrom('nat', input.id) }), (input) => ({ sku: input.body.sku ?? { name: 'Standard' } }));
+export const natGateways = tracked(
+  'Microsoft.Network/natGateways',
+  true,
+  (input, p) => ({ idleTimeoutInMinutes: p.idleTimeoutInMinutes ?? 4, resourceGuid: guidFrom('nat', input.id) }),
+  (input) => ({ sku: input.body.sku ?? { name: 'Standard' } }),
+);
 
 export const publicIPAddresses = tracked(
   'Microsoft.Network/publicIPAddresses',
   true,
   (input, p) => {
     const h = guidFrom('pip', input.id).replace(/-/g, '');
-    return { publicIPAllocationMethod: p.publicIPAllocationMethod ?? 'Static', publicIPAddressVersion: p.publicIPAddressVersion ?? 'IPv4', idleTimeoutInMinutes: p.idleTimeoutInMinutes ?? 4, ipAddress: `20.${parseInt(h.slice(0, 2), 16) % 250}.${parseInt(h.slice(2, 4), 16) % 250}.${(parseInt(h.slice(4, 6), 16) % 250) + 1}`, resourceGuid: guidFrom('pipg', input.id) };
+    return {
+      publicIPAllocationMethod: p.publicIPAllocationMethod ?? 'Static',
+      publicIPAddressVersion: p.publicIPAddressVersion ?? 'IPv4',
+      idleTimeoutInMinutes: p.idleTimeoutInMinutes ?? 4,
+      ipAddress: `20.${parseInt(h.slice(0, 2), 16) % 250}.${parseInt(h.slice(2, 4), 16) % 250}.${(parseInt(h.slice(4, 6), 16) % 250) + 1}`,
+      resourceGuid: guidFrom('pipg', input.id),
+    };
   },
   (input) => ({ sku: input.body.sku ?? { name: 'Standard', tier: 'Regional' } }),
 );
 
-export const routeTables = tracked('Microsoft.Network/routeTables', true, (input, p) => ({ disableBgpRoutePropagation: p.disableBgpRoutePropagation ?? false, routes: Array.isArray(p.routes) ? p.routes : [], resourceGuid: guidFrom('rt', input.id) }));
+export const routeTables = tracked('Microsoft.Network/routeTables', true, (input, p) => ({
+  disableBgpRoutePropagation: p.disableBgpRoutePropagation ?? false,
+  routes: Array.isArray(p.routes) ? p.routes : [],
+  resourceGuid: guidFrom('rt', input.id),
+}));
 
 export const dnsARecords: ResourceType = {
   type: 'Microsoft.Network/privateDnsZones/A',
@@ -124,8 +244,18 @@ export const dnsARecords: ResourceType = {
   lro: false,
   put(input) {
     const p = props(input.body);
-    if (!Array.isArray(p.aRecords)) throw badRequest('BadRequest', 'properties.aRecords must be an array of { ipv4Address }.', 'properties.aRecords');
+    if (!Array.isArray(p.aRecords))
+      throw badRequest('BadRequest', 'properties.aRecords must be an array of { ipv4Address }.', 'properties.aRecords');
     const zone = input.parent!.id.split('/').pop()!;
-    return { body: { id: input.id, name: input.name, type: 'Microsoft.Network/privateDnsZones/A', etag: guidFrom('etag', input.id, String(input.req.now)), properties: { ...clone(p), ttl: p.ttl ?? 3600, fqdn: `${input.name}.${zone}.`, isAutoRegistered: false } }, location: region(input.parent!.location) };
+    return {
+      body: {
+        id: input.id,
+        name: input.name,
+        type: 'Microsoft.Network/privateDnsZones/A',
+        etag: guidFrom('etag', input.id, String(input.req.now)),
+        properties: { ...clone(p), ttl: p.ttl ?? 3600, fqdn: `${input.name}.${zone}.`, isAutoRegistered: false },
+      },
+      location: region(input.parent!.location),
+    };
   },
 };

@@ -8,7 +8,13 @@ import { badRequest } from '../errors.js';
 import type { ResourceType, WriteInput } from '../engine.js';
 import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, region, type Json } from './common.js';
 
-function simple(type: string, name: ResourceType['name'], fill: (input: WriteInput, p: Json) => Json, extra: (input: WriteInput) => Json = () => ({}), lro = true): ResourceType {
+function simple(
+  type: string,
+  name: ResourceType['name'],
+  fill: (input: WriteInput, p: Json) => Json,
+  extra: (input: WriteInput) => Json = () => ({}),
+  lro = true,
+): ResourceType {
   return {
     type,
     tracked: true,
@@ -17,7 +23,12 @@ function simple(type: string, name: ResourceType['name'], fill: (input: WriteInp
     put(input) {
       checkLocationUnchanged(input);
       const p = props(input.body);
-      return { body: envelope(input, type, { ...extra(input), properties: { ...clone(p), ...fill(input, p), provisioningState: 'Succeeded' } }) };
+      return {
+        body: envelope(input, type, {
+          ...extra(input),
+          properties: { ...clone(p), ...fill(input, p), provisioningState: 'Succeeded' },
+        }),
+      };
     },
   };
 }
@@ -33,12 +44,22 @@ export const storageAccounts: ResourceType = {
     checkLocationUnchanged(input);
     const b = input.body;
     const sku = obj(b.sku);
-    if (typeof sku.name !== 'string') throw badRequest('InvalidRequestContent', "sku.name is required, e.g. 'Standard_LRS'.", 'sku.name');
+    if (typeof sku.name !== 'string')
+      throw badRequest('InvalidRequestContent', "sku.name is required, e.g. 'Standard_LRS'.", 'sku.name');
     const kind = b.kind ?? 'StorageV2';
-    if (!STORAGE_KINDS.includes(String(kind))) throw badRequest('InvalidRequestContent', `kind must be one of ${STORAGE_KINDS.join(', ')}.`, 'kind');
+    if (!STORAGE_KINDS.includes(String(kind)))
+      throw badRequest('InvalidRequestContent', `kind must be one of ${STORAGE_KINDS.join(', ')}.`, 'kind');
     const p = props(b);
-    if (input.existing && p.isHnsEnabled !== undefined && p.isHnsEnabled !== at(input.existing.body, 'properties.isHnsEnabled')) {
-      throw badRequest('PropertyChangeNotAllowed', 'isHnsEnabled can only be set when the storage account is created.', 'properties.isHnsEnabled');
+    if (
+      input.existing &&
+      p.isHnsEnabled !== undefined &&
+      p.isHnsEnabled !== at(input.existing.body, 'properties.isHnsEnabled')
+    ) {
+      throw badRequest(
+        'PropertyChangeNotAllowed',
+        'isHnsEnabled can only be set when the storage account is created.',
+        'properties.isHnsEnabled',
+      );
     }
     const n = input.name;
     const loc = region(b.location ?? input.existing?.body.location);
@@ -50,18 +71,43 @@ export const storageAccounts: ResourceType = {
       supportsHttpsTrafficOnly: p.supportsHttpsTrafficOnly ?? true,
       isHnsEnabled: p.isHnsEnabled ?? false,
       accessTier: p.accessTier ?? 'Hot',
-      encryption: p.encryption ?? { services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } }, keySource: 'Microsoft.Storage' },
-      primaryEndpoints: { blob: `https://${n}.blob.core.windows.net/`, file: `https://${n}.file.core.windows.net/`, queue: `https://${n}.queue.core.windows.net/`, table: `https://${n}.table.core.windows.net/`, dfs: `https://${n}.dfs.core.windows.net/`, web: `https://${n}.z6.web.core.windows.net/` },
+      encryption: p.encryption ?? {
+        services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
+        keySource: 'Microsoft.Storage',
+      },
+      primaryEndpoints: {
+        blob: `https://${n}.blob.core.windows.net/`,
+        file: `https://${n}.file.core.windows.net/`,
+        queue: `https://${n}.queue.core.windows.net/`,
+        table: `https://${n}.table.core.windows.net/`,
+        dfs: `https://${n}.dfs.core.windows.net/`,
+        web: `https://${n}.z6.web.core.windows.net/`,
+      },
       primaryLocation: loc,
       statusOfPrimary: 'available',
       creationTime: at(input.existing?.body, 'properties.creationTime') ?? new Date(input.req.now).toISOString(),
       provisioningState: 'Succeeded',
     };
-    return { body: envelope(input, 'Microsoft.Storage/storageAccounts', { sku: { name: sku.name, tier: String(sku.name).startsWith('Premium') ? 'Premium' : 'Standard' }, kind, properties: outP }) };
+    return {
+      body: envelope(input, 'Microsoft.Storage/storageAccounts', {
+        sku: { name: sku.name, tier: String(sku.name).startsWith('Premium') ? 'Premium' : 'Standard' },
+        kind,
+        properties: outP,
+      }),
+    };
   },
   actions: {
     // Keys exist but are never stored or logged: a fresh random-looking value per call is enough for clients.
-    listKeys: (input) => ({ status: 200, body: { keys: ['key1', 'key2'].map((keyName) => ({ keyName, value: Buffer.from(guidFrom(keyName, input.existing.id, String(Date.now()))).toString('base64'), permissions: 'FULL' })) } }),
+    listKeys: (input) => ({
+      status: 200,
+      body: {
+        keys: ['key1', 'key2'].map((keyName) => ({
+          keyName,
+          value: Buffer.from(guidFrom(keyName, input.existing.id, String(Date.now()))).toString('base64'),
+          permissions: 'FULL',
+        })),
+      },
+    }),
   },
 };
 
@@ -69,7 +115,10 @@ export const fileShares: ResourceType = {
   type: 'Microsoft.Storage/storageAccounts/fileServices/shares',
   tracked: false,
   lro: false,
-  name: { re: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, allowed: '3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit' },
+  name: {
+    re: /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+    allowed: '3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit',
+  },
   implicitParent: (parentId) => {
     // fileServices/default always exists once the account does.
     const m = /^(.*\/storageAccounts\/[^/]+)\/fileServices\/default$/i.exec(parentId);
@@ -79,11 +128,19 @@ export const fileShares: ResourceType = {
     const p = props(input.body);
     const quota = p.shareQuota ?? 5120;
     if (typeof quota !== 'number' || !Number.isInteger(quota) || quota < 1 || quota > 102400) {
-      throw badRequest('InvalidHeaderValue', `shareQuota must be an integer between 1 and 102400 GiB (got ${JSON.stringify(p.shareQuota)}).`, 'properties.shareQuota');
+      throw badRequest(
+        'InvalidHeaderValue',
+        `shareQuota must be an integer between 1 and 102400 GiB (got ${JSON.stringify(p.shareQuota)}).`,
+        'properties.shareQuota',
+      );
     }
     const old = input.existing ? props(input.existing.body) : undefined;
     if (old && p.enabledProtocols !== undefined && p.enabledProtocols !== old.enabledProtocols) {
-      throw badRequest('PropertyChangeNotAllowed', 'enabledProtocols can only be set when the share is created.', 'properties.enabledProtocols');
+      throw badRequest(
+        'PropertyChangeNotAllowed',
+        'enabledProtocols can only be set when the share is created.',
+        'properties.enabledProtocols',
+      );
     }
     const outP: Json = {
       ...clone(p),
@@ -94,7 +151,15 @@ export const fileShares: ResourceType = {
       leaseStatus: 'unlocked',
       leaseState: 'available',
     };
-    return { body: { id: input.id, name: input.name, type: 'Microsoft.Storage/storageAccounts/fileServices/shares', etag: `"0x${input.req.now.toString(16).toUpperCase()}"`, properties: outP } };
+    return {
+      body: {
+        id: input.id,
+        name: input.name,
+        type: 'Microsoft.Storage/storageAccounts/fileServices/shares',
+        etag: `"0x${input.req.now.toString(16).toUpperCase()}"`,
+        properties: outP,
+      },
+    };
   },
 };
 
@@ -102,12 +167,21 @@ export const vaults: ResourceType = {
   type: 'Microsoft.KeyVault/vaults',
   tracked: true,
   lro: true,
-  name: { re: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, allowed: '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit' },
+  name: {
+    re: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+    allowed: '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit',
+  },
   put(input) {
     checkLocationUnchanged(input);
     const p = props(input.body);
-    if (typeof p.tenantId !== 'string') throw badRequest('BadRequest', 'properties.tenantId is required.', 'properties.tenantId');
-    if (!at(p, 'sku.name')) throw badRequest('BadRequest', "properties.sku is required, e.g. { family: 'A', name: 'standard' }.", 'properties.sku');
+    if (typeof p.tenantId !== 'string')
+      throw badRequest('BadRequest', 'properties.tenantId is required.', 'properties.tenantId');
+    if (!at(p, 'sku.name'))
+      throw badRequest(
+        'BadRequest',
+        "properties.sku is required, e.g. { family: 'A', name: 'standard' }.",
+        'properties.sku',
+      );
     const outP: Json = {
       ...clone(p),
       accessPolicies: p.accessPolicies ?? [],
@@ -145,17 +219,37 @@ export const registries: ResourceType = {
   put(input) {
     checkLocationUnchanged(input);
     const sku = obj(input.body.sku);
-    if (!['Basic', 'Standard', 'Premium'].includes(String(sku.name))) throw badRequest('InvalidSku', "sku.name must be 'Basic', 'Standard' or 'Premium'.", 'sku.name');
+    if (!['Basic', 'Standard', 'Premium'].includes(String(sku.name)))
+      throw badRequest('InvalidSku', "sku.name must be 'Basic', 'Standard' or 'Premium'.", 'sku.name');
     const p = props(input.body);
-    const outP: Json = { ...clone(p), adminUserEnabled: p.adminUserEnabled ?? false, loginServer: `${input.name.toLowerCase()}.azurecr.io`, publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled', creationDate: new Date(input.req.now).toISOString(), provisioningState: 'Succeeded' };
-    return { body: envelope(input, 'Microsoft.ContainerRegistry/registries', { sku: { name: sku.name, tier: sku.name }, properties: outP }) };
+    const outP: Json = {
+      ...clone(p),
+      adminUserEnabled: p.adminUserEnabled ?? false,
+      loginServer: `${input.name.toLowerCase()}.azurecr.io`,
+      publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
+      creationDate: new Date(input.req.now).toISOString(),
+      provisioningState: 'Succeeded',
+    };
+    return {
+      body: envelope(input, 'Microsoft.ContainerRegistry/registries', {
+        sku: { name: sku.name, tier: sku.name },
+        properties: outP,
+      }),
+    };
   },
 };
 
 export const userAssignedIdentities = simple(
   'Microsoft.ManagedIdentity/userAssignedIdentities',
-  { re: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, allowed: '3-128 letters, digits, hyphens and underscores, starting with a letter or digit' },
-  (input) => ({ tenantId: input.engine.config.tenantId, principalId: guidFrom('uami-principal', input.id), clientId: guidFrom('uami-client', input.id) }),
+  {
+    re: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/,
+    allowed: '3-128 letters, digits, hyphens and underscores, starting with a letter or digit',
+  },
+  (input) => ({
+    tenantId: input.engine.config.tenantId,
+    principalId: guidFrom('uami-principal', input.id),
+    clientId: guidFrom('uami-client', input.id),
+  }),
   () => ({}),
   false,
 );
@@ -163,5 +257,9 @@ export const userAssignedIdentities = simple(
 export const managedClusters = simple(
   'Microsoft.ContainerService/managedClusters',
   { re: /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/, allowed: '1-63 letters, digits, hyphens and underscores' },
-  (input, p) => ({ fqdn: `${String(p.dnsPrefix ?? input.name)}-${guidFrom('aks', input.id).slice(0, 8)}.hcp.${region(input.body.location)}.azmk8s.io`, kubernetesVersion: p.kubernetesVersion ?? '1.31', powerState: { code: 'Running' } }),
+  (input, p) => ({
+    fqdn: `${String(p.dnsPrefix ?? input.name)}-${guidFrom('aks', input.id).slice(0, 8)}.hcp.${region(input.body.location)}.azmk8s.io`,
+    kubernetesVersion: p.kubernetesVersion ?? '1.31',
+    powerState: { code: 'Running' },
+  }),
 );

@@ -1,11 +1,40 @@
 /** Every resource type the emulator serves, by lower-case full type. */
 import type { ResourceType } from '../engine.js';
 import { roleAssignments } from './authorization.js';
-import { components, fileShares, managedClusters, registries, storageAccounts, userAssignedIdentities, vaults } from './misc.js';
+import {
+  components,
+  fileShares,
+  managedClusters,
+  registries,
+  storageAccounts,
+  userAssignedIdentities,
+  vaults,
+} from './misc.js';
 import { computes, datastores, workspaces } from './ml.js';
-import { networkSecurityGroups, privateDnsZoneGroups, privateDnsZones, privateEndpoints, subnets, virtualNetworkLinks, virtualNetworks } from './network.js';
+import {
+  networkSecurityGroups,
+  privateDnsZoneGroups,
+  privateDnsZones,
+  privateEndpoints,
+  subnets,
+  virtualNetworkLinks,
+  virtualNetworks,
+} from './network.js';
 import { resourceGroups } from './resources.js';
-import { blobContainers, blobServices, connections, dnsARecords, fileServices, logAnalytics, natGateways, outboundRules, privateEndpointConnections, publicIPAddresses, routeTables, securityRules } from './extra.js';
+import {
+  blobContainers,
+  blobServices,
+  connections,
+  dnsARecords,
+  fileServices,
+  logAnalytics,
+  natGateways,
+  outboundRules,
+  privateEndpointConnections,
+  publicIPAddresses,
+  routeTables,
+  securityRules,
+} from './extra.js';
 
 const ALL: readonly ResourceType[] = [
   resourceGroups,

@@ -10,8 +10,23 @@ const NSG = 'microsoft.network/networksecuritygroups';
 const PE = 'microsoft.network/privateendpoints';
 const VNET = 'microsoft.network/virtualnetworks';
 
-const RULE_PROPS = ['access', 'direction', 'priority', 'protocol', 'sourceAddressPrefix', 'sourcePortRange', 'destinationAddressPrefix', 'destinationPortRange', 'description'];
-const RULE_ARRAYS = ['sourceAddressPrefixes', 'destinationAddressPrefixes', 'destinationPortRanges', 'sourcePortRanges'];
+const RULE_PROPS = [
+  'access',
+  'direction',
+  'priority',
+  'protocol',
+  'sourceAddressPrefix',
+  'sourcePortRange',
+  'destinationAddressPrefix',
+  'destinationPortRange',
+  'description',
+];
+const RULE_ARRAYS = [
+  'sourceAddressPrefixes',
+  'destinationAddressPrefixes',
+  'destinationPortRanges',
+  'sourcePortRanges',
+];
 
 const table: Record<string, string> = {
   // Machine Learning computes: type-specific fields sit one level deeper.
@@ -36,7 +51,8 @@ const table: Record<string, string> = {
   [`${C}/sshsettings.sshpublicaccess`]: 'properties.properties.sshSettings.sshPublicAccess',
   [`${C}/applicationsharingpolicy`]: 'properties.properties.applicationSharingPolicy',
   [`${C}/computeinstanceauthorizationtype`]: 'properties.properties.computeInstanceAuthorizationType',
-  [`${C}/personalcomputeinstancesettings.assigneduser.objectid`]: 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId',
+  [`${C}/personalcomputeinstancesettings.assigneduser.objectid`]:
+    'properties.properties.personalComputeInstanceSettings.assignedUser.objectId',
   [`${C}/osimagemetadata.islatestosimageversion`]: 'properties.properties.osImageMetadata.isLatestOsImageVersion',
   [`${C}/schedules.computestartstop[*]`]: 'properties.properties.schedules.computeStartStop[*]',
   [`${C}/schedules.computestartstop[*].action`]: 'properties.properties.schedules.computeStartStop[*].action',
@@ -47,14 +63,19 @@ const table: Record<string, string> = {
   [`${ML}/sku.name`]: 'sku.name',
   [`${ML}/sku.tier`]: 'sku.tier',
   [`${ML}/privateendpointconnections[*]`]: 'properties.privateEndpointConnections[*]',
-  [`${ML}/privateendpointconnections[*].privatelinkserviceconnectionstate.status`]: 'properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status',
+  [`${ML}/privateendpointconnections[*].privatelinkserviceconnectionstate.status`]:
+    'properties.privateEndpointConnections[*].properties.privateLinkServiceConnectionState.status',
   [`${ML}/managednetwork.outboundrules`]: 'properties.managedNetwork.outboundRules',
-  [`${ML}/serverlesscomputesettings.serverlesscomputenopublicip`]: 'properties.serverlessComputeSettings.serverlessComputeNoPublicIP',
+  [`${ML}/serverlesscomputesettings.serverlesscomputenopublicip`]:
+    'properties.serverlessComputeSettings.serverlessComputeNoPublicIP',
   // Private endpoints: connection elements keep their own `properties`.
   [`${PE}/privatelinkserviceconnections[*]`]: 'properties.privateLinkServiceConnections[*]',
-  [`${PE}/privatelinkserviceconnections[*].groupids[*]`]: 'properties.privateLinkServiceConnections[*].properties.groupIds[*]',
-  [`${PE}/privatelinkserviceconnections[*].privatelinkserviceid`]: 'properties.privateLinkServiceConnections[*].properties.privateLinkServiceId',
-  [`${PE}/manualprivatelinkserviceconnections[*].groupids[*]`]: 'properties.manualPrivateLinkServiceConnections[*].properties.groupIds[*]',
+  [`${PE}/privatelinkserviceconnections[*].groupids[*]`]:
+    'properties.privateLinkServiceConnections[*].properties.groupIds[*]',
+  [`${PE}/privatelinkserviceconnections[*].privatelinkserviceid`]:
+    'properties.privateLinkServiceConnections[*].properties.privateLinkServiceId',
+  [`${PE}/manualprivatelinkserviceconnections[*].groupids[*]`]:
+    'properties.manualPrivateLinkServiceConnections[*].properties.groupIds[*]',
   [`${PE}/subnet.id`]: 'properties.subnet.id',
   // Virtual networks and subnets.
   [`${VNET}/subnets[*]`]: 'properties.subnets[*]',
@@ -85,7 +106,10 @@ export function parsePath(path: string): Segment[] {
   const out: Segment[] = [];
   for (const part of path.split('.')) {
     const m = /^([^[]*)((?:\[\*\])*)$/.exec(part);
-    if (!m) { out.push(part); continue; }
+    if (!m) {
+      out.push(part);
+      continue;
+    }
     if (m[1]) out.push(m[1]);
     for (let i = 0; i < m[2]!.length / 3; i++) out.push('*');
   }

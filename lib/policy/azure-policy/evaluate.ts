@@ -9,7 +9,15 @@
 import type { Manifest, ManifestResource } from '../../manifest/types.js';
 import type { AzurePolicyResult } from '../types.js';
 import { aliasPaths, parsePath, type Segment } from './aliases.js';
-import { ExpressionError, compare, evaluateValue, isExpression, looseEquals, type ExpressionEnv, type Value } from './expression.js';
+import {
+  ExpressionError,
+  compare,
+  evaluateValue,
+  isExpression,
+  looseEquals,
+  type ExpressionEnv,
+  type Value,
+} from './expression.js';
 
 /** A policy definition as loaded from JSON. */
 export interface PolicyDefinition {
@@ -18,8 +26,16 @@ export interface PolicyDefinition {
   readonly displayName?: string;
   /** `All`, `Indexed`, or a resource provider mode. @default Indexed */
   readonly mode?: string;
-  readonly parameters?: Readonly<Record<string, { readonly type?: string; readonly defaultValue?: unknown; readonly allowedValues?: readonly unknown[] }>>;
-  readonly policyRule: { readonly if: Condition; readonly then: { readonly effect: string; readonly details?: unknown } };
+  readonly parameters?: Readonly<
+    Record<
+      string,
+      { readonly type?: string; readonly defaultValue?: unknown; readonly allowedValues?: readonly unknown[] }
+    >
+  >;
+  readonly policyRule: {
+    readonly if: Condition;
+    readonly then: { readonly effect: string; readonly details?: unknown };
+  };
   /** Where it was loaded from, for errors. */
   readonly file?: string;
 }
@@ -36,22 +52,50 @@ export interface AzurePolicyInput {
 }
 
 export const CONDITION_OPERATORS = [
-  'equals', 'notEquals', 'like', 'notLike', 'match', 'matchInsensitively', 'notMatch', 'notMatchInsensitively',
-  'contains', 'notContains', 'in', 'notIn', 'containsKey', 'notContainsKey', 'less', 'lessOrEquals', 'greater',
-  'greaterOrEquals', 'exists',
+  'equals',
+  'notEquals',
+  'like',
+  'notLike',
+  'match',
+  'matchInsensitively',
+  'notMatch',
+  'notMatchInsensitively',
+  'contains',
+  'notContains',
+  'in',
+  'notIn',
+  'containsKey',
+  'notContainsKey',
+  'less',
+  'lessOrEquals',
+  'greater',
+  'greaterOrEquals',
+  'exists',
 ] as const;
 
 const OPS_LOWER = new Map(CONDITION_OPERATORS.map((o) => [o.toLowerCase(), o]));
 
 const EFFECTS: Record<string, string> = {
-  audit: 'Audit', deny: 'Deny', disabled: 'Disabled', modify: 'Modify', append: 'Append', auditifnotexists: 'AuditIfNotExists',
-  deployifnotexists: 'DeployIfNotExists', denyaction: 'DenyAction', manual: 'Manual', enforcesetting: 'EnforceSetting',
+  audit: 'Audit',
+  deny: 'Deny',
+  disabled: 'Disabled',
+  modify: 'Modify',
+  append: 'Append',
+  auditifnotexists: 'AuditIfNotExists',
+  deployifnotexists: 'DeployIfNotExists',
+  denyaction: 'DenyAction',
+  manual: 'Manual',
+  enforcesetting: 'EnforceSetting',
 };
 
 /** Resource types that do not support tags and location (skipped by `Indexed` definitions). */
 const NOT_INDEXED = new Set([
-  'microsoft.network/virtualnetworks/subnets', 'microsoft.network/networksecuritygroups/securityrules', 'microsoft.authorization/roleassignments',
-  'microsoft.authorization/roledefinitions', 'microsoft.network/privateendpoints/privatednszonegroups', 'microsoft.machinelearningservices/workspaces/datastores',
+  'microsoft.network/virtualnetworks/subnets',
+  'microsoft.network/networksecuritygroups/securityrules',
+  'microsoft.authorization/roleassignments',
+  'microsoft.authorization/roledefinitions',
+  'microsoft.network/privateendpoints/privatednszonegroups',
+  'microsoft.machinelearningservices/workspaces/datastores',
 ]);
 
 interface Frame {
@@ -77,7 +121,10 @@ function getPath(obj: unknown, path: readonly (string | number)[]): Value {
   let cur: unknown = obj;
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    if (Array.isArray(cur) && typeof seg === 'number') { cur = cur[seg]; continue; }
+    if (Array.isArray(cur) && typeof seg === 'number') {
+      cur = cur[seg];
+      continue;
+    }
     const rec = cur as Record<string, unknown>;
     if (typeof seg === 'string' && !(seg in rec)) {
       const key = Object.keys(rec).find((k) => k.toLowerCase() === seg.toLowerCase());
@@ -88,9 +135,14 @@ function getPath(obj: unknown, path: readonly (string | number)[]): Value {
 }
 
 /** Every concrete (path, value) an alias path with `[*]` reaches. Missing arrays give no elements. */
-function expand(obj: unknown, segs: readonly (Segment | number)[], prefix: (string | number)[] = []): { path: (string | number)[]; value: Value }[] {
+function expand(
+  obj: unknown,
+  segs: readonly (Segment | number)[],
+  prefix: (string | number)[] = [],
+): { path: (string | number)[]; value: Value }[] {
   const star = segs.indexOf('*');
-  if (star < 0) return [{ path: [...prefix, ...(segs as (string | number)[])], value: getPath(obj, segs as (string | number)[]) }];
+  if (star < 0)
+    return [{ path: [...prefix, ...(segs as (string | number)[])], value: getPath(obj, segs as (string | number)[]) }];
   const head = segs.slice(0, star) as (string | number)[];
   const arr = getPath(obj, head);
   if (!Array.isArray(arr)) return [];
@@ -111,18 +163,26 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
   const al = a.toLowerCase();
   const single = (v: Value): { values: Value[]; star: boolean } => ({ values: [v], star: false });
   switch (al) {
-    case 'name': return single(r.name);
+    case 'name':
+      return single(r.name);
     case 'fullname': {
       const parts = r.id.split('/providers/').pop()!.split('/');
       return single(parts.filter((_, i) => i >= 2 && i % 2 === 0).join('/'));
     }
-    case 'type': return single(r.type);
-    case 'kind': return single(r.body.kind);
-    case 'location': return single(r.body.location);
-    case 'id': return single(r.id);
-    case 'tags': return single(r.body.tags);
-    case 'identity.type': return single(getPath(r.body, ['identity', 'type']));
-    case 'identity.userassignedidentities': return single(getPath(r.body, ['identity', 'userAssignedIdentities']));
+    case 'type':
+      return single(r.type);
+    case 'kind':
+      return single(r.body.kind);
+    case 'location':
+      return single(r.body.location);
+    case 'id':
+      return single(r.id);
+    case 'tags':
+      return single(r.body.tags);
+    case 'identity.type':
+      return single(getPath(r.body, ['identity', 'type']));
+    case 'identity.userassignedidentities':
+      return single(getPath(r.body, ['identity', 'userAssignedIdentities']));
   }
   const tagMatch = /^tags(?:\['(.+)'\]|\[(.+)\]|\.(.+))$/i.exec(a);
   if (tagMatch) {
@@ -141,7 +201,14 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
       const f = ctx.frames[i]!;
       if (f.kind !== 'field' || !f.pattern || !f.concrete) continue;
       const p = f.pattern;
-      if (segs.length >= p.length && p.every((s, j) => typeof segs[j] === 'string' && (s === '*' ? segs[j] === '*' : (segs[j] as string).toLowerCase() === s.toLowerCase()))) {
+      if (
+        segs.length >= p.length &&
+        p.every(
+          (s, j) =>
+            typeof segs[j] === 'string' &&
+            (s === '*' ? segs[j] === '*' : (segs[j] as string).toLowerCase() === s.toLowerCase()),
+        )
+      ) {
         segs = [...f.concrete, ...segs.slice(p.length)];
         break;
       }
@@ -176,7 +243,11 @@ function envFor(ctx: Ctx): ExpressionEnv {
         if (f.kind === 'field' && f.pattern) {
           // current('<count alias>[*].prop') reads a property of the current element.
           const segs = aliasPaths(name, ctx.resource.type)[0];
-          if (segs && segs.length > f.pattern.length && f.pattern.every((s, j) => (s === '*' ? segs[j] === '*' : s.toLowerCase() === String(segs[j]).toLowerCase()))) {
+          if (
+            segs &&
+            segs.length > f.pattern.length &&
+            f.pattern.every((s, j) => (s === '*' ? segs[j] === '*' : s.toLowerCase() === String(segs[j]).toLowerCase()))
+          ) {
             return getPath(f.value, segs.slice(f.pattern.length) as string[]);
           }
         }
@@ -198,13 +269,17 @@ function val(v: Value, ctx: Ctx): Value {
 function matchPattern(value: Value, pattern: string, insensitive: boolean): boolean {
   if (typeof value !== 'string') return false;
   let re = '';
-  for (const ch of pattern) re += ch === '#' ? '\\d' : ch === '?' ? '[A-Za-z]' : ch === '.' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const ch of pattern)
+    re += ch === '#' ? '\\d' : ch === '?' ? '[A-Za-z]' : ch === '.' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^${re}$`, insensitive ? 'is' : 's').test(value);
 }
 
 function likePattern(value: Value, pattern: string): boolean {
   if (typeof value !== 'string') return false;
-  const re = pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const re = pattern
+    .split('*')
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${re}$`, 'is').test(value);
 }
 
@@ -215,25 +290,54 @@ function truthy(x: Value): boolean {
 /** Apply one condition operator. Exported for tests. */
 export function applyOperator(op: string, v: Value, x: Value): boolean {
   switch (op) {
-    case 'equals': return looseEquals(v, x);
-    case 'notEquals': return !looseEquals(v, x);
-    case 'like': return likePattern(v, String(x));
-    case 'notLike': return !likePattern(v, String(x));
-    case 'match': return matchPattern(v, String(x), false);
-    case 'matchInsensitively': return matchPattern(v, String(x), true);
-    case 'notMatch': return !matchPattern(v, String(x), false);
-    case 'notMatchInsensitively': return !matchPattern(v, String(x), true);
-    case 'contains': return containsOp(v, x);
-    case 'notContains': return !containsOp(v, x);
-    case 'in': return Array.isArray(x) ? v !== undefined && x.some((i) => looseEquals(v, i)) : looseEquals(v, x);
-    case 'notIn': return !(Array.isArray(x) ? v !== undefined && x.some((i) => looseEquals(v, i)) : looseEquals(v, x));
-    case 'containsKey': return containsKey(v, x);
-    case 'notContainsKey': return !containsKey(v, x);
-    case 'less': { const c = compare(v, x); return c !== undefined && c < 0; }
-    case 'lessOrEquals': { const c = compare(v, x); return c !== undefined && c <= 0; }
-    case 'greater': { const c = compare(v, x); return c !== undefined && c > 0; }
-    case 'greaterOrEquals': { const c = compare(v, x); return c !== undefined && c >= 0; }
-    case 'exists': { const present = v !== undefined && v !== null; return truthy(x) ? present : !present; }
+    case 'equals':
+      return looseEquals(v, x);
+    case 'notEquals':
+      return !looseEquals(v, x);
+    case 'like':
+      return likePattern(v, String(x));
+    case 'notLike':
+      return !likePattern(v, String(x));
+    case 'match':
+      return matchPattern(v, String(x), false);
+    case 'matchInsensitively':
+      return matchPattern(v, String(x), true);
+    case 'notMatch':
+      return !matchPattern(v, String(x), false);
+    case 'notMatchInsensitively':
+      return !matchPattern(v, String(x), true);
+    case 'contains':
+      return containsOp(v, x);
+    case 'notContains':
+      return !containsOp(v, x);
+    case 'in':
+      return Array.isArray(x) ? v !== undefined && x.some((i) => looseEquals(v, i)) : looseEquals(v, x);
+    case 'notIn':
+      return !(Array.isArray(x) ? v !== undefined && x.some((i) => looseEquals(v, i)) : looseEquals(v, x));
+    case 'containsKey':
+      return containsKey(v, x);
+    case 'notContainsKey':
+      return !containsKey(v, x);
+    case 'less': {
+      const c = compare(v, x);
+      return c !== undefined && c < 0;
+    }
+    case 'lessOrEquals': {
+      const c = compare(v, x);
+      return c !== undefined && c <= 0;
+    }
+    case 'greater': {
+      const c = compare(v, x);
+      return c !== undefined && c > 0;
+    }
+    case 'greaterOrEquals': {
+      const c = compare(v, x);
+      return c !== undefined && c >= 0;
+    }
+    case 'exists': {
+      const present = v !== undefined && v !== null;
+      return truthy(x) ? present : !present;
+    }
   }
   throw new NotEvaluable(`unknown condition operator ${op}`);
 }
@@ -245,7 +349,12 @@ function containsOp(v: Value, x: Value): boolean {
 }
 
 function containsKey(v: Value, x: Value): boolean {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.toLowerCase() === String(x).toLowerCase());
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.keys(v).some((k) => k.toLowerCase() === String(x).toLowerCase())
+  );
 }
 
 function operatorOf(cond: Condition): { op: string; operand: unknown } {
@@ -253,7 +362,9 @@ function operatorOf(cond: Condition): { op: string; operand: unknown } {
     const op = OPS_LOWER.get(k.toLowerCase());
     if (op) return { op, operand };
   }
-  throw new NotEvaluable(`condition ${JSON.stringify(cond).slice(0, 120)} has no operator (${CONDITION_OPERATORS.join(', ')})`);
+  throw new NotEvaluable(
+    `condition ${JSON.stringify(cond).slice(0, 120)} has no operator (${CONDITION_OPERATORS.join(', ')})`,
+  );
 }
 
 function key(cond: Condition, name: string): unknown {
@@ -297,13 +408,23 @@ function evalCount(count: Condition, ctx: Ctx): number {
     const candidates = aliasPaths(alias, ctx.resource.type);
     if (candidates.length === 0) return 0;
     let pattern = candidates[0]!;
-    for (const c of candidates) if (expand(ctx.resource.body, c).length > 0) { pattern = c; break; }
+    for (const c of candidates)
+      if (expand(ctx.resource.body, c).length > 0) {
+        pattern = c;
+        break;
+      }
     if (!pattern.includes('*')) throw new NotEvaluable(`count field ${alias} must contain [*]`);
     // Substitute enclosing counts' concrete prefixes (nested counts).
     let segs: (Segment | number)[] = pattern;
     for (let i = ctx.frames.length - 1; i >= 0; i--) {
       const f = ctx.frames[i]!;
-      if (f.kind === 'field' && f.pattern && f.concrete && segs.length >= f.pattern.length && f.pattern.every((s, j) => (s === '*' ? segs[j] === '*' : String(segs[j]).toLowerCase() === s.toLowerCase()))) {
+      if (
+        f.kind === 'field' &&
+        f.pattern &&
+        f.concrete &&
+        segs.length >= f.pattern.length &&
+        f.pattern.every((s, j) => (s === '*' ? segs[j] === '*' : String(segs[j]).toLowerCase() === s.toLowerCase()))
+      ) {
         segs = [...f.concrete, ...segs.slice(f.pattern.length)];
         break;
       }
@@ -315,7 +436,13 @@ function evalCount(count: Condition, ctx: Ctx): number {
     if (!where) return elements.length;
     let n = 0;
     for (const el of elements) {
-      const frame: Frame = { kind: 'field', pattern: pattern.slice(0, pattern.lastIndexOf('*') + 1) as Segment[], concrete: el.path, alias, value: el.value };
+      const frame: Frame = {
+        kind: 'field',
+        pattern: pattern.slice(0, pattern.lastIndexOf('*') + 1) as Segment[],
+        concrete: el.path,
+        alias,
+        value: el.value,
+      };
       if (evalCondition(where, { ...ctx, frames: [...ctx.frames, frame] })) n++;
     }
     return n;
@@ -323,11 +450,13 @@ function evalCount(count: Condition, ctx: Ctx): number {
   const valueExpr = key(count, 'value');
   if (valueExpr !== undefined) {
     const arr = val(valueExpr, ctx);
-    if (!Array.isArray(arr)) throw new NotEvaluable(`count value must be an array, got ${JSON.stringify(arr)?.slice(0, 80)}`);
+    if (!Array.isArray(arr))
+      throw new NotEvaluable(`count value must be an array, got ${JSON.stringify(arr)?.slice(0, 80)}`);
     if (!where) return arr.length;
     const name = key(count, 'name') as string | undefined;
     let n = 0;
-    for (const item of arr) if (evalCondition(where, { ...ctx, frames: [...ctx.frames, { kind: 'value', name, value: item }] })) n++;
+    for (const item of arr)
+      if (evalCondition(where, { ...ctx, frames: [...ctx.frames, { kind: 'value', name, value: item }] })) n++;
     return n;
   }
   throw new NotEvaluable('count needs field or value');
@@ -337,8 +466,13 @@ function evalCount(count: Condition, ctx: Ctx): number {
 export function resolveParameters(def: PolicyDefinition, input: AzurePolicyInput): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(def.parameters ?? {})) if (p.defaultValue !== undefined) out[k] = p.defaultValue;
-  const unwrap = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object) ? (v as { value: unknown }).value : v);
-  const layers: [Readonly<Record<string, unknown>> | undefined, boolean][] = [[input.parameters?.['*'], true], [input.parameters?.[def.name], false], [def.displayName ? input.parameters?.[def.displayName] : undefined, false]];
+  const unwrap = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object) ? (v as { value: unknown }).value : v;
+  const layers: [Readonly<Record<string, unknown>> | undefined, boolean][] = [
+    [input.parameters?.['*'], true],
+    [input.parameters?.[def.name], false],
+    [def.displayName ? input.parameters?.[def.displayName] : undefined, false],
+  ];
   for (const [given, wildcard] of layers) {
     for (const [k, raw] of Object.entries(given ?? {})) {
       const declared = Object.keys(def.parameters ?? {}).find((d) => d.toLowerCase() === k.toLowerCase());
@@ -346,7 +480,13 @@ export function resolveParameters(def: PolicyDefinition, input: AzurePolicyInput
       const v = unwrap(raw);
       const allowed = def.parameters?.[declared]?.allowedValues;
       // A value for all definitions applies only where the definition allows it (e.g. Deny on an Audit-only one).
-      if (wildcard && Array.isArray(allowed) && !Array.isArray(v) && !allowed.some((a) => String(a).toLowerCase() === String(v).toLowerCase())) continue;
+      if (
+        wildcard &&
+        Array.isArray(allowed) &&
+        !Array.isArray(v) &&
+        !allowed.some((a) => String(a).toLowerCase() === String(v).toLowerCase())
+      )
+        continue;
       out[declared] = v;
     }
   }
@@ -359,7 +499,12 @@ function canonicalEffect(e: unknown): string {
 }
 
 /** Evaluate one definition on one resource. */
-export function evaluateDefinition(def: PolicyDefinition, resource: ManifestResource, manifest: Manifest, params: Record<string, unknown>): { outcome: string; note?: string } {
+export function evaluateDefinition(
+  def: PolicyDefinition,
+  resource: ManifestResource,
+  manifest: Manifest,
+  params: Record<string, unknown>,
+): { outcome: string; note?: string } {
   const ctx: Ctx = { resource, manifest, params, frames: [] };
   try {
     const effect = canonicalEffect(val(def.policyRule.then.effect, ctx));
@@ -382,7 +527,13 @@ function existence(def: PolicyDefinition, effect: string, ctx: Ctx): { outcome: 
   const name = key(details, 'name');
   const wanted = name === undefined ? undefined : String(val(name, ctx)).toLowerCase();
   const base = ctx.resource.id.toLowerCase();
-  const related = ctx.manifest.resources.filter((r) => r.type.toLowerCase() === type.toLowerCase() && (r.id.toLowerCase().startsWith(base + '/') || String((r.body as Record<string, unknown>).scope ?? '').toLowerCase() === base) && (wanted === undefined || r.name.toLowerCase() === wanted));
+  const related = ctx.manifest.resources.filter(
+    (r) =>
+      r.type.toLowerCase() === type.toLowerCase() &&
+      (r.id.toLowerCase().startsWith(base + '/') ||
+        String((r.body as Record<string, unknown>).scope ?? '').toLowerCase() === base) &&
+      (wanted === undefined || r.name.toLowerCase() === wanted),
+  );
   const cond = key(details, 'existenceCondition') as Condition | undefined;
   const exists = related.some((r) => !cond || evalCondition(cond, { ...ctx, resource: r, frames: [] }));
   return exists ? { outcome: 'Compliant' } : { outcome: effect };
@@ -398,13 +549,31 @@ function inMode(def: PolicyDefinition, r: ManifestResource): boolean {
 export function evaluateAzurePolicies(manifest: Manifest, input: AzurePolicyInput): AzurePolicyResult[] {
   const out: AzurePolicyResult[] = [];
   for (const n of input.notes ?? []) {
-    out.push({ definition: n.definition, ...(n.displayName ? { displayName: n.displayName } : {}), stack: manifest.stack.name, logicalId: manifest.stack.name, resourceType: '(definition)', outcome: 'NotEvaluable', note: n.note });
+    out.push({
+      definition: n.definition,
+      ...(n.displayName ? { displayName: n.displayName } : {}),
+      stack: manifest.stack.name,
+      logicalId: manifest.stack.name,
+      resourceType: '(definition)',
+      outcome: 'NotEvaluable',
+      note: n.note,
+    });
   }
   for (const def of input.definitions) {
     const mode = (def.mode ?? 'Indexed').toLowerCase();
-    const base = { definition: def.name, ...(def.displayName ? { displayName: def.displayName } : {}), stack: manifest.stack.name };
+    const base = {
+      definition: def.name,
+      ...(def.displayName ? { displayName: def.displayName } : {}),
+      stack: manifest.stack.name,
+    };
     if (mode !== 'all' && mode !== 'indexed') {
-      out.push({ ...base, logicalId: manifest.stack.name, resourceType: '(definition)', outcome: 'NotEvaluable', note: `mode ${def.mode} is a data-plane (resource provider) mode; it cannot be evaluated on desired state` });
+      out.push({
+        ...base,
+        logicalId: manifest.stack.name,
+        resourceType: '(definition)',
+        outcome: 'NotEvaluable',
+        note: `mode ${def.mode} is a data-plane (resource provider) mode; it cannot be evaluated on desired state`,
+      });
       continue;
     }
     const params = resolveParameters(def, input);
@@ -412,7 +581,14 @@ export function evaluateAzurePolicies(manifest: Manifest, input: AzurePolicyInpu
       if (!inMode(def, r)) continue;
       const res = evaluateDefinition(def, r, manifest, params);
       if (res.outcome === 'NotApplicable' || res.outcome === 'Compliant') continue;
-      out.push({ ...base, logicalId: r.logicalId, resourceType: r.type, outcome: res.outcome, ...(r.source ? { source: r.source } : {}), ...(res.note ? { note: res.note } : {}) });
+      out.push({
+        ...base,
+        logicalId: r.logicalId,
+        resourceType: r.type,
+        outcome: res.outcome,
+        ...(r.source ? { source: r.source } : {}),
+        ...(res.note ? { note: res.note } : {}),
+      });
     }
   }
   return out;

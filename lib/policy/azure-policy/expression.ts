@@ -46,7 +46,9 @@ export function parse(src: string): Node {
   const hit = cache.get(src);
   if (hit) return hit;
   let i = 0;
-  const ws = (): void => { while (i < src.length && /\s/.test(src[i]!)) i++; };
+  const ws = (): void => {
+    while (i < src.length && /\s/.test(src[i]!)) i++;
+  };
   const expect = (c: string): void => {
     ws();
     if (src[i] !== c) throw new ExpressionError(`expected "${c}" at position ${i} in [${src}]`);
@@ -61,7 +63,11 @@ export function parse(src: string): Node {
       for (;;) {
         if (i >= src.length) throw new ExpressionError(`unterminated string in [${src}]`);
         if (src[i] === "'") {
-          if (src[i + 1] === "'") { out += "'"; i += 2; continue; }
+          if (src[i + 1] === "'") {
+            out += "'";
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -70,7 +76,10 @@ export function parse(src: string): Node {
       return { k: 'lit', v: out };
     }
     const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
-    if (num) { i += num[0].length; return { k: 'lit', v: Number(num[0]) }; }
+    if (num) {
+      i += num[0].length;
+      return { k: 'lit', v: Number(num[0]) };
+    }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
     if (!id) throw new ExpressionError(`unexpected "${c ?? 'end'}" at position ${i} in [${src}]`);
     i += id[0].length;
@@ -79,12 +88,16 @@ export function parse(src: string): Node {
       i++;
       const args: Node[] = [];
       ws();
-      if (src[i] === ')') { i++; }
-      else {
+      if (src[i] === ')') {
+        i++;
+      } else {
         for (;;) {
           args.push(expr());
           ws();
-          if (src[i] === ',') { i++; continue; }
+          if (src[i] === ',') {
+            i++;
+            continue;
+          }
           expect(')');
           break;
         }
@@ -150,13 +163,26 @@ export function looseEquals(a: Value, b: Value): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   if (typeof a === 'boolean' || typeof b === 'boolean') return String(a).toLowerCase() === String(b).toLowerCase();
   if (typeof a === 'number' || typeof b === 'number') {
-    const na = Number(a), nb = Number(b);
-    return typeof a !== 'object' && typeof b !== 'object' && !Number.isNaN(na) && !Number.isNaN(nb) && String(a).trim() !== '' && String(b).trim() !== '' && na === nb;
+    const na = Number(a),
+      nb = Number(b);
+    return (
+      typeof a !== 'object' &&
+      typeof b !== 'object' &&
+      !Number.isNaN(na) &&
+      !Number.isNaN(nb) &&
+      String(a).trim() !== '' &&
+      String(b).trim() !== '' &&
+      na === nb
+    );
   }
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => looseEquals(x, b[i]));
   if (typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a as object), kb = Object.keys(b as object);
-    return ka.length === kb.length && ka.every((k) => looseEquals((a as Record<string, Value>)[k], (b as Record<string, Value>)[k]));
+    const ka = Object.keys(a as object),
+      kb = Object.keys(b as object);
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => looseEquals((a as Record<string, Value>)[k], (b as Record<string, Value>)[k]))
+    );
   }
   return false;
 }
@@ -170,10 +196,12 @@ export function compare(a: Value, b: Value): number | undefined {
   if (typeof a === 'string' && typeof b === 'string') {
     const iso = /^\d{4}-\d{2}-\d{2}/;
     if (iso.test(a) && iso.test(b)) {
-      const da = Date.parse(a), db = Date.parse(b);
+      const da = Date.parse(a),
+        db = Date.parse(b);
       if (!Number.isNaN(da) && !Number.isNaN(db)) return da - db;
     }
-    const la = a.toLowerCase(), lb = b.toLowerCase();
+    const la = a.toLowerCase(),
+      lb = b.toLowerCase();
     return la < lb ? -1 : la > lb ? 1 : 0;
   }
   return undefined;
@@ -182,7 +210,8 @@ export function compare(a: Value, b: Value): number | undefined {
 function containsValue(container: Value, item: Value): boolean {
   if (typeof container === 'string') return container.toLowerCase().includes(str(item).toLowerCase());
   if (Array.isArray(container)) return container.some((x) => looseEquals(x, item));
-  if (container && typeof container === 'object') return Object.keys(container).some((k) => k.toLowerCase() === str(item).toLowerCase());
+  if (container && typeof container === 'object')
+    return Object.keys(container).some((k) => k.toLowerCase() === str(item).toLowerCase());
   return false;
 }
 
@@ -191,21 +220,32 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   field: ([a], env) => env.field(str(a)),
   current: (args, env) => env.current(args.length ? str(args[0]) : undefined),
   requestcontext: (_a, env) => ({ apiVersion: env.apiVersion ?? '' }),
-  concat: (args) => (args.some(Array.isArray) ? args.flatMap((a) => (Array.isArray(a) ? a : [a])) : args.map(str).join('')),
+  concat: (args) =>
+    args.some(Array.isArray) ? args.flatMap((a) => (Array.isArray(a) ? a : [a])) : args.map(str).join(''),
   tolower: ([s]) => str(s).toLowerCase(),
   toupper: ([s]) => str(s).toUpperCase(),
   trim: ([s]) => str(s).trim(),
   if: ([c, a, b]) => (c === true || str(c).toLowerCase() === 'true' ? a : b),
   empty: ([v]) => isEmpty(v),
-  length: ([v]) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  length: ([v]) =>
+    typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
   contains: ([c, i]) => containsValue(c, i),
-  split: ([s, d]) => { const seps = Array.isArray(d) ? d.map(str) : [str(d)]; let parts = [str(s)]; for (const sep of seps) parts = parts.flatMap((p) => p.split(sep)); return parts; },
+  split: ([s, d]) => {
+    const seps = Array.isArray(d) ? d.map(str) : [str(d)];
+    let parts = [str(s)];
+    for (const sep of seps) parts = parts.flatMap((p) => p.split(sep));
+    return parts;
+  },
   first: ([v]) => (Array.isArray(v) ? v[0] : typeof v === 'string' ? v.slice(0, 1) : undefined),
   last: ([v]) => (Array.isArray(v) ? v[v.length - 1] : typeof v === 'string' ? v.slice(-1) : undefined),
   take: ([v, n]) => (Array.isArray(v) || typeof v === 'string' ? v.slice(0, num(n, 'take')) : v),
   skip: ([v, n]) => (Array.isArray(v) || typeof v === 'string' ? v.slice(num(n, 'skip')) : v),
   replace: ([s, a, b]) => str(s).split(str(a)).join(str(b)),
-  substring: ([s, start, len]) => { const t = str(s); const st = num(start, 'substring'); return len === undefined ? t.slice(st) : t.slice(st, st + num(len, 'substring')); },
+  substring: ([s, start, len]) => {
+    const t = str(s);
+    const st = num(start, 'substring');
+    return len === undefined ? t.slice(st) : t.slice(st, st + num(len, 'substring'));
+  },
   indexof: ([s, x]) => str(s).toLowerCase().indexOf(str(x).toLowerCase()),
   lastindexof: ([s, x]) => str(s).toLowerCase().lastIndexOf(str(x).toLowerCase()),
   startswith: ([s, x]) => str(s).toLowerCase().startsWith(str(x).toLowerCase()),
@@ -234,9 +274,18 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   min: (args) => Math.min(...args.flatMap((a) => (Array.isArray(a) ? a : [a])).map((x) => num(x, 'min'))),
   max: (args) => Math.max(...args.flatMap((a) => (Array.isArray(a) ? a : [a])).map((x) => num(x, 'max'))),
   union: (args) => (args.every(Array.isArray) ? [...new Set(args.flat())] : Object.assign({}, ...args)),
-  intersection: (args) => (args.every(Array.isArray) ? (args[0] as Value[]).filter((x) => args.every((a) => (a as Value[]).some((y) => looseEquals(x, y)))) : {}),
+  intersection: (args) =>
+    args.every(Array.isArray)
+      ? (args[0] as Value[]).filter((x) => args.every((a) => (a as Value[]).some((y) => looseEquals(x, y))))
+      : {},
   join: ([a, d]) => (Array.isArray(a) ? a.map(str).join(str(d)) : str(a)),
-  json: ([s]) => { try { return JSON.parse(str(s)); } catch { throw new ExpressionError(`json() got invalid JSON`); } },
+  json: ([s]) => {
+    try {
+      return JSON.parse(str(s));
+    } catch {
+      throw new ExpressionError(`json() got invalid JSON`);
+    }
+  },
   range: ([s, n]) => Array.from({ length: num(n, 'range') }, (_, k) => num(s, 'range') + k),
   ipinrange: ([net, ip]) => ipInRange(str(net), str(ip)),
 };
@@ -286,7 +335,10 @@ export function evaluate(node: Node, env: ExpressionEnv): Value {
         const c = evaluate(node.args[0]!, env);
         return evaluate(node.args[c === true || str(c).toLowerCase() === 'true' ? 1 : 2]!, env);
       }
-      return fn(node.args.map((a) => evaluate(a, env)), env);
+      return fn(
+        node.args.map((a) => evaluate(a, env)),
+        env,
+      );
     }
   }
 }

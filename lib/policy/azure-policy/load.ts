@@ -18,7 +18,11 @@ export interface PolicySetDefinition {
   readonly name: string;
   readonly displayName?: string;
   readonly parameters?: PolicyDefinition['parameters'];
-  readonly members: readonly { readonly definitionId: string; readonly referenceId?: string; readonly parameters?: Readonly<Record<string, unknown>> }[];
+  readonly members: readonly {
+    readonly definitionId: string;
+    readonly referenceId?: string;
+    readonly parameters?: Readonly<Record<string, unknown>>;
+  }[];
   readonly file: string;
 }
 
@@ -27,12 +31,19 @@ function parseJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError('AzurePolicyUnreadable', `cannot read ${file}: ${(e as Error).message}`, { file, fix: 'check the --azure-policy path' });
+    throw new InputError('AzurePolicyUnreadable', `cannot read ${file}: ${(e as Error).message}`, {
+      file,
+      fix: 'check the --azure-policy path',
+    });
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new InputError('AzurePolicyInvalidJson', `${file} is not valid JSON: ${(e as Error).message}`, { file, line: jsonErrorLine(text), fix: 'fix the JSON syntax of the policy definition' });
+    throw new InputError('AzurePolicyInvalidJson', `${file} is not valid JSON: ${(e as Error).message}`, {
+      file,
+      line: jsonErrorLine(text),
+      fix: 'fix the JSON syntax of the policy definition',
+    });
   }
 }
 
@@ -40,7 +51,8 @@ function parseJson(file: string): unknown {
 function unescapeTemplate(v: unknown): unknown {
   if (typeof v === 'string') return v.startsWith('[[') ? v.slice(1) : v;
   if (Array.isArray(v)) return v.map(unescapeTemplate);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unescapeTemplate(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unescapeTemplate(x)]));
   return v;
 }
 
@@ -48,37 +60,64 @@ function toDefinition(raw: unknown, file: string, index: number): PolicyDefiniti
   const o = (raw ?? {}) as Record<string, unknown>;
   const props = (o.properties && typeof o.properties === 'object' ? o.properties : o) as Record<string, unknown>;
   const rule = props.policyRule as PolicyDefinition['policyRule'] | undefined;
-  if (!rule || typeof rule !== 'object' || !rule.if || typeof rule.if !== 'object' || !rule.then || typeof rule.then !== 'object' || rule.then.effect === undefined) {
-    throw new InputError('AzurePolicyInvalid', `${file}${index ? ` (definition ${index + 1})` : ''} has no policyRule with "if" and "then.effect"`, { file, fix: 'use a policy definition JSON as exported by `az policy definition show`' });
+  if (
+    !rule ||
+    typeof rule !== 'object' ||
+    !rule.if ||
+    typeof rule.if !== 'object' ||
+    !rule.then ||
+    typeof rule.then !== 'object' ||
+    rule.then.effect === undefined
+  ) {
+    throw new InputError(
+      'AzurePolicyInvalid',
+      `${file}${index ? ` (definition ${index + 1})` : ''} has no policyRule with "if" and "then.effect"`,
+      { file, fix: 'use a policy definition JSON as exported by `az policy definition show`' },
+    );
   }
-  const name = typeof o.name === 'string' && !o.name.startsWith('[') ? o.name : basename(file).replace(/\.json$/i, '') + (index ? `#${index + 1}` : '');
+  const name =
+    typeof o.name === 'string' && !o.name.startsWith('[')
+      ? o.name
+      : basename(file).replace(/\.json$/i, '') + (index ? `#${index + 1}` : '');
   return {
     name,
     ...(typeof props.displayName === 'string' ? { displayName: props.displayName } : {}),
     ...(typeof props.mode === 'string' ? { mode: props.mode } : {}),
-    ...(props.parameters && typeof props.parameters === 'object' ? { parameters: props.parameters as PolicyDefinition['parameters'] } : {}),
+    ...(props.parameters && typeof props.parameters === 'object'
+      ? { parameters: props.parameters as PolicyDefinition['parameters'] }
+      : {}),
     policyRule: rule,
     file,
   };
 }
 
 function toSet(raw: Record<string, unknown>, file: string): PolicySetDefinition | undefined {
-  const props = (raw.properties && typeof raw.properties === 'object' ? raw.properties : raw) as Record<string, unknown>;
+  const props = (raw.properties && typeof raw.properties === 'object' ? raw.properties : raw) as Record<
+    string,
+    unknown
+  >;
   if (!Array.isArray(props.policyDefinitions)) return undefined;
   const members = (props.policyDefinitions as Record<string, unknown>[]).map((m, i) => {
     if (!m || typeof m.policyDefinitionId !== 'string') {
-      throw new InputError('AzurePolicyInvalid', `${file}: policyDefinitions[${i}] has no policyDefinitionId`, { file, fix: 'give every member of the set a policyDefinitionId' });
+      throw new InputError('AzurePolicyInvalid', `${file}: policyDefinitions[${i}] has no policyDefinitionId`, {
+        file,
+        fix: 'give every member of the set a policyDefinitionId',
+      });
     }
     return {
       definitionId: m.policyDefinitionId,
       ...(typeof m.policyDefinitionReferenceId === 'string' ? { referenceId: m.policyDefinitionReferenceId } : {}),
-      ...(m.parameters && typeof m.parameters === 'object' ? { parameters: m.parameters as Record<string, unknown> } : {}),
+      ...(m.parameters && typeof m.parameters === 'object'
+        ? { parameters: m.parameters as Record<string, unknown> }
+        : {}),
     };
   });
   return {
     name: typeof raw.name === 'string' && !raw.name.startsWith('[') ? raw.name : basename(file).replace(/\.json$/i, ''),
     ...(typeof props.displayName === 'string' ? { displayName: props.displayName } : {}),
-    ...(props.parameters && typeof props.parameters === 'object' ? { parameters: props.parameters as PolicyDefinition['parameters'] } : {}),
+    ...(props.parameters && typeof props.parameters === 'object'
+      ? { parameters: props.parameters as PolicyDefinition['parameters'] }
+      : {}),
     members,
     file,
   };
@@ -101,8 +140,15 @@ function definitionsIn(doc: unknown, file: string, into: Loaded = { definitions:
   }
   const o = doc as Record<string, unknown>;
   if (o && Array.isArray(o.resources) && typeof o.$schema === 'string' && /deploymentTemplate/i.test(o.$schema)) {
-    const defs = (o.resources as Record<string, unknown>[]).filter((r) => /^microsoft\.authorization\/policy(set)?definitions$/.test(String(r.type).toLowerCase()));
-    if (defs.length === 0) throw new InputError('AzurePolicyInvalid', `${file} is an ARM template without Microsoft.Authorization/policyDefinitions resources`, { file, fix: 'pass the policy definition JSON itself' });
+    const defs = (o.resources as Record<string, unknown>[]).filter((r) =>
+      /^microsoft\.authorization\/policy(set)?definitions$/.test(String(r.type).toLowerCase()),
+    );
+    if (defs.length === 0)
+      throw new InputError(
+        'AzurePolicyInvalid',
+        `${file} is an ARM template without Microsoft.Authorization/policyDefinitions resources`,
+        { file, fix: 'pass the policy definition JSON itself' },
+      );
     defs.forEach((d, i) => one(unescapeTemplate(d), i));
     return into;
   }
@@ -112,9 +158,22 @@ function definitionsIn(doc: unknown, file: string, into: Loaded = { definitions:
 
 /** Load definitions and policy sets from a JSON file, or from every `*.json` file of a directory. */
 export function loadPolicyFiles(path: string): Loaded {
-  if (!existsSync(path)) throw new InputError('AzurePolicyNotFound', `no Azure Policy definition at ${path}`, { file: path, fix: 'pass a definition JSON file or a directory of them to --azure-policy' });
-  const files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.toLowerCase().endsWith('.json')).sort().map((f) => join(path, f)) : [path];
-  if (files.length === 0) throw new InputError('AzurePolicyNotFound', `no *.json policy definitions in ${path}`, { file: path, fix: 'put definition JSON files in the directory' });
+  if (!existsSync(path))
+    throw new InputError('AzurePolicyNotFound', `no Azure Policy definition at ${path}`, {
+      file: path,
+      fix: 'pass a definition JSON file or a directory of them to --azure-policy',
+    });
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => f.toLowerCase().endsWith('.json'))
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
+  if (files.length === 0)
+    throw new InputError('AzurePolicyNotFound', `no *.json policy definitions in ${path}`, {
+      file: path,
+      fix: 'put definition JSON files in the directory',
+    });
   const into: Loaded = { definitions: [], sets: [] };
   for (const f of files) definitionsIn(parseJson(f), f, into);
   return into;
@@ -130,14 +189,19 @@ function pick(params: Readonly<Record<string, unknown>> | undefined, name: strin
   const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) return undefined;
   const v = params[key];
-  return v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object) ? (v as { value: unknown }).value : v;
+  return v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object)
+    ? (v as { value: unknown }).value
+    : v;
 }
 
 /**
  * Expand policy sets into one derived definition per member (`<set>/<referenceId>`), with the member's parameter
  * values resolved from the set's parameters. Definitions that belong to a set are evaluated through it only.
  */
-function expandSets(loaded: Loaded, parameters: Record<string, Record<string, unknown>>): { definitions: PolicyDefinition[]; notes: NonNullable<AzurePolicyInput['notes']>[number][] } {
+function expandSets(
+  loaded: Loaded,
+  parameters: Record<string, Record<string, unknown>>,
+): { definitions: PolicyDefinition[]; notes: NonNullable<AzurePolicyInput['notes']>[number][] } {
   if (loaded.sets.length === 0) return { definitions: loaded.definitions, notes: [] };
   const byName = new Map(loaded.definitions.map((d) => [d.name.toLowerCase(), d]));
   const referenced = new Set<string>();
@@ -146,10 +210,22 @@ function expandSets(loaded: Loaded, parameters: Record<string, Record<string, un
   for (const set of loaded.sets) {
     const setValue = (p: string): unknown => {
       const declared = Object.keys(set.parameters ?? {}).find((k) => k.toLowerCase() === p.toLowerCase());
-      if (!declared) throw new InputError('AzurePolicyInvalid', `${set.file}: a member of policy set ${set.displayName ?? set.name} uses parameters('${p}'), which the set does not declare`, { file: set.file, fix: `declare "${p}" in the set's parameters` });
-      const given = pick(parameters[set.name], declared) ?? (set.displayName ? pick(parameters[set.displayName], declared) : undefined);
+      if (!declared)
+        throw new InputError(
+          'AzurePolicyInvalid',
+          `${set.file}: a member of policy set ${set.displayName ?? set.name} uses parameters('${p}'), which the set does not declare`,
+          { file: set.file, fix: `declare "${p}" in the set's parameters` },
+        );
+      const given =
+        pick(parameters[set.name], declared) ??
+        (set.displayName ? pick(parameters[set.displayName], declared) : undefined);
       const value = given ?? set.parameters?.[declared]?.defaultValue;
-      if (value === undefined) throw new InputError('AzurePolicyParameterMissing', `parameter "${declared}" of policy set ${set.displayName ?? set.name} has no default and no value`, { file: set.file, fix: `pass --azure-policy-params with { "${set.name}": { "${declared}": ... } }` });
+      if (value === undefined)
+        throw new InputError(
+          'AzurePolicyParameterMissing',
+          `parameter "${declared}" of policy set ${set.displayName ?? set.name} has no default and no value`,
+          { file: set.file, fix: `pass --azure-policy-params with { "${set.name}": { "${declared}": ... } }` },
+        );
       return value;
     };
     for (const m of set.members) {
@@ -157,17 +233,37 @@ function expandSets(loaded: Loaded, parameters: Record<string, Record<string, un
       const name = `${set.name}/${m.referenceId ?? defName}`;
       const def = byName.get(defName);
       if (!def) {
-        notes.push({ definition: name, displayName: `${set.displayName ?? set.name}: ${m.referenceId ?? defName}`, note: `member definition ${m.definitionId} is not among the loaded files` });
+        notes.push({
+          definition: name,
+          displayName: `${set.displayName ?? set.name}: ${m.referenceId ?? defName}`,
+          note: `member definition ${m.definitionId} is not among the loaded files`,
+        });
         continue;
       }
       referenced.add(defName);
       const values: Record<string, unknown> = {};
       for (const [k, raw] of Object.entries(m.parameters ?? {})) {
-        const v = raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object) ? (raw as { value: unknown }).value : raw;
+        const v =
+          raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object)
+            ? (raw as { value: unknown }).value
+            : raw;
         try {
-          values[k] = evaluateValue(v, { parameter: setValue, field: () => { throw new ExpressionError('field() cannot be used in set parameters'); }, current: () => { throw new ExpressionError('current() cannot be used in set parameters'); } });
+          values[k] = evaluateValue(v, {
+            parameter: setValue,
+            field: () => {
+              throw new ExpressionError('field() cannot be used in set parameters');
+            },
+            current: () => {
+              throw new ExpressionError('current() cannot be used in set parameters');
+            },
+          });
         } catch (e) {
-          if (e instanceof ExpressionError) throw new InputError('AzurePolicyInvalid', `${set.file}: parameter "${k}" of member ${m.referenceId ?? defName}: ${e.message}`, { file: set.file, fix: 'use a literal or [parameters(\'<set parameter>\')]' });
+          if (e instanceof ExpressionError)
+            throw new InputError(
+              'AzurePolicyInvalid',
+              `${set.file}: parameter "${k}" of member ${m.referenceId ?? defName}: ${e.message}`,
+              { file: set.file, fix: "use a literal or [parameters('<set parameter>')]" },
+            );
           throw e;
         }
       }
@@ -175,7 +271,10 @@ function expandSets(loaded: Loaded, parameters: Record<string, Record<string, un
       parameters[name] = { ...values, ...(parameters[name] ?? {}) };
     }
   }
-  return { definitions: [...loaded.definitions.filter((d) => !referenced.has(d.name.toLowerCase())), ...derived], notes };
+  return {
+    definitions: [...loaded.definitions.filter((d) => !referenced.has(d.name.toLowerCase())), ...derived],
+    notes,
+  };
 }
 
 /**
@@ -184,32 +283,67 @@ function expandSets(loaded: Loaded, parameters: Record<string, Record<string, un
  */
 export function loadPolicyParameters(file: string): NonNullable<AzurePolicyInput['parameters']> {
   const doc = parseJson(file);
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError('AzurePolicyParamsInvalid', `${file} must hold a JSON object`, { file, fix: 'write { "*": { "effect": "Deny" } } or { "<definition>": { ... } }' });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new InputError('AzurePolicyParamsInvalid', `${file} must hold a JSON object`, {
+      file,
+      fix: 'write { "*": { "effect": "Deny" } } or { "<definition>": { ... } }',
+    });
   const o = doc as Record<string, unknown>;
-  if (o.parameters && typeof o.parameters === 'object' && (typeof o.$schema === 'string' || Object.keys(o).every((k) => k === 'parameters' || k === 'contentVersion' || k === '$schema'))) {
+  if (
+    o.parameters &&
+    typeof o.parameters === 'object' &&
+    (typeof o.$schema === 'string' ||
+      Object.keys(o).every((k) => k === 'parameters' || k === 'contentVersion' || k === '$schema'))
+  ) {
     return { '*': o.parameters as Record<string, unknown> };
   }
   for (const [k, v] of Object.entries(o)) {
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new InputError('AzurePolicyParamsInvalid', `${file}: "${k}" must map parameter names to values`, { file, fix: `write "${k}": { "effect": "Deny" }` });
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new InputError('AzurePolicyParamsInvalid', `${file}: "${k}" must map parameter names to values`, {
+        file,
+        fix: `write "${k}": { "effect": "Deny" }`,
+      });
   }
   return o as Record<string, Record<string, unknown>>;
 }
 
 /** Load definitions and (optionally) parameters, and check that every parameter without a default has a value. */
 export function loadAzurePolicyInput(path: string, paramsFile?: string): AzurePolicyInput {
-  const parameters: Record<string, Record<string, unknown>> = { ...(paramsFile ? loadPolicyParameters(paramsFile) : {}) };
+  const parameters: Record<string, Record<string, unknown>> = {
+    ...(paramsFile ? loadPolicyParameters(paramsFile) : {}),
+  };
   const { definitions, notes } = expandSets(loadPolicyFiles(path), parameters);
   for (const d of definitions) {
     for (const [p, spec] of Object.entries(d.parameters ?? {})) {
-      const given = [parameters['*'], parameters[d.name], d.displayName ? parameters[d.displayName] : undefined].some((g) => g && Object.keys(g).some((k) => k.toLowerCase() === p.toLowerCase()));
+      const given = [parameters['*'], parameters[d.name], d.displayName ? parameters[d.displayName] : undefined].some(
+        (g) => g && Object.keys(g).some((k) => k.toLowerCase() === p.toLowerCase()),
+      );
       if (!given && spec.defaultValue === undefined) {
-        throw new InputError('AzurePolicyParameterMissing', `parameter "${p}" of definition ${d.displayName ?? d.name} has no default and no value`, { file: d.file, fix: `pass --azure-policy-params with { "${d.name}": { "${p}": ... } }` });
+        throw new InputError(
+          'AzurePolicyParameterMissing',
+          `parameter "${p}" of definition ${d.displayName ?? d.name} has no default and no value`,
+          { file: d.file, fix: `pass --azure-policy-params with { "${d.name}": { "${p}": ... } }` },
+        );
       }
       const allowed = spec.allowedValues;
-      const value = [parameters[d.name], d.displayName ? parameters[d.displayName] : undefined].map((g) => g && Object.entries(g).find(([k]) => k.toLowerCase() === p.toLowerCase())?.[1]).find((x) => x !== undefined);
-      const v = value && typeof value === 'object' && !Array.isArray(value) && 'value' in value ? (value as { value: unknown }).value : value;
-      if (v !== undefined && Array.isArray(allowed) && !Array.isArray(v) && !allowed.some((a) => String(a).toLowerCase() === String(v).toLowerCase())) {
-        throw new InputError('AzurePolicyParameterNotAllowed', `parameter "${p}" of definition ${d.displayName ?? d.name} is ${JSON.stringify(v)}; allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, { file: d.name.includes('/') ? d.file : paramsFile, fix: `use one of the allowed values for ${p}` });
+      const value = [parameters[d.name], d.displayName ? parameters[d.displayName] : undefined]
+        .map((g) => g && Object.entries(g).find(([k]) => k.toLowerCase() === p.toLowerCase())?.[1])
+        .find((x) => x !== undefined);
+      const v =
+        value && typeof value === 'object' && !Array.isArray(value) && 'value' in value
+          ? (value as { value: unknown }).value
+          : value;
+      if (
+        v !== undefined &&
+        Array.isArray(allowed) &&
+        !Array.isArray(v) &&
+        !allowed.some((a) => String(a).toLowerCase() === String(v).toLowerCase())
+      ) {
+        throw new InputError(
+          'AzurePolicyParameterNotAllowed',
+          `parameter "${p}" of definition ${d.displayName ?? d.name} is ${JSON.stringify(v)}; allowed: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+          { file: d.name.includes('/') ? d.file : paramsFile, fix: `use one of the allowed values for ${p}` },
+        );
       }
     }
   }

@@ -14,11 +14,16 @@ export interface TextReportOptions {
 function label(s: Severity, c: Colors): string {
   const t = s.toUpperCase().padEnd(8);
   switch (s) {
-    case 'critical': return c.bold(c.red(t));
-    case 'high': return c.red(t);
-    case 'medium': return c.yellow(t);
-    case 'low': return c.cyan(t);
-    default: return c.dim(t);
+    case 'critical':
+      return c.bold(c.red(t));
+    case 'high':
+      return c.red(t);
+    case 'medium':
+      return c.yellow(t);
+    case 'low':
+      return c.cyan(t);
+    default:
+      return c.dim(t);
   }
 }
 
@@ -43,11 +48,15 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
   for (const fs of groups.values()) {
     const first = fs[0]!;
     const where = first.source ? c.dim(` ${first.source.file}:${first.source.line}`) : '';
-    lines.push(`${c.bold(first.logicalId)} ${c.dim(`(${first.resourceType}${first.resourceName ? ` ${first.resourceName}` : ''})`)}${where}`);
+    lines.push(
+      `${c.bold(first.logicalId)} ${c.dim(`(${first.resourceType}${first.resourceName ? ` ${first.resourceName}` : ''})`)}${where}`,
+    );
     for (const f of fs) {
       if (f.suppressed) {
         lines.push(`  ${c.dim('SUPPRESSED'.padEnd(8))} ${c.dim(`${f.ruleId} ${f.message}`)}`);
-        lines.push(`    ${c.dim(`reason: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}; declared at ${f.suppressed.declaredAt}${f.suppressed.source ? ` (${f.suppressed.source.file}:${f.suppressed.source.line})` : ''}`)}`);
+        lines.push(
+          `    ${c.dim(`reason: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}; declared at ${f.suppressed.declaredAt}${f.suppressed.source ? ` (${f.suppressed.source.file}:${f.suppressed.source.line})` : ''}`)}`,
+        );
         continue;
       }
       lines.push(`  ${label(f.severity, c)} ${c.bold(f.ruleId)} ${f.message}`);
@@ -60,16 +69,40 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
   if (report.azurePolicy && report.azurePolicy.length) {
     lines.push(c.bold('Azure Policy (offline evaluation)'));
     for (const a of report.azurePolicy) {
-      const tagged = a.outcome === 'Deny' ? c.red(a.outcome.padEnd(10)) : a.outcome === 'NotEvaluable' ? c.dim(a.outcome.padEnd(10)) : c.yellow(a.outcome.padEnd(10));
-      lines.push(`  ${tagged} ${a.displayName ?? a.definition} ${c.dim('→')} ${a.logicalId}${a.source ? c.dim(` ${a.source.file}:${a.source.line}`) : ''}${a.note ? c.dim(` (${a.note})`) : ''}`);
+      const tagged =
+        a.outcome === 'Deny'
+          ? c.red(a.outcome.padEnd(10))
+          : a.outcome === 'NotEvaluable'
+            ? c.dim(a.outcome.padEnd(10))
+            : c.yellow(a.outcome.padEnd(10));
+      lines.push(
+        `  ${tagged} ${a.displayName ?? a.definition} ${c.dim('→')} ${a.logicalId}${a.source ? c.dim(` ${a.source.file}:${a.source.line}`) : ''}${a.note ? c.dim(` (${a.note})`) : ''}`,
+      );
     }
     lines.push('');
   }
   const s = report.summary;
-  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${s.bySeverity[k]} ${k}`).join(', ');
-  const head = s.total - s.suppressed === 0 ? c.green('no findings') : `${s.total - s.suppressed} finding(s)${counts ? ` (${counts})` : ''}`;
-  const extra = [s.suppressed ? `${s.suppressed} suppressed` : '', report.azurePolicy ? `Azure Policy: ${s.azurePolicyDeny} deny, ${s.azurePolicyAudit} audit` : ''].filter(Boolean).join('; ');
-  const verdict = report.failed ? c.red(`FAILED: ${s.failing} at or above ${report.failOn}${s.azurePolicyDeny ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}`) : c.green(`passed (fail-on ${report.failOn})`);
-  lines.push(`${head}${extra ? `; ${extra}` : ''} in ${report.resourceCount} resource(s), ${report.stacks.length} stack(s), profile ${report.profile}: ${verdict}`);
+  const counts = (['critical', 'high', 'medium', 'low', 'info'] as const)
+    .filter((k) => s.bySeverity[k] > 0)
+    .map((k) => `${s.bySeverity[k]} ${k}`)
+    .join(', ');
+  const head =
+    s.total - s.suppressed === 0
+      ? c.green('no findings')
+      : `${s.total - s.suppressed} finding(s)${counts ? ` (${counts})` : ''}`;
+  const extra = [
+    s.suppressed ? `${s.suppressed} suppressed` : '',
+    report.azurePolicy ? `Azure Policy: ${s.azurePolicyDeny} deny, ${s.azurePolicyAudit} audit` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const verdict = report.failed
+    ? c.red(
+        `FAILED: ${s.failing} at or above ${report.failOn}${s.azurePolicyDeny ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}`,
+      )
+    : c.green(`passed (fail-on ${report.failOn})`);
+  lines.push(
+    `${head}${extra ? `; ${extra}` : ''} in ${report.resourceCount} resource(s), ${report.stacks.length} stack(s), profile ${report.profile}: ${verdict}`,
+  );
   return lines.join('\n') + '\n';
 }

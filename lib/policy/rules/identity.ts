@@ -27,7 +27,14 @@ const ROLE_NAMES: Record<string, string> = {
   [ROLES.rbacAdministrator]: 'Role Based Access Control Administrator',
 };
 
-const AZUREML_ROLES = new Set<string>([ROLES.dataScientist, ROLES.computeOperator, ROLES.registryUser, ROLES.metricsWriter, ROLES.connectionSecretsReader, ROLES.aiDeveloper]);
+const AZUREML_ROLES = new Set<string>([
+  ROLES.dataScientist,
+  ROLES.computeOperator,
+  ROLES.registryUser,
+  ROLES.metricsWriter,
+  ROLES.connectionSecretsReader,
+  ROLES.aiDeveloper,
+]);
 
 export function roleGuid(r: ManifestResource): string {
   const id = text(get(r.body, 'properties.roleDefinitionId') ?? '');
@@ -56,13 +63,27 @@ const iam001 = resourceRule({
   types: [T.compute],
   scope: 'ComputeInstance and AmlCompute (attached compute excluded, unlike PSRule)',
   defaults: '`disableLocalAuth` absent means `false`: local auth stays on (reported as defaulted).',
-  rationale: 'Local (key-based) authentication bypasses Entra ID and its conditional access; with it disabled only managed identities and Entra ID tokens work.',
-  anchors: { checkov: ['CKV_AZURE_142'], psrule: ['Azure.ML.DisableLocalAuth'], azurePolicy: ['e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f', 'a6f9a2d0-cff7-4855-83ad-4cd750666512'], other: ['AzTS AuthN_Disable_SSH_Authentication'] },
+  rationale:
+    'Local (key-based) authentication bypasses Entra ID and its conditional access; with it disabled only managed identities and Entra ID tokens work.',
+  anchors: {
+    checkov: ['CKV_AZURE_142'],
+    psrule: ['Azure.ML.DisableLocalAuth'],
+    azurePolicy: ['e96a9a5f-07ca-471b-9bc5-6a0f33cbd68f', 'a6f9a2d0-cff7-4855-83ad-4cd750666512'],
+    other: ['AzTS AuthN_Disable_SSH_Authentication'],
+  },
   evaluate(c) {
     if (!isManagedCompute(c)) return 'not-applicable';
     const e = effective<boolean>(c.body, 'properties.disableLocalAuth', false);
     if (e.value === true || lower(e.value) === 'true') return [];
-    return [{ path: 'properties.disableLocalAuth', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" keeps local authentication enabled (disableLocalAuth=${text(e.value)}, ${how(e)})`, fix: 'set disableLocalAuth: true (create-only: the compute is replaced)' }];
+    return [
+      {
+        path: 'properties.disableLocalAuth',
+        value: e.value,
+        provenance: e.provenance,
+        message: `${computeType(c)} "${c.name}" keeps local authentication enabled (disableLocalAuth=${text(e.value)}, ${how(e)})`,
+        fix: 'set disableLocalAuth: true (create-only: the compute is replaced)',
+      },
+    ];
   },
 });
 
@@ -77,10 +98,20 @@ const iam002 = resourceRule({
   rationale: 'Password logins can be brute-forced and are shared; SSH keys (or no login at all) are required.',
   anchors: { checkov: ['CKV_AZURE_1'], other: ['Trivy AVD-AZU-0039', 'tfsec AZU005'] },
   evaluate(c) {
-    const paths = ['properties.properties.userAccountCredentials.adminUserPassword', 'properties.properties.administratorAccount.password'];
+    const paths = [
+      'properties.properties.userAccountCredentials.adminUserPassword',
+      'properties.properties.administratorAccount.password',
+    ];
     const out: FindingDraft[] = [];
     for (const p of paths) {
-      if (get(c.body, p) !== undefined) out.push({ path: p, value: '(secret)', provenance: 'set', message: `${computeType(c) ?? 'compute'} "${c.name}" uses a password for its admin account`, fix: 'use an SSH public key (adminUserSshPublicKey) or disable remote login' });
+      if (get(c.body, p) !== undefined)
+        out.push({
+          path: p,
+          value: '(secret)',
+          provenance: 'set',
+          message: `${computeType(c) ?? 'compute'} "${c.name}" uses a password for its admin account`,
+          fix: 'use an SSH public key (adminUserSshPublicKey) or disable remote login',
+        });
     }
     return out;
   },
@@ -95,12 +126,21 @@ const iam003 = resourceRule({
   types: [T.workspace],
   scope: 'Machine Learning workspaces',
   defaults: '`identity` absent means no identity. The combined value `SystemAssigned,UserAssigned` counts as both.',
-  rationale: 'The workspace reaches storage, key vault and registry with its identity; without one, keys and connection strings are used.',
+  rationale:
+    'The workspace reaches storage, key vault and registry with its identity; without one, keys and connection strings are used.',
   anchors: { other: ['AzTS AuthN_Use_Managed_Service_Identity', 'CloudSploit workspaceManagedIdentity'] },
   evaluate(ws) {
     if (identityKinds(ws.body).size > 0) return [];
     const e = effective(ws.body, 'identity.type', 'None');
-    return [{ path: 'identity.type', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" has no managed identity (${how(e)})`, fix: "give the workspace a system-assigned or user-assigned identity" }];
+    return [
+      {
+        path: 'identity.type',
+        value: e.value,
+        provenance: e.provenance,
+        message: `workspace "${ws.name}" has no managed identity (${how(e)})`,
+        fix: 'give the workspace a system-assigned or user-assigned identity',
+      },
+    ];
   },
 });
 
@@ -113,14 +153,31 @@ const iam004 = resourceRule({
   prodSeverity: 'medium',
   types: [T.workspace],
   scope: 'Machine Learning workspaces',
-  rationale: 'A user-assigned identity survives workspace re-creation and can be granted access before the workspace exists.',
+  rationale:
+    'A user-assigned identity survives workspace re-creation and can be granted access before the workspace exists.',
   anchors: { psrule: ['Azure.ML.UserManagedIdentity'], azurePolicy: ['5f0c7d88-c7de-45b8-ac49-db49e72eaa78'] },
   evaluate(ws) {
     const kinds = identityKinds(ws.body);
     const primary = get(ws.body, 'properties.primaryUserAssignedIdentity');
     if (kinds.has('userassigned') && typeof primary === 'string' && primary) return [];
-    if (!kinds.has('userassigned')) return [{ path: 'identity.type', value: get(ws.body, 'identity.type') ?? 'None', provenance: get(ws.body, 'identity.type') ? 'set' : 'defaulted', message: `workspace "${ws.name}" has no user-assigned identity`, fix: 'add a UserAssignedIdentity and set it as the primary workspace identity' }];
-    return [{ path: 'properties.primaryUserAssignedIdentity', provenance: 'unknown', message: `workspace "${ws.name}" has a user-assigned identity but no primaryUserAssignedIdentity`, fix: 'set primaryUserAssignedIdentity to the identity resource id' }];
+    if (!kinds.has('userassigned'))
+      return [
+        {
+          path: 'identity.type',
+          value: get(ws.body, 'identity.type') ?? 'None',
+          provenance: get(ws.body, 'identity.type') ? 'set' : 'defaulted',
+          message: `workspace "${ws.name}" has no user-assigned identity`,
+          fix: 'add a UserAssignedIdentity and set it as the primary workspace identity',
+        },
+      ];
+    return [
+      {
+        path: 'properties.primaryUserAssignedIdentity',
+        provenance: 'unknown',
+        message: `workspace "${ws.name}" has a user-assigned identity but no primaryUserAssignedIdentity`,
+        fix: 'set primaryUserAssignedIdentity to the identity resource id',
+      },
+    ];
   },
 });
 
@@ -133,13 +190,22 @@ const iam005 = resourceRule({
   types: [T.compute],
   scope: 'ComputeInstance and AmlCompute',
   defaults: '`identity` absent means none.',
-  rationale: 'Jobs and notebooks reach data and registries with the compute identity instead of embedded credentials; idle shutdown also needs it.',
+  rationale:
+    'Jobs and notebooks reach data and registries with the compute identity instead of embedded credentials; idle shutdown also needs it.',
   anchors: { other: ['WAF: Managed identity', 'Learn: Set up a managed identity for the cluster'] },
   evaluate(c) {
     if (!isManagedCompute(c)) return 'not-applicable';
     if (identityKinds(c.body).size > 0) return [];
     const e = effective(c.body, 'identity.type', 'None');
-    return [{ path: 'identity.type', value: e.value, provenance: e.provenance, message: `${computeType(c)} "${c.name}" has no managed identity (${how(e)})`, fix: 'give the compute a system-assigned or user-assigned identity' }];
+    return [
+      {
+        path: 'identity.type',
+        value: e.value,
+        provenance: e.provenance,
+        message: `${computeType(c)} "${c.name}" has no managed identity (${how(e)})`,
+        fix: 'give the compute a system-assigned or user-assigned identity',
+      },
+    ];
   },
 });
 
@@ -152,17 +218,35 @@ const iam006 = resourceRule({
   types: [T.datastore, T.workspace],
   scope: 'Datastores (file share mounts) and the workspace system datastores',
   defaults: 'Workspace `systemDatastoresAuthMode` absent means `AccessKey`.',
-  rationale: 'Account keys and SAS tokens grant full access to the storage account, never expire on their own and cannot be audited per user.',
+  rationale:
+    'Account keys and SAS tokens grant full access to the storage account, never expire on their own and cannot be audited per user.',
   anchors: { other: ['AzTS AuthN_Disable_Credential_Based_Access_On_Datastore'] },
   evaluate(r) {
     if (r.type.toLowerCase() === T.workspace) {
       const e = effective<string>(r.body, 'properties.systemDatastoresAuthMode', 'AccessKey');
       if (lower(e.value) === 'identity') return [];
-      return [{ path: 'properties.systemDatastoresAuthMode', value: e.value, provenance: e.provenance, severity: 'medium', message: `workspace "${r.name}" registers its system datastores with ${text(e.value)} (${how(e)})`, fix: "set systemDatastoresAuthMode: 'Identity'" }];
+      return [
+        {
+          path: 'properties.systemDatastoresAuthMode',
+          value: e.value,
+          provenance: e.provenance,
+          severity: 'medium',
+          message: `workspace "${r.name}" registers its system datastores with ${text(e.value)} (${how(e)})`,
+          fix: "set systemDatastoresAuthMode: 'Identity'",
+        },
+      ];
     }
     const t = get(r.body, 'properties.credentials.credentialsType');
     if (typeof t !== 'string' || lower(t) === 'none') return [];
-    return [{ path: 'properties.credentials.credentialsType', value: t, provenance: 'set', message: `datastore "${r.name}" authenticates with ${t}`, fix: "use credentialsType 'None' (identity-based access) and grant the compute identity Storage File/Blob Data roles" }];
+    return [
+      {
+        path: 'properties.credentials.credentialsType',
+        value: t,
+        provenance: 'set',
+        message: `datastore "${r.name}" authenticates with ${t}`,
+        fix: "use credentialsType 'None' (identity-based access) and grant the compute identity Storage File/Blob Data roles",
+      },
+    ];
   },
 });
 
@@ -174,14 +258,26 @@ const rbac001 = resourceRule({
   severity: 'high',
   types: [T.roleAssignment],
   scope: 'Role assignments to User and Group principals',
-  rationale: 'Owner and the access-admin roles let data scientists change security settings and grant themselves more; use AzureML Data Scientist / Compute Operator.',
-  anchors: { checkov: ['CKV_AZURE_39'], other: ['WAF: Strict workspace access controls', 'Learn: how-to-assign-roles'] },
+  rationale:
+    'Owner and the access-admin roles let data scientists change security settings and grant themselves more; use AzureML Data Scientist / Compute Operator.',
+  anchors: {
+    checkov: ['CKV_AZURE_39'],
+    other: ['WAF: Strict workspace access controls', 'Learn: how-to-assign-roles'],
+  },
   evaluate(r) {
     const pt = principalType(r);
     if (pt !== 'User' && pt !== 'Group') return 'not-applicable';
     const name = ROLE_NAMES[roleGuid(r)];
     if (!name) return [];
-    return [{ path: 'properties.roleDefinitionId', value: name, provenance: 'set', message: `${pt.toLowerCase()} ${text(get(r.body, 'properties.principalId'))} is granted ${name} at ${assignmentScope(r).split('/').slice(-2).join('/') || 'root'}`, fix: 'grant AzureML Data Scientist (or AzureML Compute Operator) on the workspace instead' }];
+    return [
+      {
+        path: 'properties.roleDefinitionId',
+        value: name,
+        provenance: 'set',
+        message: `${pt.toLowerCase()} ${text(get(r.body, 'properties.principalId'))} is granted ${name} at ${assignmentScope(r).split('/').slice(-2).join('/') || 'root'}`,
+        fix: 'grant AzureML Data Scientist (or AzureML Compute Operator) on the workspace instead',
+      },
+    ];
   },
 });
 
@@ -194,13 +290,22 @@ const rbac002 = resourceRule({
   graph: true,
   types: [T.roleAssignment],
   scope: 'Role assignments to User principals, except assigned users of personal compute instances',
-  rationale: 'Per-user grants drift and are forgotten when people move; Entra ID groups keep access reviewable. A personal instance\'s own user is the exception.',
+  rationale:
+    "Per-user grants drift and are forgotten when people move; Entra ID groups keep access reviewable. A personal instance's own user is the exception.",
   anchors: { other: ['WAF: Use Microsoft Entra ID groups'] },
   evaluate(r, ctx) {
     if (principalType(r) !== 'User') return 'not-applicable';
     const pid = text(get(r.body, 'properties.principalId') ?? '').toLowerCase();
     if (ctx.graph.assignedUserIds().has(pid)) return [];
-    return [{ path: 'properties.principalType', value: 'User', provenance: 'set', message: `role assignment "${r.name}" grants a role to an individual user (${pid})`, fix: 'grant the role to an Entra ID group the user belongs to' }];
+    return [
+      {
+        path: 'properties.principalType',
+        value: 'User',
+        provenance: 'set',
+        message: `role assignment "${r.name}" grants a role to an individual user (${pid})`,
+        fix: 'grant the role to an Entra ID group the user belongs to',
+      },
+    ];
   },
 });
 
@@ -212,13 +317,22 @@ const rbac003 = resourceRule({
   severity: 'medium',
   types: [T.roleAssignment],
   scope: 'Assignments of AzureML built-in roles',
-  rationale: 'An AzureML role at subscription or resource group scope applies to every workspace there, including future ones.',
+  rationale:
+    'An AzureML role at subscription or resource group scope applies to every workspace there, including future ones.',
   anchors: { other: ['MCSB PA-7', 'WAF least privilege'] },
   evaluate(r) {
     if (!AZUREML_ROLES.has(roleGuid(r))) return 'not-applicable';
     const kind = scopeKind(assignmentScope(r));
     if (kind === 'resource') return [];
-    return [{ path: 'scope', value: kind, provenance: 'set', message: `AzureML role assignment "${r.name}" is scoped to the ${kind}`, fix: 'assign the role on the workspace (workspace.grants...) instead of the subscription or resource group' }];
+    return [
+      {
+        path: 'scope',
+        value: kind,
+        provenance: 'set',
+        message: `AzureML role assignment "${r.name}" is scoped to the ${kind}`,
+        fix: 'assign the role on the workspace (workspace.grants...) instead of the subscription or resource group',
+      },
+    ];
   },
 });
 
@@ -230,7 +344,8 @@ const rbac004 = resourceRule({
   severity: 'high',
   types: [T.roleDefinition],
   scope: 'Custom role definitions',
-  rationale: '`*`, `Microsoft.MachineLearningServices/*` or `Microsoft.Authorization/*/write` actions grant far more than intended, including future operations.',
+  rationale:
+    '`*`, `Microsoft.MachineLearningServices/*` or `Microsoft.Authorization/*/write` actions grant far more than intended, including future operations.',
   anchors: { checkov: ['CKV_AZURE_39'], other: ['Trivy AVD-AZU-0030'] },
   evaluate(r) {
     const perms = get(r.body, 'properties.permissions');
@@ -241,8 +356,19 @@ const rbac004 = resourceRule({
       if (!Array.isArray(actions)) return;
       for (const a of actions) {
         const s = text(a);
-        if (s === '*' || /^microsoft\.machinelearningservices\/\*$/i.test(s) || /^microsoft\.machinelearningservices\/\*\/(write|delete|\*)$/i.test(s) || /^microsoft\.authorization\/\*/i.test(s)) {
-          out.push({ path: `properties.permissions.${i}.actions`, value: s, provenance: 'set', message: `custom role "${text(get(r.body, 'properties.roleName') ?? r.name)}" allows the wildcard action ${s}`, fix: 'list the exact actions the role needs' });
+        if (
+          s === '*' ||
+          /^microsoft\.machinelearningservices\/\*$/i.test(s) ||
+          /^microsoft\.machinelearningservices\/\*\/(write|delete|\*)$/i.test(s) ||
+          /^microsoft\.authorization\/\*/i.test(s)
+        ) {
+          out.push({
+            path: `properties.permissions.${i}.actions`,
+            value: s,
+            provenance: 'set',
+            message: `custom role "${text(get(r.body, 'properties.roleName') ?? r.name)}" allows the wildcard action ${s}`,
+            fix: 'list the exact actions the role needs',
+          });
         }
       }
     });
@@ -261,19 +387,37 @@ const rbac006 = resourceRule({
   types: [T.compute],
   scope: 'ComputeInstance',
   defaults: 'Without assignedUser, the deploying principal (often a pipeline service principal) owns the instance.',
-  rationale: 'An instance created on behalf of a user is useless unless that user can reach the workspace; an instance without an assigned user belongs to the deployment identity. No other scanner checks this pairing.',
+  rationale:
+    'An instance created on behalf of a user is useless unless that user can reach the workspace; an instance without an assigned user belongs to the deployment identity. No other scanner checks this pairing.',
   anchors: { other: ['Learn: create a compute instance on behalf of a user'] },
   evaluate(c, ctx) {
     if (computeType(c) !== 'ComputeInstance') return 'not-applicable';
     const oid = get(c.body, 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId');
     if (typeof oid !== 'string' || !oid) {
-      return [{ path: 'properties.properties.personalComputeInstanceSettings.assignedUser', provenance: 'unknown', message: `compute instance "${c.name}" has no assigned user; the deploying identity will own it`, fix: 'set the assigned user (ComputeInstance assignedUser / PersonalComputeInstances)' }];
+      return [
+        {
+          path: 'properties.properties.personalComputeInstanceSettings.assignedUser',
+          provenance: 'unknown',
+          message: `compute instance "${c.name}" has no assigned user; the deploying identity will own it`,
+          fix: 'set the assigned user (ComputeInstance assignedUser / PersonalComputeInstances)',
+        },
+      ];
     }
     const ws = ctx.graph.workspaceOf(c);
     const wsId = ws?.id ?? c.id.replace(/\/computes\/[^/]+$/i, '');
-    const holds = ctx.graph.roleAssignmentsOf(oid).some((ra) => scopeCovers(assignmentScope(ra), wsId) || scopeCovers(assignmentScope(ra), c.id));
+    const holds = ctx.graph
+      .roleAssignmentsOf(oid)
+      .some((ra) => scopeCovers(assignmentScope(ra), wsId) || scopeCovers(assignmentScope(ra), c.id));
     if (holds) return [];
-    return [{ path: 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId', value: oid, provenance: 'set', message: `assigned user ${oid} of compute instance "${c.name}" holds no role on the workspace in this program`, fix: 'grant the user AzureML Data Scientist on the workspace (workspace.grants.dataScientist(user))' }];
+    return [
+      {
+        path: 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId',
+        value: oid,
+        provenance: 'set',
+        message: `assigned user ${oid} of compute instance "${c.name}" holds no role on the workspace in this program`,
+        fix: 'grant the user AzureML Data Scientist on the workspace (workspace.grants.dataScientist(user))',
+      },
+    ];
   },
 });
 
@@ -286,14 +430,36 @@ const rbac007 = resourceRule({
   types: [T.compute],
   scope: 'ComputeInstance',
   defaults: '`applicationSharingPolicy` absent means the API default `Shared`.',
-  rationale: 'With Shared, every workspace user can open Jupyter and terminals on someone else\'s instance and act with its identity.',
+  rationale:
+    "With Shared, every workspace user can open Jupyter and terminals on someone else's instance and act with its identity.",
   anchors: { other: ['Az PowerShell New-AzMLWorkspaceComputeInstanceObject ApplicationSharingPolicy'] },
   evaluate(c) {
     if (computeType(c) !== 'ComputeInstance') return 'not-applicable';
     const e = effective<string>(c.body, 'properties.properties.applicationSharingPolicy', 'Shared');
     if (lower(e.value) === 'personal') return [];
-    return [{ path: 'properties.properties.applicationSharingPolicy', value: e.value, provenance: e.provenance, message: `compute instance "${c.name}" shares its applications with all workspace users (${how(e)})`, fix: "set applicationSharingPolicy: 'Personal'" }];
+    return [
+      {
+        path: 'properties.properties.applicationSharingPolicy',
+        value: e.value,
+        provenance: e.provenance,
+        message: `compute instance "${c.name}" shares its applications with all workspace users (${how(e)})`,
+        fix: "set applicationSharingPolicy: 'Personal'",
+      },
+    ];
   },
 });
 
-export const identityRules: readonly ResourceRule[] = [iam001, iam002, iam003, iam004, iam005, iam006, rbac001, rbac002, rbac003, rbac004, rbac006, rbac007];
+export const identityRules: readonly ResourceRule[] = [
+  iam001,
+  iam002,
+  iam003,
+  iam004,
+  iam005,
+  iam006,
+  rbac001,
+  rbac002,
+  rbac003,
+  rbac004,
+  rbac006,
+  rbac007,
+];

@@ -8,7 +8,15 @@ import { reliabilityRules } from './reliability.js';
 import { securityRules } from './security.js';
 import { taggingRules } from './tagging.js';
 
-export const BUILTIN_RULES: readonly Rule[] = [...networkRules, ...securityRules, ...identityRules, ...costRules, ...taggingRules, ...reliabilityRules, ...metaRules];
+export const BUILTIN_RULES: readonly Rule[] = [
+  ...networkRules,
+  ...securityRules,
+  ...identityRules,
+  ...costRules,
+  ...taggingRules,
+  ...reliabilityRules,
+  ...metaRules,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(BUILTIN_RULES.map((r) => [r.id, r]));
 

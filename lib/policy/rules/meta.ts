@@ -11,7 +11,8 @@ export const SUP_EXPIRED = manifestRule({
   pack: 'meta',
   severity: 'medium',
   scope: 'Suppressions with an `expires` date in the past',
-  rationale: 'An exception granted until a date must be reviewed when the date passes; the suppressed finding is active again.',
+  rationale:
+    'An exception granted until a date must be reviewed when the date passes; the suppressed finding is active again.',
   anchors: { psrule: ['SuppressionGroup expiresOn'] },
   evaluate: none,
 });
@@ -23,7 +24,8 @@ export const SUP_STACK_WIDE = manifestRule({
   pack: 'meta',
   severity: 'low',
   scope: 'Suppressions declared on a Stack',
-  rationale: 'Stack-wide suppressions also silence every future resource of the stack; they are allowed but reported so reviewers see them.',
+  rationale:
+    'Stack-wide suppressions also silence every future resource of the stack; they are allowed but reported so reviewers see them.',
   anchors: { other: ['cdk-nag addStackSuppressions'] },
   evaluate: none,
 });
@@ -35,7 +37,8 @@ export const SUP_INVALID = manifestRule({
   pack: 'meta',
   severity: 'medium',
   scope: 'Suppressions in a manifest that name no rule, lack a 10-character reason or have a malformed date',
-  rationale: 'Suppressions written around `Suppressions.of()` (or by an old version) must not silence findings without a valid reason.',
+  rationale:
+    'Suppressions written around `Suppressions.of()` (or by an old version) must not silence findings without a valid reason.',
   anchors: { other: ['cdk-nag mandatory reason'] },
   evaluate: none,
 });

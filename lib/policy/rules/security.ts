@@ -4,8 +4,10 @@ import type { FindingDraft, ResourceRule } from '../types.js';
 import { T, effective, get, how, lower, tag, text } from '../util.js';
 import { resourceRule } from './define.js';
 
-const SECRET_KEY = /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accountkey|connectionstring|sastoken|privatekey|private_key|credential)/i;
-const NOT_SECRET_KEY = /(publickey|public_key|sshpublickey|keyvault|keyidentifier|keyname|secretsType|credentialsType|tokenType|passwordProfile)$/i;
+const SECRET_KEY =
+  /(password|passwd|secret|token|apikey|api_key|accesskey|access_key|accountkey|connectionstring|sastoken|privatekey|private_key|credential)/i;
+const NOT_SECRET_KEY =
+  /(publickey|public_key|sshpublickey|keyvault|keyidentifier|keyname|secretsType|credentialsType|tokenType|passwordProfile)$/i;
 const VALUE_PATTERNS: readonly [RegExp, string][] = [
   [/AccountKey=[A-Za-z0-9+/=]{20,}/, 'a storage account key'],
   [/SharedAccessSignature=|[?&]sig=[A-Za-z0-9%+/=]{20,}/, 'a SAS token'],
@@ -35,7 +37,8 @@ function decodeBase64(s: string): string | undefined {
 /** Secret-looking literals in a body; paths listed in `secrets` are SecretRefs and are skipped. */
 export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
   const out: FindingDraft[] = [];
-  const refs = r.secrets && r.secrets.length ? new Set(r.secrets.map((p) => p.split('/').slice(1).join('.'))) : undefined;
+  const refs =
+    r.secrets && r.secrets.length ? new Set(r.secrets.map((p) => p.split('/').slice(1).join('.'))) : undefined;
   const path: string[] = [];
   const walk = (v: unknown, key: string): void => {
     if (refs && refs.has(path.join('.'))) return;
@@ -53,14 +56,33 @@ export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
     let what = looksSecretValue(v);
     if (!what && /scriptData$/i.test(key)) {
       const text = decodeBase64(v);
-      if (text) what = looksSecretValue(text) ?? (/(password|secret|token)\s*[=:]\s*['"]?[^\s'"$]{6,}/i.test(text) ? 'a hard-coded credential in the script' : undefined);
+      if (text)
+        what =
+          looksSecretValue(text) ??
+          (/(password|secret|token)\s*[=:]\s*['"]?[^\s'"$]{6,}/i.test(text)
+            ? 'a hard-coded credential in the script'
+            : undefined);
     }
-    if (!what && SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key) && !v.startsWith('/subscriptions/') && !/^ssh-(rsa|ed25519)/.test(v) && !/^https:\/\/[^/]+\.vault\.azure\.net\//i.test(v) && !/^\$\{/.test(v)) {
+    if (
+      !what &&
+      SECRET_KEY.test(key) &&
+      !NOT_SECRET_KEY.test(key) &&
+      !v.startsWith('/subscriptions/') &&
+      !/^ssh-(rsa|ed25519)/.test(v) &&
+      !/^https:\/\/[^/]+\.vault\.azure\.net\//i.test(v) &&
+      !/^\$\{/.test(v)
+    ) {
       what = `a literal value in "${key}"`;
     }
     if (what) {
       const dotted = path.join('.');
-      out.push({ path: dotted, value: '(masked)', provenance: 'set', message: `${r.name} contains ${what} in clear text at ${dotted}`, fix: 'pass the value as a secret reference (SecretRef: env:NAME or keyvault:<vault>/<secret>) so it never lands in the manifest' });
+      out.push({
+        path: dotted,
+        value: '(masked)',
+        provenance: 'set',
+        message: `${r.name} contains ${what} in clear text at ${dotted}`,
+        fix: 'pass the value as a secret reference (SecretRef: env:NAME or keyvault:<vault>/<secret>) so it never lands in the manifest',
+      });
     }
   };
   walk(r.body, '');
@@ -76,7 +98,8 @@ const data001 = resourceRule({
   prodSeverity: 'critical',
   types: ['*'],
   scope: 'Every resource: properties, setup scripts (base64 decoded), tags',
-  rationale: 'A secret in an ARM body ends up in the manifest, in deployment history and in logs; it must be a reference resolved at deploy time.',
+  rationale:
+    'A secret in an ARM body ends up in the manifest, in deployment history and in logs; it must be a reference resolved at deploy time.',
   anchors: { other: ['AzTS D_P_Avoid_Plaintext_Secrets', 'Checkov SecureStringParameterNoHardcodedValue (analog)'] },
   evaluate(r) {
     return findPlaintextSecrets(r);
@@ -98,13 +121,27 @@ const data002 = resourceRule({
   types: [T.workspace],
   scope: 'Machine Learning workspaces (High when tagged with a sensitive dataClassification)',
   defaults: '`encryption` absent means Microsoft-managed keys (status Disabled).',
-  rationale: 'A customer-managed key lets you revoke access to workspace metadata and data at rest; regulated data requires it.',
-  anchors: { azurePolicy: ['ba769a63-b8cc-4b2d-abf6-ac33c7204be8', '7f40cee6-e933-4d0f-a782-b96615e0f4a6'], other: ['AzTS DP_Enable_Encryption_With_CMK', 'CloudSploit mlWorkspaceCMKEncrypted'] },
+  rationale:
+    'A customer-managed key lets you revoke access to workspace metadata and data at rest; regulated data requires it.',
+  anchors: {
+    azurePolicy: ['ba769a63-b8cc-4b2d-abf6-ac33c7204be8', '7f40cee6-e933-4d0f-a782-b96615e0f4a6'],
+    other: ['AzTS DP_Enable_Encryption_With_CMK', 'CloudSploit mlWorkspaceCMKEncrypted'],
+  },
   evaluate(ws, ctx) {
     const e = effective<string>(ws.body, 'properties.encryption.status', 'Disabled');
-    if (lower(e.value) === 'enabled' && get(ws.body, 'properties.encryption.keyVaultProperties.keyIdentifier')) return [];
+    if (lower(e.value) === 'enabled' && get(ws.body, 'properties.encryption.keyVaultProperties.keyIdentifier'))
+      return [];
     const cls = sensitive(ws, ctx.thresholds.sensitiveClassifications);
-    return [{ path: 'properties.encryption.status', value: e.value, provenance: e.provenance, severity: cls ? 'high' : undefined, message: `workspace "${ws.name}" is not encrypted with a customer-managed key (encryption.status=${text(e.value)}, ${how(e)})${cls ? `; its data is classified ${cls}` : ''}`, fix: 'set encryption with status Enabled and a Key Vault key (keyVaultArmId, keyIdentifier)' }];
+    return [
+      {
+        path: 'properties.encryption.status',
+        value: e.value,
+        provenance: e.provenance,
+        severity: cls ? 'high' : undefined,
+        message: `workspace "${ws.name}" is not encrypted with a customer-managed key (encryption.status=${text(e.value)}, ${how(e)})${cls ? `; its data is classified ${cls}` : ''}`,
+        fix: 'set encryption with status Enabled and a Key Vault key (keyVaultArmId, keyIdentifier)',
+      },
+    ];
   },
 });
 
@@ -119,13 +156,25 @@ const data003 = resourceRule({
   scope: 'Workspaces tagged with a sensitive dataClassification',
   defaults: '`hbiWorkspace` absent means `false`.',
   rationale: 'HBI mode reduces the diagnostic data Microsoft collects and encrypts local scratch disks of compute.',
-  anchors: { azurePolicy: ['Deny-MachineLearning-HbiWorkspace'], checkov: ['CKV2_AZURE_50'], other: ['CloudSploit mlWorkspaceHBI'] },
+  anchors: {
+    azurePolicy: ['Deny-MachineLearning-HbiWorkspace'],
+    checkov: ['CKV2_AZURE_50'],
+    other: ['CloudSploit mlWorkspaceHBI'],
+  },
   evaluate(ws, ctx) {
     const cls = sensitive(ws, ctx.thresholds.sensitiveClassifications);
     if (!cls) return 'not-applicable';
     const e = effective<boolean>(ws.body, 'properties.hbiWorkspace', false);
     if (e.value === true) return [];
-    return [{ path: 'properties.hbiWorkspace', value: e.value, provenance: e.provenance, message: `workspace "${ws.name}" holds ${cls} data but is not an HBI workspace (${how(e)})`, fix: 'set hbiWorkspace: true (create-only)' }];
+    return [
+      {
+        path: 'properties.hbiWorkspace',
+        value: e.value,
+        provenance: e.provenance,
+        message: `workspace "${ws.name}" holds ${cls} data but is not an HBI workspace (${how(e)})`,
+        fix: 'set hbiWorkspace: true (create-only)',
+      },
+    ];
   },
 });
 

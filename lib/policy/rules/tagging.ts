@@ -13,14 +13,27 @@ const gov001 = resourceRule({
   prodSeverity: 'medium',
   types: [T.workspace, T.compute],
   scope: 'Workspaces, ComputeInstance and AmlCompute',
-  defaults: 'Required tags (`requiredTags`): dev owner, costCenter; prod also environment, dataClassification. Stack tags count (they are merged into each resource).',
-  rationale: 'Without owner and cost center, nobody can be asked about an expensive idle GPU, and chargeback is impossible.',
+  defaults:
+    'Required tags (`requiredTags`): dev owner, costCenter; prod also environment, dataClassification. Stack tags count (they are merged into each resource).',
+  rationale:
+    'Without owner and cost center, nobody can be asked about an expensive idle GPU, and chargeback is impossible.',
   anchors: { other: ['CloudSploit workspaceHasTags', 'Azure Policy: Require a tag on resources'] },
   evaluate(r, ctx) {
     if (r.type.toLowerCase() === T.compute && !isManagedCompute(r)) return 'not-applicable';
-    const missing = ctx.thresholds.requiredTags.filter((t) => { const v = tag(r, t); return v === undefined || v.trim() === ''; });
+    const missing = ctx.thresholds.requiredTags.filter((t) => {
+      const v = tag(r, t);
+      return v === undefined || v.trim() === '';
+    });
     if (missing.length === 0) return [];
-    return [{ path: 'tags', value: missing, provenance: 'unknown', message: `${r.name} lacks the required tag(s) ${missing.join(', ')}`, fix: `add ${missing.map((m) => `${m}: '...'`).join(', ')} to the resource or its Stack tags` }];
+    return [
+      {
+        path: 'tags',
+        value: missing,
+        provenance: 'unknown',
+        message: `${r.name} lacks the required tag(s) ${missing.join(', ')}`,
+        fix: `add ${missing.map((m) => `${m}: '...'`).join(', ')} to the resource or its Stack tags`,
+      },
+    ];
   },
 });
 
@@ -39,7 +52,15 @@ const gov002 = resourceRule({
     const pattern = ctx.thresholds.workspaceNamePattern;
     if (!pattern) return 'not-applicable';
     if (new RegExp(pattern).test(ws.name)) return [];
-    return [{ path: 'name', value: ws.name, provenance: 'set', message: `workspace name "${ws.name}" does not match ${pattern}`, fix: `rename the workspace to match ${pattern} (a rename replaces the workspace)` }];
+    return [
+      {
+        path: 'name',
+        value: ws.name,
+        provenance: 'set',
+        message: `workspace name "${ws.name}" does not match ${pattern}`,
+        fix: `rename the workspace to match ${pattern} (a rename replaces the workspace)`,
+      },
+    ];
   },
 });
 
@@ -52,11 +73,20 @@ const gov003 = resourceRule({
   types: [T.workspace],
   scope: 'Workspaces with v1LegacyMode: true',
   defaults: '`v1LegacyMode` absent means `false` (compliant).',
-  rationale: 'V1 legacy mode keeps the v1 control plane private but disables v2 features; it should be a documented exception.',
+  rationale:
+    'V1 legacy mode keeps the v1 control plane private but disables v2 features; it should be a documented exception.',
   anchors: { azurePolicy: ['e413671a-dd10-4cc1-a943-45b598596cb7'] },
   evaluate(ws) {
     if (get(ws.body, 'properties.v1LegacyMode') !== true) return [];
-    return [{ path: 'properties.v1LegacyMode', value: true, provenance: 'set', message: `workspace "${ws.name}" runs in V1 legacy mode, which disables v2 API features`, fix: 'turn v1LegacyMode off unless the V1 private control plane is required, and suppress this rule with the reason' }];
+    return [
+      {
+        path: 'properties.v1LegacyMode',
+        value: true,
+        provenance: 'set',
+        message: `workspace "${ws.name}" runs in V1 legacy mode, which disables v2 API features`,
+        fix: 'turn v1LegacyMode off unless the V1 private control plane is required, and suppress this rule with the reason',
+      },
+    ];
   },
 });
 

@@ -24,10 +24,21 @@ const TEAM = '55555555-5555-5555-5555-555555555555';
 
 function program(): { manifest: Manifest; vnetId: string; subnetIds: string[]; raIds: string[] } {
   const app = new App();
-  const stack = new Stack(app, 'NetE2e', { subscriptionId: SUB, resourceGroup: 'rg-net-e2e', location: 'westeurope', createResourceGroup: true });
+  const stack = new Stack(app, 'NetE2e', {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-net-e2e',
+    location: 'westeurope',
+    createResourceGroup: true,
+  });
   const vnet = new VirtualNetwork(stack, 'Vnet', { addressSpace: ['10.40.0.0/16'] });
   const nsg = new NetworkSecurityGroup(stack, 'Nsg');
-  nsg.addRule({ name: 'DenyInternetOut', priority: 4000, direction: 'Outbound', access: 'Deny', destinationAddresses: ['Internet'] });
+  nsg.addRule({
+    name: 'DenyInternetOut',
+    priority: 4000,
+    direction: 'Outbound',
+    access: 'Deny',
+    destinationAddresses: ['Internet'],
+  });
   const compute = vnet.addSubnet('Compute', { addressPrefix: '10.40.1.0/24', networkSecurityGroup: nsg });
   const endpoints = vnet.addSubnet('Endpoints', { addressPrefix: '10.40.2.0/27' });
   compute.registerCompute(new TestCompute(stack, 'Placement', 'AmlCompute', false, 4));
@@ -36,10 +47,19 @@ function program(): { manifest: Manifest; vnetId: string; subnetIds: string[]; r
   const share = new FileShare(stack, 'Shared', { storageAccount: ws.storageAccount!, quotaGiB: 256 });
   new FileShareMount(stack, 'SharedMount', { workspace: ws, share });
   const team = Principal.group(TEAM, { displayName: 'team' });
-  const ra1 = new RoleAssignment(stack, 'TeamNetwork', { principal: team, role: BuiltInRole.NETWORK_CONTRIBUTOR, scope: vnet });
+  const ra1 = new RoleAssignment(stack, 'TeamNetwork', {
+    principal: team,
+    role: BuiltInRole.NETWORK_CONTRIBUTOR,
+    scope: vnet,
+  });
   const ra2 = grant(ws, team, BuiltInRole.AZUREML_DATA_SCIENTIST);
   const manifest = app.synth({ write: false }).manifests[0]!;
-  return { manifest, vnetId: vnet.virtualNetworkId, subnetIds: [compute.subnetId, endpoints.subnetId], raIds: [ra1.roleAssignmentId, ra2.roleAssignmentId] };
+  return {
+    manifest,
+    vnetId: vnet.virtualNetworkId,
+    subnetIds: [compute.subnetId, endpoints.subnetId],
+    raIds: [ra1.roleAssignmentId, ra2.roleAssignmentId],
+  };
 }
 
 describe('network, storage and RBAC constructs against the emulator', () => {
@@ -55,12 +75,19 @@ describe('network, storage and RBAC constructs against the emulator', () => {
     const p = program();
     const r = await applyStack({ client: h.client, store: h.store, manifest: p.manifest });
     const bad = r.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped');
-    assert.deepEqual(bad.map((b) => `${b.address}: ${b.error?.code ?? ''} ${b.error?.message ?? b.status}`), []);
+    assert.deepEqual(
+      bad.map((b) => `${b.address}: ${b.error?.code ?? ''} ${b.error?.message ?? b.status}`),
+      [],
+    );
 
     const state = await h.store.load(p.manifest.stack.name);
     const { plan } = await planStack(h.client, p.manifest, state);
     const changed = plan.resource_changes.filter((c) => c.change.actions[0] !== 'no-op');
-    assert.deepEqual(changed.map((c) => c.address), [], renderPlan(plan));
+    assert.deepEqual(
+      changed.map((c) => c.address),
+      [],
+      renderPlan(plan),
+    );
 
     const vnet = p.manifest.resources.find((x) => x.id === p.vnetId)!;
     const vnetApi = vnet.apiVersion;

@@ -56,7 +56,8 @@ export function errorOf(s: Synth, code: string): Diagnostic {
 /** A compute placement as the compute constructs report it (the IComputePlacement contract). */
 export class TestCompute extends Construct implements IComputePlacement {
   constructor(
-    scope: Construct, id: string,
+    scope: Construct,
+    id: string,
     public readonly computeKind: 'ComputeInstance' | 'AmlCompute',
     public readonly nodePublicIp: boolean,
     public readonly maxIpCount: number,
@@ -72,7 +73,11 @@ export class TestWorkspace extends Construct implements IWorkspaceRef {
   public readonly workspaceId: string;
   public readonly subscriptionId = SUB;
   public readonly resourceGroupName = 'rg-ml';
-  constructor(scope: Construct, id: string, public readonly location = 'westeurope') {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly location = 'westeurope',
+  ) {
     super(scope, id);
     this.workspaceId = `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/${this.workspaceName}`;
   }

@@ -2,7 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileShare, FileShareMount } from '../../../lib/constructs/storage/index.js';
-import { VirtualNetwork, Subnet, NetworkSecurityGroup, PrivateEndpoint } from '../../../lib/constructs/network/index.js';
+import {
+  VirtualNetwork,
+  Subnet,
+  NetworkSecurityGroup,
+  PrivateEndpoint,
+} from '../../../lib/constructs/network/index.js';
 import { ValidationError } from '../../../lib/core/errors.js';
 import { newStack, synth, errorOf, TestWorkspace, SUB } from '../network/helpers.js';
 
@@ -37,17 +42,23 @@ test('InvalidNetworkSecurityGroupName, InvalidPrivateEndpointName, MissingSubnet
   assert.equal(errorOf(s, 'InvalidNetworkSecurityGroupName').value, 'bad name');
   assert.equal(errorOf(s, 'InvalidPrivateEndpointName').value, '-pe-');
   assert.equal(errorOf(s, 'MissingSubnet').path, 'Net/NoSubnet');
-  const types = s.errors.filter((e) => e.code === 'InvalidPropType').map((e) => e.path).sort();
+  const types = s.errors
+    .filter((e) => e.code === 'InvalidPropType')
+    .map((e) => e.path)
+    .sort();
   assert.deepEqual(types, ['Net/Vnet', 'Net/Vnet/S']);
 });
 
 test('MissingVirtualNetwork is thrown (with a fix) when a Subnet is created without its VNet', () => {
   const { stack } = newStack();
-  assert.throws(() => new Subnet(stack, 'Orphan', { addressPrefix: '10.0.0.0/24' } as never), (e: unknown) => {
-    assert.ok(e instanceof ValidationError);
-    assert.equal(e.code, 'MissingVirtualNetwork');
-    assert.equal(e.path, 'Net/Orphan');
-    assert.match(e.details.fix!, /addSubnet/);
-    return true;
-  });
+  assert.throws(
+    () => new Subnet(stack, 'Orphan', { addressPrefix: '10.0.0.0/24' } as never),
+    (e: unknown) => {
+      assert.ok(e instanceof ValidationError);
+      assert.equal(e.code, 'MissingVirtualNetwork');
+      assert.equal(e.path, 'Net/Orphan');
+      assert.match(e.details.fix!, /addSubnet/);
+      return true;
+    },
+  );
 });

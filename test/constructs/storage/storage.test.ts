@@ -2,7 +2,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Construct } from 'constructs';
 import {
-  FileShare, FileShareMount, WorkspaceDefaultFileShare, deriveShareName, NOTEBOOK_DIRECTORY, DEFAULT_FILE_SHARE_DATASTORE, MOUNT_ROOT,
+  FileShare,
+  FileShareMount,
+  WorkspaceDefaultFileShare,
+  deriveShareName,
+  NOTEBOOK_DIRECTORY,
+  DEFAULT_FILE_SHARE_DATASTORE,
+  MOUNT_ROOT,
 } from '../../../lib/constructs/storage/index.js';
 import { Principal } from '../../../lib/constructs/rbac/index.js';
 import { BuiltInRole } from '../../../lib/catalog/index.js';
@@ -18,7 +24,11 @@ const RA_T = 'Microsoft.Authorization/roleAssignments';
 
 /** A compute instance as the compute constructs present themselves to a share (the IShareMounter contract). */
 class TestInstance extends Construct implements IShareMounter {
-  constructor(scope: Construct, id: string, public readonly assignedUser?: IPrincipal) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly assignedUser?: IPrincipal,
+  ) {
     super(scope, id);
   }
 }
@@ -27,16 +37,23 @@ const alice = Principal.user('11111111-1111-1111-1111-111111111111', { tenantId:
 const bob = Principal.user('33333333-3333-3333-3333-333333333333', { tenantId: TENANT, displayName: 'bob' });
 
 describe('FileShare', () => {
-  test('renders the share under the account\'s default file service; depends on an account construct', () => {
+  test("renders the share under the account's default file service; depends on an account construct", () => {
     const { app, stack } = newStack();
-    const share = new FileShare(stack, 'Shared', { storageAccount: ACCOUNT_ID, quotaGiB: 1024, accessTier: 'Hot', metadata: { team: 'ml' } });
+    const share = new FileShare(stack, 'Shared', {
+      storageAccount: ACCOUNT_ID,
+      quotaGiB: 1024,
+      accessTier: 'Hot',
+      metadata: { team: 'ml' },
+    });
     const s = synth(app);
     assert.deepEqual(s.errors, []);
     const r = s.resource('Net/Shared');
     assert.equal(r.type, SHARE_T);
     assert.equal(r.apiVersion, '2024-01-01');
     assert.equal(r.id, `${ACCOUNT_ID}/fileServices/default/shares/${share.shareName}`);
-    assert.deepEqual(r.body, { properties: { accessTier: 'Hot', enabledProtocols: 'SMB', metadata: { team: 'ml' }, shareQuota: 1024 } });
+    assert.deepEqual(r.body, {
+      properties: { accessTier: 'Hot', enabledProtocols: 'SMB', metadata: { team: 'ml' }, shareQuota: 1024 },
+    });
     assert.equal(share.roleScopeId, `${ACCOUNT_ID}/fileServices/default/fileshares/${share.shareName}`);
     assert.equal(share.storageAccountName, 'stmlteam');
     assert.deepEqual(validateBody(SHARE_T, r.body), []);
@@ -59,23 +76,50 @@ describe('FileShare', () => {
     new FileShare(stack, 'Huge', { storageAccount: ACCOUNT_ID, quotaGiB: 200000, largeFileShares: true });
     new FileShare(stack, 'Name', { storageAccount: ACCOUNT_ID, shareName: 'Bad--Name' });
     new FileShare(stack, 'Squash', { storageAccount: ACCOUNT_ID, rootSquash: 'RootSquash' });
-    new FileShare(stack, 'Acct', { storageAccount: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/v' });
+    new FileShare(stack, 'Acct', {
+      storageAccount: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Network/virtualNetworks/v',
+    });
     new FileShare(stack, 'Proto', { storageAccount: ACCOUNT_ID, protocol: 'CIFS' as never });
     const s = synth(app);
     const q = s.errors.filter((e) => e.code === 'InvalidShareQuota');
-    assert.deepEqual(q.map((e) => [e.path, e.value]), [['Net/Zero', 0], ['Net/Big', 10000], ['Net/Huge', 200000]]);
+    assert.deepEqual(
+      q.map((e) => [e.path, e.value]),
+      [
+        ['Net/Zero', 0],
+        ['Net/Big', 10000],
+        ['Net/Huge', 200000],
+      ],
+    );
     assert.match(q[1]!.fix!, /largeFileShares/);
-    assert.deepEqual(s.errors.filter((e) => e.code !== 'InvalidShareQuota').map((e) => e.code).sort(),
-      ['InvalidRootSquash', 'InvalidShareName', 'InvalidShareProtocol', 'InvalidStorageAccountId']);
+    assert.deepEqual(
+      s.errors
+        .filter((e) => e.code !== 'InvalidShareQuota')
+        .map((e) => e.code)
+        .sort(),
+      ['InvalidRootSquash', 'InvalidShareName', 'InvalidShareProtocol', 'InvalidStorageAccountId'],
+    );
   });
 
-  test('accepts a storage account construct (name + resourceId), e.g. the workspace\'s', () => {
+  test("accepts a storage account construct (name + resourceId), e.g. the workspace's", () => {
     const { app, stack } = newStack();
-    const account = new (class extends Construct { storageAccountName = 'stmlteam'; resourceId = ACCOUNT_ID; })(stack, 'Acct');
-    const share = new FileShare(stack, 'S', { storageAccount: account, protocol: 'NFS', rootSquash: 'RootSquash', accessTier: 'Premium' });
+    const account = new (class extends Construct {
+      storageAccountName = 'stmlteam';
+      resourceId = ACCOUNT_ID;
+    })(stack, 'Acct');
+    const share = new FileShare(stack, 'S', {
+      storageAccount: account,
+      protocol: 'NFS',
+      rootSquash: 'RootSquash',
+      accessTier: 'Premium',
+    });
     const s = synth(app);
     assert.deepEqual(s.errors, []);
-    assert.deepEqual(s.resource('Net/S').body.properties, { accessTier: 'Premium', enabledProtocols: 'NFS', rootSquash: 'RootSquash', shareQuota: 100 });
+    assert.deepEqual(s.resource('Net/S').body.properties, {
+      accessTier: 'Premium',
+      enabledProtocols: 'NFS',
+      rootSquash: 'RootSquash',
+      shareQuota: 100,
+    });
     assert.equal(share.protocol, 'NFS');
   });
 });
@@ -91,10 +135,18 @@ describe('FileShareMount', () => {
     const r = s.resource('Net/SharedMount');
     assert.equal(r.type, DS_T);
     assert.equal(r.id, `${ws.workspaceId}/datastores/${mount.datastoreName}`);
-    assert.deepEqual(r.body, { properties: {
-      accountName: 'stmlteam', credentials: { credentialsType: 'None' }, datastoreType: 'AzureFile', description: 'team data',
-      endpoint: 'core.windows.net', fileShareName: share.shareName, protocol: 'https', serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
-    } });
+    assert.deepEqual(r.body, {
+      properties: {
+        accountName: 'stmlteam',
+        credentials: { credentialsType: 'None' },
+        datastoreType: 'AzureFile',
+        description: 'team data',
+        endpoint: 'core.windows.net',
+        fileShareName: share.shareName,
+        protocol: 'https',
+        serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+      },
+    });
     assert.deepEqual(r.dependsOn, ['Net/Shared']);
     assert.equal(r.secrets, undefined);
     assert.doesNotMatch(canonicalJson(s.manifest), /AccountKey|sasToken|"key"/);
@@ -122,10 +174,16 @@ describe('FileShareMount', () => {
     assert.equal(ras.length, 2);
     for (const ra of ras) {
       assert.ok(ra.id.startsWith(`${share.roleScopeId}/providers/Microsoft.Authorization/roleAssignments/`), ra.id);
-      assert.equal((ra.body.properties as { roleDefinitionId: string }).roleDefinitionId, BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR.definitionId(SUB));
+      assert.equal(
+        (ra.body.properties as { roleDefinitionId: string }).roleDefinitionId,
+        BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_CONTRIBUTOR.definitionId(SUB),
+      );
       assert.ok(ra.dependsOn.includes('Net/Shared'));
     }
-    assert.deepEqual(ras.map((r) => (r.body.properties as { principalId: string }).principalId).sort(), [alice.objectId, bob.objectId]);
+    assert.deepEqual(ras.map((r) => (r.body.properties as { principalId: string }).principalId).sort(), [
+      alice.objectId,
+      bob.objectId,
+    ]);
     assert.equal(mount.mountedOn.length, 4);
   });
 
@@ -133,16 +191,34 @@ describe('FileShareMount', () => {
     const { app, stack } = newStack();
     const ws = new TestWorkspace(stack, 'Ws');
     const share = new FileShare(stack, 'Shared', { storageAccount: ACCOUNT_ID });
-    const ro = new FileShareMount(stack, 'Ro', { workspace: ws, share, readOnly: true, datastoreName: 'datasets_ro', mountPath: '/mnt/datasets' });
+    const ro = new FileShareMount(stack, 'Ro', {
+      workspace: ws,
+      share,
+      readOnly: true,
+      datastoreName: 'datasets_ro',
+      mountPath: '/mnt/datasets',
+    });
     ro.registerMount(new TestInstance(stack, 'A', alice));
     const none = new FileShareMount(stack, 'None', { workspace: ws, share, grantInstanceUsers: false });
     none.registerMount(new TestInstance(stack, 'B', bob));
-    const priv = new FileShareMount(stack, 'Priv', { workspace: ws, share, userRole: BuiltInRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR });
+    const priv = new FileShareMount(stack, 'Priv', {
+      workspace: ws,
+      share,
+      userRole: BuiltInRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+    });
     priv.registerMount(new TestInstance(stack, 'C', bob));
     const s = synth(app);
     assert.deepEqual(s.errors, []);
-    const roles = s.ofType(RA_T).map((r) => [r.logicalId.split('/')[1], (r.body.properties as { roleDefinitionId: string }).roleDefinitionId.split('/').pop()]);
-    assert.deepEqual(roles, [['Ro', BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER.guid], ['Priv', BuiltInRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR.guid]]);
+    const roles = s
+      .ofType(RA_T)
+      .map((r) => [
+        r.logicalId.split('/')[1],
+        (r.body.properties as { roleDefinitionId: string }).roleDefinitionId.split('/').pop(),
+      ]);
+    assert.deepEqual(roles, [
+      ['Ro', BuiltInRole.STORAGE_FILE_DATA_SMB_SHARE_READER.guid],
+      ['Priv', BuiltInRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR.guid],
+    ]);
     assert.equal(ro.mountPath, '/mnt/datasets');
     assert.equal(ro.datastoreName, 'datasets_ro');
   });
@@ -151,17 +227,30 @@ describe('FileShareMount', () => {
     const { app, stack } = newStack();
     const ws = new TestWorkspace(stack, 'Ws');
     const m = FileShareMount.fromExistingShare(stack, 'Corp', {
-      workspace: ws, storageAccountName: 'corpdata', shareName: 'datasets', storageAccountResourceGroup: 'rg-data', readOnly: true,
+      workspace: ws,
+      storageAccountName: 'corpdata',
+      shareName: 'datasets',
+      storageAccountResourceGroup: 'rg-data',
+      readOnly: true,
     });
     m.grantAccess(Principal.group('22222222-2222-2222-2222-222222222222'));
     const s = synth(app);
     assert.deepEqual(s.errors, []);
     assert.equal(s.ofType(SHARE_T).length, 0);
     assert.deepEqual(s.resource('Net/Corp').body.properties, {
-      accountName: 'corpdata', credentials: { credentialsType: 'None' }, datastoreType: 'AzureFile', endpoint: 'core.windows.net',
-      fileShareName: 'datasets', protocol: 'https', resourceGroup: 'rg-data', serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+      accountName: 'corpdata',
+      credentials: { credentialsType: 'None' },
+      datastoreType: 'AzureFile',
+      endpoint: 'core.windows.net',
+      fileShareName: 'datasets',
+      protocol: 'https',
+      resourceGroup: 'rg-data',
+      serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
     });
-    assert.equal(m.shareScopeId, `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/corpdata/fileServices/default/fileshares/datasets`);
+    assert.equal(
+      m.shareScopeId,
+      `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/corpdata/fileServices/default/fileshares/datasets`,
+    );
     assert.ok(s.ofType(RA_T)[0]!.id.startsWith(m.shareScopeId));
   });
 
@@ -189,7 +278,10 @@ describe('FileShareMount', () => {
     assert.equal(count('InvalidStorageAccountName'), 1);
     assert.equal(count('InvalidShareName'), 1);
     assert.equal(count('MissingWorkspace'), 1);
-    assert.ok(s.errors.every((e) => e.source?.file.endsWith('storage.test.ts')), 'every error points at the user\'s line');
+    assert.ok(
+      s.errors.every((e) => e.source?.file.endsWith('storage.test.ts')),
+      "every error points at the user's line",
+    );
   });
 });
 

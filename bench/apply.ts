@@ -408,15 +408,23 @@ export function applyFigures(resources = 1000, shape: BucketShape = {}): FigureS
   ];
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
-  await child(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), Number(argv[5]), argv[6]!);
-} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const n = Number(argv.find((x) => /^\d+$/.test(x)) ?? 1000);
-  const scaleAt = argv.indexOf('--scale');
-  const scale = scaleAt >= 0 ? Number(argv[scaleAt + 1]) : 20;
-  const figures = [];
-  for (const spec of applyFigures(n, { scale }))
-    figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
-  process.stdout.write(`${formatTable(figures)}\n`);
+// No top-level await: the test suite imports this module (jest loads it as CommonJS).
+async function cli(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    await child(argv[1], argv[2], Number(argv[3]), Number(argv[4]), Number(argv[5]), argv[6]);
+  } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+    const n = Number(argv.find((x) => /^\d+$/.test(x)) ?? 1000);
+    const scaleAt = argv.indexOf('--scale');
+    const scale = scaleAt >= 0 ? Number(argv[scaleAt + 1]) : 20;
+    const figures = [];
+    for (const spec of applyFigures(n, { scale }))
+      figures.push(await measure(spec, (l) => process.stderr.write(`${l}\n`)));
+    process.stdout.write(`${formatTable(figures)}\n`);
+  }
 }
+
+cli().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -51,7 +51,7 @@ export function machineInfo(): MachineInfo {
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Run a figure's samples sequentially and summarise them. */
@@ -60,7 +60,7 @@ export async function measure(spec: FigureSpec, log: (line: string) => void = ()
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     samples.push(await spec.run());
-    log(`  ${spec.name}: sample ${i + 1}/${runs} = ${round(samples[samples.length - 1]!)} ${spec.unit}`);
+    log(`  ${spec.name}: sample ${i + 1}/${runs} = ${round(samples[samples.length - 1])} ${spec.unit}`);
   }
   const med = median(samples);
   return {
@@ -95,9 +95,9 @@ export function formatTable(figures: readonly Figure[]): string {
       f.goal ?? '-',
       f.met === null ? '-' : f.met ? 'yes' : 'NO',
     ]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows
-    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
     .join('\n');
 }
 
@@ -116,7 +116,7 @@ export function sharedSamples<T>(make: () => Promise<T>): (pick: (sample: T) => 
     let i = 0;
     return async () => {
       if (results.length <= i) results.push(await make());
-      return pick(results[i++]!);
+      return pick(results[i++]);
     };
   };
 }

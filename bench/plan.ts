@@ -32,7 +32,7 @@ export interface PlanFixture {
 /** What ARM would answer for a resource we applied: the body plus the envelope and a read-only field. */
 function observedAs(id: string, name: string, type: string, body: Record<string, unknown>): ArmResource {
   const properties = (body.properties ?? {}) as Record<string, unknown>;
-  return { ...body, id, name, type, properties: { ...properties, provisioningState: 'Succeeded' } } as ArmResource;
+  return { ...body, id, name, type, properties: { ...properties, provisioningState: 'Succeeded' } };
 }
 
 /**
@@ -42,7 +42,7 @@ function observedAs(id: string, name: string, type: string, body: Record<string,
 export function planFixture(resources: number, changes = 0): PlanFixture {
   const app = new App();
   buildLargeProgram({ resources, stackName: 'PlanBench' }, app);
-  const manifest = app.synth({ write: false }).manifests[0]!;
+  const manifest = app.synth({ write: false }).manifests[0];
   const owned: Record<string, OwnedResource> = {};
   const observed = new Map<string, ObservedResource | null>();
   let drifted = 0;

@@ -165,7 +165,7 @@ export async function benchPulumi(
     const list = (samples[`${mode}:${n}`] ??= []);
     // The first figure of a mode and size runs the children; the others read the same samples.
     while (list.length <= i) list.push(await runChild(mode, n));
-    return list[i]!;
+    return list[i];
   };
   const figureOf = (
     mode: Mode,
@@ -328,12 +328,20 @@ export function formatComparison(b: PulumiBaseline): string {
   ].join('\n');
 }
 
-const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
-  await child(argv[1] as Mode, Number(argv[2]));
-} else if (process.argv[1] && fileURLToPath(new URL(import.meta.url)) === process.argv[1]) {
-  const n = Number(argv.find((a) => /^\d+$/.test(a)) ?? 1000);
-  const b = await benchPulumi(n, (l) => process.stderr.write(l + '\n'));
-  if (argv.includes('--json')) process.stdout.write(JSON.stringify({ machine: machineInfo(), ...b }, null, 2) + '\n');
-  else process.stdout.write(`${formatTable(b.figures)}\n\n${formatComparison(b)}\n`);
+// No top-level await: the test suite imports this module (jest loads it as CommonJS).
+async function cli(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    await child(argv[1] as Mode, Number(argv[2]));
+  } else if (process.argv[1] && fileURLToPath(new URL(import.meta.url)) === process.argv[1]) {
+    const n = Number(argv.find((a) => /^\d+$/.test(a)) ?? 1000);
+    const b = await benchPulumi(n, (l) => process.stderr.write(l + '\n'));
+    if (argv.includes('--json')) process.stdout.write(JSON.stringify({ machine: machineInfo(), ...b }, null, 2) + '\n');
+    else process.stdout.write(`${formatTable(b.figures)}\n\n${formatComparison(b)}\n`);
+  }
 }
+
+cli().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -320,11 +320,11 @@ export function formatResults(figures: readonly BenchFigure[]): string {
       f.ratio === undefined ? '-' : f.ratio === null ? 'n/a' : `${f.ratio}x`,
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows
     .map((r) =>
       r
-        .map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
         .join('  ')
         .trimEnd(),
     )
@@ -347,7 +347,7 @@ export function parseArgs(argv: readonly string[]): Args {
   let only: string | undefined;
   let out = DEFAULT_OUT;
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--quick') quick = true;
     else if (a === '--only' || a === '--out') {

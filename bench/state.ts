@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FileStateStore } from '../lib/state/file-store.js';
 import { encodeJournalLine } from '../lib/state/format.js';
-import type { JournalEntry, JournalInput, OwnedResource, StackState } from '../lib/state/types.js';
+import type { JournalInput, OwnedResource, StackState } from '../lib/state/types.js';
 import { formatTable, machineInfo, measure, type FigureSpec } from './harness.js';
 import { HttpArmClient } from '../lib/arm/http-client.js';
 import { LocalCredential } from '../lib/arm/local-credential.js';
@@ -115,7 +115,7 @@ export function journalBytesPerEntry(steps = 100): number {
   let n = 0;
   for (let i = 0; i < steps; i++) {
     for (const e of stepEntries(i)) {
-      bytes += Buffer.byteLength(encodeJournalLine({ ...e, seq: n + 2, at: new Date().toISOString() } as JournalEntry));
+      bytes += Buffer.byteLength(encodeJournalLine({ ...e, seq: n + 2, at: new Date().toISOString() }));
       n++;
     }
   }

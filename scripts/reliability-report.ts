@@ -9,8 +9,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { text } from '../lib/core/text.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+// The figures files the reliability tests write (JSON), read freely: the report prints what it finds.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Figures = any;
 
 const dir = process.argv[2] ?? process.env.AMLCDK_RELIABILITY_OUT;
@@ -22,8 +24,8 @@ if (!dir || !existsSync(dir)) {
   process.exit(2);
 }
 
-function load(name: string): Figures | undefined {
-  const f = join(dir!, `${name}.json`);
+function load(name: string): Figures {
+  const f = join(dir, `${name}.json`);
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
 }
 
@@ -38,7 +40,7 @@ const fuzz = load('fuzz');
 
 const ok = (b: boolean | undefined): string => (b === undefined ? '— not run' : b ? '✔ met' : '✖ NOT met');
 const n = (v: unknown): string => (typeof v === 'number' ? v.toLocaleString('en-US') : '—');
-const row = (cells: unknown[]): string => `| ${cells.map((c) => String(c ?? '—').replace(/\|/g, '\\|')).join(' | ')} |`;
+const row = (cells: unknown[]): string => `| ${cells.map((c) => text(c ?? '—').replace(/\|/g, '\\|')).join(' | ')} |`;
 
 const corruptRefused = corrupt
   ? ['fileState', 'fileJournal', 'blob'].reduce((s, k) => s + (corrupt[k]?.refused ?? 0), 0)

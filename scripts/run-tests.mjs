@@ -1,100 +1,80 @@
 #!/usr/bin/env node
-// Runs the whole test suite: a strict type-check of every TypeScript file, then every test/**/*.test.ts
-// through node's test runner (each file in its own process, tsx for TypeScript). It prints the runner's
-// spec output and ends with one line `N passed, N failed` that CI reads.
+// Runs the whole test suite: a strict type-check of every TypeScript file, the lint and format checks, then every
+// test/**/*.test.ts under jest (tests in parallel workers, TypeScript through @swc/jest). It prints jest's own
+// output and ends with one line `N passed, N failed` that CI reads: every test counts once, and the typecheck,
+// lint and format checks count as one test each.
 //
-// Usage: node scripts/run-tests.mjs [--no-typecheck] [path-filter ...]
+// Usage: node scripts/run-tests.mjs [--no-typecheck] [--no-lint] [path-filter ...] [-- jest options]
+//   A path filter (e.g. test/emulator) runs only the matching files and skips the typecheck, lint and format
+//   checks; `npm test -- test/emulator -t "soft delete"` runs one test.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const skipTypecheck = args.includes('--no-typecheck') || process.env.AMLCDK_SKIP_TYPECHECK === '1';
-const filters = args.filter((a) => !a.startsWith('--'));
+const dashes = args.indexOf('--');
+const own = dashes >= 0 ? args.slice(0, dashes) : args;
+const jestExtra = dashes >= 0 ? args.slice(dashes + 1) : [];
+const filters = own.filter((a) => !a.startsWith('--'));
+const whole = filters.length === 0 && !jestExtra.some((a) => a === '-t' || a.startsWith('--testNamePattern'));
+const typecheck = whole && !own.includes('--no-typecheck') && process.env.AMLCDK_SKIP_TYPECHECK !== '1';
+const lint = whole && !own.includes('--no-lint') && process.env.AMLCDK_SKIP_LINT !== '1';
 
-function findTests(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...findTests(full));
-    else if (name.endsWith('.test.ts')) out.push(full);
-  }
-  return out;
-}
-
-function run(cmd, argv, onLine) {
+function run(cmd, argv) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let buf = '';
-    const feed = (chunk, stream) => {
-      stream.write(chunk);
-      if (!onLine) return;
-      buf += chunk.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        onLine(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    };
-    child.stdout.on('data', (c) => feed(c, process.stdout));
-    child.stderr.on('data', (c) => feed(c, process.stderr));
-    child.on('close', (code) => {
-      if (onLine && buf) onLine(buf);
-      resolve(code ?? 1);
-    });
+    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    child.on('close', (code) => resolve(code ?? 1));
   });
 }
 
+const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 let passed = 0;
 let failed = 0;
 
-if (!skipTypecheck && filters.length === 0) {
-  process.stdout.write('# typecheck (tsc --noEmit)\n');
-  const code = await run(process.execPath, [
-    join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-    '-p',
-    'tsconfig.json',
-    '--noEmit',
-  ]);
+async function check(name, argv) {
+  process.stdout.write(`# ${name}\n`);
+  const code = await run(process.execPath, argv);
   if (code === 0) passed += 1;
   else failed += 1;
-  process.stdout.write(code === 0 ? '✔ typecheck\n' : '✖ typecheck failed\n');
+  process.stdout.write(code === 0 ? `✔ ${name}\n` : `✖ ${name} failed\n`);
 }
 
-let files = findTests(join(root, 'test')).sort();
-if (filters.length)
-  files = files.filter((f) => filters.some((flt) => relative(root, f).split(sep).join('/').includes(flt)));
-if (files.length === 0) {
-  process.stdout.write('no test files matched\n');
-} else {
-  const concurrency = Math.max(2, availableParallelism());
-  let sawPass = 0;
-  let sawFail = 0;
-  const code = await run(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--test',
-      `--test-concurrency=${concurrency}`,
-      '--test-timeout=300000',
-      '--test-reporter=spec',
-      ...files.map((f) => relative(root, f)),
-    ],
-    (line) => {
-      const m = /^ℹ (pass|fail) (\d+)\s*$/.exec(line.trim());
-      if (m) {
-        if (m[1] === 'pass') sawPass = Number(m[2]);
-        else sawFail = Number(m[2]);
-      }
-    },
-  );
-  passed += sawPass;
-  failed += sawFail;
-  if (code !== 0 && sawFail === 0) failed += 1; // the runner itself failed (a file crashed before reporting)
+if (typecheck)
+  await check('typecheck (tsc --noEmit)', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+if (lint) {
+  await check('lint (eslint, type-aware)', [bin('eslint', 'bin/eslint.js'), '--max-warnings', '0', '.']);
+  await check('format (prettier --check)', [
+    bin('prettier', 'bin/prettier.cjs'),
+    '--check',
+    '--log-level',
+    'warn',
+    '.',
+  ]);
 }
+
+const out = mkdtempSync(join(tmpdir(), 'amlcdk-jest-'));
+const report = join(out, 'results.json');
+const code = await run(process.execPath, [
+  bin('jest', 'bin/jest.js'),
+  '--json',
+  `--outputFile=${report}`,
+  ...filters,
+  ...jestExtra,
+]);
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  // A file that fails before its tests run (a syntax error, a throwing import) has no failed test of its own.
+  failed += r.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed'),
+  ).length;
+} catch {
+  failed += 1; // jest itself failed before writing its report
+}
+if (code !== 0 && failed === 0) failed += 1;
+rmSync(out, { recursive: true, force: true });
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed === 0 ? 0 : 1;

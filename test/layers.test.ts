@@ -5,7 +5,7 @@
  * constructs; the emulator is reached only over HTTP, so nothing but the CLI (which embeds it) imports it.
  * `core` → `manifest` is allowed on purpose: `App.synth()` drives the manifest pipeline.
  */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -42,7 +42,7 @@ function layerOf(file: string): string | undefined {
 /** Relative module specifiers of `import … from`, `export … from` and `import()` (type-only imports too). */
 function relativeImports(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)'(\.{1,2}\/[^']+)'/gm)) out.push(m[1]!);
+  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)'(\.{1,2}\/[^']+)'/gm)) out.push(m[1]);
   return out;
 }
 

@@ -33,7 +33,7 @@ const rstudio = ContainerImage.fromDirectory(team, 'RStudioImage', {
   registry: team.workspace,
   repository: 'vision/rstudio',
 });
-const lead = props.members[0]!;
+const lead = props.members[0];
 new ComputeInstance(team.workspace, 'Workbench', {
   vmSize: VmSize.STANDARD_DS3_V2,
   assignedUser: Principal.user(lead.objectId, { tenantId: props.tenantId, displayName: `${lead.name}-wb` }),
@@ -54,4 +54,4 @@ export const ids = ml.ids;
 /** Workspace URLs, the instances' application endpoints, the registry login server. */
 export const endpoints = ml.endpoints;
 /** The pushed RStudio image (by digest). */
-export const rstudioImage = ml.images[rstudio.build!.assetId]!.repoDigest;
+export const rstudioImage = ml.images[rstudio.build!.assetId].repoDigest;

@@ -12,6 +12,7 @@
  * - LRO handling: `Azure-AsyncOperation` first, then `Location`, then `provisioningState` on the resource;
  * - one deadline per call (`timeoutMs`) covering retries and polling.
  */
+import { abortReason } from './abort-reason.js';
 import { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import {
@@ -842,16 +843,16 @@ function deadlineSignal(
 
 /** Wait for `p`, but give up when `signal` aborts. */
 function abortable(p: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       () => {
         signal.removeEventListener('abort', onAbort);
         resolve();
       },
-      (e: unknown) => {
+      (e: Error) => {
         signal.removeEventListener('abort', onAbort);
         reject(e);
       },

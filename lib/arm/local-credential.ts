@@ -52,7 +52,7 @@ export function decodeUnsignedJwt(token: string): Record<string, unknown> | unde
   const parts = token.split('.');
   if (parts.length < 2) return undefined;
   try {
-    const v: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

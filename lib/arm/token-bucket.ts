@@ -8,6 +8,8 @@
  * deterministic in tests.
  */
 
+import { abortReason } from './abort-reason.js';
+
 /** Milliseconds since some fixed point; `Date.now` by default. */
 export type Clock = () => number;
 /** Waits `ms` milliseconds, rejecting when `signal` aborts. */
@@ -34,7 +36,7 @@ export const ARM_LIMITS: Readonly<Record<OperationKind, BucketLimits>> = {
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason ?? new Error('aborted'));
+      reject(abortReason(signal));
       return;
     }
     if (ms <= 0) {
@@ -43,7 +45,7 @@ export const realSleep: Sleep = (ms, signal) =>
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
+      reject(abortReason(signal));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -127,7 +129,7 @@ export class TokenBucket {
 
   private queued(): number {
     let n = 0;
-    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.cancelled) n += 1;
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i].cancelled) n += 1;
     return n;
   }
 
@@ -177,7 +179,7 @@ export class TokenBucket {
   }
 
   private enqueue(track: boolean, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const now = this.clock();
     this.refill(now);
     if (this.head === this.queue.length && now >= this.pausedUntil && this.tokens >= 1 - EPS) {
@@ -190,7 +192,7 @@ export class TokenBucket {
       if (signal) {
         w.onAbort = (): void => {
           w.cancelled = true;
-          reject(signal.reason ?? new Error('aborted'));
+          reject(abortReason(signal));
           this.pump();
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
@@ -205,7 +207,7 @@ export class TokenBucket {
     const now = this.clock();
     this.refill(now);
     while (this.head < this.queue.length) {
-      const w = this.queue[this.head]!;
+      const w = this.queue[this.head];
       if (w.cancelled) {
         this.head += 1;
         continue;
@@ -351,5 +353,5 @@ export function kindOfMethod(method: string): OperationKind {
 /** The throttling scope of a URL or resource id: `sub:<id>` inside a subscription, else `tenant`. */
 export function scopeOf(idOrUrl: string): string {
   const m = /\/subscriptions\/([^/?#]+)/i.exec(idOrUrl);
-  return m ? `sub:${m[1]!.toLowerCase()}` : 'tenant';
+  return m ? `sub:${m[1].toLowerCase()}` : 'tenant';
 }

@@ -904,7 +904,7 @@ export function joinPath(segments: readonly string[]): string {
 function ruleMatches(rule: readonly string[], path: readonly string[]): boolean {
   if (rule.length > path.length) return false;
   for (let i = 0; i < rule.length; i++) {
-    if (rule[i] !== '*' && rule[i]!.toLowerCase() !== path[i]!.toLowerCase()) return false;
+    if (rule[i] !== '*' && rule[i].toLowerCase() !== path[i].toLowerCase()) return false;
   }
   return true;
 }

@@ -271,7 +271,7 @@ export class BuiltInRole {
   public static parse(nameOrGuid: string, scope: PathLike = '<catalog>'): BuiltInRole {
     const s = typeof nameOrGuid === 'string' ? nameOrGuid.trim() : '';
     const m = /\/roleDefinitions\/([^/]+)$/i.exec(s);
-    if (m) return BuiltInRole.fromGuid(m[1]!, scope);
+    if (m) return BuiltInRole.fromGuid(m[1], scope);
     if (GUID_RE.test(s)) return BuiltInRole.fromGuid(s, scope);
     return BuiltInRole.fromName(s, scope);
   }

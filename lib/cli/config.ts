@@ -60,5 +60,5 @@ export function loadConfig(cwd: string = process.cwd()): ProjectConfig {
       { file: CONFIG_FILE, fix: 'use "local" for the embedded emulator or "azure"' },
     );
   }
-  return cfg as ProjectConfig;
+  return cfg;
 }

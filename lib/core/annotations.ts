@@ -113,7 +113,7 @@ export function diagnosticsOf(c: IConstruct): Diagnostic[] {
   if (!all?.length) return [];
   // Validation hooks run at every synth: the same diagnostic recorded again by a second synth counts once.
   let unique: Diagnostic[];
-  if (all.length === 1) unique = [all[0]!];
+  if (all.length === 1) unique = [all[0]];
   else {
     const seen = new Set<string>();
     unique = all.filter((d) => {

@@ -28,6 +28,13 @@ export function parseJsonText(text: string, info: JsonErrorInfo): unknown {
   }
 }
 
+/** Where jsonErrorLine's scanner stopped (internal: never leaves this module). */
+class JsonSyntaxAt extends Error {
+  constructor(readonly at: number) {
+    super(`JSON syntax error at offset ${at}`);
+  }
+}
+
 /**
  * The line of the first JSON syntax error, or undefined when the text is valid JSON. Node 20's JSON.parse
  * messages often omit the position ("Unexpected token ','"), and users need a line to fix a file.
@@ -35,10 +42,10 @@ export function parseJsonText(text: string, info: JsonErrorInfo): unknown {
 export function jsonErrorLine(text: string): number | undefined {
   let i = 0;
   const ws = (): void => {
-    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++;
+    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
   };
   const fail = (): never => {
-    throw i;
+    throw new JsonSyntaxAt(i);
   };
   const str = (): void => {
     i++;
@@ -112,8 +119,8 @@ export function jsonErrorLine(text: string): number | undefined {
     ws();
     if (i < text.length) fail();
     return undefined;
-  } catch (pos) {
-    if (typeof pos !== 'number') throw pos;
-    return text.slice(0, pos).split('\n').length;
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxAt)) throw e;
+    return text.slice(0, e.at).split('\n').length;
   }
 }

@@ -19,7 +19,7 @@ export const T = {
   object: { test: (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v), expected: 'an object' },
   // Classes with private constructors (enum-like) are accepted too: only `prototype` is needed for instanceof.
   instance: (cls: { readonly prototype: object }, name: string): PropType => ({
-    test: (v: unknown) => typeof v === 'object' && v !== null && cls.prototype.isPrototypeOf(v),
+    test: (v: unknown) => typeof v === 'object' && v !== null && Object.prototype.isPrototypeOf.call(cls.prototype, v),
     expected: `a ${name}`,
   }),
   arrayOf: (item: PropType): PropType => ({

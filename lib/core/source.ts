@@ -5,11 +5,12 @@
  * sites (no string formatting) with a small frame limit, and skips frames inside amlcdk itself.
  */
 import { findSourceMap, type SourceMap } from 'node:module';
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from './errors.js';
+import { callerFile } from './module-file.js';
 
-const LIB_DIR = fileURLToPath(new URL('..', import.meta.url)); // .../lib/ or .../dist/lib/
+const LIB_DIR = dirname(dirname(callerFile())) + sep; // .../lib/ or .../dist/lib/ (or dist/cjs/lib/)
 const FRAME_LIMIT = 12;
 /**
  * Frames captured first. V8's cost grows with the number of frames (about 1 µs each), and the user's `new` is
@@ -28,6 +29,7 @@ export function setSourceCapture(on: boolean): void {
 const asCallSites = (_e: Error, s: NodeJS.CallSite[]): NodeJS.CallSite[] => s;
 
 function callSites(limit: number): NodeJS.CallSite[] {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved and restored as is, never called here
   const savedPrepare = Error.prepareStackTrace;
   const savedLimit = Error.stackTraceLimit;
   try {
@@ -106,8 +108,9 @@ function originalPosition(file: string, line: number, column: number): { line: n
   }
   if (!map) return undefined;
   // findOrigin (1-based) exists since Node 20.4; its result is empty when there is no mapping.
-  const find = (map as unknown as { findOrigin?(l: number, c: number): { lineNumber?: number; columnNumber?: number } })
-    .findOrigin;
-  const o = find?.call(map, line, column);
+  const withOrigin = map as unknown as {
+    findOrigin?: (this: SourceMap, l: number, c: number) => { lineNumber?: number; columnNumber?: number };
+  };
+  const o = withOrigin.findOrigin?.call(map, line, column);
   return o && typeof o.lineNumber === 'number' ? { line: o.lineNumber, column: o.columnNumber ?? column } : undefined;
 }

@@ -104,7 +104,7 @@ const BY_NAMESPACE: Readonly<Record<string, readonly string[]>> = {
 const extra = new Map<string, Set<string>>();
 
 // Whatever lib/catalog pins is always accepted.
-for (const e of API_VERSION_ENTRIES) addAcceptedApiVersions(e.armType.split('/')[0]!, [e.apiVersion]);
+for (const e of API_VERSION_ENTRIES) addAcceptedApiVersions(e.armType.split('/')[0], [e.apiVersion]);
 
 /** Versions accepted for a namespace (lower-case). */
 export function acceptedApiVersions(namespace: string): readonly string[] {

@@ -327,7 +327,7 @@ export class Engine {
       };
       const headers =
         op.status === 'InProgress'
-          ? { 'Retry-After': this.operationUrls(req, op, apiVersion)['Retry-After']! }
+          ? { 'Retry-After': this.operationUrls(req, op, apiVersion)['Retry-After'] }
           : undefined;
       return { status: 200, body, headers, resourceId: op.resourceId };
     }
@@ -335,7 +335,7 @@ export class Engine {
       const urls = this.operationUrls(req, op, apiVersion);
       return {
         status: 202,
-        headers: { Location: urls.Location!, 'Retry-After': urls['Retry-After']! },
+        headers: { Location: urls.Location, 'Retry-After': urls['Retry-After'] },
         resourceId: op.resourceId,
       };
     }
@@ -521,7 +521,7 @@ export class Engine {
       parsed,
       id: existing?.id ?? parsed.id!,
       key,
-      name: existing ? existing.id.split('/').slice(-1)[0]! : name,
+      name: existing ? existing.id.split('/').slice(-1)[0] : name,
       existing,
       body: b,
       parent,
@@ -728,7 +728,7 @@ export function scopeAlias(scopeKey: string): string {
   const m = /^(.*\/providers\/microsoft\.storage\/storageaccounts\/[^/]+)\/(fileservices|blobservices)\/default$/.exec(
     k,
   );
-  return m ? m[1]! : k;
+  return m ? m[1] : k;
 }
 
 export function withProvisioningState(body: Record<string, unknown>, state: string): Record<string, unknown> {

@@ -74,14 +74,14 @@ export class FaultInjector {
   }
 
   private matches(i: number, req: FaultRequest): boolean {
-    const r = this.rules[i]!;
+    const r = this.rules[i];
     if (req.isPoll && !r.polls) return false;
     if (r.method !== undefined) {
       const ms = typeof r.method === 'string' ? [r.method] : r.method;
       if (!ms.some((m) => m.toUpperCase() === req.method)) return false;
     }
     if (r.resourceType !== undefined && r.resourceType.toLowerCase() !== req.typeKey) return false;
-    const re = this.states[i]!.re;
+    const re = this.states[i].re;
     if (re && !re.test(req.path)) return false;
     return true;
   }
@@ -90,8 +90,8 @@ export class FaultInjector {
     const d: FaultDecision = { latencyMs: 0, rules: [] };
     for (let i = 0; i < this.rules.length; i++) {
       if (!this.matches(i, req)) continue;
-      const r = this.rules[i]!;
-      const st = this.states[i]!;
+      const r = this.rules[i];
+      const st = this.states[i];
       const n = st.matched++;
       if (n < (r.after ?? 0)) continue;
       if (r.times !== undefined && st.acted >= r.times) continue;

@@ -40,8 +40,8 @@ const OP_RE =
 export function parseOperationPath(path: string): ParsedOperationPath | undefined {
   const m = OP_RE.exec(path);
   if (!m) return undefined;
-  const kind = m[2]!.toLowerCase() === 'operationresults' ? 'result' : 'status';
-  return { subscription: m[1]!, kind, operationId: decodeURIComponent(m[3]!) };
+  const kind = m[2].toLowerCase() === 'operationresults' ? 'result' : 'status';
+  return { subscription: m[1], kind, operationId: decodeURIComponent(m[3]) };
 }
 
 /**
@@ -53,13 +53,13 @@ export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | und
     .split('/')
     .filter((s) => s.length > 0)
     .map((s) => decodeURIComponent(s));
-  if (segs.length < 2 || segs[0]!.toLowerCase() !== 'subscriptions') return undefined;
-  const subscription = segs[1]!;
+  if (segs.length < 2 || segs[0].toLowerCase() !== 'subscriptions') return undefined;
+  const subscription = segs[1];
   const subPrefix = `/subscriptions/${subscription}`;
   if (segs.length === 2) return undefined;
 
   // Resource groups: /subscriptions/{s}/resourceGroups[/{rg}]
-  if (segs[2]!.toLowerCase() === 'resourcegroups' && segs.length <= 4) {
+  if (segs[2].toLowerCase() === 'resourcegroups' && segs.length <= 4) {
     const name = segs[3];
     return {
       subscription,
@@ -79,7 +79,7 @@ export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | und
   // resource group; after it come namespace, then type/name pairs.
   let p = -1;
   for (let i = segs.length - 1; i >= 2; i--) {
-    if (segs[i]!.toLowerCase() === 'providers' && i + 1 < segs.length) {
+    if (segs[i].toLowerCase() === 'providers' && i + 1 < segs.length) {
       p = i;
       break;
     }
@@ -88,8 +88,8 @@ export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | und
   const scopeSegs = segs.slice(0, p);
   const scopeId = '/' + scopeSegs.join('/');
   let resourceGroup: string | undefined;
-  if (scopeSegs.length >= 4 && scopeSegs[2]!.toLowerCase() === 'resourcegroups') resourceGroup = scopeSegs[3];
-  const namespace = segs[p + 1]!;
+  if (scopeSegs.length >= 4 && scopeSegs[2].toLowerCase() === 'resourcegroups') resourceGroup = scopeSegs[3];
+  const namespace = segs[p + 1];
   const rest = segs.slice(p + 2);
   if (rest.length === 0) return undefined;
   let action: string | undefined;
@@ -98,8 +98,8 @@ export function parseArmPath(rawPath: string, isPost: boolean): ParsedPath | und
   const types: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < rest.length; i += 2) {
-    types.push(rest[i]!);
-    if (i + 1 < rest.length) names.push(rest[i + 1]!);
+    types.push(rest[i]);
+    if (i + 1 < rest.length) names.push(rest[i + 1]);
   }
   const isCollection = names.length < types.length;
   const typeAsWritten = types.join('/');

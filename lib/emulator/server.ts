@@ -14,6 +14,7 @@ import { parseArmPath, parseOperationPath } from './ids.js';
 import { DEFAULT_TENANT_ID, type EmulatorOptions, type RuntimeConfig } from './options.js';
 import { Store } from './store.js';
 import { Throttler, type BucketKind } from './throttle.js';
+import { text } from '../core/text.js';
 
 export type LogKind = 'read' | 'write' | 'delete' | 'action' | 'poll' | 'admin';
 
@@ -494,7 +495,7 @@ export class EmulatorServer {
         }
         if (!patch || typeof patch !== 'object' || Array.isArray(patch))
           throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
-        return { status: 200, body: this.configure(patch as RuntimeConfig) };
+        return { status: 200, body: this.configure(patch) };
       }
       case 'POST /_emulator/clock': {
         // Move the emulator's clock forward (soft-delete retention, LRO ends, token refill), never back.
@@ -523,7 +524,7 @@ export class EmulatorServer {
         const value = [...this.store.resources.values()]
           .map((r) => this.engine.find(r.id))
           .filter((r) => r !== undefined)
-          .map((r) => this.engine.render(r!));
+          .map((r) => this.engine.render(r));
         return { status: 200, body: { value } };
       }
       default:
@@ -547,11 +548,11 @@ function decodeToken(header: string): { principal: Principal; exp?: number } | A
     );
   const bad = (why: string): ArmHttpError =>
     new ArmHttpError(401, 'InvalidAuthenticationToken', `The access token is invalid: ${why}.`);
-  const parts = m[1]!.split('.');
+  const parts = m[1].split('.');
   if (parts.length < 2) return bad('not a JWT');
   let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
   } catch {
     return bad('the payload is not JSON');
   }
@@ -601,11 +602,12 @@ export function validateConfig(c: RuntimeConfig): void {
   }
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) bad('faults', 'must be an array of rules');
-    c.faults.forEach((f, i) => {
+    (c.faults as unknown[]).forEach((entry, i) => {
+      const f = entry as Partial<Record<'path' | 'errorRate' | 'dropRate' | 'acceptThenDropRate', unknown>>;
       if (!f || typeof f !== 'object') bad(`faults[${i}]`, 'must be an object');
       if (f.path !== undefined) {
         try {
-          new RegExp(f.path);
+          new RegExp(text(f.path));
         } catch (err) {
           bad(`faults[${i}].path`, `invalid regular expression: ${(err as Error).message}`);
         }

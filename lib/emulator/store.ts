@@ -243,7 +243,7 @@ export class Store {
       .subarray(0, complete - 1)
       .toString('utf8')
       .split('\n');
-    const header = this.parseLine(lines[0]!, 1) as Partial<LogHeader>;
+    const header = this.parseLine(lines[0], 1) as Partial<LogHeader>;
     if (header.format !== LOG_FORMAT || typeof header.generation !== 'number') {
       throw new EmulatorStateError(
         `${this.logFile}:1: not an emulator journal header; the emulator state cannot be loaded.`,
@@ -254,7 +254,7 @@ export class Store {
     // format, written by an older emulator after this journal): the snapshot is the state.
     if (header.generation !== this.generation) return;
     for (let i = 1; i < lines.length; i++) {
-      const e = this.parseLine(lines[i]!, i + 1) as Partial<LogEntry>;
+      const e = this.parseLine(lines[i], i + 1) as Partial<LogEntry>;
       if (typeof e.k !== 'string' || !['r', 'o', 's', 'd'].includes(e.t as string)) {
         throw new EmulatorStateError(
           `${this.logFile}:${i + 1}: not a journal entry; the emulator state cannot be loaded.`,

@@ -41,7 +41,7 @@ export function canonicalCopy(value: unknown): unknown {
  * check is much cheaper than a sort.
  */
 export function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
   return true;
 }
 
@@ -138,6 +138,7 @@ const DIAGNOSTIC_KEYS = [
 ] as const;
 const RESOURCE_KEY_SET: ReadonlySet<string> = new Set(RESOURCE_KEYS);
 const DIAGNOSTIC_KEY_SET: ReadonlySet<string> = new Set(DIAGNOSTIC_KEYS);
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(obj, key)
 const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /**

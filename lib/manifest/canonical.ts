@@ -39,23 +39,23 @@ function canonicalView(value: unknown): unknown {
   // The members' views, allocated only once one differs from its member (most bodies need none).
   let views: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+    const k = keys[i];
     const x = obj[k];
     const v = x === undefined ? undefined : canonicalView(x);
     if (k === '__proto__') reuse = false;
     if (views === undefined && v !== x) {
       views = new Array(keys.length);
-      for (let j = 0; j < i; j++) views[j] = obj[keys[j]!];
+      for (let j = 0; j < i; j++) views[j] = obj[keys[j]];
     }
     if (views !== undefined) views[i] = v;
   }
   if (reuse && views === undefined) return obj;
   // A copy: keys sorted, undefined members dropped.
-  const order = keys.map((k, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const order = keys.map((k, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
   const out: Record<string, unknown> = {};
   for (const i of order) {
-    const v = views ? views[i] : obj[keys[i]!];
-    if (v !== undefined) out[keys[i]!] = v;
+    const v = views ? views[i] : obj[keys[i]];
+    if (v !== undefined) out[keys[i]] = v;
   }
   return out;
 }

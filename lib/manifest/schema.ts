@@ -98,7 +98,7 @@ export function validateBody(armType: string, body: unknown, bodyText?: string):
       memoSize = 0;
       byBody = undefined;
     }
-    if (!byBody) memo.set(armType, (byBody = new Map()));
+    if (!byBody) memo.set(armType, (byBody = new Map<string, SchemaIssue[]>()));
     byBody.set(memoKey, issues);
     memoSize += 1;
   }

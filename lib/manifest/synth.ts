@@ -424,7 +424,7 @@ function checkManifest(manifest: Manifest): SchemaIssue[] {
     const representatives: Diagnostic[] = [];
     for (const d of ds) {
       let byMessage = byCode.get(d.code);
-      if (!byMessage) byCode.set(d.code, (byMessage = new Map()));
+      if (!byMessage) byCode.set(d.code, (byMessage = new Map<unknown, Diagnostic[]>()));
       let same = byMessage.get(d.message);
       if (!same) byMessage.set(d.message, (same = []));
       if (typeof d.path === 'string' && same.some((x) => sameJsonExceptPath(x, d))) continue;

@@ -170,7 +170,7 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
+    const e = doc.errors[0];
     throw new InputError(
       'PolicyConfigInvalidSyntax',
       `${file} is not valid JSON or YAML: ${e.message.split('\n')[0]}`,
@@ -197,7 +197,7 @@ export function parsePolicyConfig(text: string, file: string, knownRuleIds: Read
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
   if (!validateConfig(value)) {
-    const err = validateConfig.errors![0]!;
+    const err = validateConfig.errors![0];
     let where = err.instancePath || '(top level)';
     let detail = err.message ?? 'is invalid';
     if (err.keyword === 'additionalProperties') {

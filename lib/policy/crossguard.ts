@@ -10,12 +10,10 @@
  * This module is not exported from `amlcdk/policy`, so importing that never loads `@pulumi/*`; `@pulumi/policy`
  * itself is loaded only by {@link createPolicyPack}.
  */
-import { createRequire } from 'node:module';
 import type {
   EnforcementLevel,
   PolicyPack,
   PolicyPackArgs,
-  PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
@@ -28,6 +26,10 @@ import { POLICY_CONFIG_SCHEMA, type PolicyConfig, type PolicyThresholds } from '
 import { BUILTIN_RULES } from './rules/index.js';
 import { PACKS, severityRank, type Finding, type Rule, type Severity } from './types.js';
 import { text } from './util.js';
+import { callerFile, requireFrom } from '../core/module-file.js';
+
+/** This module's file: `@pulumi/policy` is an optional peer, loaded from here only when a pack is built. */
+const MODULE_FILE = callerFile();
 
 type BodyStyle = 'as-is' | 'flatten' | 'flatten-deep';
 
@@ -198,7 +200,7 @@ export function pulumiToManifestResource(
     type: t.armType,
     apiVersion: 'pulumi',
     id,
-    name: names[names.length - 1]!,
+    name: names[names.length - 1],
     body,
     dependsOn: [],
     options: { protect: r.opts?.protect ?? false, deletePolicy: r.opts?.retainOnDelete ? 'Retain' : 'Delete' },
@@ -285,7 +287,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
   const evaluateResource = (args: ResourceValidationArgs, extra?: PolicyThresholds): Finding[] => {
     const key = JSON.stringify(extra ?? {});
     let byConfig = perResource.get(args.props);
-    if (!byConfig) perResource.set(args.props, (byConfig = new Map()));
+    if (!byConfig) perResource.set(args.props, (byConfig = new Map<string, Finding[]>()));
     let hit = byConfig.get(key);
     if (!hit) {
       const mr = pulumiToManifestResource(
@@ -303,13 +305,14 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
   ): { findings: Finding[]; urns: Map<string, string> } => {
     const key = JSON.stringify(extra ?? {});
     let byConfig = perStack.get(args.resources);
-    if (!byConfig) perStack.set(args.resources, (byConfig = new Map()));
+    if (!byConfig)
+      perStack.set(args.resources, (byConfig = new Map<string, { findings: Finding[]; urns: Map<string, string> }>()));
     let hit = byConfig.get(key);
     if (!hit) {
       const urns = new Map<string, string>();
       const mrs: ManifestResource[] = [];
-      const stackSub = sub ?? sniffSubscription((args.resources as PolicyResource[]).map((r) => r.props));
-      for (const r of args.resources as PolicyResource[]) {
+      const stackSub = sub ?? sniffSubscription(args.resources.map((r) => r.props));
+      for (const r of args.resources) {
         const mr = pulumiToManifestResource(
           { type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts },
           stackSub,
@@ -319,10 +322,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       }
       const m = manifestOf(mrs, text(mrs.find((x) => typeof x.body.location === 'string')?.body.location));
       m.resources.forEach((mr, i) =>
-        urns.set(
-          mr.logicalId,
-          (args.resources as PolicyResource[]).filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i]!.urn,
-        ),
+        urns.set(mr.logicalId, args.resources.filter((r) => PULUMI_TYPES[canonicalToken(r.type)])[i].urn),
       );
       hit = { findings: [...check(m, withThresholds(extra)).findings], urns };
       byConfig.set(key, hit);
@@ -336,7 +336,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
     const cfg = getConfig() as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const k of r.thresholdKeys) if (cfg[k] !== undefined) out[k] = cfg[k];
-    return Object.keys(out).length ? (out as PolicyThresholds) : undefined;
+    return Object.keys(out).length ? out : undefined;
   };
   const thresholdProps = POLICY_CONFIG_SCHEMA.properties.thresholds.properties as Record<string, object>;
 
@@ -360,7 +360,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
       ...(r.thresholdKeys?.length
         ? {
             configSchema: {
-              properties: Object.fromEntries(r.thresholdKeys.map((k) => [k, thresholdProps[k]!])) as never,
+              properties: Object.fromEntries(r.thresholdKeys.map((k) => [k, thresholdProps[k]])) as never,
             },
           }
         : {}),
@@ -406,7 +406,6 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
  * createPolicyPack('amlcdk-azure-ml', { profile: 'prod' });
  */
 export function createPolicyPack(name: string, options: CrossGuardOptions = {}): PolicyPack {
-  const require = createRequire(import.meta.url);
-  const policy = require('@pulumi/policy') as typeof import('@pulumi/policy');
+  const policy = requireFrom(MODULE_FILE)('@pulumi/policy') as typeof import('@pulumi/policy');
   return new policy.PolicyPack(name, buildPolicyPackArgs(options));
 }

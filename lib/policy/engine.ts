@@ -174,7 +174,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
         if (options.recordPasses && r) passes.push({ ruleId: rule.id, stack, logicalId: r.logicalId });
         return;
       }
-      for (const d of outcome) emit(rule, r ?? manifest.resources[0]!, d);
+      for (const d of outcome) emit(rule, r ?? manifest.resources[0], d);
     };
 
     for (const r of manifest.resources) {
@@ -265,7 +265,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       (a.f.ruleId < b.f.ruleId ? -1 : a.f.ruleId > b.f.ruleId ? 1 : 0) ||
       (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : 0),
   );
-  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.f;
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].f;
 
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
@@ -282,6 +282,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   const azurePolicyAudit = azure.filter((a) => a.outcome === 'Audit' || a.outcome === 'AuditIfNotExists').length;
   const rules = active.map((r): RuleMeta => {
     // Reports carry the metadata only (no functions), with the severity in effect for this run.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- `evaluate` is dropped here, never called
     const { evaluate: _e, kind: _k, ...meta } = r as Rule & { types?: unknown };
     delete meta.types;
     return { ...meta, severity: severityOf.get(r.id) ?? r.severity };

@@ -4,6 +4,7 @@ import { BUILTIN_RULES } from './rules/index.js';
 import { SUPPORTED_FUNCTIONS } from './azure-policy/expression.js';
 import { CONDITION_OPERATORS } from './azure-policy/evaluate.js';
 import { PACKS, type Rule } from './types.js';
+import { text } from '../core/text.js';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -65,7 +66,7 @@ export function renderRulesDoc(): string {
           ? v === DEFAULT_GPU_ALLOW_LIST
             ? 'current T4, A10, A100, H100, H200 sizes'
             : v.join(', ')
-          : String(v);
+          : text(v);
     lines.push(`| \`${k}\` | ${esc(show(dev[k]))} | ${esc(show(prod[k]))} |`);
   }
   lines.push(

@@ -62,17 +62,7 @@ export function how(e: Effective): string {
       : 'not set';
 }
 
-/** A value as text for messages and comparisons, never throwing (manifests may hold anything). */
-export function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  if (v === undefined || v === null) return '';
-  try {
-    return JSON.stringify(v) ?? '';
-  } catch {
-    return '[value]';
-  }
-}
+export { text } from '../core/text.js';
 
 /** The value if it is an array, else an empty one. */
 export function arr(v: unknown): unknown[] {

@@ -151,7 +151,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
     if ('stack' in args && args.stack && !Stack.isStack(args.stack)) throw usage('`stack` is not an amlcdk Stack');
     let manifests: readonly Manifest[];
     try {
-      manifests = synthesize(root as IConstruct & { outdir?: string }, { write: false }).manifests;
+      manifests = synthesize(root, { write: false }).manifests;
     } catch (err) {
       if (err instanceof SynthesisError) {
         const errors = err.diagnostics.filter((d) => d.level === 'error');
@@ -264,7 +264,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       const res = new Ctor(`${name}/${r.logicalId}`, inputs, resourceOpts);
       created.set(r.logicalId, res);
       out.resources[r.logicalId] = res;
-      out.ids[r.logicalId] = res.id as pulumi.Output<string>;
+      out.ids[r.logicalId] = res.id;
       out.mapped[r.logicalId] = { logicalId: r.logicalId, mapping: m, resource: res, replaceOnChanges };
       const ep = endpointsOf(m, res, r);
       if (ep) out.endpoints[r.logicalId] = ep;

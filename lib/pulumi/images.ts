@@ -57,7 +57,7 @@ const PLACEHOLDER_RE = /\$\{asset:([^}]+)\}/g;
 /** Asset ids referenced by a body. */
 export function assetIdsIn(body: unknown): string[] {
   const ids = new Set<string>();
-  for (const m of JSON.stringify(body).matchAll(PLACEHOLDER_RE)) ids.add(m[1]!);
+  for (const m of JSON.stringify(body).matchAll(PLACEHOLDER_RE)) ids.add(m[1]);
   return [...ids];
 }
 
@@ -140,7 +140,7 @@ export function substituteAssets(
   logicalId: string,
 ): unknown {
   if (typeof value === 'string') {
-    const ids = [...value.matchAll(PLACEHOLDER_RE)].map((m) => m[1]!);
+    const ids = [...value.matchAll(PLACEHOLDER_RE)].map((m) => m[1]);
     if (ids.length === 0) return value;
     for (const id of ids) {
       if (!refs.has(id)) {
@@ -150,11 +150,11 @@ export function substituteAssets(
         );
       }
     }
-    if (ids.length === 1 && value === assetPlaceholder(ids[0]!)) return refs.get(ids[0]!)!;
+    if (ids.length === 1 && value === assetPlaceholder(ids[0])) return refs.get(ids[0])!;
     return pulumi.all(ids.map((id) => refs.get(id)!)).apply((resolved) => {
       let s = value;
       ids.forEach((id, i) => {
-        s = s.split(assetPlaceholder(id)).join(resolved[i]!);
+        s = s.split(assetPlaceholder(id)).join(resolved[i]);
       });
       return s;
     });
@@ -211,15 +211,13 @@ function registryLogin(
   const token = authorization.getClientTokenOutput({}, { parent: ctx.parent });
   const config = authorization.getClientConfigOutput({ parent: ctx.parent });
   const caCertPem = ctx.caCertPem;
-  const refresh = pulumi
-    .all([reg.loginServer, token, config])
-    .apply(([loginServer, t, c]) =>
-      exchangeAcrRefreshToken({
-        loginServer,
-        accessToken: t.token,
-        tenantId: c.tenantId,
-        ...(caCertPem ? { caCertPem } : {}),
-      }),
-    );
+  const refresh = pulumi.all([reg.loginServer, token, config]).apply(([loginServer, t, c]) =>
+    exchangeAcrRefreshToken({
+      loginServer,
+      accessToken: t.token,
+      tenantId: c.tenantId,
+      ...(caCertPem ? { caCertPem } : {}),
+    }),
+  );
   return { username: ACR_TOKEN_USER, password: pulumi.secret(refresh) };
 }

@@ -514,7 +514,7 @@ export function acceptedArgs(m: TypeMapping): ReadonlySet<string> {
     const src = Function.prototype.toString.call(m.resourceClass());
     set = new Set(
       [...src.matchAll(/resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*(?:args\?\.|args\s*\?|\(args\s*\?)/g)].map(
-        (x) => x[1]!,
+        (x) => x[1],
       ),
     );
     acceptedCache.set(m.token, set);
@@ -532,7 +532,7 @@ export function providerDefaults(m: TypeMapping): Readonly<Record<string, unknow
   for (const x of src.matchAll(
     /resourceInputs\["([A-Za-z0-9_$]+)"\]\s*=\s*\(args\?\.[A-Za-z0-9_$]+\)\s*\?\?\s*("(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)/g,
   )) {
-    out[x[1]!] = JSON.parse(x[2]!);
+    out[x[1]] = JSON.parse(x[2]);
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { toPulumiPath, type TypeMapping } from './mapping.js';
 function compatible(a: readonly string[], b: readonly string[]): boolean {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (a[i] !== '*' && b[i] !== '*' && a[i]!.toLowerCase() !== b[i]!.toLowerCase()) return false;
+    if (a[i] !== '*' && b[i] !== '*' && a[i].toLowerCase() !== b[i].toLowerCase()) return false;
   }
   return true;
 }
@@ -53,7 +53,13 @@ export function createOnlyBodyPaths(type: string, body: Readonly<Record<string, 
     if (isSecretRef(value) || typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
       if (value.length)
-        walk(Object.assign({}, ...value.filter((v) => typeof v === 'object' && v !== null)) as unknown, [...segs, '*']);
+        walk(
+          Object.assign(
+            {},
+            ...(value as unknown[]).filter((v): v is object => typeof v === 'object' && v !== null),
+          ) as unknown,
+          [...segs, '*'],
+        );
       return;
     }
     for (const [k, v] of Object.entries(value)) walk(v, [...segs, k]);

@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AmlcdkError } from '../core/errors.js';
 import { joinPath, splitPath } from '../catalog/field-tables.js';
 import { keyVaultReader, type KeyVaultReader } from './keyvault.js';
+import { canonicalCopy } from '../manifest/canonical-copy.js';
 
 /** Where secret values come from. */
 export interface SecretSource {
@@ -37,7 +38,7 @@ export function resolveSecretRef(
   const kv = /^keyvault:([A-Za-z0-9-]{3,24})\/([A-Za-z0-9-]{1,127})$/.exec(ref);
   if (kv) {
     const reader = source.keyVault ?? (defaultReader ??= keyVaultReader());
-    return pulumi.secret(pulumi.output(reader(kv[1]!, kv[2]!)));
+    return pulumi.secret(pulumi.output(reader(kv[1], kv[2])));
   }
   const m = /^env:([A-Za-z_][A-Za-z0-9_]*)$/.exec(ref);
   if (!m) {
@@ -47,7 +48,7 @@ export function resolveSecretRef(
         'Fix: use Secret.fromEnv("NAME") or Secret.fromKeyVault(vault, name) in the construct.',
     );
   }
-  const name = m[1]!;
+  const name = m[1];
   const env = source.env ?? process.env;
   const fromEnv = env[name];
   if (fromEnv !== undefined && fromEnv !== '') return pulumi.secret(fromEnv);
@@ -67,7 +68,9 @@ export function withSecrets(
   logicalId: string,
   source: SecretSource = {},
 ): Record<string, unknown> {
-  const copy = structuredClone(body) as Record<string, unknown>;
+  // A JSON copy made in the caller's realm: structuredClone builds its arrays in Node's main realm, and Pulumi's
+  // serializer (`instanceof Array`) sends those as objects when the program runs inside jest's sandbox.
+  const copy = canonicalCopy(body) as Record<string, unknown>;
   // Also any SecretRef the manifest forgot to list: a reference object must never be sent as a value.
   const all = new Set(pointers ?? []);
   const walk = (v: unknown, segs: string[]): void => {
@@ -91,7 +94,7 @@ export function withSecrets(
     for (const s of segs.slice(0, -1)) {
       parent = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[s] : undefined;
     }
-    const last = segs[segs.length - 1]!;
+    const last = segs[segs.length - 1];
     const holder = parent as Record<string, unknown> | undefined;
     const ref = holder && typeof holder === 'object' ? holder[last] : undefined;
     if (!ref || typeof ref !== 'object' || typeof (ref as { secretRef?: unknown }).secretRef !== 'string')

@@ -637,7 +637,7 @@ async function execute(
     const a = n.step.change.change.actions;
     if (n.kind === 'del') return a.length === 2 ? 'delete (replace)' : 'delete';
     if (n.kind === 'forget') return 'forget';
-    return a.length === 2 ? 'create (replace)' : a[0]!;
+    return a.length === 2 ? 'create (replace)' : a[0];
   };
 
   const runNode = async (n: Node): Promise<void> => {

@@ -34,9 +34,9 @@ export function substituteAssets(
   assets: readonly ContainerImageAsset[] | undefined,
   resources: readonly ManifestResource[],
 ): AssetSubstitution {
-  if (!assets || assets.length === 0) return { body: body as Record<string, unknown>, unresolved: [] };
+  if (!assets || assets.length === 0) return { body: body, unresolved: [] };
   const text = JSON.stringify(body);
-  if (!text.includes('${asset:')) return { body: body as Record<string, unknown>, unresolved: [] };
+  if (!text.includes('${asset:')) return { body: body, unresolved: [] };
   const unresolved = new Set<string>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {

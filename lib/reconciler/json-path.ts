@@ -20,11 +20,11 @@ export function getAt(value: unknown, segs: readonly string[]): unknown {
 export function setAt(target: Record<string, unknown>, segs: readonly string[], value: unknown): void {
   let t = target;
   for (let i = 0; i < segs.length - 1; i++) {
-    const k = segs[i]!;
+    const k = segs[i];
     if (t[k] === null || typeof t[k] !== 'object') t[k] = {};
     t = t[k] as Record<string, unknown>;
   }
-  const last = segs[segs.length - 1]!;
+  const last = segs[segs.length - 1];
   if (value === undefined) delete t[last];
   else t[last] = value;
 }
@@ -33,5 +33,5 @@ export function setAt(target: Record<string, unknown>, segs: readonly string[], 
 export function replaceAt(target: unknown, segs: readonly string[], value: unknown): void {
   const parent = getAt(target, segs.slice(0, -1));
   if (parent === null || typeof parent !== 'object') return;
-  (parent as Record<string, unknown>)[segs[segs.length - 1]!] = value;
+  (parent as Record<string, unknown>)[segs[segs.length - 1]] = value;
 }

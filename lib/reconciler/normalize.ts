@@ -188,7 +188,7 @@ function insert<T>(trie: Trie<T>, segs: readonly string[], value: T): void {
 /** Exact-depth lookup with `*` wildcards (compare rules apply at their own path only). */
 function lookup<T>(trie: Trie<T>, segs: readonly string[], i = 0): T | undefined {
   if (i === segs.length) return trie.value;
-  const exact = trie.children.get(segs[i]!.toLowerCase());
+  const exact = trie.children.get(segs[i].toLowerCase());
   const found = exact ? lookup(exact, segs, i + 1) : undefined;
   if (found !== undefined) return found;
   const star = trie.children.get('*');

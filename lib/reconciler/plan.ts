@@ -14,7 +14,7 @@ import {
   type FieldTable,
   type UpdateKind,
 } from '../catalog/field-tables.js';
-import type { DeletePolicy, Manifest, ManifestAction, ManifestResource, ManifestStack } from '../manifest/types.js';
+import type { Manifest, ManifestAction, ManifestResource, ManifestStack } from '../manifest/types.js';
 import type { OwnedResource, StackState } from '../state/types.js';
 import { COST_ASSUMPTIONS, monthlyCost } from './cost.js';
 import { diffBodies, type PathDiff } from './diff.js';
@@ -201,17 +201,17 @@ function dependencyMapOf(
   const ends = new Set<number>();
   let minLength = Infinity;
   for (let i = 0; i < resources.length; i++) {
-    const id = lowerIds[i]!;
-    byId.set(id, resources[i]!.logicalId);
+    const id = lowerIds[i];
+    byId.set(id, resources[i].logicalId);
     if (id.length > 0) ends.add(endSignature(id, id.length));
     if (id.length < minLength) minLength = id.length;
   }
   const out = new Map<string, readonly string[]>();
   for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri]!;
+    const r = resources[ri];
     const deps: string[] = [];
     for (const d of r.dependsOn) addDep(deps, d);
-    const id = lowerIds[ri]!;
+    const id = lowerIds[ri];
     // ARM ancestors: cut at every '/' and look the prefix up (only when an id could end there; none is shorter
     // than the shortest id).
     for (let i = id.lastIndexOf('/'); i > 0 && i >= minLength; i = id.lastIndexOf('/', i - 1)) {
@@ -260,7 +260,7 @@ function reasonFor(update: UpdateKind, path: string, action?: string): string {
 export function deleteQueryFor(
   type: string,
   body: unknown,
-  policy: DeletePolicy | string | undefined,
+  policy: string | undefined, // a DeletePolicy, or whatever a saved manifest holds
 ): Record<string, string> {
   const t = type.toLowerCase();
   if (t === 'microsoft.machinelearningservices/workspaces/computes') {
@@ -327,8 +327,8 @@ export function buildPlan(input: PlanInput): PlanResult {
   };
 
   for (let ri = 0; ri < desiredList.length; ri++) {
-    const r = desiredList[ri]!;
-    const lowerId = desiredLowerIds[ri]!;
+    const r = desiredList[ri];
+    const lowerId = desiredLowerIds[ri];
     // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
     const owned = state?.resources[r.logicalId] ?? ownedById().get(lowerId);
     const o = observed.get(lowerId);
@@ -472,7 +472,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         const value = getAt(r.body, segs);
         fieldActions.push({
           name: c.action,
-          body: c.action === 'updateSchedules' ? value : { [segs[segs.length - 1]!]: value },
+          body: c.action === 'updateSchedules' ? value : { [segs[segs.length - 1]]: value },
         });
       }
       if (fieldActions.length > 0 && actions[0] === 'no-op') actions = ['action'];
@@ -522,15 +522,15 @@ export function buildPlan(input: PlanInput): PlanResult {
   }
 
   for (let i = 0; i < steps.length; i++) {
-    const u = unresolvedByAddress.get(steps[i]!.change.address);
-    if (u && steps[i]!.desired)
+    const u = unresolvedByAddress.get(steps[i].change.address);
+    if (u && steps[i].desired)
       steps[i] = {
-        ...steps[i]!,
+        ...steps[i],
         unresolvedAssets: u,
         change: {
-          ...steps[i]!.change,
+          ...steps[i].change,
           notes: [
-            ...(steps[i]!.change.notes ?? []),
+            ...(steps[i].change.notes ?? []),
             `container image asset(s) ${u.join(', ')} have no digest: apply fails for this resource (build needs Docker; use amlcdk/pulumi)`,
           ],
         },
@@ -543,7 +543,7 @@ export function buildPlan(input: PlanInput): PlanResult {
   );
   for (const parent of replacedParents) {
     for (let i = 0; i < steps.length; i++) {
-      const s = steps[i]!;
+      const s = steps[i];
       if (s === parent || !s.desired || !isChildId(s.change.id, parent.change.id)) continue;
       const a = s.change.change.actions;
       if (a[0] === 'create' || a[0] === 'delete') continue;

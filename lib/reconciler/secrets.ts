@@ -40,21 +40,21 @@ export function secretResolver(options: SecretResolverOptions = {}): SecretResol
           'SecretRefInvalid',
           `${address}: ${ref} is not of the form keyvault:<vault name>/<secret name>. Fix: correct the reference.`,
         );
-      const fromEnv = env[keyVaultEnvName(m[1]!, m[2]!)];
+      const fromEnv = env[keyVaultEnvName(m[1], m[2])];
       if (fromEnv) return fromEnv;
       if (options.keyVault) {
         try {
-          return await options.keyVault(m[1]!, m[2]!);
+          return await options.keyVault(m[1], m[2]);
         } catch (err) {
           throw new AmlcdkError(
             'SecretUnresolved',
-            `${address}: cannot read ${ref} from Key Vault (${err instanceof Error ? err.message.split('\n')[0] : 'error'}). Fix: grant the deploying identity "Key Vault Secrets User" on ${m[1]}, or set ${keyVaultEnvName(m[1]!, m[2]!)}.`,
+            `${address}: cannot read ${ref} from Key Vault (${err instanceof Error ? err.message.split('\n')[0] : 'error'}). Fix: grant the deploying identity "Key Vault Secrets User" on ${m[1]}, or set ${keyVaultEnvName(m[1], m[2])}.`,
           );
         }
       }
       throw new AmlcdkError(
         'SecretUnresolved',
-        `${address}: ${ref} cannot be read on this target (no Key Vault). Fix: set the environment variable ${keyVaultEnvName(m[1]!, m[2]!)} to the value, or deploy to --target azure.`,
+        `${address}: ${ref} cannot be read on this target (no Key Vault). Fix: set the environment variable ${keyVaultEnvName(m[1], m[2])} to the value, or deploy to --target azure.`,
       );
     }
     return resolveSecretRef(ref, address, env);

@@ -519,7 +519,7 @@ export class BlobJournal implements Journal {
         o.length = 0;
         o.blocks = 0;
       }
-      const line = encodeJournalLine({ ...entry, seq: o.nextSeq, at: new Date().toISOString() } as JournalEntry);
+      const line = encodeJournalLine({ ...entry, seq: o.nextSeq, at: new Date().toISOString() });
       const bytes = Buffer.byteLength(line);
       const name = this.store.blobName('journal', this.stack, o.segment);
       const blob = c.getAppendBlobClient(name);

@@ -185,7 +185,7 @@ export function decodeState(text: string, where: string, expectedStack?: string)
   if (expectedStack !== undefined && state.stack !== expectedStack)
     throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
   const serial = typeof header.serial === 'number' ? header.serial : 0;
-  return { ...state, resources: expandResources(state.resources as unknown as Record<string, unknown>), serial };
+  return { ...state, resources: expandResources(state.resources), serial };
 }
 
 /** One journal line (with its trailing newline). */

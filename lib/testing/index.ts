@@ -291,7 +291,7 @@ function emptyManifest(): Manifest {
     stack: { name: '', subscriptionId: '', resourceGroup: '', location: '', tags: {} },
     resources: [],
     hash: '',
-  } as Manifest;
+  };
 }
 
 export { Stack };

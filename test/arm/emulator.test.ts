@@ -2,7 +2,7 @@
  * HttpArmClient against the real local ARM emulator over HTTPS: LROs, lists, actions, deletes, and the client's
  * behaviour under the emulator's token-bucket throttling and injected faults.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { HttpArmClient, type HttpArmClientOptions } from '../../lib/arm/http-client.js';
@@ -12,13 +12,13 @@ import { startTestEmulator, paths, V, TEST_OID, type TestEmulator } from '../hel
 
 let emu: TestEmulator;
 const clients: HttpArmClient[] = [];
-before(async () => {
+beforeAll(async () => {
   emu = await startTestEmulator({
     durations: { default: { create: 30, update: 20, delete: 20, action: 20 } },
     retryAfterSeconds: 0,
   });
 });
-after(async () => {
+afterAll(async () => {
   for (const c of clients) c.close();
   await emu?.close();
 });

@@ -3,7 +3,7 @@
  * Retry-After forms, dropped sockets, malformed errors, idempotency rules). Waits go through an injected
  * sleep that records what the client decided to wait, so no test depends on wall-clock timing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { HttpArmClient, type HttpArmClientOptions, type ArmRequestEvent } from '../../lib/arm/http-client.js';
 import { LocalCredential, decodeUnsignedJwt } from '../../lib/arm/local-credential.js';
@@ -21,10 +21,10 @@ const V = '2025-09-01';
 let srv: ProtocolServer;
 const clients: HttpArmClient[] = [];
 
-before(async () => {
+beforeAll(async () => {
   srv = await startProtocolServer();
 });
-after(async () => {
+afterAll(async () => {
   for (const c of clients) c.close();
   await srv.close();
 });
@@ -71,7 +71,7 @@ describe('reads', () => {
     );
     const r = await arm.get(CI, V);
     assert.equal(r?.id, CI);
-    const sent = srv.requests[0]!;
+    const sent = srv.requests[0];
     assert.match(sent.url, /api-version=2025-09-01/);
     const auth = String(sent.headers.authorization);
     assert.match(auth, /^Bearer /);
@@ -142,7 +142,7 @@ describe('long-running operations', () => {
     assert.equal(started.pollUrl, op);
     assert.equal(started.retryAfterMs, 3000);
     assert.equal(srv.requests.length, 1, 'begin does not poll');
-    assert.deepEqual(JSON.parse(srv.requests[0]!.body), { properties: { computeType: 'ComputeInstance' } });
+    assert.deepEqual(JSON.parse(srv.requests[0].body), { properties: { computeType: 'ComputeInstance' } });
     const done = await arm.pollUntilDone(started);
     assert.equal(done.status, 'Succeeded');
     assert.equal((done.resource?.properties as { provisioningState: string }).provisioningState, 'Succeeded');
@@ -186,8 +186,8 @@ describe('long-running operations', () => {
     const done = await arm.post(CI, 'stop', V);
     assert.equal(done.status, 'Succeeded');
     assert.deepEqual(done.body, { stopped: true });
-    assert.match(srv.requests[0]!.url, new RegExp(`^${CI}/stop\\?api-version=`));
-    assert.ok(waits[0]! > 2000 && waits[0]! <= 4000, `first wait from the date form: ${waits[0]}`);
+    assert.match(srv.requests[0].url, new RegExp(`^${CI}/stop\\?api-version=`));
+    assert.ok(waits[0] > 2000 && waits[0] <= 4000, `first wait from the date form: ${waits[0]}`);
     assert.deepEqual(waits.slice(1), [1000, 1000]);
   });
 
@@ -200,7 +200,7 @@ describe('long-running operations', () => {
       return polls++ === 0 ? json(res, 202, undefined) : json(res, 204, undefined);
     });
     const started = await arm.beginDelete(CI, V, { query: { underlyingResourceAction: 'Delete' } });
-    assert.match(srv.requests[0]!.url, /underlyingResourceAction=Delete/);
+    assert.match(srv.requests[0].url, /underlyingResourceAction=Delete/);
     assert.equal(started.pollKind, 'location');
     assert.deepEqual(await arm.pollUntilDone(started), { status: 'Succeeded' });
     srv.handle((_req, res) => json(res, 404, { error: { code: 'ResourceNotFound', message: 'gone' } }));
@@ -265,7 +265,7 @@ describe('retries and errors', () => {
     const r = await arm.get(CI, V);
     assert.equal(r?.id, CI);
     assert.equal(srv.requests.length, 2);
-    assert.ok(waits[0]! > 4000 && waits[0]! <= 6000, `waited ${waits[0]}`);
+    assert.ok(waits[0] > 4000 && waits[0] <= 6000, `waited ${waits[0]}`);
   });
 
   test('a throttling 429 pauses the whole bucket of that kind until Retry-After', async () => {

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { ARM_LIMITS, ArmRateLimiter, TokenBucket, kindOfMethod, scopeOf } from '../../lib/arm/token-bucket.js';
 
@@ -116,7 +116,7 @@ describe('TokenBucket', () => {
     });
     await Promise.resolve();
     assert.equal(granted, false);
-    sent[0]!(); // one answer back: room for one token, refilled from now
+    sent[0](); // one answer back: room for one token, refilled from now
     (await next)();
     assert.equal(granted, true);
     for (const done of sent) done();

@@ -2,7 +2,7 @@
  * `npm run bench` smoke test: bench/run.ts with `--quick` (tiny sizes) in a child process writes a results file
  * of the documented shape. Timings are never asserted: only that every figure is complete and consistent.
  */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,8 +57,7 @@ test('bench --quick --json writes every figure with name/median/min/max/unit/goa
     assert.ok(baseline.length >= 2, 'the Pulumi comparison rows carry a baseline');
     // A ratio is baseline ÷ ours; a marginal of ours at or below zero (noise at --quick sizes) has none, and misses.
     for (const f of baseline) {
-      if ((f.median as number) > 0)
-        assert.ok(typeof f.ratio === 'number' && (f.ratio as number) > 0, JSON.stringify(f));
+      if ((f.median as number) > 0) assert.ok(typeof f.ratio === 'number' && f.ratio > 0, JSON.stringify(f));
       else assert.ok(f.ratio === null && f.met === false, JSON.stringify(f));
     }
     assert.ok(
@@ -66,7 +65,7 @@ test('bench --quick --json writes every figure with name/median/min/max/unit/goa
       'the whole-process rows have a ratio',
     );
     // The table (stdout) shows the baseline column.
-    assert.match(r.stdout.split('\n')[0]!, /figure\s+median\s+min\s+max\s+unit\s+goal\s+met\s+baseline\s+ratio/);
+    assert.match(r.stdout.split('\n')[0], /figure\s+median\s+min\s+max\s+unit\s+goal\s+met\s+baseline\s+ratio/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
  * The az ml CLI v2 compute YAML converter: what each document becomes, the generated code for the example files
  * (kept in test/fixtures/import, which the project typecheck compiles), and every error path with its line.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,30 +26,30 @@ function ok(text: string) {
 describe('readAzmlComputeYaml: happy paths', () => {
   test('the example compute instance: every key mapped', () => {
     const [ci] = ok(readFileSync(join(ROOT, 'examples/import/compute-instance.yml'), 'utf8')) as InstanceSpec[];
-    assert.equal(ci!.kind, 'computeinstance');
-    assert.equal(ci!.name, 'ci-alice');
-    assert.equal(ci!.line, 4);
-    assert.equal(ci!.size, 'Standard_DS3_v2');
-    assert.deepEqual(ci!.assignedUser, {
+    assert.equal(ci.kind, 'computeinstance');
+    assert.equal(ci.name, 'ci-alice');
+    assert.equal(ci.line, 4);
+    assert.equal(ci.size, 'Standard_DS3_v2');
+    assert.deepEqual(ci.assignedUser, {
       objectId: '33333333-3333-3333-3333-333333333333',
       tenantId: '22222222-2222-2222-2222-222222222222',
     });
-    assert.equal(ci!.ssh?.enabled, true);
-    assert.match(ci!.ssh!.publicKey!, /^ssh-ed25519 /);
-    assert.deepEqual(ci!.subnet, { vnetName: 'vnet-ml', subnetName: 'snet-instances' });
-    assert.equal(ci!.nodePublicIp, false);
-    assert.deepEqual(ci!.idleShutdown, { minutes: 60 });
+    assert.equal(ci.ssh?.enabled, true);
+    assert.match(ci.ssh.publicKey!, /^ssh-ed25519 /);
+    assert.deepEqual(ci.subnet, { vnetName: 'vnet-ml', subnetName: 'snet-instances' });
+    assert.equal(ci.nodePublicIp, false);
+    assert.deepEqual(ci.idleShutdown, { minutes: 60 });
     assert.deepEqual(
-      ci!.schedules.map((s) => [s.action, s.cron, s.enabled]),
+      ci.schedules.map((s) => [s.action, s.cron, s.enabled]),
       [
         ['Stop', '0 19 * * 1-5', true],
         ['Start', '30 8 * * 1,3', false],
       ],
     );
-    assert.deepEqual(ci!.startupScript, { path: 'Users/alice/startup.sh', command: '--quiet', timeoutMinutes: 10 });
-    assert.equal(ci!.applications[0]!.endpoints[0]!.published, 8787);
-    assert.equal(ci!.sso, false);
-    assert.deepEqual(ci!.tags, { owner: 'alice', 'cost-center': '4711' });
+    assert.deepEqual(ci.startupScript, { path: 'Users/alice/startup.sh', command: '--quiet', timeoutMinutes: 10 });
+    assert.equal(ci.applications[0].endpoints[0].published, 8787);
+    assert.equal(ci.sso, false);
+    assert.deepEqual(ci.tags, { owner: 'alice', 'cost-center': '4711' });
   });
 
   test('the example clusters: two documents, tier, scale settings, admin password kept only as a line', () => {
@@ -61,7 +61,7 @@ describe('readAzmlComputeYaml: happy paths', () => {
         ['cpu-private', 'Dedicated', 1, 8, 1800],
       ],
     );
-    assert.deepEqual(specs[1]!.ssh, { enabled: true, adminUserName: 'azureuser', passwordLine: 27 });
+    assert.deepEqual(specs[1].ssh, { enabled: true, adminUserName: 'azureuser', passwordLine: 27 });
     assert.doesNotMatch(JSON.stringify(specs), /not-a-real-password/);
   });
 
@@ -69,7 +69,7 @@ describe('readAzmlComputeYaml: happy paths', () => {
     const [k] = ok(
       `name: aks-attached\ntype: kubernetes\nresource_id: ${AKS}\nnamespace: azureml\n`,
     ) as KubernetesSpec[];
-    assert.deepEqual([k!.kind, k!.resourceId, k!.namespace], ['kubernetes', AKS, 'azureml']);
+    assert.deepEqual([k.kind, k.resourceId, k.namespace], ['kubernetes', AKS, 'azureml']);
   });
 
   test('defaults of az ml: size Standard_DS3_v2, max_instances 1, marked in the code', () => {
@@ -111,7 +111,7 @@ describe('readAzmlComputeYaml: happy paths', () => {
     const ci = specs[0] as InstanceSpec;
     assert.deepEqual(ci.identity, { type: 'SystemAssigned,UserAssigned', userAssignedIds: [uai] });
     assert.deepEqual(ci.idleShutdown, { iso: 'PT30M' });
-    assert.equal(ci.schedules[0]!.cron, '0,30 7 * * *');
+    assert.equal(ci.schedules[0].cron, '0,30 7 * * *');
     const { code } = generateComputeCode(specs, { source: 'b.yml' });
     assert.match(code, /identity: ComputeIdentity\.systemAndUserAssigned\('\/subscriptions/);
     assert.match(code, /idleShutdown: Duration\.parse\('PT30M'\)/);

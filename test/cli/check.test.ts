@@ -2,10 +2,10 @@
  * `amlcdk check`: exit codes, formats, options, config files and Azure Policy input, on manifest files written to
  * a temp dir (in process), plus end-to-end runs of the real CLI on the examples (subprocess).
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ async function run(args: string[]): Promise<number> {
 let secure: string;
 let insecure: string;
 
-before(() => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'amlcdk-check-'));
   secure = writeManifest('secure', f.manifest(f.secureResources()));
   insecure = writeManifest(
@@ -60,7 +60,7 @@ before(() => {
     ]),
   );
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('amlcdk check (in process)', () => {
   test('exit 0 on a clean manifest, with the report written to --output', async () => {
@@ -310,87 +310,79 @@ describe('amlcdk check end to end (the real CLI on the examples)', () => {
       .split('\n')
       .findIndex((l) => l.includes(needle)) + 1;
 
-  test(
-    'examples/insecure exits 1 and reports every violation it was written to contain, at the right lines',
-    { skip: !existsSync(join(ROOT, 'examples/insecure/main.ts')) && 'examples/insecure not present' },
-    () => {
-      const outdir = join(dir, 'insecure-out');
-      const r = cli(['--app', 'npx tsx examples/insecure/main.ts', '--outdir', outdir, '--format', 'json']);
-      assert.equal(r.status, 1, r.stderr);
-      const doc = JSON.parse(r.stdout);
-      const ids = new Set(
-        doc.findings.filter((x: { suppressed?: unknown }) => !x.suppressed).map((x: { ruleId: string }) => x.ruleId),
-      );
-      // From examples/insecure/README.md: public workspace, local auth, SSH open to 0.0.0.0/0 on public IPs for an
-      // instance and a cluster, no idle shutdown or schedule, min 2 / max 100 dedicated nodes, no tags.
-      for (const id of [
-        'AML-NET-001',
-        'AML-IAM-001',
-        'AML-NET-007',
-        'AML-NET-008',
-        'AML-NET-009',
-        'AML-NET-011',
-        'AML-COST-004',
-        'AML-COST-001',
-        'AML-COST-002',
-        'AML-COST-007',
-        'AML-GOV-001',
-      ]) {
-        assert.ok(ids.has(id), `missing ${id}; got ${[...ids].join(', ')}`);
-      }
+  test('examples/insecure exits 1 and reports every violation it was written to contain, at the right lines', () => {
+    const outdir = join(dir, 'insecure-out');
+    const r = cli(['--app', 'npx tsx examples/insecure/main.ts', '--outdir', outdir, '--format', 'json']);
+    assert.equal(r.status, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const ids = new Set(
+      doc.findings.filter((x: { suppressed?: unknown }) => !x.suppressed).map((x: { ruleId: string }) => x.ruleId),
+    );
+    // From examples/insecure/README.md: public workspace, local auth, SSH open to 0.0.0.0/0 on public IPs for an
+    // instance and a cluster, no idle shutdown or schedule, min 2 / max 100 dedicated nodes, no tags.
+    for (const id of [
+      'AML-NET-001',
+      'AML-IAM-001',
+      'AML-NET-007',
+      'AML-NET-008',
+      'AML-NET-009',
+      'AML-NET-011',
+      'AML-COST-004',
+      'AML-COST-001',
+      'AML-COST-002',
+      'AML-COST-007',
+      'AML-GOV-001',
+    ]) {
+      assert.ok(ids.has(id), `missing ${id}; got ${[...ids].join(', ')}`);
+    }
 
-      // SARIF from the same manifests: valid, and each location is the line of the construct's `new`.
-      const s = cli(['--manifest', outdir, '--format', 'sarif']);
-      assert.equal(s.status, 1, s.stderr);
-      const sarif = JSON.parse(s.stdout);
-      assert.deepEqual(sarifErrors(sarif), []);
-      const loc = (construct: string, rule: string) =>
-        sarif.runs[0].results.find(
-          (x: { ruleId: string; properties: { constructPath: string } }) =>
-            x.ruleId === rule && x.properties.constructPath === construct,
-        )?.locations[0].physicalLocation;
-      const file = 'examples/insecure/stack.ts';
-      assert.deepEqual(loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.artifactLocation.uri, file);
-      assert.equal(
-        loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.region.startLine,
-        exampleLine(file, "new ComputeInstance(ws, 'OpenInstance'"),
-      );
-      assert.equal(
-        loc('Insecure/Workspace/BigCluster', 'AML-NET-008')?.region.startLine,
-        exampleLine(file, "new ComputeCluster(ws, 'BigCluster'"),
-      );
-      assert.equal(
-        loc('Insecure/Workspace', 'AML-NET-001')?.region.startLine,
-        exampleLine(file, "new Workspace(this, 'Workspace'"),
-      );
-    },
-  );
+    // SARIF from the same manifests: valid, and each location is the line of the construct's `new`.
+    const s = cli(['--manifest', outdir, '--format', 'sarif']);
+    assert.equal(s.status, 1, s.stderr);
+    const sarif = JSON.parse(s.stdout);
+    assert.deepEqual(sarifErrors(sarif), []);
+    const loc = (construct: string, rule: string) =>
+      sarif.runs[0].results.find(
+        (x: { ruleId: string; properties: { constructPath: string } }) =>
+          x.ruleId === rule && x.properties.constructPath === construct,
+      )?.locations[0].physicalLocation;
+    const file = 'examples/insecure/stack.ts';
+    assert.deepEqual(loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.artifactLocation.uri, file);
+    assert.equal(
+      loc('Insecure/Workspace/OpenInstance', 'AML-NET-009')?.region.startLine,
+      exampleLine(file, "new ComputeInstance(ws, 'OpenInstance'"),
+    );
+    assert.equal(
+      loc('Insecure/Workspace/BigCluster', 'AML-NET-008')?.region.startLine,
+      exampleLine(file, "new ComputeCluster(ws, 'BigCluster'"),
+    );
+    assert.equal(
+      loc('Insecure/Workspace', 'AML-NET-001')?.region.startLine,
+      exampleLine(file, "new Workspace(this, 'Workspace'"),
+    );
+  });
 
-  test(
-    'examples/secure-gpu-team has no finding at High or above',
-    { skip: !existsSync(join(ROOT, 'examples/secure-gpu-team/main.ts')) && 'examples/secure-gpu-team not present' },
-    () => {
-      const r = cli([
-        '--app',
-        'npx tsx examples/secure-gpu-team/main.ts',
-        '--outdir',
-        join(dir, 'sgt-out'),
-        '--format',
-        'json',
-        '--fail-on',
-        'high',
-      ]);
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      const doc = JSON.parse(r.stdout);
-      const high = doc.findings.filter(
-        (x: { severity: string; suppressed?: unknown }) =>
-          !x.suppressed && (x.severity === 'high' || x.severity === 'critical'),
-      );
-      assert.deepEqual(
-        high.map((x: { ruleId: string; logicalId: string }) => `${x.ruleId}@${x.logicalId}`),
-        [],
-      );
-      assert.ok(doc.resourceCount > 10);
-    },
-  );
+  test('examples/secure-gpu-team has no finding at High or above', () => {
+    const r = cli([
+      '--app',
+      'npx tsx examples/secure-gpu-team/main.ts',
+      '--outdir',
+      join(dir, 'sgt-out'),
+      '--format',
+      'json',
+      '--fail-on',
+      'high',
+    ]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const high = doc.findings.filter(
+      (x: { severity: string; suppressed?: unknown }) =>
+        !x.suppressed && (x.severity === 'high' || x.severity === 'critical'),
+    );
+    assert.deepEqual(
+      high.map((x: { ruleId: string; logicalId: string }) => `${x.ruleId}@${x.logicalId}`),
+      [],
+    );
+    assert.ok(doc.resourceCount > 10);
+  });
 });

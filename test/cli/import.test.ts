@@ -5,7 +5,7 @@
  * - --from-azml-yaml: the example YAML files converted, the code run with tsx in a program that synthesizes, and
  *   the manifest bodies compared with the YAML; bad YAML writes nothing.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { Manifest } from '../../lib/manifest/types.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { resourceAt, seedImportWorld } from '../helpers/import-program.js';
 import { STACK_TRACE, killAll, runCli, type CliResult } from '../helpers/cli.js';
+import type { Json } from '../helpers/json.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -34,14 +35,14 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
   const run = (...args: string[]): Promise<CliResult> =>
     amlcdk(['import', ...args, '--manifest', 'Team.manifest.json'], h.dir, env);
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     m = await seedImportWorld(h);
     writeFileSync(join(h.dir, 'Team.manifest.json'), canonicalJson(m, 2));
     writeFileSync(join(h.dir, 'emulator-ca.pem'), h.emu.caCertPem);
     env = { AMLCDK_ARM_ENDPOINT: h.emu.url, AMLCDK_ARM_CA_FILE: join(h.dir, 'emulator-ca.pem') };
   });
-  after(async () => {
+  afterAll(async () => {
     killAll();
     await h?.close();
   });
@@ -168,12 +169,12 @@ describe('amlcdk import <armId> --as <path> (emulator)', () => {
 
 describe('amlcdk import --from-azml-yaml', () => {
   let dir: string;
-  before(() => {
+  beforeAll(() => {
     // Inside the repository (tmp/ is ignored by git) so the generated `import … from 'amlcdk'` resolves.
     mkdirSync(join(ROOT, 'tmp'), { recursive: true });
     dir = mkdtempSync(join(ROOT, 'tmp', 'import-yaml-'));
   });
-  after(() => {
+  afterAll(() => {
     killAll();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -213,7 +214,7 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.equal(s.status, 0, s.stderr);
     assert.doesNotMatch(s.stdout, /not-a-real-password/);
     const manifest = JSON.parse(s.stdout) as Manifest;
-    const body = (name: string) => manifest.resources.find((r) => r.name === name)!.body as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const body = (name: string) => manifest.resources.find((r) => r.name === name)!.body as Json;
 
     const ci = body('ci-alice');
     assert.equal(ci.properties.computeType, 'ComputeInstance');
@@ -233,9 +234,8 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.equal(cip.enableNodePublicIp, false);
     assert.equal(cip.idleTimeBeforeShutdown, 'PT1H');
     assert.deepEqual(
-      cip.schedules.computeStartStop.map((x: any) => [x.action, x.status, x.cron.expression, x.cron.timeZone]),
+      cip.schedules.computeStartStop.map((x: Json) => [x.action, x.status, x.cron.expression, x.cron.timeZone]),
       [
-        // eslint-disable-line @typescript-eslint/no-explicit-any
         ['Stop', 'Enabled', '0 19 * * 1-5', 'W. Europe Standard Time'],
         ['Start', 'Disabled', '30 8 * * 1,3', 'W. Europe Standard Time'],
       ],
@@ -262,7 +262,7 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.equal(gpu.userAccountCredentials, undefined);
 
     const cpuRes = manifest.resources.find((r) => r.name === 'cpu-private')!;
-    const cpu = (cpuRes.body as any).properties.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cpu = (cpuRes.body as Json).properties.properties;
     assert.equal(cpu.vmSize, 'Standard_D4s_v5');
     assert.equal(cpu.vmPriority, 'Dedicated');
     assert.deepEqual(
@@ -277,9 +277,9 @@ describe('amlcdk import --from-azml-yaml', () => {
       adminUserPassword: { secretRef: 'env:CPU_PRIVATE_ADMIN_PASSWORD' },
     });
     assert.deepEqual(cpuRes.secrets, ['/properties/properties/userAccountCredentials/adminUserPassword']);
-    assert.deepEqual(Object.keys((cpuRes.body as any).identity.userAssignedIdentities), [
+    assert.deepEqual(Object.keys((cpuRes.body as Json).identity.userAssignedIdentities), [
       '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ml/providers/Microsoft.ManagedIdentity/userAssignedIdentities/uai-training',
-    ]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    ]);
 
     const aksBody = body('inference-aks').properties;
     assert.equal(aksBody.computeType, 'Kubernetes');

@@ -3,7 +3,7 @@
  * temp dir), and every way the job fails (in process, against a test emulator over HTTPS): the check gate, a
  * failed apply, a re-plan that is not empty, a non-local target without --yes, a bad target.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,10 +48,10 @@ class Capture extends Writable {
 const capture = (): Capture & NodeJS.WriteStream => new Capture() as Capture & NodeJS.WriteStream;
 
 let tmp: string;
-before(() => {
+beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'amlcdk-main-job-'));
 });
-after(() => {
+afterAll(() => {
   killAll();
   rmSync(tmp, { recursive: true, force: true });
 });

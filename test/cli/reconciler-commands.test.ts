@@ -5,7 +5,7 @@
  * One story in order, a process per step: refuse without confirmation → plan --json --out → apply <plan> →
  * no-op plan → out-of-band change → drift → stale saved plan refused → apply --yes → destroy --yes.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,13 +44,13 @@ interface JsonPlan {
   }[];
 }
 
-before(async () => {
+beforeAll(async () => {
   h = await startHarness();
   m = await synthExample('quickstart');
   cluster = findCompute(m, 'AmlCompute')!;
   writeManifest('quickstart.manifest.json', m);
 });
-after(async () => {
+afterAll(async () => {
   killAll();
   await h?.close();
 });

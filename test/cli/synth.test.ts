@@ -1,5 +1,5 @@
 /** `amlcdk synth` end to end: real processes, real files. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,10 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const amlcdk = (args: string[], cwd = ROOT): Promise<CliResult> => runCli(args, cwd);
 
 let tmp: string;
-before(() => {
+beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'amlcdk-cli-'));
 });
-after(() => {
+afterAll(() => {
   killAll();
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -34,7 +34,7 @@ describe('amlcdk synth', () => {
     const second = await amlcdk(['synth', '--outdir', out, '--app', 'tsx examples/quickstart/main.ts']);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(readFileSync(file, 'utf8'), bytes);
-    assert.deepEqual(readdirSync(out), ['Quickstart.manifest.json']);
+    assert.deepEqual([...readdirSync(out)], ['Quickstart.manifest.json']);
   });
 
   test('a program with a bad compute name, min > max nodes and a retired GPU: exit 1, all three coded errors with paths, no manifest, no stack trace', async () => {

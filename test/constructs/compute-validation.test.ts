@@ -2,7 +2,7 @@
  * Every coded compute error and warning, each proven by a program that triggers it (and a valid neighbour that
  * does not, where the distinction matters).
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   AttachTarget,
@@ -84,6 +84,7 @@ describe('compute names', () => {
 
 // Small helper so one test can construct a second Stack without another import line.
 import * as lib from '../../lib/index.js';
+import type { Json } from '../helpers/json.js';
 function require_lib(): typeof lib {
   return lib;
 }
@@ -386,7 +387,7 @@ describe('compute instance', () => {
     const t = Template.fromStack(stack);
     t.hasError('TooManySchedules', 'Team/Ws/I');
     t.hasError('PortConflict', 'Team/Ws/I');
-    assert.equal((t.resource('Team/Ws/I').body as any).properties.properties.schedules.computeStartStop.length, 5); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal((t.resource('Team/Ws/I').body as Json).properties.properties.schedules.computeStartStop.length, 5);
   });
   test('NoWorkspace is thrown when a compute has no workspace', () => {
     const { stack } = setup();

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   App,
@@ -24,6 +24,7 @@ import {
 } from '../../lib/index.js';
 import { Template, Match } from '../../lib/testing/index.js';
 import { ALICE, GROUP, KEY, SUB, TENANT, alice, setup } from './fixtures.js';
+import type { Json } from '../helpers/json.js';
 
 const WS = 'Microsoft.MachineLearningServices/workspaces';
 
@@ -332,7 +333,7 @@ describe('compute bodies', () => {
     });
     const t = Template.fromStack(stack);
     t.hasNoErrors();
-    const body = t.resource('Team/Ws/Rs').body as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const body = t.resource('Team/Ws/Rs').body as Json;
     const inner = body.properties.properties;
     assert.deepEqual(inner.schedules.computeStartStop, [
       {

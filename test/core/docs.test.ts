@@ -1,5 +1,5 @@
 /** docs/constructs.md is generated from TSDoc: every construct is in it, and every optional prop of ours has a @default. */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -4,7 +4,7 @@
  * each rerun must converge with 0 duplicate creates (emulator counters) and 0 orphans (everything that exists is
  * in the state). Trials: AMLCDK_CRASH_TRIALS (default 2 in `npm test`; `npm run test:reliability` runs 20).
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,14 +38,14 @@ function bigManifest(rg: string, trial: number): Manifest {
     rs.push(rebase({ ...c, logicalId: `Team/c${i}`, dependsOn: ['Team/mlw-crash'] }));
   }
   const m = manifest(rs, `Crash-${rg}`);
-  return { ...m, stack: { ...m.stack, resourceGroup: rg } } as Manifest;
+  return { ...m, stack: { ...m.stack, resourceGroup: rg } };
 }
 
 function fixHash(m: Manifest): Manifest {
   // manifest() hashed before the stack edit; recompute as synthesis would.
   const { hash: _h, ...rest } = m;
   void _h;
-  return { ...rest, hash: '' } as Manifest;
+  return { ...rest, hash: '' };
 }
 
 interface Run {
@@ -98,7 +98,7 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
   let dir: string;
   // Figures for docs/reliability.md, written even when a trial fails (a failed trial counts as not converged).
   const trials: TrialFigures[] = [];
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({
       quotas: { cpuDefault: 1_000_000 },
       durations: {
@@ -108,7 +108,7 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
     });
     dir = mkdtempSync(join(tmpdir(), 'amlcdk-crash-'));
   });
-  after(async () => {
+  afterAll(async () => {
     record('crash', {
       seed: SEED,
       trialsPlanned: TRIALS,
@@ -173,7 +173,7 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
       // 0 orphans: everything in Azure is in the state, and the state has everything.
       const state = await store.load(m.stack.name);
       const owned = new Set(Object.values(state!.resources).map((r) => r.id.toLowerCase()));
-      const ws = m.resources[0]!;
+      const ws = m.resources[0];
       const live = [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)];
       figures.orphans = live.filter((id) => !owned.has(id.toLowerCase())).length;
       figures.converged =

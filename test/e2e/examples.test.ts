@@ -5,7 +5,7 @@
  * replace naming the path and reason; an out-of-band change made with @azure/arm-machinelearning shows in drift
  * as exactly that path.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { LocalCredential } from '../../lib/arm/index.js';
@@ -14,6 +14,7 @@ import { detectDrift } from '../../lib/reconciler/drift.js';
 import { renderPlan } from '../../lib/reconciler/render.js';
 import type { Manifest } from '../../lib/manifest/types.js';
 import { findCompute, startHarness, synthExample, withBody, type Harness } from './harness.js';
+import type { Json } from '../helpers/json.js';
 
 const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure'] as const;
 
@@ -44,12 +45,12 @@ for (const name of EXAMPLES) {
   describe(`example ${name}`, () => {
     let h: Harness;
     let m: Manifest;
-    before(async () => {
+    beforeAll(async () => {
       h = await startHarness({ quotas: { gpuDefault: 1000 } });
       m = await synthExample(name);
       if (name === 'attach-existing') await createExistingWorld(h, m);
     });
-    after(async () => {
+    afterAll(async () => {
       await h?.close();
     });
 
@@ -166,18 +167,18 @@ async function createExistingWorld(h: Harness, m: Manifest): Promise<void> {
 describe('updates on the quickstart', () => {
   let h: Harness;
   let m: Manifest;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     m = await synthExample('quickstart');
     await applyOk(h, m);
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 
   test('raising a cluster max nodes is a single PATCH', async () => {
     const cluster = findCompute(m, 'AmlCompute')!;
-    const before = (cluster.body as any).properties.properties.scaleSettings.maxNodeCount as number; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const before = (cluster.body as Json).properties.properties.scaleSettings.maxNodeCount as number;
     const m2 = withBody(m, cluster.logicalId, (b) => (b.properties.properties.scaleSettings.maxNodeCount = before + 4));
     const { plan } = await planStack(h.client, m2, await h.store.load(m.stack.name));
     const rc = plan.resource_changes.find((c) => c.address === cluster.logicalId)!;
@@ -190,8 +191,8 @@ describe('updates on the quickstart', () => {
     await applyOk(h, m2);
     const writes = h.writesSince(since);
     assert.equal(writes.length, 1, JSON.stringify(writes));
-    assert.equal(writes[0]!.method, 'PATCH');
-    assert.ok(writes[0]!.path.toLowerCase().includes(`/computes/${cluster.name.toLowerCase()}`));
+    assert.equal(writes[0].method, 'PATCH');
+    assert.ok(writes[0].path.toLowerCase().includes(`/computes/${cluster.name.toLowerCase()}`));
     m = m2;
   });
 
@@ -219,17 +220,17 @@ describe('updates on the quickstart', () => {
 
   test('an out-of-band change made with @azure/arm-machinelearning shows in drift as exactly that path', async () => {
     const cluster = findCompute(m, 'AmlCompute')!;
-    const [, sub, , rg, , , , ws] = cluster.id.split('/').slice(1) as string[];
+    const [, sub, , rg, , , , ws] = cluster.id.split('/').slice(1);
     void sub;
     const sdk = new AzureMachineLearningWorkspaces(new LocalCredential(), m.stack.subscriptionId, {
       endpoint: h.emu.url,
       agent: h.agent(),
       retryOptions: { maxRetries: 0 },
-    } as never);
-    const scale = { ...(cluster.body as any).properties.properties.scaleSettings, maxNodeCount: 17 }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    });
+    const scale = { ...(cluster.body as Json).properties.properties.scaleSettings, maxNodeCount: 17 };
     await sdk.computeOperations.beginUpdateAndWait(
-      rg!,
-      ws!,
+      rg,
+      ws,
       cluster.name,
       { properties: { scaleSettings: scale } },
       { updateIntervalInMs: 10 },

@@ -4,7 +4,7 @@
  * in the state (no orphans), the journal is resumable, and a rerun without faults converges with 0 duplicate
  * creates.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { applyStack } from '../../lib/reconciler/apply.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
@@ -21,7 +21,7 @@ function fleet(n: number): Manifest {
 
 describe('fault injection', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({
       seed: 7,
       quotas: { cpuDefault: 1_000_000 },
@@ -35,7 +35,7 @@ describe('fault injection', () => {
       ],
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 
@@ -61,7 +61,7 @@ describe('fault injection', () => {
     const state = await h.store.load(m.stack.name);
     const owned = new Set(Object.values(state?.resources ?? {}).map((r) => r.id.toLowerCase()));
     h.emu.configure({ faults: [] });
-    const ws = m.resources[0]!;
+    const ws = m.resources[0];
     const live = [
       ...((await h.client.get(ws.id, ws.apiVersion)) ? [ws.id] : []),
       ...(await h.client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id),

@@ -13,6 +13,7 @@ import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { FileStateStore } from '../../lib/state/file-store.js';
 import type { EmulatorOptions } from '../../lib/emulator/options.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import type { Json } from '../helpers/json.js';
 
 export const FAST: EmulatorOptions['durations'] = { default: { create: 0, update: 0, delete: 0, action: 0 } };
 
@@ -81,12 +82,11 @@ export async function synthExample(
   const id = ctorName.replace(/Stack$/, '');
   new Ctor(app, id);
   const result = app.synth({ write: false });
-  return result.manifests[0]!;
+  return result.manifests[0];
 }
 
 /** A copy of a manifest with one resource's body changed (hash recomputed, as synthesis would). */
-export function withBody(m: Manifest, logicalId: string, change: (body: any) => void): Manifest {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+export function withBody(m: Manifest, logicalId: string, change: (body: Json) => void): Manifest {
   const resources: ManifestResource[] = m.resources.map((r) => {
     if (r.logicalId !== logicalId) return r;
     const body = JSON.parse(JSON.stringify(r.body));

@@ -3,7 +3,7 @@
  * JWT) and their built-in LRO pollers. The emulator's self-signed CA is handed to each client through a
  * per-call pipeline policy that sets an https.Agent trusting it (NODE_EXTRA_CA_CERTS cannot be set after start).
  */
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import type { TokenCredential, AccessToken } from '@azure/core-auth';
@@ -68,7 +68,7 @@ describe('conformance with Microsoft ARM clients', () => {
   let aiId = '';
   let subnetId = '';
 
-  before(async () => {
+  beforeAll(async () => {
     // Small durations so LROs really go through InProgress, throttling off (tested on its own), paging at 2.
     emu = await startTestEmulator({
       durations: { default: { create: 20, update: 20, delete: 20, action: 20 } },
@@ -98,7 +98,7 @@ describe('conformance with Microsoft ARM clients', () => {
     });
     assert.equal(ai.status, 201);
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 
@@ -338,7 +338,7 @@ describe('conformance with Microsoft ARM clients', () => {
         properties: {
           computeType: 'Kubernetes',
           resourceId: aksId,
-          properties: { namespace: 'azureml', relayConnectionString: 'secret-value' } as Record<string, unknown>,
+          properties: { namespace: 'azureml', relayConnectionString: 'secret-value' },
         },
       },
       POLL,

@@ -3,7 +3,7 @@
  * are simulated by loading a new Store from the data directory without closing the first one (as after a crash),
  * or by closing it (compaction). Sizes are counted in bytes on disk, never in time.
  */
-import { describe, test, after } from 'node:test';
+import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ const tempDir = (): string => {
   dirs.push(d);
   return d;
 };
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -111,7 +111,7 @@ describe('journal', () => {
     await a.close();
     assert.equal(snapshot(dir).resources.length, 5, 'close wrote the snapshot');
     assert.equal(logLines(dir).length, 1, 'and started an empty journal');
-    assert.equal(JSON.parse(logLines(dir)[0]!).generation, snapshot(dir).generation);
+    assert.equal(JSON.parse(logLines(dir)[0]).generation, snapshot(dir).generation);
 
     const b = open(dir);
     b.put(rg(5));
@@ -145,7 +145,7 @@ describe('journal', () => {
     assert.ok(snap.generation! > gen0, `a compaction happened (generation ${gen0} -> ${snap.generation})`);
     assert.ok(snap.resources.length > 100, `the snapshot holds the state (${snap.resources.length} resources)`);
     assert.ok(statSync(join(dir, 'state.log')).size < 256 * 1024 + 4096, 'the journal was started again');
-    assert.equal(JSON.parse(logLines(dir)[0]!).generation, snap.generation);
+    assert.equal(JSON.parse(logLines(dir)[0]).generation, snap.generation);
     const b = open(dir);
     assert.equal(b.resources.size, 200);
     assert.equal(b.operations.has('op-old'), false, 'terminal operation older than a day dropped');
@@ -182,7 +182,7 @@ describe('journal', () => {
     a.put(rg(2));
     await a.commit();
     await a.close();
-    const oldGeneration = JSON.parse(logLines(dir)[0]!).generation as number;
+    const oldGeneration = JSON.parse(logLines(dir)[0]).generation as number;
     rmSync(join(dir, 'state.json'));
     const b = open(dir);
     assert.equal(b.resources.size, 0);
@@ -226,7 +226,7 @@ describe('journal', () => {
       await a.commit();
     }
     const lines = readFileSync(join(dir, 'state.log'), 'utf8').split('\n');
-    lines[2] = lines[2]!.slice(0, 20) + '#garbage';
+    lines[2] = lines[2].slice(0, 20) + '#garbage';
     writeFileSync(join(dir, 'state.log'), lines.join('\n'));
     assert.throws(
       () => open(dir),

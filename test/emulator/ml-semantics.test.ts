@@ -1,5 +1,5 @@
 /** Azure ML semantics (reference/azureml-api.md): names, create-only fields, PATCH, actions, delete, soft delete, quota, network. */
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { startTestEmulator, paths, V, TEST_SUB, type TestEmulator } from '../helpers/emulator.js';
 
@@ -28,7 +28,7 @@ describe('Azure ML semantics', () => {
     if (r.headers['azure-asyncoperation'] && r.status < 300) await emu.waitFor(r);
     return r;
   };
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
     await put(`${paths.rg(RG)}?api-version=${V.rg}`, { location: LOC });
     for (const w of [wsA, wsB]) assert.equal((await put(w, { location: LOC })).status, 201);
@@ -50,7 +50,7 @@ describe('Azure ML semantics', () => {
       },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 
@@ -113,10 +113,7 @@ describe('Azure ML semantics', () => {
       const r = await emu.request(
         'PUT',
         `${c}${q}`,
-        instance(
-          field === 'vmSize' ? (value as string) : 'Standard_DS3_v2',
-          field === 'vmSize' ? {} : { [field]: value },
-        ),
+        instance(field === 'vmSize' ? value : 'Standard_DS3_v2', field === 'vmSize' ? {} : { [field]: value }),
       );
       assert.equal(r.status, 400, field);
       assert.equal(r.body.error.code, 'PropertyChangeNotAllowed', field);

@@ -1,5 +1,5 @@
 /** Microsoft.Network and role assignment semantics. */
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { startTestEmulator, paths, V, TEST_SUB, type TestEmulator } from '../helpers/emulator.js';
 
@@ -15,11 +15,11 @@ const sn = (name: string, prefix: string) => ({ name, properties: { addressPrefi
 
 describe('network and RBAC semantics', () => {
   let emu: TestEmulator;
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
     await emu.request('PUT', `${paths.rg(RG)}?api-version=${V.rg}`, { location: LOC });
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 

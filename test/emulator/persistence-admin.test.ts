@@ -1,5 +1,5 @@
 /** Persistence (durable before a 2xx, survives restart and SIGKILL), admin API, ensureLocalEmulator, `amlcdk emulator`. */
-import { describe, test, after } from 'node:test';
+import { describe, test, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const tempDir = (): string => {
   dirs.push(d);
   return d;
 };
-after(() => {
+afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -181,8 +181,8 @@ function startCli(args: string[]): {
     env: cliEnv(),
   });
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const rl = createInterface({ input: child.stdout! });
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const rl = createInterface({ input: child.stdout });
   const firstLine = new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));

@@ -1,5 +1,5 @@
 /** ARM protocol fidelity: api-version, auth, error shape, LRO headers and operation resources, 404/409, paging. */
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { unsignedToken } from '../../lib/emulator/index.js';
 import { startTestEmulator, paths, V, TEST_SUB, TEST_OID, type TestEmulator } from '../helpers/emulator.js';
@@ -9,7 +9,7 @@ const ws = paths.ws(RG, 'ws-proto');
 
 describe('ARM protocol', () => {
   let emu: TestEmulator;
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({
       durations: { default: { create: 0, update: 0, delete: 0, action: 0 } },
       pageSize: 2,
@@ -19,7 +19,7 @@ describe('ARM protocol', () => {
       201,
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 
@@ -271,8 +271,8 @@ describe('ARM protocol', () => {
         ['GET', 404, 'read', 'ResourceNotFound'],
       ],
     );
-    assert.equal(entries[0]!.principal, TEST_OID);
-    assert.equal(entries[0]!.apiVersion, V.ml);
-    assert.equal(entries[1]!.resourceId, `${ws}/computes/nope`);
+    assert.equal(entries[0].principal, TEST_OID);
+    assert.equal(entries[0].apiVersion, V.ml);
+    assert.equal(entries[1].resourceId, `${ws}/computes/nope`);
   });
 });

@@ -1,5 +1,5 @@
 /** ARM throttling (token buckets with ARM's numbers) and seeded fault injection. */
-import { describe, test, before, after } from 'node:test';
+import { describe, test, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Throttler } from '../../lib/emulator/throttle.js';
 import { draw } from '../../lib/emulator/faults.js';
@@ -50,10 +50,10 @@ describe('token bucket (unit, injected clock)', () => {
 
 describe('throttling over HTTPS', () => {
   let emu: TestEmulator;
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 
@@ -79,7 +79,7 @@ describe('throttling over HTTPS', () => {
     assert.ok(throttled, 'a burst of writes is throttled');
     assert.ok(accepted >= 200, `the 200 burst is honoured (accepted ${accepted})`);
     assert.ok(accepted <= 200 + Math.ceil(elapsedS * 10) + 25, `refill is 10/s (accepted ${accepted} in ${elapsedS}s)`);
-    const r = throttled!;
+    const r = throttled;
     assert.equal(r.body.error.code, 'TooManyRequests');
     assert.equal(r.headers['x-ms-ratelimit-remaining-subscription-writes'], '0');
     const retryAfter = Number(r.headers['retry-after']);
@@ -135,7 +135,7 @@ describe('throttling over HTTPS', () => {
 
 describe('fault injection', () => {
   let emu: TestEmulator;
-  before(async () => {
+  beforeAll(async () => {
     emu = await startTestEmulator({
       durations: { default: { create: 0, update: 0, delete: 0, action: 0 } },
       throttle: false,
@@ -145,7 +145,7 @@ describe('fault injection', () => {
       await emu.request('PUT', `${paths.ws('rg-f', 'ws-f')}?api-version=${V.ml}`, { location: 'westeurope' }),
     );
   });
-  after(async () => {
+  afterAll(async () => {
     await emu?.close();
   });
 
@@ -180,7 +180,7 @@ describe('fault injection', () => {
         rs.map((r) => r.status),
         [429, 429, 429, 200],
       );
-      assert.equal(rs[0]!.headers['retry-after'], '2');
+      assert.equal(rs[0].headers['retry-after'], '2');
     } finally {
       emu.configure({ faults: [] });
     }

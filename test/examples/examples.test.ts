@@ -1,5 +1,5 @@
 /** Every example synthesizes (in memory and as a program), schema-valid and deterministic, with the facts its README promises. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { QuickstartStack } from '../../examples/quickstart/stack.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
 import { AttachExistingStack } from '../../examples/attach-existing/stack.js';
 import { InsecureStack } from '../../examples/insecure/stack.js';
+import type { Json } from '../helpers/json.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const COMPUTES = 'Microsoft.MachineLearningServices/workspaces/computes';
-type Body = { properties: { computeType: string; properties: Record<string, any> } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Body = { properties: { computeType: string; properties: Record<string, Json> } };
 
 const EXAMPLES: Array<[string, string, (app: App) => Stack]> = [
   ['quickstart', 'Quickstart', (app) => new QuickstartStack(app, 'Quickstart')],

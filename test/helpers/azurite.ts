@@ -29,8 +29,8 @@ export interface Azurite {
 }
 
 function azuriteBlobMain(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
+  const load = createRequire(import.meta.url);
+  return join(dirname(load.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
 }
 
 export async function startAzurite(options: { timeoutMs?: number } = {}): Promise<Azurite> {

@@ -13,12 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, unsignedToken, type RunningEmulator } from '../../lib/emulator/index.js';
 import type { EmulatorOptions } from '../../lib/emulator/options.js';
+import type { Json } from './json.js';
 
 export interface ArmTestResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body (undefined when empty). */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly body: Json;
 }
 
 export interface TestEmulator extends RunningEmulator {
@@ -30,7 +31,7 @@ export interface TestEmulator extends RunningEmulator {
     options?: { oid?: string; token?: string | null; headers?: Record<string, string> },
   ): Promise<ArmTestResponse>;
   /** Poll an LRO's Azure-AsyncOperation URL until it ends; returns the final status body. */
-  waitFor(started: ArmTestResponse): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  waitFor(started: ArmTestResponse): Promise<Json>;
 }
 
 export const TEST_SUB = '00000000-0000-0000-0000-00000000aaaa';

@@ -24,7 +24,7 @@ export function importProgram(stackName = 'Team', rg = 'rg-import'): Manifest {
   new ComputeCluster(ws, 'Cpu', { computeName: 'cpu-import', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 4 });
   new ComputeCluster(ws, 'Kind', { computeName: 'kind-import', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2 });
   new ComputeCluster(ws, 'Missing', { computeName: 'missing-import', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2 });
-  return app.synth({ write: false }).manifests[0]!;
+  return app.synth({ write: false }).manifests[0];
 }
 
 /** The manifest without the computes (what amlcdk applies before the import). */

@@ -2,7 +2,7 @@
  * Property tests: random valid props always synthesize schema-valid manifests without errors; random invalid
  * (or ill-typed) props only ever surface as ValidationError / SynthesisError, never as a TypeError.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -212,7 +212,7 @@ describe('property: invalid props', () => {
             const stack = new Stack(app, 'P', { subscriptionId: SUB, resourceGroup: 'rg', location: 'westeurope' });
             const ws = new Workspace(stack, 'Ws', { tenantId: TENANT });
             new ComputeCluster(ws, 'C', clusterProps as never);
-            new ComputeInstance(ws, 'I', { vmSize: VmSize.STANDARD_DS3_V2, ...(instanceProps as object) } as never);
+            new ComputeInstance(ws, 'I', { vmSize: VmSize.STANDARD_DS3_V2, ...(instanceProps as object) });
             const target = (AttachTarget as unknown as Record<string, (o: unknown) => AttachTarget>)[attach.kind]({
               resourceId: attach.resourceId,
               administratorAccount: { username: 'u' },

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
 import { Template } from '../../lib/testing/index.js';
 import { QuickstartStack } from '../../examples/quickstart/stack.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
+import type { Json } from '../helpers/json.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -111,7 +112,7 @@ describe('synth pipeline', () => {
         const r = app.synth();
         assert.equal(r.files.length, 1);
       });
-      assert.deepEqual(readdirSync(dir).sort(), ['Quickstart.manifest.json', 'synth-report.json']);
+      assert.deepEqual([...readdirSync(dir)].sort(), ['Quickstart.manifest.json', 'synth-report.json']);
       const report = JSON.parse(readFileSync(join(dir, 'synth-report.json'), 'utf8'));
       assert.equal(report.ok, true);
       assert.deepEqual(report.manifests, ['Quickstart.manifest.json']);
@@ -126,7 +127,7 @@ describe('synth pipeline', () => {
           return process.exitCode;
         });
         assert.equal(code, 1);
-        assert.deepEqual(readdirSync(failDir), ['synth-report.json']);
+        assert.deepEqual([...readdirSync(failDir)], ['synth-report.json']);
         const failed = JSON.parse(readFileSync(join(failDir, 'synth-report.json'), 'utf8'));
         assert.equal(failed.ok, false);
         assert.equal(failed.diagnostics.filter((d: { level: string }) => d.level === 'error').length, 3);
@@ -167,9 +168,9 @@ describe('synth pipeline', () => {
       });
       const r = Template.fromStack(s).resource('Team/Ws/C');
       assert.deepEqual(r.secrets, ['/properties/properties/userAccountCredentials/adminUserPassword']);
-      assert.deepEqual((r.body as any).properties.properties.userAccountCredentials.adminUserPassword, {
+      assert.deepEqual((r.body as Json).properties.properties.userAccountCredentials.adminUserPassword, {
         secretRef: 'env:CLUSTER_PW',
-      }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      });
       assert.doesNotMatch(JSON.stringify(r), /do-not-leak-this/);
     } finally {
       delete process.env.CLUSTER_PW;
@@ -217,25 +218,28 @@ describe('synth pipeline', () => {
     const ws = new Workspace(s, 'Ws', { tenantId: TENANT });
     const ctx = mkdtempSync(join(tmpdir(), 'amlcdk-image-'));
     writeFileSync(join(ctx, 'Dockerfile'), 'FROM python:3.12-slim\n');
-    after(() => rmSync(ctx, { recursive: true, force: true }));
-    const image = ContainerImage.fromDirectory(s, 'AppImage', {
-      directory: ctx,
-      registry: ws.containerRegistry!,
-      repository: 'tools/app',
-      tag: 'v1',
-    });
-    const ci = new ComputeInstance(ws, 'I', {
-      vmSize: VmSize.STANDARD_DS3_V2,
-      idleShutdown: Duration.minutes(30),
-      customApplications: [{ name: 'app', image, endpoints: [{ name: 'web', target: 8501, published: 8501 }] }],
-    });
-    const t = Template.fromStack(s);
-    t.hasNoErrors();
-    const assets = t.manifest.assets ?? [];
-    assert.equal(assets.length, 1);
-    assert.deepEqual(assets[0].usedBy, [ci.node.path]);
-    const svc = (t.resource(ci.node.path).body as any).properties.properties.customServices[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.equal(svc.image.reference, `\${asset:${assets[0].id}}`);
+    try {
+      const image = ContainerImage.fromDirectory(s, 'AppImage', {
+        directory: ctx,
+        registry: ws.containerRegistry!,
+        repository: 'tools/app',
+        tag: 'v1',
+      });
+      const ci = new ComputeInstance(ws, 'I', {
+        vmSize: VmSize.STANDARD_DS3_V2,
+        idleShutdown: Duration.minutes(30),
+        customApplications: [{ name: 'app', image, endpoints: [{ name: 'web', target: 8501, published: 8501 }] }],
+      });
+      const t = Template.fromStack(s);
+      t.hasNoErrors();
+      const assets = t.manifest.assets ?? [];
+      assert.equal(assets.length, 1);
+      assert.deepEqual(assets[0].usedBy, [ci.node.path]);
+      const svc = (t.resource(ci.node.path).body as Json).properties.properties.customServices[0];
+      assert.equal(svc.image.reference, `\${asset:${assets[0].id}}`);
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
   });
 
   test('CrossStackDependency: a construct of another stack referenced directly', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { BODY_SCHEMAS } from '../../lib/manifest/body-schemas.js';
 import { MANIFEST_SCHEMA } from '../../lib/manifest/manifest-schema.js';
@@ -22,8 +22,8 @@ test('the generated validators are up to date (else run: node --import tsx scrip
 test('generated and run-time compiled validators report the same errors', () => {
   const ajv = new Ajv({ ...AJV_OPTIONS });
   const type = 'microsoft.machinelearningservices/workspaces/computes';
-  const compiled = ajv.compile(BODY_SCHEMAS[type]!);
-  const fast = (generated.BODY_VALIDATORS as unknown as Record<string, typeof compiled>)[type]!;
+  const compiled = ajv.compile(BODY_SCHEMAS[type]);
+  const fast = (generated.BODY_VALIDATORS as unknown as Record<string, typeof compiled>)[type];
   const bodies: unknown[] = [
     {
       properties: {

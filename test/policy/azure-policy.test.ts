@@ -2,7 +2,7 @@
  * Offline Azure Policy evaluation: every condition operator, [*] semantics, field and value count with where,
  * template functions, parameters, modes, effects, and the built-in definitions written as fixtures.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
  * with the Pulumi component's own mapping (lib/pulumi/mapping.ts), it reports the same (rule, resource) pairs
  * as `amlcdk check`. No Pulumi CLI: the pack's validateResource/validateStack functions are called directly.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,15 +66,17 @@ function runPack(resources: PolicyResource[], options: Parameters<typeof buildPo
             throw new Error('n/a');
           },
         };
-        for (const fn of fns)
-          fn(args as never, (message: string) => {
+        for (const fn of fns) {
+          const returned = fn(args as never, (message: string) => {
             assert.ok(message.length > 10);
             out.add(`${p.name}@${r.name}`);
           });
+          assert.equal(returned, undefined, 'the pack validates synchronously');
+        }
       }
     }
     if (sv.validateStack) {
-      sv.validateStack(
+      const returned = sv.validateStack(
         {
           resources,
           stackTags: new Map(),
@@ -85,9 +87,10 @@ function runPack(resources: PolicyResource[], options: Parameters<typeof buildPo
         } as never,
         (_message: string, urn?: string) => {
           assert.ok(urn, `${p.name} reports with the resource urn`);
-          out.add(`${p.name}@${byUrn.get(urn!)}`);
+          out.add(`${p.name}@${byUrn.get(urn)}`);
         },
       );
+      assert.equal(returned, undefined, 'the pack validates synchronously');
     }
   }
   return out;
@@ -104,7 +107,7 @@ function checkPairs(m: Manifest, options = {}): Set<string> {
 function synthExample(build: (app: App) => void): Manifest {
   const app = new App();
   build(app);
-  return synthesize(app, { write: false }).manifests[0]!;
+  return synthesize(app, { write: false }).manifests[0];
 }
 
 describe('CrossGuard pack', () => {
@@ -179,11 +182,11 @@ describe('CrossGuard pack', () => {
       const fn = policy.validateResource as (a: unknown, r: (m: string) => void) => void;
       fn(
         {
-          type: cluster!.type,
-          props: cluster!.props,
-          urn: cluster!.urn,
-          name: cluster!.name,
-          opts: cluster!.opts,
+          type: cluster.type,
+          props: cluster.props,
+          urn: cluster.urn,
+          name: cluster.name,
+          opts: cluster.opts,
           getConfig: () => config,
         },
         (m) => got.push(m),
@@ -193,7 +196,7 @@ describe('CrossGuard pack', () => {
     assert.deepEqual(run({}), [], 'maxNodeCount 4 is within the default cap');
     const got = run({ clusterMaxNodes: 2 });
     assert.equal(got.length, 1);
-    assert.match(got[0]!, /caps clusters at 2/);
+    assert.match(got[0], /caps clusters at 2/);
     assert.deepEqual(run({}), [], 'configs are cached separately');
   });
 

@@ -1,5 +1,5 @@
 /** docs/rules.md is generated from the rule metadata and must be regenerated when a rule changes. */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

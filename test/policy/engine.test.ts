@@ -1,5 +1,5 @@
 /** Engine internals: NSG flow evaluation, durations, secret detection, custom rules, robustness on odd manifests. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { check } from '../../lib/policy/engine.js';
@@ -346,7 +346,7 @@ describe('engine', () => {
           type,
           id: `${f.WS_ID}/x/r${i}`,
           name: `r${i}`,
-          body: b as Record<string, unknown>,
+          body: b,
         }));
         for (const profile of ['dev', 'prod'] as const) {
           const report = check(f.manifest(resources), { profile });

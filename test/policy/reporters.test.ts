@@ -1,5 +1,5 @@
 /** Reporters: SARIF valid against the 2.1.0 schema, stable fingerprints; JUnit well-formed; JSON; text grouping. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { check } from '../../lib/policy/engine.js';
 import { renderSarif } from '../../lib/policy/reporters/sarif.js';

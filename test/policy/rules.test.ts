@@ -2,7 +2,7 @@
  * Every rule has a compliant case (the rule ran and passed), a non-compliant case and, where the API has a
  * default, a defaulted case whose finding says so. Resources are hand-written in ARM body shapes.
  */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { check, type CheckOptions } from '../../lib/policy/engine.js';
 import { BUILTIN_RULES } from '../../lib/policy/rules/index.js';
@@ -984,7 +984,7 @@ describe('rules: compliant, non-compliant, defaulted', () => {
         mine.length > 0,
         `expected a ${c.rule} finding on ${c.on}; got ${report.findings.map((x) => `${x.ruleId}@${x.logicalId}`).join(', ')}`,
       );
-      if (c.severity) assert.equal(mine[0]!.severity, c.severity);
+      if (c.severity) assert.equal(mine[0].severity, c.severity);
       if (c.kind === 'defaulted')
         assert.ok(
           mine.some((m) => m.provenance === 'defaulted' || m.provenance === 'unknown'),

@@ -1,5 +1,5 @@
 /** Suppressions: validation at declaration, inheritance, expiry, stack-wide warnings, invalid manifest entries. */
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { App, ComputeCluster, Stack, ValidationError, VmSize, Workspace, synthesize } from '../../lib/index.js';
 import { Suppressions } from '../../lib/policy/suppressions.js';
@@ -23,7 +23,7 @@ function program(decorate: (parts: { stack: Stack; ws: Workspace; cluster: Compu
   const cluster = new ComputeCluster(ws, 'Warm', { vmSize: VmSize.STANDARD_D4S_V3, minNodeCount: 2, maxNodeCount: 4 });
   decorate({ stack, ws, cluster });
   const result = synthesize(app, { write: false });
-  return result.manifests[0]!;
+  return result.manifests[0];
 }
 
 function cost001(m: Manifest, now = NOW) {
@@ -99,7 +99,7 @@ describe('Suppressions.of(construct).add()', () => {
     );
     const { report, findings } = cost001(m);
     assert.equal(findings.length, 1);
-    assert.equal(findings[0]!.suppressed?.reason, 'warm pool for the nightly benchmark');
+    assert.equal(findings[0].suppressed?.reason, 'warm pool for the nightly benchmark');
     assert.equal(report.summary.suppressed >= 1, true);
     assert.ok(!report.findings.some((x) => x.ruleId.startsWith('AML-SUP')), 'no meta finding');
     assert.match(
@@ -121,7 +121,7 @@ describe('Suppressions.of(construct).add()', () => {
       Suppressions.of(ws).add({ id: 'AML-COST-001', reason: 'team-wide warm pools approved by FinOps' }),
     );
     const { findings } = cost001(m);
-    assert.equal(findings[0]!.suppressed?.declaredAt, 'Team/Workspace');
+    assert.equal(findings[0].suppressed?.declaredAt, 'Team/Workspace');
   });
 
   test('an expired suppression no longer applies and is itself a finding', () => {
@@ -133,14 +133,14 @@ describe('Suppressions.of(construct).add()', () => {
       }),
     );
     const { report, findings } = cost001(m);
-    assert.equal(findings[0]!.suppressed, undefined, 'the finding is active again');
+    assert.equal(findings[0].suppressed, undefined, 'the finding is active again');
     const expired = report.findings.filter((x) => x.ruleId === 'AML-SUP-001');
     assert.equal(expired.length, 1);
-    assert.equal(expired[0]!.logicalId, 'Team/Workspace/Warm');
-    assert.match(expired[0]!.message, /expired on 2026-06-14/);
-    assert.match(expired[0]!.source?.file ?? '', /suppressions\.test\.ts$/);
+    assert.equal(expired[0].logicalId, 'Team/Workspace/Warm');
+    assert.match(expired[0].message, /expired on 2026-06-14/);
+    assert.match(expired[0].source?.file ?? '', /suppressions\.test\.ts$/);
     // The last day still counts.
-    assert.ok(cost001(m, new Date('2026-06-14T23:00:00Z')).findings[0]!.suppressed);
+    assert.ok(cost001(m, new Date('2026-06-14T23:00:00Z')).findings[0].suppressed);
   });
 
   test('a stack-wide suppression is allowed but reported once with a warning', () => {
@@ -156,8 +156,8 @@ describe('Suppressions.of(construct).add()', () => {
     assert.ok(gov.every((x) => x.suppressed?.declaredAt === 'Team'));
     const wide = report.findings.filter((x) => x.ruleId === 'AML-SUP-002');
     assert.equal(wide.length, 1);
-    assert.equal(wide[0]!.severity, 'low');
-    assert.equal(wide[0]!.logicalId, 'Team');
+    assert.equal(wide[0].severity, 'low');
+    assert.equal(wide[0].logicalId, 'Team');
   });
 
   test('suppressions that bypassed validation in a manifest are ignored and reported', () => {

@@ -1,4 +1,4 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { exchangeAcrRefreshToken } from '../../lib/pulumi/acr-auth.js';
 import { AmlcdkError } from '../../lib/core/errors.js';
@@ -6,10 +6,10 @@ import { startFakeAcr, type FakeAcr } from './fake-acr.js';
 
 describe('ACR refresh-token exchange with an Entra ID token', () => {
   let acr: FakeAcr;
-  before(async () => {
+  beforeAll(async () => {
     acr = await startFakeAcr();
   });
-  after(async () => {
+  afterAll(async () => {
     await acr?.close();
   });
 

@@ -1,5 +1,5 @@
 /** bench/pulumi.ts keeps working: both modes run the same program in a child process (no timings asserted). */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { runChild } from '../../bench/pulumi.js';
 

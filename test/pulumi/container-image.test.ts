@@ -1,5 +1,5 @@
 /** The ContainerImage asset construct: validation (every code), the manifest asset, placeholders and usedBy. */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,14 +40,14 @@ function codesOf(fn: () => unknown): string[] {
 describe('ContainerImage', () => {
   let dir: string;
   let rel: string;
-  before(() => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'amlcdk-image-'));
     writeFileSync(join(dir, 'Dockerfile'), 'FROM rocker/rstudio:4.4.1\n');
     mkdirSync(join(dir, 'conf'));
     writeFileSync(join(dir, 'conf', 'rserver.conf'), 'www-port=8787\n');
     rel = relative(process.cwd(), dir).split(sep).join('/');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('fromDirectory records an asset in the manifest; the instance body carries the placeholder; usedBy is filled', () => {
     const { app, ws } = team();
@@ -62,9 +62,9 @@ describe('ContainerImage', () => {
       assignedUser: Principal.user('22222222-2222-2222-2222-222222222222', { tenantId: TENANT }),
       customApplications: [{ name: 'rstudio', image, endpoints: [{ name: 'web', target: 8787, published: 8787 }] }],
     });
-    const m = app.synth({ write: false }).manifests[0]!;
+    const m = app.synth({ write: false }).manifests[0];
     assert.equal(m.assets?.length, 1);
-    const a = m.assets![0]!;
+    const a = m.assets[0];
     assert.equal(a.id, 'Team/Workspace/RStudio');
     assert.equal(a.kind, 'container-image');
     assert.equal(a.directory, rel, 'directory is relative to the working directory (no machine paths)');
@@ -83,7 +83,7 @@ describe('ContainerImage', () => {
     const tagOf = (args?: Record<string, string>): string => {
       const { app, ws } = team();
       ContainerImage.fromDirectory(ws, 'Img', { directory: dir, registry: ws, ...(args ? { buildArgs: args } : {}) });
-      return app.synth({ write: false }).manifests[0]!.assets![0]!.tag;
+      return app.synth({ write: false }).manifests[0].assets![0].tag;
     };
     const first = tagOf();
     assert.equal(tagOf(), first, 'same content, same tag');
@@ -104,7 +104,7 @@ describe('ContainerImage', () => {
       digest,
       platform: 'linux/amd64',
     });
-    const a = app.synth({ write: false }).manifests[0]!.assets![0]!;
+    const a = app.synth({ write: false }).manifests[0].assets![0];
     assert.deepEqual(
       [a.registry, a.repository, a.tag, a.digest, a.platform],
       [REGISTRY_ID, 'tools/rstudio', 'v1.2', digest, 'linux/amd64'],
@@ -114,7 +114,7 @@ describe('ContainerImage', () => {
   test('a ContainerRegistry construct can be passed directly', () => {
     const { app, ws } = team();
     ContainerImage.fromDirectory(ws, 'Img', { directory: dir, registry: ws.containerRegistry! });
-    assert.equal(app.synth({ write: false }).manifests[0]!.assets![0]!.registry, 'Team/Workspace/Registry');
+    assert.equal(app.synth({ write: false }).manifests[0].assets![0].registry, 'Team/Workspace/Registry');
   });
 
   const bad: [string, (ws: Workspace, d: string) => void][] = [

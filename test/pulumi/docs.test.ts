@@ -1,5 +1,5 @@
 /** docs/pulumi.md stays true to the mapping table: every row with its class and both api-versions is documented. */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -3,7 +3,7 @@
  * (imported after setMocks, as the Pulumi docs prescribe): it deploys the secure GPU team plus a workbench whose
  * RStudio application is a docker image pushed to the workspace registry.
  */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, unwrap, isSecretWrapped, valueOf, DIGEST } from './harness.js';
@@ -34,9 +34,9 @@ test('the example Pulumi program deploys the team with a custom image pushed to 
 
   const docker = mocks.registered.filter((r) => r.type === 'docker:index/image:Image');
   assert.equal(docker.length, 1);
-  const reg = docker[0]!.inputs.registry as Record<string, unknown>;
+  const reg = docker[0].inputs.registry as Record<string, unknown>;
   assert.ok(isSecretWrapped(reg) || isSecretWrapped(reg.password));
-  const img = unwrap(docker[0]!.inputs) as { imageName: string; build: { context: string } };
+  const img = unwrap(docker[0].inputs) as { imageName: string; build: { context: string } };
   assert.match(img.imageName, new RegExp(`^${mocks.loginServer.replace(/\./g, '\\.')}/vision/rstudio:c-[0-9a-f]{16}$`));
   assert.equal(img.build.context, 'examples/pulumi/images/rstudio');
 
@@ -46,6 +46,6 @@ test('the example Pulumi program deploys the team with a custom image pushed to 
       properties: { properties: { customServices: { image: { reference: string } }[]; subnet: { id: string } } };
     }
   ).properties.properties;
-  assert.equal(services.customServices[0]!.image.reference, image);
+  assert.equal(services.customServices[0].image.reference, image);
   assert.match(services.subnet.id, /\/subscriptions\/00000000-0000-0000-0000-0000000000f1\/.*\/subnets\//);
 });

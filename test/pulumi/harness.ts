@@ -46,7 +46,7 @@ export function installMocks(project = 'amlcdk-test'): MockState {
     adminPassword: 'admin-pw',
     subscriptionId: undefined,
   };
-  pulumi.runtime.setMocks(
+  void pulumi.runtime.setMocks(
     {
       newResource(args) {
         state.registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
@@ -117,7 +117,7 @@ export function valueOf<T>(o: pulumi.Input<T> | undefined): Promise<T> {
 /** A transformation that records the options of every child of a component. */
 export function recordOptions(into: Captured[]): pulumi.ResourceTransformation {
   return (t) => {
-    into.push({ type: t.type, name: t.name, opts: t.opts as pulumi.CustomResourceOptions, resource: t.resource });
+    into.push({ type: t.type, name: t.name, opts: t.opts, resource: t.resource });
     return undefined;
   };
 }

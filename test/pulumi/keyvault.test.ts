@@ -1,4 +1,4 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ describe('Key Vault reader (data plane, GET /secrets/{name}?api-version=7.4)', (
   let base = '';
   let ca = '';
   const seen: { url: string; auth: string | undefined }[] = [];
-  before(async () => {
+  beforeAll(async () => {
     const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
       keyType: 'ec',
       days: 2,
@@ -32,7 +32,7 @@ describe('Key Vault reader (data plane, GET /secrets/{name}?api-version=7.4)', (
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => {
+  afterAll(async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,7 +7,7 @@ import { TYPE_MAPPINGS, bodyToArgs, mappingFor, nameArgs, parseArmId, toPulumiPa
 import { createOnlyBodyPaths, replaceOnChangesFor } from '../../lib/pulumi/replace.js';
 import { AmlcdkError } from '../../lib/core/errors.js';
 
-const require = createRequire(import.meta.url);
+const load = createRequire(import.meta.url);
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000001';
 const RG = `${SUB}/resourceGroups/rg-ml`;
 const WS = `${RG}/providers/Microsoft.MachineLearningServices/workspaces/ws1`;
@@ -29,10 +29,10 @@ describe('mapping table', () => {
     for (const m of TYPE_MAPPINGS) {
       const C = m.resourceClass() as unknown as { __pulumiType: string; name: string };
       assert.equal(C.__pulumiType, m.token, m.armType);
-      const mod = m.token.split(':')[1]!;
-      const file = m.token.split(':')[2]!;
+      const mod = m.token.split(':')[1];
+      const file = m.token.split(':')[2];
       const dts = readFileSync(
-        require.resolve(`@pulumi/azure-native/${mod}/${file[0]!.toLowerCase()}${file.slice(1)}.d.ts`),
+        load.resolve(`@pulumi/azure-native/${mod}/${file[0].toLowerCase()}${file.slice(1)}.d.ts`),
         'utf8',
       );
       const v = /Uses Azure REST API version ([0-9a-z-]+)\./.exec(dts)?.[1];

@@ -3,7 +3,7 @@
  * in a fresh Node process; the probe reports the `@pulumi/*` files in the CommonJS module cache (every @pulumi
  * package is CommonJS, so even an ESM import of one lands there). The positive control proves the probe sees them.
  */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

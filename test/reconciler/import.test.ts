@@ -3,7 +3,7 @@
  * out of band with the ARM client, then adopted. Import never writes to ARM (emulator log), and the next plan
  * shows no create: no-op where the program matches, an update with the exact paths where it differs.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { App } from '../../lib/core/app.js';
 import { Stack } from '../../lib/core/stack.js';
@@ -24,7 +24,7 @@ function codeOf(e: unknown): string | undefined {
 describe('importResource', () => {
   let h: Harness;
   let m: Manifest;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     m = await seedImportWorld(h);
     // Also out of band: Kind as a compute instance (the program has a cluster there).
@@ -32,10 +32,10 @@ describe('importResource', () => {
     const s = new Stack(app, 'Tmp', { subscriptionId: TEST_SUB, resourceGroup: 'rg-import', location: 'westeurope' });
     const ws = Workspace.fromWorkspaceId(s, 'Ws', resourceAt(m, 'Team/Ws').id);
     new ComputeInstance(s, 'Kind', { workspace: ws, computeName: 'kind-import', vmSize: VmSize.STANDARD_DS3_V2 });
-    const ci = app.synth({ write: false }).manifests[0]!.resources.find((r) => r.name === 'kind-import')!;
+    const ci = app.synth({ write: false }).manifests[0].resources.find((r) => r.name === 'kind-import')!;
     await h.client.put(ci.id, ci.apiVersion, ci.body);
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 
@@ -53,7 +53,7 @@ describe('importResource', () => {
     assert.deepEqual(r.change?.change.actions, ['no-op']);
     assert.deepEqual(h.writesSince(since), []);
     const state = await h.store.load('Team');
-    const owned = state!.resources['Team/Ws/Gpu']!;
+    const owned = state!.resources['Team/Ws/Gpu'];
     assert.equal(owned.ownership, 'adopted');
     assert.equal(owned.id, gpu.id);
     // The observed body as ARM echoes it (the VM size upper-cased), which the plan's compare rules absorb.
@@ -169,7 +169,7 @@ describe('importResource', () => {
 
   test('the construct already owns another resource (rename not applied yet): ImportAddressOwned', async () => {
     const team = (await h.store.load('Team'))!;
-    const gpu = team.resources['Team/Ws/Gpu']!;
+    const gpu = team.resources['Team/Ws/Gpu'];
     const renamed = {
       ...team,
       resources: {
@@ -211,7 +211,7 @@ describe('importResource', () => {
     });
     assert.equal(r.recovered, 1);
     assert.equal(r.status, 'already-owned');
-    assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Cpu']!.ownership, 'created');
+    assert.equal((await h.store.load('Team'))!.resources['Team/Ws/Cpu'].ownership, 'created');
     assert.deepEqual(await j.read(), []);
   });
 

@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type { ArmResource } from '../../lib/arm/types.js';
 import { diffBodies } from '../../lib/reconciler/diff.js';
@@ -10,9 +10,10 @@ import { computeDrift, acceptDrift } from '../../lib/reconciler/drift.js';
 import type { StackState } from '../../lib/state/types.js';
 import { cluster, instance, manifest, workspace } from './fixtures.js';
 import type { ManifestResource } from '../../lib/manifest/types.js';
+import type { Json } from '../helpers/json.js';
 
 /** What ARM would echo for a PUT body: envelope, read-only fields, server defaults, other casing. */
-function echo(r: ManifestResource, tweak: (b: any) => void = () => undefined): ArmResource {
+function echo(r: ManifestResource, tweak: (b: Json) => void = () => undefined): ArmResource {
   const b = JSON.parse(JSON.stringify(r.body));
   b.properties = { ...b.properties, provisioningState: 'Succeeded' };
   if (b.properties.properties) {
@@ -118,13 +119,13 @@ describe('plan', () => {
       state: stateOf([c]),
       observation: observation([[c, echo(c)]]),
     });
-    const rc = plan.resource_changes[0]!;
+    const rc = plan.resource_changes[0];
     assert.deepEqual(rc.change.actions, ['patch']);
     assert.deepEqual(
       rc.change.paths.map((p) => [p.path, p.before, p.after, p.update]),
       [['/properties/properties/scaleSettings/maxNodeCount', 4, 8, 'patch']],
     );
-    assert.deepEqual(steps[0]!.patchBody, {
+    assert.deepEqual(steps[0].patchBody, {
       properties: {
         properties: { scaleSettings: { minNodeCount: 0, maxNodeCount: 8, nodeIdleTimeBeforeScaleDown: 'PT15M' } },
       },
@@ -139,12 +140,12 @@ describe('plan', () => {
       state: stateOf([ci]),
       observation: observation([[ci, echo(ci)]]),
     });
-    const rc = plan.resource_changes[0]!;
+    const rc = plan.resource_changes[0];
     assert.deepEqual(rc.change.actions, ['delete', 'create']);
     assert.equal(rc.replace_order, 'delete-before-create');
     assert.deepEqual(rc.replace_paths, ['/properties/properties/vmSize']);
-    assert.equal(rc.change.paths[0]!.reason, 'replace: properties.properties.vmSize is create-only');
-    assert.deepEqual(steps[0]!.deleteTarget?.query, { underlyingResourceAction: 'Delete' });
+    assert.equal(rc.change.paths[0].reason, 'replace: properties.properties.vmSize is create-only');
+    assert.deepEqual(steps[0].deleteTarget?.query, { underlyingResourceAction: 'Delete' });
     assert.match(renderPlan(plan), /-\/\+ Team\/ci-alice/);
   });
 
@@ -156,8 +157,8 @@ describe('plan', () => {
       state: stateOf([ci]),
       observation: observation([[ci, echo(ci)]]),
     });
-    assert.deepEqual(plan.resource_changes[0]!.change.actions, ['action']);
-    assert.deepEqual(steps[0]!.fieldActions, [
+    assert.deepEqual(plan.resource_changes[0].change.actions, ['action']);
+    assert.deepEqual(steps[0].fieldActions, [
       { name: 'updateIdleShutdownSetting', body: { idleTimeBeforeShutdown: 'PT90M' } },
     ]);
   });
@@ -170,7 +171,7 @@ describe('plan', () => {
       state: stateOf([c]),
       observation: observation([[c, echo(c, (b) => (b.tags = { team: 'a', extra: 'x' }))]]),
     });
-    const rc = plan.resource_changes[0]!;
+    const rc = plan.resource_changes[0];
     assert.deepEqual(rc.change.actions, ['update']);
     assert.deepEqual(rc.change.paths.map((p) => p.path).sort(), ['/tags/extra', '/tags/team']);
   });
@@ -215,7 +216,7 @@ describe('plan', () => {
       state: stateOf([prot]),
       observation: observation([[prot, echo(prot)]]),
     });
-    assert.equal(refused.plan.errors[0]!.code, 'ResourceProtected');
+    assert.equal(refused.plan.errors[0].code, 'ResourceProtected');
     assert.match(renderPlan(refused.plan), /ResourceProtected/);
   });
 
@@ -231,8 +232,8 @@ describe('plan', () => {
       observation: observation([[ci, echo(ci)]]),
     });
     assert.equal(plan.errors.length, 1);
-    assert.equal(plan.errors[0]!.code, 'ResourceProtected');
-    assert.match(plan.errors[0]!.message, /vmSize/);
+    assert.equal(plan.errors[0].code, 'ResourceProtected');
+    assert.match(plan.errors[0].message, /vmSize/);
   });
 
   test('workspace: storage account change replaces and takes its computes along; isolation back to Disabled is refused', () => {
@@ -254,8 +255,8 @@ describe('plan', () => {
       plan.resource_changes.map((r) => r.change.actions.join(',')),
       ['delete,create', 'delete,create'],
     );
-    assert.equal(plan.resource_changes[1]!.action_reason, 'replace_because_parent_replaced');
-    assert.equal(plan.errors[0]!.code, 'OneWayChangeRefused');
+    assert.equal(plan.resource_changes[1].action_reason, 'replace_because_parent_replaced');
+    assert.equal(plan.errors[0].code, 'OneWayChangeRefused');
   });
 
   test('secrets are masked in the plan and a changed reference is a change', () => {
@@ -268,7 +269,7 @@ describe('plan', () => {
         properties: {
           ...(base.body.properties as object),
           properties: {
-            ...(base.body.properties as any).properties,
+            ...(base.body.properties as Json).properties,
             userAccountCredentials: { adminUserName: 'azureuser', adminUserPassword: { secretRef: ref } },
           },
         },
@@ -283,7 +284,7 @@ describe('plan', () => {
         [a, echo(a, (x) => delete x.properties.properties.userAccountCredentials.adminUserPassword)],
       ]),
     });
-    assert.deepEqual(same.plan.resource_changes[0]!.change.actions, ['no-op']);
+    assert.deepEqual(same.plan.resource_changes[0].change.actions, ['no-op']);
     const changed = buildPlan({
       manifest: manifest([b]),
       state: stateOf([a]),
@@ -291,7 +292,7 @@ describe('plan', () => {
         [a, echo(a, (x) => delete x.properties.properties.userAccountCredentials.adminUserPassword)],
       ]),
     });
-    const rc = changed.plan.resource_changes[0]!;
+    const rc = changed.plan.resource_changes[0];
     assert.deepEqual(rc.change.actions, ['delete', 'create']);
     const text = JSON.stringify(changed.plan);
     assert.ok(!text.includes('env:PW'), 'secret references never appear in a plan');
@@ -306,9 +307,9 @@ describe('plan', () => {
       state: stateOf([c]),
       observation: observation([[c, echo(c)]]),
     });
-    assert.deepEqual(plan.resource_changes[0]!.change.actions, ['update']);
+    assert.deepEqual(plan.resource_changes[0].change.actions, ['update']);
     assert.deepEqual(
-      plan.resource_changes[0]!.change.paths.map((p) => [p.path, p.after]),
+      plan.resource_changes[0].change.paths.map((p) => [p.path, p.after]),
       [['/tags/a', undefined]],
     );
   });
@@ -386,7 +387,7 @@ describe('diff and drift', () => {
       }),
       [],
     );
-    observed.properties.securityRules[0]!.properties.priority = 300;
+    observed.properties.securityRules[0].properties.priority = 300;
     assert.equal(
       diffBodies({
         type: 'Microsoft.Network/networkSecurityGroups',
@@ -423,12 +424,12 @@ describe('diff and drift', () => {
     const report = computeDrift(state, obs);
     assert.equal(report.drifted.length, 1);
     assert.deepEqual(
-      report.drifted[0]!.paths.map((p) => [p.path, p.expected, p.actual]),
+      report.drifted[0].paths.map((p) => [p.path, p.expected, p.actual]),
       [['/properties/properties/scaleSettings/maxNodeCount', 4, 10]],
     );
     const accepted = acceptDrift(state, report, obs);
     assert.equal(computeDrift(accepted, obs).drifted.length, 0);
     const gone = computeDrift(state, observation([[c, null]]));
-    assert.equal(gone.drifted[0]!.status, 'deleted');
+    assert.equal(gone.drifted[0].status, 'deleted');
   });
 });

@@ -9,7 +9,7 @@
  * until the test has seen the loser's refusal and moves the clock forward.
  * Pairs per store: AMLCDK_CONCURRENT_PAIRS (default 1 in `npm test`; `npm run test:reliability` runs more).
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,11 +48,11 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
   let dir: string;
   const pairs: PairFigures[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     az = await startAzurite();
     dir = mkdtempSync(join(tmpdir(), 'amlcdk-concurrent-'));
   });
-  after(async () => {
+  afterAll(async () => {
     killAll();
     record('concurrent-apply', {
       pairs: pairs.length,
@@ -98,7 +98,7 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
     const args = ['apply', '--manifest', file, '--yes', '--state', state];
     const runs: CliRun[] = [startCli(args, work, { emu, env }), startCli(args, work, { emu, env })];
     const first = await Promise.race(runs.map((r, k) => r.done.then((res) => ({ k, res }))));
-    const winner = runs[1 - first.k]!;
+    const winner = runs[1 - first.k];
     const out = (r: CliResult): string => `${r.stdout}${r.stderr}`;
     assert.equal(first.res.code, 1, `the refused apply exits 1:\n${out(first.res)}`);
     assert.match(out(first.res), /StateLocked/);
@@ -110,7 +110,7 @@ describe(`concurrent applies on one stack (${PAIRS} pair(s) per store)`, () => {
 
     // Let the winner finish: once its workspace create is in flight (the refusal can come before the winner's
     // first write), move the emulator's clock past the create's end.
-    const wsId = m.resources[0]!.id.toLowerCase();
+    const wsId = m.resources[0].id.toLowerCase();
     let winnerEnded = false;
     void winner.done.then(() => (winnerEnded = true));
     while (!winnerEnded && !(emu.counters().creates[wsId] ?? 0)) await new Promise((r) => setTimeout(r, 20));

@@ -11,7 +11,7 @@
  * Also on the Azure Blob store (Azurite), and through the CLI (exit code 2, no stack trace).
  * Mutations per kind: AMLCDK_CORRUPT_MUTATIONS (default 20 in `npm test`; more under test:reliability).
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,9 +40,9 @@ function mutate(
   kinds: readonly Mutation['kind'][],
   positions?: (b: Buffer) => number[],
 ): Mutation {
-  const kind = kinds[Math.floor(random() * kinds.length)]!;
+  const kind = kinds[Math.floor(random() * kinds.length)];
   const allowed = positions ? positions(original) : [...original.keys()];
-  const at = allowed[Math.floor(random() * allowed.length)]!;
+  const at = allowed[Math.floor(random() * allowed.length)];
   const bytes = Buffer.from(original);
   if (kind === 'truncate') return { kind, at, bytes: bytes.subarray(0, at) };
   if (kind === 'nul-run') {
@@ -108,7 +108,7 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     Tally | { runs: number; refusedExit2: number; stackTraces: number; overwritten: number }
   > = {};
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({ quotas: { cpuDefault: 1_000_000 } });
     // A real journal: snapshot it while the apply runs (after the first resource finished), as a crash would leave it.
     let snapshot: Buffer | undefined;
@@ -128,7 +128,7 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     stateBytes = readFileSync(h.store.statePath(m.stack.name));
     original = (await h.store.load(m.stack.name))!;
   });
-  after(async () => {
+  afterAll(async () => {
     killAll();
     record('corrupted-state', { seed: SEED, mutationsPerKind: MUTATIONS, ...figures });
     await h?.close();
@@ -145,7 +145,7 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
     damaged: Buffer,
   ): Promise<void> {
     t.mutations += 1;
-    const k = kind.split('@')[0]!;
+    const k = kind.split('@')[0];
     t.byKind[k] = (t.byKind[k] ?? 0) + 1;
     let loaded: StackState | undefined;
     try {
@@ -302,7 +302,7 @@ describe(`corrupted state and journal (${MUTATIONS} mutations per kind, seed ${S
       },
     ];
     const lines = journalBytes.toString('utf8').split('\n');
-    lines[1] = lines[1]!.replace('"kind":"', '"kind":"x');
+    lines[1] = lines[1].replace('"kind":"', '"kind":"x');
     const damagedJournal = Buffer.from(lines.join('\n'));
     runs.push({
       args: ['apply', '--manifest', manifestFile, '--yes'],

@@ -9,7 +9,7 @@
  * test/e2e/faults.test.ts runs the faults all at once; this file isolates each so a regression names its cause.
  * Size: AMLCDK_FAULT_CLUSTERS (default 12 in `npm test`, 40 in `npm run test:reliability`).
  */
-import { test, describe, after } from 'node:test';
+import { test, describe, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,7 +90,7 @@ interface RowResult {
 
 const results: RowResult[] = [];
 
-after(() => {
+afterAll(() => {
   record('fault-matrix', { clusters: CLUSTERS, seed: SEED, rows: results });
 });
 

@@ -7,7 +7,7 @@
  * the property. A handful of CLI runs on mutated files check exit code 2 and no stack trace.
  * Runs per property: AMLCDK_FUZZ_RUNS (default 150 in `npm test`; more under test:reliability).
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -179,10 +179,10 @@ function fuzz<T>(name: string, arb: fc.Arbitrary<T>, fn: (v: T) => void, runs = 
 }
 
 let dir: string;
-before(() => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'amlcdk-fuzz-'));
 });
-after(() => {
+afterAll(() => {
   killAll();
   record('fuzz', {
     seed: SEED,
@@ -217,7 +217,7 @@ describe(`fuzz: CLI inputs (${RUNS} runs per property, seed ${SEED})`, () => {
         ...rest,
         schemaVersion: 1,
         resources: Array.isArray(rest.resources) ? rest.resources : [],
-        hash: contentHash(rest as never),
+        hash: contentHash(rest),
       });
     });
     fuzz('manifest (re-hashed junk)', rehashed, (text) => {
@@ -335,7 +335,7 @@ describe('fuzz: construct props not covered by test/manifest/property.test.ts', 
                 ? Principal.user((u as { objectId: string }).objectId, {
                     tenantId: TENANT,
                     displayName: (u as { displayName: string }).displayName,
-                  } as never)
+                  })
                 : u,
             )
           : p.users;
@@ -408,11 +408,11 @@ describe('fuzz: the CLI on mutated input files', () => {
       for (const [name, text] of Object.entries(c.files)) writeFileSync(join(cwd, name), text);
       const r = await runCli(c.args, cwd, { env: { AMLCDK_ARM_ENDPOINT: 'https://127.0.0.1:9' } });
       cliFigures.runs += 1;
-      figures['cli (child processes)']!.runs += 1;
+      figures['cli (child processes)'].runs += 1;
       if (r.code === 2) cliFigures.exit2 += 1;
       if (STACK_TRACE.test(r.stdout + r.stderr)) cliFigures.stackTraces += 1;
-      if (r.code === 2 && !STACK_TRACE.test(r.stdout + r.stderr)) figures['cli (child processes)']!.codedErrors += 1;
-      else figures['cli (child processes)']!.crashes += 1;
+      if (r.code === 2 && !STACK_TRACE.test(r.stdout + r.stderr)) figures['cli (child processes)'].codedErrors += 1;
+      else figures['cli (child processes)'].crashes += 1;
       assert.equal(r.code, 2, `${c.label}: exit 2\n${r.stdout}${r.stderr}`);
       assert.match(r.stderr, c.code, c.label);
       assert.doesNotMatch(r.stdout + r.stderr, STACK_TRACE, c.label);

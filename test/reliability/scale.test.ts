@@ -4,7 +4,7 @@
  * makes 0 writes; the emulator's counters show exactly one create per resource id.
  * Size: AMLCDK_SCALE_RESOURCES (default 2,000).
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { App } from '../../lib/core/app.js';
 import { applyStack, planStack } from '../../lib/reconciler/apply.js';
@@ -16,7 +16,7 @@ const RESOURCES = envCount('AMLCDK_SCALE_RESOURCES', 2000);
 
 describe(`scale: ${RESOURCES} resources`, () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({
       quotas: { cpuDefault: 10_000_000 },
       // ARM's bucket sizes, refilled 100× faster so the test spends its time in the engine, not waiting.
@@ -24,14 +24,14 @@ describe(`scale: ${RESOURCES} resources`, () => {
       pageSize: 100,
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 
   test('apply converges with one create per resource id; re-plan shows 0 changes; re-apply writes nothing', async () => {
     const app = new App();
     buildLargeProgram({ resources: RESOURCES }, app);
-    const m = app.synth({ write: false }).manifests[0]!;
+    const m = app.synth({ write: false }).manifests[0];
     assert.ok(m.resources.length >= RESOURCES * 0.95, `program has ${m.resources.length} resources`);
 
     const t0 = Date.now();

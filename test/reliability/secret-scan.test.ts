@@ -8,7 +8,7 @@
  * storage keys the emulator returns from listKeys, and for generic secret shapes. Expect 0 findings.
  * The scanner itself is checked first: it must find planted secrets, or "0 found" would prove nothing.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +82,7 @@ describe('secret scanning', () => {
   });
 
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness({
       quotas: { cpuDefault: 1_000_000 },
       // Computes take a moment so the kill lands mid-run and leaves a journal.
@@ -92,7 +92,7 @@ describe('secret scanning', () => {
       },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     killAll();
     await h?.close();
   });

@@ -35,12 +35,12 @@ export function fleet(n: number, rg: string, tag: string, stackName = `Fleet-${t
   const m = manifest(rs, stackName);
   const { hash: _h, ...rest } = { ...m, stack: { ...m.stack, resourceGroup: rg } } as Manifest;
   void _h;
-  return { ...rest, hash: contentHash(rest) } as Manifest;
+  return { ...rest, hash: contentHash(rest) };
 }
 
 /** Ids that exist in the emulator for a fleet manifest (the workspace and its computes). */
 export async function liveFleetIds(client: ArmClient, m: Manifest): Promise<string[]> {
-  const ws = m.resources[0]!;
+  const ws = m.resources[0];
   const own = await client.get(ws.id, ws.apiVersion);
   if (!own) return [];
   return [ws.id, ...(await client.list(`${ws.id}/computes`, ws.apiVersion)).map((r) => r.id)].map((id) =>

@@ -1,7 +1,7 @@
 /**
  * BlobStateStore against a real Azurite blob service started by the test on 127.0.0.1.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,10 +14,10 @@ import { bigState } from './fixtures/states.js';
 
 let az: Azurite;
 const children: ChildProcess[] = [];
-before(async () => {
+beforeAll(async () => {
   az = await startAzurite();
 });
-after(async () => {
+afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await az?.stop();
 });
@@ -85,7 +85,7 @@ describe('blob state', () => {
     await s.save(bigState('dev', 'two', 3));
     const l2 = await s.load('dev');
     assert.equal(l2?.serial, 2);
-    assert.equal(Object.keys(l2!.resources).length, 3);
+    assert.equal(Object.keys(l2.resources).length, 3);
     const names: string[] = [];
     for await (const b of container(s).listBlobsFlat()) names.push(b.name);
     assert.ok(names.includes('team-a/dev/state/dev.json'), names.join(','));
@@ -229,11 +229,11 @@ describe('blob lease lock', () => {
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (c: Buffer) => {
+      child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         if (out.includes('locked')) resolve();
       });
-      child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       child.once('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
     });
     await assert.rejects(

@@ -1,7 +1,7 @@
 /**
  * FileStateStore with real files in a temp directory and real child processes for locks and crashes.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,10 @@ import { bigState } from './fixtures/states.js';
 
 let root: string;
 const children: ChildProcess[] = [];
-before(() => {
+beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'amlcdk-state-'));
 });
-after(() => {
+afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
@@ -35,11 +35,11 @@ function startChild(args: string[], word: string): Promise<ChildProcess> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       if (out.includes(word)) resolve(child);
     });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) => reject(new Error(`child exited (${code}) before "${word}": ${out}`)));
   });
 }
@@ -63,10 +63,10 @@ describe('state', () => {
     await store.save({ ...bigState('dev', 'two', 2), serial: 99 });
     const l2 = await store.load('dev');
     assert.equal(l2?.serial, 2, 'the store numbers saves, whatever serial the caller passed');
-    assert.equal(Object.keys(l2!.resources).length, 2);
+    assert.equal(Object.keys(l2.resources).length, 2);
     const prev = readFileSync(join(store.dir, 'state', 'dev.prev.json'), 'utf8');
-    assert.match(prev.split('\n')[0]!, /"serial":1/);
-    const header = JSON.parse(readFileSync(store.statePath('dev'), 'utf8').split('\n')[0]!) as {
+    assert.match(prev.split('\n')[0], /"serial":1/);
+    const header = JSON.parse(readFileSync(store.statePath('dev'), 'utf8').split('\n')[0]) as {
       checksum: string;
       format: string;
     };
@@ -199,7 +199,7 @@ describe('journal', () => {
     await store.close();
     const file = store.journalPath('dev');
     const lines = readFileSync(file, 'utf8').split('\n');
-    lines[1] = lines[1]!.replace('"o1"', '"o9"');
+    lines[1] = lines[1].replace('"o1"', '"o9"');
     writeFileSync(file, lines.join('\n'));
     await assert.rejects(store.journal('dev').read(), (e: unknown) => {
       assert.ok(e instanceof InputError);
@@ -209,8 +209,8 @@ describe('journal', () => {
       return true;
     });
     // A complete (newline-terminated) last line that fails its checksum is damage too, not a torn append.
-    lines[1] = readFileSync(file, 'utf8').split('\n')[0]!.replace('"seq":1', '"seq":2');
-    writeFileSync(file, [lines[0], lines[2], lines[1]!.replace('"o0"', '"oX"'), ''].join('\n'));
+    lines[1] = readFileSync(file, 'utf8').split('\n')[0].replace('"seq":1', '"seq":2');
+    writeFileSync(file, [lines[0], lines[2], lines[1].replace('"o0"', '"oX"'), ''].join('\n'));
     await assert.rejects(
       store.journal('dev').read(),
       (e: unknown) => e instanceof InputError && e.code === 'JournalCorrupt' && e.line === 3,
@@ -254,7 +254,7 @@ describe('journal', () => {
       [1, 2],
     );
     assert.equal(notices.length, 1);
-    assert.match(notices[0]!, /dropped a torn last line \(line 3/);
+    assert.match(notices[0], /dropped a torn last line \(line 3/);
     await reader.journal('dev').append({ kind: 'done', runId: 'r', opId: 'o1', outcome: 'succeeded' });
     const entries = await reader.journal('dev').read();
     assert.deepEqual(

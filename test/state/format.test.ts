@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeState, encodeJournalLine, encodeState, parseJournal } from '../../lib/state/format.js';
@@ -46,12 +46,12 @@ test('journal lines round-trip and any cut inside the last line is treated as to
   ];
   const text = entries.map(encodeJournalLine).join('');
   assert.deepEqual(parseJournal(text, 'mem').entries, entries);
-  const firstEnd = encodeJournalLine(entries[0]!).length;
+  const firstEnd = encodeJournalLine(entries[0]).length;
   for (let cut = firstEnd + 1; cut < text.length; cut++) {
     const p = parseJournal(text.slice(0, cut), 'mem');
     assert.equal(p.entries.length, 1, `cut at ${cut}`);
     assert.equal(p.torn?.line, 2);
-    assert.equal(p.validBytes, Buffer.byteLength(encodeJournalLine(entries[0]!)));
+    assert.equal(p.validBytes, Buffer.byteLength(encodeJournalLine(entries[0])));
   }
   const padded = parseJournal(text.slice(0, firstEnd + 10) + '\0\0\0\n', 'mem');
   assert.equal(padded.torn?.line, 2, 'NUL padding after a crash is torn too');
@@ -59,7 +59,7 @@ test('journal lines round-trip and any cut inside the last line is treated as to
 
 test('observed bodies are stored as a merge patch against applied and come back exactly, nulls included', () => {
   const base = bigState('dev', 'x', 1);
-  const [key, r] = Object.entries(base.resources)[0]!;
+  const [key, r] = Object.entries(base.resources)[0];
   const cases: unknown[] = [
     { ...(r.applied as object), extra: { deep: [1, 2, { a: 'b' }] }, tags: {} },
     { location: 'westeurope' },
@@ -69,7 +69,7 @@ test('observed bodies are stored as a merge patch against applied and come back 
   for (const observed of cases) {
     const s = { ...base, resources: { [key]: { ...r, observed } } };
     const text = encodeState(s, 1);
-    const back = decodeState(text, 'mem').resources[key]!;
+    const back = decodeState(text, 'mem').resources[key];
     assert.deepEqual(back.observed, observed);
     assert.deepEqual(back.applied, r.applied);
   }

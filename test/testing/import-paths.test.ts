@@ -1,5 +1,5 @@
 /** The package entry points resolve as a user imports them (tsconfig paths map them to lib/ under tsx). */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ test("import 'amlcdk' never loads @pulumi/* (a resolve hook refuses it)", () => 
     };
     for (const target of ['lib/index.ts', 'lib/testing/index.ts']) {
       const r = run(target);
-      assert.equal(r.status, 0, `${target}: ${r.stderr}`);
+      assert.equal(r.status, 0, `${target}: ${String(r.stderr)}`);
       assert.equal(String(r.stdout).trim(), 'true');
     }
     // Control: the hook does catch a module that loads Pulumi.

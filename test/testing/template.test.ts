@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { App, ComputeCluster, Stack, VmPriority, VmSize, Workspace } from '../../lib/index.js';
 import { AssertionFailure, Match, Template } from '../../lib/testing/index.js';

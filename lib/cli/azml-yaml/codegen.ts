@@ -120,13 +120,13 @@ export function constructIdFor(name: string): string {
   return name
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .map((p) => p[0].toUpperCase() + p.slice(1))
     .join('');
 }
 
 function variableFor(name: string): string {
   const id = constructIdFor(name);
-  const v = id[0]!.toLowerCase() + id.slice(1);
+  const v = id[0].toLowerCase() + id.slice(1);
   return RESERVED.has(v) ? `${v}Compute` : v;
 }
 

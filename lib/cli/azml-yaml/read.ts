@@ -26,6 +26,7 @@ import type {
   SubnetSpec,
   VirtualMachineSpec,
 } from './spec.js';
+import { text } from '../../core/text.js';
 
 /** One problem, before it becomes an InputError. */
 export interface YamlProblem {
@@ -163,7 +164,7 @@ class Reader {
           line,
           full,
           `${full} is valid az ml YAML but cannot be converted`,
-          unsupported[k]!,
+          unsupported[k],
         );
         continue;
       }
@@ -350,7 +351,7 @@ class Reader {
         );
         continue;
       }
-      out[k] = String(pair.value.value);
+      out[k] = text(pair.value.value);
     }
     return out;
   }
@@ -970,7 +971,7 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
     let passwordLine: number | undefined;
     if (pw) {
       // Only where it was: the value itself is never read into anything.
-      if (isScalar(pw.value) && pw.value.value !== null && String(pw.value.value) !== '') passwordLine = r.line(pw.key);
+      if (isScalar(pw.value) && pw.value.value !== null && text(pw.value.value) !== '') passwordLine = r.line(pw.key);
       else
         r.problem(
           'WrongYamlType',
@@ -1150,7 +1151,7 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
           'YamlSyntax',
           lc.linePos(e.pos[0]).line,
           '(syntax)',
-          e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+          e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
           'fix the YAML syntax (indentation, quotes, brackets, one key per line)',
         );
       }
@@ -1239,7 +1240,7 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
 /** The first problem as an InputError (file, line, key, fix), with the others listed in its message. */
 export function yamlProblemsError(file: string, problems: readonly YamlProblem[]): InputError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
-  const first = sorted[0]!;
+  const first = sorted[0];
   const more = sorted
     .slice(1)
     .map((p) => `\n  also ${file}:${p.line}: ${p.code}: ${p.message} (fix: ${p.fix})`)

@@ -20,7 +20,7 @@ import { resolveApp } from './synth.js';
 import { check, type CheckOptions } from '../../policy/engine.js';
 import { loadPolicyConfig, parsePolicyConfig, type PolicyConfig } from '../../policy/config.js';
 import { RULES_BY_ID } from '../../policy/rules/index.js';
-import { PACKS, SEVERITIES, type CheckReport, type PackName, type Profile, type Severity } from '../../policy/types.js';
+import { PACKS, SEVERITIES, type CheckReport } from '../../policy/types.js';
 import { loadAzurePolicyInput } from '../../policy/azure-policy/load.js';
 import { renderText } from '../../policy/reporters/text.js';
 import { renderJson } from '../../policy/reporters/json.js';
@@ -100,12 +100,9 @@ export function resolveCheckOptions(
     ?.flatMap((p) => p.split(','))
     .map((p) => p.trim())
     .filter(Boolean);
-  const packs = packsRaw?.map((p) => oneOf(p, PACKS, '--pack')!) as PackName[] | undefined;
+  const packs = packsRaw?.map((p) => oneOf(p, PACKS, '--pack')!);
   const profile =
-    oneOf(opts.profile, ['dev', 'prod'] as const, '--profile') ??
-    fileCfg.profile ??
-    (project.profile as Profile | undefined) ??
-    'dev';
+    oneOf(opts.profile, ['dev', 'prod'] as const, '--profile') ?? fileCfg.profile ?? project.profile ?? 'dev';
   if (profile !== 'dev' && profile !== 'prod')
     throw new InputError(
       'ConfigInvalidValue',
@@ -126,7 +123,7 @@ export function resolveCheckOptions(
     options: {
       ...fileCfg,
       profile,
-      failOn: failOn as Severity,
+      failOn: failOn,
       ...(packs ? { packs } : {}),
       ...(azurePolicy ? { azurePolicy } : {}),
       recordPasses: format === 'junit' || (opts.includePasses === true && format === 'json'),

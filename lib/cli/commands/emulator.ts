@@ -76,7 +76,7 @@ export function loadEmulatorConfig(file: string): RuntimeConfig {
       fix: 'use { "durations": ..., "faults": [...] }',
     });
   try {
-    validateConfig(parsed as RuntimeConfig);
+    validateConfig(parsed);
   } catch (err) {
     if (err instanceof ArmHttpError) {
       throw new InputError('EmulatorConfigInvalid', `emulator config: ${err.message}`, {
@@ -86,7 +86,7 @@ export function loadEmulatorConfig(file: string): RuntimeConfig {
     }
     throw err;
   }
-  return parsed as RuntimeConfig;
+  return parsed;
 }
 
 export async function runEmulatorCommand(

@@ -58,8 +58,8 @@ export function register(program: Command): void {
 /** The stack whose program has the construct (or the only stack, so the error can list close matches). */
 function pickManifest(manifests: readonly Manifest[], address: string): Manifest {
   const having = manifests.filter((m) => m.resources.some((r) => r.logicalId === address));
-  if (having.length === 1) return having[0]!;
-  if (manifests.length === 1) return manifests[0]!;
+  if (having.length === 1) return having[0];
+  if (manifests.length === 1) return manifests[0];
   const byName = manifests.find((m) => m.stack.name === address.split('/')[0]);
   if (byName) return byName;
   const close = manifests.flatMap((m) => closestAddresses(m, address));

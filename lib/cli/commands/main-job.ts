@@ -166,7 +166,7 @@ export async function stepApply(
   const progress = progressPrinter(out, p);
   const results: ApplyResult[] = [];
   for (const [i, manifest] of manifests.entries()) {
-    const plan = plans[i]!;
+    const plan = plans[i];
     if (planIsEmpty(plan)) {
       out.write(
         p.green(`Stack ${manifest.stack.name}: nothing to apply, the target already matches the program (0 changes).`) +

@@ -9,6 +9,7 @@ import { synthApp, type SynthAppResult } from '../app-runner.js';
 import { colors, printDiagnostics } from '../output.js';
 import type { Manifest, ManifestResource } from '../../manifest/types.js';
 import { ExitCode } from '../main.js';
+import { text } from '../../core/text.js';
 
 export interface SynthCommandOptions {
   readonly app?: string;
@@ -141,32 +142,44 @@ export function shortType(type: string): string {
   return map[type.toLowerCase()] ?? type.split('/').slice(-1)[0];
 }
 
-/** Key facts of a resource, one short phrase. */
+/** Key facts of a resource, one short phrase. Bodies may have any shape: every read is optional. */
 export function keyFacts(r: ManifestResource): string {
-  const b = r.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const p = b.properties ?? {};
+  const b = r.body;
+  const get = (path: string): string =>
+    text(
+      path
+        .split('.')
+        .reduce<unknown>(
+          (o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+          b,
+        ),
+    );
   const facts: string[] = [];
-  if (r.type.toLowerCase().endsWith('/computes')) {
-    const inner = p.properties ?? {};
-    facts.push(p.computeType);
-    if (inner.vmSize) facts.push(inner.vmSize);
-    if (p.computeType === 'AmlCompute' && inner.scaleSettings)
-      facts.push(`${inner.scaleSettings.minNodeCount ?? 0}-${inner.scaleSettings.maxNodeCount} nodes`);
-    if (inner.vmPriority === 'LowPriority') facts.push('low priority (Spot)');
-    const user = inner.personalComputeInstanceSettings?.assignedUser?.objectId;
+  const isCompute = r.type.toLowerCase().endsWith('/computes');
+  if (isCompute) {
+    const inner = (k: string): string => get(`properties.properties.${k}`);
+    facts.push(get('properties.computeType'));
+    facts.push(inner('vmSize'));
+    if (get('properties.computeType') === 'AmlCompute' && inner('scaleSettings'))
+      facts.push(`${inner('scaleSettings.minNodeCount') || 0}-${inner('scaleSettings.maxNodeCount')} nodes`);
+    if (inner('vmPriority') === 'LowPriority') facts.push('low priority (Spot)');
+    const user = inner('personalComputeInstanceSettings.assignedUser.objectId');
     if (user) facts.push(`user ${user.slice(0, 8)}…`);
-    if (inner.enableNodePublicIp === false) facts.push('no public IP');
-    if (inner.sshSettings?.sshPublicAccess === 'Enabled' || inner.remoteLoginPortPublicAccess === 'Enabled')
+    if (inner('enableNodePublicIp') === 'false') facts.push('no public IP');
+    if (inner('sshSettings.sshPublicAccess') === 'Enabled' || inner('remoteLoginPortPublicAccess') === 'Enabled')
       facts.push('SSH on');
-    if (inner.idleTimeBeforeShutdown) facts.push(`idle ${inner.idleTimeBeforeShutdown}`);
-    if (p.resourceId) facts.push(`attach ${p.resourceId.split('/').slice(-1)[0]}`);
+    if (inner('idleTimeBeforeShutdown')) facts.push(`idle ${inner('idleTimeBeforeShutdown')}`);
+    const attach = get('properties.resourceId');
+    if (attach) facts.push(`attach ${attach.split('/').slice(-1)[0]}`);
   } else if (r.type === 'Microsoft.MachineLearningServices/workspaces') {
-    if (p.publicNetworkAccess) facts.push(`public access ${p.publicNetworkAccess}`);
-    if (p.managedNetwork?.isolationMode) facts.push(`isolation ${p.managedNetwork.isolationMode}`);
+    const access = get('properties.publicNetworkAccess');
+    if (access) facts.push(`public access ${access}`);
+    const isolation = get('properties.managedNetwork.isolationMode');
+    if (isolation) facts.push(`isolation ${isolation}`);
   } else if (r.type === 'Microsoft.Authorization/roleAssignments') {
-    facts.push(`${p.principalType ?? 'principal'} ${String(p.principalId).slice(0, 8)}…`);
-  } else if (b.sku?.name) facts.push(b.sku.name);
-  if (typeof b.location === 'string' && !r.type.toLowerCase().endsWith('/computes')) facts.push(b.location);
+    facts.push(`${get('properties.principalType') || 'principal'} ${get('properties.principalId').slice(0, 8)}…`);
+  } else if (get('sku.name')) facts.push(get('sku.name'));
+  if (typeof b.location === 'string' && !isCompute) facts.push(b.location);
   return facts.filter(Boolean).join(', ');
 }
 

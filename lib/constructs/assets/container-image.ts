@@ -279,7 +279,7 @@ export class ContainerImageBuild extends Construct {
     this.error(
       'InvalidImageRegistry',
       'registry must be a container registry construct, a workspace that has one, or a registry ARM id',
-      registry === undefined ? undefined : ((registry as IConstruct)?.node?.path ?? typeof registry),
+      registry === undefined ? undefined : (registry?.node?.path ?? typeof registry),
       'a ContainerRegistry, a Workspace (with its container registry), or /subscriptions/.../providers/Microsoft.ContainerRegistry/registries/<name>',
       'pass `registry: workspace` (the workspace creates a registry by default)',
     );

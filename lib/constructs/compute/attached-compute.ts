@@ -252,7 +252,7 @@ export class AttachedCompute extends ComputeBase {
 
   protected renderBody(): Record<string, unknown> {
     const spec = this.target.spec;
-    const props: Record<string, unknown> = JSON.parse(JSON.stringify(spec.properties ?? {}));
+    const props = JSON.parse(JSON.stringify(spec.properties ?? {})) as Record<string, unknown>;
     for (const [f, s] of this.secretFields()) {
       if (f === 'databricksAccessToken') props[f] = s.toRef();
       else (props.administratorAccount as Record<string, unknown>)[f] = s.toRef();

@@ -145,10 +145,7 @@ export abstract class ComputeBase extends AzureResource {
     }
     if (p.computeName !== undefined && given === undefined) {
       Annotations.of(this).addError('InvalidPropType', 'computeName must be a string', {
-        value:
-          p.computeName === null || typeof p.computeName !== 'object'
-            ? (p.computeName as unknown)
-            : typeof p.computeName,
+        value: p.computeName === null || typeof p.computeName !== 'object' ? p.computeName : typeof p.computeName,
         allowed: 'a string',
         fix: 'pass a string or leave computeName unset',
       });

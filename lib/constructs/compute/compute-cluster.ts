@@ -130,7 +130,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     this.maxNodeCount = p.maxNodeCount;
     this.sshSourceCidrs =
       this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs)
-        ? [...this.ssh.options.sourceCidrs]
+        ? [...(this.ssh.options.sourceCidrs as readonly string[])]
         : this.ssh.isEnabled
           ? []
           : undefined;

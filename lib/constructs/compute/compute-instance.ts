@@ -163,7 +163,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
     this.assignedUser = p.assignedUser;
     this.sshSourceCidrs =
       this.ssh.isEnabled && Array.isArray(this.ssh.options.sourceCidrs)
-        ? [...this.ssh.options.sourceCidrs]
+        ? [...(this.ssh.options.sourceCidrs as readonly string[])]
         : this.ssh.isEnabled
           ? []
           : undefined;

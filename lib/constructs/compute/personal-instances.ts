@@ -38,7 +38,7 @@ export class PersonalComputeInstances extends Construct {
     super(scope, id);
     const map = new Map<string, ComputeInstance>();
     const usedIds = new Set<string>();
-    const users = Array.isArray(props?.users) ? props.users : [];
+    const users: readonly IPrincipal[] = Array.isArray(props?.users) ? props.users : [];
     if (users.length === 0) {
       Annotations.of(this).addError('NoUsers', 'PersonalComputeInstances needs at least one user', {
         fix: 'pass users: [Principal.user(objectId, { tenantId, displayName })]',

@@ -244,7 +244,9 @@ export class NetworkSecurityGroup extends AzureResource {
     const sshCidrs = [
       ...new Set(
         placements
-          .flatMap((p) => (Array.isArray(p.sshSourceCidrs) ? p.sshSourceCidrs : []))
+          .flatMap((p): unknown[] =>
+            Array.isArray(p.sshSourceCidrs) ? [...(p.sshSourceCidrs as readonly unknown[])] : [],
+          )
           .filter((c): c is string => typeof c === 'string'),
       ),
     ].sort();
@@ -530,7 +532,7 @@ function portCovers(range: string, port: string): boolean {
   if (port === '*') return false;
   const [a, b] = range.split('-').map(Number);
   const p = Number(port);
-  return Number.isFinite(a) && p >= a! && p <= (b ?? a)!;
+  return Number.isFinite(a) && p >= a && p <= (b ?? a);
 }
 
 function renderable(r: SecurityRuleProps): boolean {

@@ -128,7 +128,7 @@ export class PrivateDnsZone extends AzureResource {
       );
     }
     let zones = zonesByStack.get(stack);
-    if (!zones) zonesByStack.set(stack, (zones = new Map()));
+    if (!zones) zonesByStack.set(stack, (zones = new Map<string, PrivateDnsZone>()));
     const prev = zones.get(zoneName);
     if (prev) {
       recordError(

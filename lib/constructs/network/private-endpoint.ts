@@ -2,7 +2,7 @@
  * `PrivateEndpoint`: a private IP in your subnet for a PaaS resource (an Azure ML workspace, a storage account,
  * a key vault, a registry), with its DNS zone group.
  */
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
 import { Stack, normalizeLocation } from '../../core/stack.js';
 import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
@@ -246,13 +246,13 @@ export class PrivateEndpoint extends AzureResource {
       this.err(
         'InvalidPrivateEndpointTarget',
         'target is not a resource id or a construct with one',
-        typeof p.target === 'string' ? p.target : (p.target as IConstruct | undefined)?.node?.path,
+        typeof p.target === 'string' ? p.target : p.target?.node?.path,
         'an ARM resource id or a construct such as a Workspace',
         'set target',
       );
     } else {
       if (typeof p.target === 'object') {
-        this.addDependency(p.target as IConstruct);
+        this.addDependency(p.target);
         // Let a workspace know it has a private endpoint (its no-public-IP checks read it).
         const t = p.target as { markPrivateEndpoint?: () => void };
         if (typeof t.markPrivateEndpoint === 'function') t.markPrivateEndpoint();

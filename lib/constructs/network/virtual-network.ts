@@ -697,7 +697,7 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
     super(scope, id);
     Object.defineProperty(this, VNET_REF, { value: true });
     this.virtualNetworkId = typeof virtualNetworkId === 'string' ? virtualNetworkId : String(virtualNetworkId);
-    const a = (attrs ?? {}) as ExistingVirtualNetworkAttributes;
+    const a = attrs ?? {};
     this.location = a.location !== undefined ? normalizeLocation(a.location) : undefined;
     this.addressSpace = stringList(this, a.addressSpace, 'addressSpace', '["10.50.0.0/16"]');
     for (const c of this.addressSpace) {

@@ -82,7 +82,7 @@ export class Principal implements IPrincipal {
 
   private constructor(objectId: string, type: IPrincipal['principalType'], options: PrincipalOptions, factory: string) {
     Object.defineProperty(this, PRINCIPAL, { value: true });
-    const o = (options ?? {}) as PrincipalOptions;
+    const o = options ?? {};
     if (typeof objectId !== 'string' || !GUID_RE.test(objectId.trim())) {
       throw new ValidationError(
         'InvalidPrincipalId',

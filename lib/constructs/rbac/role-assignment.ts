@@ -17,6 +17,7 @@ import { BuiltInRole } from '../../catalog/roles.js';
 import type { IPrincipal } from '../refs.js';
 import { Principal } from './principal.js';
 import { isRoleScope, resourceIdOf, subscriptionOfScope, type ResourceIdLike } from './scope.js';
+import { text } from '../../core/text.js';
 
 const RA = Symbol.for('amlcdk.RoleAssignment');
 const TYPE = 'Microsoft.Authorization/roleAssignments';
@@ -30,8 +31,8 @@ export const ROLE_ASSIGNMENT_NAMESPACE = '5f0e2c1a-7d43-4b8e-9a61-0c3b8f4d2e17';
 export function uuidv5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const h = createHash('sha1').update(ns).update(Buffer.from(name, 'utf8')).digest();
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -89,7 +90,7 @@ const registry = new WeakMap<IConstruct, Map<string, RoleAssignment>>();
 function registryOf(c: IConstruct): Map<string, RoleAssignment> {
   const root = c.node.root;
   let m = registry.get(root);
-  if (!m) registry.set(root, (m = new Map()));
+  if (!m) registry.set(root, (m = new Map<string, RoleAssignment>()));
   return m;
 }
 
@@ -159,7 +160,7 @@ export class RoleAssignment extends AzureResource {
         }),
       );
     }
-    const principalId = principalOk ? p.principal!.objectId.toLowerCase() : PLACEHOLDER_GUID;
+    const principalId = principalOk ? p.principal.objectId.toLowerCase() : PLACEHOLDER_GUID;
 
     const rawScope = p.scope ?? p.scopeId ?? stack.resourceGroupId;
     const resolved = resourceIdOf(rawScope);
@@ -168,7 +169,7 @@ export class RoleAssignment extends AzureResource {
       pending.push(
         new ValidationError(
           'InvalidRoleScope',
-          `scope ${typeof rawScope === 'string' ? `"${rawScope}"` : ((rawScope as IConstruct)?.node?.path ?? String(rawScope))} is not a subscription, resource group or resource id`,
+          `scope ${typeof rawScope === 'string' ? `"${rawScope}"` : (rawScope?.node?.path ?? text(rawScope))} is not a subscription, resource group or resource id`,
           path,
           {
             value: typeof rawScope === 'string' ? rawScope : resolved,
@@ -379,7 +380,7 @@ export function grant(
       id = `${id}${i}`;
     }
   }
-  return new RoleAssignment(parent as Construct, id, {
+  return new RoleAssignment(parent, id, {
     principal,
     role: resolved ?? role,
     scope: target,

@@ -32,8 +32,7 @@ export function resourceIdOf(x: ResourceIdLike): string | undefined {
   if (x === null || typeof x !== 'object') return undefined;
   if (AzureResource.isAzureResource(x)) return x.resourceId;
   const rec = x as unknown as Record<string, unknown>;
-  for (const a of ID_ATTRIBUTES)
-    if (typeof rec[a] === 'string' && (rec[a] as string).startsWith('/')) return rec[a] as string;
+  for (const a of ID_ATTRIBUTES) if (typeof rec[a] === 'string' && rec[a].startsWith('/')) return rec[a];
   return undefined;
 }
 
@@ -41,10 +40,10 @@ export function resourceIdOf(x: ResourceIdLike): string | undefined {
 export function armTypeOfId(id: string): string | undefined {
   const m = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
   if (!m) return undefined;
-  const rest = m[2]!.split('/');
+  const rest = m[2].split('/');
   if (rest.length % 2 !== 0) return undefined;
-  const types = [m[1]!];
-  for (let i = 0; i < rest.length; i += 2) types.push(rest[i]!);
+  const types = [m[1]];
+  for (let i = 0; i < rest.length; i += 2) types.push(rest[i]);
   return `${types[0]}/${types.slice(1).join('/')}`;
 }
 

@@ -5,7 +5,7 @@
  * `shareQuota` 1–5120 GiB, or up to 102400 GiB on accounts with large file shares (and premium FileStorage);
  * `enabledProtocols` SMB or NFS, fixed at creation; `rootSquash` only for NFS.
  */
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
 import { Stack } from '../../core/stack.js';
 import { Names, hash32, type NamingProps } from '../../core/names.js';
@@ -130,11 +130,8 @@ export class FileShare extends AzureResource {
         '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>, or a construct with storageAccountName and resourceId',
         'pass workspace.storageAccount or the account id',
       );
-    } else if (
-      typeof p.storageAccount === 'object' &&
-      AzureResource.isAzureResource(p.storageAccount as unknown as IConstruct)
-    ) {
-      this.addDependency(p.storageAccount as unknown as IConstruct);
+    } else if (typeof p.storageAccount === 'object' && AzureResource.isAzureResource(p.storageAccount)) {
+      this.addDependency(p.storageAccount);
     }
     if (!SHARE_NAME_RE.test(name)) {
       this.err(

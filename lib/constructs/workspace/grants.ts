@@ -31,8 +31,7 @@ export class ResourceGrants {
     role: BuiltInRole | string,
     options: { description?: string; condition?: string } = {},
   ): RoleAssignment {
-    const holder = (this.holder ??=
-      (this.target.node.tryFindChild('Grants') as Construct | undefined) ?? new Construct(this.target, 'Grants'));
+    const holder = (this.holder ??= this.target.node.tryFindChild('Grants') ?? new Construct(this.target, 'Grants'));
     const roleKey = BuiltInRole.isBuiltInRole(role) ? role.roleName : String(role);
     const who = principal?.displayName ?? principal?.objectId ?? 'principal';
     const id = `${sanitize(roleKey)}-${sanitize(who)}-${String(principal?.objectId ?? '').slice(0, 8)}`;

@@ -6,6 +6,7 @@ import { badRequest, conflict, ArmHttpError } from '../errors.js';
 import { BuiltInRole } from '../../catalog/roles.js';
 import type { Engine, EngineRequest, EngineResponse, ResourceType } from '../engine.js';
 import { clone, props, type Json } from './common.js';
+import { text } from '../../core/text.js';
 
 const RA = 'Microsoft.Authorization/roleAssignments';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,7 +58,7 @@ export const roleAssignments: ResourceType = {
         'properties.principalId',
       );
     }
-    if (p.principalType !== undefined && !PRINCIPAL_TYPES.includes(String(p.principalType))) {
+    if (p.principalType !== undefined && !PRINCIPAL_TYPES.includes(text(p.principalType))) {
       throw badRequest(
         'InvalidPrincipalType',
         `properties.principalType must be one of ${PRINCIPAL_TYPES.join(', ')}.`,
@@ -167,7 +168,7 @@ export function roleDefinitionQuery(_engine: Engine, req: EngineRequest): Engine
   });
   const builtIns = BuiltInRole.values();
   if (m[2] !== undefined) {
-    const r = builtIns.find((x) => x.guid === m[2]!.toLowerCase());
+    const r = builtIns.find((x) => x.guid === m[2].toLowerCase());
     if (!r)
       throw new ArmHttpError(
         404,

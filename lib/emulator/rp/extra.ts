@@ -7,6 +7,7 @@
 import { badRequest } from '../errors.js';
 import type { ResourceType, WriteInput } from '../engine.js';
 import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, region, type Json } from './common.js';
+import { text } from '../../core/text.js';
 
 type Fill = (input: WriteInput, p: Json) => Json;
 
@@ -87,10 +88,10 @@ export const connections = proxy('Microsoft.MachineLearningServices/workspaces/c
       'properties.authType is required (e.g. AAD, ApiKey, PAT, ManagedIdentity, None).',
       'properties.authType',
     );
-  if (p.category !== undefined && !CONNECTION_CATEGORIES.includes(String(p.category))) {
+  if (p.category !== undefined && !CONNECTION_CATEGORIES.includes(text(p.category))) {
     throw badRequest(
       'InvalidRequestContent',
-      `properties.category '${String(p.category)}' is not a known connection category.`,
+      `properties.category '${text(p.category)}' is not a known connection category.`,
       'properties.category',
     );
   }

@@ -7,6 +7,7 @@
 import { badRequest } from '../errors.js';
 import type { ResourceType, WriteInput } from '../engine.js';
 import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, region, type Json } from './common.js';
+import { text } from '../../core/text.js';
 
 function simple(
   type: string,
@@ -47,7 +48,7 @@ export const storageAccounts: ResourceType = {
     if (typeof sku.name !== 'string')
       throw badRequest('InvalidRequestContent', "sku.name is required, e.g. 'Standard_LRS'.", 'sku.name');
     const kind = b.kind ?? 'StorageV2';
-    if (!STORAGE_KINDS.includes(String(kind)))
+    if (!STORAGE_KINDS.includes(text(kind)))
       throw badRequest('InvalidRequestContent', `kind must be one of ${STORAGE_KINDS.join(', ')}.`, 'kind');
     const p = props(b);
     if (
@@ -122,7 +123,7 @@ export const fileShares: ResourceType = {
   implicitParent: (parentId) => {
     // fileServices/default always exists once the account does.
     const m = /^(.*\/storageAccounts\/[^/]+)\/fileServices\/default$/i.exec(parentId);
-    return m ? m[1]! : undefined;
+    return m ? m[1] : undefined;
   },
   put(input) {
     const p = props(input.body);
@@ -258,7 +259,7 @@ export const managedClusters = simple(
   'Microsoft.ContainerService/managedClusters',
   { re: /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/, allowed: '1-63 letters, digits, hyphens and underscores' },
   (input, p) => ({
-    fqdn: `${String(p.dnsPrefix ?? input.name)}-${guidFrom('aks', input.id).slice(0, 8)}.hcp.${region(input.body.location)}.azmk8s.io`,
+    fqdn: `${text(p.dnsPrefix ?? input.name)}-${guidFrom('aks', input.id).slice(0, 8)}.hcp.${region(input.body.location)}.azmk8s.io`,
     kubernetesVersion: p.kubernetesVersion ?? '1.31',
     powerState: { code: 'Running' },
   }),

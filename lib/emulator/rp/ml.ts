@@ -32,6 +32,7 @@ import {
   same,
   type Json,
 } from './common.js';
+import { text } from '../../core/text.js';
 
 const WS_TYPE = 'Microsoft.MachineLearningServices/workspaces';
 const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
@@ -59,7 +60,7 @@ const ISOLATION_MODES = ['Disabled', 'AllowInternetOutbound', 'AllowOnlyApproved
 function identityOut(input: WriteInput, identity: unknown): Json | undefined {
   if (identity === undefined || identity === null) return undefined;
   const i = obj(identity);
-  const type = String(i.type ?? 'None');
+  const type = text(i.type ?? 'None');
   const allowed = [
     'None',
     'SystemAssigned',
@@ -124,15 +125,10 @@ function workspacePut(input: WriteInput): WritePlan {
   const p = props(body);
   const old = existing ? props(existing.body) : undefined;
   for (const f of ['storageAccount', 'keyVault', 'hbiWorkspace']) {
-    if (
-      old &&
-      p[f] !== undefined &&
-      old[f] !== undefined &&
-      String(p[f]).toLowerCase() !== String(old[f]).toLowerCase()
-    ) {
+    if (old && p[f] !== undefined && old[f] !== undefined && text(p[f]).toLowerCase() !== text(old[f]).toLowerCase()) {
       throw badRequest(
         'PropertyChangeNotAllowed',
-        `Changing property '${f}' is not allowed: it cannot be changed once the workspace has been created (was '${String(old[f])}', got '${String(p[f])}').`,
+        `Changing property '${f}' is not allowed: it cannot be changed once the workspace has been created (was '${text(old[f])}', got '${text(p[f])}').`,
         `properties.${f}`,
       );
     }
@@ -150,14 +146,14 @@ function workspacePut(input: WriteInput): WritePlan {
     if (state !== undefined && state !== 'Succeeded') {
       throw badRequest(
         'BadRequest',
-        `StorageAccountIsNotProvisioned: the ${t} '${String(p[f])}' is in provisioning state '${String(state)}'; retry when it is Succeeded.`,
+        `StorageAccountIsNotProvisioned: the ${t} '${text(p[f])}' is in provisioning state '${text(state)}'; retry when it is Succeeded.`,
         `properties.${f}`,
       );
     }
   }
-  const oldMode = String(at(old, 'managedNetwork.isolationMode') ?? 'Disabled');
+  const oldMode = text(at(old, 'managedNetwork.isolationMode') ?? 'Disabled');
   const newMn = p.managedNetwork === undefined ? obj(old?.managedNetwork) : obj(p.managedNetwork);
-  const newMode = String(newMn.isolationMode ?? (p.managedNetwork === undefined ? oldMode : 'Disabled'));
+  const newMode = text(newMn.isolationMode ?? (p.managedNetwork === undefined ? oldMode : 'Disabled'));
   if (!ISOLATION_MODES.includes(newMode))
     throw badRequest(
       'InvalidRequestContent',
@@ -175,10 +171,10 @@ function workspacePut(input: WriteInput): WritePlan {
   const kept: Json = {};
   for (const f of ['storageAccount', 'keyVault', 'hbiWorkspace'])
     if (old && p[f] === undefined && old[f] !== undefined) kept[f] = old[f];
-  const workspaceId = old?.workspaceId ?? guidFrom('workspace', input.id, String(req.now));
+  const workspaceId = text(old?.workspaceId ?? guidFrom('workspace', input.id, String(req.now)));
   const loc = region(body.location ?? existing?.body.location);
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1]!;
-  const rg = /resourceGroups\/([^/]+)/i.exec(input.id)![1]!;
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1];
+  const rg = /resourceGroups\/([^/]+)/i.exec(input.id)![1];
   const now = new Date(req.now).toISOString();
   const outProps: Json = {
     friendlyName: p.friendlyName ?? input.name,
@@ -378,7 +374,7 @@ function checkQuota(input: WriteInput, body: Json, loc: string): void {
   const held = coresHeld(body);
   if (!held || held.cores === 0) return;
   const vm = vmInfo(at(body, 'properties.properties.vmSize'))!;
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1]!.toLowerCase();
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1].toLowerCase();
   let used = 0;
   for (const rec of input.engine.all(COMPUTE_KEY, input.req.now)) {
     if (
@@ -402,7 +398,7 @@ function checkQuota(input: WriteInput, body: Json, loc: string): void {
 
 function checkSubnet(input: WriteInput, pp: Json, ws: ResourceRecord | undefined): void {
   const subnetId = at(pp, 'subnet.id');
-  const mode = String(at(ws?.body, 'properties.managedNetwork.isolationMode') ?? 'Disabled');
+  const mode = text(at(ws?.body, 'properties.managedNetwork.isolationMode') ?? 'Disabled');
   if (subnetId !== undefined && subnetId !== null) {
     if (mode !== 'Disabled') {
       throw badRequest(
@@ -411,11 +407,11 @@ function checkSubnet(input: WriteInput, pp: Json, ws: ResourceRecord | undefined
         'properties.properties.subnet.id',
       );
     }
-    const subnet = input.engine.find(String(subnetId), input.req.now);
+    const subnet = input.engine.find(text(subnetId), input.req.now);
     if (!subnet || subnet.typeKey !== 'microsoft.network/virtualnetworks/subnets') {
       throw badRequest(
         'InvalidResourceReference',
-        `Subnet '${String(subnetId)}' was not found.`,
+        `Subnet '${text(subnetId)}' was not found.`,
         'properties.properties.subnet.id',
       );
     }
@@ -423,7 +419,7 @@ function checkSubnet(input: WriteInput, pp: Json, ws: ResourceRecord | undefined
     if (Array.isArray(delegations) && delegations.length > 0) {
       throw badRequest(
         'SubnetDelegated',
-        `Subnet '${String(subnetId)}' is delegated to '${String(at(delegations[0], 'properties.serviceName') ?? 'a service')}'; Azure Machine Learning computes need a subnet without delegations. Remove the delegation or use another subnet.`,
+        `Subnet '${text(subnetId)}' is delegated to '${text(at(delegations[0], 'properties.serviceName') ?? 'a service')}'; Azure Machine Learning computes need a subnet without delegations. Remove the delegation or use another subnet.`,
         'properties.properties.subnet.id',
       );
     }
@@ -677,7 +673,7 @@ function computePut(input: WriteInput): WritePlan {
     if (computeType === 'AmlCompute') checkCreateOnly(input, pp, oldPp, CLUSTER_CREATE_ONLY, computeType);
   } else {
     // Compute names are unique per Azure region, not only per workspace.
-    const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1]!.toLowerCase();
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1].toLowerCase();
     for (const rec of engine.all(COMPUTE_KEY, input.req.now)) {
       if (rec.id.split('/').pop()!.toLowerCase() !== input.name.toLowerCase()) continue;
       if (!rec.id.toLowerCase().startsWith(`/subscriptions/${sub}/`) || region(rec.location) !== loc) continue;
@@ -919,7 +915,7 @@ function instanceAction(kind: 'start' | 'stop' | 'restart'): (input: ActionInput
           : state === 'Stopped'
             ? ['Starting', 'Running']
             : ['Restarting', 'Running'];
-    const opName = kind[0]!.toUpperCase() + kind.slice(1);
+    const opName = kind[0].toUpperCase() + kind.slice(1);
     const time = new Date(input.req.now).toISOString();
     const mk = (s: string, status: string): Json => ({
       ...input.existing.body,
@@ -1214,7 +1210,7 @@ export const datastores: ResourceType = {
         'properties.datastoreType',
       );
     }
-    for (const f of DATASTORE_REQUIRED[t]!) {
+    for (const f of DATASTORE_REQUIRED[t]) {
       if (typeof p[f] !== 'string' || p[f] === '')
         throw badRequest(
           'InvalidRequestContent',
@@ -1238,7 +1234,7 @@ export const datastores: ResourceType = {
       );
     // Unless skipValidation=true the service checks that the share exists when the account is known.
     if (t === 'AzureFile' && input.req.query.get('skipValidation') !== 'true') {
-      const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1]!.toLowerCase();
+      const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1].toLowerCase();
       const account = input.engine
         .all('microsoft.storage/storageaccounts', input.req.now)
         .find(
@@ -1296,9 +1292,9 @@ const LOCATION_QUERY =
 export function locationQuery(engine: Engine, req: EngineRequest): EngineResponse | undefined {
   const m = LOCATION_QUERY.exec(req.path);
   if (!m || req.method !== 'GET') return undefined;
-  const sub = m[1]!.toLowerCase();
-  const loc = region(decodeURIComponent(m[2]!));
-  if (m[3]!.toLowerCase() === 'vmsizes') {
+  const sub = m[1].toLowerCase();
+  const loc = region(decodeURIComponent(m[2]));
+  if (m[3].toLowerCase() === 'vmsizes') {
     const value = VM_SIZES.filter((v) => v.allowedFor.instance || v.allowedFor.cluster).map((v) => ({
       name: v.name,
       family: v.family,

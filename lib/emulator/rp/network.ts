@@ -20,6 +20,7 @@ import {
   requireRef,
   type Json,
 } from './common.js';
+import { text } from '../../core/text.js';
 
 const VNET = 'Microsoft.Network/virtualNetworks';
 const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
@@ -161,11 +162,11 @@ function subnetBody(
   }
   const nsgId = at(p, 'networkSecurityGroup.id');
   if (nsgId !== undefined) {
-    const nsg = engine.find(String(nsgId), req.now);
+    const nsg = engine.find(text(nsgId), req.now);
     if (!nsg || nsg.typeKey !== NSG.toLowerCase())
       throw badRequest(
         'InvalidResourceReference',
-        `Resource ${String(nsgId)} referenced by resource ${vnetId}/subnets/${name} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        `Resource ${text(nsgId)} referenced by resource ${vnetId}/subnets/${name} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
         `${target}.networkSecurityGroup.id`,
       );
   }
@@ -464,10 +465,7 @@ export const networkSecurityGroups: ResourceType = {
     const k = rec.id.toLowerCase();
     const users: Json[] = [];
     for (const r of engine.store.resources.values()) {
-      if (
-        r.typeKey === SUBNET_KEY &&
-        String(at(r.body, 'properties.networkSecurityGroup.id') ?? '').toLowerCase() === k
-      )
+      if (r.typeKey === SUBNET_KEY && text(at(r.body, 'properties.networkSecurityGroup.id') ?? '').toLowerCase() === k)
         users.push({ id: r.id });
     }
     // Rules created as their own resources show in the NSG body too, as ARM does.
@@ -494,7 +492,7 @@ export const networkSecurityGroups: ResourceType = {
     for (const r of input.engine.store.resources.values()) {
       if (
         r.typeKey === SUBNET_KEY &&
-        String(at(r.body, 'properties.networkSecurityGroup.id') ?? '').toLowerCase() === k
+        text(at(r.body, 'properties.networkSecurityGroup.id') ?? '').toLowerCase() === k
       ) {
         throw badRequest(
           'InUseNetworkSecurityGroupCannotBeDeleted',
@@ -529,8 +527,10 @@ export const privateEndpoints: ResourceType = {
       );
     }
     const conns = [
-      ...(Array.isArray(p.privateLinkServiceConnections) ? p.privateLinkServiceConnections : []),
-      ...(Array.isArray(p.manualPrivateLinkServiceConnections) ? p.manualPrivateLinkServiceConnections : []),
+      ...(Array.isArray(p.privateLinkServiceConnections) ? (p.privateLinkServiceConnections as unknown[]) : []),
+      ...(Array.isArray(p.manualPrivateLinkServiceConnections)
+        ? (p.manualPrivateLinkServiceConnections as unknown[])
+        : []),
     ].map(obj);
     if (conns.length === 0)
       throw badRequest(

@@ -73,7 +73,7 @@ const ALL: readonly ResourceType[] = [
 export const RESOURCE_TYPES: ReadonlyMap<string, ResourceType> = new Map(ALL.map((t) => [t.type.toLowerCase(), t]));
 
 /** Namespaces served (lower-case), for `NoRegisteredProviderFound`. */
-export const NAMESPACES: ReadonlySet<string> = new Set(ALL.map((t) => t.type.split('/')[0]!.toLowerCase()));
+export const NAMESPACES: ReadonlySet<string> = new Set(ALL.map((t) => t.type.split('/')[0].toLowerCase()));
 
 /** Types served, canonical spelling (docs, errors). */
 export const SERVED_TYPES: readonly string[] = ALL.map((t) => t.type);

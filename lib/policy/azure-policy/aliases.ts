@@ -99,7 +99,8 @@ for (const p of RULE_ARRAYS) {
   table[`${NSG}/securityrules/${p.toLowerCase()}[*]`] = `properties.${p}[*]`;
 }
 
-export type Segment = string | '*';
+/** A name, or `*` for every element of an array. */
+export type Segment = string;
 
 /** `a.b[*].c` → ['a', 'b', '*', 'c']. */
 export function parsePath(path: string): Segment[] {
@@ -111,7 +112,7 @@ export function parsePath(path: string): Segment[] {
       continue;
     }
     if (m[1]) out.push(m[1]);
-    for (let i = 0; i < m[2]!.length / 3; i++) out.push('*');
+    for (let i = 0; i < m[2].length / 3; i++) out.push('*');
   }
   return out;
 }

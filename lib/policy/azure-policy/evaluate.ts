@@ -18,6 +18,7 @@ import {
   type ExpressionEnv,
   type Value,
 } from './expression.js';
+import { text } from '../../core/text.js';
 
 /** A policy definition as loaded from JSON. */
 export interface PolicyDefinition {
@@ -141,9 +142,8 @@ function expand(
   prefix: (string | number)[] = [],
 ): { path: (string | number)[]; value: Value }[] {
   const star = segs.indexOf('*');
-  if (star < 0)
-    return [{ path: [...prefix, ...(segs as (string | number)[])], value: getPath(obj, segs as (string | number)[]) }];
-  const head = segs.slice(0, star) as (string | number)[];
+  if (star < 0) return [{ path: [...prefix, ...(segs as (string | number)[])], value: getPath(obj, segs) }];
+  const head = segs.slice(0, star);
   const arr = getPath(obj, head);
   if (!Array.isArray(arr)) return [];
   const out: { path: (string | number)[]; value: Value }[] = [];
@@ -186,7 +186,7 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
   }
   const tagMatch = /^tags(?:\['(.+)'\]|\[(.+)\]|\.(.+))$/i.exec(a);
   if (tagMatch) {
-    const key = tagMatch[1] ?? tagMatch[2] ?? tagMatch[3]!;
+    const key = tagMatch[1] ?? tagMatch[2] ?? tagMatch[3];
     const tags = tagsOf(r);
     const k = Object.keys(tags).find((x) => x.toLowerCase() === key.toLowerCase());
     return single(k === undefined ? undefined : tags[k]);
@@ -198,15 +198,14 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
     let segs: (Segment | number)[] = segs0;
     // Inside count: replace the count's [*] prefix with the current element's concrete path.
     for (let i = ctx.frames.length - 1; i >= 0; i--) {
-      const f = ctx.frames[i]!;
+      const f = ctx.frames[i];
       if (f.kind !== 'field' || !f.pattern || !f.concrete) continue;
       const p = f.pattern;
       if (
         segs.length >= p.length &&
         p.every(
           (s, j) =>
-            typeof segs[j] === 'string' &&
-            (s === '*' ? segs[j] === '*' : (segs[j] as string).toLowerCase() === s.toLowerCase()),
+            typeof segs[j] === 'string' && (s === '*' ? segs[j] === '*' : segs[j].toLowerCase() === s.toLowerCase()),
         )
       ) {
         segs = [...f.concrete, ...segs.slice(p.length)];
@@ -236,7 +235,7 @@ function envFor(ctx: Ctx): ExpressionEnv {
     },
     current: (name) => {
       for (let i = ctx.frames.length - 1; i >= 0; i--) {
-        const f = ctx.frames[i]!;
+        const f = ctx.frames[i];
         if (name === undefined) return f.value;
         if (f.kind === 'value' && f.name?.toLowerCase() === name.toLowerCase()) return f.value;
         if (f.kind === 'field' && f.alias?.toLowerCase() === name.toLowerCase()) return f.value;
@@ -248,7 +247,7 @@ function envFor(ctx: Ctx): ExpressionEnv {
             segs.length > f.pattern.length &&
             f.pattern.every((s, j) => (s === '*' ? segs[j] === '*' : s.toLowerCase() === String(segs[j]).toLowerCase()))
           ) {
-            return getPath(f.value, segs.slice(f.pattern.length) as string[]);
+            return getPath(f.value, segs.slice(f.pattern.length));
           }
         }
       }
@@ -407,7 +406,7 @@ function evalCount(count: Condition, ctx: Ctx): number {
     const alias = String(val(field, ctx));
     const candidates = aliasPaths(alias, ctx.resource.type);
     if (candidates.length === 0) return 0;
-    let pattern = candidates[0]!;
+    let pattern = candidates[0];
     for (const c of candidates)
       if (expand(ctx.resource.body, c).length > 0) {
         pattern = c;
@@ -417,7 +416,7 @@ function evalCount(count: Condition, ctx: Ctx): number {
     // Substitute enclosing counts' concrete prefixes (nested counts).
     let segs: (Segment | number)[] = pattern;
     for (let i = ctx.frames.length - 1; i >= 0; i--) {
-      const f = ctx.frames[i]!;
+      const f = ctx.frames[i];
       if (
         f.kind === 'field' &&
         f.pattern &&
@@ -438,7 +437,7 @@ function evalCount(count: Condition, ctx: Ctx): number {
     for (const el of elements) {
       const frame: Frame = {
         kind: 'field',
-        pattern: pattern.slice(0, pattern.lastIndexOf('*') + 1) as Segment[],
+        pattern: pattern.slice(0, pattern.lastIndexOf('*') + 1),
         concrete: el.path,
         alias,
         value: el.value,
@@ -467,7 +466,7 @@ export function resolveParameters(def: PolicyDefinition, input: AzurePolicyInput
   const out: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(def.parameters ?? {})) if (p.defaultValue !== undefined) out[k] = p.defaultValue;
   const unwrap = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object) ? (v as { value: unknown }).value : v;
+    v && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? v.value : v;
   const layers: [Readonly<Record<string, unknown>> | undefined, boolean][] = [
     [input.parameters?.['*'], true],
     [input.parameters?.[def.name], false],
@@ -494,7 +493,7 @@ export function resolveParameters(def: PolicyDefinition, input: AzurePolicyInput
 }
 
 function canonicalEffect(e: unknown): string {
-  const s = String(e ?? '');
+  const s = text(e ?? '');
   return EFFECTS[s.toLowerCase()] ?? s;
 }
 
@@ -522,7 +521,7 @@ export function evaluateDefinition(
 /** AuditIfNotExists / DeployIfNotExists: the related resources of `details.type` below the resource. */
 function existence(def: PolicyDefinition, effect: string, ctx: Ctx): { outcome: string; note?: string } {
   const details = (def.policyRule.then.details ?? {}) as Condition;
-  const type = String(val(key(details, 'type'), ctx) ?? '');
+  const type = text(val(key(details, 'type'), ctx) ?? '');
   if (!type) return { outcome: 'NotEvaluable', note: `${effect} without details.type` };
   const name = key(details, 'name');
   const wanted = name === undefined ? undefined : String(val(name, ctx)).toLowerCase();
@@ -531,7 +530,7 @@ function existence(def: PolicyDefinition, effect: string, ctx: Ctx): { outcome: 
     (r) =>
       r.type.toLowerCase() === type.toLowerCase() &&
       (r.id.toLowerCase().startsWith(base + '/') ||
-        String((r.body as Record<string, unknown>).scope ?? '').toLowerCase() === base) &&
+        text((r.body as Record<string, unknown>).scope ?? '').toLowerCase() === base) &&
       (wanted === undefined || r.name.toLowerCase() === wanted),
   );
   const cond = key(details, 'existenceCondition') as Condition | undefined;

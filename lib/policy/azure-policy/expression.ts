@@ -3,6 +3,7 @@
  * A small parser and evaluator for the functions policy definitions use (parameters, field, current,
  * concat, toLower, if, empty, length, contains, split, first, last, replace, int, padLeft, requestContext, ...).
  */
+import { text } from '../../core/text.js';
 
 export type Value = unknown;
 
@@ -47,7 +48,7 @@ export function parse(src: string): Node {
   if (hit) return hit;
   let i = 0;
   const ws = (): void => {
-    while (i < src.length && /\s/.test(src[i]!)) i++;
+    while (i < src.length && /\s/.test(src[i])) i++;
   };
   const expect = (c: string): void => {
     ws();
@@ -137,10 +138,11 @@ export function parse(src: string): Node {
   return node;
 }
 
+/** Array.isArray, narrowing to arrays of policy values (the built-in narrows to any[]). */
+const isArr = (v: Value): v is Value[] => Array.isArray(v);
+
 function str(v: Value): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return text(v);
 }
 
 function num(v: Value, fn: string): number {
@@ -151,8 +153,8 @@ function num(v: Value, fn: string): number {
 
 function isEmpty(v: Value): boolean {
   if (v === undefined || v === null) return true;
-  if (typeof v === 'string' || Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v as object).length === 0;
+  if (typeof v === 'string' || isArr(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.keys(v).length === 0;
   return false;
 }
 
@@ -161,7 +163,7 @@ export function looseEquals(a: Value, b: Value): boolean {
   if (a === undefined || b === undefined) return false;
   if (a === null || b === null) return a === b;
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a).toLowerCase() === String(b).toLowerCase();
+  if (typeof a === 'boolean' || typeof b === 'boolean') return str(a).toLowerCase() === str(b).toLowerCase();
   if (typeof a === 'number' || typeof b === 'number') {
     const na = Number(a),
       nb = Number(b);
@@ -170,15 +172,15 @@ export function looseEquals(a: Value, b: Value): boolean {
       typeof b !== 'object' &&
       !Number.isNaN(na) &&
       !Number.isNaN(nb) &&
-      String(a).trim() !== '' &&
-      String(b).trim() !== '' &&
+      str(a).trim() !== '' &&
+      str(b).trim() !== '' &&
       na === nb
     );
   }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => looseEquals(x, b[i]));
+  if (isArr(a) && isArr(b)) return a.length === b.length && a.every((x, i) => looseEquals(x, b[i]));
   if (typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a as object),
-      kb = Object.keys(b as object);
+    const ka = Object.keys(a),
+      kb = Object.keys(b);
     return (
       ka.length === kb.length &&
       ka.every((k) => looseEquals((a as Record<string, Value>)[k], (b as Record<string, Value>)[k]))
@@ -209,7 +211,7 @@ export function compare(a: Value, b: Value): number | undefined {
 
 function containsValue(container: Value, item: Value): boolean {
   if (typeof container === 'string') return container.toLowerCase().includes(str(item).toLowerCase());
-  if (Array.isArray(container)) return container.some((x) => looseEquals(x, item));
+  if (isArr(container)) return container.some((x) => looseEquals(x, item));
   if (container && typeof container === 'object')
     return Object.keys(container).some((k) => k.toLowerCase() === str(item).toLowerCase());
   return false;
@@ -220,26 +222,25 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   field: ([a], env) => env.field(str(a)),
   current: (args, env) => env.current(args.length ? str(args[0]) : undefined),
   requestcontext: (_a, env) => ({ apiVersion: env.apiVersion ?? '' }),
-  concat: (args) =>
-    args.some(Array.isArray) ? args.flatMap((a) => (Array.isArray(a) ? a : [a])) : args.map(str).join(''),
+  concat: (args) => (args.some(isArr) ? args.flatMap((a) => (isArr(a) ? a : [a])) : args.map(str).join('')),
   tolower: ([s]) => str(s).toLowerCase(),
   toupper: ([s]) => str(s).toUpperCase(),
   trim: ([s]) => str(s).trim(),
   if: ([c, a, b]) => (c === true || str(c).toLowerCase() === 'true' ? a : b),
   empty: ([v]) => isEmpty(v),
   length: ([v]) =>
-    typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
+    typeof v === 'string' || isArr(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
   contains: ([c, i]) => containsValue(c, i),
   split: ([s, d]) => {
-    const seps = Array.isArray(d) ? d.map(str) : [str(d)];
+    const seps = isArr(d) ? d.map(str) : [str(d)];
     let parts = [str(s)];
     for (const sep of seps) parts = parts.flatMap((p) => p.split(sep));
     return parts;
   },
-  first: ([v]) => (Array.isArray(v) ? v[0] : typeof v === 'string' ? v.slice(0, 1) : undefined),
-  last: ([v]) => (Array.isArray(v) ? v[v.length - 1] : typeof v === 'string' ? v.slice(-1) : undefined),
-  take: ([v, n]) => (Array.isArray(v) || typeof v === 'string' ? v.slice(0, num(n, 'take')) : v),
-  skip: ([v, n]) => (Array.isArray(v) || typeof v === 'string' ? v.slice(num(n, 'skip')) : v),
+  first: ([v]) => (isArr(v) ? v[0] : typeof v === 'string' ? v.slice(0, 1) : undefined),
+  last: ([v]) => (isArr(v) ? v[v.length - 1] : typeof v === 'string' ? v.slice(-1) : undefined),
+  take: ([v, n]) => (isArr(v) || typeof v === 'string' ? v.slice(0, num(n, 'take')) : v),
+  skip: ([v, n]) => (isArr(v) || typeof v === 'string' ? v.slice(num(n, 'skip')) : v),
   replace: ([s, a, b]) => str(s).split(str(a)).join(str(b)),
   substring: ([s, start, len]) => {
     const t = str(s);
@@ -255,7 +256,7 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   float: ([v]) => num(v, 'float'),
   string: ([v]) => str(v),
   bool: ([v]) => v === true || str(v).toLowerCase() === 'true' || v === 1,
-  array: ([v]) => (Array.isArray(v) ? v : [v]),
+  array: ([v]) => (isArr(v) ? v : [v]),
   createarray: (args) => args,
   coalesce: (args) => args.find((a) => a !== undefined && a !== null),
   equals: ([a, b]) => looseEquals(a, b),
@@ -271,17 +272,15 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   mul: ([a, b]) => num(a, 'mul') * num(b, 'mul'),
   div: ([a, b]) => Math.trunc(num(a, 'div') / num(b, 'div')),
   mod: ([a, b]) => num(a, 'mod') % num(b, 'mod'),
-  min: (args) => Math.min(...args.flatMap((a) => (Array.isArray(a) ? a : [a])).map((x) => num(x, 'min'))),
-  max: (args) => Math.max(...args.flatMap((a) => (Array.isArray(a) ? a : [a])).map((x) => num(x, 'max'))),
-  union: (args) => (args.every(Array.isArray) ? [...new Set(args.flat())] : Object.assign({}, ...args)),
+  min: (args) => Math.min(...args.flatMap((a) => (isArr(a) ? a : [a])).map((x) => num(x, 'min'))),
+  max: (args) => Math.max(...args.flatMap((a) => (isArr(a) ? a : [a])).map((x) => num(x, 'max'))),
+  union: (args) => (args.every(isArr) ? [...new Set(args.flat())] : (Object.assign({}, ...args) as Value)),
   intersection: (args) =>
-    args.every(Array.isArray)
-      ? (args[0] as Value[]).filter((x) => args.every((a) => (a as Value[]).some((y) => looseEquals(x, y))))
-      : {},
-  join: ([a, d]) => (Array.isArray(a) ? a.map(str).join(str(d)) : str(a)),
+    args.every(isArr) ? args[0].filter((x) => args.every((a) => a.some((y) => looseEquals(x, y)))) : {},
+  join: ([a, d]) => (isArr(a) ? a.map(str).join(str(d)) : str(a)),
   json: ([s]) => {
     try {
-      return JSON.parse(str(s));
+      return JSON.parse(str(s)) as Value;
     } catch {
       throw new ExpressionError(`json() got invalid JSON`);
     }
@@ -320,7 +319,7 @@ export function evaluate(node: Node, env: ExpressionEnv): Value {
     case 'index': {
       const o = evaluate(node.obj, env);
       const ix = evaluate(node.index, env);
-      if (Array.isArray(o)) return o[num(ix, 'index')];
+      if (isArr(o)) return o[num(ix, 'index')];
       if (o && typeof o === 'object') {
         const key = Object.keys(o).find((k) => k.toLowerCase() === str(ix).toLowerCase());
         return key === undefined ? undefined : (o as Record<string, Value>)[key];
@@ -332,8 +331,8 @@ export function evaluate(node: Node, env: ExpressionEnv): Value {
       if (!fn) throw new ExpressionError(`unsupported template function ${node.name}()`);
       // if() evaluates lazily so that a guarded branch may fail harmlessly.
       if (node.name === 'if') {
-        const c = evaluate(node.args[0]!, env);
-        return evaluate(node.args[c === true || str(c).toLowerCase() === 'true' ? 1 : 2]!, env);
+        const c = evaluate(node.args[0], env);
+        return evaluate(node.args[c === true || str(c).toLowerCase() === 'true' ? 1 : 2], env);
       }
       return fn(
         node.args.map((a) => evaluate(a, env)),

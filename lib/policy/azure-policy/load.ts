@@ -12,6 +12,7 @@ import { InputError } from '../../core/errors.js';
 import { jsonErrorLine } from '../../core/json.js';
 import type { AzurePolicyInput, PolicyDefinition } from './evaluate.js';
 import { ExpressionError, evaluateValue } from './expression.js';
+import { text } from '../../core/text.js';
 
 /** A policy set (initiative): member definitions with parameter values, possibly from the set's parameters. */
 export interface PolicySetDefinition {
@@ -189,9 +190,7 @@ function pick(params: Readonly<Record<string, unknown>> | undefined, name: strin
   const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) return undefined;
   const v = params[key];
-  return v && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object)
-    ? (v as { value: unknown }).value
-    : v;
+  return v && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? v.value : v;
 }
 
 /**
@@ -243,10 +242,7 @@ function expandSets(
       referenced.add(defName);
       const values: Record<string, unknown> = {};
       for (const [k, raw] of Object.entries(m.parameters ?? {})) {
-        const v =
-          raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object)
-            ? (raw as { value: unknown }).value
-            : raw;
+        const v = raw && typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw ? raw.value : raw;
         try {
           values[k] = evaluateValue(v, {
             parameter: setValue,
@@ -329,15 +325,12 @@ export function loadAzurePolicyInput(path: string, paramsFile?: string): AzurePo
       const value = [parameters[d.name], d.displayName ? parameters[d.displayName] : undefined]
         .map((g) => g && Object.entries(g).find(([k]) => k.toLowerCase() === p.toLowerCase())?.[1])
         .find((x) => x !== undefined);
-      const v =
-        value && typeof value === 'object' && !Array.isArray(value) && 'value' in value
-          ? (value as { value: unknown }).value
-          : value;
+      const v = value && typeof value === 'object' && !Array.isArray(value) && 'value' in value ? value.value : value;
       if (
         v !== undefined &&
         Array.isArray(allowed) &&
         !Array.isArray(v) &&
-        !allowed.some((a) => String(a).toLowerCase() === String(v).toLowerCase())
+        !allowed.some((a) => text(a).toLowerCase() === text(v).toLowerCase())
       ) {
         throw new InputError(
           'AzurePolicyParameterNotAllowed',

@@ -14,6 +14,7 @@ function esc(s: string): string {
       .replace(/"/g, '&quot;')
       .replace(/'/g, '&apos;')
       // XML 1.0 forbids most control characters even when escaped.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
   );
 }
@@ -36,7 +37,7 @@ export function renderJunit(report: CheckReport): string {
       l.push(f);
     }
     for (const fs of byCase.values()) {
-      const f = fs[0]!;
+      const f = fs[0];
       const name = `${f.ruleId} ${f.title}`;
       // logicalId is the construct path, which starts with the stack name.
       const classname = f.logicalId.replace(/\//g, '.');
@@ -52,7 +53,7 @@ export function renderJunit(report: CheckReport): string {
       if (failing.length) {
         failures++;
         cases.push(
-          `    <testcase name="${esc(name)}" classname="${esc(classname)}"${file}>\n      <failure message="${esc(failing[0]!.message)}" type="${esc(failing[0]!.severity)}">${esc(details)}</failure>\n    </testcase>`,
+          `    <testcase name="${esc(name)}" classname="${esc(classname)}"${file}>\n      <failure message="${esc(failing[0].message)}" type="${esc(failing[0].severity)}">${esc(details)}</failure>\n    </testcase>`,
         );
       } else if (active.length === 0) {
         skipped++;

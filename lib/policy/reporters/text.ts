@@ -46,7 +46,7 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
     g.push(f);
   }
   for (const fs of groups.values()) {
-    const first = fs[0]!;
+    const first = fs[0];
     const where = first.source ? c.dim(` ${first.source.file}:${first.source.line}`) : '';
     lines.push(
       `${c.bold(first.logicalId)} ${c.dim(`(${first.resourceType}${first.resourceName ? ` ${first.resourceName}` : ''})`)}${where}`,

@@ -28,6 +28,7 @@ function decodeBase64(s: string): string | undefined {
   if (s.length < 8 || !/^[A-Za-z0-9+/=\s]+$/.test(s)) return undefined;
   try {
     const text = Buffer.from(s, 'base64').toString('utf8');
+    // eslint-disable-next-line no-control-regex -- binary bytes mean it was not base64 text
     return /[\x00-\x08]/.test(text) ? undefined : text;
   } catch {
     return undefined;
@@ -45,7 +46,7 @@ export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
     if (v && typeof v === 'object') {
       if (!Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string') return;
       const isArr = Array.isArray(v);
-      for (const k of Object.keys(v as object)) {
+      for (const k of Object.keys(v)) {
         path.push(k);
         walk((v as Record<string, unknown>)[k], isArr ? key : k);
         path.pop();

@@ -3,7 +3,7 @@
  * local ARM emulator, re-planned (0 changes), and checked with raw GETs — e.g. that re-applying the VNet (whose body
  * has no `subnets`) keeps its subnets.
  */
-import { test, describe, before, after } from 'node:test';
+import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { App } from '../../../lib/core/app.js';
 import { Stack } from '../../../lib/core/stack.js';
@@ -53,7 +53,7 @@ function program(): { manifest: Manifest; vnetId: string; subnetIds: string[]; r
     scope: vnet,
   });
   const ra2 = grant(ws, team, BuiltInRole.AZUREML_DATA_SCIENTIST);
-  const manifest = app.synth({ write: false }).manifests[0]!;
+  const manifest = app.synth({ write: false }).manifests[0];
   return {
     manifest,
     vnetId: vnet.virtualNetworkId,
@@ -64,10 +64,10 @@ function program(): { manifest: Manifest; vnetId: string; subnetIds: string[]; r
 
 describe('network, storage and RBAC constructs against the emulator', () => {
   let h: Harness;
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 

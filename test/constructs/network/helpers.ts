@@ -27,7 +27,7 @@ export interface Synth {
 /** Synthesize in memory (the real pipeline, schema included). */
 export function synth(app: App): Synth {
   const r = buildManifests(app);
-  const manifest = r.manifests[0]!;
+  const manifest = r.manifests[0];
   return {
     manifest,
     diagnostics: r.diagnostics,

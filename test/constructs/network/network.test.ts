@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import {
   VirtualNetwork,
@@ -227,7 +227,7 @@ describe('VirtualNetwork and Subnet', () => {
 describe('NetworkSecurityGroup', () => {
   function rules(s: ReturnType<typeof synth>): Array<{ name: string; properties: Record<string, unknown> }> {
     return (
-      s.ofType(NSG_T)[0]!.body.properties as {
+      s.ofType(NSG_T)[0].body.properties as {
         securityRules: Array<{ name: string; properties: Record<string, unknown> }>;
       }
     ).securityRules;
@@ -255,13 +255,13 @@ describe('NetworkSecurityGroup', () => {
       'AzureML-Out-Batch',
       'AzureML-Out-Storage',
     ]);
-    assert.deepEqual(byName['AzureML-Out-AzureML-Tcp']!.destinationPortRanges, ['443', '8787', '18881']);
-    assert.equal(byName['AzureML-Out-AzureML-Tcp']!.destinationAddressPrefix, 'AzureMachineLearning');
-    assert.equal(byName['AzureML-Out-AzureML-Udp']!.protocol, 'Udp');
-    assert.equal(byName['AzureML-Out-AzureML-Udp']!.destinationPortRange, '5831');
-    assert.equal(byName['AzureML-Out-Batch']!.destinationAddressPrefix, 'BatchNodeManagement.swedencentral');
-    assert.equal(byName['AzureML-Out-Batch']!.destinationPortRange, '443');
-    assert.equal(byName['AzureML-Out-Storage']!.destinationAddressPrefix, 'Storage.swedencentral');
+    assert.deepEqual(byName['AzureML-Out-AzureML-Tcp'].destinationPortRanges, ['443', '8787', '18881']);
+    assert.equal(byName['AzureML-Out-AzureML-Tcp'].destinationAddressPrefix, 'AzureMachineLearning');
+    assert.equal(byName['AzureML-Out-AzureML-Udp'].protocol, 'Udp');
+    assert.equal(byName['AzureML-Out-AzureML-Udp'].destinationPortRange, '5831');
+    assert.equal(byName['AzureML-Out-Batch'].destinationAddressPrefix, 'BatchNodeManagement.swedencentral');
+    assert.equal(byName['AzureML-Out-Batch'].destinationPortRange, '443');
+    assert.equal(byName['AzureML-Out-Storage'].destinationAddressPrefix, 'Storage.swedencentral');
   });
 
   test('public-IP compute adds inbound 44224 from AzureMachineLearning; instances add SMB 445; SSH only from the given CIDRs', () => {
@@ -279,7 +279,7 @@ describe('NetworkSecurityGroup', () => {
       inbound.map((r) => r.name),
       ['AzureML-In-44224', 'AzureML-In-SSH'],
     );
-    assert.deepEqual(inbound[0]!.properties, {
+    assert.deepEqual(inbound[0].properties, {
       access: 'Allow',
       description: 'Azure ML: inbound from AzureMachineLearning for compute with public IPs',
       destinationAddressPrefix: 'VirtualNetwork',
@@ -290,8 +290,8 @@ describe('NetworkSecurityGroup', () => {
       sourceAddressPrefix: 'AzureMachineLearning',
       sourcePortRange: '*',
     });
-    assert.deepEqual(inbound[1]!.properties.sourceAddressPrefixes, ['198.51.100.7/32', '203.0.113.0/24']);
-    assert.equal(inbound[1]!.properties.destinationPortRange, '22');
+    assert.deepEqual(inbound[1].properties.sourceAddressPrefixes, ['198.51.100.7/32', '203.0.113.0/24']);
+    assert.equal(inbound[1].properties.destinationPortRange, '22');
     assert.ok(rs.some((r) => r.name === 'AzureML-Out-Storage-Smb' && r.properties.destinationPortRange === '445'));
   });
 
@@ -319,7 +319,7 @@ describe('NetworkSecurityGroup', () => {
       rs.map((r) => r.name),
       ['AllowVpn'],
     );
-    assert.deepEqual(rs[0]!.properties.destinationPortRanges, ['8000-8100', '22']);
+    assert.deepEqual(rs[0].properties.destinationPortRanges, ['8000-8100', '22']);
     assert.equal(nsg.registeredCompute.length, 1);
   });
 
@@ -354,14 +354,14 @@ describe('NetworkSecurityGroup', () => {
     );
     const dupP = byCode('DuplicateNsgRulePriority');
     assert.equal(dupP.length, 2);
-    assert.match(dupP[0]!.message, /AzureML-Out-AzureML-Tcp.*3000-3099/);
-    assert.match(dupP[1]!.message, /"P1"/);
+    assert.match(dupP[0].message, /AzureML-Out-AzureML-Tcp.*3000-3099/);
+    assert.match(dupP[1].message, /"P1"/);
     assert.deepEqual(
       byCode('DuplicateNsgRuleName').map((e) => e.value),
       ['p1', 'AzureML-Out-Batch'],
     );
     assert.equal(byCode('InvalidSecurityRule').length, 2);
-    assert.equal(byCode('InvalidCidr')[0]!.value, '10.0.0.0/40');
+    assert.equal(byCode('InvalidCidr')[0].value, '10.0.0.0/40');
     assert.ok(s.errors.every((e) => e.path === 'Net/Nsg'));
     assert.ok(
       !s.errors.some((e) => e.code === 'SchemaViolation'),
@@ -432,7 +432,7 @@ describe('PrivateEndpoint and PrivateDnsZone', () => {
     const s = synth(app);
     const errs = s.errors.filter((e) => e.code === 'InvalidPrivateEndpointGroupId');
     assert.equal(errs.length, 2);
-    assert.equal(errs[0]!.allowed, 'amlworkspace');
+    assert.equal(errs[0].allowed, 'amlworkspace');
   });
 
   test('fails InvalidPrivateEndpointTarget for a target without an ARM id', () => {
@@ -523,8 +523,8 @@ describe('egress warning', () => {
       w.map((d) => d.path),
       ['Net/Vnet/Closed'],
     );
-    assert.equal(w[0]!.level, 'info');
-    assert.match(w[0]!.message, /natGatewayId/);
+    assert.equal(w[0].level, 'info');
+    assert.match(w[0].message, /natGatewayId/);
     assert.deepEqual(s.resource('Net/Vnet/Nat').body.properties, {
       addressPrefix: '10.10.2.0/24',
       defaultOutboundAccess: false,
@@ -639,7 +639,7 @@ describe('NSG rules that block Azure ML', () => {
       'DenyAllOut>AzureML-Out-Storage-Smb',
       'DenyInternetIn>AzureML-In-44224',
     ]);
-    assert.match(w[0]!.fix!, /above 3099/);
+    assert.match(w[0].fix!, /above 3099/);
   });
 });
 

@@ -2,7 +2,7 @@
  * Property tests (fast-check): valid random network/RBAC/storage programs synthesize schema-valid manifests with no
  * errors; arbitrary (often invalid) input only ever produces coded ValidationErrors — never a TypeError.
  */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
@@ -71,7 +71,7 @@ test('property: random valid programs synthesize without errors and every body i
         vnet.addSubnet(`S${i}`, { addressPrefix: `10.${p.second}.${t}.0/24`, networkSecurityGroup: nsg }),
       );
       p.computes.forEach((c, i) =>
-        subnets[i % subnets.length]!.registerCompute(new TestCompute(stack, `C${i}`, c.kind, c.publicIp, c.ips, c.ssh)),
+        subnets[i % subnets.length].registerCompute(new TestCompute(stack, `C${i}`, c.kind, c.publicIp, c.ips, c.ssh)),
       );
       p.rules.forEach((r, i) =>
         nsg.addRule({
@@ -83,7 +83,7 @@ test('property: random valid programs synthesize without errors and every body i
           destinationPorts: [r.port],
         }),
       );
-      PrivateEndpoint.forWorkspace(stack, 'Pe', { workspace: ws, subnet: subnets[0]! });
+      PrivateEndpoint.forWorkspace(stack, 'Pe', { workspace: ws, subnet: subnets[0] });
       const seen = new Set<string>();
       p.grants.forEach((g, i) => {
         const key = `${g.oid.toLowerCase()}|${g.role.guid}`;

@@ -2,7 +2,7 @@
  * The network, RBAC and storage constructs together with the real Workspace, ComputeInstance and ComputeCluster
  * constructs (what a user program does), synthesized through the real pipeline.
  */
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Workspace } from '../../../lib/constructs/workspace/index.js';
 import { ComputeCluster, ComputeInstance, SshAccess } from '../../../lib/constructs/compute/index.js';

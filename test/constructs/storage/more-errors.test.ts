@@ -1,5 +1,5 @@
 /** The remaining coded errors of the network and storage constructs, one assertion each. */
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { FileShare, FileShareMount } from '../../../lib/constructs/storage/index.js';
 import {

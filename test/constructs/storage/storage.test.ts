@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { test, describe } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { Construct } from 'constructs';
 import {
@@ -90,7 +90,7 @@ describe('FileShare', () => {
         ['Net/Huge', 200000],
       ],
     );
-    assert.match(q[1]!.fix!, /largeFileShares/);
+    assert.match(q[1].fix!, /largeFileShares/);
     assert.deepEqual(
       s.errors
         .filter((e) => e.code !== 'InvalidShareQuota')
@@ -251,7 +251,7 @@ describe('FileShareMount', () => {
       m.shareScopeId,
       `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/corpdata/fileServices/default/fileshares/datasets`,
     );
-    assert.ok(s.ofType(RA_T)[0]!.id.startsWith(m.shareScopeId));
+    assert.ok(s.ofType(RA_T)[0].id.startsWith(m.shareScopeId));
   });
 
   test('fails InvalidMountPath, InvalidDatastoreName, NfsShareNotSupported, InvalidStorageAccountName, InvalidShareName, MissingWorkspace', () => {

@@ -20,7 +20,7 @@ import {
 
 /** Property names whose values are secrets wherever they appear (case-insensitive, whole name). */
 export const SECRET_KEY =
-  /^(password|adminUserPassword|administratorLoginPassword|primaryKey|secondaryKey|primaryConnectionString|secondaryConnectionString|connectionString|accessToken|refreshToken|sasToken|sas|secret|clientSecret|accountKey|key1|key2|userStorageKey|containerRegistryCredentials|appInsightsInstrumentationKey|InstrumentationKey|ConnectionString|privateKey|certificatePassword)$/i;
+  /^(password|adminUserPassword|administratorLoginPassword|primaryKey|secondaryKey|primaryConnectionString|secondaryConnectionString|connectionString|accessToken|refreshToken|sasToken|sas|secret|clientSecret|accountKey|userStorageKey|containerRegistryCredentials|appInsightsInstrumentationKey|InstrumentationKey|ConnectionString|privateKey|certificatePassword)$/i;
 
 /** Text that is a secret wherever it appears: group 1 is the part kept, the rest is replaced by `SANITIZED`. */
 const SECRET_TEXT: readonly (readonly [name: string, re: RegExp])[] = [

@@ -26,6 +26,7 @@ import {
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
+import { armIdProblem } from '../core/arm-id.js';
 import { AmlcdkError } from '../core/errors.js';
 import { armErrorFromOperation, armErrorFromResponse, parseJsonBody, safePath } from './arm-error.js';
 import {
@@ -557,10 +558,12 @@ export class HttpArmClient implements ArmClient {
   }
 
   private urlFor(id: string, apiVersion: string, query?: Readonly<Record<string, string>>): string {
-    if (typeof id !== 'string' || !id.startsWith('/')) {
+    // A non-canonical id would be rewritten by the URL parser (`..` resolved, a backslash read as `/`) into another one.
+    const problem = armIdProblem(id);
+    if (problem !== undefined) {
       throw new AmlcdkError(
         'ArmInvalidResourceId',
-        `ARM resource id ${JSON.stringify(id)} must start with "/"; allowed: /subscriptions/<id>/resourceGroups/<rg>/providers/<type>/<name>. Fix: pass the full id from the manifest`,
+        `ARM resource id ${JSON.stringify(typeof id === 'string' ? id.slice(0, 300) : id)} is not canonical: ${problem}; allowed: /subscriptions/<id>/resourceGroups/<rg>/providers/<type>/<name> without "." or ".." segments, "//", "?", "#", "%" or "\\". Fix: pass the full id from the manifest`,
       );
     }
     if (typeof apiVersion !== 'string' || !/^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$/.test(apiVersion)) {

@@ -24,6 +24,8 @@ import { normalizeObserved } from './normalize.js';
 import { observe, type Observation } from './observe.js';
 import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
 import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.js';
+import { StackScope, scopedClient } from './scope.js';
+import { checkSavedPlan, compareSavedPlan } from './saved-plan.js';
 
 export type ApplyEvent =
   | { readonly kind: 'recover'; readonly message: string }
@@ -79,8 +81,12 @@ export interface ApplyOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Resolves secret references at write time. @default env variables (and AMLCDK_KEYVAULT_* for keyvault:) */
   readonly secretResolver?: SecretResolver;
-  /** A saved plan's fingerprint: refuse (`PlanStale`) if the observed state moved since. */
-  readonly expectedFingerprint?: string;
+  /**
+   * A saved (reviewed) plan to apply exactly: refused with `PlanStale` if the observed state moved since, and with
+   * `PlanMismatch` if re-planning its manifest does not give exactly its `resource_changes` (see saved-plan.ts).
+   * Its `manifest` must be the `manifest` option.
+   */
+  readonly savedPlan?: Partial<Plan>;
   /**
    * Called with the plan before any write; resolve false to stop (confirmation prompt). Not called when the
    * plan has no changes.
@@ -491,6 +497,8 @@ export async function planStack(
   mode: 'apply' | 'destroy' = 'apply',
   signal?: AbortSignal,
 ): Promise<PlanResult & { observation: Observation }> {
+  // Ids from the state are checked before the first read (a forged entry must not even be looked up).
+  StackScope.of(manifest).checkState(state, `of stack "${manifest.stack.name}"`);
   const observation = await observe(
     client,
     observeTargets(mode === 'destroy' ? undefined : manifest, state),
@@ -500,16 +508,22 @@ export async function planStack(
 }
 
 /** Plan and apply a stack. Throws `StateLocked`, `PlanStale`, `PlanRefused`; failures of single resources are in the result. */
-export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
+export async function applyStack(input: ApplyOptions): Promise<ApplyResult> {
   const t0 = Date.now();
-  const mode = options.mode ?? 'apply';
-  const stack = options.manifest.stack.name;
+  const mode = input.mode ?? 'apply';
+  const stack = input.manifest.stack.name;
+  // Every write of this run goes through the scope guard, whatever code sends it.
+  const scope = StackScope.of(input.manifest);
+  const options: ApplyOptions = { ...input, client: scopedClient(input.client, scope) };
   const lock = await options.store.lock(stack, options.operation ?? mode);
   try {
     const journal = options.store.journal(stack);
+    if (options.savedPlan) checkSavedPlan(options.savedPlan, options.manifest);
     let state = await options.store.load(stack);
+    scope.checkState(state, `of stack "${stack}" in ${options.store.location}`);
     let recovered = 0;
     const pending = await journal.read();
+    scope.checkJournal(pending, `of stack "${stack}" in ${options.store.location}`);
     if (pending.length > 0) {
       const r = await recoverJournal(options.client, options.store, stack, state, pending, {
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -528,18 +542,7 @@ export async function applyStack(options: ApplyOptions): Promise<ApplyResult> {
     });
     const { plan, steps } = planned;
     options.onEvent?.({ kind: 'planned', plan });
-    if (options.expectedFingerprint && options.expectedFingerprint !== plan.observed_fingerprint && recovered === 0) {
-      throw new AmlcdkError(
-        'PlanStale',
-        `the saved plan is stale: the resources or the state of stack ${stack} changed since it was made. Fix: run \`amlcdk plan --out <file>\` again, review it, and apply the new plan.`,
-      );
-    }
-    if (options.expectedFingerprint && recovered > 0 && options.expectedFingerprint !== plan.observed_fingerprint) {
-      throw new AmlcdkError(
-        'PlanStale',
-        `an unfinished earlier run was resumed, so the saved plan no longer matches stack ${stack}. Fix: run \`amlcdk plan\` again and apply the new plan.`,
-      );
-    }
+    if (options.savedPlan) compareSavedPlan(options.savedPlan, plan, '', recovered > 0);
     if (plan.errors.length > 0) {
       throw new AmlcdkError(
         'PlanRefused',

@@ -12,6 +12,7 @@ import { diffBodies } from './diff.js';
 import { maskSecrets } from './mask.js';
 import { observe, type Observation } from './observe.js';
 import { getAt, setAt } from './json-path.js';
+import { StackScope, checkCanonical } from './scope.js';
 
 export interface DriftPath {
   readonly path: string;
@@ -90,6 +91,11 @@ export async function detectDrift(
   state: StackState,
   signal?: AbortSignal,
 ): Promise<{ report: DriftReport; observation: Observation }> {
+  // Drift only reads, but a forged id is still not looked up: checked against the scopes of the manifest the
+  // state recorded (or only for canonical form when it recorded none, after an import).
+  if (state.manifest) StackScope.of(state.manifest).checkState(state, `of stack "${state.stack}"`);
+  else
+    for (const [k, r] of Object.entries(state.resources)) checkCanonical(r?.id, `the state entry ${JSON.stringify(k)}`);
   const observation = await observe(
     client,
     Object.values(state.resources).map((r) => ({ id: r.id, type: r.type, apiVersion: r.apiVersion })),

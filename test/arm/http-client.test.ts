@@ -465,6 +465,22 @@ describe('configuration errors', () => {
       arm.get('subscriptions/x', V),
       (e: unknown) => e instanceof AmlcdkError && e.code === 'ArmInvalidResourceId',
     );
+    // Non-canonical ids are refused, not "resolved" by the URL parser into another resource (issue 14).
+    const sentBefore = srv.requests.length;
+    for (const bad of [
+      '/subscriptions/s/resourceGroups/rg/../other',
+      '/subscriptions/s/resourceGroups/rg/./x',
+      '/subscriptions/s//resourceGroups/rg',
+      '/subscriptions/s/resourceGroups/rg?x=1',
+      '/subscriptions/s/resourceGroups/rg/%2e%2e/x',
+      '/subscriptions/s/resourceGroups/rg\\..\\x',
+    ])
+      await assert.rejects(
+        arm.beginDelete(bad, V),
+        (e: unknown) => e instanceof AmlcdkError && e.code === 'ArmInvalidResourceId',
+        bad,
+      );
+    assert.equal(srv.requests.length, sentBefore);
     await assert.rejects(
       arm.get(CI, 'latest'),
       (e: unknown) => e instanceof AmlcdkError && e.code === 'ArmInvalidApiVersion',

@@ -17,7 +17,7 @@ import type { StateStore } from '../../state/types.js';
 import { applyStack, type ApplyEvent, type ApplyResult } from '../../reconciler/apply.js';
 import { acceptDrift, detectDrift } from '../../reconciler/drift.js';
 import { renderPlan, summaryLine, type Painter } from '../../reconciler/render.js';
-import type { Plan } from '../../reconciler/plan.js';
+import type { Plan, SavedPlan } from '../../reconciler/plan.js';
 import { ExitCode } from '../main.js';
 import { connect, loadDesired, openStore, painterFor, readSavedPlan, type TargetOptions } from './plan.js';
 import { addTargetOptions } from '../target-options.js';
@@ -138,7 +138,7 @@ export async function runApply(
 ): Promise<number> {
   const p = painterFor(out);
   let manifests: Manifest[];
-  let expectedFingerprint: string | undefined;
+  let savedPlan: SavedPlan | undefined;
   if (planfile) {
     if (opts.app || opts.manifest)
       throw new UsageError(
@@ -146,9 +146,8 @@ export async function runApply(
         'a saved plan carries its manifest: do not pass --app or --manifest with a plan file',
       );
     if (opts.refreshOnly) throw new UsageError('ConflictingOptions', '--refresh-only does not take a plan file');
-    const saved = readSavedPlan(planfile);
-    manifests = [saved.manifest!];
-    expectedFingerprint = saved.observed_fingerprint;
+    savedPlan = readSavedPlan(planfile);
+    manifests = [savedPlan.manifest!];
   } else {
     manifests = await loadDesired(opts, cwd);
   }
@@ -179,7 +178,7 @@ export async function runApply(
         secretResolver: conn.secretResolver,
         store,
         manifest,
-        ...(expectedFingerprint ? { expectedFingerprint } : {}),
+        ...(savedPlan ? { savedPlan } : {}),
         ...(concurrency ? { concurrency } : {}),
         ...(confirm ? { confirm } : {}),
         onEvent: opts.json

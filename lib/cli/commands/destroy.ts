@@ -58,8 +58,15 @@ export async function runDestroy(
       location: '',
       tags: {},
     };
+    // Without a program, the scopes the stack declared are those of the manifest it last applied (the resources
+    // are not desired: destroy deletes everything the state owns, inside those scopes).
     manifests = [
-      { schemaVersion: MANIFEST_SCHEMA_VERSION, stack, resources: [], hash: state?.manifest?.hash ?? 'sha256:none' },
+      {
+        schemaVersion: MANIFEST_SCHEMA_VERSION,
+        stack,
+        resources: state?.manifest?.resources ?? [],
+        hash: state?.manifest?.hash ?? 'sha256:none',
+      },
     ];
   } else {
     manifests = await loadDesired(opts, cwd);

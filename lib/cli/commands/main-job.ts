@@ -184,7 +184,7 @@ export async function stepApply(
       manifest,
       ensureResourceGroup: conn.local,
       secretResolver: conn.secretResolver,
-      expectedFingerprint: plan.observed_fingerprint,
+      savedPlan: plan,
       operation: 'main-job',
       onEvent: (e) => {
         if (e.kind !== 'planned') progress(e);

@@ -16,11 +16,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { HttpArmClient, LocalCredential } from '../../arm/index.js';
 import type { ArmClient } from '../../arm/types.js';
-import { InputError, UsageError } from '../../core/errors.js';
+import { AmlcdkError, InputError, UsageError } from '../../core/errors.js';
 import type { Manifest } from '../../manifest/types.js';
 import { parseManifest } from '../../manifest/read.js';
 import { canonicalJson } from '../../manifest/canonical.js';
 import { planStack } from '../../reconciler/apply.js';
+import { checkSavedPlan } from '../../reconciler/saved-plan.js';
 import { secretResolver, type SecretResolver } from '../../reconciler/secrets.js';
 import type { Plan, SavedPlan } from '../../reconciler/plan.js';
 import { renderPlan, type Painter } from '../../reconciler/render.js';
@@ -200,9 +201,17 @@ export function readSavedPlan(file: string): SavedPlan {
       { file, fix: 'run `amlcdk plan --out <file>` again' },
     );
   }
-  // Re-verify the embedded manifest (hash) so an edited plan file is refused.
-  parseManifest(JSON.stringify(plan.manifest), file);
-  return plan;
+  // Re-verify the embedded manifest (hash), then bind the plan to it: required fields, manifest_hash, stack and
+  // the scope of every id (apply then re-plans and compares the changes themselves).
+  const manifest = parseManifest(JSON.stringify(plan.manifest), file);
+  try {
+    checkSavedPlan(plan, manifest, file);
+  } catch (err) {
+    if (err instanceof AmlcdkError)
+      throw new InputError(err.code, err.message, { file, fix: 'run `amlcdk plan --out <file>` again' });
+    throw err;
+  }
+  return { ...plan, manifest };
 }
 
 export interface PlanCommandOptions extends TargetOptions {

@@ -400,10 +400,10 @@ export class Engine {
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
-    if (!isAcceptedApiVersion(parsed.namespace, apiVersion)) {
+    if (!isAcceptedApiVersion(t.type, apiVersion)) {
       throw badRequest(
         'InvalidApiVersionParameter',
-        `The api-version '${apiVersion}' is invalid. The supported versions for resource type '${t.type}' are '${acceptedApiVersions(parsed.namespace).join(',')}'.`,
+        `The api-version '${apiVersion}' is invalid. The supported versions for resource type '${t.type}' are '${acceptedApiVersions(t.type).join(',')}'.`,
       );
     }
     if (parsed.name === undefined) {

@@ -62,7 +62,6 @@ export abstract class AzureResource extends Construct {
   public readonly source?: SourceLocation;
   public readonly protect: boolean;
   public readonly deletePolicy: DeletePolicy;
-  private readonly deps = new Set<AzureResource>();
   private readonly actions: ManifestAction[] = [];
 
   protected constructor(scope: Construct, id: string, init: AzureResourceInit) {
@@ -85,9 +84,16 @@ export abstract class AzureResource extends Construct {
     return [];
   }
 
-  /** Make this resource wait for another one (in addition to the references the subclass records). */
+  /**
+   * Make this resource wait for other constructs: a resource, or any construct (a wrapper), which stands for every
+   * resource below it (as cdk8s expands dependencies). Same as `node.addDependency`. Synthesis reports a dependency
+   * on a construct that renders no resource as `DependencyWithoutResource`.
+   *
+   * @example
+   * cluster.addDependency(networkSetup); // waits for every resource defined below the networkSetup construct
+   */
   public addDependency(...others: IConstruct[]): void {
-    for (const o of others) if (AzureResource.isAzureResource(o) && o !== this) this.deps.add(o);
+    for (const o of others) if (o !== this) this.node.addDependency(o);
   }
 
   /** Ask the engine to run a POST action after the resource is created. */
@@ -106,7 +112,11 @@ export abstract class AzureResource extends Construct {
       id: this.resourceId,
       name: this.resourceName,
       body: this.renderBody(),
-      dependsOn: [...this.deps].map((d) => d.node.path).sort(),
+      // The direct resource dependencies; synthesis computes the whole graph (lib/manifest/dependencies.ts).
+      dependsOn: this.node.dependencies
+        .filter((d) => AzureResource.isAzureResource(d))
+        .map((d) => d.node.path)
+        .sort(),
       ...(this.actions.length ? { actions: [...this.actions] } : {}),
       options: { protect: this.protect, deletePolicy: this.deletePolicy },
       ...(secrets.length ? { secrets } : {}),

@@ -24,6 +24,8 @@ import {
   writeObjectText,
 } from './canonical-copy.js';
 import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
+import { computeDependsOn, findCycle } from './dependencies.js';
+import { declaredDependencies } from './construct-dependencies.js';
 import {
   MANIFEST_SCHEMA_VERSION,
   OUTDIR_ENV,
@@ -243,6 +245,9 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
       });
       emit(JSON.stringify(canonicalCopy(resources[0])));
     }
+    // Pass 1: render every resource (canonical copies), so the graph below sees every id and body.
+    const declared = declaredDependencies(members, diagnostics);
+    const rendered: Array<{ c: AzureResource; r: ManifestResource }> = [];
     for (const c of members) {
       if (!AzureResource.isAzureResource(c)) continue;
       let r: ManifestResource;
@@ -259,10 +264,35 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         if (hadErrors()) continue;
         throw err;
       }
-      r = applyStackDefaults(r, stack, stackHasTags, rgLogicalId);
+      r = applyStackDefaults(r, stack, stackHasTags, rgLogicalId, declared.get(c));
       timer('render');
-      // Canonical copy now: the body text serves as the schema memo key and as part of the manifest text.
       r = canonicalResourceCopy(r) as ManifestResource;
+      timer('canonical+hash');
+      rendered.push({ c, r });
+    }
+    // Pass 2: the one dependency graph, written into each resource's `dependsOn` (sorted strings: still canonical).
+    const graph = computeDependsOn([...resources, ...rendered.map((x) => x.r)]);
+    const edges = new Map<string, readonly string[]>(resources.map((r, i) => [r.logicalId, graph[i]]));
+    for (let i = 0; i < rendered.length; i++) {
+      const deps = graph[resources.length + i];
+      (rendered[i].r as { dependsOn: readonly string[] }).dependsOn = deps;
+      edges.set(rendered[i].r.logicalId, deps);
+    }
+    const cycle = findCycle(edges);
+    if (cycle) {
+      diagnostics.push({
+        level: 'error',
+        code: 'DependencyCycle',
+        path: cycle[0],
+        value: cycle,
+        message: `resources wait for each other in a cycle: ${cycle.join(' -> ')}`,
+        allowed: 'an acyclic dependency graph',
+        fix: 'remove one addDependency in the cycle, or a reference (ARM id or deploy-time value) that closes it',
+      });
+    }
+    timer('dependencies');
+    // Pass 3: text, hash and checks of each resource.
+    for (const { c, r } of rendered) {
       const resourceText = JSON.stringify(r);
       emit(resourceText);
       const bodyText = bodyTextOf(resourceText, r);
@@ -504,20 +534,25 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   return out;
 }
 
-/** Stack tags on every tracked resource (one with a location), and the dependency on a stack-owned resource group. */
+/**
+ * Stack tags on every tracked resource (one with a location), the dependency on a stack-owned resource group and the
+ * declared dependencies (expanded). Synthesis adds the rest of the graph (lib/manifest/dependencies.ts).
+ */
 function applyStackDefaults(
   r: ManifestResource,
   stack: Stack,
   stackHasTags: boolean,
   rgLogicalId: string | undefined,
+  declared: readonly string[] | undefined,
 ): ManifestResource {
   let body = r.body;
   if (stackHasTags && 'location' in body && r.type !== 'Microsoft.Authorization/roleAssignments') {
     const own = (body.tags ?? {}) as Record<string, string>;
     body = { ...body, tags: { ...stack.tags, ...own } };
   }
-  const dependsOn =
-    rgLogicalId && !r.dependsOn.includes(rgLogicalId) ? [rgLogicalId, ...r.dependsOn].sort() : r.dependsOn;
+  let dependsOn = r.dependsOn;
+  if (rgLogicalId && !dependsOn.includes(rgLogicalId)) dependsOn = [rgLogicalId, ...dependsOn];
+  if (declared?.length) dependsOn = [...new Set([...dependsOn, ...declared])];
   return body === r.body && dependsOn === r.dependsOn ? r : { ...r, body, dependsOn };
 }
 

@@ -56,6 +56,14 @@ export interface SecretRef {
   readonly secretRef: string;
 }
 
+/**
+ * A value Azure assigns at deploy time, read from another resource of the stack: the attribute is a dotted path
+ * into that resource as ARM returns it (`identity.principalId`, `properties.clientId`). See lib/manifest/refs.ts.
+ */
+export interface ManifestRef {
+  readonly ref: { readonly resource: string; readonly attribute: string };
+}
+
 /** One ARM resource in its desired state. */
 export interface ManifestResource {
   /** Construct path relative to the App, e.g. `Team/GpuCluster`. Unique in the manifest; the plan's address. */

@@ -152,79 +152,6 @@ export interface PlanInput {
   readonly mode?: 'apply' | 'destroy';
 }
 
-/**
- * Dependencies of each resource: the declared `dependsOn`, plus what ARM itself implies: the ARM parent (a
- * compute depends on its workspace, a role assignment on its scope) and every resource whose id appears in the
- * body (a compute depends on the subnet it is placed in). Deletes need these too: a subnet cannot be deleted
- * while a compute still uses it.
- */
-export function dependencyMap(resources: readonly ManifestResource[]): Map<string, readonly string[]> {
-  return dependencyMapOf(
-    resources,
-    resources.map((r) => r.id.toLowerCase()),
-  );
-}
-
-/**
- * A cheap necessary condition for `s.slice(0, len)` to be one of the ids: an id of that length ending in the same
- * two characters exists. Ids of a program mostly share a few lengths, so the length alone rules out little.
- */
-function endSignature(s: string, len: number): number {
-  return len * 0x100000000 + s.charCodeAt(len - 1) * 0x10000 + (len > 1 ? s.charCodeAt(len - 2) : 0);
-}
-
-/** `deps.add(x)` of an insertion-ordered set, on an array: a resource has few dependencies. */
-function addDep(deps: string[], x: string): void {
-  if (!deps.includes(x)) deps.push(x);
-}
-
-/** Resources whose id appears as a string anywhere in `v` (the ARM ids in a body). */
-function bodyRefs(v: unknown, byId: ReadonlyMap<string, string>, self: string, deps: string[]): void {
-  if (typeof v === 'string') {
-    if (v.length > 20 && v.charCodeAt(0) === 47 /* / */) {
-      const owner = byId.get(v.toLowerCase());
-      if (owner && owner !== self) addDep(deps, owner);
-    }
-  } else if (Array.isArray(v)) {
-    for (const x of v) bodyRefs(x, byId, self, deps);
-  } else if (v && typeof v === 'object') {
-    for (const k of Object.keys(v)) bodyRefs((v as Record<string, unknown>)[k], byId, self, deps);
-  }
-}
-
-/** `dependencyMap` with the lower-case ids already computed (`lowerIds[i]` is `resources[i].id.toLowerCase()`). */
-function dependencyMapOf(
-  resources: readonly ManifestResource[],
-  lowerIds: readonly string[],
-): Map<string, readonly string[]> {
-  const byId = new Map<string, string>();
-  const ends = new Set<number>();
-  let minLength = Infinity;
-  for (let i = 0; i < resources.length; i++) {
-    const id = lowerIds[i];
-    byId.set(id, resources[i].logicalId);
-    if (id.length > 0) ends.add(endSignature(id, id.length));
-    if (id.length < minLength) minLength = id.length;
-  }
-  const out = new Map<string, readonly string[]>();
-  for (let ri = 0; ri < resources.length; ri++) {
-    const r = resources[ri];
-    const deps: string[] = [];
-    for (const d of r.dependsOn) addDep(deps, d);
-    const id = lowerIds[ri];
-    // ARM ancestors: cut at every '/' and look the prefix up (only when an id could end there; none is shorter
-    // than the shortest id).
-    for (let i = id.lastIndexOf('/'); i > 0 && i >= minLength; i = id.lastIndexOf('/', i - 1)) {
-      if (!ends.has(endSignature(id, i))) continue;
-      const owner = byId.get(id.slice(0, i));
-      if (owner && owner !== r.logicalId) addDep(deps, owner);
-    }
-    bodyRefs(r.body, byId, r.logicalId, deps);
-    out.set(r.logicalId, deps);
-  }
-  return out;
-}
-
 /** What to observe for a manifest and a state. */
 export function observeTargets(
   manifest: { readonly resources: readonly ManifestResource[] } | undefined,
@@ -314,10 +241,11 @@ export function buildPlan(input: PlanInput): PlanResult {
   const steps: Step[] = [];
   const errors: PlanError[] = [];
   const oldManifest = state?.manifest;
-  // The old manifest's edges order deletes only: computed on the first delete, not on every plan.
+  // The one graph is the manifests' `dependsOn`, computed at synthesis (lib/manifest/dependencies.ts): nothing is
+  // inferred here. The old manifest's edges order deletes only: indexed on the first delete, not on every plan.
   let oldDepsCache: Map<string, readonly string[]> | undefined;
-  const oldDeps = (): Map<string, readonly string[]> => (oldDepsCache ??= dependencyMap(oldManifest?.resources ?? []));
-  const newDeps = dependencyMapOf(desiredList, desiredLowerIds);
+  const oldDeps = (): Map<string, readonly string[]> =>
+    (oldDepsCache ??= new Map((oldManifest?.resources ?? []).map((r) => [r.logicalId, r.dependsOn])));
   let costDelta = 0;
   const unknownSizes = new Set<string>();
   const addCost = (type: string, body: unknown, sign: 1 | -1, stopped = false): void => {
@@ -392,7 +320,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         fieldActions: [],
         afterCreate,
         adopt: false,
-        dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
+        dependsOn: r.dependsOn,
       });
       addCost(r.type, r.body, 1, stopped);
       if (oldObs) addCost(owned.type, oldObs.normalized, -1);
@@ -411,7 +339,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         fieldActions: [],
         afterCreate,
         adopt: false,
-        dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
+        dependsOn: r.dependsOn,
         ...(owned ? { owned } : {}),
       });
       addCost(r.type, r.body, 1, stopped);
@@ -517,7 +445,7 @@ export function buildPlan(input: PlanInput): PlanResult {
       fieldActions,
       afterCreate,
       adopt,
-      dependsOn: newDeps.get(r.logicalId) ?? r.dependsOn,
+      dependsOn: r.dependsOn,
     });
   }
 

@@ -348,6 +348,18 @@ describe('plan', () => {
     assert.deepEqual(steps.find((s) => s.change.address === 'Team/gpu')!.dependsOn, ['Team/mlw-test']);
   });
 
+  test('the plan orders by the manifest dependsOn only: nothing is inferred from ids or parents at plan time', () => {
+    const ws = workspace();
+    // A cluster whose body names the workspace's key vault and whose id is below the workspace, but whose
+    // synthesized graph (dependsOn) is empty: the plan must not add edges of its own.
+    const c = cluster('gpu');
+    const bare = { ...c, dependsOn: [], body: { ...c.body, note: ws.body.properties } };
+    const { steps } = buildPlan({ manifest: manifest([ws, bare]), observation: observation([]) });
+    assert.deepEqual(steps.find((s) => s.change.address === 'Team/gpu')!.dependsOn, []);
+    const kept = buildPlan({ manifest: manifest([ws, c]), observation: observation([]) });
+    assert.deepEqual(kept.steps.find((s) => s.change.address === 'Team/gpu')!.dependsOn, ['Team/mlw-test']);
+  });
+
   test('the observed fingerprint moves when the observation moves', () => {
     const c = cluster('gpu');
     const a = buildPlan({ manifest: manifest([c]), observation: observation([[c, echo(c)]]) }).plan

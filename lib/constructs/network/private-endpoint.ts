@@ -252,7 +252,8 @@ export class PrivateEndpoint extends AzureResource {
       );
     } else {
       if (typeof p.target === 'object') {
-        this.addDependency(p.target);
+        // An imported target (Workspace.fromWorkspaceId) is not deployed here: nothing to wait for.
+        if (AzureResource.isAzureResource(p.target)) this.addDependency(p.target);
         // Let a workspace know it has a private endpoint (its no-public-IP checks read it).
         const t = p.target as { markPrivateEndpoint?: () => void };
         if (typeof t.markPrivateEndpoint === 'function') t.markPrivateEndpoint();

@@ -47,10 +47,12 @@ import {
   type Sleep,
   type TokenBucket,
 } from './token-bucket.js';
+import { BudgetWaits } from './budget-waits.js';
 import {
   ArmError,
   type ArmCallOptions,
   type ArmClient,
+  type ArmListOptions,
   type ArmResource,
   type ArmWriteResult,
   type ArmWriteStarted,
@@ -200,6 +202,7 @@ export class HttpArmClient implements ArmClient {
   private readonly sleep: Sleep;
   /** Buckets whose first request (the probe) is in flight: the others wait for ARM's remaining count. */
   private readonly probes = new Map<TokenBucket, Promise<void>>();
+  private readonly waits: BudgetWaits;
 
   constructor(options: HttpArmClientOptions = {}) {
     const endpoint = (options.endpoint ?? AZURE_ENDPOINT).replace(/\/+$/, '');
@@ -232,6 +235,7 @@ export class HttpArmClient implements ArmClient {
     this.onRequest = options.onRequest;
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
+    this.waits = new BudgetWaits(this.clock);
     this.httpClient = options.httpClient ?? createDefaultHttpClient();
     if (options.caCertPem !== undefined) {
       const ca = typeof options.caCertPem === 'string' ? [options.caCertPem] : [...options.caCertPem];
@@ -263,6 +267,10 @@ export class HttpArmClient implements ArmClient {
     this.agent?.destroy();
   }
 
+  public budgetWaitMs(kind: OperationKind): number {
+    return this.waits.ms(kind);
+  }
+
   // ---------------------------------------------------------------- reads
 
   public async get(id: string, apiVersion: string, options: ArmCallOptions = {}): Promise<ArmResource | undefined> {
@@ -275,7 +283,7 @@ export class HttpArmClient implements ArmClient {
     });
   }
 
-  public async list(collectionId: string, apiVersion: string, options: ArmCallOptions = {}): Promise<ArmResource[]> {
+  public async list(collectionId: string, apiVersion: string, options: ArmListOptions = {}): Promise<ArmResource[]> {
     return this.withCtx(`LIST ${collectionId}`, options, async (ctx) => {
       const out: ArmResource[] = [];
       let url: string | undefined = this.urlFor(collectionId, apiVersion, options.query);
@@ -300,6 +308,7 @@ export class HttpArmClient implements ArmClient {
             retryable: false,
           });
         }
+        options.onPage?.(page.value.length);
         for (const item of page.value) if (isArmResource(item)) out.push(item);
         url =
           typeof page.nextLink === 'string' && page.nextLink !== ''
@@ -652,24 +661,29 @@ export class HttpArmClient implements ArmClient {
       let probeDone: (() => void) | undefined;
       let release: (() => void) | undefined;
       if (this.limiter) {
-        // Cold start: the first request of a bucket goes alone, and its answer's x-ms-ratelimit-remaining header
-        // tells the bucket what is really left before the burst is spent (another run may have used it).
-        const bucket = this.limiter.bucket(scope, kind);
-        while (!bucket.calibrated) {
-          const probe = this.probes.get(bucket);
-          if (!probe) {
-            let resolve!: () => void;
-            this.probes.set(bucket, new Promise<void>((r) => (resolve = r)));
-            probeDone = () => {
-              bucket.calibrated = true;
-              this.probes.delete(bucket);
-              resolve();
-            };
-            break;
+        const waited = this.waits.begin(kind);
+        try {
+          // Cold start: the first request of a bucket goes alone, and its answer's x-ms-ratelimit-remaining header
+          // tells the bucket what is really left before the burst is spent (another run may have used it).
+          const bucket = this.limiter.bucket(scope, kind);
+          while (!bucket.calibrated) {
+            const probe = this.probes.get(bucket);
+            if (!probe) {
+              let resolve!: () => void;
+              this.probes.set(bucket, new Promise<void>((r) => (resolve = r)));
+              probeDone = () => {
+                bucket.calibrated = true;
+                this.probes.delete(bucket);
+                resolve();
+              };
+              break;
+            }
+            await abortable(probe, ctx.signal);
           }
-          await abortable(probe, ctx.signal);
+          release = await this.limiter.acquire(scope, kind, ctx.signal);
+        } finally {
+          waited();
         }
-        release = await this.limiter.acquire(scope, kind, ctx.signal);
       }
       const headers = createHttpHeaders({ accept: 'application/json' });
       if (bodyText !== undefined) headers.set('content-type', 'application/json');
@@ -792,7 +806,13 @@ export class HttpArmClient implements ArmClient {
         ...(retryInMs !== undefined ? { retryInMs } : {}),
       });
       if (retryInMs === undefined) throw error;
-      await this.wait(ctx, retryInMs);
+      // Sleeping out a throttling 429 is waiting for budget too.
+      const waited = response.status === 429 && !contention ? this.waits.begin(kind) : undefined;
+      try {
+        await this.wait(ctx, retryInMs);
+      } finally {
+        waited?.();
+      }
     }
   }
 

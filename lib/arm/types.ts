@@ -3,6 +3,7 @@
  * for the local emulator (which is reached over HTTPS exactly like Azure). lib/arm knows nothing of constructs.
  */
 import { AmlcdkError } from '../core/errors.js';
+import type { OperationKind } from './token-bucket.js';
 
 /** A resource as ARM returns it. */
 export interface ArmResource {
@@ -19,6 +20,15 @@ export interface ArmCallOptions {
   readonly signal?: AbortSignal;
   /** Give up (AmlcdkError `ArmTimeout`) after this long, including retries and LRO polling. */
   readonly timeoutMs?: number;
+}
+
+/** Options of a list. */
+export interface ArmListOptions extends ArmCallOptions {
+  /**
+   * Called once per page ARM answered (the first request and every `nextLink` followed), with the number of items
+   * on it: every page is one read. Not called when the collection's parent does not exist (404).
+   */
+  readonly onPage?: (items: number) => void;
 }
 
 /**
@@ -61,7 +71,12 @@ export interface ArmClient {
   /** GET a resource. Resolves `undefined` on 404. */
   get(id: string, apiVersion: string, options?: ArmCallOptions): Promise<ArmResource | undefined>;
   /** GET a collection and follow every `nextLink`. Resolves `[]` when the parent does not exist (404). */
-  list(collectionId: string, apiVersion: string, options?: ArmCallOptions): Promise<ArmResource[]>;
+  list(collectionId: string, apiVersion: string, options?: ArmListOptions): Promise<ArmResource[]>;
+  /**
+   * Elapsed ms during which at least one request of `kind` waited for the client's rate budget (queued behind the
+   * token bucket or sleeping out a 429), since the client was made. Absent on clients without a rate limiter.
+   */
+  budgetWaitMs?(kind: OperationKind): number;
 
   /** Send a write and return as soon as ARM accepted it (no polling). */
   beginPut(id: string, apiVersion: string, body: unknown, options?: ArmCallOptions): Promise<ArmWriteStarted>;

@@ -151,6 +151,8 @@ export interface EngineConfig {
   durations?: DurationOptions;
   quotas?: QuotaOptions;
   pageSize: number;
+  /** Resources created less than this many ms ago are left out of list answers. */
+  listLagMs?: number;
   retryAfterSeconds?: number;
   tenantId: string;
 }
@@ -540,6 +542,7 @@ export class Engine {
       typeKey: t.type.toLowerCase(),
       parentKey: keyOf(parsed.parentId),
       body: {},
+      createdAt: req.now,
     };
     rec.location =
       plan.location ??
@@ -686,6 +689,8 @@ export class Engine {
       recs = recs.filter((r) => this.store.get(r.id.toLowerCase()));
     }
     if (t.listFilter) recs = t.listFilter(this, recs, req, parsed);
+    const lag = this.config.listLagMs ?? 0;
+    if (lag > 0) recs = recs.filter((r) => r.createdAt === undefined || req.now - r.createdAt >= lag);
     recs.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
     const skip = Math.max(0, Number(req.query.get('$skiptoken') ?? '0') || 0);
     const top = Number(req.query.get('$top') ?? '') || Infinity;

@@ -97,6 +97,7 @@ export class EmulatorServer {
       throttle: options.throttle,
       faults: options.faults ?? [],
       pageSize: options.pageSize ?? 100,
+      listLagMs: options.listLagMs ?? 0,
       retryAfterSeconds: options.retryAfterSeconds,
     };
     this.logLimit = options.logLimit ?? 200_000;
@@ -106,6 +107,7 @@ export class EmulatorServer {
       durations: options.durations,
       quotas: options.quotas,
       pageSize: this.config.pageSize!,
+      listLagMs: this.config.listLagMs ?? 0,
       retryAfterSeconds: options.retryAfterSeconds,
       tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
     });
@@ -166,7 +168,16 @@ export class EmulatorServer {
   configure(patch: RuntimeConfig): RuntimeConfig {
     validateConfig(patch);
     const next: RuntimeConfig = { ...this.config };
-    for (const k of ['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds'] as const) {
+    for (const k of [
+      'seed',
+      'durations',
+      'quotas',
+      'throttle',
+      'faults',
+      'pageSize',
+      'listLagMs',
+      'retryAfterSeconds',
+    ] as const) {
       if (Object.prototype.hasOwnProperty.call(patch, k)) (next as Record<string, unknown>)[k] = patch[k];
     }
     validateConfig(next);
@@ -176,6 +187,7 @@ export class EmulatorServer {
       durations: next.durations,
       quotas: next.quotas,
       pageSize: next.pageSize ?? 100,
+      listLagMs: next.listLagMs ?? 0,
       retryAfterSeconds: next.retryAfterSeconds ?? undefined,
     };
     if ('throttle' in patch) this.throttler.configure(next.throttle ?? {});
@@ -568,7 +580,16 @@ function decodeToken(header: string): { principal: Principal; exp?: number } | A
   return { principal, ...(typeof c.exp === 'number' ? { exp: c.exp } : {}) };
 }
 
-const CONFIG_KEYS = new Set(['seed', 'durations', 'quotas', 'throttle', 'faults', 'pageSize', 'retryAfterSeconds']);
+const CONFIG_KEYS = new Set([
+  'seed',
+  'durations',
+  'quotas',
+  'throttle',
+  'faults',
+  'pageSize',
+  'listLagMs',
+  'retryAfterSeconds',
+]);
 
 /** Reject a malformed run-time configuration with a clear 400 instead of failing later. */
 export function validateConfig(c: RuntimeConfig): void {
@@ -580,6 +601,11 @@ export function validateConfig(c: RuntimeConfig): void {
   if (c.seed !== undefined && !Number.isInteger(c.seed)) bad('seed', 'must be an integer');
   if (c.pageSize !== undefined && (!Number.isInteger(c.pageSize) || c.pageSize < 1))
     bad('pageSize', 'must be an integer >= 1');
+  if (
+    c.listLagMs !== undefined &&
+    !(typeof c.listLagMs === 'number' && Number.isFinite(c.listLagMs) && c.listLagMs >= 0)
+  )
+    bad('listLagMs', 'must be a number of ms >= 0');
   if (
     c.retryAfterSeconds !== undefined &&
     c.retryAfterSeconds !== null &&

@@ -54,6 +54,8 @@ export interface ResourceRecord {
   pending?: PendingOperation;
   /** Region used for quota and compute name uniqueness. */
   location?: string;
+  /** Emulator time (ms) of the PUT that created it: list answers leave it out during the list lag. */
+  createdAt?: number;
 }
 
 export interface OperationRecord {

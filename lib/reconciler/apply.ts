@@ -21,7 +21,7 @@ import type { Journal, JournalEntry, OwnedResource, StackState, StateStore } fro
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { assetNeedsDocker } from './assets.js';
 import { normalizeObserved } from './normalize.js';
-import { observe, type Observation } from './observe.js';
+import { describeObservation, observe, type Observation, type ObserveCalls } from './observe.js';
 import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
 import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.js';
 import { StackScope, scopedClient } from './scope.js';
@@ -32,7 +32,9 @@ export type ApplyEvent =
   | {
       readonly kind: 'observed';
       readonly resources: number;
-      readonly calls: { readonly list: number; readonly get: number };
+      readonly calls: ObserveCalls;
+      /** `observed N resources with L lists and G gets, waited W s for read budget` */
+      readonly summary: string;
     }
   | { readonly kind: 'planned'; readonly plan: Plan }
   | {
@@ -539,6 +541,7 @@ export async function applyStack(input: ApplyOptions): Promise<ApplyResult> {
       kind: 'observed',
       resources: planned.observation.resources.size,
       calls: planned.observation.calls,
+      summary: describeObservation(planned.observation),
     });
     const { plan, steps } = planned;
     options.onEvent?.({ kind: 'planned', plan });

@@ -98,7 +98,7 @@ export async function detectDrift(
     for (const [k, r] of Object.entries(state.resources)) checkCanonical(r?.id, `the state entry ${JSON.stringify(k)}`);
   const observation = await observe(
     client,
-    Object.values(state.resources).map((r) => ({ id: r.id, type: r.type, apiVersion: r.apiVersion })),
+    Object.values(state.resources).map((r) => ({ id: r.id, type: r.type, apiVersion: r.apiVersion, expected: true })),
     signal ? { signal } : {},
   );
   return { report: computeDrift(state, observation), observation };

@@ -159,7 +159,9 @@ export function observeTargets(
 ): ObserveTarget[] {
   const out: ObserveTarget[] = [];
   for (const r of manifest?.resources ?? []) out.push({ id: r.id, type: r.type, apiVersion: r.apiVersion });
-  for (const o of Object.values(state?.resources ?? {})) out.push({ id: o.id, type: o.type, apiVersion: o.apiVersion });
+  // What the state owns exists as far as we know: missing from a list, it is confirmed with a GET.
+  for (const o of Object.values(state?.resources ?? {}))
+    out.push({ id: o.id, type: o.type, apiVersion: o.apiVersion, expected: true });
   return out;
 }
 

@@ -105,9 +105,18 @@ describe('plan / apply / destroy / drift on the command line', () => {
       .properties.properties.scaleSettings.maxNodeCount;
     const m2 = withBody(m, cluster.logicalId, (b) => (b.properties.properties.scaleSettings.maxNodeCount = before + 2));
     writeManifest('bigger.manifest.json', m2);
+    const readsFrom = h.lastSeq();
     const saved = await amlcdk(['plan', '--manifest', 'bigger.manifest.json', '--out', 'bigger.plan.json']);
     assert.equal(saved.code, 0, saved.stderr);
     assert.match(saved.stdout, /Saved the plan to bigger\.plan\.json/);
+    // The reads plan reports are the reads the emulator saw.
+    const line = /observed (\d+) resources with (\d+) lists and (\d+) gets, waited \d+\.\d s for read budget/.exec(
+      saved.stdout,
+    );
+    assert.ok(line, saved.stdout);
+    assert.equal(Number(line[1]), m.resources.length);
+    const reads = h.emu.log(readsFrom).filter((e) => e.kind === 'read').length;
+    assert.equal(Number(line[2]) + Number(line[3]), reads);
     assert.deepEqual(
       (JSON.parse(readFileSync(join(h.dir, 'bigger.plan.json'), 'utf8')) as JsonPlan).resource_changes.find(
         (c) => c.address === cluster.logicalId,

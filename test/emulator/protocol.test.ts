@@ -225,6 +225,36 @@ describe('ARM protocol', () => {
     assert.ok(subWide.body.nextLink);
   });
 
+  test('listLagMs: a fresh resource is missing from lists (GET finds it) until the lag has passed; a bad lag is 400', async () => {
+    const coll = `/subscriptions/${TEST_SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+    const names = async (): Promise<string[]> => {
+      const out: string[] = [];
+      let url: string | undefined = `${coll}?api-version=${V.msi}`;
+      while (url) {
+        const r = await emu.request('GET', url);
+        out.push(...r.body.value.map((x: { name: string }) => x.name));
+        url = r.body.nextLink;
+      }
+      return out;
+    };
+    emu.advanceClock(60_000); // what earlier tests created is older than the lag
+    const before = await names();
+    emu.configure({ listLagMs: 60_000 });
+    try {
+      const put = await emu.request('PUT', `${coll}/id-lagging?api-version=${V.msi}`, { location: 'westeurope' });
+      assert.equal(put.status, 201);
+      assert.deepEqual(await names(), before, 'the new identity lags; the older ones are listed');
+      assert.equal((await emu.request('GET', `${coll}/id-lagging?api-version=${V.msi}`)).status, 200);
+      emu.advanceClock(60_000);
+      assert.deepEqual(await names(), [...before, 'id-lagging'].sort());
+    } finally {
+      emu.configure({ listLagMs: 0 });
+    }
+    const bad = await emu.request('PUT', '/_emulator/config', { listLagMs: -1 }, { token: null });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'InvalidEmulatorConfig');
+  });
+
   test('every ARM answer carries the remaining-requests header of its bucket and a request id', async () => {
     const r = await emu.request('GET', `${paths.rg(RG)}?api-version=${V.rg}`);
     assert.ok(Number(r.headers['x-ms-ratelimit-remaining-subscription-reads']) > 0);

@@ -88,9 +88,7 @@ export function progressPrinter(out: NodeJS.WriteStream, p: Painter): (e: ApplyE
         out.write(`${p.yellow('recovering')} ${e.message}\n`);
         break;
       case 'observed':
-        out.write(
-          p.dim(`observed ${e.resources} resource(s) with ${e.calls.list} list and ${e.calls.get} get call(s)\n`),
-        );
+        out.write(p.dim(`${e.summary}\n`));
         break;
       case 'start':
         out.write(`${stamp(e.finished, e.total)} ${p.cyan('…')} ${e.address}  ${e.op}\n`);

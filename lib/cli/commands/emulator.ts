@@ -3,7 +3,7 @@
  * emulator in the foreground until Ctrl-C (SIGINT) or SIGTERM. It writes `<data-dir>/emulator.json` so that the
  * `local` target of plan/apply in other terminals reuses it instead of starting their own.
  *
- * The config file is JSON with any of: durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds
+ * The config file is JSON with any of: durations, quotas, throttle, faults, seed, pageSize, listLagMs, retryAfterSeconds
  * (see docs/emulator.md). Exit 0 after a clean stop, 1 when it could not start, 2 on bad flags or config.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the fault injection (default: 1)')
     .option(
       '-c, --config <file>',
-      'JSON file with durations, quotas, throttle, faults, seed, pageSize, retryAfterSeconds',
+      'JSON file with durations, quotas, throttle, faults, seed, pageSize, listLagMs, retryAfterSeconds',
     )
     .option('--json', 'print the endpoint as one JSON line')
     .action(async (opts: EmulatorCommandOptions) => {

@@ -21,6 +21,7 @@ import type { Manifest } from '../../manifest/types.js';
 import { parseManifest } from '../../manifest/read.js';
 import { canonicalJson } from '../../manifest/canonical.js';
 import { planStack } from '../../reconciler/apply.js';
+import { describeObservation } from '../../reconciler/observe.js';
 import { checkSavedPlan } from '../../reconciler/saved-plan.js';
 import { secretResolver, type SecretResolver } from '../../reconciler/secrets.js';
 import type { Plan, SavedPlan } from '../../reconciler/plan.js';
@@ -252,10 +253,12 @@ export async function runPlan(
   try {
     const store = await openStore(opts, cwd);
     const plans: Plan[] = [];
+    const observed: string[] = [];
     for (const m of manifests) {
       const state = await store.load(m.stack.name);
-      const { plan } = await planStack(conn.client, m, state);
+      const { plan, observation } = await planStack(conn.client, m, state);
       plans.push(plan);
+      observed.push(describeObservation(observation));
       if (opts.out) {
         const saved: SavedPlan = { ...plan, manifest: m, target: conn.label.split(' ')[0] };
         writeFileSync(resolve(cwd, opts.out), canonicalJson(saved, 2) + '\n');
@@ -271,7 +274,10 @@ export async function runPlan(
       );
     } else {
       const p = painterFor(out);
-      for (const plan of plans) out.write(renderPlan(plan, { painter: p, showNoop: opts.showUnchanged ?? false }));
+      plans.forEach((plan, i) => {
+        out.write(p.dim(`${observed[i]}\n`));
+        out.write(renderPlan(plan, { painter: p, showNoop: opts.showUnchanged ?? false }));
+      });
       if (opts.out)
         out.write(`Saved the plan to ${opts.out}. Apply exactly this plan with: amlcdk apply ${opts.out}\n`);
     }

@@ -126,6 +126,10 @@ export const roleAssignments: ResourceType = {
   },
   listFilter(engine, recs, req, parsed) {
     // ARM lists assignments at, above and below the scope; atScope() keeps at and above; principalId filters.
+    // azure-rest-api-specs authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/
+    // authorization-RoleAssignmentsCalls.json @007a51db (RoleAssignmentFilterParameter): "Use $filter=atScope() to
+    // return all role assignments at or above the scope. Use $filter=principalId eq {id} to return all role
+    // assignments at, above or below the scope for the specified principal"; every list is x-ms-pageable (nextLink).
     const filter = req.query.get('$filter') ?? '';
     const scope = parsed.parentId.toLowerCase();
     const all = [...engine.store.resources.values()].filter((r) => r.typeKey === RA.toLowerCase());

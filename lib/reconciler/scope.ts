@@ -121,6 +121,7 @@ export function scopedClient(client: ArmClient, scope: StackScope): ArmClient {
   return {
     get: (id, apiVersion, options) => client.get(id, apiVersion, options),
     list: (id, apiVersion, options) => client.list(id, apiVersion, options),
+    ...(client.budgetWaitMs ? { budgetWaitMs: (kind) => client.budgetWaitMs!(kind) } : {}),
     pollUntilDone: (started, options) => client.pollUntilDone(started, options),
     beginPut: async (id: string, apiVersion: string, body: unknown, options?: ArmCallOptions) => {
       guard(id, 'PUT');

@@ -1,7 +1,11 @@
 /**
- * The emulator's TLS certificate: self-signed for `localhost` and `127.0.0.1`, generated on first start into
- * `<dataDir>/cert.pem` + `key.pem` and reused afterwards (clients that trust it once keep trusting it).
- * It is its own CA (basicConstraints cA) so it can be passed as `ca` or through NODE_EXTRA_CA_CERTS.
+ * The emulator's TLS certificate: a self-signed *leaf* for `localhost` and `127.0.0.1`, generated on first start
+ * into `<dataDir>/cert.pem` + `key.pem` and reused afterwards (clients that trust it once keep trusting it).
+ *
+ * It is deliberately not a CA (basicConstraints `cA: false`, no `keyCertSign`): trusting it — as `ca`, or through
+ * NODE_EXTRA_CA_CERTS as docs/emulator.md suggests — vouches for these two names only. A CA certificate would let
+ * anyone holding `key.pem` (any process that can read the data dir) sign a certificate for management.azure.com
+ * that the trusting process would accept. A certificate from an older amlcdk that is still a CA is replaced.
  */
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +22,9 @@ function stillValid(pem: string): boolean {
   try {
     const c = new X509Certificate(pem);
     // Regenerate a few days before expiry so a long-lived data dir never serves an expired certificate.
-    return new Date(c.validTo).getTime() - Date.now() > 3 * 24 * 3600 * 1000 && c.checkIP('127.0.0.1') !== undefined;
+    return (
+      new Date(c.validTo).getTime() - Date.now() > 3 * 24 * 3600 * 1000 && c.checkIP('127.0.0.1') !== undefined && !c.ca
+    );
   } catch {
     return false;
   }
@@ -45,8 +51,8 @@ export async function loadOrCreateCertificate(dataDir: string): Promise<Emulator
       notBeforeDate: notBefore,
       notAfterDate: notAfter,
       extensions: [
-        { name: 'basicConstraints', cA: true, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
         { name: 'extKeyUsage', serverAuth: true },
         {
           name: 'subjectAltName',

@@ -2,6 +2,7 @@
  * A Stack is one deployment target: a subscription, a resource group and a region. Each stack synthesizes to one
  * manifest (`<stack>.manifest.json`). Resource constructs find their stack with `Stack.of(this)`.
  */
+import { STACK_NAME_ALLOWED, stackNameProblem } from './stack-name.js';
 import { Construct, type IConstruct } from 'constructs';
 import { ValidationError } from './errors.js';
 import { recordError } from './annotations.js';
@@ -88,14 +89,16 @@ export class Stack extends Construct {
     this.tags = { ...(p.tags ?? {}) };
     this.createResourceGroup = p.createResourceGroup ?? false;
 
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id)) {
+    const nameProblem = stackNameProblem(id);
+    if (nameProblem) {
       recordError(
         this,
-        new ValidationError('InvalidStackName', `stack id "${id}" cannot be used as a manifest file name`, this, {
-          value: id,
-          allowed: '1-64 letters, digits, "_" or "-", starting with a letter or digit',
-          fix: 'rename the stack',
-        }),
+        new ValidationError(
+          'InvalidStackName',
+          `stack id "${id}" cannot name the stack's manifest and state files: ${nameProblem}`,
+          this,
+          { value: id, allowed: STACK_NAME_ALLOWED, fix: 'rename the stack' },
+        ),
       );
     }
     if (typeof p.subscriptionId !== 'string' || !GUID_RE.test(p.subscriptionId)) {

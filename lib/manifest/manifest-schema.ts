@@ -2,6 +2,8 @@
  * The JSON Schema of a manifest document, in a module of its own so scripts/gen-validators.ts can load it without
  * the validators it generates.
  */
+import { STACK_NAME_PATTERN } from '../core/stack-name.js';
+
 const sourceLocation = {
   type: 'object',
   required: ['file', 'line'],
@@ -48,7 +50,7 @@ export const MANIFEST_SCHEMA = {
       required: ['name', 'subscriptionId', 'resourceGroup', 'location', 'tags'],
       additionalProperties: false,
       properties: {
-        name: { type: 'string', minLength: 1 },
+        name: { type: 'string', pattern: STACK_NAME_PATTERN },
         subscriptionId: { type: 'string' },
         resourceGroup: { type: 'string' },
         location: { type: 'string' },

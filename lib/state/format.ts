@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
+import { STACK_NAME_ALLOWED, stackNameProblem } from '../core/stack-name.js';
 import { canonicalJson } from '../manifest/canonical.js';
 import type { JournalEntry, StackState } from './types.js';
 
@@ -23,15 +24,14 @@ function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Stack names become file and blob names: keep them portable and free of path tricks. */
+/** Stack names become file and blob names: one rule with the Stack construct (lib/core/stack-name.ts). */
 export function checkStackName(stack: string): void {
-  if (typeof stack !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(stack) || stack.includes('..')) {
+  const problem = stackNameProblem(stack);
+  if (problem) {
     throw new InputError(
       'InvalidStackName',
-      `stack name ${JSON.stringify(stack)} cannot name a state file; allowed: 1-128 of A-Z a-z 0-9 . _ - starting with a letter or digit, no "..".`,
-      {
-        fix: 'rename the Stack construct (its id is the stack name)',
-      },
+      `stack name ${JSON.stringify(typeof stack === 'string' ? stack.slice(0, 200) : stack)} cannot name a state file: ${problem}; allowed: ${STACK_NAME_ALLOWED}.`,
+      { fix: 'rename the Stack construct (its id is the stack name)' },
     );
   }
 }

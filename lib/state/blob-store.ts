@@ -23,7 +23,7 @@ import {
   parseJournal,
   type JournalParse,
 } from './format.js';
-import { StateLockLostError, StateLockedError, currentHolder } from './lock-holder.js';
+import { StateLockLostError, StateLockedError, currentHolder, describeHolder, goneOnThisHost } from './lock-holder.js';
 import type { Journal, JournalEntry, JournalInput, Lock, LockHolder, StackState, StateStore } from './types.js';
 
 export interface BlobStateStoreOptions {
@@ -92,6 +92,7 @@ function holderToMetadata(h: LockHolder): Record<string, string> {
     who: encodeURIComponent(h.who),
     host: encodeURIComponent(h.host),
     pid: String(h.pid),
+    ...(h.pidStart ? { pidstart: h.pidStart } : {}),
     operation: encodeURIComponent(h.operation),
     since: h.since,
   };
@@ -111,6 +112,7 @@ function holderFromMetadata(meta: Record<string, string> | undefined): LockHolde
     who: dec(meta.who),
     host: dec(meta.host),
     pid: Number(meta.pid ?? 0),
+    ...(meta.pidstart ? { pidStart: meta.pidstart } : {}),
     operation: dec(meta.operation),
     since: meta.since ?? '',
   };
@@ -252,11 +254,29 @@ export class BlobStateStore implements StateStore {
     }
     const holder = currentHolder(operation);
     const lease = blob.getBlobLeaseClient(holder.id);
+    let tookOver: Lock['tookOver'];
     try {
       await lease.acquireLease(this.leaseSeconds);
     } catch (err) {
-      if (statusOf(err) === 409) throw await this.refusal(stack, name);
-      throw this.wrap(err, 'lease the lock blob', name);
+      if (statusOf(err) !== 409) throw this.wrap(err, 'lease the lock blob', name);
+      // Leased. A holder that ran on this host and is provably gone is taken over at once (no wait for the lease to
+      // lapse): its lease is broken only if the blob is still exactly as read (ETag), then leased again. A holder on
+      // another host is refused: its lease lapses by itself within the lease time if it died.
+      const seen = await blob.getProperties().catch(() => undefined);
+      const gone = holderFromMetadata(seen?.metadata);
+      const reason = goneOnThisHost(gone);
+      if (!seen?.etag || !gone || !reason) throw await this.refusal(stack, name);
+      try {
+        await blob.getBlobLeaseClient().breakLease(0, { conditions: { ifMatch: seen.etag } });
+        await lease.acquireLease(this.leaseSeconds);
+      } catch (err2) {
+        if (statusOf(err2) === 409 || statusOf(err2) === 412) throw await this.refusal(stack, name);
+        throw this.wrap(err2, 'take over the lease of', name);
+      }
+      tookOver = { holder: gone, reason };
+      this.onNotice(
+        `took over the lock on stack "${stack}" from ${describeHolder(gone)}: ${reason}. Its unfinished work, if any, is resumed from the journal`,
+      );
     }
     try {
       await blob.setMetadata(holderToMetadata(holder), { conditions: { leaseId: holder.id } });
@@ -278,6 +298,7 @@ export class BlobStateStore implements StateStore {
     let released = false;
     return {
       holder,
+      ...(tookOver ? { tookOver } : {}),
       release: async () => {
         if (released) return;
         released = true;

@@ -31,7 +31,14 @@ import {
   parseJournal,
   type JournalParse,
 } from './format.js';
-import { StateLockLostError, StateLockedError, currentHolder, describeHolder, pidAlive } from './lock-holder.js';
+import {
+  StateLockLostError,
+  StateLockedError,
+  currentHolder,
+  describeHolder,
+  goneOnThisHost,
+  pidAlive,
+} from './lock-holder.js';
 import type { Journal, JournalEntry, JournalInput, Lock, LockHolder, StackState, StateStore } from './types.js';
 
 export interface FileStateStoreOptions {
@@ -135,22 +142,27 @@ export class FileStateStore implements StateStore {
     const text = JSON.stringify(holder);
     const tmp = `${file}.${holder.id}.tmp`;
     await writeFileDurable(tmp, text);
+    let tookOver: Lock['tookOver'];
     try {
-      await link(tmp, file);
-    } catch (err) {
-      if (errno(err) === 'EEXIST') throw await this.refusal(stack, file);
-      if (errno(err) === 'EPERM' || errno(err) === 'ENOTSUP' || errno(err) === 'EXDEV') {
-        // Filesystems without hard links: an O_EXCL create (the record is written right after).
-        try {
-          await writeFile(file, text, { flag: 'wx' });
-        } catch (err2) {
-          if (errno(err2) === 'EEXIST') throw await this.refusal(stack, file);
-          throw err2;
+      for (let attempt = 0; !(await createLockFile(tmp, file, text)); attempt++) {
+        // Held. A holder that ran on this host and is provably gone (pid gone or reused) is taken over; anything
+        // else (alive, another host, unreadable) is refused with the holder named.
+        const current = await readHolderSettled(file);
+        const reason = goneOnThisHost(current);
+        if (!current || !reason || attempt >= 3) throw await this.refusal(stack, file, current);
+        if (await takeOver(file, current, tmp, text)) {
+          tookOver = { holder: current, reason };
+          break;
         }
-      } else throw err;
+        await new Promise((r) => setTimeout(r, 20 + 30 * attempt));
+      }
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
+    if (tookOver)
+      this.onNotice(
+        `took over the lock on stack "${stack}" from ${describeHolder(tookOver.holder)}: ${tookOver.reason}. Its unfinished work, if any, is resumed from the journal`,
+      );
     await fsyncDir(dirname(file));
     this.held.set(stack, holder.id!);
     heldLockFiles.set(file, holder.id!);
@@ -163,6 +175,7 @@ export class FileStateStore implements StateStore {
     let released = false;
     return {
       holder,
+      ...(tookOver ? { tookOver } : {}),
       release: async () => {
         if (released) return;
         released = true;
@@ -184,18 +197,12 @@ export class FileStateStore implements StateStore {
     };
   }
 
-  private async refusal(stack: string, file: string): Promise<StateLockedError> {
-    // The record appears whole (link), but an O_EXCL fallback writer may still be writing: read twice.
-    let holder = await readHolder(file);
-    if (!holder) {
-      await new Promise((r) => setTimeout(r, 50));
-      holder = await readHolder(file);
-    }
+  private async refusal(stack: string, file: string, holder: LockHolder | undefined): Promise<StateLockedError> {
     let stale = false;
-    let staleReason: string | undefined;
-    if (holder && holder.host === hostname() && holder.pid !== process.pid && !pidAlive(holder.pid)) {
+    let staleReason = goneOnThisHost(holder);
+    if (staleReason) {
+      // Only when a take-over kept losing races with other runs: say so rather than hide it.
       stale = true;
-      staleReason = `process ${holder.pid} no longer runs on ${holder.host}`;
     } else if (holder && holder.host !== hostname()) {
       const st = await stat(file).catch(() => undefined);
       const age = st ? Date.now() - st.mtimeMs : 0;
@@ -336,10 +343,72 @@ export class FileStateStore implements StateStore {
   }
 }
 
-async function readHolder(file: string): Promise<LockHolder | undefined> {
+/** Create the lock file from the fully written `tmp`: true when created, false when a lock exists already. */
+async function createLockFile(tmp: string, file: string, text: string): Promise<boolean> {
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (err) {
+    if (errno(err) === 'EEXIST') return false;
+    if (errno(err) !== 'EPERM' && errno(err) !== 'ENOTSUP' && errno(err) !== 'EXDEV') throw err;
+  }
+  // Filesystems without hard links: an O_EXCL create (the record is written right after).
+  try {
+    await writeFile(file, text, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if (errno(err) === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/**
+ * Replace the lock of a holder that is provably gone with ours. One take-over at a time (a `.takeover` gate created
+ * exclusively), and only if the lock file still holds exactly that holder, so two runs that both saw the dead holder
+ * never both proceed, and a live lock taken in between is never removed. False when someone else won.
+ */
+async function takeOver(file: string, gone: LockHolder, tmp: string, text: string): Promise<boolean> {
+  const gate = `${file}.takeover`;
+  try {
+    await writeFile(gate, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), {
+      flag: 'wx',
+    });
+  } catch (err) {
+    if (errno(err) !== 'EEXIST') throw err;
+    // Another take-over is under way, or one died half-way (its gate names a pid that is gone on this host).
+    const g = await readHolder(gate, false);
+    if (g && g.host === hostname() && !pidAlive(g.pid)) await unlink(gate).catch(() => undefined);
+    return false;
+  }
+  try {
+    const now = await readHolder(file);
+    if (!now || now.id !== gone.id || now.pid !== gone.pid || now.since !== gone.since) return false;
+    const aside = `${file}.gone-${process.pid}-${Date.now()}`;
+    try {
+      await rename(file, aside);
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return false;
+      throw err;
+    }
+    await unlink(aside).catch(() => undefined);
+    return await createLockFile(tmp, file, text);
+  } finally {
+    await unlink(gate).catch(() => undefined);
+  }
+}
+
+/** The holder record; an O_EXCL fallback writer may still be writing it, so an unreadable one is read again once. */
+async function readHolderSettled(file: string): Promise<LockHolder | undefined> {
+  const h = await readHolder(file);
+  if (h) return h;
+  await new Promise((r) => setTimeout(r, 50));
+  return readHolder(file);
+}
+
+async function readHolder(file: string, needWho = true): Promise<LockHolder | undefined> {
   try {
     const h = JSON.parse(await readFile(file, 'utf8')) as LockHolder;
-    return h && typeof h.who === 'string' && typeof h.pid === 'number' ? h : undefined;
+    return h && (typeof h.who === 'string' || !needWho) && typeof h.pid === 'number' ? h : undefined;
   } catch {
     return undefined;
   }

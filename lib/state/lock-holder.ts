@@ -2,6 +2,7 @@
  * Who holds a lock, how to describe them, and the errors a refused or lost lock raises.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { AmlcdkError } from '../core/errors.js';
 import type { LockHolder } from './types.js';
@@ -14,17 +15,51 @@ function userName(): string {
   }
 }
 
+/**
+ * When a process started, as the kernel counts it (Linux: field 22 of /proc/<pid>/stat, clock ticks since boot), so
+ * a pid reused by another process after the holder died is told apart from the holder. Undefined where unknown.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: count fields after its closing ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[19];
+    return start && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A holder record for this process. */
 export function currentHolder(operation: string): LockHolder {
   const host = hostname();
+  const pidStart = processStart(process.pid);
   return {
     id: randomUUID(),
     who: `${userName()}@${host}`,
     host,
     pid: process.pid,
+    ...(pidStart ? { pidStart } : {}),
     operation,
     since: new Date().toISOString(),
   };
+}
+
+/**
+ * Why `holder` is provably gone, or `undefined`: it ran on this host and its pid no longer exists, or the pid now
+ * belongs to a process that started at another time (the pid was reused). Only then may a lock be taken over
+ * without a human: a holder on another host cannot be checked from here.
+ */
+export function goneOnThisHost(holder: LockHolder | undefined): string | undefined {
+  if (!holder || holder.host !== hostname() || holder.pid === process.pid) return undefined;
+  if (!pidAlive(holder.pid)) return `process ${holder.pid} no longer runs on ${holder.host}`;
+  if (holder.pidStart !== undefined) {
+    const now = processStart(holder.pid);
+    if (now !== undefined && now !== holder.pidStart)
+      return `process ${holder.pid} on ${holder.host} is another process than the holder (it started at another time: the pid was reused)`;
+  }
+  return undefined;
 }
 
 /** Whether a pid runs on this machine (EPERM: it runs, as another user). */

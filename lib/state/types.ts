@@ -112,12 +112,19 @@ export interface LockHolder {
   readonly who: string;
   readonly host: string;
   readonly pid: number;
+  /** When the holder process started (Linux /proc start time), to tell a reused pid from the holder. */
+  readonly pidStart?: string;
   readonly operation: string;
   readonly since: string;
 }
 
 export interface Lock {
   readonly holder: LockHolder;
+  /**
+   * Set when this lock was taken over from a holder that is provably gone (same host, pid gone or reused): who held
+   * it and why it was taken over. The store also reports it through its notice channel.
+   */
+  readonly tookOver?: { readonly holder: LockHolder; readonly reason: string };
   release(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
  * Crash safety: an apply of ≥ 50 resources, run as `node bin/amlcdk.js apply` in a child process against an
  * emulator started here, is SIGKILLed at seeded random moments (after a random number of writes reached ARM);
  * each rerun must converge with 0 duplicate creates (emulator counters) and 0 orphans (everything that exists is
- * in the state). Trials: AMLCDK_CRASH_TRIALS (default 2 in `npm test`; `npm run test:reliability` runs 20).
+ * in the state), and must take the killed run's lock over by itself (no break-lock). Trials: AMLCDK_CRASH_TRIALS (default 2 in `npm test`; `npm run test:reliability` runs 20).
  */
 import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -91,6 +91,10 @@ interface TrialFigures {
   orphans: number;
   duplicateCreates: number;
   resumed: boolean;
+  /** The rerun took the killed run's lock over by itself (it said so, naming the old holder). */
+  tookOverLock: boolean;
+  /** A manual `state break-lock` was needed (never, since issue 14). */
+  breakLock: boolean;
 }
 
 describe('crash safety: SIGKILL during apply, then rerun', () => {
@@ -117,6 +121,8 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
       orphans: trials.reduce((n, t) => n + t.orphans, 0),
       duplicateCreates: trials.reduce((n, t) => n + t.duplicateCreates, 0),
       killed: trials.filter((t) => t.killed).length,
+      tookOverLock: trials.filter((t) => t.killed && t.tookOverLock).length,
+      breakLocks: trials.filter((t) => t.breakLock).length,
       resources: CLUSTERS + 1,
       trials,
     });
@@ -149,10 +155,9 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
         killed.signal === 'SIGKILL' || killed.code === 0,
         `trial ${t}: unexpected end ${killed.code} ${killed.output}`,
       );
-      // The killed run's lock is stale (its pid is gone); breaking it is the documented explicit step
-      // (`amlcdk state break-lock <stack>`), done here through the same store call.
+      // The killed run's lock names a pid that is gone on this host: the rerun takes it over by itself and says
+      // so, naming the old holder (no `amlcdk state break-lock`; issue 14 finding 9).
       const store = new FileStateStore({ dir: join(dir, '.amlcdk'), onNotice: () => undefined });
-      if (killed.signal === 'SIGKILL') await store.breakLock(m.stack.name);
       const rerun = await runApply(dir, file, emu);
       const figures: TrialFigures = {
         trial: t,
@@ -162,9 +167,13 @@ describe('crash safety: SIGKILL during apply, then rerun', () => {
         orphans: 0,
         duplicateCreates: 0,
         resumed: /resumed an unfinished run/.test(rerun.output),
+        tookOverLock: /took over the lock on stack .* from .*pid \d+/.test(rerun.output),
+        breakLock: false,
       };
       trials.push(figures);
       assert.equal(rerun.code, 0, `trial ${t} (killed after ${killAfter} writes): rerun failed:\n${rerun.output}`);
+      if (killed.signal === 'SIGKILL')
+        assert.ok(figures.tookOverLock, `trial ${t}: the rerun did not say it took the lock over:\n${rerun.output}`);
       // 0 duplicate creates.
       const dup = Object.entries(emu.counters().creates).filter(
         ([id, n]) => id.includes(`/resourcegroups/${rg}/`) && n > 1,

@@ -216,7 +216,7 @@ describe('blob lease lock', () => {
     await lockB.release();
   });
 
-  test('a lock held by another process is refused naming that process', async () => {
+  test('a lock held by another process is refused naming that process; once it is killed the next lock takes the lease over', async () => {
     const a = store();
     const child = spawn(
       process.execPath,
@@ -241,10 +241,34 @@ describe('blob lease lock', () => {
       (e: unknown) =>
         e instanceof StateLockedError && e.holder?.pid === child.pid && e.message.includes(`pid ${child.pid}`),
     );
-    child.kill('SIGKILL');
-    const holder = await a.breakLock('dev');
-    assert.equal(holder?.pid, child.pid);
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    // Same host, pid gone: the next lock takes the lease over at once, naming the old holder, without
+    // break-lock and without waiting for the lease to lapse (issue 14 finding 9).
+    const notices: string[] = [];
+    const c = sameAs(a, { onNotice: (m) => notices.push(m) });
+    const lock = await c.lock('dev', 'apply');
+    assert.equal(lock.tookOver?.holder.pid, child.pid);
+    assert.match(notices.join('\n'), new RegExp(`took over the lock on stack "dev" from .*pid ${child.pid}`));
+    await assert.rejects(sameAs(a).lock('dev', 'apply'), StateLockedError, 'the new lease holds');
+    await lock.release();
+  });
+
+  test('a lease held for a holder on another host is refused, never taken over', async () => {
+    const a = store();
     const lock = await a.lock('dev', 'apply');
+    // Rewrite the holder as a dead process on another host (metadata under the live lease).
+    const blob = container(a).getBlockBlobClient(a.blobName('lock', 'dev'));
+    await blob.setMetadata(
+      { amlcdkid: 'remote', who: 'bob%40ci-9', host: 'ci-9', pid: '999999', operation: 'apply', since: 'x' },
+      { conditions: { leaseId: lock.holder.id } },
+    );
+    await assert.rejects(
+      sameAs(a).lock('dev', 'apply'),
+      (e: unknown) => e instanceof StateLockedError && e.holder?.host === 'ci-9' && /bob@ci-9/.test(e.message),
+    );
     await lock.release();
   });
 });

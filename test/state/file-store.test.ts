@@ -353,8 +353,9 @@ describe('locks', () => {
     await a.close();
   });
 
-  test('a lock held by another live process is refused naming it; once that process is killed the lock is reported stale until broken', async () => {
-    const store = freshStore();
+  test('a lock held by another live process is refused naming it; once that process is killed the next lock takes it over, naming the old holder', async () => {
+    const notices: string[] = [];
+    const store = freshStore(notices);
     const child = await startChild(['lock', store.dir, 'dev'], 'locked');
     await assert.rejects(store.lock('dev', 'apply'), (e: unknown) => {
       assert.ok(e instanceof StateLockedError);
@@ -365,17 +366,58 @@ describe('locks', () => {
       return true;
     });
     await kill9(child);
-    await assert.rejects(store.lock('dev', 'apply'), (e: unknown) => {
-      assert.ok(e instanceof StateLockedError);
-      assert.equal(e.stale, true);
-      assert.match(e.message, new RegExp(`process ${child.pid} no longer runs`));
-      assert.match(e.message, /Break it explicitly/);
-      return true;
-    });
-    const holder = await store.breakLock('dev');
-    assert.equal(holder?.pid, child.pid);
+    // Same host, pid gone: provably dead, so no break-lock is needed (issue 14 finding 9).
     const lock = await store.lock('dev', 'apply');
+    assert.equal(lock.tookOver?.holder.pid, child.pid);
+    assert.match(lock.tookOver?.reason ?? '', new RegExp(`process ${child.pid} no longer runs`));
+    assert.equal(notices.length, 1);
+    assert.match(notices[0], new RegExp(`took over the lock on stack "dev" from .*pid ${child.pid}, apply`));
+    // The new holder is the lock now: another run is refused naming it.
+    await assert.rejects(
+      new FileStateStore({ dir: store.dir }).lock('dev', 'apply'),
+      (e: unknown) => e instanceof StateLockedError && e.holder?.id === lock.holder.id && !e.stale,
+    );
     await lock.release();
+    assert.equal(existsSync(store.lockPath('dev')), false);
+  });
+
+  test('a live pid that started at another time than the holder (a reused pid) is taken over too', async () => {
+    const store = freshStore();
+    const child = await startChild(['lock', store.dir, 'reused'], 'locked');
+    try {
+      // The record of a dead holder whose pid now belongs to another process (the child, alive).
+      const rec = JSON.parse(readFileSync(store.lockPath('reused'), 'utf8')) as Record<string, unknown>;
+      assert.equal(typeof rec.pidStart, 'string', 'the holder records its start time');
+      writeFileSync(store.lockPath('reused'), JSON.stringify({ ...rec, id: 'old', pidStart: '1' }));
+      const lock = await store.lock('reused', 'apply');
+      assert.equal(lock.tookOver?.holder.id, 'old');
+      assert.match(lock.tookOver?.reason ?? '', /pid was reused/);
+      await lock.release();
+      // The same record with the child's real start time is a live holder: refused.
+      writeFileSync(store.lockPath('reused'), JSON.stringify(rec));
+      await assert.rejects(
+        store.lock('reused', 'apply'),
+        (e: unknown) => e instanceof StateLockedError && e.holder?.pid === child.pid && !e.stale,
+      );
+    } finally {
+      await kill9(child);
+    }
+  });
+
+  test('runs racing to take over a dead holder: exactly one gets the lock, the others are refused naming it', async () => {
+    const store = freshStore();
+    const child = await startChild(['lock', store.dir, 'race'], 'locked');
+    await kill9(child);
+    const stores = Array.from({ length: 6 }, () => new FileStateStore({ dir: store.dir, onNotice: () => undefined }));
+    const results = await Promise.allSettled(stores.map((s) => s.lock('race', 'apply')));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.status)));
+    const winner = (won[0]).value;
+    assert.equal(winner.tookOver?.holder.pid, child.pid);
+    for (const r of results)
+      if (r.status === 'rejected')
+        assert.ok(r.reason instanceof StateLockedError && r.reason.holder?.id === winner.holder.id, String(r.reason));
+    await winner.release();
   });
 
   test('a lock from another host whose heartbeat stopped is reported stale', async () => {

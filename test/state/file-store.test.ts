@@ -412,7 +412,7 @@ describe('locks', () => {
     const results = await Promise.allSettled(stores.map((s) => s.lock('race', 'apply')));
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.status)));
-    const winner = (won[0]).value;
+    const winner = won[0].value;
     assert.equal(winner.tookOver?.holder.pid, child.pid);
     for (const r of results)
       if (r.status === 'rejected')

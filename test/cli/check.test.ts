@@ -21,6 +21,7 @@ import { sarifErrors } from '../policy/sarif-schema.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const AZPOL = join(ROOT, 'test/fixtures/policy/azure-policy');
 const AZPOL_PARAMS = join(ROOT, 'test/fixtures/policy/azure-policy-params.json');
+const AZPOL_AUDIT = join(ROOT, 'test/fixtures/policy/azure-policy-params-audit.json');
 let dir: string;
 
 function writeManifest(name: string, m: Manifest): string {
@@ -128,7 +129,18 @@ describe('amlcdk check (in process)', () => {
   test('--azure-policy adds offline Azure Policy results; a Deny fails the check', async () => {
     const out = join(dir, 'az.json');
     assert.equal(
-      await run(['--manifest', secure, '--azure-policy', AZPOL, '--format', 'json', '--output', out]),
+      await run([
+        '--manifest',
+        secure,
+        '--azure-policy',
+        AZPOL,
+        '--azure-policy-params',
+        AZPOL_AUDIT,
+        '--format',
+        'json',
+        '--output',
+        out,
+      ]),
       0,
       'audits do not fail',
     );

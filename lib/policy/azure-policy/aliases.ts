@@ -9,6 +9,7 @@ const C = `${ML}/computes`;
 const NSG = 'microsoft.network/networksecuritygroups';
 const PE = 'microsoft.network/privateendpoints';
 const VNET = 'microsoft.network/virtualnetworks';
+const DIAG = 'microsoft.insights/diagnosticsettings';
 
 const RULE_PROPS = [
   'access',
@@ -85,6 +86,14 @@ const table: Record<string, string> = {
   [`${VNET}/subnets/networksecuritygroup.id`]: 'properties.networkSecurityGroup.id',
   [`${VNET}/subnets/defaultoutboundaccess`]: 'properties.defaultOutboundAccess',
   [`${NSG}/securityrules[*]`]: 'properties.securityRules[*]',
+  // Diagnostic settings. `logs.enabled` and `metrics.enabled` are legacy aliases without `[*]` whose path is
+  // still `properties.logs[*].enabled` (Azure's alias list, as dumped from `az provider show --expand
+  // resourceTypes/aliases` in github.com/maciejporebski/azure-policy-aliases,
+  // aliases/microsoft.insights/diagnosticSettings.md). Built-ins afe0c3be and f59276f0 (Azure/azure-policy,
+  // built-in-policies/policyDefinitions/Machine Learning/AuditDiagnosticLog_*.json) use them inside a count over
+  // `logs[*]` and as a plain condition; read as `properties.logs.enabled` they could never be true.
+  [`${DIAG}/logs.enabled`]: 'properties.logs[*].enabled',
+  [`${DIAG}/metrics.enabled`]: 'properties.metrics[*].enabled',
   // Role assignments.
   ['microsoft.authorization/roleassignments/roledefinitionid']: 'properties.roleDefinitionId',
   ['microsoft.authorization/roleassignments/principalid']: 'properties.principalId',

@@ -19,6 +19,8 @@ import {
   type Value,
 } from './expression.js';
 import { text } from '../../core/text.js';
+import { classifyPath, computeTypeOf, fieldTableFor } from '../../catalog/field-tables.js';
+import { deployedView, type DeployedView } from './deployed-state.js';
 
 /** A policy definition as loaded from JSON. */
 export interface PolicyDefinition {
@@ -112,6 +114,8 @@ interface Frame {
 interface Ctx {
   readonly resource: ManifestResource;
   readonly manifest: Manifest;
+  /** The manifest as deployed (projected read-only state) plus the resources Azure creates itself. */
+  readonly view: DeployedView;
   readonly params: Readonly<Record<string, unknown>>;
   readonly frames: readonly Frame[];
 }
@@ -156,6 +160,21 @@ function tagsOf(r: ManifestResource): Record<string, string> {
   return t && typeof t === 'object' ? (t as Record<string, string>) : {};
 }
 
+/** `parent/child` names after the last provider segment of the id (Azure Policy's `fullName`). */
+function fullNameOf(r: ManifestResource): string {
+  const parts = r.id.split('/providers/').pop()!.split('/');
+  return parts.filter((_, i) => i >= 2 && i % 2 === 0).join('/');
+}
+
+/**
+ * The field-table source when a body path is read-only (Azure fills it after deployment, e.g. a compute instance's
+ * `osImageMetadata`), else undefined. A desired state cannot say what Azure will put there.
+ */
+function readOnlySource(r: ManifestResource, segs: readonly (Segment | number)[]): string | undefined {
+  const c = classifyPath(fieldTableFor(r.type, computeTypeOf(r.body)), segs.map(String));
+  return c.update === 'ignore' && /readOnly/i.test(c.source) ? c.source : undefined;
+}
+
 /** Special fields (name, type, tags['x'] ...) or aliases, with count-frame substitution. */
 function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean } {
   const r = ctx.resource;
@@ -165,10 +184,8 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
   switch (al) {
     case 'name':
       return single(r.name);
-    case 'fullname': {
-      const parts = r.id.split('/providers/').pop()!.split('/');
-      return single(parts.filter((_, i) => i >= 2 && i % 2 === 0).join('/'));
-    }
+    case 'fullname':
+      return single(fullNameOf(r));
     case 'type':
       return single(r.type);
     case 'kind':
@@ -217,6 +234,13 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
     const result = { values, star };
     if (!best) best = result;
     if (star ? values.length > 0 : values[0] !== undefined) return result;
+  }
+  for (const segs of candidates) {
+    const ro = readOnlySource(r, segs);
+    if (ro)
+      throw new NotEvaluable(
+        `${a} is read-only (${ro}): Azure sets it after deployment, so the desired state cannot tell what it will be`,
+      );
   }
   return best!;
 }
@@ -497,20 +521,28 @@ function canonicalEffect(e: unknown): string {
   return EFFECTS[s.toLowerCase()] ?? s;
 }
 
-/** Evaluate one definition on one resource. */
+/**
+ * Evaluate one definition on one resource. `view` is the manifest as deployed (see deployed-state.ts); it is
+ * computed from `manifest` when not given, and `resource` is read through it.
+ */
 export function evaluateDefinition(
   def: PolicyDefinition,
   resource: ManifestResource,
   manifest: Manifest,
   params: Record<string, unknown>,
+  view: DeployedView = deployedView(manifest),
 ): { outcome: string; note?: string } {
-  const ctx: Ctx = { resource, manifest, params, frames: [] };
+  const seen = view.resources.find((r) => r.logicalId === resource.logicalId) ?? resource;
+  const ctx: Ctx = { resource: seen, manifest, view, params, frames: [] };
   try {
     const effect = canonicalEffect(val(def.policyRule.then.effect, ctx));
     if (!evalCondition(def.policyRule.if, ctx)) return { outcome: 'NotApplicable' };
+    const details = def.policyRule.then.details;
+    const related = !!details && typeof details === 'object' && key(details as Condition, 'type') !== undefined;
+    if (effect === 'AuditIfNotExists' || effect === 'DeployIfNotExists' || (effect === 'Disabled' && related))
+      return existence(def, effect, ctx);
     // Reported so that users see what an assignment with effect Disabled would have flagged.
     if (effect === 'Disabled') return { outcome: 'Disabled' };
-    if (effect === 'AuditIfNotExists' || effect === 'DeployIfNotExists') return existence(def, effect, ctx);
     return { outcome: effect };
   } catch (e) {
     if (e instanceof NotEvaluable) return { outcome: 'NotEvaluable', note: e.message };
@@ -518,21 +550,63 @@ export function evaluateDefinition(
   }
 }
 
-/** AuditIfNotExists / DeployIfNotExists: the related resources of `details.type` below the resource. */
+/**
+ * Extension resource types: their instances live at `<resource id>/providers/<type>/<name>`, so Azure Policy looks
+ * for them on the evaluated resource, like children. Source: "Extension resource types in Azure",
+ * learn.microsoft.com/azure/azure-resource-manager/management/extension-resource-types.
+ */
+const EXTENSION_TYPES = new Set([
+  'microsoft.insights/diagnosticsettings',
+  'microsoft.authorization/locks',
+  'microsoft.authorization/roleassignments',
+  'microsoft.authorization/policyassignments',
+]);
+
+function scopeOf(id: string): { sub?: string; rg?: string } {
+  const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(id);
+  return { sub: m?.[1]?.toLowerCase(), rg: m?.[2]?.toLowerCase() };
+}
+
+/** `name` of details: the resource name, or `parent/child` (last segment `?` = any) compared with the full name. */
+function nameMatches(wanted: string, r: ManifestResource): boolean {
+  const full = fullNameOf(r).toLowerCase();
+  if (wanted === r.name.toLowerCase() || wanted === full) return true;
+  if (wanted.endsWith('/?')) return full.slice(0, full.lastIndexOf('/') + 1) === wanted.slice(0, -1);
+  return false;
+}
+
+/**
+ * AuditIfNotExists / DeployIfNotExists: the related resources of `details.type`. A type underneath the evaluated
+ * resource (a child, or an extension resource such as diagnostic settings) is looked up within the resource's
+ * scope; any other type in the same resource group (or `resourceGroupName`, or the whole subscription with
+ * `existenceScope: Subscription`). Source: "Azure Policy definitions auditIfNotExists effect", properties `type`,
+ * `name`, `resourceGroupName`, `existenceScope` (learn.microsoft.com/azure/governance/policy/concepts/
+ * effect-audit-if-not-exists); the same lookup applies to deployIfNotExists.
+ */
 function existence(def: PolicyDefinition, effect: string, ctx: Ctx): { outcome: string; note?: string } {
   const details = (def.policyRule.then.details ?? {}) as Condition;
   const type = text(val(key(details, 'type'), ctx) ?? '');
   if (!type) return { outcome: 'NotEvaluable', note: `${effect} without details.type` };
+  const typeL = type.toLowerCase();
   const name = key(details, 'name');
-  const wanted = name === undefined ? undefined : String(val(name, ctx)).toLowerCase();
-  const base = ctx.resource.id.toLowerCase();
-  const related = ctx.manifest.resources.filter(
-    (r) =>
-      r.type.toLowerCase() === type.toLowerCase() &&
-      (r.id.toLowerCase().startsWith(base + '/') ||
-        text((r.body as Record<string, unknown>).scope ?? '').toLowerCase() === base) &&
-      (wanted === undefined || r.name.toLowerCase() === wanted),
-  );
+  const wanted = name === undefined ? undefined : text(val(name, ctx)).toLowerCase();
+  const self = ctx.resource;
+  const base = self.id.toLowerCase();
+  const underneath = typeL.startsWith(self.type.toLowerCase() + '/') || EXTENSION_TYPES.has(typeL);
+  const own = scopeOf(self.id);
+  const rgDetail = key(details, 'resourceGroupName');
+  const rg = rgDetail === undefined ? own.rg : text(val(rgDetail, ctx)).toLowerCase();
+  const wholeSubscription = text(val(key(details, 'existenceScope'), ctx) ?? '').toLowerCase() === 'subscription';
+  const related = [...ctx.view.resources, ...ctx.view.implied].filter((r) => {
+    if (r.type.toLowerCase() !== typeL) return false;
+    if (underneath) {
+      if (!r.id.toLowerCase().startsWith(base + '/') && text(r.body.scope ?? '').toLowerCase() !== base) return false;
+    } else {
+      const s = scopeOf(r.id);
+      if (s.sub !== own.sub || (!wholeSubscription && s.rg !== rg)) return false;
+    }
+    return wanted === undefined || nameMatches(wanted, r);
+  });
   const cond = key(details, 'existenceCondition') as Condition | undefined;
   const exists = related.some((r) => !cond || evalCondition(cond, { ...ctx, resource: r, frames: [] }));
   return exists ? { outcome: 'Compliant' } : { outcome: effect };
@@ -547,6 +621,7 @@ function inMode(def: PolicyDefinition, r: ManifestResource): boolean {
 /** Evaluate every definition against every resource of a manifest. Compliant/NotApplicable pairs are omitted. */
 export function evaluateAzurePolicies(manifest: Manifest, input: AzurePolicyInput): AzurePolicyResult[] {
   const out: AzurePolicyResult[] = [];
+  const view = deployedView(manifest);
   for (const n of input.notes ?? []) {
     out.push({
       definition: n.definition,
@@ -576,9 +651,9 @@ export function evaluateAzurePolicies(manifest: Manifest, input: AzurePolicyInpu
       continue;
     }
     const params = resolveParameters(def, input);
-    for (const r of manifest.resources) {
+    for (const r of view.resources) {
       if (!inMode(def, r)) continue;
-      const res = evaluateDefinition(def, r, manifest, params);
+      const res = evaluateDefinition(def, r, manifest, params, view);
       if (res.outcome === 'NotApplicable' || res.outcome === 'Compliant') continue;
       out.push({
         ...base,

@@ -303,18 +303,34 @@ export function loadPolicyParameters(file: string): NonNullable<AzurePolicyInput
   return o as Record<string, Record<string, unknown>>;
 }
 
-/** Load definitions and (optionally) parameters, and check that every parameter without a default has a value. */
+/**
+ * Parameters (lower-case) the offline evaluation reads: those named in `if`, `then.effect` and `then.details`
+ * except the deployment template of deployIfNotExists (used only when Azure remediates). A data-plane definition is
+ * never evaluated (it is reported as not evaluable), so it reads none.
+ */
+function evaluatedParameters(d: PolicyDefinition): Set<string> {
+  const mode = (d.mode ?? 'Indexed').toLowerCase();
+  if (mode !== 'all' && mode !== 'indexed') return new Set();
+  const details = d.policyRule.then.details;
+  const { deployment: _deployment, ...rest } =
+    details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  const src = JSON.stringify([d.policyRule.if, d.policyRule.then.effect, rest]);
+  return new Set([...src.matchAll(/parameters\(\s*'([^']+)'\s*\)/gi)].map((m) => m[1].toLowerCase()));
+}
+
+/** Load definitions and (optionally) parameters, and check that every parameter the evaluation reads has a value. */
 export function loadAzurePolicyInput(path: string, paramsFile?: string): AzurePolicyInput {
   const parameters: Record<string, Record<string, unknown>> = {
     ...(paramsFile ? loadPolicyParameters(paramsFile) : {}),
   };
   const { definitions, notes } = expandSets(loadPolicyFiles(path), parameters);
   for (const d of definitions) {
+    const used = evaluatedParameters(d);
     for (const [p, spec] of Object.entries(d.parameters ?? {})) {
       const given = [parameters['*'], parameters[d.name], d.displayName ? parameters[d.displayName] : undefined].some(
         (g) => g && Object.keys(g).some((k) => k.toLowerCase() === p.toLowerCase()),
       );
-      if (!given && spec.defaultValue === undefined) {
+      if (!given && spec.defaultValue === undefined && used.has(p.toLowerCase())) {
         throw new InputError(
           'AzurePolicyParameterMissing',
           `parameter "${p}" of definition ${d.displayName ?? d.name} has no default and no value`,

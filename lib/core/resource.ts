@@ -63,6 +63,7 @@ export abstract class AzureResource extends Construct {
   public readonly protect: boolean;
   public readonly deletePolicy: DeletePolicy;
   private readonly actions: ManifestAction[] = [];
+  private readonly defaultedPointers = new Set<string>();
 
   protected constructor(scope: Construct, id: string, init: AzureResourceInit) {
     super(scope, id);
@@ -82,6 +83,17 @@ export abstract class AzureResource extends Construct {
   /** JSON pointers into the body where a `SecretRef` stands. */
   protected secretPaths(): string[] {
     return [];
+  }
+
+  /**
+   * For `renderBody()`: the prop's value, or `fallback` when the program left it out, in which case the body
+   * pointer is recorded in the manifest's `defaults` (reports then say "default of amlcdk", not "set in the
+   * program").
+   */
+  protected defaulted<T>(pointer: string, given: T | undefined, fallback: T): T {
+    if (given !== undefined) return given;
+    this.defaultedPointers.add(pointer);
+    return fallback;
   }
 
   /**
@@ -105,13 +117,16 @@ export abstract class AzureResource extends Construct {
   public toManifestResource(): ManifestResource {
     const secrets = this.secretPaths();
     const suppressions = this.collectSuppressions();
+    this.defaultedPointers.clear();
+    const body = this.renderBody();
+    const defaults = [...this.defaultedPointers].sort();
     return {
       logicalId: this.node.path,
       type: this.armType,
       apiVersion: this.apiVersion,
       id: this.resourceId,
       name: this.resourceName,
-      body: this.renderBody(),
+      body,
       // The direct resource dependencies; synthesis computes the whole graph (lib/manifest/dependencies.ts).
       dependsOn: this.node.dependencies
         .filter((d) => AzureResource.isAzureResource(d))
@@ -120,6 +135,7 @@ export abstract class AzureResource extends Construct {
       ...(this.actions.length ? { actions: [...this.actions] } : {}),
       options: { protect: this.protect, deletePolicy: this.deletePolicy },
       ...(secrets.length ? { secrets } : {}),
+      ...(defaults.length ? { defaults } : {}),
       construct: this.constructor.name,
       ...(this.source ? { source: this.source } : {}),
       ...(suppressions.length ? { suppressions } : {}),

@@ -115,6 +115,7 @@ const RESOURCE_KEYS = [
   'apiVersion',
   'body',
   'construct',
+  'defaults',
   'dependsOn',
   'id',
   'logicalId',

@@ -95,6 +95,7 @@ export const MANIFEST_SCHEMA = {
             },
           },
           secrets: { type: 'array', items: { type: 'string', pattern: '^(/[^/]*)+$' } },
+          defaults: { type: 'array', items: { type: 'string', pattern: '^(/[^/]*)+$' } },
           construct: { type: 'string' },
           source: sourceLocation,
           suppressions: {

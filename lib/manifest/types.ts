@@ -87,6 +87,12 @@ export interface ManifestResource {
   readonly options: ResourceOptions;
   /** JSON pointers (RFC 6901) into `body` where a `SecretRef` stands. */
   readonly secrets?: readonly string[];
+  /**
+   * JSON pointers (RFC 6901, sorted) into `body` of values amlcdk filled in because the program left the prop out
+   * (e.g. `/properties/publicNetworkAccess` when `publicNetworkAccess` was not given). Reports say "default of
+   * amlcdk" for them instead of "set in the program". Absent in hand-made manifests: every value counts as written.
+   */
+  readonly defaults?: readonly string[];
   /** The construct class that produced it, e.g. `ComputeInstance`, for reports. */
   readonly construct?: string;
   /** file:line of the construct's `new` in the user's program (relative path). */

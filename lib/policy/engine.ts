@@ -3,6 +3,7 @@
  * `CheckReport` that the reporters render. Pure: no I/O, no clock except `options.now`.
  */
 import { AmlcdkError } from '../core/errors.js';
+import { replaceWarning } from './replace-warning.js';
 import type { Manifest, ManifestResource, Suppression } from '../manifest/types.js';
 import { evaluateAzurePolicies, type AzurePolicyInput } from './azure-policy/evaluate.js';
 import { resolveThresholds, type PolicyConfig } from './config.js';
@@ -142,7 +143,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
         resourceName: target.name,
         path: d.path,
         message: d.message,
-        fix: d.fix,
+        fix: d.fix + replaceWarning(target, d.path, d.fix),
         fingerprint: fingerprintOf(rule.id, stack, target.logicalId, d.path),
       };
       if (d.value !== undefined) finding.value = d.value;
@@ -229,7 +230,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
             SUP_EXPIRED,
             'suppressions',
             `suppression of ${s.ruleId} declared at ${s.declaredAt || stack} expired on ${s.expires}; its findings are active again (reason was: ${s.reason})`,
-            'review the exception: fix the finding, or renew the suppression with a new expires date',
+            'fix the finding, or renew the exception with Suppressions.of(construct).add({ id, reason, expires }) and a later expires date',
             s.expires,
           );
         }
@@ -238,7 +239,7 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
             SUP_STACK_WIDE,
             'suppressions',
             `suppression of ${s.ruleId} covers the whole stack ${stack} (reason: ${s.reason})`,
-            'move the suppression to the constructs it is about',
+            'call Suppressions.of(construct) on the constructs it is about instead of the Stack',
             s.ruleId,
           );
         }

@@ -28,7 +28,7 @@ export function renderRulesDoc(): string {
     '# amlcdk policy rules',
     '',
     `${BUILTIN_RULES.filter((r) => r.pack !== 'meta').length} rules in ${PACKS.length} packs (${PACKS.join(', ')}), plus ${BUILTIN_RULES.filter((r) => r.pack === 'meta').length} rules about suppressions. ` +
-      'Every rule evaluates the **effective** value: the value written in the program, else the Azure API default; each finding says which (`set`, `defaulted`, or `not set`). ' +
+      'Every rule evaluates the **effective** value: the value written in the program, else the value amlcdk filled in for a prop left out, else the Azure API default; each finding says which (`set`, `default of amlcdk`, `defaulted`, or `not set`). ' +
       'Graph rules read more than one resource of the manifest. Severities marked *prod* apply under `--profile prod`. See [policy.md](policy.md) for the CLI, profiles and suppressions.',
     '',
     '| Rule | Title | Pack | Severity (dev / prod) | Graph | Anchors |',

@@ -28,10 +28,12 @@ export type Profile = 'dev' | 'prod';
 /**
  * Where an evaluated value came from.
  * - `set`: written in the program (present in the ARM body);
+ * - `amlcdk-default`: present in the body, but amlcdk filled it in because the program left the prop out (the
+ *   manifest lists it in `defaults`);
  * - `defaulted`: absent; the Azure API default applies (the finding says which default);
  * - `unknown`: absent and the API documents no default, or the value is computed at deploy time.
  */
-export type Provenance = 'set' | 'defaulted' | 'unknown';
+export type Provenance = 'set' | 'amlcdk-default' | 'defaulted' | 'unknown';
 
 /** Cross-references of a rule to other tools. */
 export interface RuleAnchors {

@@ -43,23 +43,41 @@ export interface Effective<V = unknown> {
 }
 
 /**
- * The effective value of a body property: the value written in the program, else the API default (when the
- * API documents one), else `unknown`.
+ * The effective value of a body property of a resource: the value in the body (written in the program, or filled in
+ * by amlcdk when the manifest lists the path in `defaults`), else the API default (when the API documents one),
+ * else `unknown`.
  */
-export function effective<V = unknown>(body: unknown, path: string, apiDefault?: V): Effective<V> {
-  const v = get(body, path);
-  if (v !== undefined && v !== null) return { value: v as V, provenance: 'set' };
+export function effective<V = unknown>(
+  r: Pick<ManifestResource, 'body' | 'defaults'>,
+  path: string,
+  apiDefault?: V,
+): Effective<V> {
+  const v = get(r.body, path);
+  if (v !== undefined && v !== null)
+    return { value: v as V, provenance: isAmlcdkDefault(r, path) ? 'amlcdk-default' : 'set' };
   if (apiDefault !== undefined) return { value: apiDefault, provenance: 'defaulted' };
   return { value: undefined, provenance: 'unknown' };
 }
 
-/** `(set)` / `(API default)` / `(not set)` for messages. */
+/** Whether amlcdk filled in the body value at a dotted path (or an ancestor) because the program left it out. */
+export function isAmlcdkDefault(r: Pick<ManifestResource, 'defaults'>, path: string): boolean {
+  if (!r.defaults || r.defaults.length === 0) return false;
+  const pointer = '/' + path.split('.').join('/');
+  return r.defaults.some((d) => pointer === d || pointer.startsWith(d + '/'));
+}
+
+/** How a value came about, for messages. */
 export function how(e: Effective): string {
-  return e.provenance === 'set'
-    ? 'set in the program'
-    : e.provenance === 'defaulted'
-      ? 'API default, not set in the program'
-      : 'not set';
+  switch (e.provenance) {
+    case 'set':
+      return 'set in the program';
+    case 'amlcdk-default':
+      return 'default of amlcdk, not set in the program';
+    case 'defaulted':
+      return 'API default, not set in the program';
+    default:
+      return 'not set';
+  }
 }
 
 export { text } from '../core/text.js';

@@ -31,6 +31,9 @@ import { contentHash } from '../../lib/manifest/canonical.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { evaluateAzurePolicies, type PolicyDefinition } from '../../lib/policy/azure-policy/evaluate.js';
 import { loadPolicyDefinitions } from '../../lib/policy/azure-policy/load.js';
+import { BUILTIN_RULES } from '../../lib/policy/rules/index.js';
+import { RULE_CASES } from './rule-cases.js';
+import * as fx from './fixtures.js';
 
 const DIR = fileURLToPath(new URL('../fixtures/policy/azure-policy/', import.meta.url));
 const SUB = '00000000-0000-0000-0000-000000000001';
@@ -402,5 +405,40 @@ describe('read-only properties and the deployed view', () => {
       run(def, m, { effect: 'AuditIfNotExists' }).map((r) => [r.logicalId, r.outcome]),
       [['Team/Plain', 'AuditIfNotExists']],
     );
+  });
+});
+
+describe('rule anchors', () => {
+  const byName = new Map(
+    [...readdirSync(DIR)]
+      .filter((f) => f.endsWith('.json') && !f.startsWith('alz-'))
+      .map((f) => {
+        const d = load(f);
+        return [d.name, d] as const;
+      }),
+  );
+  // A rule may be stricter or laxer than its anchor (AML-COST-004 also caps the idle time and accepts a stop
+  // schedule instead), but an anchor that flags none of the rule's non-compliant cases checks something else.
+  test("a built-in named as a rule anchor flags at least one of the rule's non-compliant cases", () => {
+    const bad: string[] = [];
+    let pairs = 0;
+    for (const rule of BUILTIN_RULES) {
+      for (const anchor of rule.anchors.azurePolicy ?? []) {
+        const def = byName.get(anchor);
+        if (!def || (def.mode ?? '').includes('.')) continue;
+        pairs++;
+        const agree = RULE_CASES.filter((x) => x.rule === rule.id && x.kind !== 'compliant').some((c) => {
+          const res = evaluateAzurePolicies(fx.manifest(c.resources()), {
+            definitions: [def],
+            parameters: { [def.name]: { logAnalytics: LOG_ANALYTICS } },
+          });
+          const mine = res.find((r) => r.logicalId === c.on);
+          return !!mine && mine.outcome !== 'NotEvaluable';
+        });
+        if (!agree) bad.push(`${rule.id}: ${def.name} flags none of the rule's non-compliant cases`);
+      }
+    }
+    assert.ok(pairs >= 10, `${pairs} pairs`);
+    assert.deepEqual(bad, []);
   });
 });

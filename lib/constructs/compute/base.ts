@@ -170,10 +170,11 @@ export abstract class ComputeBase extends AzureResource {
     }
   }
 
-  /** Whether local auth is disabled on this compute. */
+  /** Whether local auth is disabled on this compute (recorded as an amlcdk default when neither it nor the workspace says). */
   protected get disableLocalAuth(): boolean {
-    const wsDefault = (this.workspace as { computeLocalAuth?: boolean }).computeLocalAuth ?? false;
-    return !(this.baseProps.localAuth ?? wsDefault);
+    const ws = this.workspace as { computeLocalAuth?: boolean; computeLocalAuthGiven?: boolean };
+    const fromWorkspace = ws.computeLocalAuthGiven === false ? undefined : ws.computeLocalAuth;
+    return !this.defaulted('/properties/disableLocalAuth', this.baseProps.localAuth ?? fromWorkspace, false);
   }
 
   /** Envelope fields common to managed computes. */

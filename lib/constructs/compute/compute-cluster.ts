@@ -282,21 +282,30 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     const loc = p.computeLocation ? normalizeLocation(p.computeLocation) : undefined;
     const inner: Record<string, unknown> = {
       vmSize: p.vmSize?.name,
-      vmPriority: p.vmPriority ?? 'Dedicated',
-      osType: p.osType ?? 'Linux',
+      vmPriority: this.defaulted('/properties/properties/vmPriority', p.vmPriority, 'Dedicated'),
+      osType: this.defaulted('/properties/properties/osType', p.osType, 'Linux'),
       ...(p.virtualMachineImageId ? { virtualMachineImage: { id: p.virtualMachineImageId } } : {}),
       scaleSettings: {
-        minNodeCount: this.minNodeCount,
+        minNodeCount: this.defaulted(
+          '/properties/properties/scaleSettings/minNodeCount',
+          p.minNodeCount === undefined && this.minNodeCount === 0 ? undefined : this.minNodeCount,
+          0,
+        ),
         maxNodeCount: this.maxNodeCount,
-        nodeIdleTimeBeforeScaleDown: (Duration.isDuration(p.idleTimeBeforeScaleDown)
-          ? p.idleTimeBeforeScaleDown
-          : Duration.minutes(2)
+        nodeIdleTimeBeforeScaleDown: this.defaulted(
+          '/properties/properties/scaleSettings/nodeIdleTimeBeforeScaleDown',
+          Duration.isDuration(p.idleTimeBeforeScaleDown) ? p.idleTimeBeforeScaleDown : undefined,
+          Duration.minutes(2),
         ).toIsoString(),
       },
       ...(p.subnet ? { subnet: { id: p.subnet.subnetId } } : {}),
-      enableNodePublicIp: this.nodePublicIp,
+      enableNodePublicIp: this.defaulted('/properties/properties/enableNodePublicIp', p.nodePublicIp, true),
       // Explicit, so the service never picks (and later reports) a value on its own.
-      remoteLoginPortPublicAccess: this.ssh.isEnabled && this.nodePublicIp ? 'Enabled' : 'Disabled',
+      remoteLoginPortPublicAccess: this.defaulted(
+        '/properties/properties/remoteLoginPortPublicAccess',
+        p.sshAccess === undefined ? undefined : this.ssh.isEnabled && this.nodePublicIp ? 'Enabled' : 'Disabled',
+        'Disabled',
+      ),
       ...(this.ssh.isEnabled
         ? {
             userAccountCredentials: {

@@ -477,7 +477,11 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       applicationSharingPolicy: 'Personal',
       computeInstanceAuthorizationType: 'personal',
       sshSettings: {
-        sshPublicAccess: this.ssh.isEnabled ? 'Enabled' : 'Disabled',
+        sshPublicAccess: this.defaulted(
+          '/properties/properties/sshSettings/sshPublicAccess',
+          p.sshAccess === undefined ? undefined : this.ssh.isEnabled ? 'Enabled' : 'Disabled',
+          'Disabled',
+        ),
         ...(this.ssh.isEnabled && this.ssh.options.publicKey
           ? { adminPublicKey: this.ssh.options.publicKey.trim() }
           : {}),
@@ -486,7 +490,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
         ? { personalComputeInstanceSettings: { assignedUser: { objectId: u.objectId, tenantId: u.tenantId } } }
         : {}),
       ...(p.subnet ? { subnet: { id: p.subnet.subnetId } } : {}),
-      enableNodePublicIp: this.nodePublicIp,
+      enableNodePublicIp: this.defaulted('/properties/properties/enableNodePublicIp', p.nodePublicIp, true),
       ...(p.idleShutdown ? { idleTimeBeforeShutdown: p.idleShutdown.toIsoString() } : {}),
       ...(this.schedules.length ? { schedules: { computeStartStop: this.schedules.map((s) => s.render()) } } : {}),
       ...(Object.keys(scripts).length ? { setupScripts: { scripts } } : {}),

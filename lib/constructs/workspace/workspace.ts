@@ -207,6 +207,8 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   public readonly isolationMode: IsolationMode;
   /** Default for `disableLocalAuth` of computes in this workspace. */
   public readonly computeLocalAuth: boolean;
+  /** Whether `computeLocalAuth` was given (else its library default applies). @internal */
+  public readonly computeLocalAuthGiven: boolean;
   /** Role assignments on this workspace. */
   public readonly grants: WorkspaceGrants;
   /** The storage account defined for the workspace, if any. */
@@ -271,6 +273,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     this.resourceGroupName = stack.resourceGroupName;
     this.isolationMode = p.isolationMode ?? 'Disabled';
     this.computeLocalAuth = p.computeLocalAuth ?? false;
+    this.computeLocalAuthGiven = p.computeLocalAuth !== undefined;
     this.privateEndpoint = p.hasPrivateEndpoint ?? false;
     this.grants = new WorkspaceGrants(this);
 
@@ -485,7 +488,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
       identity: this.identity
         ? { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [this.identity.resourceId]: {} } }
         : { type: 'SystemAssigned' },
-      sku: { name: p.sku ?? 'Basic', tier: p.sku ?? 'Basic' },
+      sku: { name: this.defaulted('/sku/name', p.sku, 'Basic'), tier: this.defaulted('/sku/tier', p.sku, 'Basic') },
       kind: 'Default',
       properties: {
         friendlyName: p.friendlyName ?? this.workspaceName,
@@ -494,8 +497,10 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
         keyVault: this.keyVaultArmId,
         applicationInsights: this.appInsightsId,
         ...(this.registryId ? { containerRegistry: this.registryId } : {}),
-        hbiWorkspace: p.hbiWorkspace ?? false,
-        publicNetworkAccess: p.publicNetworkAccess === false ? 'Disabled' : 'Enabled',
+        hbiWorkspace: this.defaulted('/properties/hbiWorkspace', p.hbiWorkspace, false),
+        publicNetworkAccess: this.defaulted('/properties/publicNetworkAccess', p.publicNetworkAccess, true)
+          ? 'Enabled'
+          : 'Disabled',
         ...(this.isolationMode !== 'Disabled' ? { managedNetwork: { isolationMode: this.isolationMode } } : {}),
         ...(this.identity ? { primaryUserAssignedIdentity: this.identity.resourceId } : {}),
         ...(p.systemDatastoresAuthMode ? { systemDatastoresAuthMode: p.systemDatastoresAuthMode } : {}),

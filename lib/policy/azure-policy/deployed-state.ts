@@ -18,6 +18,14 @@ const WORKSPACES = 'microsoft.machinelearningservices/workspaces';
 const PE = 'microsoft.network/privateendpoints';
 export const WS_PE_CONNECTIONS = 'Microsoft.MachineLearningServices/workspaces/privateEndpointConnections';
 
+/**
+ * Read-only body paths (per lower-case type) this module derives completely from the program, so an absent value
+ * means Azure will hold none (not "unknown").
+ */
+export const PROJECTED_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  [WORKSPACES, ['properties', 'privateEndpointConnections']],
+]);
+
 /** The manifest as Azure Policy would see it after deployment, plus related resources Azure creates itself. */
 export interface DeployedView {
   /** The manifest's resources, with projected read-only properties added to copies of their bodies. */

@@ -20,7 +20,7 @@ import {
 } from './expression.js';
 import { text } from '../../core/text.js';
 import { classifyPath, computeTypeOf, fieldTableFor } from '../../catalog/field-tables.js';
-import { deployedView, type DeployedView } from './deployed-state.js';
+import { PROJECTED_PATHS, deployedView, type DeployedView } from './deployed-state.js';
 
 /** A policy definition as loaded from JSON. */
 export interface PolicyDefinition {
@@ -171,6 +171,8 @@ function fullNameOf(r: ManifestResource): string {
  * `osImageMetadata`), else undefined. A desired state cannot say what Azure will put there.
  */
 function readOnlySource(r: ManifestResource, segs: readonly (Segment | number)[]): string | undefined {
+  const projected = PROJECTED_PATHS.get(r.type.toLowerCase());
+  if (projected && projected.every((p, i) => String(segs[i]).toLowerCase() === p.toLowerCase())) return undefined;
   const c = classifyPath(fieldTableFor(r.type, computeTypeOf(r.body)), segs.map(String));
   return c.update === 'ignore' && /readOnly/i.test(c.source) ? c.source : undefined;
 }

@@ -30,7 +30,14 @@ function label(s: Severity, c: Colors): string {
 function showValue(f: Finding): string | undefined {
   if (f.value === undefined) return f.provenance === 'unknown' && f.path ? `${f.path} is not set` : undefined;
   const v = typeof f.value === 'string' ? f.value : JSON.stringify(f.value);
-  const how = f.provenance === 'set' ? 'set' : f.provenance === 'defaulted' ? 'defaulted: API default' : 'not set';
+  const how =
+    f.provenance === 'set'
+      ? 'set'
+      : f.provenance === 'amlcdk-default'
+        ? 'default of amlcdk'
+        : f.provenance === 'defaulted'
+          ? 'defaulted: API default'
+          : 'not set';
   return `${f.path ? `${f.path} = ` : ''}${v} (${how})`;
 }
 

@@ -43,7 +43,7 @@ const cost001 = resourceRule({
   evaluate(c, ctx) {
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
     if (tag(c, ctx.thresholds.warmPoolTag) !== undefined) return [];
-    const e = effective<number>(c.body, 'properties.properties.scaleSettings.minNodeCount', 0);
+    const e = effective<number>(c, 'properties.properties.scaleSettings.minNodeCount', 0);
     if (Number(e.value) === 0) return [];
     return [
       {
@@ -52,7 +52,7 @@ const cost001 = resourceRule({
         provenance: e.provenance,
         severity: isGpuSize(vmSize(c)) ? 'high' : undefined,
         message: `cluster "${c.name}" keeps ${text(e.value)} ${vmSize(c) ?? ''} node(s) running when idle`,
-        fix: `set minNodeCount: 0, or tag the cluster "${ctx.thresholds.warmPoolTag}" with the reason if a warm pool is intended`,
+        fix: `set minNodeCount: 0, or give the cluster tags: { ${ctx.thresholds.warmPoolTag}: '<reason>' } if a warm pool is intended`,
       },
     ];
   },
@@ -76,14 +76,14 @@ const cost002 = resourceRule({
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
     const gpu = isGpuSize(vmSize(c));
     const cap = gpu ? ctx.thresholds.gpuClusterMaxNodes : ctx.thresholds.clusterMaxNodes;
-    const e = effective<number>(c.body, 'properties.properties.scaleSettings.maxNodeCount');
+    const e = effective<number>(c, 'properties.properties.scaleSettings.maxNodeCount');
     if (e.value === undefined)
       return [
         {
           path: 'properties.properties.scaleSettings.maxNodeCount',
           provenance: 'unknown',
           message: `cluster "${c.name}" sets no maxNodeCount (the API requires one)`,
-          fix: `set maxNodeCount (at most ${cap})`,
+          fix: `set maxNodeCount: ${cap} (or lower)`,
         },
       ];
     const out: FindingDraft[] = [];
@@ -93,7 +93,7 @@ const cost002 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `cluster "${c.name}" can grow to ${text(e.value)} ${gpu ? 'GPU ' : ''}nodes; the ${ctx.profile} profile caps ${gpu ? 'GPU ' : ''}clusters at ${cap}`,
-        fix: `lower maxNodeCount to ${cap} or raise thresholds.${gpu ? 'gpuClusterMaxNodes' : 'clusterMaxNodes'} in the policy config`,
+        fix: `set maxNodeCount: ${cap} (or lower), or raise thresholds.${gpu ? 'gpuClusterMaxNodes' : 'clusterMaxNodes'} in the policy config`,
       });
     const min = Number(get(c.body, 'properties.properties.scaleSettings.minNodeCount') ?? 0);
     if (min > Number(e.value))
@@ -102,7 +102,7 @@ const cost002 = resourceRule({
         value: min,
         provenance: 'set',
         message: `cluster "${c.name}" has minNodeCount ${min} above maxNodeCount ${text(e.value)}`,
-        fix: 'make minNodeCount <= maxNodeCount',
+        fix: 'set minNodeCount no higher than maxNodeCount',
       });
     return out;
   },
@@ -123,7 +123,7 @@ const cost003 = resourceRule({
   anchors: { azurePolicy: ['Deny-MachineLearning-ComputeCluster-Scale'], other: ['WAF cost'] },
   evaluate(c, ctx) {
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown', 'PT120S');
+    const e = effective<string>(c, 'properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown', 'PT120S');
     const secs = parseIsoDuration(e.value);
     const max = ctx.thresholds.clusterScaleDownMaxSeconds;
     if (secs === undefined)
@@ -133,7 +133,7 @@ const cost003 = resourceRule({
           value: e.value,
           provenance: e.provenance,
           message: `cluster "${c.name}" has nodeIdleTimeBeforeScaleDown ${JSON.stringify(e.value)}, which is not an ISO-8601 duration`,
-          fix: 'write an ISO-8601 duration such as PT10M (Duration.minutes(10))',
+          fix: 'set idleTimeBeforeScaleDown: Duration.minutes(10) (the body holds an ISO-8601 duration such as PT10M)',
         },
       ];
     if (secs <= max) return [];
@@ -143,7 +143,7 @@ const cost003 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `cluster "${c.name}" keeps idle nodes for ${secs} s (${text(e.value)}); the limit is ${max} s`,
-        fix: `set idleTimeBeforeScaleDown to at most ${Math.floor(max / 60)} minutes`,
+        fix: `set idleTimeBeforeScaleDown: Duration.minutes(${Math.floor(max / 60)}) or less`,
       },
     ];
   },
@@ -192,7 +192,7 @@ const cost004 = resourceRule({
     const e =
       viaAction !== undefined && get(c.body, 'properties.properties.idleTimeBeforeShutdown') === undefined
         ? { value: viaAction as string, provenance: 'set' as const }
-        : effective<string>(c.body, 'properties.properties.idleTimeBeforeShutdown');
+        : effective<string>(c, 'properties.properties.idleTimeBeforeShutdown');
     const sev = gpu ? ('high' as const) : undefined;
     if (e.value === undefined) {
       if (hasStopSchedule(c)) return [];
@@ -202,7 +202,7 @@ const cost004 = resourceRule({
           provenance: 'unknown',
           severity: sev,
           message: `compute instance "${c.name}"${gpu ? ' (GPU)' : ''} has no idle shutdown and no stop schedule`,
-          fix: `set idleShutdown (at most ${maxMin} minutes) or add a Stop schedule`,
+          fix: `set idleShutdown: Duration.minutes(${maxMin}) or less, or add schedules: [ComputeSchedule.stopAt(cron)]`,
         },
       ];
     }
@@ -214,7 +214,7 @@ const cost004 = resourceRule({
           value: e.value,
           provenance: 'set',
           message: `compute instance "${c.name}" has idleTimeBeforeShutdown ${JSON.stringify(e.value)}, which is not an ISO-8601 duration`,
-          fix: 'use an ISO-8601 duration such as PT60M',
+          fix: 'set idleShutdown: Duration.minutes(60) (the body holds an ISO-8601 duration such as PT60M)',
         },
       ];
     if (secs <= maxMin * 60 || hasStopSchedule(c)) return [];
@@ -225,7 +225,7 @@ const cost004 = resourceRule({
         provenance: 'set',
         severity: sev,
         message: `compute instance "${c.name}" shuts down after ${Math.round(secs / 60)} idle minutes; the ${ctx.profile} profile allows at most ${maxMin}${gpu ? ' for GPU sizes' : ''}`,
-        fix: `shorten idleShutdown to ${maxMin} minutes or add a Stop schedule`,
+        fix: `set idleShutdown: Duration.minutes(${maxMin}) or less, or add schedules: [ComputeSchedule.stopAt(cron)]`,
       },
     ];
   },
@@ -253,7 +253,7 @@ const cost005 = resourceRule({
         value: size,
         provenance: size ? 'set' : 'unknown',
         message: `${computeType(c)} "${c.name}" uses VM size ${size ?? '(none)'}, which is not in the allow-list`,
-        fix: `use one of: ${allowed.join(', ')}`,
+        fix: `set vmSize: VmSize.of(size) with one of: ${allowed.join(', ')}`,
       },
     ];
   },
@@ -284,7 +284,7 @@ const cost006 = resourceRule({
         value: size,
         provenance: 'set',
         message: `${computeType(c)} "${c.name}" uses GPU size ${size}, which is not in the GPU allow-list`,
-        fix: `use an approved GPU size (${ctx.thresholds.gpuAllowList.slice(0, 3).join(', ')}, ...) or extend thresholds.gpuAllowList`,
+        fix: `set vmSize to an approved GPU size (${ctx.thresholds.gpuAllowList.slice(0, 3).join(', ')}, ...) or extend thresholds.gpuAllowList in the policy config`,
       });
     if (computeType(c) === 'ComputeInstance' && !ctx.thresholds.allowGpuInstances)
       out.push({
@@ -292,14 +292,14 @@ const cost006 = resourceRule({
         value: size,
         provenance: 'set',
         message: `GPU compute instance "${c.name}" (${size}) is not allowed under the ${ctx.profile} profile`,
-        fix: 'run GPU work on a cluster that scales to zero, or set thresholds.allowGpuInstances: true',
+        fix: 'run GPU work on a ComputeCluster with minNodeCount: 0, or set thresholds.allowGpuInstances: true in the policy config',
       });
     if (tag(c, 'costCenter') === undefined)
       out.push({
         path: 'tags.costCenter',
         provenance: 'unknown',
         message: `GPU ${computeType(c)} "${c.name}" has no costCenter tag`,
-        fix: 'tag the compute (or its stack) with costCenter',
+        fix: "set tags: { costCenter: '<id>' } on the compute or its Stack",
       });
     return out;
   },
@@ -322,7 +322,7 @@ const cost007 = resourceRule({
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
     const purpose = lower(tag(c, 'purpose'));
     if (purpose === 'inference' || purpose === 'batch') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.vmPriority', 'Dedicated');
+    const e = effective<string>(c, 'properties.properties.vmPriority', 'Dedicated');
     if (lower(e.value) === 'lowpriority') return [];
     return [
       {
@@ -330,7 +330,7 @@ const cost007 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `dev cluster "${c.name}" uses ${text(e.value)} nodes (${how(e)})`,
-        fix: "set vmPriority: 'LowPriority' for experimentation clusters",
+        fix: 'set vmPriority: VmPriority.LOW_PRIORITY for experimentation clusters',
       },
     ];
   },

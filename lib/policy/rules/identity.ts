@@ -73,7 +73,7 @@ const iam001 = resourceRule({
   },
   evaluate(c) {
     if (!isManagedCompute(c)) return 'not-applicable';
-    const e = effective<boolean>(c.body, 'properties.disableLocalAuth', false);
+    const e = effective<boolean>(c, 'properties.disableLocalAuth', false);
     if (e.value === true || lower(e.value) === 'true') return [];
     return [
       {
@@ -81,7 +81,7 @@ const iam001 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `${computeType(c)} "${c.name}" keeps local authentication enabled (disableLocalAuth=${text(e.value)}, ${how(e)})`,
-        fix: 'set disableLocalAuth: true (create-only: the compute is replaced)',
+        fix: 'set localAuth: false on the compute (or leave it out and keep computeLocalAuth: false on its Workspace)',
       },
     ];
   },
@@ -110,7 +110,7 @@ const iam002 = resourceRule({
           value: '(secret)',
           provenance: 'set',
           message: `${computeType(c) ?? 'compute'} "${c.name}" uses a password for its admin account`,
-          fix: 'use an SSH public key (adminUserSshPublicKey) or disable remote login',
+          fix: 'use sshAccess: SshAccess.enabled({ publicKey }) without a password, or SshAccess.disabled()',
         });
     }
     return out;
@@ -131,14 +131,14 @@ const iam003 = resourceRule({
   anchors: { other: ['AzTS AuthN_Use_Managed_Service_Identity', 'CloudSploit workspaceManagedIdentity'] },
   evaluate(ws) {
     if (identityKinds(ws.body).size > 0) return [];
-    const e = effective(ws.body, 'identity.type', 'None');
+    const e = effective(ws, 'identity.type', 'None');
     return [
       {
         path: 'identity.type',
         value: e.value,
         provenance: e.provenance,
         message: `workspace "${ws.name}" has no managed identity (${how(e)})`,
-        fix: 'give the workspace a system-assigned or user-assigned identity',
+        fix: "define it with amlcdk's Workspace, which always has a system-assigned identity (userAssignedIdentity: true adds a user-assigned one)",
       },
     ];
   },
@@ -167,7 +167,7 @@ const iam004 = resourceRule({
           value: get(ws.body, 'identity.type') ?? 'None',
           provenance: get(ws.body, 'identity.type') ? 'set' : 'defaulted',
           message: `workspace "${ws.name}" has no user-assigned identity`,
-          fix: 'add a UserAssignedIdentity and set it as the primary workspace identity',
+          fix: 'set userAssignedIdentity: true on the Workspace (it defines a UserAssignedIdentity and makes it the primary identity)',
         },
       ];
     return [
@@ -175,7 +175,7 @@ const iam004 = resourceRule({
         path: 'properties.primaryUserAssignedIdentity',
         provenance: 'unknown',
         message: `workspace "${ws.name}" has a user-assigned identity but no primaryUserAssignedIdentity`,
-        fix: 'set primaryUserAssignedIdentity to the identity resource id',
+        fix: 'set userAssignedIdentity: true on the Workspace, which also sets properties.primaryUserAssignedIdentity',
       },
     ];
   },
@@ -196,14 +196,14 @@ const iam005 = resourceRule({
   evaluate(c) {
     if (!isManagedCompute(c)) return 'not-applicable';
     if (identityKinds(c.body).size > 0) return [];
-    const e = effective(c.body, 'identity.type', 'None');
+    const e = effective(c, 'identity.type', 'None');
     return [
       {
         path: 'identity.type',
         value: e.value,
         provenance: e.provenance,
         message: `${computeType(c)} "${c.name}" has no managed identity (${how(e)})`,
-        fix: 'give the compute a system-assigned or user-assigned identity',
+        fix: 'set identity: ComputeIdentity.systemAssigned() (or ComputeIdentity.userAssigned(uai)) on the compute',
       },
     ];
   },
@@ -223,7 +223,7 @@ const iam006 = resourceRule({
   anchors: { other: ['AzTS AuthN_Disable_Credential_Based_Access_On_Datastore'] },
   evaluate(r) {
     if (r.type.toLowerCase() === T.workspace) {
-      const e = effective<string>(r.body, 'properties.systemDatastoresAuthMode', 'AccessKey');
+      const e = effective<string>(r, 'properties.systemDatastoresAuthMode', 'AccessKey');
       if (lower(e.value) === 'identity') return [];
       return [
         {
@@ -244,7 +244,7 @@ const iam006 = resourceRule({
         value: t,
         provenance: 'set',
         message: `datastore "${r.name}" authenticates with ${t}`,
-        fix: "use credentialsType 'None' (identity-based access) and grant the compute identity Storage File/Blob Data roles",
+        fix: 'register the share with FileShareMount, which uses identity-based access (properties.credentials.credentialsType None), and grant the compute identity Storage File Data roles',
       },
     ];
   },
@@ -275,7 +275,7 @@ const rbac001 = resourceRule({
         value: name,
         provenance: 'set',
         message: `${pt.toLowerCase()} ${text(get(r.body, 'properties.principalId'))} is granted ${name} at ${assignmentScope(r).split('/').slice(-2).join('/') || 'root'}`,
-        fix: 'grant AzureML Data Scientist (or AzureML Compute Operator) on the workspace instead',
+        fix: 'grant workspace.grants.dataScientist(principal) (or workspace.grants.computeOperator(principal)) instead',
       },
     ];
   },
@@ -303,7 +303,7 @@ const rbac002 = resourceRule({
         value: 'User',
         provenance: 'set',
         message: `role assignment "${r.name}" grants a role to an individual user (${pid})`,
-        fix: 'grant the role to an Entra ID group the user belongs to',
+        fix: "grant the role to Principal.group('<group object id>') for an Entra ID group the user belongs to",
       },
     ];
   },
@@ -330,7 +330,7 @@ const rbac003 = resourceRule({
         value: kind,
         provenance: 'set',
         message: `AzureML role assignment "${r.name}" is scoped to the ${kind}`,
-        fix: 'assign the role on the workspace (workspace.grants...) instead of the subscription or resource group',
+        fix: 'assign the role on the workspace (workspace.grants.dataScientist(principal)) instead of the subscription or resource group',
       },
     ];
   },
@@ -367,7 +367,7 @@ const rbac004 = resourceRule({
             value: s,
             provenance: 'set',
             message: `custom role "${text(get(r.body, 'properties.roleName') ?? r.name)}" allows the wildcard action ${s}`,
-            fix: 'list the exact actions the role needs',
+            fix: 'list the exact actions the role needs, or grant a BuiltInRole such as BuiltInRole.AZUREML_DATA_SCIENTIST',
           });
         }
       }
@@ -399,7 +399,7 @@ const rbac006 = resourceRule({
           path: 'properties.properties.personalComputeInstanceSettings.assignedUser',
           provenance: 'unknown',
           message: `compute instance "${c.name}" has no assigned user; the deploying identity will own it`,
-          fix: 'set the assigned user (ComputeInstance assignedUser / PersonalComputeInstances)',
+          fix: "set assignedUser: Principal.user('<object id>', { tenantId }) on the ComputeInstance, or use PersonalComputeInstances",
         },
       ];
     }
@@ -415,7 +415,7 @@ const rbac006 = resourceRule({
         value: oid,
         provenance: 'set',
         message: `assigned user ${oid} of compute instance "${c.name}" holds no role on the workspace in this program`,
-        fix: 'grant the user AzureML Data Scientist on the workspace (workspace.grants.dataScientist(user))',
+        fix: 'grant the user a workspace role: workspace.grants.dataScientist(user)',
       },
     ];
   },
@@ -435,7 +435,7 @@ const rbac007 = resourceRule({
   anchors: { other: ['Az PowerShell New-AzMLWorkspaceComputeInstanceObject ApplicationSharingPolicy'] },
   evaluate(c) {
     if (computeType(c) !== 'ComputeInstance') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.applicationSharingPolicy', 'Shared');
+    const e = effective<string>(c, 'properties.properties.applicationSharingPolicy', 'Shared');
     if (lower(e.value) === 'personal') return [];
     return [
       {
@@ -443,7 +443,7 @@ const rbac007 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `compute instance "${c.name}" shares its applications with all workspace users (${how(e)})`,
-        fix: "set applicationSharingPolicy: 'Personal'",
+        fix: "define the instance with amlcdk's ComputeInstance, which always sends properties.properties.applicationSharingPolicy Personal",
       },
     ];
   },

@@ -10,12 +10,12 @@ const COMPUTE = [T.compute];
 
 /** Effective public network access of a workspace (API default `Enabled`). */
 export function workspacePublic(ws: ManifestResource): ReturnType<typeof effective<string>> {
-  return effective<string>(ws.body, 'properties.publicNetworkAccess', 'Enabled');
+  return effective<string>(ws, 'properties.publicNetworkAccess', 'Enabled');
 }
 
 /** Effective managed network isolation mode (API default `Disabled`). */
 export function isolationMode(ws: ManifestResource): ReturnType<typeof effective<string>> {
-  return effective<string>(ws.body, 'properties.managedNetwork.isolationMode', 'Disabled');
+  return effective<string>(ws, 'properties.managedNetwork.isolationMode', 'Disabled');
 }
 
 function hasManagedNetwork(ws: ManifestResource | undefined): boolean {
@@ -49,7 +49,7 @@ function approvedConnections(ws: ManifestResource): number {
 
 /** Effective node public IP of a managed compute: the API default is `true`. */
 export function nodePublicIp(c: ManifestResource): ReturnType<typeof effective<boolean>> {
-  return effective<boolean>(c.body, 'properties.properties.enableNodePublicIp', true);
+  return effective<boolean>(c, 'properties.properties.enableNodePublicIp', true);
 }
 
 const net001 = resourceRule({
@@ -79,7 +79,7 @@ const net001 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `workspace "${ws.name}" accepts traffic from public networks (publicNetworkAccess=${text(e.value)}, ${how(e)})`,
-        fix: "set publicNetworkAccess: 'Disabled' on the Workspace and reach it through a private endpoint",
+        fix: 'set publicNetworkAccess: false on the Workspace and reach it through PrivateEndpoint.forWorkspace(scope, id, { workspace, subnet })',
       },
     ];
   },
@@ -97,7 +97,7 @@ const net002 = resourceRule({
   rationale: 'The legacy flag re-opens a private workspace to the Internet and silently defeats the private endpoint.',
   anchors: { psrule: ['Azure.ML.PublicAccess'], azurePolicy: ['Deny-MachineLearning-PublicAccessWhenBehindVnet'] },
   evaluate(ws) {
-    const e = effective<boolean>(ws.body, 'properties.allowPublicAccessWhenBehindVnet', false);
+    const e = effective<boolean>(ws, 'properties.allowPublicAccessWhenBehindVnet', false);
     if (e.value !== true && lower(e.value) !== 'true') return [];
     return [
       {
@@ -105,7 +105,7 @@ const net002 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `workspace "${ws.name}" allows public access although it is behind a VNet`,
-        fix: 'remove allowPublicAccessWhenBehindVnet (or set it to false)',
+        fix: "define the workspace with amlcdk's Workspace, which never sends properties.allowPublicAccessWhenBehindVnet, or drop it from the template",
       },
     ];
   },
@@ -140,7 +140,7 @@ const net003 = resourceRule({
         value: 'Disabled',
         provenance: 'set',
         message: `workspace "${ws.name}" disables public access but no private endpoint (group id amlworkspace) targets it in this program`,
-        fix: 'add a private endpoint for the workspace (Workspace privateEndpoint option) in a subnet your users and compute can reach',
+        fix: 'add PrivateEndpoint.forWorkspace(scope, id, { workspace, subnet }) in a subnet your users and compute can reach',
       },
     ];
   },
@@ -176,7 +176,7 @@ const net004 = resourceRule({
         path: 'properties.privateDnsZoneGroups',
         provenance: 'unknown',
         message: `private endpoint "${pe.name}" to a workspace has no private DNS zone group`,
-        fix: 'add a privateDnsZoneGroups entry linking privatelink.api.azureml.ms and privatelink.notebooks.azure.net',
+        fix: 'give the endpoint privateDnsZones (PrivateEndpoint.forWorkspace adds privatelink.api.azureml.ms and privatelink.notebooks.azure.net)',
       },
     ];
   },
@@ -216,7 +216,7 @@ const net005 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `workspace "${ws.name}" uses managed network isolation mode ${text(e.value)} (${how(e)}); the ${ctx.profile} profile allows ${ctx.thresholds.allowedIsolationModes.join(', ')}`,
-        fix: `set managedNetwork isolationMode to '${ctx.thresholds.allowedIsolationModes[ctx.thresholds.allowedIsolationModes.length - 1] ?? 'AllowOnlyApprovedOutbound'}' (isolation cannot be turned off later) or place all compute in your own subnets`,
+        fix: `set isolationMode: '${ctx.thresholds.allowedIsolationModes[ctx.thresholds.allowedIsolationModes.length - 1] ?? 'AllowOnlyApprovedOutbound'}' (an IsolationMode) on the Workspace (isolation cannot be turned off later), or place all compute in your own subnets`,
       },
     ];
   },
@@ -248,7 +248,7 @@ const net006 = resourceRule({
         path: 'properties.properties.subnet',
         provenance: 'unknown',
         message: `${computeType(c)} "${c.name}" is in no subnet and its workspace has no managed VNet`,
-        fix: 'give the compute a subnet (vnet/subnet props) or enable the workspace managed network',
+        fix: 'give the compute a subnet (subnet: vnet.addSubnet(id, props)), or set isolationMode on its Workspace (managed VNet)',
       },
     ];
   },
@@ -276,7 +276,7 @@ const net007 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `${computeType(c)} "${c.name}" gives its nodes public IPs (enableNodePublicIp=${text(e.value)}, ${how(e)})`,
-        fix: 'set enableNodePublicIp: false (needs a subnet with a workspace private endpoint, or a managed VNet)',
+        fix: 'set nodePublicIp: false (needs a subnet with a workspace private endpoint, or a managed VNet)',
       },
     ];
   },
@@ -299,7 +299,7 @@ const net008 = resourceRule({
   },
   evaluate(c) {
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.remoteLoginPortPublicAccess', 'NotSpecified');
+    const e = effective<string>(c, 'properties.properties.remoteLoginPortPublicAccess', 'NotSpecified');
     const v = lower(e.value);
     if (v === 'disabled') return [];
     const inSubnet = !!refId(get(c.body, 'properties.properties.subnet'));
@@ -311,7 +311,7 @@ const net008 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `cluster "${c.name}" exposes its SSH port publicly (remoteLoginPortPublicAccess=${effectiveOpen}; ${how(e)})`,
-        fix: "set remoteLoginPortPublicAccess: 'Disabled' (SshAccess.disabled()), or restrict SSH with a subnet NSG",
+        fix: 'set sshAccess: SshAccess.disabled() (the default), or nodePublicIp: false so SSH is reachable only from the VNet',
       },
     ];
   },
@@ -356,7 +356,7 @@ const net009 = resourceRule({
   anchors: { other: ['WAF: Disable the public SSH port', 'AzTS AuthN_Disable_SSH_Authentication'] },
   evaluate(c, ctx) {
     if (computeType(c) !== 'ComputeInstance') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.sshSettings.sshPublicAccess', 'Disabled');
+    const e = effective<string>(c, 'properties.properties.sshSettings.sshPublicAccess', 'Disabled');
     if (lower(e.value) !== 'enabled') return [];
     const open = sshOpenViaSubnet(c, ctx);
     if (open === false) return [];
@@ -370,7 +370,7 @@ const net009 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `compute instance "${c.name}" enables SSH and ${why}`,
-        fix: 'use SshAccess.disabled(), or SshAccess.enabled({ allowedSourceCidrs }) in a subnet whose NSG allows port 22 only from those CIDRs',
+        fix: 'set sshAccess: SshAccess.disabled(), or SshAccess.enabled({ publicKey, sourceCidrs }) in a subnet whose NetworkSecurityGroup allows port 22 only from those CIDRs',
       },
     ];
   },
@@ -400,7 +400,7 @@ const net010 = resourceRule({
         value: subnet.id.split('/').slice(-3).join('/'),
         provenance: 'set',
         message: `${computeType(c)} "${c.name}" sits in subnet "${subnet.id.split('/').pop()}" which has no network security group`,
-        fix: 'attach a NetworkSecurityGroup to the subnet (it derives the Azure ML rules from the compute it hosts)',
+        fix: 'give the subnet a networkSecurityGroup: new NetworkSecurityGroup(scope, id) (it derives the Azure ML rules from the compute it hosts)',
       },
     ];
   },
@@ -426,7 +426,7 @@ function nsgRuleFindings(rules: readonly NsgRule[], wideOnly: boolean): FindingD
         value: { rule: r.name, source: open[0], ports: r.ports },
         provenance: 'set',
         message: `security rule "${r.name}" allows ${admin.map((a) => `${a[1]} (${a[0]})`).join(' and ')} from ${open[0]}`,
-        fix: 'limit the rule source to your admin CIDRs or a bastion subnet, or remove it',
+        fix: "limit the rule's sourceAddresses to your admin CIDRs or a bastion subnet, or remove the rule",
       });
     } else if (wideOnly && admin.length === 0) {
       out.push({
@@ -435,7 +435,7 @@ function nsgRuleFindings(rules: readonly NsgRule[], wideOnly: boolean): FindingD
         value: { rule: r.name, source: open[0], ports: r.ports },
         provenance: 'set',
         message: `security rule "${r.name}" allows inbound ${r.ports.join(',') || '*'} from ${open[0]}; Azure ML needs inbound only 44224 from the AzureMachineLearning service tag`,
-        fix: 'narrow the source to a service tag (AzureMachineLearning) or your CIDRs, or delete the rule',
+        fix: "narrow the rule's sourceAddresses to a service tag (AzureMachineLearning) or your CIDRs, or delete the rule",
       });
     }
   }
@@ -546,7 +546,7 @@ const net012 = resourceRule({
         value: verdict.rule ? { rule: verdict.rule.name, access: 'Deny' } : 'default DenyAllInBound',
         provenance: verdict.rule ? 'set' : 'defaulted',
         message: `NSG "${nsg.name}" blocks ${n.what}, which compute in its subnet needs${verdict.rule ? ` (rule "${verdict.rule.name}")` : ' (Azure default rule DenyAllInBound)'}`,
-        fix: `add an Allow rule for ${n.what} with a priority below any Deny rule`,
+        fix: `keep deriveAzureMlRules: true on the NetworkSecurityGroup, or add an Allow rule for ${n.what} (nsg.addRule) with a priority below any Deny rule`,
       });
     }
     return out;
@@ -576,7 +576,7 @@ const net013 = resourceRule({
 
 /** Public network access of a dependent resource: storage, key vault and registry all default to Enabled. */
 function dependentPublic(r: ManifestResource): ReturnType<typeof effective<string>> {
-  const e = effective<string>(r.body, 'properties.publicNetworkAccess', 'Enabled');
+  const e = effective<string>(r, 'properties.publicNetworkAccess', 'Enabled');
   if (r.type.toLowerCase() === T.storage && lower(e.value) !== 'disabled') {
     // A storage account with default action Deny and no IP rules is private in effect.
     const action = lower(get(r.body, 'properties.networkAcls.defaultAction'));
@@ -618,7 +618,7 @@ const net014 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `${key} "${dep.name}" of ${wsPrivate ? 'private' : 'HBI'} workspace "${ws.name}" allows public network access (${how(e)})`,
-        fix: "set publicNetworkAccess: 'Disabled' on it and give it a private endpoint in the workspace VNet",
+        fix: 'set publicNetworkAccess: false on the Workspace (its storage account, key vault and registry follow) and add PrivateEndpoint.withPrivateDns(scope, id, { target, groupId, subnet }) for this one',
       });
     }
     return out;
@@ -654,7 +654,7 @@ const net016 = resourceRule({
         value: false,
         provenance: 'set',
         message: `${computeType(c)} "${c.name}" has no public IP but workspace "${ws.name}" has neither a private endpoint nor a managed VNet`,
-        fix: 'add a workspace private endpoint reachable from the compute subnet, or enable the workspace managed network',
+        fix: 'add PrivateEndpoint.forWorkspace(scope, id, { workspace, subnet }) reachable from the compute subnet, or set isolationMode on the Workspace',
       },
     ];
   },

@@ -29,7 +29,7 @@ const rel001 = resourceRule({
     if (computeType(c) !== 'AmlCompute') return 'not-applicable';
     const purpose = lower(tag(c, 'purpose'));
     if (purpose !== 'inference' && purpose !== 'batch') return 'not-applicable';
-    const e = effective<string>(c.body, 'properties.properties.vmPriority', 'Dedicated');
+    const e = effective<string>(c, 'properties.properties.vmPriority', 'Dedicated');
     if (lower(e.value) === 'dedicated') return [];
     return [
       {
@@ -37,7 +37,7 @@ const rel001 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `${purpose} cluster "${c.name}" uses preemptible ${text(e.value)} nodes (${how(e)})`,
-        fix: "set vmPriority: 'Dedicated'",
+        fix: 'set vmPriority: VmPriority.DEDICATED',
       },
     ];
   },
@@ -66,7 +66,7 @@ const rel002 = resourceRule({
         value: rid,
         provenance: rid === undefined ? 'unknown' : 'set',
         message: `${ct} compute "${c.name}" has no resourceId of an existing resource${ct === 'AKS' ? ', so Azure ML would create (and own) a new AKS cluster' : ''}`,
-        fix: 'attach an existing resource (AttachedCompute with its ARM resource id)',
+        fix: 'attach an existing resource: new AttachedCompute(ws, id, { target: AttachTarget.kubernetes({ resourceId }) })',
       },
     ];
   },
@@ -93,7 +93,7 @@ const rel003 = resourceRule({
           path: 'tags.environment',
           provenance: 'unknown',
           message: `workspace "${ws.name}" has no environment tag`,
-          fix: "tag the workspace environment: 'prod' (or dev/test)",
+          fix: "set tags: { environment: 'prod' } (or dev/test) on the workspace or its Stack",
         },
       ];
     if (!/^prod/i.test(env)) return [];
@@ -108,7 +108,7 @@ const rel003 = resourceRule({
           .slice(0, 3)
           .map((i) => i.name)
           .join(', ')})`,
-        fix: 'move exploratory compute instances to a dev workspace',
+        fix: 'define exploratory ComputeInstance constructs in a dev Workspace',
       },
     ];
   },
@@ -145,7 +145,7 @@ const rel004 = resourceRule({
         provenance: 'set',
         severity: r.retired ? 'high' : 'medium',
         message: `${computeType(c)} "${c.name}" uses ${text(size)} from the ${r.series} series, ${r.retired ? 'retired' : 'retiring'} on ${r.date}`,
-        fix: `move to ${r.replacement}`,
+        fix: `set vmSize to ${r.replacement} (a VmSize constant or VmSize.of(name))`,
       },
     ];
   },

@@ -82,7 +82,7 @@ export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
         value: '(masked)',
         provenance: 'set',
         message: `${r.name} contains ${what} in clear text at ${dotted}`,
-        fix: 'pass the value as a secret reference (SecretRef: env:NAME or keyvault:<vault>/<secret>) so it never lands in the manifest',
+        fix: "pass it as Secret.fromEnv('<VARIABLE>') or Secret.fromKeyVault('<vault>', '<secret>'), so only a reference lands in the manifest",
       });
     }
   };
@@ -129,18 +129,31 @@ const data002 = resourceRule({
     other: ['AzTS DP_Enable_Encryption_With_CMK', 'CloudSploit mlWorkspaceCMKEncrypted'],
   },
   evaluate(ws, ctx) {
-    const e = effective<string>(ws.body, 'properties.encryption.status', 'Disabled');
-    if (lower(e.value) === 'enabled' && get(ws.body, 'properties.encryption.keyVaultProperties.keyIdentifier'))
-      return [];
+    const key = get(ws.body, 'properties.encryption.keyVaultProperties.keyIdentifier');
+    const status = get(ws.body, 'properties.encryption.status');
+    const e = effective<string>(ws, 'properties.encryption.status', 'Disabled');
+    if (lower(e.value) === 'enabled' && key) return [];
     const cls = sensitive(ws, ctx.thresholds.sensitiveClassifications);
+    // The spec requires `status` next to `keyVaultProperties` (EncryptionProperty, see lib/manifest/body-schemas):
+    // a key without a status is no API default but an incomplete body, and the key is used only with Enabled.
+    const state =
+      key && (status === undefined || status === null)
+        ? `encryption names a key (${text(key)}) but no status; the key is used only with status Enabled`
+        : key
+          ? `encryption.status=${text(e.value)} (${how(e)}), so the key ${text(key)} is not used`
+          : lower(e.value) === 'enabled'
+            ? `encryption.status=Enabled (${how(e)}) but no Key Vault key is given`
+            : get(ws.body, 'properties.encryption') === undefined
+              ? 'no encryption block: Microsoft-managed keys (API default, not set in the program)'
+              : `encryption.status=${text(e.value)}, ${how(e)}`;
     return [
       {
         path: 'properties.encryption.status',
-        value: e.value,
-        provenance: e.provenance,
+        value: key && status === undefined ? undefined : e.value,
+        provenance: key && status === undefined ? 'unknown' : e.provenance,
         severity: cls ? 'high' : undefined,
-        message: `workspace "${ws.name}" is not encrypted with a customer-managed key (encryption.status=${text(e.value)}, ${how(e)})${cls ? `; its data is classified ${cls}` : ''}`,
-        fix: 'set encryption with status Enabled and a Key Vault key (keyVaultArmId, keyIdentifier)',
+        message: `workspace "${ws.name}" is not encrypted with a customer-managed key (${state})${cls ? `; its data is classified ${cls}` : ''}`,
+        fix: 'set customerManagedKey: { keyVaultId, keyUri } on the Workspace',
       },
     ];
   },
@@ -157,15 +170,16 @@ const data003 = resourceRule({
   scope: 'Workspaces tagged with a sensitive dataClassification',
   defaults: '`hbiWorkspace` absent means `false`.',
   rationale: 'HBI mode reduces the diagnostic data Microsoft collects and encrypts local scratch disks of compute.',
+  // Not CKV2_AZURE_50: that Checkov graph check is about the storage account of an HBI workspace being private,
+  // which AML-NET-014 checks.
   anchors: {
     azurePolicy: ['Deny-MachineLearning-HbiWorkspace'],
-    checkov: ['CKV2_AZURE_50'],
     other: ['CloudSploit mlWorkspaceHBI'],
   },
   evaluate(ws, ctx) {
     const cls = sensitive(ws, ctx.thresholds.sensitiveClassifications);
     if (!cls) return 'not-applicable';
-    const e = effective<boolean>(ws.body, 'properties.hbiWorkspace', false);
+    const e = effective<boolean>(ws, 'properties.hbiWorkspace', false);
     if (e.value === true) return [];
     return [
       {
@@ -173,7 +187,7 @@ const data003 = resourceRule({
         value: e.value,
         provenance: e.provenance,
         message: `workspace "${ws.name}" holds ${cls} data but is not an HBI workspace (${how(e)})`,
-        fix: 'set hbiWorkspace: true (create-only)',
+        fix: 'set hbiWorkspace: true on the Workspace',
       },
     ];
   },

@@ -31,7 +31,7 @@ const gov001 = resourceRule({
         value: missing,
         provenance: 'unknown',
         message: `${r.name} lacks the required tag(s) ${missing.join(', ')}`,
-        fix: `add ${missing.map((m) => `${m}: '...'`).join(', ')} to the resource or its Stack tags`,
+        fix: `set tags: { ${missing.map((m) => `${m}: '...'`).join(', ')} } on the resource or its Stack`,
       },
     ];
   },
@@ -58,7 +58,7 @@ const gov002 = resourceRule({
         value: ws.name,
         provenance: 'set',
         message: `workspace name "${ws.name}" does not match ${pattern}`,
-        fix: `rename the workspace to match ${pattern} (a rename replaces the workspace)`,
+        fix: `set workspaceName to match ${pattern} (a rename replaces the workspace)`,
       },
     ];
   },
@@ -75,7 +75,8 @@ const gov003 = resourceRule({
   defaults: '`v1LegacyMode` absent means `false` (compliant).',
   rationale:
     'V1 legacy mode keeps the v1 control plane private but disables v2 features; it should be a documented exception.',
-  anchors: { azurePolicy: ['e413671a-dd10-4cc1-a943-45b598596cb7'] },
+  // Built-in e413671a is no anchor: it audits workspaces that do NOT enable V1 legacy mode, the opposite check.
+  anchors: { other: ['the opposite of Azure Policy e413671a (which audits workspaces without V1 legacy mode)'] },
   evaluate(ws) {
     if (get(ws.body, 'properties.v1LegacyMode') !== true) return [];
     return [
@@ -84,7 +85,7 @@ const gov003 = resourceRule({
         value: true,
         provenance: 'set',
         message: `workspace "${ws.name}" runs in V1 legacy mode, which disables v2 API features`,
-        fix: 'turn v1LegacyMode off unless the V1 private control plane is required, and suppress this rule with the reason',
+        fix: "amlcdk's Workspace never enables V1 legacy mode: drop properties.v1LegacyMode from the template unless the V1 private control plane is required, and then record why with Suppressions.of(workspace).add({ id, reason })",
       },
     ];
   },

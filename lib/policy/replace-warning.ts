@@ -1,0 +1,26 @@
+/**
+ * Fix texts warn when following them replaces the resource: changing a create-only property (per the field tables
+ * the reconciler plans with, lib/catalog/field-tables.ts) deletes the resource and creates it again, so a compute
+ * instance loses its disk and a workspace meets soft delete.
+ */
+import { classifyPath, computeTypeOf, fieldTableFor, splitPath } from '../catalog/field-tables.js';
+import type { ManifestResource } from '../manifest/types.js';
+
+/** `roleAssignments` → `role assignment`. */
+function humanKind(type: string): string {
+  const last = type.split('/').pop() ?? type;
+  return last
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/s$/, '');
+}
+
+/** `' (following it replaces …)'` when a change at the finding's path replaces the resource, else `''`. */
+export function replaceWarning(r: Pick<ManifestResource, 'type' | 'body' | 'name'>, path: string, fix: string): string {
+  if (!path || /\breplac/i.test(fix)) return '';
+  const segments = path.split('.').flatMap((s) => splitPath(`/${s.replace(/\[(\d+)\]/g, '/$1')}`));
+  const computeType = computeTypeOf(r.body);
+  const c = classifyPath(fieldTableFor(r.type, computeType), segments);
+  if (c.update !== 'replace') return '';
+  return ` (following it replaces the ${computeType ?? humanKind(r.type)} "${r.name}": Azure cannot change that property in place)`;
+}

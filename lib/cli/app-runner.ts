@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSy
 import { basename, join, resolve } from 'node:path';
 import { InputError, SynthesisError, type Diagnostic } from '../core/errors.js';
 import { OUTDIR_ENV, SYNTH_REPORT_FILE, type Manifest, type SynthReport } from '../manifest/types.js';
-import { readManifestFile } from '../manifest/read.js';
+import { readManifestFile, type ReadManifestOptions } from '../manifest/read.js';
 
 export interface SynthAppOptions {
   /** Shell command, e.g. `npx tsx examples/quickstart/main.ts`. */
@@ -66,8 +66,11 @@ export async function synthApp(options: SynthAppOptions): Promise<SynthAppResult
   }
 }
 
-/** Read manifests from a file or from every `*.manifest.json` in a directory. */
-export function loadManifests(path: string): SynthesizedManifest[] {
+/**
+ * Read manifests from a file or from every `*.manifest.json` in a directory. `schema` also validates the document
+ * and every resource body (manifests from elsewhere: another process, another version, or written by hand).
+ */
+export function loadManifests(path: string, options: ReadManifestOptions = {}): SynthesizedManifest[] {
   const full = resolve(path);
   if (!existsSync(full))
     throw new InputError('ManifestNotFound', `no manifest at ${path}`, {
@@ -83,9 +86,9 @@ export function loadManifests(path: string): SynthesizedManifest[] {
         file: path,
         fix: 'run `amlcdk synth` first or pass --app',
       });
-    return files.map((f) => ({ file: join(full, f), manifest: readManifestFile(join(full, f)) }));
+    return files.map((f) => ({ file: join(full, f), manifest: readManifestFile(join(full, f), options) }));
   }
-  return [{ file: full, manifest: readManifestFile(full) }];
+  return [{ file: full, manifest: readManifestFile(full, options) }];
 }
 
 function runShell(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { parseJsonText } from '../core/json.js';
+import { JsonLines } from '../core/json-lines.js';
 import { contentHash } from './canonical.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from './types.js';
 import { validateManifestDeep } from './schema.js';
@@ -58,24 +59,49 @@ export function parseManifest(text: string, file = '<manifest>', options: ReadMa
       },
     );
   }
-  if (options.schema) verifyManifestSchema(manifest, file);
+  if (options.schema) verifyManifestSchema(manifest, file, text);
   return manifest;
 }
 
-/** Throw InputError `ManifestSchemaInvalid` (with the first problems) when the manifest or a body breaks its schema. */
-export function verifyManifestSchema(manifest: unknown, file = '<manifest>'): void {
-  const issues = validateManifestDeep(manifest);
-  if (issues.length === 0) return;
+/**
+ * Throw InputError `ManifestSchemaInvalid` when the manifest or a resource body breaks its schema: each problem (the
+ * first five) names the resource (logicalId and type), the JSON pointer in its body, what is wrong and what is
+ * allowed; with the file's text, the error carries the line of the first one.
+ */
+export function verifyManifestSchema(manifest: unknown, file = '<manifest>', text?: string): void {
+  const all = validateManifestDeep(manifest);
+  if (all.length === 0) return;
+  // A missing required member (a discriminator such as computeType) fails every branch below it as well: keep the
+  // root cause, drop the deeper echoes and repeats.
+  const missing = all.filter((i) => /required property/.test(i.message)).map((i) => i.pointer);
+  const seen = new Set<string>();
+  const issues = all.filter((i) => {
+    const key = `${i.pointer} ${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !missing.some((m) => i.pointer.startsWith(m + '/'));
+  });
+  const resources = (manifest as { resources?: { logicalId?: unknown; type?: unknown }[] }).resources ?? [];
+  const describe = (pointer: string, message: string, allowed?: string): string => {
+    const m = /^\/resources\/(\d+)(\/body)?(.*)$/.exec(pointer);
+    const r = m ? resources[Number(m[1])] : undefined;
+    const where = r
+      ? `resource ${String(r.logicalId)} (${String(r.type)}) ${m![2] ? `body${m![3] || ''}` : m![3] || ''}`.trim()
+      : pointer || '/';
+    return `${where} ${message}${allowed ? ` (allowed: ${allowed})` : ''}`;
+  };
   const shown = issues
     .slice(0, 5)
-    .map((i) => `${i.pointer || '/'} ${i.message}`)
+    .map((i) => describe(i.pointer, i.message, i.allowed))
     .join('; ');
+  const line = text ? new JsonLines(text).lineOfPointer(issues[0].pointer) : undefined;
   throw new InputError(
     'ManifestSchemaInvalid',
     `${file} does not match the manifest schema: ${shown}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''}`,
     {
       file,
-      fix: 'synthesize the manifest again with this version of amlcdk (`amlcdk synth`)',
+      ...(line ? { line } : {}),
+      fix: 'write ARM PUT bodies of the pinned api-versions (docs/policy.md, "Hand-made manifests"), or synthesize the manifest with this version of amlcdk (`amlcdk synth`)',
     },
   );
 }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +195,65 @@ describe('amlcdk check (in process)', () => {
     m.resources[0].body.properties.publicNetworkAccess = 'Enabled';
     writeFileSync(join(tampered, 'Team.manifest.json'), JSON.stringify(m));
     assert.equal(await run(['--manifest', tampered]), 2, 'a hand-edited manifest is refused');
+  });
+
+  test('--manifest validates every body: a hand-made compute without computeType is refused with resource and line', async () => {
+    const ci = f.instance('ci-nokind');
+    const { computeType: _drop, ...props } = ci.body.properties as Record<string, unknown>;
+    const file = writeManifest(
+      'nokind',
+      f.manifest([f.workspace(), { ...ci, body: { ...ci.body, properties: props } }]),
+    );
+    const text = readFileSync(file, 'utf8');
+    const err = await runCheck({ manifest: file }, new Capture() as unknown as NodeJS.WriteStream, dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof InputError, String(err));
+    assert.equal(err.code, 'ManifestSchemaInvalid');
+    assert.match(
+      err.message,
+      /resource Team\/ci-nokind \(Microsoft\.MachineLearningServices\/workspaces\/computes\) body/,
+    );
+    assert.match(err.message, /computeType/);
+    // The line of the resource's body in the file.
+    const bodyLine =
+      text.split('\n').findIndex((l, i, all) => /"body"/.test(l) && all.slice(i).join('\n').includes('ci-nokind')) + 1;
+    assert.ok(err.line !== undefined && err.line >= bodyLine, `line ${err.line} >= ${bodyLine}`);
+    assert.equal(await run(['--manifest', file]), 2);
+  });
+
+  test('the hand-made manifest of docs/policy.md follows the documented hash rule and passes the checks', async () => {
+    const md = readFileSync(join(ROOT, 'docs/policy.md'), 'utf8');
+    const block = /<!-- hand-made-manifest-example -->\n```json\n([\s\S]*?)\n```/.exec(md);
+    assert.ok(block, 'the example is in docs/policy.md');
+    const doc = JSON.parse(block[1]) as Record<string, unknown>;
+    // The rule as documented, written out independently of lib/manifest/canonical.ts.
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    const { hash, ...rest } = doc;
+    assert.equal(
+      hash,
+      `sha256:${createHash('sha256')
+        .update(JSON.stringify(sorted(rest)))
+        .digest('hex')}`,
+    );
+    const d = join(dir, 'handmade');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'Handmade.manifest.json'), block[1]);
+    const out = join(dir, 'handmade.json');
+    assert.equal(await run(['--manifest', d, '--format', 'json', '--output', out]), 1, 'findings, not an input error');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(report.resourceCount, 2);
+    assert.ok(report.findings.some((x: { ruleId: string }) => x.ruleId === 'AML-NET-007'));
   });
 
   test('--app: a failed synthesis exits 1 with its diagnostics; an app that never synthesizes exits 2', async () => {

@@ -160,7 +160,9 @@ export async function manifestsFor(
   if (opts.app && opts.manifest)
     throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
   let loaded;
-  if (opts.manifest) loaded = loadManifests(resolve(cwd, opts.manifest));
+  // Manifests from elsewhere (another process, version, or hand-made) are checked against the body schemas too: a
+  // compute without computeType would otherwise pass every compute rule unseen.
+  if (opts.manifest) loaded = loadManifests(resolve(cwd, opts.manifest), { schema: true });
   else {
     const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
     loaded = (await synthApp({ app, outdir, cwd })).manifests;

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { UsageError } from '../lib/core/errors.js';
-import { applyFigures } from './apply.js';
+import { applyAtArmRateFigures, applyFigures } from './apply.js';
 import { benchCheck } from './check.js';
 import { benchEmulator } from './emulator.js';
 import {
@@ -28,6 +28,7 @@ import {
   type FigureSpec,
   type MachineInfo,
 } from './harness.js';
+import { observeFigures } from './observe.js';
 import { planFigures } from './plan.js';
 import { benchPulumi } from './pulumi.js';
 import {
@@ -70,6 +71,9 @@ interface Sizes {
   readonly emulatorPuts: number;
   readonly pulumi: number;
   readonly journalSteps: number;
+  /** Estates (bench/estate-program.ts) observed at ARM's real read rate. */
+  readonly observeSmall: number;
+  readonly observeLarge: number;
 }
 
 const FULL: Sizes = {
@@ -83,6 +87,8 @@ const FULL: Sizes = {
   emulatorPuts: 1_000,
   pulumi: 1_000,
   journalSteps: 100,
+  observeSmall: 1_000,
+  observeLarge: 10_000,
 };
 const QUICK: Sizes = {
   small: 50,
@@ -95,6 +101,8 @@ const QUICK: Sizes = {
   emulatorPuts: 50,
   pulumi: 20,
   journalSteps: 10,
+  observeSmall: 100,
+  observeLarge: 200,
 };
 
 /** `1000` → `1k`, `10000` → `10k`, small numbers as they are. */
@@ -105,6 +113,8 @@ function label(n: number): string {
 interface Group {
   readonly name: string;
   readonly specs: () => FigureSpec[];
+  /** Releases what the figures set up (servers, temp dirs), after the group's figures ran. */
+  readonly after?: () => Promise<void>;
 }
 
 function groups(s: Sizes): Group[] {
@@ -154,6 +164,7 @@ function groups(s: Sizes): Group[] {
       ],
     },
     { name: 'plan', specs: () => planFigures({ small: s.small, large: s.large }) },
+    observeGroup({ small: s.observeSmall, large: s.observeLarge }),
     {
       name: 'state',
       specs: () => [
@@ -212,7 +223,13 @@ function groups(s: Sizes): Group[] {
         ];
       },
     },
-    { name: 'apply', specs: () => applyFigures(s.apply, { scale: s.applyScale, writeBurst: s.applyWriteBurst }) },
+    {
+      name: 'apply',
+      specs: () => [
+        ...applyAtArmRateFigures(s.apply, s.applyWriteBurst),
+        ...applyFigures(s.apply, { scale: s.applyScale, writeBurst: s.applyWriteBurst }),
+      ],
+    },
     {
       name: 'emulator',
       specs: () => [
@@ -232,6 +249,16 @@ function groups(s: Sizes): Group[] {
       ],
     },
   ];
+}
+
+/** Observe/plan at ARM's real read rate: one estate applied for every figure of the group, stopped after it. */
+function observeGroup(sizes: { small: number; large: number }): Group {
+  let made: ReturnType<typeof observeFigures> | undefined;
+  return {
+    name: 'observe',
+    specs: () => (made ??= observeFigures(sizes)).specs,
+    after: async () => made?.close(),
+  };
 }
 
 /**
@@ -384,7 +411,11 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
     const specs = g.specs().filter((spec) => wanted(g.name, spec.name));
     if (specs.length === 0) continue;
     log(`[${elapsed()}] ${g.name}: ${specs.length} figure(s)`);
-    for (const spec of specs) figures.push({ ...(await measure(spec, log)), group: g.name });
+    try {
+      for (const spec of specs) figures.push({ ...(await measure(spec, log)), group: g.name });
+    } finally {
+      await g.after?.();
+    }
   }
   if (wanted('pulumi baseline', 'same program: amlcdk synth vs pulumi mocks, peak rss, module load')) {
     log(`[${elapsed()}] pulumi baseline: ${sizes.pulumi} resources, 3 child processes per side`);
@@ -393,7 +424,7 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
   if (figures.length === 0)
     throw new UsageError(
       'BenchNothingSelected',
-      `--only '${args.only}' matches no figure. Fix: use part of a figure name or a group (synth, check, plan, state, arm client, apply, emulator, pulumi baseline).`,
+      `--only '${args.only}' matches no figure. Fix: use part of a figure name or a group (synth, check, plan, observe, state, arm client, apply, emulator, pulumi baseline).`,
     );
   log(`[${elapsed()}] done`);
   const { loadavg } = await import('node:os');

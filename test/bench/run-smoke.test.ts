@@ -36,7 +36,17 @@ test('bench --quick --json writes every figure with name/median/min/max/unit/goa
     assert.equal(typeof results.machine.cpus, 'number');
     assert.equal(results.quick, true);
     const groups = new Set(results.figures.map((f) => f.group));
-    for (const g of ['synth', 'check', 'plan', 'state', 'arm client', 'apply', 'emulator', 'pulumi baseline'])
+    for (const g of [
+      'synth',
+      'check',
+      'plan',
+      'observe',
+      'state',
+      'arm client',
+      'apply',
+      'emulator',
+      'pulumi baseline',
+    ])
       assert.ok(groups.has(g), `group ${g} measured`);
     for (const f of results.figures) {
       const what = JSON.stringify(f);

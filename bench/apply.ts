@@ -75,6 +75,10 @@ export interface ApplySample {
   readonly noopRssBytesPerResource: number;
   /** JS heap in use after a GC right after the first apply (its result, client and store alive), minus the baseline, ÷ resources, bytes. */
   readonly retainedHeapBytesPerResource: number;
+  /** CPU time of the engine process during the first apply (observe and plan included), ms. */
+  readonly engineCpuMs: number;
+  /** CPU time of the emulator (the bench process) while the child ran its first apply, ms. */
+  readonly emulatorCpuMs: number;
   /** Highest RSS of the engine process during the first apply, bytes. */
   readonly peakRssBytes: number;
   /** V8 heap committed (heapTotal) at that RSS peak minus at the baseline, ÷ resources, bytes. */
@@ -119,6 +123,9 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
     const manifestFile = join(dir, 'manifest.json');
     writeFileSync(manifestFile, canonicalJson(largeManifest(resources)));
     const engine = join(compiledBench(), 'bench', 'engine-child.js');
+    // The bench process runs only the emulator while the child applies: its CPU time is the emulator's.
+    const cpu0 = process.cpuUsage();
+    let emulatorCpuMs: number | undefined;
     const run = await new Promise<ChildReport>((resolve, reject) => {
       const child = spawn(
         process.execPath,
@@ -127,7 +134,13 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
       );
       let out = '';
       let err = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (emulatorCpuMs === undefined && out.includes('first-apply-done\n')) {
+          const cpu = process.cpuUsage(cpu0);
+          emulatorCpuMs = (cpu.user + cpu.system) / 1000;
+        }
+      });
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', reject);
       child.on('close', (code) => {
@@ -168,6 +181,8 @@ export async function benchApply(resources = 1000, shape: BucketShape = {}): Pro
       rssBytesPerResource: (run.firstPeakRss - run.baselineRss) / run.resources,
       noopRssBytesPerResource: (run.peakRss - run.baselineRss) / run.resources,
       retainedHeapBytesPerResource: (run.retainedHeap - run.baselineHeap) / run.resources,
+      engineCpuMs: run.applyCpuMs,
+      emulatorCpuMs: emulatorCpuMs ?? NaN,
       peakRssBytes: run.firstPeakRss,
       committedHeapBytesPerResource: (run.peakHeapTotal - run.baselineHeapTotal) / run.resources,
     };
@@ -197,6 +212,11 @@ export function applyFigures(resources = 1000, shape: BucketShape = {}): FigureS
       name: `apply ${label} creates: whole apply (lock, observe, plan, writes, state)`,
       unit: 's',
       run: sample((s) => s.applyMs / 1000),
+    },
+    {
+      name: `apply ${label} creates: CPU of the engine + the emulator during the apply / floor`,
+      unit: 'ratio',
+      run: sample((s) => (s.engineCpuMs + s.emulatorCpuMs) / s.floorMs),
     },
     {
       name: `apply ${label} creates: writes admitted (floor counts these)`,

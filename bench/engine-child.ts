@@ -125,6 +125,8 @@ export interface ChildReport extends EngineRun {
   /** V8 heap committed (heapTotal) at the baseline and at the first apply's RSS peak, bytes. */
   readonly baselineHeapTotal: number;
   readonly peakHeapTotal: number;
+  /** CPU time (user + system) of the engine process during the first apply (observe and plan included), ms. */
+  readonly applyCpuMs: number;
 }
 
 async function child(
@@ -163,6 +165,8 @@ async function child(
   };
   const timer = setInterval(sample, 20);
   let boundary = 0;
+  let applyCpuMs = 0;
+  const cpu0 = process.cpuUsage();
   try {
     let firstPeakRss = 0;
     const run = await runEngine(
@@ -174,6 +178,10 @@ async function child(
       stateDir,
       onExchange,
       () => {
+        const cpu = process.cpuUsage(cpu0);
+        applyCpuMs = (cpu.user + cpu.system) / 1000;
+        // Tells the bench process the first apply is over (it reads the emulator's CPU time at this line).
+        process.stdout.write('first-apply-done\n');
         sample();
         firstPeakRss = peakRss;
         firstPhase = false;
@@ -195,6 +203,7 @@ async function child(
       retainedHeap,
       baselineHeapTotal: baseline.heapTotal,
       peakHeapTotal,
+      applyCpuMs,
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {

@@ -232,8 +232,9 @@ function diagnosticCodes(): string[] {
   const patterns: Array<[RegExp, 'error' | 'warning']> = [
     [/addError\(\s*'([A-Za-z]+)'/g, 'error'],
     [/new ValidationError\(\s*'([A-Za-z]+)'/g, 'error'],
-    [/level: 'error', code: '([A-Za-z]+)'/g, 'error'],
+    [/level: 'error',\s*code: '([A-Za-z]+)'/g, 'error'],
     [/addWarning\(\s*'([a-z]+:[A-Za-z:]+)'/g, 'warning'],
+    [/level: 'warning',\s*code: '([a-z]+:[A-Za-z:]+)'/g, 'warning'],
   ];
   for (const dir of dirs) {
     const abs = join(ROOT, dir);

@@ -61,7 +61,13 @@ describe('readAzmlComputeYaml: happy paths', () => {
         ['cpu-private', 'Dedicated', 1, 8, 1800],
       ],
     );
-    assert.deepEqual(specs[1].ssh, { enabled: true, adminUserName: 'azureuser', passwordLine: 27 });
+    // ssh_public_access_enabled: false with credentials: SSH from inside the VNet only (SshAccess publicAccess: false).
+    assert.deepEqual(specs[1].ssh, {
+      enabled: true,
+      adminUserName: 'azureuser',
+      passwordLine: 27,
+      publicAccess: false,
+    });
     assert.doesNotMatch(JSON.stringify(specs), /not-a-real-password/);
   });
 
@@ -265,20 +271,6 @@ const BAD: ReadonlyArray<readonly [string, string, string, number, string]> = [
     'SshKeyMissing',
     3,
     'ssh_settings',
-  ],
-  [
-    'instance key without public access',
-    `name: ci-a\ntype: computeinstance\nssh_settings:\n  ssh_key_value: ${KEY}\n`,
-    'UnsupportedYamlValue',
-    3,
-    'ssh_settings',
-  ],
-  [
-    'cluster credentials, public access off, public IPs',
-    `name: cpu-a\ntype: amlcompute\nssh_public_access_enabled: false\nssh_settings:\n  ssh_key_value: ${KEY}\n`,
-    'UnsupportedYamlValue',
-    3,
-    'ssh_public_access_enabled',
   ],
   [
     'private key in ssh_key_value (hidden)',

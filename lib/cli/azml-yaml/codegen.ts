@@ -237,7 +237,7 @@ function emitInstance(em: Emitter, s: InstanceSpec): string[] {
     em.use('SshAccess');
     entries.push(
       s.ssh.enabled
-        ? `sshAccess: SshAccess.enabled({ publicKey: ${q(s.ssh.publicKey ?? '')} })`
+        ? `sshAccess: SshAccess.enabled({ publicKey: ${q(s.ssh.publicKey ?? '')}${s.ssh.publicAccess === false ? ', publicAccess: false' : ''} })`
         : 'sshAccess: SshAccess.disabled()',
     );
   }
@@ -331,6 +331,7 @@ function emitCluster(em: Emitter, s: ClusterSpec): string[] {
         );
         o.push(`password: Secret.fromEnv(${q(env)})`);
       }
+      if (s.ssh.publicAccess === false) o.push('publicAccess: false');
       entries.push(`sshAccess: SshAccess.enabled({ ${o.join(', ')} })`);
     }
   }

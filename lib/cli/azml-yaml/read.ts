@@ -801,13 +801,9 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
       );
     else if (publicKey !== undefined) ssh = { enabled: true, publicKey };
   } else if (sm && publicKey !== undefined) {
-    r.problem(
-      'UnsupportedYamlValue',
-      r.line(f.get('ssh_settings')!.key),
-      'ssh_settings',
-      `an SSH key without ssh_public_access_enabled: true (SSH only from inside the VNet) cannot be expressed: amlcdk's SshAccess.enabled turns public SSH access on`,
-      'set ssh_public_access_enabled: true and restrict the source with the NSG (SshAccess sourceCidrs), or remove ssh_settings',
-    );
+    // A key without public access: SSH from inside the VNet only. azure-ai-ml sends sshPublicAccess Disabled with the
+    // key in that case (ComputeInstance._to_rest_object, see SshAccessOptions.publicAccess).
+    ssh = { enabled: true, publicKey, publicAccess: false };
   } else if (publicAccess === false) ssh = { enabled: false };
   const subnet = f.has('network_settings') ? readSubnet(r, f) : undefined;
   const nodePublicIp = r.bool(f, 'enable_node_public_ip', '');
@@ -989,20 +985,13 @@ function readCluster(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: s
         'ssh_settings gives neither ssh_key_value nor admin_password',
         'add ssh_key_value: "ssh-ed25519 AAAA… you@host" (preferred)',
       );
-    if (publicAccess === false && nodePublicIp !== false) {
-      r.problem(
-        'UnsupportedYamlValue',
-        r.line(f.get('ssh_public_access_enabled')!.value),
-        'ssh_public_access_enabled',
-        'SSH credentials with ssh_public_access_enabled: false on nodes with public IPs cannot be expressed: amlcdk opens the remote login port publicly whenever SSH is enabled on public-IP nodes',
-        'set enable_node_public_ip: false (SSH then stays inside the VNet), or ssh_public_access_enabled: true, or remove ssh_settings',
-      );
-    }
+
     ssh = {
       enabled: true,
       ...(adminUserName !== undefined ? { adminUserName } : {}),
       ...(publicKey !== undefined ? { publicKey } : {}),
       ...(passwordLine !== undefined ? { passwordLine } : {}),
+      ...(publicAccess === false ? { publicAccess: false as const } : {}),
     };
   } else if (publicAccess === true) {
     r.problem(

@@ -64,7 +64,7 @@ export interface InstanceSpec extends CommonSpec {
   readonly sizeDefaulted: boolean;
   readonly assignedUser?: { readonly objectId: string; readonly tenantId: string };
   /** `undefined` when the YAML says nothing about SSH. */
-  readonly ssh?: { readonly enabled: boolean; readonly publicKey?: string };
+  readonly ssh?: { readonly enabled: boolean; readonly publicKey?: string; readonly publicAccess?: false };
   readonly subnet?: SubnetSpec;
   readonly nodePublicIp?: boolean;
   readonly idleShutdown?: { readonly minutes: number } | { readonly iso: string };
@@ -92,6 +92,8 @@ export interface ClusterSpec extends CommonSpec {
     readonly publicKey?: string;
     /** Line of `admin_password` when the YAML had one (its value is never kept). */
     readonly passwordLine?: number;
+    /** `ssh_public_access_enabled: false` with credentials: SSH from inside the virtual network only. */
+    readonly publicAccess?: false;
   };
   readonly subnet?: SubnetSpec;
   readonly nodePublicIp?: boolean;

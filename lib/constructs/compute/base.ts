@@ -266,16 +266,28 @@ export function checkVmSize(
 }
 
 /** Placement checks of a compute in a subnet. */
-export function checkSubnet(c: IConstruct, subnet: ISubnetRef | undefined, ws: IWorkspaceRef, ipCount: number): void {
+export function checkSubnet(
+  c: IConstruct,
+  subnet: ISubnetRef | undefined,
+  ws: IWorkspaceRef,
+  ipCount: number,
+  computeLocation?: string,
+): void {
   if (!subnet) return;
-  if (subnet.location && ws.location && subnet.location.toLowerCase() !== ws.location.toLowerCase()) {
+  const region = computeLocation ?? ws.location;
+  if (subnet.location && region && subnet.location.toLowerCase() !== region.toLowerCase()) {
+    const cluster = computeLocation !== undefined;
     Annotations.of(c).addError(
       'SubnetRegionMismatch',
-      `the subnet is in ${subnet.location} but the workspace is in ${ws.location}`,
+      cluster && region !== ws.location
+        ? `the subnet is in ${subnet.location} but computeLocation is ${region}`
+        : `the subnet is in ${subnet.location} but the ${cluster ? 'compute (the workspace)' : 'workspace'} is in ${region}`,
       {
         value: subnet.location,
-        allowed: ws.location,
-        fix: 'use a virtual network in the workspace region',
+        allowed: region,
+        fix: cluster
+          ? `set computeLocation: '${subnet.location}' to run the cluster's nodes in the subnet's region, or use a subnet in ${region}`
+          : 'use a virtual network in the workspace region (compute instances always run in the workspace region)',
       },
     );
   }
@@ -352,6 +364,17 @@ export function checkNoPublicIp(
         fix: 'add a private endpoint for the workspace in the VNet, or use a managed network',
       },
     );
+  }
+}
+
+/** `sshAccess.publicAccess` must be a boolean when given. */
+export function checkPublicAccess(c: IConstruct, publicAccess: unknown): void {
+  if (publicAccess !== undefined && typeof publicAccess !== 'boolean') {
+    Annotations.of(c).addError('InvalidPropType', 'sshAccess.publicAccess must be true or false', {
+      value: publicAccess === null ? null : typeof publicAccess,
+      allowed: 'true (SSH on the public IP) or false (SSH only from inside the virtual network)',
+      fix: 'pass publicAccess: false to keep SSH inside the virtual network, or leave it unset',
+    });
   }
 }
 

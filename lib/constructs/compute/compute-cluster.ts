@@ -12,7 +12,15 @@ import { Secret } from '../../core/secret.js';
 import type { VmSize } from '../../catalog/vm-size.js';
 import { normalizeLocation } from '../../core/stack.js';
 import type { IComputePlacement, ISubnetRef } from '../refs.js';
-import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
+import {
+  ComputeBase,
+  checkCidrs,
+  checkNoPublicIp,
+  checkPublicAccess,
+  checkSubnet,
+  checkVmSize,
+  type ComputeBaseProps,
+} from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
 import { SshAccess, isSshPublicKey } from './ssh.js';
 
@@ -78,7 +86,12 @@ export interface ComputeClusterOptions extends Omit<ComputeBaseProps, 'workspace
    */
   readonly virtualMachineImageId?: string;
   /**
-   * Region of the nodes when it differs from the workspace's (clusters only).
+   * Region of the nodes when it differs from the workspace's, e.g. to use a subnet (and GPU quota) of another region.
+   * The subnet, when given, must be in this region. Azure ML supports compute in another region than the workspace:
+   * `az ml compute create --location` / azure-ai-ml `AmlCompute(location=...)` send it, and Azure reports it back as
+   * `properties.computeLocation` (azure-ai-ml `AmlCompute._load_from_rest` reads `compute_location` before
+   * `location`; Azure/azure-sdk-for-python sdk/ml/azure-ai-ml/azure/ai/ml/entities/_compute/aml_compute.py
+   * @29e9ef12111039a5c90b37f3ac899830d5d1e1d7).
    * @default - the workspace region
    */
   readonly computeLocation?: string;
@@ -176,12 +189,21 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       });
     }
     onValidate(this, () => {
-      checkSubnet(this, p.subnet, this.workspace, this.maxIpCount);
+      checkSubnet(this, p.subnet, this.workspace, this.maxIpCount, this.computeLocation);
       checkNoPublicIp(this, this.nodePublicIp, p.subnet, this.workspace);
     });
   }
 
   /** IPs the cluster needs at most in its subnet (one per node). */
+  /**
+   * Region of the nodes: `computeLocation` when given (a cluster in a subnet of another region), else the
+   * workspace's.
+   */
+  public get computeLocation(): string {
+    const given = this.props.computeLocation;
+    return typeof given === 'string' && given ? normalizeLocation(given) : this.location;
+  }
+
   public get maxIpCount(): number {
     return Number.isInteger(this.maxNodeCount) && this.maxNodeCount > 0 ? this.maxNodeCount : 0;
   }
@@ -268,6 +290,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       });
     }
     checkCidrs(this, o.sourceCidrs, 'sshAccess.sourceCidrs');
+    checkPublicAccess(this, o.publicAccess);
   }
 
   protected override secretPaths(): string[] {
@@ -282,7 +305,12 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     const loc = p.computeLocation ? normalizeLocation(p.computeLocation) : undefined;
     const inner: Record<string, unknown> = {
       vmSize: p.vmSize?.name,
-      vmPriority: this.defaulted('/properties/properties/vmPriority', p.vmPriority, 'Dedicated'),
+      // An invalid priority is reported once (InvalidVmPriority), not again by the body schema.
+      vmPriority: this.defaulted(
+        '/properties/properties/vmPriority',
+        p.vmPriority === undefined ? undefined : p.vmPriority === 'LowPriority' ? 'LowPriority' : 'Dedicated',
+        'Dedicated',
+      ),
       osType: this.defaulted('/properties/properties/osType', p.osType, 'Linux'),
       ...(p.virtualMachineImageId ? { virtualMachineImage: { id: p.virtualMachineImageId } } : {}),
       scaleSettings: {
@@ -303,7 +331,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       // Explicit, so the service never picks (and later reports) a value on its own.
       remoteLoginPortPublicAccess: this.defaulted(
         '/properties/properties/remoteLoginPortPublicAccess',
-        p.sshAccess === undefined ? undefined : this.ssh.isEnabled && this.nodePublicIp ? 'Enabled' : 'Disabled',
+        p.sshAccess === undefined ? undefined : this.ssh.isPublic && this.nodePublicIp ? 'Enabled' : 'Disabled',
         'Disabled',
       ),
       ...(this.ssh.isEnabled

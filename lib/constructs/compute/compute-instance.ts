@@ -13,7 +13,15 @@ import { isWindowsTimeZone, suggestTimeZone } from '../../catalog/time-zones.js'
 import { AzureResource } from '../../core/resource.js';
 import type { ManifestAction, ManifestResource } from '../../manifest/types.js';
 import type { IComputePlacement, IFileShareMountRef, IPrincipal, ISubnetRef } from '../refs.js';
-import { ComputeBase, checkCidrs, checkNoPublicIp, checkSubnet, checkVmSize, type ComputeBaseProps } from './base.js';
+import {
+  ComputeBase,
+  checkCidrs,
+  checkNoPublicIp,
+  checkPublicAccess,
+  checkSubnet,
+  checkVmSize,
+  type ComputeBaseProps,
+} from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
 import { SshAccess, isSshPublicKey } from './ssh.js';
 import { ComputeSchedule } from './schedule.js';
@@ -339,6 +347,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       );
     }
     checkCidrs(this, o.sourceCidrs, 'sshAccess.sourceCidrs');
+    checkPublicAccess(this, o.publicAccess);
   }
 
   private checkIdle(): void {
@@ -479,7 +488,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       sshSettings: {
         sshPublicAccess: this.defaulted(
           '/properties/properties/sshSettings/sshPublicAccess',
-          p.sshAccess === undefined ? undefined : this.ssh.isEnabled ? 'Enabled' : 'Disabled',
+          p.sshAccess === undefined ? undefined : this.ssh.isPublic ? 'Enabled' : 'Disabled',
           'Disabled',
         ),
         ...(this.ssh.isEnabled && this.ssh.options.publicKey

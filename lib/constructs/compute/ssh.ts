@@ -24,6 +24,16 @@ export interface SshAccessOptions {
    * @default - none
    */
   readonly password?: Secret;
+  /**
+   * Whether the SSH port is open on the compute's public IP. `false` keeps SSH inside the virtual network (from a
+   * jump host, a VPN or Bastion): the key is installed, but instances send `sshPublicAccess: Disabled` and clusters
+   * `remoteLoginPortPublicAccess: Disabled`. That is what `az ml` sends for `ssh_public_access_enabled: false`
+   * with an `ssh_key_value` (azure-ai-ml `ComputeInstance._to_rest_object`, Azure/azure-sdk-for-python
+   * sdk/ml/azure-ai-ml/azure/ai/ml/entities/_compute/compute_instance.py @c184b7554836db6ae0044549a0288604ca8f305a:
+   * `sshPublicAccess` comes from `ssh_public_access_enabled` and `adminPublicKey` from `ssh_key_value`, independently).
+   * @default true
+   */
+  readonly publicAccess?: boolean;
 }
 
 /**
@@ -37,7 +47,10 @@ export class SshAccess {
   public static disabled(): SshAccess {
     return new SshAccess(false, {});
   }
-  /** SSH with a public key (and optionally a restricted set of source CIDRs). */
+  /**
+   * SSH with a public key (and optionally a restricted set of source CIDRs, or no public access at all:
+   * `SshAccess.enabled({ publicKey, publicAccess: false })` for SSH from inside the virtual network only).
+   */
   public static enabled(options: SshAccessOptions): SshAccess {
     return new SshAccess(true, options ?? {});
   }
@@ -45,6 +58,11 @@ export class SshAccess {
     public readonly isEnabled: boolean,
     public readonly options: SshAccessOptions,
   ) {}
+
+  /** Whether SSH is enabled and reachable on the compute's public IP (see `publicAccess`). */
+  public get isPublic(): boolean {
+    return this.isEnabled && this.options.publicAccess !== false;
+  }
 }
 
 const KEY_RE = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/;

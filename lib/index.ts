@@ -26,6 +26,7 @@ export * from './constructs/network/index.js';
 export * from './constructs/rbac/index.js';
 export * from './constructs/storage/index.js';
 export * from './constructs/assets/index.js';
+export * from './constructs/generic/index.js';
 // manifest
 export * from './manifest/types.js';
 export { canonicalJson, contentHash } from './manifest/canonical.js';

@@ -179,12 +179,15 @@ export function generate(): string {
     '',
     '## Contents',
     '',
+    '- [References, dependencies and escape hatches](#references-dependencies-and-escape-hatches)',
     ...constructs.map((c) => `- [${c.name}](#${c.name.toLowerCase()}) (\`${c.file}\`)`),
     '- [Building blocks](#building-blocks)',
     '- [Error codes and warnings](#error-codes-and-warnings)',
     '- [Option types](#option-types)',
     '',
   ];
+  // The construct model in prose (references, the dependency graph, moves), kept in a Markdown file of its own.
+  lines.push(readFileSync(join(ROOT, 'scripts', 'constructs-model.md'), 'utf8').trimEnd(), '');
   for (const c of constructs) {
     lines.push(`## ${c.name}`, '', `Source: \`${c.file}\``, '', c.doc || '_(no description)_', '');
     if (c.statics.length) lines.push(`Static members: ${c.statics.map((s) => `\`${c.name}.${s}()\``).join(', ')}`, '');
@@ -226,6 +229,7 @@ function diagnosticCodes(): string[] {
     'lib/constructs/rbac',
     'lib/constructs/storage',
     'lib/constructs/assets',
+    'lib/constructs/generic',
     'lib/catalog',
   ];
   const found = new Map<string, { level: 'error' | 'warning'; files: Set<string> }>();

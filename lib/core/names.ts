@@ -91,6 +91,7 @@ export interface NamingProps {
 }
 
 const preserved = new WeakMap<IConstruct, string>();
+let anyPreserved = false;
 
 /** Naming helpers. */
 export class Names {
@@ -104,6 +105,17 @@ export class Names {
    */
   public static preserve(scope: IConstruct, oldPath: string): void {
     preserved.set(scope, oldPath.replace(/^\/+|\/+$/g, ''));
+    anyPreserved = true;
+  }
+
+  /**
+   * The construct path a resource had before a move (`previousPath`, or a `Names.preserve` above it), when it
+   * differs from its path now: engines keep the resource under the new address (Pulumi aliases).
+   */
+  public static previousPathOf(c: IConstruct, previousPath?: string): string | undefined {
+    if (!previousPath && !anyPreserved) return undefined;
+    const old = Names.pathFor(c, previousPath);
+    return old && old !== c.node.path ? old : undefined;
   }
 
   /** The path a construct's name is derived from (its own path, or the preserved one). */

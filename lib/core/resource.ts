@@ -8,6 +8,10 @@
 import { Construct, type IConstruct } from 'constructs';
 import type { SourceLocation } from './errors.js';
 import { captureSource } from './source.js';
+import { Names } from './names.js';
+import { Reference, referencesToManifest } from './reference.js';
+import { ValidationError } from './errors.js';
+import { recordError } from './annotations.js';
 import {
   SUPPRESSION_METADATA_TYPE,
   type DeletePolicy,
@@ -46,6 +50,64 @@ export interface AzureResourceInit {
   readonly defaultDeletePolicy?: DeletePolicy;
 }
 
+/** Segments of an override path (dotted, or a JSON pointer); an empty or non-string path is recorded as an error. */
+function overridePath(c: AzureResource, path: string): string[] | undefined {
+  const segs =
+    typeof path !== 'string'
+      ? []
+      : path.startsWith('/')
+        ? path
+            .slice(1)
+            .split('/')
+            .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        : path.split('.');
+  if (segs.length === 0 || segs.some((s) => s === '')) {
+    recordError(
+      c,
+      new ValidationError('InvalidOverridePath', `override path ${JSON.stringify(path)} is not a property path`, c, {
+        value: path,
+        allowed: 'a dotted path (properties.properties.x) or a JSON pointer (/tags/a.b)',
+        fix: 'name the property from the top of the ARM body, e.g. "properties.description"',
+        ...(c.source ? { source: c.source } : {}),
+      }),
+    );
+    return undefined;
+  }
+  return segs;
+}
+
+/** A copy of `body` with the overrides applied in order (objects created along a set path). */
+function applyOverrides(
+  body: Record<string, unknown>,
+  overrides: ReadonlyArray<{ readonly segs: readonly string[]; readonly value?: unknown; readonly del: boolean }>,
+): Record<string, unknown> {
+  const out = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  for (const o of overrides) {
+    let cur: Record<string, unknown> = out;
+    for (const s of o.segs.slice(0, -1)) {
+      const next = cur[s];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+        if (o.del) {
+          cur = {};
+          break;
+        }
+        cur[s] = {};
+      }
+      cur = cur[s] as Record<string, unknown>;
+    }
+    const last = o.segs[o.segs.length - 1];
+    if (o.del) delete cur[last];
+    else cur[last] = o.value;
+  }
+  return out;
+}
+
+/** The `previousPath` a resource's props may carry (NamingProps), read from its options. */
+function previousPathIn(options: unknown): string | undefined {
+  const p = (options as { previousPath?: unknown } | undefined)?.previousPath;
+  return typeof p === 'string' && p ? p : undefined;
+}
+
 export abstract class AzureResource extends Construct {
   /** True for any AzureResource, across copies of the library (symbol-based, not `instanceof`). */
   public static isAzureResource(x: unknown): x is AzureResource {
@@ -62,8 +124,14 @@ export abstract class AzureResource extends Construct {
   public readonly source?: SourceLocation;
   public readonly protect: boolean;
   public readonly deletePolicy: DeletePolicy;
+  private readonly previousPath?: string;
   private readonly actions: ManifestAction[] = [];
   private readonly defaultedPointers = new Set<string>();
+  private readonly overrides: Array<{
+    readonly segs: readonly string[];
+    readonly value?: unknown;
+    readonly del: boolean;
+  }> = [];
 
   protected constructor(scope: Construct, id: string, init: AzureResourceInit) {
     super(scope, id);
@@ -75,6 +143,7 @@ export abstract class AzureResource extends Construct {
     this.source = captureSource();
     this.protect = init.options?.protect ?? false;
     this.deletePolicy = init.options?.deletePolicy ?? init.defaultDeletePolicy ?? 'Delete';
+    this.previousPath = previousPathIn(init.options);
   }
 
   /** The ARM PUT body (no id/name/type). Secret values must be `SecretRef`s listed by `secretPaths()`. */
@@ -108,6 +177,32 @@ export abstract class AzureResource extends Construct {
     for (const o of others) if (o !== this) this.node.addDependency(o);
   }
 
+  /**
+   * Escape hatch: set a property of the ARM body that amlcdk does not model (AWS CDK's name). `path` is dotted
+   * (`properties.properties.enableOSPatching`) or a JSON pointer (`/tags/a.b`). The manifest records the path, the
+   * body schema is relaxed at it (and only there), and synthesis warns `azureml:override:unvalidated` per path.
+   * Plan, apply, drift and the Pulumi component then treat it as any other property.
+   *
+   * @example
+   * workspace.addPropertyOverride('properties.allowRoleAssignmentOnRG', true);
+   */
+  public addPropertyOverride(path: string, value: unknown): void {
+    const segs = overridePath(this, path);
+    if (segs) this.overrides.push({ segs, value, del: false });
+  }
+
+  /**
+   * Escape hatch: remove a property amlcdk renders from the ARM body. Same `path` forms and recording as
+   * {@link addPropertyOverride}.
+   *
+   * @example
+   * cluster.addPropertyDeletion('properties.disableLocalAuth');
+   */
+  public addPropertyDeletion(path: string): void {
+    const segs = overridePath(this, path);
+    if (segs) this.overrides.push({ segs, del: true });
+  }
+
   /** Ask the engine to run a POST action after the resource is created. */
   protected addAction(action: ManifestAction): void {
     this.actions.push(action);
@@ -118,8 +213,18 @@ export abstract class AzureResource extends Construct {
     const secrets = this.secretPaths();
     const suppressions = this.collectSuppressions();
     this.defaultedPointers.clear();
-    const body = this.renderBody();
-    const defaults = [...this.defaultedPointers].sort();
+    let body = this.renderBody();
+    const overrides = this.overrides.map((o) => ({
+      path: '/' + o.segs.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
+      op: o.del ? ('delete' as const) : ('set' as const),
+    }));
+    // A default an escape hatch replaced or removed is the program's value, not amlcdk's.
+    const defaults = [...this.defaultedPointers]
+      .filter((d) => !overrides.some((o) => d === o.path || d.startsWith(`${o.path}/`)))
+      .sort();
+    if (this.overrides.length) body = applyOverrides(body, this.overrides);
+    const previous = Names.previousPathOf(this, this.previousPath);
+    if (Reference.anyIssued) body = this.referencesInBody(body);
     return {
       logicalId: this.node.path,
       type: this.armType,
@@ -133,6 +238,8 @@ export abstract class AzureResource extends Construct {
         .map((d) => d.node.path)
         .sort(),
       ...(this.actions.length ? { actions: [...this.actions] } : {}),
+      ...(previous ? { aliases: [previous] } : {}),
+      ...(overrides.length ? { overrides } : {}),
       options: { protect: this.protect, deletePolicy: this.deletePolicy },
       ...(secrets.length ? { secrets } : {}),
       ...(defaults.length ? { defaults } : {}),
@@ -140,6 +247,29 @@ export abstract class AzureResource extends Construct {
       ...(this.source ? { source: this.source } : {}),
       ...(suppressions.length ? { suppressions } : {}),
     };
+  }
+
+  /**
+   * Deploy-time reference strings (`cluster.identity.principalId`) in the body become manifest references. One
+   * inside a longer string, a member name, the name or the id cannot be resolved by ARM: `ReferenceInString`.
+   */
+  private referencesInBody(body: Record<string, unknown>): Record<string, unknown> {
+    const misplaced: string[] = [];
+    if (Reference.contains(this.resourceId)) misplaced.push('(the resource name)');
+    const out = referencesToManifest(body, (p) => misplaced.push(p)) as Record<string, unknown>;
+    if (misplaced.length) {
+      throw new ValidationError(
+        'ReferenceInString',
+        `a deploy-time value (such as identity.principalId) is used inside a longer string or a name at ${misplaced.join(', ')}`,
+        this,
+        {
+          allowed: 'a deploy-time value as a whole property value (e.g. principalId: cluster.identity.principalId)',
+          fix: 'pass the value on its own; names, ids and text cannot contain values that exist only after deployment',
+          ...(this.source ? { source: this.source } : {}),
+        },
+      );
+    }
+    return out;
   }
 
   /** Suppressions recorded on this construct or any ancestor (construct-scoped, see lib/policy Suppressions). */

@@ -112,15 +112,18 @@ export function objectTextAround(obj: Record<string, unknown>, key: string): [be
 /** The members a rendered manifest resource and a diagnostic can have, in sorted order. */
 const RESOURCE_KEYS = [
   'actions',
+  'aliases',
   'apiVersion',
   'body',
   'construct',
   'defaults',
   'dependsOn',
+  'generic',
   'id',
   'logicalId',
   'name',
   'options',
+  'overrides',
   'secrets',
   'source',
   'suppressions',

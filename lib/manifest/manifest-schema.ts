@@ -71,6 +71,17 @@ export const MANIFEST_SCHEMA = {
           name: { type: 'string', minLength: 1 },
           body: { type: 'object' },
           dependsOn: { type: 'array', items: { type: 'string' }, uniqueItems: true },
+          aliases: { type: 'array', items: { type: 'string', minLength: 1 } },
+          overrides: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['path', 'op'],
+              additionalProperties: false,
+              properties: { path: { type: 'string', pattern: '^(/[^/]*)+$' }, op: { enum: ['set', 'delete'] } },
+            },
+          },
+          generic: { type: 'boolean' },
           actions: {
             type: 'array',
             items: {

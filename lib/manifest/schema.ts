@@ -8,6 +8,8 @@ import { BODY_SCHEMAS, SECRET_FIELD_NAMES, secretRef } from './body-schemas.js';
 import { MANIFEST_SCHEMA } from './manifest-schema.js';
 import { AJV_OPTIONS, schemasHash } from './schema-options.js';
 import * as generated from './validators.generated.js';
+import { checkReferences, mayHoldRefs, withRefPlaceholders } from './refs.js';
+import type { ManifestResource } from './types.js';
 
 /** One schema violation. `pointer` is a JSON pointer into the validated document. */
 export interface SchemaIssue {
@@ -91,7 +93,11 @@ export function validateBody(armType: string, body: unknown, bodyText?: string):
     const hit = byBody.get(memoKey);
     if (hit) return hit.length ? hit.map((i) => ({ ...i })) : [];
   }
-  const issues = validateBodyUncached(armType, body);
+  // A deploy-time reference stands where a value of the attribute's format goes: the schema checks a stand-in there.
+  const issues = validateBodyUncached(
+    armType,
+    memoKey === undefined || mayHoldRefs(memoKey) ? withRefPlaceholders(body) : body,
+  );
   if (memoKey !== undefined) {
     if (memoSize >= MEMO_MAX) {
       memo.clear();
@@ -166,6 +172,20 @@ export function validateManifestDeep(doc: unknown): SchemaIssue[] {
       if (typeof r?.type === 'string')
         for (const is of validateBody(r.type, r.body))
           issues.push({ ...is, pointer: `/resources/${i}/body${is.pointer}` });
+    });
+    const all = resources.filter(
+      (r): r is ManifestResource => typeof (r as { logicalId?: unknown })?.logicalId === 'string',
+    );
+    const byLogicalId = new Map(all.map((r) => [r.logicalId, r]));
+    const name = (doc as { stack?: { name?: unknown } }).stack?.name;
+    const stack = typeof name === 'string' ? name : '';
+    all.forEach((r) => {
+      for (const ri of checkReferences(r, byLogicalId, stack))
+        issues.push({
+          pointer: `/resources/${resources.indexOf(r)}/body`,
+          message: `${ri.code}: ${ri.message}`,
+          allowed: ri.allowed,
+        });
     });
   }
   return issues;

@@ -25,6 +25,7 @@ import {
 } from './canonical-copy.js';
 import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
 import { computeDependsOn, findCycle } from './dependencies.js';
+import { checkReferences, mayHoldRefs } from './refs.js';
 import { declaredDependencies } from './construct-dependencies.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -292,6 +293,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
     }
     timer('dependencies');
     // Pass 3: text, hash and checks of each resource.
+    let byLogicalId: Map<string, ManifestResource> | undefined;
     for (const { c, r } of rendered) {
       const resourceText = JSON.stringify(r);
       emit(resourceText);
@@ -319,8 +321,45 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
           );
         } else computeNames.set(key, r.logicalId);
       }
+      if (mayHoldRefs(bodyText)) {
+        byLogicalId ??= new Map([...resources, ...rendered.map((x) => x.r)].map((x) => [x.logicalId, x]));
+        for (const issue of checkReferences(r, byLogicalId, stack.stackName)) {
+          diagnostics.push(
+            withSource(
+              {
+                level: 'error',
+                code: issue.code,
+                path: r.logicalId,
+                value: issue.value,
+                message: issue.message,
+                allowed: issue.allowed,
+                fix: issue.fix,
+              },
+              c,
+            ),
+          );
+        }
+      }
       timer('resources');
-      const bodyIssues = validateBody(r.type, r.body, bodyText);
+      let bodyIssues = validateBody(r.type, r.body, bodyText);
+      if (r.overrides?.length) {
+        bodyIssues = bodyIssues.filter((i) => !r.overrides!.some((o) => coveredByOverride(i, o.path)));
+        for (const o of r.overrides) {
+          diagnostics.push(
+            withSource(
+              {
+                level: 'warning',
+                code: 'azureml:override:unvalidated',
+                path: r.logicalId,
+                value: o.path,
+                message: `${o.path} is ${o.op === 'set' ? 'set' : 'removed'} by an escape hatch; amlcdk does not validate it (Azure does, at apply)`,
+                fix: 'keep the override only until amlcdk models the property; acknowledge this warning once reviewed',
+              },
+              c,
+            ),
+          );
+        }
+      }
       timer('bodySchemas');
       for (const issue of bodyIssues) {
         diagnostics.push(
@@ -406,6 +445,18 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   timer('finish');
   timer.report();
   return result;
+}
+
+/** Whether a schema issue is about an overridden path: at or below it, or its parent missing/refusing that member. */
+function coveredByOverride(issue: SchemaIssue, path: string): boolean {
+  if (issue.pointer === path || issue.pointer.startsWith(`${path}/`)) return true;
+  const cut = path.lastIndexOf('/');
+  const parent = path.slice(0, cut);
+  const member = path
+    .slice(cut + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
+  return issue.pointer === parent && (issue.message.includes(`"${member}"`) || issue.message.includes(`'${member}'`));
 }
 
 /**

@@ -84,7 +84,19 @@ export interface ManifestResource {
   /** logicalIds of resources that must exist first. */
   readonly dependsOn: readonly string[];
   readonly actions?: readonly ManifestAction[];
+  /**
+   * Construct paths this resource had before a move (`previousPath`, `Names.preserve`): the same resource under a
+   * new address. The reconciler matches by ARM id anyway; the Pulumi component passes them as aliases.
+   */
+  readonly aliases?: readonly string[];
   readonly options: ResourceOptions;
+  /**
+   * Escape hatches (`addPropertyOverride` / `addPropertyDeletion`): body paths (JSON pointers) the program set or
+   * removed beyond what amlcdk models. The body schema is not applied at these paths.
+   */
+  readonly overrides?: readonly { readonly path: string; readonly op: 'set' | 'delete' }[];
+  /** A `GenericResource`: any ARM type, body as written (Pulumi deploys it as azure-native's generic resource). */
+  readonly generic?: boolean;
   /** JSON pointers (RFC 6901) into `body` where a `SecretRef` stands. */
   readonly secrets?: readonly string[];
   /**

@@ -8,6 +8,7 @@ import type { Manifest, ManifestResource, Suppression } from '../manifest/types.
 import { evaluateAzurePolicies, type AzurePolicyInput } from './azure-policy/evaluate.js';
 import { resolveThresholds, type PolicyConfig } from './config.js';
 import { ManifestGraph } from './graph.js';
+import { DeployTimeValue, judge } from './util.js';
 import { BUILTIN_RULES, RULES_BY_ID } from './rules/index.js';
 import { SUP_EXPIRED, SUP_INVALID, SUP_STACK_WIDE } from './rules/meta.js';
 import { MIN_REASON_LENGTH, isExpired, isIsoDate } from './suppressions.js';
@@ -162,8 +163,19 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
     const run = (rule: Rule, r: ManifestResource | undefined): void => {
       let outcome;
       try {
-        outcome = rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx);
+        outcome = judge(() => (rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx)));
       } catch (e) {
+        if (e instanceof DeployTimeValue && r) {
+          // Neither a pass nor a failure: the value exists only after apply. Said, at the lowest severity.
+          emit(rule, r, {
+            severity: 'info',
+            path: e.path,
+            message: `not judged: ${e.message}; the rule cannot pass or fail on a value it cannot see`,
+            fix: 'nothing to do before apply; `amlcdk check` judges it when the value is given as a literal',
+            provenance: 'unknown',
+          });
+          return;
+        }
         throw new AmlcdkError(
           'PolicyRuleFailed',
           `rule ${rule.id} failed on ${r?.logicalId ?? stack}: ${(e as Error).message}`,

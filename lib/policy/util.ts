@@ -2,6 +2,21 @@
 import { findVmSize } from '../catalog/vm-sizes.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { Provenance } from './types.js';
+import { isManifestRef } from '../manifest/refs.js';
+
+/**
+ * Thrown by {@link get} when a rule reads a deploy-time value (a manifest reference, known only after apply): the
+ * engine then reports that the rule could not judge the resource, instead of a pass or a failure.
+ */
+export class DeployTimeValue extends Error {
+  constructor(
+    public readonly path: string,
+    public readonly ref: { readonly resource: string; readonly attribute: string },
+  ) {
+    super(`${path} is ${ref.attribute} of ${ref.resource}, known only after apply`);
+    this.name = 'DeployTimeValue';
+  }
+}
 
 export const T = {
   workspace: 'microsoft.machinelearningservices/workspaces',
@@ -20,6 +35,21 @@ export const T = {
   registry: 'microsoft.containerregistry/registries',
 } as const;
 
+let judging = false;
+
+/**
+ * Run a rule: while it runs, {@link get} refuses to hand it a deploy-time value (it throws DeployTimeValue, which the
+ * engine reports as "not judged"). Outside rules (the graph index) values are read as they are.
+ */
+export function judge<T>(fn: () => T): T {
+  judging = true;
+  try {
+    return fn();
+  } finally {
+    judging = false;
+  }
+}
+
 /** Read a dotted path (`properties.properties.vmSize`); numeric segments index arrays. */
 const splitCache = new Map<string, string[]>();
 
@@ -34,6 +64,8 @@ export function get(obj: unknown, path: string): unknown {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = (cur as Record<string, unknown>)[seg];
   }
+  if (judging && cur !== null && typeof cur === 'object' && isManifestRef(cur))
+    throw new DeployTimeValue(path, cur.ref);
   return cur;
 }
 

@@ -14,8 +14,17 @@ import { Stack } from '../core/stack.js';
 import { synthesize } from '../manifest/synth.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
 import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
-import { bodyToArgs, checkArgs, mappingFor, nameArgs, type TypeMapping } from './mapping.js';
+import {
+  GENERIC_MAPPING,
+  bodyToArgs,
+  checkArgs,
+  genericNameArgs,
+  mappingFor,
+  nameArgs,
+  type TypeMapping,
+} from './mapping.js';
 import { replaceOnChangesFor } from './replace.js';
+import { substituteRefs } from '../manifest/refs.js';
 import { withSecrets, type SecretSource } from './secrets.js';
 import * as authorization from '@pulumi/azure-native/authorization/index.js';
 import {
@@ -199,7 +208,9 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
     const imageById = new Map<string, docker.Image>();
 
     // Resolve every mapping first: an unmapped type fails before any child is registered.
-    const mappings = new Map(manifest.resources.map((r) => [r.logicalId, mappingFor(r.type, r.logicalId)]));
+    const mappings = new Map(
+      manifest.resources.map((r) => [r.logicalId, r.generic ? GENERIC_MAPPING : mappingFor(r.type, r.logicalId)]),
+    );
     const subscriptionOk = args.checkSubscription === false ? undefined : this.subscriptionGate(manifest);
 
     for (const r of topoOrder(manifest.resources, assets)) {
@@ -227,7 +238,22 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       }
       let body: Record<string, unknown> = withSecrets(r.body, r.secrets, r.logicalId, args.secrets);
       body = substituteAssets(body, imageRefs, r.logicalId) as Record<string, unknown>;
-      const inputs = { ...bodyToArgs(m, body, r.logicalId), ...nameArgs(m, r.id, r.logicalId) };
+      // Deploy-time references: Outputs of the referenced resource (registered before, as a dependency).
+      body = substituteRefs(body, (ref) => {
+        const target = created.get(ref.resource);
+        const tm = mappings.get(ref.resource);
+        if (!target || !tm) {
+          throw new AmlcdkError(
+            'UnknownReference',
+            `[${r.logicalId}] UnknownReference: ${ref.attribute} of ${ref.resource}, which is not in the manifest. Fix: synthesize the manifest again.`,
+          );
+        }
+        return referenceOutput(target, tm, ref.attribute);
+      }) as Record<string, unknown>;
+      const inputs = {
+        ...bodyToArgs(m, body, r.logicalId),
+        ...(m === GENERIC_MAPPING ? genericNameArgs(r.id, r.apiVersion, r.logicalId) : nameArgs(m, r.id, r.logicalId)),
+      };
       checkArgs(m, inputs, r.logicalId);
       if (subscriptionOk) {
         // Gate the naming argument on the check, so a wrong subscription fails each resource before any request.
@@ -259,6 +285,9 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
         deleteBeforeReplace: table.replaceOrder === 'delete-before-create',
         protect: r.options.protect,
         retainOnDelete: r.options.deletePolicy === 'Retain',
+        // A construct moved with previousPath / Names.preserve keeps its resource: the old URN is an alias, so
+        // `pulumi up` does not create the new address and delete the old one (the same ARM resource).
+        ...(r.aliases?.length ? { aliases: r.aliases.map((a) => ({ name: `${name}/${a}` })) } : {}),
       };
       const Ctor = m.resourceClass();
       const res = new Ctor(`${name}/${r.logicalId}`, inputs, resourceOpts);
@@ -287,6 +316,32 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       }
     }
   }
+}
+
+/**
+ * The Output of `resource` at an attribute path of the ARM resource (`identity.principalId`,
+ * `properties.clientId`), following the class's flattening: a flattened class has `principalId` where ARM has
+ * `properties.principalId`.
+ */
+export function referenceOutput(
+  resource: pulumi.CustomResource,
+  m: TypeMapping,
+  attribute: string,
+): pulumi.Output<unknown> {
+  let segs = attribute.split('.');
+  if (m.bodyStyle !== 'as-is' && segs[0] === 'properties' && segs.length > 1) {
+    segs = segs.slice(1);
+    segs[0] = m.renames?.[segs[0]] ?? segs[0];
+  }
+  const [first, ...rest] = segs;
+  const outputs = resource as unknown as Record<string, pulumi.Output<unknown> | undefined>;
+  const out: pulumi.Output<unknown> = pulumi.output(outputs[first]);
+  return out.apply((v: unknown) => {
+    let cur = v;
+    for (const s of rest)
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+    return cur;
+  });
 }
 
 /** Compute-instance fields that exist only in preview api-versions (reference/azureml-api.md §0 item 7). */

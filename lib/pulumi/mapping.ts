@@ -353,6 +353,37 @@ export const TYPE_MAPPINGS: readonly TypeMapping[] = [
   },
 ];
 
+/**
+ * A `GenericResource` (any ARM type, manifest `generic: true`): azure-native's generic `resources.Resource`, which
+ * takes the provider namespace, parent path, type, name and api-version as arguments and the body as is.
+ */
+export const GENERIC_MAPPING: TypeMapping = {
+  armType: '*',
+  token: 'azure-native:resources:Resource',
+  resourceClass: cls(resources.Resource),
+  azureNativeApiVersion: "the resource's own (apiVersion argument)",
+  nameArgs: [],
+  bodyStyle: 'as-is',
+  note: 'GenericResource only: resourceProviderNamespace, parentResourcePath, resourceType, resourceName and apiVersion come from the id and the manifest',
+};
+
+/** The naming arguments of a generic resource (`resources.Resource`). */
+export function genericNameArgs(id: string, apiVersion: string, logicalId: string): Record<string, string> {
+  const p = parseArmId(id, logicalId);
+  const segs = id.split('/').filter(Boolean);
+  const prov = segs.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  const tail = segs.slice(prov + 2);
+  if (!p.resourceGroupName || prov < 0 || tail.length < 2) throw badId(id, logicalId);
+  return {
+    resourceGroupName: p.resourceGroupName,
+    resourceProviderNamespace: segs[prov + 1],
+    parentResourcePath: tail.slice(0, -2).join('/'),
+    resourceType: tail[tail.length - 2],
+    resourceName: tail[tail.length - 1],
+    apiVersion,
+  };
+}
+
 const byType = new Map(TYPE_MAPPINGS.map((m) => [m.armType.toLowerCase(), m]));
 
 /**

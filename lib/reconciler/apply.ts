@@ -24,6 +24,8 @@ import { normalizeObserved } from './normalize.js';
 import { describeObservation, observe, type Observation, type ObserveCalls } from './observe.js';
 import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
 import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.js';
+import { refsIn, substituteRefs } from '../manifest/refs.js';
+import { getAt } from './json-path.js';
 import { StackScope, scopedClient } from './scope.js';
 import { checkSavedPlan, compareSavedPlan } from './saved-plan.js';
 
@@ -140,6 +142,8 @@ interface Node {
   /** afterCreate actions that completed (so a failure in between leaves the rest pending). */
   actionsDone?: string[];
   result?: ArmResource | null;
+  /** The body written, deploy-time references resolved (kept in state as the last applied body). */
+  applied?: Record<string, unknown>;
 }
 
 function errInfo(err: unknown): { code: string; message: string } {
@@ -624,6 +628,16 @@ async function execute(
   observation: Observation,
 ): Promise<void> {
   const sem = new Semaphore(options.concurrency ?? 64);
+  // A deploy-time reference reads the resource it names: from this run's write when there was one (the node ran
+  // before, as a dependency), else from the observation.
+  const byLogicalId = new Map(options.manifest.resources.map((r) => [r.logicalId, r]));
+  const refValue = (ref: { resource: string; attribute: string }): unknown => {
+    const written = nodes.get(`main:${ref.resource}`)?.result;
+    const t = byLogicalId.get(ref.resource);
+    const raw = written ?? (t ? observation.resources.get(t.id.toLowerCase())?.raw : undefined);
+    const v = raw ? getAt(raw, ref.attribute.split('.')) : undefined;
+    return typeof v === 'string' && v ? v : undefined;
+  };
   const total = nodes.size;
   let finished = 0;
   const emit = options.onEvent ?? (() => undefined);
@@ -652,7 +666,7 @@ async function execute(
     const started = Date.now();
     emit({ kind: 'start', address: n.step.change.address, op, total, finished });
     try {
-      n.result = await sem.run(() => runOne(n, writer, options, observation));
+      n.result = await sem.run(() => runOne(n, writer, options, observation, refValue));
       n.status = 'done';
       finished += 1;
       emit({ kind: 'done', address: n.step.change.address, op, elapsedMs: Date.now() - started, total, finished });
@@ -703,6 +717,7 @@ async function runOne(
   writer: Writer,
   options: ApplyOptions,
   observation: Observation,
+  refValue: (ref: { resource: string; attribute: string }) => unknown,
 ): Promise<ArmResource | null | undefined> {
   const s = n.step;
   if (n.kind === 'forget') return undefined;
@@ -712,7 +727,17 @@ async function runOne(
     return null;
   }
   const r = stepResource(s);
-  const desired = s.desired!;
+  let desired = s.desired!;
+  const body = substituteRefs(desired.body, refValue) as ManifestResource['body'];
+  const left = refsIn(body);
+  if (left.length) {
+    throw new AmlcdkError(
+      'UnresolvedReference',
+      `${desired.logicalId}: ${left.map(({ ref }) => `${ref.attribute} of ${ref.resource}`).join(', ')} is not known (the resource does not exist or does not report it). Fix: apply again once ${left[0].ref.resource} exists; check that it has the identity the reference needs.`,
+    );
+  }
+  if (body !== desired.body) desired = { ...desired, body };
+  n.applied = desired.body;
   if (s.unresolvedAssets?.length) throw assetNeedsDocker(desired.logicalId, s.unresolvedAssets);
   const a = s.change.change.actions;
   const creating = a.includes('create');
@@ -831,7 +856,7 @@ async function nextState(
     }
     if (main?.status === 'done') {
       const ownership = a.includes('create') ? 'created' : (prior?.ownership ?? (s.adopt ? 'adopted' : 'created'));
-      setEntry(addr, ownedFrom(d, main.result ?? undefined, ownership));
+      setEntry(addr, ownedFrom(main.applied ? { ...d, body: main.applied } : d, main.result ?? undefined, ownership));
       dropId(d.id, addr);
       if (a[0] === 'create' && a.length === 2 && del?.status !== 'done' && s.owned) {
         // The old resource of a rename could not be deleted: keep owning it under a derived address.

@@ -23,6 +23,37 @@ import { maskSecrets } from './mask.js';
 import { substituteAssets } from './assets.js';
 import type { Observation, ObservedResource, ObserveTarget } from './observe.js';
 import { getAt, setAt } from './json-path.js';
+import { refsIn, substituteRefs } from '../manifest/refs.js';
+
+/** What a plan shows for a deploy-time value that exists only once the resource it comes from is created. */
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+/** Indices of `resources` in dependency order (manifest order among independent ones); a cycle keeps the rest in order. */
+function dependencyOrder(resources: readonly ManifestResource[]): number[] {
+  const index = new Map(resources.map((r, i) => [r.logicalId, i]));
+  const pending = resources.map((r) => r.dependsOn.filter((d) => index.has(d) && d !== r.logicalId).length);
+  const dependents: number[][] = resources.map(() => []);
+  resources.forEach((r, i) => {
+    for (const d of r.dependsOn) {
+      const j = index.get(d);
+      if (j !== undefined && j !== i) dependents[j].push(i);
+    }
+  });
+  const out: number[] = [];
+  const done = new Array<boolean>(resources.length).fill(false);
+  let ready = pending.flatMap((p, i) => (p === 0 ? [i] : []));
+  while (ready.length) {
+    const next: number[] = [];
+    for (const i of ready) {
+      out.push(i);
+      done[i] = true;
+      for (const k of dependents[i]) if (--pending[k] === 0) next.push(k);
+    }
+    ready = next.sort((a, b) => a - b);
+  }
+  for (let i = 0; i < resources.length; i++) if (!done[i]) out.push(i);
+  return out;
+}
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
@@ -256,15 +287,37 @@ export function buildPlan(input: PlanInput): PlanResult {
     if (c.unknownSize) unknownSizes.add(c.unknownSize);
   };
 
-  for (let ri = 0; ri < desiredList.length; ri++) {
-    const r = desiredList[ri];
+  // Deploy-time references (lib/manifest/refs.ts) are resolved from the observation of the resource they read, unless
+  // this plan creates or replaces that resource: then the value is known only after apply. Planning in dependency
+  // order settles the resources a reference reads before the resources that read it.
+  const byLogicalId = new Map(desiredList.map((r) => [r.logicalId, r]));
+  const recreated = new Set<string>();
+  const refValue = (ref: { resource: string; attribute: string }): unknown => {
+    if (recreated.has(ref.resource)) return undefined;
+    const t = byLogicalId.get(ref.resource);
+    const raw = t ? observed.get(t.id.toLowerCase())?.raw : undefined;
+    const v = raw ? getAt(raw, ref.attribute.split('.')) : undefined;
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  let seenSteps = 0;
+  const noteRecreated = (): void => {
+    for (; seenSteps < steps.length; seenSteps++) {
+      const c = steps[seenSteps].change;
+      if (c.change.actions.includes('create')) recreated.add(c.address);
+    }
+  };
+  for (const ri of dependencyOrder(desiredList)) {
+    noteRecreated();
+    const unresolved = desiredList[ri];
+    const resolvedBody = substituteRefs(unresolved.body, refValue) as ManifestResource['body'];
+    const r = resolvedBody === unresolved.body ? unresolved : { ...unresolved, body: resolvedBody };
     const lowerId = desiredLowerIds[ri];
     // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
     const owned = state?.resources[r.logicalId] ?? ownedById().get(lowerId);
     const o = observed.get(lowerId);
     const sameId = owned ? owned.id === r.id || owned.id.toLowerCase() === lowerId : true;
     const table = fieldTableFor(r.type, computeTypeOf(r.body));
-    const after = maskSecrets(r.body, r.secrets);
+    const after = unknownsShown(maskSecrets(r.body, r.secrets));
     const afterCreate = (r.actions ?? []).filter((a) => a.when === 'afterCreate');
     const stopped = afterCreate.some((a) => a.name === 'stop');
     const base = {
@@ -275,7 +328,9 @@ export function buildPlan(input: PlanInput): PlanResult {
       ...(r.construct ? { construct: r.construct } : {}),
       ...(r.source ? { source: { file: r.source.file, line: r.source.line } } : {}),
     };
-    const notes: string[] = [];
+    const notes: string[] = refsIn(r.body).map(
+      ({ pointer, ref }) => `${dotted(pointer)}: ${KNOWN_AFTER_APPLY} (${ref.attribute} of ${ref.resource})`,
+    );
     if (!sameId && owned) {
       // The name (hence id) changed: a new resource; the old one goes after the new one exists.
       const oldObs = obs(owned.id);
@@ -309,7 +364,7 @@ export function buildPlan(input: PlanInput): PlanResult {
           action_reason: 'replace_because_name_changed',
           replace_paths: ['/name'],
           replace_order: 'create-before-delete',
-          notes: [`the old resource ${owned.id} is deleted after the new one is created`],
+          notes: [...notes, `the old resource ${owned.id} is deleted after the new one is created`],
         },
         desired: r,
         owned,
@@ -450,6 +505,11 @@ export function buildPlan(input: PlanInput): PlanResult {
       dependsOn: r.dependsOn,
     });
   }
+
+  noteRecreated();
+  // Steps in manifest order again (they were planned in dependency order).
+  const position = new Map(desiredList.map((r, i) => [r.logicalId, i]));
+  steps.sort((a, b) => (position.get(a.change.address) ?? 0) - (position.get(b.change.address) ?? 0));
 
   for (let i = 0; i < steps.length; i++) {
     const u = unresolvedByAddress.get(steps[i].change.address);
@@ -622,6 +682,11 @@ function queryText(q: Readonly<Record<string, string>>): string {
   return e.length ? ` ?${e.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
 }
 
+/** A value for display with its unresolved references shown as `(known after apply)`. */
+function unknownsShown(v: unknown): unknown {
+  return substituteRefs(v, () => KNOWN_AFTER_APPLY);
+}
+
 function classifyDiffs(table: FieldTable, diffs: readonly PathDiff[]): PlannedPath[] {
   const out: PlannedPath[] = [];
   for (const d of diffs) {
@@ -633,7 +698,7 @@ function classifyDiffs(table: FieldTable, diffs: readonly PathDiff[]): PlannedPa
       ...(c.action ? { action: c.action } : {}),
       reason: reasonFor(c.update, d.path, c.action),
       before: d.sensitive ? '(sensitive)' : maskSecrets(d.before),
-      after: d.sensitive ? '(sensitive)' : maskSecrets(d.after),
+      after: d.sensitive ? '(sensitive)' : unknownsShown(maskSecrets(d.after)),
     });
   }
   return out;

@@ -328,7 +328,7 @@ describe('compute bodies', () => {
       }),
       startupScript: SetupScript.fromWorkspacePath('Users/alice/start.sh'),
       customApplications: [rstudioApplication()],
-      identity: ComputeIdentity.userAssigned(ws.identity!),
+      identity: ComputeIdentity.userAssigned(ws.userAssignedIdentity!),
       sshAccess: SshAccess.enabled({ publicKey: KEY, sourceCidrs: ['203.0.113.0/24'] }),
     });
     const t = Template.fromStack(stack);
@@ -366,7 +366,7 @@ describe('compute bodies', () => {
     assert.deepEqual(inner.sshSettings, { sshPublicAccess: 'Enabled', adminPublicKey: KEY });
     assert.deepEqual(body.identity, {
       type: 'UserAssigned',
-      userAssignedIdentities: { [ws.identity!.resourceId]: {} },
+      userAssignedIdentities: { [ws.userAssignedIdentity!.resourceId]: {} },
     });
     assert.ok(t.resource('Team/Ws/Rs').dependsOn.includes('Team/Ws/Identity'));
     assert.match(String(ci.endpoints.rstudio), /-8787\.westeurope\.instances\.azureml\.ms$/);

@@ -16,7 +16,7 @@ import type { Manifest } from '../../lib/manifest/types.js';
 import { findCompute, startHarness, synthExample, withBody, type Harness } from './harness.js';
 import type { Json } from '../helpers/json.js';
 
-const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure'] as const;
+const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure', 'identity-grants'] as const;
 
 /** Key Vault references resolve from AMLCDK_KEYVAULT_<VAULT>_<NAME> on the local target. */
 const SECRETS_ENV = {

@@ -72,7 +72,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 
 /** Synthesize an example's stack in-process. */
 export async function synthExample(
-  name: 'quickstart' | 'secure-gpu-team' | 'attach-existing' | 'insecure',
+  name: 'quickstart' | 'secure-gpu-team' | 'attach-existing' | 'insecure' | 'identity-grants',
 ): Promise<Manifest> {
   const mod = (await import(`../../examples/${name}/stack.ts`)) as Record<string, unknown>;
   const ctorName = Object.keys(mod).find((k) => k.endsWith('Stack') && typeof mod[k] === 'function');

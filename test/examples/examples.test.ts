@@ -11,6 +11,7 @@ import { QuickstartStack } from '../../examples/quickstart/stack.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
 import { AttachExistingStack } from '../../examples/attach-existing/stack.js';
 import { InsecureStack } from '../../examples/insecure/stack.js';
+import { IdentityGrantsStack } from '../../examples/identity-grants/stack.js';
 import type { Json } from '../helpers/json.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -22,6 +23,7 @@ const EXAMPLES: Array<[string, string, (app: App) => Stack]> = [
   ['secure-gpu-team', 'SecureGpuTeam', (app) => new SecureGpuTeamStack(app, 'SecureGpuTeam')],
   ['attach-existing', 'AttachExisting', (app) => new AttachExistingStack(app, 'AttachExisting')],
   ['insecure', 'Insecure', (app) => new InsecureStack(app, 'Insecure')],
+  ['identity-grants', 'IdentityGrants', (app) => new IdentityGrantsStack(app, 'IdentityGrants')],
 ];
 
 function synth(make: (app: App) => Stack): Template {

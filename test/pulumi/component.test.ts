@@ -7,7 +7,9 @@
 import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
+import { substituteRefs } from '../../lib/manifest/refs.js';
 import {
+  mockGuid,
   installMocks,
   recordOptions,
   settle,
@@ -85,8 +87,12 @@ function argsToArmBody(m: TypeMapping, r: ManifestResource, inputs: Record<strin
 }
 
 /** The manifest body as Pulumi must receive it: secrets resolved, asset placeholders → the pushed digest reference. */
-function expectedBody(r: ManifestResource, digestRefs: Map<string, string>): unknown {
-  const body = structuredClone(r.body) as Record<string, unknown>;
+function expectedBody(
+  r: ManifestResource,
+  digestRefs: Map<string, string>,
+  refValue: (ref: { resource: string; attribute: string }) => unknown,
+): unknown {
+  const body = substituteRefs(structuredClone(r.body), refValue) as Record<string, unknown>;
   for (const ptr of r.secrets ?? []) {
     const segs = splitPath(ptr);
     let o = body;
@@ -205,7 +211,12 @@ async function checkDeployment(d: Deployed): Promise<void> {
 
     // Inputs equal the manifest body (modulo the documented naming differences), with the naming arguments from the id.
     const actual = argsToArmBody(m, r, reg.inputs);
-    const expected = expectedBody(r, imageRefs);
+    // A deploy-time reference is the Output the mock gives the resource it names (see harness.ts).
+    const expected = expectedBody(r, imageRefs, (ref) => {
+      const name = captured.find((c) => c.resource === component.resources[ref.resource])?.name ?? '?';
+      if (ref.attribute.endsWith('tenantId')) return TENANT;
+      return mockGuid(`${ref.attribute.endsWith('clientId') ? 'client' : 'principal'}|${name}`);
+    });
     assert.deepEqual(withoutProviderDefaults(m, actual, expected), expected, `${r.logicalId} inputs`);
     for (const [k, v] of Object.entries(nameArgs(m, r.id, r.logicalId)))
       assert.equal(reg.inputs[k], v, `${r.logicalId} ${k}`);

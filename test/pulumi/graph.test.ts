@@ -5,12 +5,13 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type * as pulumi from '@pulumi/pulumi';
-import { installMocks, recordOptions, settle, type Captured } from './harness.js';
+import { installMocks, mockGuid, recordOptions, settle, unwrap, type Captured } from './harness.js';
 import { AmlcdkComponent } from '../../lib/pulumi/component.js';
-import { App } from '../../lib/index.js';
+import { App, ComputeCluster, GenericResource, Stack, VmSize, Workspace } from '../../lib/index.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
+import { IdentityGrantsStack } from '../../examples/identity-grants/stack.js';
 
-installMocks('amlcdk-graph');
+const mocks = installMocks('amlcdk-graph');
 
 async function deploy(
   name: string,
@@ -51,5 +52,109 @@ describe('dependsOn under Pulumi mocks', () => {
         id,
       );
     }
+  });
+});
+
+describe('references and aliases under Pulumi mocks', () => {
+  test('identity-grants: every role assignment principal is the Output of the identity it names, and waits for it', async () => {
+    const stack = new IdentityGrantsStack(new App(), 'IdentityGrants');
+    const before = mocks.registered.length;
+    const { component, captured } = await deploy('ig', { stack });
+    const grants = Object.entries(component.mapped).filter(
+      ([, m]) => m.mapping.token === 'azure-native:authorization:RoleAssignment',
+    );
+    assert.equal(grants.length, 5);
+    const expected: Record<string, string> = {
+      'IdentityGrants/Workspace/Gpu': mockGuid('principal|ig/IdentityGrants/Workspace/Gpu'),
+      'IdentityGrants/TrainingIdentity': mockGuid('principal|ig/IdentityGrants/TrainingIdentity'),
+      'IdentityGrants/Workspace': mockGuid('principal|ig/IdentityGrants/Workspace'),
+    };
+    const registered = mocks.registered.slice(before);
+    const seen = new Set<string>();
+    for (const [logicalId, m] of grants) {
+      const inputs = registered.find((x) => x.name === `ig/${logicalId}` && x.type === m.mapping.token)!.inputs;
+      const principalId = unwrap(inputs.principalId) as string;
+      const owner = Object.keys(expected).find((k) => expected[k] === principalId);
+      assert.ok(owner, `${logicalId}: principalId ${principalId} is no identity's output`);
+      assert.ok(dependsOnOf(component, captured, logicalId).includes(owner), `${logicalId} waits for ${owner}`);
+      seen.add(owner);
+      assert.equal(inputs.principalType, 'ServicePrincipal');
+    }
+    assert.equal(seen.size, 3);
+  });
+
+  test('a construct moved with previousPath keeps its Pulumi resource: the old address is an alias', async () => {
+    const app = new App();
+    const stack = new Stack(app, 'Moved', {
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'rg-moved',
+      location: 'westeurope',
+    });
+    const ws = new Workspace(stack, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });
+    new ComputeCluster(ws, 'Renamed', {
+      vmSize: VmSize.STANDARD_DS3_V2,
+      maxNodeCount: 1,
+      previousPath: 'Moved/Ws/Old',
+    });
+    const { component, captured } = await deploy('mv', { stack });
+    // azure-native adds type aliases of its own (older api-version tokens); ours is the one with a name.
+    const named = (logicalId: string): unknown[] =>
+      ((captured.find((c) => c.resource === component.resources[logicalId])!.opts.aliases ?? []) as object[]).filter(
+        (a) => 'name' in a,
+      );
+    assert.deepEqual(named('Moved/Ws/Renamed'), [{ name: 'mv/Moved/Ws/Old' }]);
+    assert.deepEqual(named('Moved/Ws'), []);
+  });
+
+  test('escape hatches: an override reaches the inputs; a GenericResource is azure-native resources.Resource', async () => {
+    const app = new App();
+    const stack = new Stack(app, 'Hatch', {
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      resourceGroup: 'rg-hatch',
+      location: 'westeurope',
+    });
+    const ws = new Workspace(stack, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });
+    ws.addPropertyOverride('properties.allowPublicAccessWhenBehindVnet', true);
+    const rt = new GenericResource(stack, 'Routes', {
+      type: 'Microsoft.Network/routeTables',
+      apiVersion: '2024-05-01',
+      name: 'rt-ml',
+      body: { location: 'westeurope', properties: { disableBgpRoutePropagation: true } },
+    });
+    new GenericResource(stack, 'Route', {
+      type: 'Microsoft.Network/routeTables/routes',
+      apiVersion: '2024-05-01',
+      name: 'default',
+      parent: rt,
+      body: { properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } },
+    });
+    const before = mocks.registered.length;
+    const { component, captured } = await deploy('gh', { stack });
+    const registered = mocks.registered.slice(before);
+    const wsInputs = registered.find((x) => x.name === 'gh/Hatch/Ws')!.inputs;
+    assert.equal(wsInputs.allowPublicAccessWhenBehindVnet, true);
+    const route = registered.find((x) => x.name === 'gh/Hatch/Route')!;
+    assert.equal(route.type, 'azure-native:resources:Resource');
+    assert.deepEqual(
+      {
+        resourceGroupName: route.inputs.resourceGroupName,
+        resourceProviderNamespace: route.inputs.resourceProviderNamespace,
+        parentResourcePath: route.inputs.parentResourcePath,
+        resourceType: route.inputs.resourceType,
+        resourceName: route.inputs.resourceName,
+        apiVersion: route.inputs.apiVersion,
+        properties: unwrap(route.inputs.properties),
+      },
+      {
+        resourceGroupName: 'rg-hatch',
+        resourceProviderNamespace: 'Microsoft.Network',
+        parentResourcePath: 'routeTables/rt-ml',
+        resourceType: 'routes',
+        resourceName: 'default',
+        apiVersion: '2024-05-01',
+        properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' },
+      },
+    );
+    assert.deepEqual(dependsOnOf(component, captured, 'Hatch/Route'), ['Hatch/Routes']);
   });
 });

@@ -3,6 +3,7 @@
  * name, inputs as the engine receives them), every invoke, and every child's resource options (through a
  * component-level transformation, which sees exactly what Pulumi sees: parent, dependsOn, replaceOnChanges...).
  */
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import type { AmlcdkComponent } from '../../lib/pulumi/component.js';
 
@@ -52,6 +53,15 @@ export function installMocks(project = 'amlcdk-test'): MockState {
         state.registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
         const extra: Record<string, unknown> = {};
         if (args.type === 'azure-native:containerregistry:Registry') extra.loginServer = state.loginServer;
+        // What Azure assigns to identities (a deterministic GUID per resource name), as azure-native reports it.
+        const identity = args.inputs.identity as { type?: string } | undefined;
+        if (typeof identity?.type === 'string' && identity.type.includes('SystemAssigned'))
+          extra.identity = { ...identity, principalId: mockGuid(`principal|${args.name}`), tenantId: TENANT };
+        if (args.type === 'azure-native:managedidentity:UserAssignedIdentity') {
+          extra.principalId = mockGuid(`principal|${args.name}`);
+          extra.clientId = mockGuid(`client|${args.name}`);
+          extra.tenantId = TENANT;
+        }
         if (args.type === 'docker:index/image:Image') {
           const name = unwrap(args.inputs.imageName) as string;
           extra.repoDigest = `${name.replace(/:[^:/]+$/, '')}@${DIGEST}`;
@@ -87,6 +97,12 @@ export function installMocks(project = 'amlcdk-test'): MockState {
     false,
   );
   return state;
+}
+
+/** A GUID derived from a string, for mock principal and client ids. */
+export function mockGuid(s: string): string {
+  const h = createHash('sha256').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Strip Pulumi's secret wrappers from serialized inputs. */

@@ -69,7 +69,7 @@ export function buildTeam(
   return { app, stack, workspace, image };
 }
 
-export const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure'] as const;
+export const EXAMPLES = ['quickstart', 'secure-gpu-team', 'attach-existing', 'insecure', 'identity-grants'] as const;
 
 /**
  * Build an example's stack(s) into a fresh App: a `build(app)` export is called; otherwise every exported Stack

@@ -21,6 +21,7 @@ import {
 import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
 import { ComputeGrants } from '../workspace/grants.js';
 import type { ComputeIdentity } from './identity.js';
+import { ManagedIdentityRef } from '../rbac/identity.js';
 
 export const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
 
@@ -175,6 +176,32 @@ export abstract class ComputeBase extends AzureResource {
     const ws = this.workspace as { computeLocalAuth?: boolean; computeLocalAuthGiven?: boolean };
     const fromWorkspace = ws.computeLocalAuthGiven === false ? undefined : ws.computeLocalAuth;
     return !this.defaulted('/properties/disableLocalAuth', this.baseProps.localAuth ?? fromWorkspace, false);
+  }
+
+  /**
+   * The identity the compute runs as, as deploy-time values: its system-assigned identity, or, when it runs only as
+   * one user-assigned identity defined in the program, that one. Synthesis reports `ReferenceAttributeUnavailable`
+   * when a program uses it on a compute without such an identity.
+   *
+   * @example cluster.identity.grant(workspace.storageAccount!, BuiltInRole.STORAGE_BLOB_DATA_READER)
+   */
+  public get identity(): ManagedIdentityRef {
+    const i = this.baseProps.identity;
+    const uais = (Array.isArray(i?.identities) ? i.identities : []).filter((x) => AzureResource.isAzureResource(x));
+    if (i?.type === 'UserAssigned' && uais.length === 1 && uais.length === i.identities.length) {
+      return new ManagedIdentityRef({
+        resource: uais[0],
+        principalIdAttribute: 'properties.principalId',
+        tenantIdAttribute: 'properties.tenantId',
+        label: uais[0].node.id,
+      });
+    }
+    return new ManagedIdentityRef({
+      resource: this,
+      principalIdAttribute: 'identity.principalId',
+      tenantIdAttribute: 'identity.tenantId',
+      label: this.node.id,
+    });
   }
 
   /** Envelope fields common to managed computes. */

@@ -2,3 +2,4 @@
 export * from './principal.js';
 export * from './role-assignment.js';
 export * from './scope.js';
+export * from './identity.js';

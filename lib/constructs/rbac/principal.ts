@@ -3,6 +3,7 @@
  * assign a compute instance to.
  */
 import { ValidationError } from '../../core/errors.js';
+import { Reference } from '../../core/reference.js';
 import type { IPrincipal } from '../refs.js';
 
 const PRINCIPAL = Symbol.for('amlcdk.Principal');
@@ -47,8 +48,8 @@ export class Principal implements IPrincipal {
   }
 
   /**
-   * A managed identity (system- or user-assigned), by its principal (object) id. ARM types managed identities as
-   * `ServicePrincipal`.
+   * A managed identity (system- or user-assigned), by its principal (object) id: a GUID, or a deploy-time value such
+   * as `cluster.identity.principalId` or `uai.principalId`. ARM types managed identities as `ServicePrincipal`.
    */
   public static managedIdentity(principalId: string, options: PrincipalOptions = {}): Principal {
     return new Principal(principalId, 'ServicePrincipal', options, 'Principal.managedIdentity');
@@ -69,7 +70,7 @@ export class Principal implements IPrincipal {
     const r = x as Record<string, unknown>;
     return (
       typeof r.objectId === 'string' &&
-      GUID_RE.test(r.objectId) &&
+      (GUID_RE.test(r.objectId) || Reference.isReference(r.objectId)) &&
       ['User', 'Group', 'ServicePrincipal', 'ForeignGroup', 'Device'].includes(r.principalType as string)
     );
   }
@@ -83,7 +84,8 @@ export class Principal implements IPrincipal {
   private constructor(objectId: string, type: IPrincipal['principalType'], options: PrincipalOptions, factory: string) {
     Object.defineProperty(this, PRINCIPAL, { value: true });
     const o = options ?? {};
-    if (typeof objectId !== 'string' || !GUID_RE.test(objectId.trim())) {
+    const deployTime = type === 'ServicePrincipal' && Reference.isReference(objectId);
+    if (!deployTime && (typeof objectId !== 'string' || !GUID_RE.test(objectId.trim()))) {
       throw new ValidationError(
         'InvalidPrincipalId',
         `${factory}: object id "${String(objectId)}" is not a GUID`,
@@ -124,7 +126,8 @@ export class Principal implements IPrincipal {
         },
       );
     }
-    this.objectId = objectId.trim().toLowerCase();
+    // A deploy-time value (cluster.identity.principalId) is kept as it is: it stands for the GUID Azure assigns.
+    this.objectId = deployTime ? objectId : objectId.trim().toLowerCase();
     this.principalType = type;
     if (o.tenantId !== undefined) this.tenantId = o.tenantId.trim().toLowerCase();
     if (o.displayName !== undefined) this.displayName = o.displayName.trim();

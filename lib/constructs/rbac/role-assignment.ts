@@ -18,6 +18,7 @@ import type { IPrincipal } from '../refs.js';
 import { Principal } from './principal.js';
 import { isRoleScope, resourceIdOf, subscriptionOfScope, type ResourceIdLike } from './scope.js';
 import { text } from '../../core/text.js';
+import { Reference } from '../../core/reference.js';
 
 const RA = Symbol.for('amlcdk.RoleAssignment');
 const TYPE = 'Microsoft.Authorization/roleAssignments';
@@ -43,6 +44,18 @@ export function roleAssignmentName(scopeId: string, principalId: string, roleGui
     `${scopeId.toLowerCase()}|${principalId.toLowerCase()}|${roleGuid.toLowerCase()}`,
     ROLE_ASSIGNMENT_NAMESPACE,
   );
+}
+
+/**
+ * What stands for the principal in a role-assignment name. A deploy-time principal id is named by the ARM id of the
+ * resource it comes from and the attribute, which survive a move of the construct (previousPath), where its
+ * construct path would not.
+ */
+export function principalNameKey(scope: IConstruct, principalId: string): string {
+  if (!Reference.isReference(principalId)) return principalId.toLowerCase();
+  const target = Reference.targetOf(scope, principalId);
+  const t = Reference.parse(principalId)!;
+  return AzureResource.isAzureResource(target) ? `${target.resourceId.toLowerCase()}#${t.attribute}` : principalId;
 }
 
 /** Props of a {@link RoleAssignment}. */
@@ -160,7 +173,12 @@ export class RoleAssignment extends AzureResource {
         }),
       );
     }
-    const principalId = principalOk ? p.principal.objectId.toLowerCase() : PLACEHOLDER_GUID;
+    const deployTime = principalOk && Reference.isReference(p.principal.objectId);
+    const principalId = principalOk
+      ? deployTime
+        ? p.principal.objectId
+        : p.principal.objectId.toLowerCase()
+      : PLACEHOLDER_GUID;
 
     const rawScope = p.scope ?? p.scopeId ?? stack.resourceGroupId;
     const resolved = resourceIdOf(rawScope);
@@ -183,7 +201,7 @@ export class RoleAssignment extends AzureResource {
     }
     scopeId = scopeId.replace(/\/+$/, '');
 
-    let name = roleAssignmentName(scopeId, principalId, role.guid);
+    let name = roleAssignmentName(scopeId, principalNameKey(scope, principalId), role.guid);
     if (p.roleAssignmentName !== undefined) {
       if (typeof p.roleAssignmentName === 'string' && GUID_RE.test(p.roleAssignmentName))
         name = p.roleAssignmentName.toLowerCase();
@@ -358,14 +376,14 @@ export function grant(
   }
   let name: string | undefined;
   if (resolved && scopeId && isRoleScope(scopeId) && Principal.isPrincipalLike(principal)) {
-    name = roleAssignmentName(scopeId.replace(/\/+$/, ''), principal.objectId, resolved.guid);
+    name = roleAssignmentName(scopeId.replace(/\/+$/, ''), principalNameKey(parent, principal.objectId), resolved.guid);
     const existing = RoleAssignment.find(parent, name);
     if (existing) return existing;
   }
   const label = String(
     typeof principal?.displayName === 'string'
       ? principal.displayName
-      : typeof principal?.objectId === 'string'
+      : typeof principal?.objectId === 'string' && !Reference.isReference(principal.objectId)
         ? principal.objectId.slice(0, 8)
         : 'principal',
   ).replace(/[^A-Za-z0-9]/g, '');

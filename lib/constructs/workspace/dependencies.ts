@@ -9,6 +9,12 @@ import { Stack } from '../../core/stack.js';
 import { Names, type NamingProps, type NameKind } from '../../core/names.js';
 import { Annotations } from '../../core/annotations.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
+import type { BuiltInRole } from '../../catalog/roles.js';
+import { Reference } from '../../core/reference.js';
+import { ManagedIdentityRef } from '../rbac/identity.js';
+import type { GrantOptions, RoleAssignment } from '../rbac/role-assignment.js';
+import type { ResourceIdLike } from '../rbac/scope.js';
+import type { IPrincipal } from '../refs.js';
 
 /** Props shared by the dependency resources. */
 export interface DependencyResourceProps extends ResourceOptionsProps, NamingProps {
@@ -302,6 +308,43 @@ export class UserAssignedIdentity extends AzureResource {
   /** ARM id of the identity. @attribute */
   public get identityId(): string {
     return this.resourceId;
+  }
+
+  /** Principal (object) id Azure assigns: a deploy-time value, usable wherever a string is. @attribute */
+  public get principalId(): string {
+    return this.ref.principalId;
+  }
+
+  /** Client (application) id Azure assigns, for code that asks for the identity's tokens. @attribute */
+  public get clientId(): string {
+    return Reference.to(this, 'properties.clientId');
+  }
+
+  /** Tenant id of the identity. @attribute */
+  public get tenantId(): string {
+    return this.ref.tenantId;
+  }
+
+  /** The identity as a principal to grant roles to. */
+  public get principal(): IPrincipal {
+    return this.ref.principal;
+  }
+
+  /**
+   * Grant `role` on `target` to this identity.
+   * @example uai.grant(workspace.storageAccount!, BuiltInRole.STORAGE_BLOB_DATA_READER)
+   */
+  public grant(target: ResourceIdLike, role: BuiltInRole | string, options: GrantOptions = {}): RoleAssignment {
+    return this.ref.grant(target, role, options);
+  }
+
+  private get ref(): ManagedIdentityRef {
+    return new ManagedIdentityRef({
+      resource: this,
+      principalIdAttribute: 'properties.principalId',
+      tenantIdAttribute: 'properties.tenantId',
+      label: this.node.id,
+    });
   }
   protected renderBody(): Record<string, unknown> {
     return { location: this.location, ...(this.props.tags ? { tags: { ...this.props.tags } } : {}) };

@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { BuiltInRole } from '../../catalog/roles.js';
 import { RoleAssignment } from '../rbac/index.js';
 import type { IPrincipal } from '../refs.js';
+import { Reference } from '../../core/reference.js';
+import { hash32 } from '../../core/names.js';
 
 /** Something role assignments can be scoped to. */
 export interface IGrantable extends IConstruct {
@@ -34,7 +36,10 @@ export class ResourceGrants {
     const holder = (this.holder ??= this.target.node.tryFindChild('Grants') ?? new Construct(this.target, 'Grants'));
     const roleKey = BuiltInRole.isBuiltInRole(role) ? role.roleName : String(role);
     const who = principal?.displayName ?? principal?.objectId ?? 'principal';
-    const id = `${sanitize(roleKey)}-${sanitize(who)}-${String(principal?.objectId ?? '').slice(0, 8)}`;
+    const oid = String(principal?.objectId ?? '');
+    // A deploy-time principal id is a long string: a hash of it keeps the construct id short and unique.
+    const tail = Reference.isReference(oid) ? hash32(oid).slice(0, 8) : oid.slice(0, 8);
+    const id = `${sanitize(roleKey)}-${sanitize(who)}-${tail}`;
     const existing = holder.node.tryFindChild(id);
     if (existing) return existing as RoleAssignment;
     return new RoleAssignment(holder, id, {

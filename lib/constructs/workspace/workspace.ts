@@ -25,6 +25,7 @@ import {
   WorkspaceStorageAccount,
 } from './dependencies.js';
 import { WorkspaceGrants } from './grants.js';
+import { ManagedIdentityRef } from '../rbac/identity.js';
 import { ComputeCluster, type ComputeClusterOptions } from '../compute/compute-cluster.js';
 import { ComputeInstance, type ComputeInstanceProps } from '../compute/compute-instance.js';
 import { AttachedCompute, type AttachedComputeProps } from '../compute/attached-compute.js';
@@ -216,7 +217,13 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   public readonly keyVault?: KeyVault;
   public readonly applicationInsights?: ApplicationInsights;
   public readonly containerRegistry?: ContainerRegistry;
-  public readonly identity?: UserAssignedIdentity;
+  /** The user-assigned identity defined for the workspace (`userAssignedIdentity: true`), if any. */
+  public readonly userAssignedIdentity?: UserAssignedIdentity;
+  /**
+   * The workspace's system-assigned identity (every workspace has one): its principal id is a deploy-time value.
+   * @example workspace.identity.grant(workspace.keyVault!, BuiltInRole.KEY_VAULT_SECRETS_USER)
+   */
+  public readonly identity: ManagedIdentityRef;
   private readonly props: WorkspaceProps;
   private readonly storageId: string;
   private readonly keyVaultArmId: string;
@@ -276,6 +283,12 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     this.computeLocalAuthGiven = p.computeLocalAuth !== undefined;
     this.privateEndpoint = p.hasPrivateEndpoint ?? false;
     this.grants = new WorkspaceGrants(this);
+    this.identity = new ManagedIdentityRef({
+      resource: this,
+      principalIdAttribute: 'identity.principalId',
+      tenantIdAttribute: 'identity.tenantId',
+      label: id,
+    });
 
     if (p.deletePolicy !== undefined && !['Delete', 'Purge', 'Retain'].includes(p.deletePolicy)) {
       Annotations.of(this).addError(
@@ -361,8 +374,8 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
       this.addDependency(this.containerRegistry);
     }
     if (p.userAssignedIdentity) {
-      this.identity = new UserAssignedIdentity(this, 'Identity', { tags: p.tags });
-      this.addDependency(this.identity);
+      this.userAssignedIdentity = new UserAssignedIdentity(this, 'Identity', { tags: p.tags });
+      this.addDependency(this.userAssignedIdentity);
     }
     if (p.customerManagedKey) {
       const cmk = p.customerManagedKey;
@@ -377,7 +390,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
           fix: 'copy the key identifier from the key vault',
         });
       }
-      if (!cmk.identity && !this.identity) {
+      if (!cmk.identity && !this.userAssignedIdentity) {
         Annotations.of(this).addError(
           'CmkIdentityMissing',
           'a customer-managed key needs a user-assigned identity that can read the key',
@@ -480,13 +493,16 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     const cmkIdentity = cmk
       ? typeof cmk.identity === 'string'
         ? cmk.identity
-        : (cmk.identity ?? this.identity)?.resourceId
+        : (cmk.identity ?? this.userAssignedIdentity)?.resourceId
       : undefined;
     return {
       location: this.location,
       ...(p.tags ? { tags: { ...p.tags } } : {}),
-      identity: this.identity
-        ? { type: 'SystemAssigned,UserAssigned', userAssignedIdentities: { [this.identity.resourceId]: {} } }
+      identity: this.userAssignedIdentity
+        ? {
+            type: 'SystemAssigned,UserAssigned',
+            userAssignedIdentities: { [this.userAssignedIdentity.resourceId]: {} },
+          }
         : { type: 'SystemAssigned' },
       sku: { name: this.defaulted('/sku/name', p.sku, 'Basic'), tier: this.defaulted('/sku/tier', p.sku, 'Basic') },
       kind: 'Default',
@@ -502,7 +518,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
           ? 'Enabled'
           : 'Disabled',
         ...(this.isolationMode !== 'Disabled' ? { managedNetwork: { isolationMode: this.isolationMode } } : {}),
-        ...(this.identity ? { primaryUserAssignedIdentity: this.identity.resourceId } : {}),
+        ...(this.userAssignedIdentity ? { primaryUserAssignedIdentity: this.userAssignedIdentity.resourceId } : {}),
         ...(p.systemDatastoresAuthMode ? { systemDatastoresAuthMode: p.systemDatastoresAuthMode } : {}),
         ...(cmk
           ? {

@@ -1,0 +1,2 @@
+/** Any ARM resource amlcdk does not model. */
+export * from './generic-resource.js';

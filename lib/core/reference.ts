@@ -83,10 +83,11 @@ export function referencesToManifest(value: unknown, misplaced: (pointer: string
     return value;
   }
   if (Array.isArray(value)) {
+    const items: readonly unknown[] = value;
     let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const x = referencesToManifest(value[i], misplaced, `${pointer}/${i}`);
-      if (x !== value[i]) (out ??= [...value])[i] = x;
+    for (let i = 0; i < items.length; i++) {
+      const x = referencesToManifest(items[i], misplaced, `${pointer}/${i}`);
+      if (x !== items[i]) (out ??= [...items])[i] = x;
     }
     return out ?? value;
   }

@@ -66,6 +66,19 @@ describe('addPropertyOverride / addPropertyDeletion', () => {
     );
   });
 
+  test("a default an override replaces is the program's value: it leaves the resource's defaults", () => {
+    const { stack, ws } = setup();
+    const before = Template.fromStack(stack).resource('Team/Ws').defaults ?? [];
+    assert.ok(before.includes('/properties/publicNetworkAccess'));
+    ws.addPropertyOverride('properties.publicNetworkAccess', 'Disabled');
+    const r = Template.fromStack(stack).resource('Team/Ws');
+    assert.equal((r.body as Json).properties.publicNetworkAccess, 'Disabled');
+    assert.deepEqual(
+      r.defaults,
+      before.filter((d) => d !== '/properties/publicNetworkAccess'),
+    );
+  });
+
   test('a path that names nothing is InvalidOverridePath', () => {
     const { stack, ws } = setup();
     ws.addPropertyOverride('properties..x', 1);

@@ -14,6 +14,7 @@ import { acceptedApiVersions, isAcceptedApiVersion } from './api-versions.js';
 import { durationFor, type DurationOptions, type OperationDurations, type QuotaOptions } from './options.js';
 import type { OperationKind, OperationRecord, ResourceRecord, Store } from './store.js';
 import { RESOURCE_TYPES, NAMESPACES } from './rp/registry.js';
+import { shapeOf, statusBodyStyle, type AnswerShape } from './lro-shapes.js';
 import { locationQuery } from './rp/ml.js';
 import { roleDefinitionQuery } from './rp/authorization.js';
 
@@ -196,7 +197,10 @@ export class Engine {
 
   render(rec: ResourceRecord): Record<string, unknown> {
     const t = RESOURCE_TYPES.get(rec.typeKey);
-    return t?.render ? t.render(this, rec) : rec.body;
+    const body = t?.render ? t.render(this, rec) : rec.body;
+    if (shapeOf(rec.typeKey)?.systemData !== false || !('systemData' in body)) return body;
+    const { systemData: _omitted, ...rest } = body;
+    return rest;
   }
 
   /** Remove a resource and everything under it (children and extension resources on it). */
@@ -318,17 +322,27 @@ export class Engine {
     this.settleOperation(op, req.now);
     const apiVersion = req.query.get('api-version') ?? '';
     if (p.kind === 'status') {
-      const body: Record<string, unknown> = {
-        id: req.path,
-        name: op.id,
-        status: op.status,
-        startTime: new Date(op.startTime).toISOString(),
-        ...(op.endTime !== undefined ? { endTime: new Date(op.endTime).toISOString() } : {}),
-        ...(op.status === 'Succeeded' ? { percentComplete: 100 } : {}),
-        ...(op.error ? { error: { code: op.error.code, message: op.error.message, details: [] } } : {}),
-      };
+      const style = statusBodyStyle(op.namespace);
+      const error = op.error ? { error: { code: op.error.code, message: op.error.message, details: [] } } : {};
+      const body: Record<string, unknown> =
+        style === 'arm'
+          ? {
+              id: req.path,
+              name: op.id,
+              status: op.status,
+              startTime: new Date(op.startTime).toISOString(),
+              ...(op.endTime !== undefined ? { endTime: new Date(op.endTime).toISOString() } : {}),
+              ...(op.status === 'Succeeded' ? { percentComplete: 100 } : {}),
+              ...error,
+            }
+          : {
+              status: op.status,
+              ...(style === 'ml' && op.status === 'Succeeded' ? { percentComplete: 100 } : {}),
+              ...error,
+            };
+      // ML polls carry no Retry-After (corpus ml/compute-instance-stop.json); others do while in progress.
       const headers =
-        op.status === 'InProgress'
+        op.status === 'InProgress' && style !== 'ml'
           ? { 'Retry-After': this.operationUrls(req, op, apiVersion)['Retry-After'] }
           : undefined;
       return { status: 200, body, headers, resourceId: op.resourceId };
@@ -548,13 +562,17 @@ export class Engine {
       plan.location ??
       (typeof plan.body.location === 'string' ? plan.body.location : (rec.location ?? parent?.location));
     const created = isCreate ? key : undefined;
-    if (!t.lro || plan.sync) {
+    const shape = answerShapeOf(t, isCreate ? 'create' : req.method === 'PATCH' ? 'patch' : 'update');
+    if (!t.lro || plan.sync || shape?.sync) {
       rec.body = plan.body;
       this.store.put(rec);
-      return { status: isCreate ? 201 : 200, body: this.render(rec), mutated: true, created };
+      return { status: shape?.status ?? (isCreate ? 201 : 200), body: this.render(rec), mutated: true, created };
     }
-    const state = isCreate ? (t.creatingState ?? 'Creating') : 'Updating';
-    const transitional = plan.transitional ?? withProvisioningState(plan.body, state);
+    const state = shape?.state ?? (isCreate ? (t.creatingState ?? 'Creating') : 'Updating');
+    const transitional =
+      plan.transitional && shape?.state === undefined
+        ? plan.transitional
+        : withProvisioningState(plan.transitional ?? plan.body, state);
     rec.body = transitional;
     const op = this.startOperation(
       req,
@@ -566,9 +584,9 @@ export class Engine {
       parsed.namespace,
     );
     return {
-      status: isCreate ? 201 : 200,
-      body: this.render(rec),
-      headers: this.operationUrls(req, op, apiVersion),
+      status: shape?.status ?? (isCreate ? 201 : 200),
+      ...(shape?.body === false ? {} : { body: this.render(rec) }),
+      headers: pickHeaders(this.operationUrls(req, op, apiVersion), shape),
       mutated: true,
       created,
     };
@@ -599,7 +617,8 @@ export class Engine {
     }
     const input: DeleteInput = { engine: this, req, parsed, id: existing.id, key, existing };
     t.beforeDelete?.(input);
-    if (!t.lro) {
+    const deleteShape = shapeOf(t.type.toLowerCase())?.delete;
+    if (!t.lro || deleteShape === 'sync') {
       const body = t.deleteReturnsBody ? this.render(existing) : undefined;
       this.removeTree(existing, req.query);
       return { status: 200, body, mutated: true };
@@ -616,7 +635,12 @@ export class Engine {
       undefined,
       req.query.toString(),
     );
-    return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
+    const ds = deleteShape;
+    return {
+      status: ds?.status ?? 202,
+      headers: pickHeaders(this.operationUrls(req, op, apiVersion), ds),
+      mutated: true,
+    };
   }
 
   private action(
@@ -672,7 +696,13 @@ export class Engine {
       parsed.namespace,
       parsed.action,
     );
-    return { status: 202, headers: this.operationUrls(req, op, apiVersion), mutated: true };
+    const as = shapeOf(t.type.toLowerCase())?.action;
+    return {
+      status: as?.status ?? 202,
+      ...(as?.body ? { body: this.render(existing) } : {}),
+      headers: pickHeaders(this.operationUrls(req, op, apiVersion), as),
+      mutated: true,
+    };
   }
 
   private list(req: EngineRequest, parsed: ParsedPath, t: ResourceType): EngineResponse {
@@ -734,6 +764,16 @@ export function scopeAlias(scopeKey: string): string {
     k,
   );
   return m ? m[1] : k;
+}
+
+function answerShapeOf(t: ResourceType, kind: 'create' | 'update' | 'patch'): AnswerShape | undefined {
+  return shapeOf(t.type.toLowerCase())?.[kind];
+}
+
+/** The LRO headers a shape sends (all three when the type has no shape). */
+function pickHeaders(all: Record<string, string>, shape: AnswerShape | undefined): Record<string, string> {
+  if (!shape) return all;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => (shape.headers as readonly string[]).includes(k)));
 }
 
 export function withProvisioningState(body: Record<string, unknown>, state: string): Record<string, unknown> {

@@ -317,7 +317,7 @@ describe('journal', () => {
       emu.configure({ durations: { default: { create: 50 } } });
       const ws = paths.ws('rg-lro', 'ws-lro');
       const put = await emu.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope' });
-      assert.equal(put.status, 201);
+      assert.equal(put.status, 202);
       const opId = new URL(String(put.headers['azure-asyncoperation'])).pathname.split('/').pop()!;
       await emu.waitFor(put); // GETs only: the operation ends by time
       assert.equal(

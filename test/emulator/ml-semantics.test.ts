@@ -31,8 +31,8 @@ describe('Azure ML semantics', () => {
   beforeAll(async () => {
     emu = await startTestEmulator({ durations: { default: { create: 0, update: 0, delete: 0, action: 0 } } });
     await put(`${paths.rg(RG)}?api-version=${V.rg}`, { location: LOC });
-    for (const w of [wsA, wsB]) assert.equal((await put(w, { location: LOC })).status, 201);
-    assert.equal((await put(wsEast, { location: 'eastus' })).status, 201);
+    for (const w of [wsA, wsB]) assert.equal((await put(w, { location: LOC })).status, 202);
+    assert.equal((await put(wsEast, { location: 'eastus' })).status, 202);
     await put(`${vnet}?api-version=${V.net}`, {
       location: LOC,
       properties: {
@@ -94,7 +94,8 @@ describe('Azure ML semantics', () => {
     assert.equal(got.properties.isAttachedCompute, false);
     assert.match(got.properties.createdOn, /^\d{4}-\d\d-\d\dT/);
     assert.equal(got.location, LOC);
-    // Same desired state again (vmSize in the user's casing): accepted, 200.
+    // Same desired state again (vmSize in the user's casing): accepted; a compute re-PUT answers 201 like a create
+    // (corpus ml/compute-cluster-lifecycle.json shows the same shape for PUT).
     assert.equal(
       (
         await emu.request(
@@ -103,7 +104,7 @@ describe('Azure ML semantics', () => {
           instance('Standard_DS3_v2', { sshSettings: { sshPublicAccess: 'Disabled' } }),
         )
       ).status,
-      200,
+      201,
     );
     for (const [field, value, target] of [
       ['vmSize', 'Standard_DS4_v2', 'properties.properties.vmSize'],
@@ -138,7 +139,10 @@ describe('Azure ML semantics', () => {
       const c = `${wsA}/computes/ci-alice`;
       const stop = await emu.request('POST', `${c}/stop${q}`);
       assert.equal(stop.status, 202);
-      assert.ok(stop.headers.location);
+      // Azure-AsyncOperation only, no body (corpus ml/compute-instance-stop.json).
+      assert.ok(stop.headers['azure-asyncoperation']);
+      assert.equal(stop.headers.location, undefined);
+      assert.equal(stop.body, undefined);
       assert.equal((await emu.request('GET', `${c}${q}`)).body.properties.properties.state, 'Stopping');
       emu.advanceClock(60_000);
       await emu.waitFor(stop);
@@ -243,7 +247,7 @@ describe('Azure ML semantics', () => {
       const ok = await emu.request('PATCH', `${c}${q}`, {
         properties: { properties: { scaleSettings: { maxNodeCount: 6, minNodeCount: 1 } } },
       });
-      assert.equal(ok.status, 200);
+      assert.equal(ok.status, 202);
       assert.ok(ok.headers['azure-asyncoperation']);
       assert.equal(ok.body.properties.provisioningState, 'Updating');
       assert.equal(ok.body.properties.properties.allocationState, 'Resizing');
@@ -329,7 +333,7 @@ describe('Azure ML semantics', () => {
     assert.equal(re.body.error.code, 'SoftDeletedWorkspaceExists');
     const purge = await emu.request('DELETE', `${w}${q}&forceToPurge=true`);
     assert.equal(purge.status, 200);
-    assert.equal((await put(w, { location: LOC })).status, 201);
+    assert.equal((await put(w, { location: LOC })).status, 202);
     // After the 14-day retention the name is free again (the clock is moved forward, not waited for).
     const w3 = paths.ws(RG, 'ws-retention');
     await put(w3, { location: LOC });
@@ -338,18 +342,18 @@ describe('Azure ML semantics', () => {
     assert.equal((await emu.request('PUT', `${w3}${q}`, { location: LOC })).status, 409, 'still blocked on day 13');
     const clock = await emu.request('POST', '/_emulator/clock', { advanceMs: 2 * 24 * 3600 * 1000 });
     assert.equal(clock.status, 200);
-    assert.equal((await put(w3, { location: LOC })).status, 201, 'free after 14 days');
+    assert.equal((await put(w3, { location: LOC })).status, 202, 'free after 14 days');
     // forceToPurge on a live workspace deletes it without a soft-deleted copy.
     const d2 = await emu.request('DELETE', `${w}${q}&forceToPurge=true`);
     await emu.waitFor(d2);
-    assert.equal((await put(w, { location: LOC })).status, 201);
+    assert.equal((await put(w, { location: LOC })).status, 202);
   });
 
   test('workspace: managed network isolation cannot go back to Disabled; storage account is create-only', async () => {
     const w = paths.ws(RG, 'ws-mvnet');
     await put(w, { location: LOC, properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } } });
     const keep = await put(w, { location: LOC, tags: { x: 'y' } });
-    assert.equal(keep.status, 200);
+    assert.equal(keep.status, 202);
     assert.equal(
       (await emu.request('GET', `${w}${q}`)).body.properties.managedNetwork.isolationMode,
       'AllowInternetOutbound',
@@ -365,7 +369,7 @@ describe('Azure ML semantics', () => {
     const sa2 = paths.storage(RG, 'samlws2');
     await put(`${sa2}?api-version=${V.storage}`, { location: LOC, sku: { name: 'Standard_LRS' } });
     const w2 = paths.ws(RG, 'ws-sa');
-    assert.equal((await put(w2, { location: LOC, properties: { storageAccount: sa } })).status, 201);
+    assert.equal((await put(w2, { location: LOC, properties: { storageAccount: sa } })).status, 202);
     await put(w2, { location: LOC, tags: { t: '1' } });
     assert.equal(
       (await emu.request('GET', `${w2}${q}`)).body.properties.storageAccount,

@@ -101,14 +101,18 @@ describe('ARM protocol', () => {
     assert.equal(c.body.error.code, 'ResourceGroupNotFound');
   });
 
-  test('PUT create: 201 + Azure-AsyncOperation + Location + Retry-After; operation status resource; then 200 on update', async () => {
-    const r = await emu.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope' });
+  test('generic LRO (a type with no recorded shape): 201 + Azure-AsyncOperation + Location + Retry-After; operation status resource; then 200 on update', async () => {
+    const id = `${paths.rg(RG)}/providers/Microsoft.ContainerRegistry/registries/acrproto`;
+    const r = await emu.request('PUT', `${id}?api-version=${V.acr}`, {
+      location: 'westeurope',
+      sku: { name: 'Basic' },
+    });
     assert.equal(r.status, 201);
     assert.equal(r.body.properties.provisioningState, 'Creating');
     for (const h of ['azure-asyncoperation', 'location', 'retry-after']) assert.ok(r.headers[h] !== undefined, h);
     assert.match(
       String(r.headers['azure-asyncoperation']),
-      /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/providers\/Microsoft\.MachineLearningServices\/locations\/westeurope\/operationStatuses\/[0-9a-f-]{36}\?api-version=/,
+      /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/providers\/Microsoft\.ContainerRegistry\/locations\/westeurope\/operationStatuses\/[0-9a-f-]{36}\?api-version=/,
     );
     const op = await emu.request('GET', String(r.headers['azure-asyncoperation']));
     assert.equal(op.status, 200);
@@ -117,13 +121,33 @@ describe('ARM protocol', () => {
     const loc = await emu.request('GET', String(r.headers.location));
     assert.equal(loc.status, 200);
     assert.equal(loc.body.properties.provisioningState, 'Succeeded');
-    const got = await emu.request('GET', `${ws}?api-version=${V.ml}`);
+    const got = await emu.request('GET', `${id}?api-version=${V.acr}`);
     assert.equal(got.body.properties.provisioningState, 'Succeeded');
     assert.equal(got.body.systemData.createdBy, TEST_OID);
-    assert.equal(got.body.type, 'Microsoft.MachineLearningServices/workspaces');
-    const upd = await emu.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope', tags: { a: '1' } });
+    const upd = await emu.request('PUT', `${id}?api-version=${V.acr}`, {
+      location: 'westeurope',
+      sku: { name: 'Basic' },
+      tags: { a: '1' },
+    });
     assert.equal(upd.status, 200);
     assert.equal(upd.body.properties.provisioningState, 'Updating');
+  });
+
+  test('workspace PUT as Azure answers it (corpus ml/workspace-create.json): 202, no body, Azure-AsyncOperation and Location, ML status body', async () => {
+    const r = await emu.request('PUT', `${ws}?api-version=${V.ml}`, { location: 'westeurope' });
+    assert.equal(r.status, 202);
+    assert.equal(r.body, undefined);
+    assert.ok(r.headers['azure-asyncoperation'] && r.headers.location);
+    assert.equal(r.headers['retry-after'], undefined);
+    assert.match(
+      String(r.headers['azure-asyncoperation']),
+      /^https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/providers\/Microsoft\.MachineLearningServices\/locations\/westeurope\/operationStatuses\/[0-9a-f-]{36}\?api-version=/,
+    );
+    const op = await emu.request('GET', String(r.headers['azure-asyncoperation']));
+    assert.deepEqual(op.body, { status: 'Succeeded', percentComplete: 100 });
+    const got = await emu.request('GET', `${ws}?api-version=${V.ml}`);
+    assert.equal(got.body.properties.provisioningState, 'Succeeded');
+    assert.equal(got.body.type, 'Microsoft.MachineLearningServices/workspaces');
   });
 
   test('provisioningState moves Creating -> Succeeded over the configured duration, computed from time', async () => {
@@ -137,9 +161,8 @@ describe('ARM protocol', () => {
       });
       assert.equal(r.status, 201);
       const first = await emu.request('GET', String(r.headers['azure-asyncoperation']));
-      assert.equal(first.body.status, 'InProgress');
-      const loc = await emu.request('GET', String(r.headers.location));
-      assert.equal(loc.status, 202, 'Location answers 202 while running');
+      assert.deepEqual(first.body, { status: 'InProgress' });
+      assert.equal(r.headers.location, undefined, 'compute answers carry no Location');
       const mid = await emu.request('GET', `${ws}/computes/cpu-timed?api-version=${V.ml}`);
       assert.equal(mid.body.properties.provisioningState, 'Creating');
       emu.advanceClock(60_000);

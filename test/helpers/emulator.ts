@@ -20,6 +20,8 @@ export interface ArmTestResponse {
   readonly headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body (undefined when empty). */
   readonly body: Json;
+  /** The URL requested (to follow an answer without LRO headers by polling the resource). */
+  readonly url?: string;
 }
 
 export interface TestEmulator extends RunningEmulator {
@@ -30,7 +32,11 @@ export interface TestEmulator extends RunningEmulator {
     body?: unknown,
     options?: { oid?: string; token?: string | null; headers?: Record<string, string> },
   ): Promise<ArmTestResponse>;
-  /** Poll an LRO's Azure-AsyncOperation URL until it ends; returns the final status body. */
+  /**
+   * Follow a write to its end the way Azure's clients do: the Azure-AsyncOperation status, else the Location URL
+   * (202 until done), else the resource itself until its provisioningState is terminal (Key Vault). Returns the final
+   * status body (`{ status: 'Succeeded' | 'Failed', error? }` for the last two).
+   */
   waitFor(started: ArmTestResponse): Promise<Json>;
 }
 
@@ -77,7 +83,7 @@ export function armRequest(
           } catch {
             parsed = t;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, url: full });
         });
       },
     );
@@ -101,13 +107,30 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
     request,
     async waitFor(started) {
-      const url = started.headers['azure-asyncoperation'];
-      if (typeof url !== 'string') throw new Error(`no Azure-AsyncOperation header (status ${started.status})`);
+      const pause = () => new Promise((res) => setTimeout(res, 10));
+      const aao = started.headers['azure-asyncoperation'];
+      const location = started.headers.location;
       for (let i = 0; i < 500; i++) {
-        const r = await request('GET', url);
-        if (r.status !== 200) throw new Error(`poll answered ${r.status}: ${JSON.stringify(r.body)}`);
-        if (r.body.status !== 'InProgress') return r.body;
-        await new Promise((res) => setTimeout(res, 10));
+        if (typeof aao === 'string') {
+          const r = await request('GET', aao);
+          if (r.status !== 200) throw new Error(`poll answered ${r.status}: ${JSON.stringify(r.body)}`);
+          if (r.body.status !== 'InProgress') return r.body;
+        } else if (typeof location === 'string') {
+          const r = await request('GET', location);
+          if (r.status >= 400) return { status: 'Failed', error: r.body?.error };
+          if (r.status !== 202) return { status: 'Succeeded' };
+        } else {
+          const state = started.body?.properties?.provisioningState;
+          if (!started.url || typeof started.body?.id !== 'string')
+            throw new Error(`nothing to follow (status ${started.status})`);
+          if (i === 0 && (state === undefined || ['Succeeded', 'Failed', 'Canceled'].includes(state)))
+            return { status: state ?? 'Succeeded' };
+          const v = new URL(started.url).searchParams.get('api-version');
+          const r = await request('GET', `${started.body.id}?api-version=${v}`);
+          const now = r.body?.properties?.provisioningState;
+          if (['Succeeded', 'Failed', 'Canceled'].includes(now)) return { status: now };
+        }
+        await pause();
       }
       throw new Error('operation did not end');
     },

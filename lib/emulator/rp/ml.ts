@@ -548,6 +548,44 @@ function instanceProperties(input: WriteInput, pp: Json, loc: string, ws: Resour
   return out;
 }
 
+/**
+ * A cluster as the service first answers a write, before it settles: what the request said, unset fields as nulls,
+ * nothing the service computes yet (corpus ml/compute-cluster-lifecycle.json: the PUT 201 and PATCH 202 bodies).
+ * `fresh` (a create) also has no computeLocation, `provisioningWarnings: null` and `tags: null` when none were sent.
+ */
+function clusterAccepted(settled: Json, sent: Json, state: string, fresh: boolean): Json {
+  const p = obj(settled.properties);
+  const pp = obj(p.properties);
+  const ss = obj(sent.scaleSettings);
+  const { allocationStateTransitionTime: _t, propertyBag: _b, ...keep } = pp;
+  const inner: Json = {
+    ...keep,
+    vmPriority: sent.vmPriority ?? (fresh ? null : pp.vmPriority),
+    scaleSettings: {
+      maxNodeCount: ss.maxNodeCount ?? obj(pp.scaleSettings).maxNodeCount,
+      minNodeCount: ss.minNodeCount ?? obj(pp.scaleSettings).minNodeCount,
+      nodeIdleTimeBeforeScaleDown: ss.nodeIdleTimeBeforeScaleDown ?? null,
+    },
+    currentNodeCount: null,
+    targetNodeCount: null,
+    nodeStateCounts: null,
+    allocationState: null,
+    remoteLoginPortPublicAccess: sent.remoteLoginPortPublicAccess ?? 'NotSpecified',
+  };
+  const { computeLocation: _l, ...rest } = p;
+  const outP: Json = {
+    ...(fresh ? rest : p),
+    provisioningState: state,
+    ...(fresh ? { provisioningWarnings: null } : {}),
+    properties: inner,
+  };
+  return {
+    ...settled,
+    ...(fresh && Object.keys(obj(settled.tags)).length === 0 ? { tags: null } : {}),
+    properties: outP,
+  };
+}
+
 function clusterProperties(input: WriteInput, pp: Json): Json {
   const ss = obj(pp.scaleSettings);
   const creds = obj(pp.userAccountCredentials);
@@ -566,7 +604,8 @@ function clusterProperties(input: WriteInput, pp: Json): Json {
     scaleSettings: {
       maxNodeCount: ss.maxNodeCount,
       minNodeCount: min,
-      nodeIdleTimeBeforeScaleDown: ss.nodeIdleTimeBeforeScaleDown ?? 'PT120S',
+      // The service's default, as it echoes it (corpus ml/compute-cluster-lifecycle.json).
+      nodeIdleTimeBeforeScaleDown: ss.nodeIdleTimeBeforeScaleDown ?? 'PT2M',
     },
     allocationState: 'Steady',
     allocationStateTransitionTime: new Date(input.req.now).toISOString(),
@@ -581,6 +620,11 @@ function clusterProperties(input: WriteInput, pp: Json): Json {
       preemptedNodeCount: 0,
     },
     errors: null,
+    // Unset fields come back as explicit nulls / defaults (corpus ml/compute-cluster-lifecycle.json).
+    subnet: pp.subnet ?? null,
+    virtualMachineImage: pp.virtualMachineImage ?? null,
+    enableBatchPrivateLink: pp.enableBatchPrivateLink ?? false,
+    propertyBag: pp.propertyBag ?? {},
   };
   if (pp.userAccountCredentials !== undefined)
     out.userAccountCredentials = { adminUserName: creds.adminUserName ?? 'azureuser' };
@@ -780,6 +824,9 @@ function computePut(input: WriteInput): WritePlan {
     disableLocalAuth: p.disableLocalAuth ?? oldP?.disableLocalAuth ?? false,
     provisioningState: 'Succeeded',
     provisioningErrors: null,
+    ...(computeType === 'AmlCompute'
+      ? { resourceId: p.resourceId ?? oldP?.resourceId ?? null, provisioningWarnings: {} }
+      : {}),
     createdOn: oldP?.createdOn ?? now,
     modifiedOn: now,
     isAttachedCompute: attached,
@@ -800,6 +847,8 @@ function computePut(input: WriteInput): WritePlan {
     { location: loc },
   );
   if (existing && body.tags === undefined && existing.body.tags !== undefined) out.tags = existing.body.tags;
+  // A cluster's GET shows `tags: {}` when none were set (corpus ml/compute-cluster-lifecycle.json).
+  if (computeType === 'AmlCompute' && out.tags === undefined) out.tags = {};
   checkQuota(input, out, loc);
   let transitional: Json | undefined;
   let onFailure: Json | undefined;
@@ -823,11 +872,8 @@ function computePut(input: WriteInput): WritePlan {
         lastOperation: { ...obj(outPp.lastOperation), operationStatus: 'CreateFailed' },
       },
     };
-  } else if (computeType === 'AmlCompute' && existing) {
-    transitional = {
-      ...out,
-      properties: { ...outP, provisioningState: 'Updating', properties: { ...outPp, allocationState: 'Resizing' } },
-    };
+  } else if (computeType === 'AmlCompute') {
+    transitional = clusterAccepted(out, pp, existing ? 'Updating' : 'Creating', !existing);
   }
   const apply = detachedReuse ? () => engine.store.detached.delete(input.key) : undefined;
   return { body: out, transitional, onFailure, location: loc, apply };
@@ -879,14 +925,18 @@ function computePatch(input: WriteInput): WritePlan {
     systemData: input.engine.systemData(input.req, ex),
   };
   checkQuota(input, body, region(ex.location ?? ex.body.location));
-  const transitional = {
-    ...body,
-    properties: {
-      ...p,
-      provisioningState: 'Updating',
-      properties: { ...newPp, allocationState: 'Resizing', targetNodeCount: min },
-    },
-  };
+  // The 202 answer shows the cluster as the request left it, before the service settles it (corpus
+  // ml/compute-cluster-lifecycle.json): node counts and allocation state null, the idle time as sent.
+  const transitional = clusterAccepted(body, { ...oldPp, scaleSettings: obj(inner.scaleSettings) }, 'Updating', false);
+  // …and names the cluster's Batch AI resource, which its GETs do not show.
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/workspaces\/([^/]+)\/computes\/([^/]+)$/i.exec(
+      ex.id,
+    );
+  const batchAi = m
+    ? `/subscriptions/${m[1]}/resourceGroups/${m[2]}/providers/Microsoft.BatchAI/workspaces/${m[3]}/clusters/${m[4]}`
+    : null;
+  transitional.properties = { ...obj(transitional.properties), modifiedOn: now, resourceId: batchAi };
   return { body, transitional, location: ex.location };
 }
 

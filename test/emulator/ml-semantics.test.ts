@@ -234,7 +234,8 @@ describe('Azure ML semantics', () => {
     );
     const got = await emu.request('GET', `${c}${q}`);
     assert.equal(got.body.properties.properties.remoteLoginPortPublicAccess, 'Enabled');
-    assert.equal(got.body.properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown, 'PT120S');
+    // Azure's default idle time, as it echoes it (corpus ml/compute-cluster-lifecycle.json).
+    assert.equal(got.body.properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown, 'PT2M');
     assert.equal(JSON.stringify(got.body).includes('P@ssw0rd'), false);
     const badPatch = await emu.request('PATCH', `${c}${q}`, {
       properties: { properties: { vmSize: 'Standard_DS4_v2' } },

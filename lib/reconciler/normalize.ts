@@ -24,7 +24,9 @@ export type CompareKind =
   /** Array elements are matched by this key instead of by position. */
   | { readonly kind: 'keyed-array'; readonly key: string }
   /** ARM never returns it (credentials, keys): compared with the last applied body, never with Azure. */
-  | { readonly kind: 'write-only' };
+  | { readonly kind: 'write-only' }
+  /** A role definition id: the same GUID is the same role whatever scope prefix the id was written with. */
+  | { readonly kind: 'role-definition-id' };
 
 export interface CompareRule {
   /** ARM type (case-insensitive), or `*` for every type. */
@@ -37,6 +39,30 @@ export interface CompareRule {
 }
 
 export const COMPARE_RULES: readonly CompareRule[] = [
+  {
+    type: 'Microsoft.Authorization/roleAssignments',
+    path: '/properties/roleDefinitionId',
+    compare: { kind: 'role-definition-id' },
+    why: 'a resource-group-scoped role definition id is echoed at subscription scope (corpus authorization/role-assignment-create.json)',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces',
+    path: '/kind',
+    compare: { kind: 'case-insensitive' },
+    why: 'the service echoes kind in its own casing (issue 12 recording review); a casing difference is not a replace',
+  },
+  {
+    type: 'Microsoft.Network/virtualNetworks/subnets',
+    path: '/properties/privateEndpointNetworkPolicies',
+    compare: { kind: 'case-insensitive' },
+    why: 'subnet policy enums come back capitalised (corpus network/subnet-create.json shows Disabled/Enabled)',
+  },
+  {
+    type: 'Microsoft.Network/virtualNetworks/subnets',
+    path: '/properties/privateLinkServiceNetworkPolicies',
+    compare: { kind: 'case-insensitive' },
+    why: 'subnet policy enums come back capitalised (corpus network/subnet-create.json)',
+  },
   {
     type: '*',
     path: '/location',
@@ -305,6 +331,10 @@ export function scalarEqual(desired: unknown, observed: unknown, rule: CompareKi
       const a = durationSeconds(desired);
       const b = durationSeconds(observed);
       return a !== undefined && a === b;
+    }
+    if (rule?.kind === 'role-definition-id') {
+      const guid = (id: string) => /\/roleDefinitions\/([^/]+)$/i.exec(id)?.[1]?.toLowerCase();
+      return guid(desired) !== undefined && guid(desired) === guid(observed);
     }
     if (isArmId(desired) && isArmId(observed)) return desired.toLowerCase() === observed.toLowerCase();
   }

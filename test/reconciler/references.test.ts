@@ -19,6 +19,7 @@ import {
   type Manifest,
 } from '../../lib/index.js';
 import { applyStack, planStack } from '../../lib/reconciler/apply.js';
+import { detectDrift } from '../../lib/reconciler/drift.js';
 import { KNOWN_AFTER_APPLY, buildPlan } from '../../lib/reconciler/plan.js';
 import { renderPlan } from '../../lib/reconciler/render.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
@@ -99,7 +100,7 @@ describe('references in plan and apply', () => {
     );
   });
 
-  test('escape hatches: an override and a GenericResource are applied like any resource and re-plan as no-op', async () => {
+  test('escape hatches: an override and a GenericResource are applied like any resource, re-plan as no-op, drift and are put back', async () => {
     const app = new App();
     const stack = new Stack(app, 'Hatch', { subscriptionId: SUB, resourceGroup: 'rg-hatch', location: 'westeurope' });
     const ws = new Workspace(stack, 'Ws', { tenantId: TENANT });
@@ -116,18 +117,45 @@ describe('references in plan and apply', () => {
       r.outcomes.filter((o) => o.status !== 'done').map((o) => `${o.address}: ${o.error?.message ?? o.status}`),
       [],
     );
-    const wsLive = (await h.client.get(m.resources.find((x) => x.logicalId === 'Hatch/Ws')!.id, '2025-12-01')) as Json;
+    const wsId = m.resources.find((x) => x.logicalId === 'Hatch/Ws')!.id;
+    const rtId = `/subscriptions/${SUB}/resourceGroups/rg-hatch/providers/Microsoft.Network/routeTables/rt-ml`;
+    const wsLive = (await h.client.get(wsId, '2025-12-01')) as Json;
     assert.equal(wsLive.properties.allowPublicAccessWhenBehindVnet, true);
-    const rt = (await h.client.get(
-      `/subscriptions/${SUB}/resourceGroups/rg-hatch/providers/Microsoft.Network/routeTables/rt-ml`,
-      '2024-05-01',
-    )) as Json;
+    const rt = (await h.client.get(rtId, '2024-05-01')) as Json;
     assert.equal(rt.properties.disableBgpRoutePropagation, true);
     const { plan } = await planStack(h.client, m, await h.store.load(m.stack.name));
     assert.deepEqual(
       plan.resource_changes.filter((c) => c.change.actions[0] !== 'no-op').map((c) => c.address),
       [],
       renderPlan(plan),
+    );
+
+    // Changed outside amlcdk: drift names the overridden path and the raw resource's, and plan puts them back.
+    await h.client.patch(wsId, '2025-12-01', { properties: { allowPublicAccessWhenBehindVnet: false } });
+    await h.client.put(rtId, '2024-05-01', {
+      location: 'westeurope',
+      properties: { disableBgpRoutePropagation: false },
+    });
+    const state = (await h.store.load(m.stack.name))!;
+    const { report } = await detectDrift(h.client, state);
+    assert.deepEqual(
+      report.drifted.map((d) => [d.address, d.paths.map((p) => [p.path, p.expected, p.actual])]),
+      [
+        ['Hatch/Routes', [['/properties/disableBgpRoutePropagation', true, false]]],
+        ['Hatch/Ws', [['/properties/allowPublicAccessWhenBehindVnet', true, false]]],
+      ],
+    );
+    const { plan: back } = await planStack(h.client, m, state);
+    assert.deepEqual(
+      back.resource_changes
+        .filter((c) => c.change.actions[0] !== 'no-op')
+        .map((c) => [c.address, c.change.actions])
+        .sort(),
+      [
+        ['Hatch/Routes', ['update']],
+        ['Hatch/Ws', ['update']],
+      ],
+      renderPlan(back),
     );
   });
 });

@@ -37,7 +37,7 @@ export {
   ASSET_METADATA_TYPE,
   type SynthesizeOptions,
   type SynthesizeResult,
-} from './manifest/synth.js';
+} from './core/synth.js';
 export {
   validateBody,
   validateManifest,

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { AmlcdkError, InputError, UsageError } from '../core/errors.js';
 import { printError } from './output.js';
+import { ExitCode } from './exit-code.js';
 import { register as registerSynth } from './commands/synth.js';
 import { register as registerMainJob } from './commands/main-job.js';
 import { register as registerPlan } from './commands/plan.js';
@@ -16,13 +17,6 @@ import { register as registerState } from './commands/state.js';
 import { register as registerCheck } from './commands/check.js';
 import { register as registerEmulator } from './commands/emulator.js';
 import { register as registerImport } from './commands/import.js';
-
-/** Exit code for a failure that was reported already. */
-export class ExitCode extends Error {
-  constructor(public readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command('amlcdk')

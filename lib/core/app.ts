@@ -4,8 +4,7 @@
 import { Construct } from 'constructs';
 import type { Diagnostic } from './errors.js';
 import type { Manifest } from '../manifest/types.js';
-// The synth pipeline lives in lib/manifest; it is only called at run time, so this import cycle is safe.
-import { synthesize } from '../manifest/synth.js';
+import { synthesize } from './synth.js';
 
 const APP = Symbol.for('amlcdk.App');
 

@@ -13,10 +13,7 @@ import { keyOf, parseArmPath, parseOperationPath, type ParsedPath } from './ids.
 import { acceptedApiVersions, isAcceptedApiVersion } from './api-versions.js';
 import { durationFor, type DurationOptions, type OperationDurations, type QuotaOptions } from './options.js';
 import type { OperationKind, OperationRecord, ResourceRecord, Store } from './store.js';
-import { RESOURCE_TYPES, NAMESPACES } from './rp/registry.js';
 import { shapeOf, statusBodyStyle, type AnswerShape } from './lro-shapes.js';
-import { locationQuery } from './rp/ml.js';
-import { roleDefinitionQuery } from './rp/authorization.js';
 
 /** The caller, from the bearer token. */
 export interface Principal {
@@ -158,6 +155,22 @@ export interface EngineConfig {
   tenantId: string;
 }
 
+/**
+ * The resource providers the engine serves (lib/emulator/rp/registry.ts's PROVIDERS). They are handed to the
+ * engine rather than imported by it: rp/*.ts implement their hooks against the engine's types, so an import here
+ * would close a cycle.
+ */
+export interface ResourceProviders {
+  /** Resource types by lower-case type (`microsoft.machinelearningservices/workspaces`). */
+  readonly types: ReadonlyMap<string, ResourceType>;
+  /** Namespaces served (lower-case), for `NoRegisteredProviderFound`. */
+  readonly namespaces: ReadonlySet<string>;
+  /** `GET …/locations/<loc>/usages|vmSizes`: undefined when the path is not one it answers. */
+  readonly locationQuery: (engine: Engine, req: EngineRequest) => EngineResponse | undefined;
+  /** `GET …/providers/Microsoft.Authorization/roleDefinitions[/<id>]`: undefined when not answered. */
+  readonly roleDefinitionQuery: (engine: Engine, req: EngineRequest) => EngineResponse | undefined;
+}
+
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Canceled']);
 
 export class Engine {
@@ -167,6 +180,7 @@ export class Engine {
   constructor(
     public readonly store: Store,
     public config: EngineConfig,
+    private readonly providers: ResourceProviders,
   ) {}
 
   /** The emulator's notion of now (wall clock + offset). */
@@ -196,7 +210,7 @@ export class Engine {
   }
 
   render(rec: ResourceRecord): Record<string, unknown> {
-    const t = RESOURCE_TYPES.get(rec.typeKey);
+    const t = this.providers.types.get(rec.typeKey);
     const body = t?.render ? t.render(this, rec) : rec.body;
     if (shapeOf(rec.typeKey)?.systemData !== false || !('systemData' in body)) return body;
     const { systemData: _omitted, ...rest } = body;
@@ -208,7 +222,7 @@ export class Engine {
     const key = rec.id.toLowerCase();
     for (const d of this.store.descendantsOf(key)) this.store.remove(d.id.toLowerCase());
     this.store.remove(key);
-    RESOURCE_TYPES.get(rec.typeKey)?.afterDelete?.(this, rec, query);
+    this.providers.types.get(rec.typeKey)?.afterDelete?.(this, rec, query);
   }
 
   // ---------------------------------------------------------------- operations
@@ -376,7 +390,7 @@ export class Engine {
           'MissingApiVersionParameter',
           'The api-version query parameter (?api-version=) is required for all requests.',
         );
-      const answer = locationQuery(this, req);
+      const answer = this.providers.locationQuery(this, req);
       if (answer) return answer;
     }
     if (req.method === 'GET' && /\/providers\/Microsoft\.Authorization\/roleDefinitions(\/[^/]+)?$/i.test(req.path)) {
@@ -385,7 +399,7 @@ export class Engine {
           'MissingApiVersionParameter',
           'The api-version query parameter (?api-version=) is required for all requests.',
         );
-      const answer = roleDefinitionQuery(this, req);
+      const answer = this.providers.roleDefinitionQuery(this, req);
       if (answer) return answer;
     }
     const parsed = parseArmPath(req.path, req.method === 'POST');
@@ -395,12 +409,12 @@ export class Engine {
         'NotFound',
         `The requested path '${req.path}' is not an Azure Resource Manager resource path.`,
       );
-    const t = RESOURCE_TYPES.get(parsed.typeKey);
+    const t = this.providers.types.get(parsed.typeKey);
     if (!t) {
-      if (!NAMESPACES.has(parsed.namespace.toLowerCase())) {
+      if (!this.providers.namespaces.has(parsed.namespace.toLowerCase())) {
         throw badRequest(
           'NoRegisteredProviderFound',
-          `No registered resource provider found for namespace '${parsed.namespace}'. The local emulator serves: ${[...NAMESPACES].join(', ')}.`,
+          `No registered resource provider found for namespace '${parsed.namespace}'. The local emulator serves: ${[...this.providers.namespaces].join(', ')}.`,
         );
       }
       throw new ArmHttpError(

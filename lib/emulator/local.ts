@@ -6,7 +6,7 @@ import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { startEmulator } from './index.js';
+import { startEmulator } from './start.js';
 import type { EmulatorOptions } from './options.js';
 
 export interface LocalEmulator {

@@ -13,6 +13,7 @@ import { FaultInjector } from './faults.js';
 import { parseArmPath, parseOperationPath } from './ids.js';
 import { DEFAULT_TENANT_ID, type EmulatorOptions, type RuntimeConfig } from './options.js';
 import { Store } from './store.js';
+import { PROVIDERS } from './rp/registry.js';
 import { Throttler, type BucketKind } from './throttle.js';
 import { text } from '../core/text.js';
 
@@ -103,14 +104,18 @@ export class EmulatorServer {
     this.logLimit = options.logLimit ?? 200_000;
     this.store = new Store(options.dataDir);
     this.store.load();
-    this.engine = new Engine(this.store, {
-      durations: options.durations,
-      quotas: options.quotas,
-      pageSize: this.config.pageSize!,
-      listLagMs: this.config.listLagMs ?? 0,
-      retryAfterSeconds: options.retryAfterSeconds,
-      tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
-    });
+    this.engine = new Engine(
+      this.store,
+      {
+        durations: options.durations,
+        quotas: options.quotas,
+        pageSize: this.config.pageSize!,
+        listLagMs: this.config.listLagMs ?? 0,
+        retryAfterSeconds: options.retryAfterSeconds,
+        tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+      },
+      PROVIDERS,
+    );
     this.throttler = new Throttler(options.throttle);
     this.faults = new FaultInjector(options.faults, options.seed);
   }

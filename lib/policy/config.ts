@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../core/errors.js';
-import { PACKS, SEVERITIES, type PackName, type Profile, type Severity } from './types.js';
+import { PACKS, SEVERITIES, type PackName, type Profile, type Severity } from './levels.js';
 
 /** Numbers and lists the rules compare against. Every field has a per-profile default. */
 export interface PolicyThresholds {

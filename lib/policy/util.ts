@@ -1,7 +1,7 @@
 /** Small helpers the rules share: property access with provenance, durations, VM size facts, wildcards. */
 import { findVmSize } from '../catalog/vm-sizes.js';
 import type { ManifestResource } from '../manifest/types.js';
-import type { Provenance } from './types.js';
+import type { Provenance } from './levels.js';
 import { isManifestRef } from '../manifest/refs.js';
 
 /**

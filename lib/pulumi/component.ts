@@ -11,7 +11,7 @@ import type * as docker from '@pulumi/docker';
 import type { IConstruct } from 'constructs';
 import { AmlcdkError, SynthesisError, formatDiagnostic, type Diagnostic } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
-import { synthesize } from '../manifest/synth.js';
+import { synthesize } from '../core/synth.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
 import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
 import {

@@ -10,7 +10,7 @@
  * t.hasWarning('azureml:cluster:lowPriorityIsSpot');
  */
 import type { IConstruct } from 'constructs';
-import { buildManifests } from '../manifest/synth.js';
+import { buildManifests } from '../core/synth.js';
 import { Stack } from '../core/stack.js';
 import type { Diagnostic } from '../core/errors.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';

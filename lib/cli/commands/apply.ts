@@ -18,7 +18,7 @@ import { applyStack, type ApplyEvent, type ApplyResult } from '../../reconciler/
 import { acceptDrift, detectDrift } from '../../reconciler/drift.js';
 import { renderPlan, summaryLine, type Painter } from '../../reconciler/render.js';
 import type { Plan, SavedPlan } from '../../reconciler/plan.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { connect, loadDesired, openStore, painterFor, readSavedPlan, type TargetOptions } from './plan.js';
 import { addTargetOptions } from '../target-options.js';
 

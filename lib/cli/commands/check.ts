@@ -15,7 +15,7 @@ import type { Manifest } from '../../manifest/types.js';
 import { loadConfig } from '../config.js';
 import { loadManifests, synthApp } from '../app-runner.js';
 import { colors, printDiagnostics } from '../output.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { resolveApp } from './synth.js';
 import { check, type CheckOptions } from '../../policy/engine.js';
 import { loadPolicyConfig, parsePolicyConfig, type PolicyConfig } from '../../policy/config.js';

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from '../../manifest/types.js';
 import { applyStack, type ApplyResult } from '../../reconciler/apply.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { confirmer, printResult, progressPrinter } from './apply.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
 import { loadConfig } from '../config.js';

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { acceptDrift, detectDrift, type DriftReport } from '../../reconciler/drift.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { loadConfig } from '../config.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';
 import { addTargetOptions } from '../target-options.js';

@@ -15,7 +15,7 @@ import type { EmulatorOptions, RuntimeConfig } from '../../emulator/options.js';
 import { validateConfig } from '../../emulator/server.js';
 import { ArmHttpError } from '../../emulator/errors.js';
 import { colors } from '../output.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 
 export interface EmulatorCommandOptions {
   readonly port?: string;

@@ -19,7 +19,7 @@ import type { Manifest } from '../../manifest/types.js';
 import { closestAddresses, importResource, type ImportResult } from '../../reconciler/import.js';
 import { FileStateStore } from '../../state/file-store.js';
 import type { StateStore } from '../../state/types.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { generateComputeCode } from '../azml-yaml/codegen.js';
 import { readAzmlComputeYaml, yamlProblemsError } from '../azml-yaml/read.js';
 import { connect, loadDesired, openStore, painterFor, type TargetOptions } from './plan.js';

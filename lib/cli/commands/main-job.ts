@@ -21,7 +21,7 @@ import { renderPlan } from '../../reconciler/render.js';
 import type { StateStore } from '../../state/types.js';
 import { synthApp, type SynthAppResult } from '../app-runner.js';
 import { colors, printDiagnostics, printError } from '../output.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { askYes, printResult, progressPrinter } from './apply.js';
 import { renderReport, resolveCheckOptions } from './check.js';
 import { connect, openStore, painterFor, targetOf, type Connection } from './plan.js';

@@ -30,7 +30,7 @@ import { openStateStore } from '../../state/open.js';
 import type { StateStore } from '../../state/types.js';
 import { synthApp, loadManifests } from '../app-runner.js';
 import { loadConfig } from '../config.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { colors } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
 

@@ -4,7 +4,7 @@
  * it removed. Exit 0 done, 1 nothing to do / no state, 2 usage.
  */
 import type { Command } from 'commander';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { openStore, painterFor, type TargetOptions } from './plan.js';
 
 export function register(program: Command): void {

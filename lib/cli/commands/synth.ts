@@ -8,7 +8,7 @@ import { loadConfig } from '../config.js';
 import { synthApp, type SynthAppResult } from '../app-runner.js';
 import { colors, printDiagnostics } from '../output.js';
 import type { Manifest, ManifestResource } from '../../manifest/types.js';
-import { ExitCode } from '../main.js';
+import { ExitCode } from '../exit-code.js';
 import { text } from '../../core/text.js';
 
 export interface SynthCommandOptions {

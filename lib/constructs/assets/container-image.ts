@@ -16,7 +16,7 @@ import { ValidationError } from '../../core/errors.js';
 import { recordError } from '../../core/annotations.js';
 import { AzureResource } from '../../core/resource.js';
 import type { ContainerImageAsset } from '../../manifest/types.js';
-import { ASSET_METADATA_TYPE } from '../../manifest/synth.js';
+import { ASSET_METADATA_TYPE } from '../../core/synth.js';
 
 const CONTAINER_IMAGE = Symbol.for('amlcdk.ContainerImage');
 const REGISTRY_TYPE = 'microsoft.containerregistry/registries';

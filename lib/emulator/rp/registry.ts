@@ -1,6 +1,6 @@
 /** Every resource type the emulator serves, by lower-case full type. */
-import type { ResourceType } from '../engine.js';
-import { roleAssignments } from './authorization.js';
+import type { ResourceProviders, ResourceType } from '../engine.js';
+import { roleAssignments, roleDefinitionQuery } from './authorization.js';
 import {
   components,
   fileShares,
@@ -10,7 +10,7 @@ import {
   userAssignedIdentities,
   vaults,
 } from './misc.js';
-import { computes, datastores, workspaces } from './ml.js';
+import { computes, datastores, locationQuery, workspaces } from './ml.js';
 import {
   networkSecurityGroups,
   privateDnsZoneGroups,
@@ -77,3 +77,11 @@ export const NAMESPACES: ReadonlySet<string> = new Set(ALL.map((t) => t.type.spl
 
 /** Types served, canonical spelling (docs, errors). */
 export const SERVED_TYPES: readonly string[] = ALL.map((t) => t.type);
+
+/** What the engine serves (see `ResourceProviders` in lib/emulator/engine.ts). */
+export const PROVIDERS: ResourceProviders = {
+  types: RESOURCE_TYPES,
+  namespaces: NAMESPACES,
+  locationQuery,
+  roleDefinitionQuery,
+};

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { App } from '../../../lib/core/app.js';
 import { Stack } from '../../../lib/core/stack.js';
 import type { Diagnostic } from '../../../lib/core/errors.js';
-import { buildManifests } from '../../../lib/manifest/synth.js';
+import { buildManifests } from '../../../lib/core/synth.js';
 import type { Manifest, ManifestResource } from '../../../lib/manifest/types.js';
 import type { IComputePlacement, IWorkspaceRef } from '../../../lib/constructs/refs.js';
 

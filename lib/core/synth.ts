@@ -3,29 +3,32 @@
  *
  * Every problem is collected (construct-time errors recorded with `Annotations`, validation hooks, schema
  * violations, app-wide checks such as regional compute-name clashes) and reported at once.
+ *
+ * It lives in lib/core beside App because it walks the construct tree; lib/manifest holds what it produces (the
+ * types, the JSON Schema, the canonical form) and imports nothing of the construct model.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
-import { SynthesisError, ValidationError, type Diagnostic } from '../core/errors.js';
-import { AzureResource } from '../core/resource.js';
-import { Stack } from '../core/stack.js';
-import { applyAspects } from '../core/aspects.js';
-import { diagnosticsOf } from '../core/annotations.js';
-import { beginSynth, runHooks } from '../core/lifecycle.js';
+import { SynthesisError, ValidationError, type Diagnostic } from './errors.js';
+import { AzureResource } from './resource.js';
+import { Stack } from './stack.js';
+import { applyAspects } from './aspects.js';
+import { diagnosticsOf } from './annotations.js';
+import { beginSynth, runHooks } from './lifecycle.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../manifest/canonical.js';
 import {
   canonicalCopy,
   canonicalDiagnosticCopy,
   canonicalResourceCopy,
   objectTextAround,
   writeObjectText,
-} from './canonical-copy.js';
-import { validateBody, validateManifest, type SchemaIssue } from './schema.js';
-import { computeDependsOn, findCycle } from './dependencies.js';
-import { checkReferences, mayHoldRefs } from './refs.js';
+} from '../manifest/canonical-copy.js';
+import { validateBody, validateManifest, type SchemaIssue } from '../manifest/schema.js';
+import { computeDependsOn, findCycle } from '../manifest/dependencies.js';
+import { checkReferences, mayHoldRefs } from '../manifest/refs.js';
 import { declaredDependencies } from './construct-dependencies.js';
 import {
   MANIFEST_SCHEMA_VERSION,
@@ -35,7 +38,7 @@ import {
   type Manifest,
   type ManifestResource,
   type SynthReport,
-} from './types.js';
+} from '../manifest/types.js';
 
 /** Construct metadata type under which container image assets are recorded (see lib/constructs/assets). */
 export const ASSET_METADATA_TYPE = 'amlcdk:asset';

@@ -5,8 +5,8 @@
  * error (`DependencyWithoutResource`) naming both ends.
  */
 import type { IConstruct } from 'constructs';
-import type { Diagnostic } from '../core/errors.js';
-import { AzureResource } from '../core/resource.js';
+import type { Diagnostic } from './errors.js';
+import { AzureResource } from './resource.js';
 
 /** The resources a construct stands for in a dependency. */
 function resourcesOf(c: IConstruct, cache: Map<IConstruct, AzureResource[]>): AzureResource[] {

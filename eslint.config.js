@@ -12,6 +12,7 @@ export default tseslint.config(
       'lib/manifest/validators.generated.ts',
       'test/fixtures/',
       'examples/policy-pack/node_modules/',
+      'tmp/',
     ],
   },
   js.configs.recommended,

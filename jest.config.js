@@ -13,6 +13,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^amlcdk$': '<rootDir>/lib/index.ts',
     '^amlcdk/(testing|policy|pulumi)$': '<rootDir>/lib/$1/index.ts',
+    '^amlcdk/crossguard$': '<rootDir>/lib/policy/crossguard.ts',
   },
   // The end-to-end files start servers and apply whole stacks; a hung one still ends the run.
   testTimeout: 300_000,

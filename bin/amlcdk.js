@@ -15,10 +15,10 @@ if (existsSync(source)) {
     register();
     entry = source;
   } catch {
-    entry = join(root, 'dist', 'lib', 'cli', 'main.js');
+    entry = join(root, 'dist', 'esm', 'cli', 'main.js');
   }
 } else {
-  entry = join(root, 'dist', 'lib', 'cli', 'main.js');
+  entry = join(root, 'dist', 'esm', 'cli', 'main.js');
 }
 const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv);

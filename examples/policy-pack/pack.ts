@@ -6,10 +6,8 @@
  * - `AMLCDK_POLICY_PROFILE`: `dev` (default) or `prod`;
  * - `AMLCDK_POLICY_CONFIG`: a policy config file (JSON or YAML, the same file `amlcdk check --config` reads).
  */
-// In your own pack, import from the published package instead: 'amlcdk/policy' and its crossguard module.
-import { buildPolicyPackArgs, type CrossGuardOptions } from '../../lib/policy/crossguard.js';
-import { loadPolicyConfig } from '../../lib/policy/config.js';
-import { RULES_BY_ID } from '../../lib/policy/rules/index.js';
+import { buildPolicyPackArgs, type CrossGuardOptions } from 'amlcdk/crossguard';
+import { loadPolicyConfig, RULES_BY_ID } from 'amlcdk/policy';
 
 export const PACK_NAME = 'amlcdk-azure-ml';
 

@@ -7,8 +7,8 @@
  * instances). azure-native arguments (`workspaceName`, `computeName`, flattened `properties`, flattened
  * Microsoft.Network sub-resources) are mapped back to the ARM body shape the rules read.
  *
- * This module is not exported from `amlcdk/policy`, so importing that never loads `@pulumi/*`; `@pulumi/policy`
- * itself is loaded only by {@link createPolicyPack}.
+ * This module is the package entry point `amlcdk/crossguard` (not part of `amlcdk/policy`, so importing that never
+ * loads `@pulumi/*`); `@pulumi/policy` itself is loaded only by {@link createPolicyPack}.
  */
 import type {
   EnforcementLevel,
@@ -33,7 +33,8 @@ const MODULE_FILE = callerFile();
 
 type BodyStyle = 'as-is' | 'flatten' | 'flatten-deep';
 
-interface PulumiType {
+/** How an azure-native type's arguments map back to its ARM body. */
+export interface PulumiType {
   readonly armType: string;
   /** Argument names of the id's name segments, in order. */
   readonly nameArgs: readonly string[];
@@ -402,7 +403,7 @@ export function buildPolicyPackArgs(options: CrossGuardOptions = {}): PolicyPack
  *
  * @example
  * // examples/policy-pack/index.ts
- * import { createPolicyPack } from 'amlcdk/policy/crossguard';
+ * import { createPolicyPack } from 'amlcdk/crossguard';
  * createPolicyPack('amlcdk-azure-ml', { profile: 'prod' });
  */
 export function createPolicyPack(name: string, options: CrossGuardOptions = {}): PolicyPack {

@@ -1,8 +1,8 @@
 /**
  * `amlcdk/policy`: the policy-as-code review of amlcdk manifests.
  *
- * Rules, packs, suppressions, reporters and the offline Azure Policy evaluator. The Pulumi CrossGuard adapter
- * lives in `lib/policy/crossguard.ts` and is not exported here, so importing `amlcdk/policy` never loads
+ * Rules, packs, suppressions, reporters and the offline Azure Policy evaluator. The Pulumi CrossGuard adapter is
+ * its own entry point, `amlcdk/crossguard` (lib/policy/crossguard.ts), so importing `amlcdk/policy` never loads
  * `@pulumi/*`.
  */
 export * from './types.js';

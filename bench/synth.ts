@@ -8,17 +8,8 @@
  * construct. "Synth" is `app.synth({ write: false })`: aspects, prepare, validation, rendering, ajv schema checks
  * of every body, canonical JSON and hashing. Building the tree (the user's program) is measured separately.
  */
-import {
-  App,
-  ComputeCluster,
-  ComputeInstance,
-  Duration,
-  OUTDIR_ENV,
-  Principal,
-  Stack,
-  VmSize,
-  Workspace,
-} from '../lib/index.js';
+import { App, ComputeCluster, ComputeInstance, Duration, Principal, Stack, VmSize, Workspace } from '../lib/index.js';
+import { OUTDIR_ENV } from '../lib/manifest/types.js';
 
 export interface SynthBenchResult {
   /** Constructs in the tree (every node, including the App, stacks and non-resource constructs). */

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the whole test suite: a strict type-check of every TypeScript file, the lint and format checks, then every
-// test/**/*.test.ts under jest (tests in parallel workers, TypeScript through @swc/jest). It prints jest's own
-// output and ends with one line `N passed, N failed` that CI reads: every test counts once, and the typecheck,
-// lint and format checks count as one test each.
+// Runs the whole test suite: a strict type-check of every TypeScript file, the lint and format checks, the package
+// build and the public API report check, then every test/**/*.test.ts under jest (tests in parallel workers,
+// TypeScript through @swc/jest). It prints jest's own output and ends with one line `N passed, N failed` that CI
+// reads: every test counts once, and the typecheck, lint, format, build and API checks count as one test each.
 //
-// Usage: node scripts/run-tests.mjs [--no-typecheck] [--no-lint] [path-filter ...] [-- jest options]
-//   A path filter (e.g. test/emulator) runs only the matching files and skips the typecheck, lint and format
-//   checks; `npm test -- test/emulator -t "soft delete"` runs one test.
+// Usage: node scripts/run-tests.mjs [--no-typecheck] [--no-lint] [--no-build] [path-filter ...] [-- jest options]
+//   A path filter (e.g. test/emulator) runs only the matching files and skips the typecheck, lint, format, build and
+//   API checks; `npm test -- test/emulator -t "soft delete"` runs one test. The build comes before jest so that the
+//   packaging test finds dist/ current (dist/build-stamp.txt) instead of building it again.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const filters = own.filter((a) => !a.startsWith('--'));
 const whole = filters.length === 0 && !jestExtra.some((a) => a === '-t' || a.startsWith('--testNamePattern'));
 const typecheck = whole && !own.includes('--no-typecheck') && process.env.AMLCDK_SKIP_TYPECHECK !== '1';
 const lint = whole && !own.includes('--no-lint') && process.env.AMLCDK_SKIP_LINT !== '1';
+const build = whole && !own.includes('--no-build');
 
 function run(cmd, argv) {
   return new Promise((resolve) => {
@@ -52,6 +54,11 @@ if (lint) {
     'warn',
     '.',
   ]);
+}
+
+if (build) {
+  await check('build (dist/esm + dist/cjs)', [join(root, 'scripts', 'build.mjs')]);
+  await check('public API report (npm run api:check)', [join(root, 'scripts', 'api-report.mjs'), '--check']);
 }
 
 const out = mkdtempSync(join(tmpdir(), 'amlcdk-jest-'));

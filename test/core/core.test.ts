@@ -11,17 +11,14 @@ import {
   Secret,
   Stack,
   ValidationError,
-  cronProblem,
-  deterministicGuid,
-  isIpv4Cidr,
-  parseArmId,
-  usableIps,
   ComputeCluster,
   Workspace,
   VmSize,
   type IAspect,
   type NameKind,
 } from '../../lib/index.js';
+import { deterministicGuid } from '../../lib/core/names.js';
+import { cronProblem, isIpv4Cidr, parseArmId, usableIps } from '../../lib/core/validators.js';
 import { Template } from '../../lib/testing/index.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';

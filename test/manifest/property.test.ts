@@ -13,7 +13,6 @@ import {
   ComputeInstance,
   ComputeSchedule,
   Duration,
-  OUTDIR_ENV,
   Principal,
   SetupScript,
   SshAccess,
@@ -26,6 +25,7 @@ import {
   validateManifestDeep,
   type Manifest,
 } from '../../lib/index.js';
+import { OUTDIR_ENV } from '../../lib/manifest/types.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-1111-1111-1111-111111111111';

@@ -9,19 +9,19 @@ import {
   ContainerImage,
   ComputeInstance,
   Duration,
-  OUTDIR_ENV,
   Secret,
   SshAccess,
   Stack,
   SynthesisError,
   VmSize,
   Workspace,
-  canonicalJson,
   parseManifest,
-  validateBody,
   validateManifestDeep,
   type Manifest,
 } from '../../lib/index.js';
+import { OUTDIR_ENV } from '../../lib/manifest/types.js';
+import { canonicalJson } from '../../lib/manifest/canonical.js';
+import { validateBody } from '../../lib/manifest/schema.js';
 import { Template } from '../../lib/testing/index.js';
 import { QuickstartStack } from '../../examples/quickstart/stack.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';

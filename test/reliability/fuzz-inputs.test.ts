@@ -27,8 +27,8 @@ import {
   VirtualNetwork,
   VmSize,
   Workspace,
-  OUTDIR_ENV,
 } from '../../lib/index.js';
+import { OUTDIR_ENV } from '../../lib/manifest/types.js';
 import { loadConfig } from '../../lib/cli/config.js';
 import { readSavedPlan } from '../../lib/cli/commands/plan.js';
 import { canonicalJson, contentHash } from '../../lib/manifest/canonical.js';

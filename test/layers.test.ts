@@ -24,6 +24,7 @@ const BASE_FILES: readonly string[] = [
   'core/text.ts',
   'core/validators.ts',
   'core/module-file.ts',
+  'core/arm-id.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {
@@ -146,7 +147,12 @@ test('every lib layer imports only the layers it may use', () => {
     for (const imported of imports) {
       const to = layerOf(imported);
       if (to && to !== from && !allowed.includes(to) && !extra.includes(to))
-        violations.push(`${libPath(file)} imports ${libPath(imported)} (${from} → ${to})`);
+        violations.push(
+          `${libPath(file)} imports ${libPath(imported)} (${from} → ${to})` +
+            (to === 'core'
+              ? '; a helper every layer may use belongs in BASE_FILES (and CONTRIBUTING.md) if it imports only base files'
+              : ''),
+        );
     }
   }
   assert.deepEqual([...new Set(violations)], []);

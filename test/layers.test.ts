@@ -25,6 +25,7 @@ const BASE_FILES: readonly string[] = [
   'core/validators.ts',
   'core/module-file.ts',
   'core/arm-id.ts',
+  'core/stack-name.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {

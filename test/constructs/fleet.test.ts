@@ -5,16 +5,8 @@
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  App,
-  buildManifests,
-  NAME_RULES,
-  PersonalComputeInstances,
-  Principal,
-  Stack,
-  VmSize,
-  Workspace,
-} from '../../lib/index.js';
+import { App, NAME_RULES, PersonalComputeInstances, Principal, Stack, VmSize, Workspace } from '../../lib/index.js';
+import { buildManifests } from '../../lib/core/synth.js';
 import { transliterate } from '../../lib/core/transliterate.js';
 import { Template } from '../../lib/testing/index.js';
 

@@ -15,8 +15,8 @@ import {
   UserAssignedIdentity,
   VmSize,
   Workspace,
-  roleAssignmentName,
 } from '../../lib/index.js';
+import { roleAssignmentName } from '../../lib/constructs/rbac/role-assignment.js';
 import { Template } from '../../lib/testing/index.js';
 import type { Json } from '../helpers/json.js';
 

@@ -26,7 +26,7 @@ import {
   Workspace,
   type WorkspaceProps,
 } from '../../lib/index.js';
-import { synthesize } from '../../lib/manifest/synth.js';
+import { synthesize } from '../../lib/core/synth.js';
 import { contentHash } from '../../lib/manifest/canonical.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
 import { evaluateAzurePolicies, type PolicyDefinition } from '../../lib/policy/azure-policy/evaluate.js';

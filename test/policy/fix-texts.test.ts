@@ -17,7 +17,7 @@ import { POLICY_CONFIG_SCHEMA } from '../../lib/policy/config.js';
 import { check } from '../../lib/policy/engine.js';
 import type { Finding } from '../../lib/policy/types.js';
 import { classifyPath, computeTypeOf, fieldTableFor } from '../../lib/catalog/field-tables.js';
-import { synthesize } from '../../lib/manifest/synth.js';
+import { synthesize } from '../../lib/core/synth.js';
 import type { Manifest } from '../../lib/manifest/types.js';
 import { RULE_CASES, NOW } from './rule-cases.js';
 import * as f from './fixtures.js';

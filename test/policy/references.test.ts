@@ -15,9 +15,9 @@ import {
   Stack,
   VmSize,
   Workspace,
-  buildManifests,
   type Manifest,
 } from '../../lib/index.js';
+import { buildManifests } from '../../lib/core/synth.js';
 import { check } from '../../lib/policy/engine.js';
 import type { Json } from '../helpers/json.js';
 

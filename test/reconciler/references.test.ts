@@ -15,9 +15,9 @@ import {
   VmSize,
   Workspace,
   GenericResource,
-  buildManifests,
   type Manifest,
 } from '../../lib/index.js';
+import { buildManifests } from '../../lib/core/synth.js';
 import { applyStack, planStack } from '../../lib/reconciler/apply.js';
 import { detectDrift } from '../../lib/reconciler/drift.js';
 import { KNOWN_AFTER_APPLY, buildPlan } from '../../lib/reconciler/plan.js';

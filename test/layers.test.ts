@@ -26,6 +26,7 @@ const BASE_FILES: readonly string[] = [
   'core/module-file.ts',
   'core/arm-id.ts',
   'core/stack-name.ts',
+  'core/json-lines.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {

@@ -3,7 +3,8 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // examples/testing is a consumer's jest project; run here too, against the sources (its snapshot is the same).
+  roots: ['<rootDir>/test', '<rootDir>/examples/testing'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(ts|js|mjs|cjs)$': '<rootDir>/test/jest/transform.cjs' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],

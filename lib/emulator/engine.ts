@@ -373,7 +373,11 @@ export class Engine {
       const e = op.error ?? { code: 'InternalServerError', message: 'The operation failed.' };
       throw new ArmHttpError(e.code === 'InternalServerError' ? 500 : 400, e.code, e.message);
     }
-    if (op.kind === 'delete') return { status: 204, resourceId: op.resourceId };
+    if (op.kind === 'delete') {
+      const typeKey = parseArmPath(op.resourceId, false)?.typeKey;
+      const status = (typeKey && shapeOf(typeKey)?.deleteResultStatus) || 204;
+      return { status, resourceId: op.resourceId };
+    }
     if (op.kind === 'action') return { status: 200, body: op.resultBody, resourceId: op.resourceId };
     const rec = this.find(op.resourceKey, req.now);
     return { status: 200, body: rec ? this.render(rec) : undefined, resourceId: op.resourceId };
@@ -580,7 +584,10 @@ export class Engine {
     if (!t.lro || plan.sync || shape?.sync) {
       rec.body = plan.body;
       this.store.put(rec);
-      return { status: shape?.status ?? (isCreate ? 201 : 200), body: this.render(rec), mutated: true, created };
+      const rendered = this.render(rec);
+      const keys = shape?.bodyKeys;
+      const body = keys ? Object.fromEntries(Object.entries(rendered).filter(([k]) => keys.includes(k))) : rendered;
+      return { status: shape?.status ?? (isCreate ? 201 : 200), body, mutated: true, created };
     }
     const state = shape?.state ?? (isCreate ? (t.creatingState ?? 'Creating') : 'Updating');
     const transitional =
@@ -824,6 +831,9 @@ export function defaultPatch(input: WriteInput): WritePlan {
       );
   }
   const merged = mergePatch(ex.body, input.body) as Record<string, unknown>;
+  // `tags` in a PATCH replace the whole set (corpus storage/storage-account-update.json: key1/key2 gone after a
+  // PATCH of tag1; network updateTags the same).
+  if (input.body.tags !== undefined && input.body.tags !== null) merged.tags = input.body.tags;
   return {
     body: { ...withProvisioningState(merged, 'Succeeded'), systemData: input.engine.systemData(input.req, ex) },
   };

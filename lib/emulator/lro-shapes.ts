@@ -21,6 +21,8 @@ export interface AnswerShape {
   readonly state?: string;
   /** The write takes effect at once (no operation runs): the answer shows the final resource. */
   readonly sync?: boolean;
+  /** Only these top-level members of the resource are in the answer (blob containers answer id, name, type). */
+  readonly bodyKeys?: readonly string[];
 }
 
 /** Operation-status body: `ml` is `{status}` then `{status, percentComplete: 100}`; `status-only` is `{status}`. */
@@ -33,6 +35,8 @@ export interface TypeShape {
   readonly patch?: AnswerShape;
   /** `sync`: the resource is gone when the answer (200, no body) is sent. */
   readonly delete?: AnswerShape | 'sync';
+  /** Status of the `Location` (operation result) URL once a delete has succeeded. @default 204 */
+  readonly deleteResultStatus?: 200 | 204;
   readonly action?: AnswerShape;
   /** `false`: the service's answers carry no `systemData` (ARM adds it only for some providers). */
   readonly systemData?: false;
@@ -57,24 +61,37 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
     create: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
     update: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
     patch: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
+    delete: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
+    deleteResultStatus: 200,
     evidence:
-      'corpus ml/workspace-create.json (PUT 202, empty, Azure-AsyncOperation and Location, no Retry-After); PATCH the same per the issue-12 recording review',
+      'corpus ml/workspace-create.json (PUT 202, empty, Azure-AsyncOperation and Location, no Retry-After) and ml/workspace-delete.json (DELETE 202 the same; the Location URL answers 200 empty once done); PATCH the same per the issue-12 recording review',
   },
   'microsoft.storage/storageaccounts': {
     create: { status: 202, headers: ['Location', 'Retry-After'], body: false },
     update: { status: 202, headers: ['Location', 'Retry-After'], body: false },
+    patch: { status: 200, headers: [], body: true, sync: true },
     delete: 'sync',
     systemData: false,
     evidence:
-      'corpus storage/storage-account-create.json (PUT 202, empty, Location + Retry-After; Location polls 202 then 200 with the account) and storage/storage-account-delete.json (DELETE 200, empty)',
+      'corpus storage/storage-account-create.json (PUT 202, empty, Location + Retry-After; Location polls 202 then 200 with the account), storage/storage-account-update.json (PATCH 200 with the account, no LRO headers) and storage/storage-account-delete.json (DELETE 200, empty)',
   },
   'microsoft.keyvault/vaults': {
     // No LRO headers: clients poll the vault until provisioningState leaves RegisteringDns.
     create: { status: 200, headers: [], body: true, state: 'RegisteringDns' },
     update: { status: 200, headers: [], body: true, sync: true },
+    patch: { status: 200, headers: [], body: true, sync: true },
     delete: 'sync',
     evidence:
-      'corpus keyvault/vault-update-put.json (PUT 200, no LRO headers) and keyvault/vault-delete.json (DELETE 200, empty); create in RegisteringDns: VaultProvisioningState in the keyvault spec and the issue-12 recording review',
+      'corpus keyvault/vault-update-put.json (PUT 200, no LRO headers), keyvault/vault-patch.json (PATCH 200, no LRO headers) and keyvault/vault-delete.json (DELETE 200, empty); create in RegisteringDns: VaultProvisioningState in the keyvault spec and the issue-12 recording review',
+  },
+  'microsoft.storage/storageaccounts/blobservices/containers': {
+    create: { status: 201, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
+    update: { status: 200, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
+    patch: { status: 200, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
+    delete: 'sync',
+    systemData: false,
+    evidence:
+      'corpus storage/blob-container-create.json (PUT 201 with id, name, type only), storage/blob-container-update.json (PATCH 200 the same), storage/blob-container-get.json (GET without systemData), storage/blob-container-delete.json (DELETE 200, empty)',
   },
 };
 
@@ -86,9 +103,12 @@ const ROLE_ASSIGNMENTS: TypeShape = {
 const NETWORK: TypeShape = {
   create: { status: 201, headers: ['Azure-AsyncOperation', 'Retry-After'], body: true, state: 'Updating' },
   update: { status: 200, headers: ['Azure-AsyncOperation', 'Retry-After'], body: true, state: 'Updating' },
+  // A PATCH (tags) is synchronous: 200 with the resource in Succeeded, no LRO headers.
+  patch: { status: 200, headers: [], body: true, sync: true },
+  // DELETE keeps the generic shape: 202, empty, Azure-AsyncOperation + Location + Retry-After.
   systemData: false,
   evidence:
-    'corpus network/vnet-create.json and network/subnet-create.json (PUT 201 Updating, Azure-AsyncOperation + Retry-After, no Location); the same for every Microsoft.Network type',
+    'corpus network/vnet-create.json and network/subnet-create.json (PUT 201 Updating, Azure-AsyncOperation + Retry-After, no Location), network/vnet-update-tags.json (PATCH 200, no LRO headers), network/vnet-delete.json and network/subnet-delete.json (DELETE 202, empty, all three headers); the same for every Microsoft.Network type',
 };
 
 /** The shape of a type (lower-case full type), if Azure's differs from the generic one. */

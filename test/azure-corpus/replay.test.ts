@@ -13,7 +13,38 @@ const corpus = loadCorpus();
  * (…): /path`) and why it is left. The test fails when a difference is not listed here AND when a listed one no longer
  * occurs (then delete the entry), so this list is the emulator's honest fidelity gap against the corpus.
  */
-const KNOWN_GAPS: Readonly<Record<string, readonly (readonly [prefix: string, why: string])[]>> = {
+type Gap = readonly [prefix: string, why: string];
+
+/** Key Vault fields whose echo depends on the api-version or on defaults not modeled. */
+const vaultGaps = (x: string): readonly Gap[] => [
+  [`${x}: /tags`, 'Key Vault echoes tags {} when none were sent; not modeled'],
+  [`${x}: /properties/publicNetworkAccess`, 'Key Vault fills publicNetworkAccess Enabled; not modeled'],
+  [
+    `${x}: /properties/softDeleteRetentionInDays`,
+    'not echoed at 2021-11-01-preview when unset; the emulator fills 90 at every version',
+  ],
+  [
+    `${x}: /properties/enableRbacAuthorization`,
+    'not echoed at 2021-11-01-preview when unset; the emulator fills false at every version',
+  ],
+];
+
+/** Storage account fields whose echo depends on the api-version or the SKU's paired region. */
+const accountGaps = (x: string): readonly Gap[] => [
+  [`${x}: /properties/allowBlobPublicAccess`, 'default true before 2023-01-01, false after: not modeled per version'],
+  [`${x}: /properties/allowSharedKeyAccess`, 'not echoed when unset; the emulator fills true'],
+  [`${x}: /properties/isHnsEnabled`, 'not echoed when unset; the emulator fills false'],
+  [`${x}: /properties/secondaryLocation`, 'GRS paired region not modeled'],
+  [`${x}: /properties/statusOfSecondary`, 'GRS paired region not modeled'],
+];
+
+const HUB = 'exchange 0 (read GET Microsoft.MachineLearningServices/workspaces)';
+const hubGap = (path: string): Gap => [
+  `${HUB}: ${path}`,
+  'hub workspace GET at 2024-04-01: field the emulator does not echo (or echoes while Azure does not); not modeled yet',
+];
+
+const KNOWN_GAPS: Readonly<Record<string, readonly Gap[]>> = {
   'authorization/role-assignment-create.json': [
     [
       'exchange 0 (create PUT Microsoft.Authorization/roleAssignments): /properties/roleDefinitionId',
@@ -34,24 +65,49 @@ const KNOWN_GAPS: Readonly<Record<string, readonly (readonly [prefix: string, wh
       'the spec example lists only four properties; a recorded answer (role-assignment-create.json) carries the nulls and times the emulator sends',
     ],
   ],
-  'keyvault/vault-update-put.json': [
+  'keyvault/vault-get.json': vaultGaps('exchange 0 (read GET Microsoft.KeyVault/vaults)'),
+  'keyvault/vault-patch.json': vaultGaps('exchange 0 (update PATCH Microsoft.KeyVault/vaults)'),
+  'storage/storage-account-get.json': accountGaps('exchange 0 (read GET Microsoft.Storage/storageAccounts)'),
+  'storage/storage-account-update.json': accountGaps('exchange 0 (update PATCH Microsoft.Storage/storageAccounts)'),
+  'storage/blob-container-get.json': [
     [
-      'exchange 0 (update PUT Microsoft.KeyVault/vaults): /tags',
-      'Key Vault echoes tags {} when none were sent; not modeled',
-    ],
-    [
-      'exchange 0 (update PUT Microsoft.KeyVault/vaults): /properties/publicNetworkAccess',
-      'Key Vault fills publicNetworkAccess Enabled; not modeled',
-    ],
-    [
-      'exchange 0 (update PUT Microsoft.KeyVault/vaults): /properties/softDeleteRetentionInDays',
-      'not echoed at 2021-11-01-preview when unset; the emulator fills 90 at every version',
-    ],
-    [
-      'exchange 0 (update PUT Microsoft.KeyVault/vaults): /properties/enableRbacAuthorization',
-      'not echoed at 2021-11-01-preview when unset; the emulator fills false at every version',
+      'exchange 0 (read GET Microsoft.Storage/storageAccounts/blobServices/containers): /etag',
+      'the container etag ("0x…") is not modeled',
     ],
   ],
+  'network/vnet-update-tags.json': [
+    [
+      'exchange 0 (update PATCH Microsoft.Network/virtualNetworks): /properties/privateEndpointVNetPolicies',
+      'a property of later api-versions (recorded at 2022-09-01); the emulator echoes it at every version',
+    ],
+  ],
+  'ml/workspace-hub-get.json': [
+    ...[
+      '/etag',
+      '/properties/friendlyName',
+      '/properties/applicationInsights',
+      '/properties/imageBuildCompute',
+      '/properties/allowRoleAssignmentOnRG',
+      '/properties/softDeleteEnabled',
+      '/properties/creationTime',
+      '/properties/notebookInfo/',
+      '/properties/linkedModelInventoryArmId',
+      '/properties/ipAllowlist',
+      '/properties/networkAcls',
+      '/properties/serverlessComputeSettings',
+      '/properties/EnableSoftwareBillOfMaterials',
+      '/properties/sdkTelemetryAppInsightsKey',
+      '/properties/workspaceHubConfig',
+      '/properties/enableDataIsolation',
+      '/properties/allowPublicAccessWhenBehindVnet',
+      '/properties/managedNetwork',
+      '/properties/serviceProvisionedResourceGroup',
+      '/properties/privateEndpointConnections',
+      '/properties/createdOn',
+    ].map(hubGap),
+  ],
+  'keyvault/vault-update-put.json': vaultGaps('exchange 0 (update PUT Microsoft.KeyVault/vaults)'),
+
   'ml/compute-cluster-lifecycle.json': [
     [
       'exchange 3 (update PATCH Microsoft.MachineLearningServices/workspaces/computes): /properties/properties/remoteLoginPortPublicAccess',
@@ -90,41 +146,7 @@ const KNOWN_GAPS: Readonly<Record<string, readonly (readonly [prefix: string, wh
     ],
     ['exchange 2 (read GET Microsoft.Network/virtualNetworks): /properties/privateEndpointVNetPolicies', 'as above'],
   ],
-  'storage/storage-account-create.json': [
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/allowBlobPublicAccess',
-      'default true at 2022-09-01, false from 2023-01-01: version-dependent defaults not modeled',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/allowSharedKeyAccess',
-      'not echoed when unset; the emulator fills true',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/isHnsEnabled',
-      'not echoed when unset; the emulator fills false',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/encryption/services/',
-      'lastEnabledTime of each encryption service not modeled',
-    ],
-    ['exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/keyCreationTime', 'not modeled'],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/networkAcls',
-      'default network rule set not echoed by the emulator',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/privateEndpointConnections',
-      'empty list not echoed by the emulator',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/secondaryLocation',
-      'GRS secondary region not modeled',
-    ],
-    [
-      'exchange 3 (poll GET Microsoft.Storage/storageAccounts): /properties/statusOfSecondary',
-      'GRS secondary region not modeled',
-    ],
-  ],
+  'storage/storage-account-create.json': accountGaps('exchange 3 (poll GET Microsoft.Storage/storageAccounts)'),
 };
 
 describe('corpus replay against the emulator', () => {
@@ -134,6 +156,41 @@ describe('corpus replay against the emulator', () => {
     emu = await startTestEmulator({ durations: { default: d } });
   });
   afterAll(() => emu.close());
+
+  test('the corpus meets the floor: >= 60 exchanges over >= 8 resource types, with the operations amlcdk performs', () => {
+    const xs = corpus.flatMap((f) => f.corpus.exchanges);
+    assert.ok(xs.length >= 60, `${xs.length} exchanges`);
+    assert.ok(new Set(xs.map((x) => x.armType)).size >= 8, 'resource types');
+    const has = ([type, op, path]: readonly [string, string, RegExp?]): boolean =>
+      xs.some((x) => x.armType === type && x.op === op && (!path || path.test(x.request.path)));
+    const C = 'Microsoft.MachineLearningServices/workspaces/computes';
+    const W = 'Microsoft.MachineLearningServices/workspaces';
+    const needed: readonly (readonly [string, string, RegExp?])[] = [
+      [C, 'create'],
+      [C, 'update'],
+      [C, 'delete'],
+      [C, 'action', /\/start\?/],
+      [C, 'action', /\/stop\?/],
+      [W, 'create'],
+      [W, 'delete'],
+      ['Microsoft.Authorization/roleAssignments', 'create'],
+      ['Microsoft.Authorization/roleAssignments', 'delete'],
+      ['Microsoft.KeyVault/vaults', 'delete'],
+      ['Microsoft.Storage/storageAccounts', 'create'],
+      ['Microsoft.Storage/storageAccounts', 'delete'],
+      ['Microsoft.Network/virtualNetworks', 'create'],
+      ['Microsoft.Network/virtualNetworks/subnets', 'create'],
+      ['Microsoft.Network/networkSecurityGroups', 'create'],
+      ['Microsoft.Network/privateEndpoints', 'create'],
+    ];
+    assert.deepEqual(
+      needed.filter((n) => !has(n)).map(([t, op, re]) => `${t} ${op}${re ? ` ${String(re)}` : ''}`),
+      [],
+    );
+    // Not in the corpus yet (no published recording found): a workspace PATCH and a Key Vault create. The emulator's
+    // shapes for them rest on the issue-12 recording review and the keyvault spec (lib/emulator/lro-shapes.ts).
+    assert.deepEqual([has([W, 'update']), has(['Microsoft.KeyVault/vaults', 'create'])], [false, false]);
+  });
 
   for (const { file, corpus: c } of corpus) {
     test(`${file}: ${c.title}`, async () => {

@@ -149,13 +149,19 @@ export const blobServices = proxy('Microsoft.Storage/storageAccounts/blobService
 export const blobContainers = proxy(
   'Microsoft.Storage/storageAccounts/blobServices/containers',
   false,
+  // The defaults a GET shows (corpus storage/blob-container-get.json).
   (input, p) => ({
+    deleted: false,
+    remainingRetentionDays: 0,
+    defaultEncryptionScope: p.defaultEncryptionScope ?? '$account-encryption-key',
+    denyEncryptionScopeOverride: p.denyEncryptionScopeOverride ?? false,
     publicAccess: p.publicAccess ?? 'None',
     leaseStatus: 'Unlocked',
     leaseState: 'Available',
+    lastModifiedTime: new Date(input.req.now).toISOString(),
+    legalHold: { hasLegalHold: false, tags: [] },
     hasImmutabilityPolicy: false,
     hasLegalHold: false,
-    lastModifiedTime: new Date(input.req.now).toISOString(),
   }),
   {
     name: {

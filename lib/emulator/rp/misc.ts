@@ -64,7 +64,26 @@ export const storageAccounts: ResourceType = {
     }
     const n = input.name;
     const loc = region(b.location ?? input.existing?.body.location);
+    const created = text(at(input.existing?.body, 'properties.creationTime') ?? new Date(input.req.now).toISOString());
+    // Defaults a GET shows although the PUT did not send them (corpus storage/storage-account-get.json).
+    const encryption = obj(
+      p.encryption ?? {
+        services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
+        keySource: 'Microsoft.Storage',
+      },
+    );
+    const services = Object.fromEntries(
+      Object.entries(obj(encryption.services)).map(([k, v]) => [k, { ...obj(v), lastEnabledTime: created }]),
+    );
     const outP: Json = {
+      keyCreationTime: at(input.existing?.body, 'properties.keyCreationTime') ?? { key1: created, key2: created },
+      privateEndpointConnections: [],
+      networkAcls: p.networkAcls ?? {
+        bypass: 'AzureServices',
+        virtualNetworkRules: [],
+        ipRules: [],
+        defaultAction: 'Allow',
+      },
       ...clone(p),
       allowSharedKeyAccess: p.allowSharedKeyAccess ?? true,
       minimumTlsVersion: p.minimumTlsVersion ?? 'TLS1_0',
@@ -72,10 +91,7 @@ export const storageAccounts: ResourceType = {
       supportsHttpsTrafficOnly: p.supportsHttpsTrafficOnly ?? true,
       isHnsEnabled: p.isHnsEnabled ?? false,
       accessTier: p.accessTier ?? 'Hot',
-      encryption: p.encryption ?? {
-        services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
-        keySource: 'Microsoft.Storage',
-      },
+      encryption: { ...encryption, services },
       primaryEndpoints: {
         blob: `https://${n}.blob.core.windows.net/`,
         file: `https://${n}.file.core.windows.net/`,
@@ -86,7 +102,7 @@ export const storageAccounts: ResourceType = {
       },
       primaryLocation: loc,
       statusOfPrimary: 'available',
-      creationTime: at(input.existing?.body, 'properties.creationTime') ?? new Date(input.req.now).toISOString(),
+      creationTime: created,
       provisioningState: 'Succeeded',
     };
     return {

@@ -341,7 +341,9 @@ export const virtualNetworks: ResourceType = {
     const subs = engine.store
       .childrenOf(rec.id.toLowerCase())
       .filter((r) => r.typeKey === SUBNET_KEY)
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      // A subnet whose operation has ended shows Succeeded here too, not the state it had when last read.
+      .map((s) => engine.find(s.id) ?? s);
     return { ...rec.body, properties: { ...props(rec.body), subnets: subs.map((s) => s.body) } };
   },
   beforeDelete(input) {

@@ -15,6 +15,7 @@ import {
 } from '../../lib/index.js';
 import { Template } from '../../lib/testing/index.js';
 import type { Json } from '../helpers/json.js';
+import { HATCH_ROUTE_TABLE_ID, hatchProgram } from '../helpers/hatch-program.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -88,20 +89,7 @@ describe('addPropertyOverride / addPropertyDeletion', () => {
 
 describe('GenericResource', () => {
   test('any type and api-version: the body as written, a derived id, generic in the manifest; a child needs its parent', () => {
-    const { stack } = setup();
-    const rt = new GenericResource(stack, 'Routes', {
-      type: 'Microsoft.Network/routeTables',
-      apiVersion: '2024-05-01',
-      name: 'rt-ml',
-      body: { location: 'westeurope', properties: { disableBgpRoutePropagation: true } },
-    });
-    new GenericResource(stack, 'Route', {
-      type: 'Microsoft.Network/routeTables/routes',
-      apiVersion: '2024-05-01',
-      name: 'default',
-      parent: rt,
-      body: { properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } },
-    });
+    const { stack } = hatchProgram({ route: true });
     new GenericResource(stack, 'Orphan', {
       type: 'Microsoft.Network/routeTables/routes',
       apiVersion: '2024-05-01',
@@ -110,14 +98,14 @@ describe('GenericResource', () => {
     const t = Template.fromStack(stack);
     assert.deepEqual(
       t.errors().map((e) => [e.code, e.path]),
-      [['MissingParent', 'Team/Orphan']],
+      [['MissingParent', 'Hatch/Orphan']],
     );
-    const r = t.resource('Team/Routes');
-    assert.equal(r.id, `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/routeTables/rt-ml`);
+    const r = t.resource('Hatch/Routes');
+    assert.equal(r.id, HATCH_ROUTE_TABLE_ID);
     assert.equal(r.apiVersion, '2024-05-01');
     assert.equal(r.generic, true);
     assert.deepEqual((r.body as Json).properties, { disableBgpRoutePropagation: true });
-    assert.deepEqual(t.resource('Team/Route').dependsOn, ['Team/Routes']);
-    assert.equal(t.resource('Team/Route').id, `${r.id}/routes/default`);
+    assert.deepEqual(t.resource('Hatch/Route').dependsOn, ['Hatch/Routes']);
+    assert.equal(t.resource('Hatch/Route').id, `${r.id}/routes/default`);
   });
 });

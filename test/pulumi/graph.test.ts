@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type * as pulumi from '@pulumi/pulumi';
 import { installMocks, mockGuid, recordOptions, settle, unwrap, type Captured } from './harness.js';
 import { AmlcdkComponent } from '../../lib/pulumi/component.js';
-import { App, ComputeCluster, GenericResource, Stack, VmSize, Workspace } from '../../lib/index.js';
+import { App, ComputeCluster, Stack, VmSize, Workspace } from '../../lib/index.js';
+import { hatchProgram } from '../helpers/hatch-program.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
 import { IdentityGrantsStack } from '../../examples/identity-grants/stack.js';
 
@@ -107,27 +108,7 @@ describe('references and aliases under Pulumi mocks', () => {
   });
 
   test('escape hatches: an override reaches the inputs; a GenericResource is azure-native resources.Resource', async () => {
-    const app = new App();
-    const stack = new Stack(app, 'Hatch', {
-      subscriptionId: '00000000-0000-0000-0000-000000000000',
-      resourceGroup: 'rg-hatch',
-      location: 'westeurope',
-    });
-    const ws = new Workspace(stack, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });
-    ws.addPropertyOverride('properties.allowPublicAccessWhenBehindVnet', true);
-    const rt = new GenericResource(stack, 'Routes', {
-      type: 'Microsoft.Network/routeTables',
-      apiVersion: '2024-05-01',
-      name: 'rt-ml',
-      body: { location: 'westeurope', properties: { disableBgpRoutePropagation: true } },
-    });
-    new GenericResource(stack, 'Route', {
-      type: 'Microsoft.Network/routeTables/routes',
-      apiVersion: '2024-05-01',
-      name: 'default',
-      parent: rt,
-      body: { properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'Internet' } },
-    });
+    const { stack } = hatchProgram({ route: true });
     const before = mocks.registered.length;
     const { component, captured } = await deploy('gh', { stack });
     const registered = mocks.registered.slice(before);

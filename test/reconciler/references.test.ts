@@ -14,7 +14,6 @@ import {
   UserAssignedIdentity,
   VmSize,
   Workspace,
-  GenericResource,
   type Manifest,
 } from '../../lib/index.js';
 import { buildManifests } from '../../lib/core/synth.js';
@@ -23,6 +22,7 @@ import { detectDrift } from '../../lib/reconciler/drift.js';
 import { KNOWN_AFTER_APPLY, buildPlan } from '../../lib/reconciler/plan.js';
 import { renderPlan } from '../../lib/reconciler/render.js';
 import { startHarness, type Harness } from '../e2e/harness.js';
+import { HATCH_ROUTE_TABLE_ID, hatchProgram } from '../helpers/hatch-program.js';
 import type { Json } from '../helpers/json.js';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
@@ -101,16 +101,7 @@ describe('references in plan and apply', () => {
   });
 
   test('escape hatches: an override and a GenericResource are applied like any resource, re-plan as no-op, drift and are put back', async () => {
-    const app = new App();
-    const stack = new Stack(app, 'Hatch', { subscriptionId: SUB, resourceGroup: 'rg-hatch', location: 'westeurope' });
-    const ws = new Workspace(stack, 'Ws', { tenantId: TENANT });
-    ws.addPropertyOverride('properties.allowPublicAccessWhenBehindVnet', true);
-    new GenericResource(stack, 'Routes', {
-      type: 'Microsoft.Network/routeTables',
-      apiVersion: '2024-05-01',
-      name: 'rt-ml',
-      body: { location: 'westeurope', properties: { disableBgpRoutePropagation: true } },
-    });
+    const { app } = hatchProgram();
     const m = buildManifests(app).manifests[0];
     const r = await applyStack({ client: h.client, store: h.store, manifest: m, ensureResourceGroup: true });
     assert.deepEqual(
@@ -118,7 +109,7 @@ describe('references in plan and apply', () => {
       [],
     );
     const wsId = m.resources.find((x) => x.logicalId === 'Hatch/Ws')!.id;
-    const rtId = `/subscriptions/${SUB}/resourceGroups/rg-hatch/providers/Microsoft.Network/routeTables/rt-ml`;
+    const rtId = HATCH_ROUTE_TABLE_ID;
     const wsLive = (await h.client.get(wsId, '2025-12-01')) as Json;
     assert.equal(wsLive.properties.allowPublicAccessWhenBehindVnet, true);
     const rt = (await h.client.get(rtId, '2024-05-01')) as Json;

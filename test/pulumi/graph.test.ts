@@ -6,7 +6,7 @@ import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
 import type * as pulumi from '@pulumi/pulumi';
 import { installMocks, mockGuid, recordOptions, settle, unwrap, type Captured } from './harness.js';
-import { AmlcdkComponent } from '../../lib/pulumi/component.js';
+import { AmlcdkComponent, AmlcdkPulumiError } from '../../lib/pulumi/component.js';
 import { App, ComputeCluster, Stack, VmSize, Workspace } from '../../lib/index.js';
 import { hatchProgram } from '../helpers/hatch-program.js';
 import { SecureGpuTeamStack } from '../../examples/secure-gpu-team/stack.js';
@@ -137,5 +137,18 @@ describe('references and aliases under Pulumi mocks', () => {
       },
     );
     assert.deepEqual(dependsOnOf(component, captured, 'Hatch/Route'), ['Hatch/Routes']);
+  });
+
+  test('an override azure-native has no argument for is UnsupportedArgument at the construct, never dropped', () => {
+    const { stack, ws } = hatchProgram();
+    ws.addPropertyOverride('properties.futureKnob', 'on');
+    assert.throws(
+      () => new AmlcdkComponent('gx', { stack }),
+      (e: unknown) =>
+        e instanceof AmlcdkPulumiError &&
+        e.code === 'UnsupportedArgument' &&
+        /"futureKnob"/.test(e.message) &&
+        /Hatch\/Ws/.test(e.message),
+    );
   });
 });

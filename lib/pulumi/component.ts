@@ -13,7 +13,7 @@ import { AmlcdkError, SynthesisError, formatDiagnostic, type Diagnostic } from '
 import { Stack } from '../core/stack.js';
 import { synthesize } from '../core/synth.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
-import { fieldTableFor, computeTypeOf } from '../catalog/field-tables.js';
+import { fieldTableFor, computeTypeOf, splitPath } from '../catalog/field-tables.js';
 import {
   GENERIC_MAPPING,
   bodyToArgs,
@@ -21,6 +21,7 @@ import {
   genericNameArgs,
   mappingFor,
   nameArgs,
+  toPulumiPath,
   type TypeMapping,
 } from './mapping.js';
 import { replaceOnChangesFor } from './replace.js';
@@ -304,6 +305,13 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
           res,
         );
       }
+      for (const path of nestedOverrides(m, r)) {
+        void pulumi.log.warn(
+          `${r.logicalId}: the escape hatch sets ${path}, below ${m.token}'s arguments; azure-native sends only what its own schema knows there and drops the rest without a warning (pulumi/pulumi-azure-native#1757). ` +
+            'Confirm the property in Azure after `pulumi up`, or deploy this stack with `amlcdk apply`, which sends the body as written.',
+          res,
+        );
+      }
       for (const a of r.actions ?? []) {
         // azure-native has no way to call ARM POST actions; say exactly what to run instead of dropping it.
         const body = a.body === undefined ? '' : ` --body '${JSON.stringify(a.body)}'`;
@@ -316,6 +324,21 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
       }
     }
   }
+}
+
+/**
+ * Pulumi paths of the properties an escape hatch sets below the class's top-level arguments (a top-level one
+ * azure-native lacks is `UnsupportedArgument` already). The generic resource takes its `properties` as is.
+ */
+function nestedOverrides(m: TypeMapping, r: ManifestResource): string[] {
+  if (m === GENERIC_MAPPING) return [];
+  return (
+    (r.overrides ?? [])
+      .filter((o) => o.op === 'set')
+      .map((o) => toPulumiPath(m, splitPath(o.path)))
+      // A top-level argument, or a tag (tags are a map: azure-native sends every entry).
+      .filter((p) => !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p) && !/^tags[.[]/.test(p))
+  );
 }
 
 /**

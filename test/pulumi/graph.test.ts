@@ -151,4 +151,26 @@ describe('references and aliases under Pulumi mocks', () => {
         /Hatch\/Ws/.test(e.message),
     );
   });
+
+  test('an override below the top-level arguments is passed on with a warning that azure-native may drop it', async () => {
+    const { stack, ws } = hatchProgram();
+    const cluster = new ComputeCluster(ws, 'Cpu', { vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 1 });
+    cluster.addPropertyOverride('properties.properties.futureKnob', 'on');
+    ws.addPropertyOverride('/tags/cost.center', 'ml');
+    const warnings: string[] = [];
+    const saved = console.warn;
+    console.warn = (msg: unknown) => void warnings.push(String(msg));
+    const before = mocks.registered.length;
+    try {
+      await deploy('nw', { stack });
+    } finally {
+      console.warn = saved;
+    }
+    const inputs = mocks.registered.slice(before).find((x) => x.name === 'nw/Hatch/Ws/Cpu')!.inputs;
+    assert.equal((unwrap(inputs.properties) as { properties: { futureKnob: string } }).properties.futureKnob, 'on');
+    const hatch = warnings.filter((w) => w.includes('escape hatch'));
+    assert.equal(hatch.length, 1, hatch.join('\n'));
+    assert.ok(hatch[0].includes('Hatch/Ws/Cpu') && hatch[0].includes('properties.properties.futureKnob'), hatch[0]);
+    assert.match(hatch[0], /amlcdk apply/);
+  });
 });

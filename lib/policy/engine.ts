@@ -4,11 +4,12 @@
  */
 import { AmlcdkError } from '../core/errors.js';
 import { replaceWarning } from './replace-warning.js';
+import { containsDeployTimeValue } from '../manifest/unknown.js';
+import { withUnknownWatch, type UnknownRead } from './unknowns.js';
 import type { Manifest, ManifestResource, Suppression } from '../manifest/types.js';
 import { evaluateAzurePolicies, type AzurePolicyInput } from './azure-policy/evaluate.js';
 import { resolveThresholds, type PolicyConfig } from './config.js';
 import { ManifestGraph } from './graph.js';
-import { DeployTimeValue, judge } from './util.js';
 import { BUILTIN_RULES, RULES_BY_ID } from './rules/index.js';
 import { SUP_EXPIRED, SUP_INVALID, SUP_STACK_WIDE } from './rules/meta.js';
 import { MIN_REASON_LENGTH, isExpired, isIsoDate } from './suppressions.js';
@@ -122,11 +123,13 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
 
   for (const manifest of manifests) {
     const stack = manifest.stack.name;
-    const graph = new ManifestGraph(manifest);
+    // Deploy-time values (ARM template expressions, references): rules that read one are reported as not judged.
+    const unknowns = manifest.resources.some((r) => containsDeployTimeValue([r.name, r.body]));
+    const graph = new ManifestGraph(manifest, unknowns);
     const ctx: RuleContext = { manifest, graph, profile, thresholds, now };
     resourceCount += manifest.resources.length;
 
-    const emit = (rule: RuleMeta, owner: ManifestResource, d: FindingDraft): void => {
+    const emit = (rule: RuleMeta, owner: ManifestResource, d: FindingDraft, undetermined = false): void => {
       const target = (d.logicalId && graph.byLogicalId.get(d.logicalId)) || owner;
       const base = severityOf.get(rule.id) ?? rule.severity;
       // A finding-level severity (e.g. GPU, or a sub-check the rule rates lower) replaces the rule's.
@@ -144,9 +147,10 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
         resourceName: target.name,
         path: d.path,
         message: d.message,
-        fix: d.fix + replaceWarning(target, d.path, d.fix),
+        fix: undetermined ? d.fix : d.fix + replaceWarning(target, d.path, d.fix),
         fingerprint: fingerprintOf(rule.id, stack, target.logicalId, d.path),
       };
+      if (undetermined) finding.undetermined = true;
       if (d.value !== undefined) finding.value = d.value;
       if (d.provenance) finding.provenance = d.provenance;
       if (target.source) finding.source = target.source;
@@ -160,22 +164,38 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       findings.push(finding);
     };
 
+    /** The rule read values known only at deploy time: neither a pass nor a finding, but "not judged". */
+    const notJudged = (rule: RuleMeta, owner: ManifestResource, reads: readonly UnknownRead[]): void => {
+      const first = reads[0];
+      const more = reads.length > 1 ? ` (and ${reads.length - 1} more value(s) like it)` : '';
+      const local = !first.path.includes(': ');
+      emit(
+        rule,
+        owner,
+        {
+          path: local ? first.path : '',
+          provenance: 'unknown',
+          severity: 'info',
+          message: `not judged: ${rule.title.charAt(0).toLowerCase()}${rule.title.slice(1)} depends on ${first.path} = ${first.what}${more}`,
+          fix: reads.every((x) => x.reference)
+            ? 'nothing to do before apply (Azure assigns the value); the rule judges it when the value is given as a literal'
+            : 'give the value before deployment (a parameter value with --arm-parameters, a defaultValue, or a literal), then check again',
+        },
+        true,
+      );
+    };
+
     const run = (rule: Rule, r: ManifestResource | undefined): void => {
       let outcome;
       try {
-        outcome = judge(() => (rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx)));
+        const evaluate = (): ReturnType<Rule['evaluate']> =>
+          rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx);
+        if (unknowns) {
+          const watched = withUnknownWatch(evaluate);
+          if (watched.reads.length > 0) return notJudged(rule, r ?? manifest.resources[0], watched.reads);
+          outcome = watched.result;
+        } else outcome = evaluate();
       } catch (e) {
-        if (e instanceof DeployTimeValue && r) {
-          // Neither a pass nor a failure: the value exists only after apply. Said, at the lowest severity.
-          emit(rule, r, {
-            severity: 'info',
-            path: e.path,
-            message: `not judged: ${e.message}; the rule cannot pass or fail on a value it cannot see`,
-            fix: 'nothing to do before apply; `amlcdk check` judges it when the value is given as a literal',
-            provenance: 'unknown',
-          });
-          return;
-        }
         throw new AmlcdkError(
           'PolicyRuleFailed',
           `rule ${rule.id} failed on ${r?.logicalId ?? stack}: ${(e as Error).message}`,
@@ -283,9 +303,15 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
   let failing = 0;
+  let undetermined = 0;
   for (const f of findings) {
     if (f.suppressed) {
       suppressed++;
+      continue;
+    }
+    if (f.undetermined) {
+      // Never a failure (and never a pass): the value is known only at deploy time.
+      undetermined++;
       continue;
     }
     bySeverity[f.severity]++;
@@ -310,7 +336,15 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
     ...(options.azurePolicy ? { azurePolicy: azure } : {}),
     stacks: manifests.map((m) => m.stack.name),
     resourceCount,
-    summary: { total: findings.length, suppressed, bySeverity, failing, azurePolicyDeny, azurePolicyAudit },
+    summary: {
+      total: findings.length,
+      suppressed,
+      undetermined,
+      bySeverity,
+      failing,
+      azurePolicyDeny,
+      azurePolicyAudit,
+    },
     failed: failing > 0 || azurePolicyDeny > 0,
   };
 }

@@ -4,6 +4,8 @@
  * manifest so that every lookup is O(1) and 10k-resource manifests check quickly.
  */
 import type { Manifest, ManifestResource } from '../manifest/types.js';
+import { containsDeployTimeValue } from '../manifest/unknown.js';
+import { noteUnknownRead, withUnknownWatch, type UnknownRead } from './unknowns.js';
 import { T, get, lower, refId, text } from './util.js';
 
 /** Normalized ARM id: lower case, no trailing slash, no subscription segment (CrossGuard may not know it). */
@@ -65,8 +67,19 @@ export class ManifestGraph {
   private readonly rulesByDefiner = new Map<ManifestResource, NsgRule[]>();
   private computesByNsg?: Map<string, ManifestResource[]>;
   private assignedUsers?: Set<string>;
+  /**
+   * Deploy-time values the indexes met (a compute's subnet, an endpoint's target, ...), by the kind of link they
+   * hide; lookups that depend on that kind note them again, so the rule that asked is not judged on a guess.
+   */
+  private readonly unknownLinks = new Map<string, UnknownRead[]>();
+  public readonly hasDeployTimeValues: boolean;
 
-  constructor(public readonly manifest: Manifest) {
+  constructor(
+    public readonly manifest: Manifest,
+    hasDeployTimeValues?: boolean,
+  ) {
+    this.hasDeployTimeValues =
+      hasDeployTimeValues ?? manifest.resources.some((r) => containsDeployTimeValue([r.name, r.body]));
     for (const r of manifest.resources) {
       this.byId.set(normId(r.id), r);
       this.byLogicalId.set(r.logicalId, r);
@@ -75,7 +88,39 @@ export class ManifestGraph {
       if (!list) this.byType.set(t, (list = []));
       list.push(r);
     }
-    for (const r of manifest.resources) this.index(r);
+    for (const r of manifest.resources) this.record(this.linkKind(r), r, () => this.index(r));
+  }
+
+  private linkKind(r: ManifestResource): string {
+    const t = r.type.toLowerCase();
+    if (t === T.nsg) return `nsgRules:${normId(r.id)}`;
+    if (t === T.nsgRule) return `nsgRules:${normId(parentId(r.id))}`;
+    if (t === T.compute) return 'computeSubnet';
+    if (t === T.subnet || t === T.vnet) return 'subnetNsg';
+    if (t === T.privateEndpoint) return 'peTarget';
+    if (t === T.roleAssignment) return 'principal';
+    return 'other';
+  }
+
+  /** Run an index step, keeping the deploy-time values it read under `kind`. */
+  private record(kind: string, r: ManifestResource, fn: () => void): void {
+    if (!this.hasDeployTimeValues) return fn();
+    const { reads } = withUnknownWatch(fn);
+    if (reads.length === 0) return;
+    let list = this.unknownLinks.get(kind);
+    if (!list) this.unknownLinks.set(kind, (list = []));
+    for (const x of reads)
+      list.push({
+        path: `${r.logicalId}: ${x.path}`,
+        what: x.what,
+        ...(x.reference ? { reference: true as const } : {}),
+      });
+  }
+
+  /** Note again the deploy-time values hidden behind the links a lookup follows. */
+  private renote(...kinds: string[]): void {
+    if (!this.hasDeployTimeValues) return;
+    for (const k of kinds) for (const x of this.unknownLinks.get(k) ?? []) noteUnknownRead(x);
   }
 
   private push<K>(map: Map<K, ManifestResource[]>, key: K, r: ManifestResource): void {
@@ -153,7 +198,9 @@ export class ManifestGraph {
   }
 
   private addNsgRule(nsgKey: string, rule: unknown, definedBy: ManifestResource, path: string): void {
-    const p = (get(rule, 'properties') ?? {}) as Record<string, unknown>;
+    const raw = (get(rule, 'properties') ?? {}) as Record<string, unknown>;
+    // Every field through `get`, so that a deploy-time value among them is noted (and the rules using it not judged).
+    const p = Object.fromEntries(Object.keys(raw).map((k) => [k, get(raw, k)]));
     const list = (single: unknown, multi: unknown): string[] => {
       const out: string[] = [];
       if (typeof single === 'string' && single) out.push(single);
@@ -209,16 +256,19 @@ export class ManifestGraph {
   }
 
   public computesInSubnet(subnetId: string): readonly ManifestResource[] {
+    this.renote('computeSubnet');
     return this.computesBySubnet.get(normId(subnetId)) ?? [];
   }
 
   public subnet(id: string | undefined): SubnetInfo | undefined {
+    this.renote('subnetNsg');
     return id ? this.subnets.get(normId(id)) : undefined;
   }
 
   /** Rules of an NSG (inline and separate), in priority order; undefined when the NSG is not in the manifest. */
   public nsgRulesOf(nsgId: string): readonly NsgRule[] | undefined {
     const key = normId(nsgId);
+    this.renote(`nsgRules:${key}`);
     if (!this.byId.has(key)) return undefined;
     let sorted = this.sortedNsgRules.get(key);
     if (!sorted)
@@ -231,6 +281,7 @@ export class ManifestGraph {
 
   /** Managed compute (instances, clusters) in subnets whose NSG is `nsgId`. */
   public computesBehindNsg(nsgId: string): readonly ManifestResource[] {
+    this.renote('computeSubnet', 'subnetNsg');
     if (!this.computesByNsg) {
       this.computesByNsg = new Map();
       for (const [subnetKey, computes] of this.computesBySubnet) {
@@ -248,16 +299,20 @@ export class ManifestGraph {
   /** Object ids (lower case) of the assigned users of compute instances. */
   public assignedUserIds(): ReadonlySet<string> {
     if (!this.assignedUsers) {
-      this.assignedUsers = new Set();
-      for (const c of this.ofType(T.compute)) {
-        const oid = get(c.body, 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId');
-        if (typeof oid === 'string') this.assignedUsers.add(oid.toLowerCase());
-      }
+      const users = new Set<string>();
+      for (const c of this.ofType(T.compute))
+        this.record('assignedUsers', c, () => {
+          const oid = get(c.body, 'properties.properties.personalComputeInstanceSettings.assignedUser.objectId');
+          if (typeof oid === 'string') users.add(oid.toLowerCase());
+        });
+      this.assignedUsers = users;
     }
+    this.renote('assignedUsers');
     return this.assignedUsers;
   }
 
   public privateEndpointsTo(targetId: string): readonly ManifestResource[] {
+    this.renote('peTarget');
     return this.pesByTarget.get(normId(targetId)) ?? [];
   }
 
@@ -267,6 +322,7 @@ export class ManifestGraph {
   }
 
   public roleAssignmentsOf(principalId: string): readonly ManifestResource[] {
+    this.renote('principal');
     return this.assignmentsByPrincipal.get(principalId.toLowerCase()) ?? [];
   }
 }

@@ -121,6 +121,11 @@ export interface Finding {
   readonly source?: SourceLocation;
   /** Set when a valid, unexpired suppression covers the finding: it is reported but does not fail. */
   readonly suppressed?: AppliedSuppression;
+  /**
+   * Set when the rule could not judge the resource: it read a value known only at deploy time (an ARM template
+   * expression, a reference). Neither a pass nor a failure; `message` names the value.
+   */
+  readonly undetermined?: true;
   /** Stable id: `ruleId|logicalId|path` hashed; survives code moves. */
   readonly fingerprint: string;
 }
@@ -166,6 +171,8 @@ export interface CheckReport {
 export interface CheckSummary {
   readonly total: number;
   readonly suppressed: number;
+  /** Rule/resource pairs not judged because of deploy-time values (counted in `total`, never failing). */
+  readonly undetermined: number;
   readonly bySeverity: Readonly<Record<Severity, number>>;
   /** Unsuppressed findings at or above `failOn`. */
   readonly failing: number;

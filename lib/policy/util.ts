@@ -2,21 +2,8 @@
 import { findVmSize } from '../catalog/vm-sizes.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { Provenance } from './levels.js';
-import { isManifestRef } from '../manifest/refs.js';
-
-/**
- * Thrown by {@link get} when a rule reads a deploy-time value (a manifest reference, known only after apply): the
- * engine then reports that the rule could not judge the resource, instead of a pass or a failure.
- */
-export class DeployTimeValue extends Error {
-  constructor(
-    public readonly path: string,
-    public readonly ref: { readonly resource: string; readonly attribute: string },
-  ) {
-    super(`${path} is ${ref.attribute} of ${ref.resource}, known only after apply`);
-    this.name = 'DeployTimeValue';
-  }
-}
+import { hasUnknownPart, isDeployTimeValue } from '../manifest/unknown.js';
+import { known, noteUnknown, watching } from './unknowns.js';
 
 export const T = {
   workspace: 'microsoft.machinelearningservices/workspaces',
@@ -35,21 +22,6 @@ export const T = {
   registry: 'microsoft.containerregistry/registries',
 } as const;
 
-let judging = false;
-
-/**
- * Run a rule: while it runs, {@link get} refuses to hand it a deploy-time value (it throws DeployTimeValue, which the
- * engine reports as "not judged"). Outside rules (the graph index) values are read as they are.
- */
-export function judge<T>(fn: () => T): T {
-  judging = true;
-  try {
-    return fn();
-  } finally {
-    judging = false;
-  }
-}
-
 /** Read a dotted path (`properties.properties.vmSize`); numeric segments index arrays. */
 const splitCache = new Map<string, string[]>();
 
@@ -60,12 +32,19 @@ export function get(obj: unknown, path: string): unknown {
     if (splitCache.size < 10_000) splitCache.set(path, segs);
   }
   let cur: unknown = obj;
-  for (const seg of segs) {
+  for (let i = 0; i < segs.length; i++) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
+    // A value known only at deploy time on the way (or at the end): the rule must not judge it.
+    if (watching && isDeployTimeValue(cur)) {
+      noteUnknown(segs.slice(0, i).join('.') || path, cur);
+      return undefined;
+    }
+    cur = (cur as Record<string, unknown>)[segs[i]];
   }
-  if (judging && cur !== null && typeof cur === 'object' && isManifestRef(cur))
-    throw new DeployTimeValue(path, cur.ref);
+  if (watching && isDeployTimeValue(cur)) {
+    noteUnknown(path, cur);
+    return undefined;
+  }
   return cur;
 }
 
@@ -224,7 +203,7 @@ export function retirementOf(vmSize: unknown, now: Date): Retirement | undefined
 }
 
 export function tagsOf(r: ManifestResource): Record<string, string> {
-  const t = r.body.tags;
+  const t = get(r.body, 'tags');
   return t && typeof t === 'object' ? (t as Record<string, string>) : {};
 }
 
@@ -232,7 +211,16 @@ export function tagsOf(r: ManifestResource): Record<string, string> {
 export function tag(r: ManifestResource, name: string): string | undefined {
   const tags = tagsOf(r);
   const key = Object.keys(tags).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : tags[key];
+  return key === undefined ? undefined : (known(`tags.${key}`, tags[key]) as string | undefined);
+}
+
+/** The resource name for rules that judge it; a name with a part known only at deploy time is noted, not judged. */
+export function judgedName(r: ManifestResource): string | undefined {
+  if (watching && hasUnknownPart(r.name)) {
+    noteUnknown('name', r.name);
+    return undefined;
+  }
+  return r.name;
 }
 
 export function computeType(r: ManifestResource): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * `amlcdk check [--app <cmd> | --manifest <file|dir>] [--format text|json|sarif|junit|markdown] [--output <file>]
+ * `amlcdk check [--app <cmd> | --manifest <file|dir> | --arm-template <file>] [--format text|json|sarif|junit|markdown] [--output <file>]
  *   [--fail-on <severity>] [--pack <name...>] [--profile dev|prod] [--config <file>]
  *   [--azure-policy <file|dir>] [--azure-policy-params <file>]`
  *
@@ -27,6 +27,8 @@ import { renderJson } from '../../policy/reporters/json.js';
 import { renderSarif } from '../../policy/reporters/sarif.js';
 import { renderJunit } from '../../policy/reporters/junit.js';
 import { renderMarkdown } from '../../policy/reporters/markdown.js';
+import { readArmParameters, readArmTemplate, type ReadTemplateResult } from '../../policy/arm-template/read.js';
+import { onTemplate } from '../../policy/arm-template/report.js';
 
 export type CheckFormat = 'text' | 'json' | 'sarif' | 'junit' | 'markdown';
 const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit', 'markdown'];
@@ -34,6 +36,12 @@ const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit', 'mark
 export interface CheckCommandOptions {
   readonly app?: string;
   readonly manifest?: string;
+  readonly armTemplate?: string;
+  readonly armParameters?: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  readonly location?: string;
+  readonly tenantId?: string;
   readonly outdir?: string;
   readonly format?: string;
   readonly output?: string;
@@ -54,6 +62,12 @@ export function register(program: Command): void {
     )
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
     .option('--manifest <file|dir>', 'check manifests written by `amlcdk synth` instead of running the program')
+    .option('--arm-template <file>', 'check an ARM template (or `az bicep build` output) instead of a program')
+    .option('--arm-parameters <file>', 'parameter values for --arm-template (an ARM parameters file)')
+    .option('--subscription-id <id>', 'subscription().subscriptionId for --arm-template (else unknown)')
+    .option('--resource-group <name>', 'resourceGroup().name for --arm-template (else unknown)')
+    .option('--location <region>', 'resourceGroup().location for --arm-template (else unknown)')
+    .option('--tenant-id <id>', 'subscription().tenantId for --arm-template (else unknown)')
     .option(
       '-o, --outdir <dir>',
       'where the program writes its manifests (default: "outdir" in amlcdk.json, else amlcdk.out)',
@@ -156,9 +170,39 @@ export function renderReport(
 export async function manifestsFor(
   opts: CheckCommandOptions,
   cwd = process.cwd(),
-): Promise<{ manifests: Manifest[]; files: string[] }> {
-  if (opts.app && opts.manifest)
-    throw new UsageError('ConflictingOptions', 'pass either --app or --manifest, not both');
+): Promise<{ manifests: Manifest[]; files: string[]; template?: ReadTemplateResult }> {
+  const inputs = [opts.app && '--app', opts.manifest && '--manifest', opts.armTemplate && '--arm-template'].filter(
+    Boolean,
+  );
+  if (inputs.length > 1)
+    throw new UsageError(
+      'ConflictingOptions',
+      `pass one of --app, --manifest or --arm-template, not ${inputs.join(' and ')}`,
+    );
+  const scopeFlags = [
+    opts.armParameters && '--arm-parameters',
+    opts.subscriptionId && '--subscription-id',
+    opts.resourceGroup && '--resource-group',
+    opts.location && '--location',
+    opts.tenantId && '--tenant-id',
+  ].filter(Boolean);
+  if (!opts.armTemplate && scopeFlags.length > 0)
+    throw new UsageError('InvalidOption', `${scopeFlags.join(', ')} only apply to --arm-template`);
+  if (opts.armTemplate) {
+    const file = resolve(cwd, opts.armTemplate);
+    const display = relative(cwd, file).split(sep).join('/');
+    const template = readArmTemplate(file, {
+      displayFile: display,
+      ...(opts.armParameters ? { parameters: readArmParameters(resolve(cwd, opts.armParameters)) } : {}),
+      scope: {
+        ...(opts.subscriptionId ? { subscriptionId: opts.subscriptionId } : {}),
+        ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),
+        ...(opts.location ? { location: opts.location.toLowerCase() } : {}),
+        ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+      },
+    });
+    return { manifests: [template.manifest], files: [display], template };
+  }
   let loaded;
   // Manifests from elsewhere (another process, version, or hand-made) are checked against the body schemas too: a
   // compute without computeType would otherwise pass every compute rule unseen.
@@ -182,8 +226,9 @@ export async function runCheck(
   const { options, format } = resolveCheckOptions(opts, cwd);
   let manifests: Manifest[];
   let files: string[];
+  let template: ReadTemplateResult | undefined;
   try {
-    ({ manifests, files } = await manifestsFor(opts, cwd));
+    ({ manifests, files, template } = await manifestsFor(opts, cwd));
   } catch (err) {
     if (err instanceof SynthesisError) {
       const n = printDiagnostics(err.diagnostics);
@@ -192,7 +237,11 @@ export async function runCheck(
     }
     throw err;
   }
-  const report = check(manifests, options);
+  const checked = check(manifests, options);
+  const report = template ? onTemplate(checked, template) : checked;
+  if (template)
+    for (const n of template.notes)
+      process.stderr.write(`warning: ${files[0]}${n.line ? `:${n.line}` : ''}: ${n.message}\n`);
   if (opts.output) {
     const file = resolve(cwd, opts.output);
     try {
@@ -207,7 +256,7 @@ export async function runCheck(
     const c = colors(out);
     const s = report.summary;
     out.write(
-      `${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed} finding(s), ${s.suppressed} suppressed, ${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`,
+      `${report.failed ? c.red('✗') : c.green('✓')} ${s.total - s.suppressed - s.undetermined} finding(s), ${s.suppressed} suppressed, ${s.undetermined ? `${s.undetermined} not judged, ` : ''}${s.failing} at or above ${report.failOn}${report.azurePolicy ? `, ${s.azurePolicyDeny} Azure Policy deny` : ''}; ${format} report written to ${opts.output}\n`,
     );
   } else {
     out.write(renderReport(report, format, format === 'text' ? out : undefined, files[0]));

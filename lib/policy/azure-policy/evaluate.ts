@@ -19,6 +19,7 @@ import {
   type Value,
 } from './expression.js';
 import { text } from '../../core/text.js';
+import { describeDeployTimeValue, hasUnknownPart, isDeployTimeValue } from '../../manifest/unknown.js';
 import { classifyPath, computeTypeOf, fieldTableFor } from '../../catalog/field-tables.js';
 import { PROJECTED_PATHS, deployedView, type DeployedView } from './deployed-state.js';
 
@@ -122,10 +123,18 @@ interface Ctx {
 
 class NotEvaluable extends Error {}
 
+/** A value known only at deploy time cannot be judged: the definition is not evaluable on this resource. */
+function refuseDeployTime(v: unknown, what: string): void {
+  if (isDeployTimeValue(v)) throw new NotEvaluable(`${what} is ${describeDeployTimeValue(v)}`);
+  if (hasUnknownPart(v)) throw new NotEvaluable(`${what} is ${String(v)}, which has a part known only at deploy time`);
+}
+
 function getPath(obj: unknown, path: readonly (string | number)[]): Value {
   let cur: unknown = obj;
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
     if (cur === null || typeof cur !== 'object') return undefined;
+    refuseDeployTime(cur, path.slice(0, i).join('.') || 'the body');
     if (Array.isArray(cur) && typeof seg === 'number') {
       cur = cur[seg];
       continue;
@@ -136,6 +145,7 @@ function getPath(obj: unknown, path: readonly (string | number)[]): Value {
       cur = key === undefined ? undefined : rec[key];
     } else cur = rec[seg as string];
   }
+  refuseDeployTime(cur, path.join('.'));
   return cur;
 }
 
@@ -182,7 +192,10 @@ function resolveField(alias: string, ctx: Ctx): { values: Value[]; star: boolean
   const r = ctx.resource;
   const a = alias.trim();
   const al = a.toLowerCase();
-  const single = (v: Value): { values: Value[]; star: boolean } => ({ values: [v], star: false });
+  const single = (v: Value): { values: Value[]; star: boolean } => {
+    refuseDeployTime(v, a);
+    return { values: [v], star: false };
+  };
   switch (al) {
     case 'name':
       return single(r.name);

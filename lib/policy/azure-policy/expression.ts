@@ -4,6 +4,7 @@
  * concat, toLower, if, empty, length, contains, split, first, last, replace, int, padLeft, requestContext, ...).
  */
 import { text } from '../../core/text.js';
+import { ExpressionError, SHARED_FUNCTIONS, isArr, num } from './functions.js';
 
 export type Value = unknown;
 
@@ -16,9 +17,9 @@ export interface ExpressionEnv {
   readonly apiVersion?: string;
 }
 
-export class ExpressionError extends Error {}
+export { ExpressionError };
 
-type Node =
+export type Node =
   | { k: 'lit'; v: Value }
   | { k: 'call'; name: string; args: Node[] }
   | { k: 'prop'; obj: Node; name: string }
@@ -138,24 +139,8 @@ export function parse(src: string): Node {
   return node;
 }
 
-/** Array.isArray, narrowing to arrays of policy values (the built-in narrows to any[]). */
-const isArr = (v: Value): v is Value[] => Array.isArray(v);
-
 function str(v: Value): string {
   return text(v);
-}
-
-function num(v: Value, fn: string): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (Number.isNaN(n)) throw new ExpressionError(`${fn}() needs a number, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function isEmpty(v: Value): boolean {
-  if (v === undefined || v === null) return true;
-  if (typeof v === 'string' || isArr(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.keys(v).length === 0;
-  return false;
 }
 
 /** Loose equality of policy values: strings case-insensitive, "true" == true, "5" == 5. */
@@ -218,46 +203,17 @@ function containsValue(container: Value, item: Value): boolean {
 }
 
 const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = {
+  ...SHARED_FUNCTIONS,
   parameters: ([n], env) => env.parameter(str(n)),
   field: ([a], env) => env.field(str(a)),
   current: (args, env) => env.current(args.length ? str(args[0]) : undefined),
   requestcontext: (_a, env) => ({ apiVersion: env.apiVersion ?? '' }),
   concat: (args) => (args.some(isArr) ? args.flatMap((a) => (isArr(a) ? a : [a])) : args.map(str).join('')),
-  tolower: ([s]) => str(s).toLowerCase(),
-  toupper: ([s]) => str(s).toUpperCase(),
-  trim: ([s]) => str(s).trim(),
   if: ([c, a, b]) => (c === true || str(c).toLowerCase() === 'true' ? a : b),
-  empty: ([v]) => isEmpty(v),
-  length: ([v]) =>
-    typeof v === 'string' || isArr(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
   contains: ([c, i]) => containsValue(c, i),
-  split: ([s, d]) => {
-    const seps = isArr(d) ? d.map(str) : [str(d)];
-    let parts = [str(s)];
-    for (const sep of seps) parts = parts.flatMap((p) => p.split(sep));
-    return parts;
-  },
-  first: ([v]) => (isArr(v) ? v[0] : typeof v === 'string' ? v.slice(0, 1) : undefined),
-  last: ([v]) => (isArr(v) ? v[v.length - 1] : typeof v === 'string' ? v.slice(-1) : undefined),
-  take: ([v, n]) => (isArr(v) || typeof v === 'string' ? v.slice(0, num(n, 'take')) : v),
-  skip: ([v, n]) => (isArr(v) || typeof v === 'string' ? v.slice(num(n, 'skip')) : v),
-  replace: ([s, a, b]) => str(s).split(str(a)).join(str(b)),
-  substring: ([s, start, len]) => {
-    const t = str(s);
-    const st = num(start, 'substring');
-    return len === undefined ? t.slice(st) : t.slice(st, st + num(len, 'substring'));
-  },
-  indexof: ([s, x]) => str(s).toLowerCase().indexOf(str(x).toLowerCase()),
-  lastindexof: ([s, x]) => str(s).toLowerCase().lastIndexOf(str(x).toLowerCase()),
-  startswith: ([s, x]) => str(s).toLowerCase().startsWith(str(x).toLowerCase()),
-  endswith: ([s, x]) => str(s).toLowerCase().endsWith(str(x).toLowerCase()),
-  padleft: ([s, n, c]) => str(s).padStart(num(n, 'padLeft'), c === undefined ? ' ' : str(c).slice(0, 1)),
-  int: ([v]) => Math.trunc(num(v, 'int')),
   float: ([v]) => num(v, 'float'),
   string: ([v]) => str(v),
   bool: ([v]) => v === true || str(v).toLowerCase() === 'true' || v === 1,
-  array: ([v]) => (isArr(v) ? v : [v]),
-  createarray: (args) => args,
   coalesce: (args) => args.find((a) => a !== undefined && a !== null),
   equals: ([a, b]) => looseEquals(a, b),
   not: ([a]) => !(a === true || str(a).toLowerCase() === 'true'),
@@ -267,17 +223,9 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
   greaterorequals: ([a, b]) => (compare(a, b) ?? -1) >= 0,
   less: ([a, b]) => (compare(a, b) ?? 0) < 0,
   lessorequals: ([a, b]) => (compare(a, b) ?? 1) <= 0,
-  add: ([a, b]) => num(a, 'add') + num(b, 'add'),
-  sub: ([a, b]) => num(a, 'sub') - num(b, 'sub'),
-  mul: ([a, b]) => num(a, 'mul') * num(b, 'mul'),
-  div: ([a, b]) => Math.trunc(num(a, 'div') / num(b, 'div')),
-  mod: ([a, b]) => num(a, 'mod') % num(b, 'mod'),
-  min: (args) => Math.min(...args.flatMap((a) => (isArr(a) ? a : [a])).map((x) => num(x, 'min'))),
-  max: (args) => Math.max(...args.flatMap((a) => (isArr(a) ? a : [a])).map((x) => num(x, 'max'))),
   union: (args) => (args.every(isArr) ? [...new Set(args.flat())] : (Object.assign({}, ...args) as Value)),
   intersection: (args) =>
     args.every(isArr) ? args[0].filter((x) => args.every((a) => a.some((y) => looseEquals(x, y)))) : {},
-  join: ([a, d]) => (isArr(a) ? a.map(str).join(str(d)) : str(a)),
   json: ([s]) => {
     try {
       return JSON.parse(str(s)) as Value;
@@ -285,7 +233,6 @@ const FUNCTIONS: Record<string, (args: Value[], env: ExpressionEnv) => Value> = 
       throw new ExpressionError(`json() got invalid JSON`);
     }
   },
-  range: ([s, n]) => Array.from({ length: num(n, 'range') }, (_, k) => num(s, 'range') + k),
   ipinrange: ([net, ip]) => ipInRange(str(net), str(ip)),
 };
 

@@ -42,8 +42,9 @@ export function renderJunit(report: CheckReport): string {
       // logicalId is the construct path, which starts with the stack name.
       const classname = f.logicalId.replace(/\//g, '.');
       const file = f.source ? ` file="${esc(f.source.file)}" line="${f.source.line}"` : '';
-      const active = fs.filter((x) => !x.suppressed);
+      const active = fs.filter((x) => !x.suppressed && !x.undetermined);
       const failing = active.filter((x) => severityRank(x.severity) >= severityRank(report.failOn));
+      const unknown = fs.filter((x) => !x.suppressed && x.undetermined);
       const details = fs
         .map(
           (x) =>
@@ -54,6 +55,11 @@ export function renderJunit(report: CheckReport): string {
         failures++;
         cases.push(
           `    <testcase name="${esc(name)}" classname="${esc(classname)}"${file}>\n      <failure message="${esc(failing[0].message)}" type="${esc(failing[0].severity)}">${esc(details)}</failure>\n    </testcase>`,
+        );
+      } else if (active.length === 0 && unknown.length > 0) {
+        skipped++;
+        cases.push(
+          `    <testcase name="${esc(name)}" classname="${esc(classname)}"${file}>\n      <skipped message="${esc(unknown[0].message)}"/>\n    </testcase>`,
         );
       } else if (active.length === 0) {
         skipped++;

@@ -102,7 +102,8 @@ function result(f: Finding, ruleIndex: number, fallbackUri?: string): Record<str
   return {
     ruleId: f.ruleId,
     ruleIndex,
-    level: LEVEL[f.severity],
+    // Not judged (a value known only at deploy time): for review, never a failure.
+    ...(f.undetermined ? { kind: 'review', level: 'none' } : { level: LEVEL[f.severity] }),
     message: { text: `${f.message}.${valueText} Fix: ${f.fix}` },
     locations: [location],
     partialFingerprints: { 'amlcdk/v1': f.fingerprint },
@@ -113,6 +114,7 @@ function result(f: Finding, ruleIndex: number, fallbackUri?: string): Record<str
       resourceType: f.resourceType,
       propertyPath: f.path,
       ...(f.provenance ? { provenance: f.provenance } : {}),
+      ...(f.undetermined ? { undetermined: true } : {}),
     },
     ...(f.suppressed
       ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.suppressed.reason }] }

@@ -28,6 +28,8 @@ function label(s: Severity, c: Colors): string {
 }
 
 function showValue(f: Finding): string | undefined {
+  // Not judged: the message names the deploy-time value; "is not set" would be wrong.
+  if (f.undetermined) return undefined;
   if (f.value === undefined) return f.provenance === 'unknown' && f.path ? `${f.path} is not set` : undefined;
   const v = typeof f.value === 'string' ? f.value : JSON.stringify(f.value);
   const how =
@@ -66,7 +68,9 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
         );
         continue;
       }
-      lines.push(`  ${label(f.severity, c)} ${c.bold(f.ruleId)} ${f.message}`);
+      lines.push(
+        `  ${f.undetermined ? c.cyan('UNKNOWN'.padEnd(8)) : label(f.severity, c)} ${c.bold(f.ruleId)} ${f.message}`,
+      );
       const v = showValue(f);
       if (v) lines.push(`    ${c.dim('value:')} ${v}`);
       lines.push(`    ${c.green('fix:')} ${f.fix}`);
@@ -93,12 +97,11 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
     .filter((k) => s.bySeverity[k] > 0)
     .map((k) => `${s.bySeverity[k]} ${k}`)
     .join(', ');
-  const head =
-    s.total - s.suppressed === 0
-      ? c.green('no findings')
-      : `${s.total - s.suppressed} finding(s)${counts ? ` (${counts})` : ''}`;
+  const found = s.total - s.suppressed - s.undetermined;
+  const head = found === 0 ? c.green('no findings') : `${found} finding(s)${counts ? ` (${counts})` : ''}`;
   const extra = [
     s.suppressed ? `${s.suppressed} suppressed` : '',
+    s.undetermined ? `${s.undetermined} not judged (values known only at deploy time)` : '',
     report.azurePolicy ? `Azure Policy: ${s.azurePolicyDeny} deny, ${s.azurePolicyAudit} audit` : '',
   ]
     .filter(Boolean)

@@ -1,5 +1,6 @@
 /** Security pack (data protection): plaintext secrets, customer-managed keys, HBI workspaces. */
 import type { ManifestResource } from '../../manifest/types.js';
+import { isDeployTimeValue } from '../../manifest/unknown.js';
 import type { FindingDraft, ResourceRule } from '../types.js';
 import { T, effective, get, how, lower, tag, text } from '../util.js';
 import { resourceRule } from './define.js';
@@ -45,6 +46,8 @@ export function findPlaintextSecrets(r: ManifestResource): FindingDraft[] {
     if (refs && refs.has(path.join('.'))) return;
     if (v && typeof v === 'object') {
       if (!Array.isArray(v) && typeof (v as { secretRef?: unknown }).secretRef === 'string') return;
+      // A value only known at deploy time (e.g. a securestring parameter) is no secret in clear.
+      if (isDeployTimeValue(v)) return;
       const isArr = Array.isArray(v);
       for (const k of Object.keys(v)) {
         path.push(k);

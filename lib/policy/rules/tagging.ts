@@ -1,6 +1,6 @@
 /** Tagging pack: required tags, naming convention, explicit legacy mode. */
 import type { ResourceRule } from '../types.js';
-import { T, get, isManagedCompute, tag } from '../util.js';
+import { judgedName, T, get, isManagedCompute, tag } from '../util.js';
 import { resourceRule } from './define.js';
 
 const gov001 = resourceRule({
@@ -51,7 +51,8 @@ const gov002 = resourceRule({
   evaluate(ws, ctx) {
     const pattern = ctx.thresholds.workspaceNamePattern;
     if (!pattern) return 'not-applicable';
-    if (new RegExp(pattern).test(ws.name)) return [];
+    const name = judgedName(ws);
+    if (name === undefined || new RegExp(pattern).test(name)) return [];
     return [
       {
         path: 'name',

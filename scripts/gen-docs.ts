@@ -8,7 +8,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const generators = ['gen-catalog-docs.ts', 'gen-rules-doc.ts', 'gen-field-table-doc.ts', 'gen-constructs-doc.ts'];
+const generators = [
+  'gen-catalog-docs.ts',
+  'gen-rules-doc.ts',
+  'gen-field-table-doc.ts',
+  'gen-constructs-doc.ts',
+  'gen-emulator-doc.ts',
+];
 let failed = 0;
 for (const g of generators) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', g)], { cwd: root, stdio: 'inherit' });

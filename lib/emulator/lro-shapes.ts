@@ -29,6 +29,8 @@ export interface AnswerShape {
 export type StatusBodyStyle = 'ml' | 'status-only' | 'arm';
 
 export interface TypeShape {
+  /** The ARM type as Azure spells it (for docs/emulator.md). */
+  readonly type: string;
   readonly create?: AnswerShape;
   /** PUT of an existing resource. */
   readonly update?: AnswerShape;
@@ -47,6 +49,7 @@ const AAO: readonly LroHeader[] = ['Azure-AsyncOperation'];
 
 const SHAPES: Readonly<Record<string, TypeShape>> = {
   'microsoft.machinelearningservices/workspaces/computes': {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
     // A re-PUT answers like a create: 201 Creating.
     create: { status: 201, headers: AAO, body: true, state: 'Creating' },
     update: { status: 201, headers: AAO, body: true, state: 'Creating' },
@@ -58,6 +61,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
       'corpus ml/compute-cluster-lifecycle.json (PUT 201, PATCH 202 with body, DELETE 202, Azure-AsyncOperation only), ml/compute-instance-stop.json and ml/compute-instance-start.json (POST 202, no body); re-PUT 201 Creating: the issue-12 recording review',
   },
   'microsoft.machinelearningservices/workspaces': {
+    type: 'Microsoft.MachineLearningServices/workspaces',
     create: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
     update: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
     patch: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
@@ -67,6 +71,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
       'corpus ml/workspace-create.json (PUT 202, empty, Azure-AsyncOperation and Location, no Retry-After) and ml/workspace-delete.json (DELETE 202 the same; the Location URL answers 200 empty once done); PATCH the same per the issue-12 recording review',
   },
   'microsoft.storage/storageaccounts': {
+    type: 'Microsoft.Storage/storageAccounts',
     create: { status: 202, headers: ['Location', 'Retry-After'], body: false },
     update: { status: 202, headers: ['Location', 'Retry-After'], body: false },
     patch: { status: 200, headers: [], body: true, sync: true },
@@ -76,6 +81,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
       'corpus storage/storage-account-create.json (PUT 202, empty, Location + Retry-After; Location polls 202 then 200 with the account), storage/storage-account-update.json (PATCH 200 with the account, no LRO headers) and storage/storage-account-delete.json (DELETE 200, empty)',
   },
   'microsoft.keyvault/vaults': {
+    type: 'Microsoft.KeyVault/vaults',
     // No LRO headers: clients poll the vault until provisioningState leaves RegisteringDns.
     create: { status: 200, headers: [], body: true, state: 'RegisteringDns' },
     update: { status: 200, headers: [], body: true, sync: true },
@@ -85,6 +91,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
       'corpus keyvault/vault-update-put.json (PUT 200, no LRO headers), keyvault/vault-patch.json (PATCH 200, no LRO headers) and keyvault/vault-delete.json (DELETE 200, empty); create in RegisteringDns: VaultProvisioningState in the keyvault spec and the issue-12 recording review',
   },
   'microsoft.storage/storageaccounts/blobservices/containers': {
+    type: 'Microsoft.Storage/storageAccounts/blobServices/containers',
     create: { status: 201, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
     update: { status: 200, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
     patch: { status: 200, headers: [], body: true, sync: true, bodyKeys: ['id', 'name', 'type'] },
@@ -96,11 +103,13 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
 };
 
 const ROLE_ASSIGNMENTS: TypeShape = {
+  type: 'Microsoft.Authorization/roleAssignments',
   systemData: false,
   evidence: 'corpus authorization/role-assignment-create.json (201 without systemData)',
 };
 
 const NETWORK: TypeShape = {
+  type: 'Microsoft.Network/* (all but privateDnsZones)',
   create: { status: 201, headers: ['Azure-AsyncOperation', 'Retry-After'], body: true, state: 'Updating' },
   update: { status: 200, headers: ['Azure-AsyncOperation', 'Retry-After'], body: true, state: 'Updating' },
   // A PATCH (tags) is synchronous: 200 with the resource in Succeeded, no LRO headers.
@@ -119,6 +128,11 @@ export function shapeOf(typeKey: string): TypeShape | undefined {
   return typeKey.startsWith('microsoft.network/') && !typeKey.startsWith('microsoft.network/privatednszones')
     ? NETWORK
     : undefined;
+}
+
+/** Every row, for docs/emulator.md (lib/emulator/shapes-doc.ts). */
+export function allShapes(): readonly TypeShape[] {
+  return [...Object.values(SHAPES), ROLE_ASSIGNMENTS, NETWORK];
 }
 
 /** Operation-status body style per namespace (lower-case). */

@@ -1,6 +1,7 @@
 /** Terminal output helpers shared by the commands: colors only on a TTY, diagnostics without stack traces. */
 import pc from 'picocolors';
 import { AmlcdkError, InputError, ValidationError, formatDiagnostic, type Diagnostic } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 
 /** Colors, enabled only when the stream is a TTY and NO_COLOR is not set. */
 export function colors(stream: NodeJS.WriteStream = process.stdout): ReturnType<typeof pc.createColors> {
@@ -16,7 +17,8 @@ export function printError(err: AmlcdkError, stream: NodeJS.WriteStream = proces
   let text = `${c.red('error')} ${where}${err.code}: ${err.message}`;
   if (err instanceof InputError && err.fix) text += `\n  fix: ${err.fix}`;
   if (err instanceof ValidationError && err.details.fix) text += `\n  fix: ${err.details.fix}`;
-  stream.write(text + '\n');
+  // Messages quote what the user gave; a pasted secret must not reach the terminal or a CI log.
+  stream.write(redactSecrets(text) + '\n');
 }
 
 /** Print diagnostics grouped by level; returns the number of errors. */

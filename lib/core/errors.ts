@@ -5,6 +5,7 @@
  * came from (a construct path, or a file and line), what was wrong, what is allowed, and how to fix it. The CLI
  * prints these without stack traces; a raw stack trace is reserved for bugs in amlcdk itself.
  */
+import { redactSecrets, safeJson, safeValue } from './redact.js';
 
 /** A place in the user's source: the TypeScript file (relative to the project) and line of a construct's `new`. */
 export interface SourceLocation {
@@ -56,7 +57,12 @@ export class AmlcdkError extends Error {
 export type PathLike = string | { readonly node: { readonly path: string } };
 
 function pathOf(p: PathLike): string {
-  return typeof p === 'string' ? p : p.node.path;
+  if (typeof p === 'string') return p;
+  try {
+    return String(p.node.path);
+  } catch {
+    return '<unknown construct>';
+  }
 }
 
 /** Details of a validation failure, beyond its code and message. */
@@ -81,7 +87,9 @@ export class ValidationError extends AmlcdkError {
   constructor(code: string, message: string, scope: PathLike, details: ValidationDetails = {}) {
     super(code, message);
     this.path = pathOf(scope);
-    this.details = details;
+    // The value is kept only as a safe, printable copy: Node prints an uncaught error's own properties, so a secret
+    // (or a Proxy, a BigInt, a circular object) here would reach stderr whatever the message says.
+    this.details = details.value === undefined ? details : { ...details, value: safeValue(details.value) };
   }
 
   /** The error as a diagnostic, for reporting together with others. */
@@ -134,8 +142,8 @@ export class UsageError extends AmlcdkError {
 
 /** One line per diagnostic: `[path] Code: message (got value; allowed: ...) fix: ...`. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const parts = [`[${d.path}] ${d.code}: ${d.message}`];
-  if (d.value !== undefined) parts.push(`(got ${JSON.stringify(d.value)})`);
+  const parts = [`[${d.path}] ${d.code}: ${redactSecrets(String(d.message))}`];
+  if (d.value !== undefined) parts.push(`(got ${safeJson(d.value)})`);
   if (d.allowed !== undefined) parts.push(`allowed: ${d.allowed}.`);
   if (d.fix !== undefined) parts.push(`Fix: ${d.fix}`);
   if (d.source) parts.push(`at ${d.source.file}:${d.source.line}`);

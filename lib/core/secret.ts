@@ -3,6 +3,7 @@
  * `{ "secretRef": "keyvault:<vault>/<name>" }`, which the deploying engine resolves at apply time.
  */
 import { ValidationError } from './errors.js';
+import { looksLikeSecret } from './redact.js';
 import type { SecretRef } from '../manifest/types.js';
 
 /**
@@ -13,44 +14,53 @@ import type { SecretRef } from '../manifest/types.js';
  *   admin: { username: 'azureuser', password: Secret.fromEnv('CLUSTER_ADMIN_PASSWORD') } });
  */
 export class Secret {
-  /** Read from an environment variable of the process that deploys. */
+  /**
+   * Read from an environment variable of the process that deploys. Pass the variable's *name*: a value (for
+   * example `process.env.PW`) is refused with `InvalidSecretRef`, and the error never repeats it.
+   */
   public static fromEnv(name: string): Secret {
-    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    const problem = refProblem(name, /^[A-Za-z_][A-Za-z0-9_]{0,255}$/);
+    if (problem) {
       throw new ValidationError(
         'InvalidSecretRef',
-        'a secret environment variable name must be a valid variable name',
+        `Secret.fromEnv needs the name of an environment variable, but got ${problem}. The value is not shown: if you passed the secret itself (e.g. process.env.PW), pass its name instead`,
         '<Secret>',
         {
-          value: name,
-          allowed: 'letters, digits and "_", not starting with a digit',
-          fix: 'use e.g. Secret.fromEnv("CLUSTER_ADMIN_PASSWORD")',
+          allowed: 'a variable name: letters, digits and "_", not starting with a digit',
+          fix: 'use e.g. Secret.fromEnv("CLUSTER_ADMIN_PASSWORD"); the engine reads the variable at apply time',
         },
       );
     }
     return new Secret(`env:${name}`);
   }
 
-  /** Read from a Key Vault secret (vault name or an object with `vaultName`). */
+  /** Read from a Key Vault secret (vault name or an object with `vaultName`). Names only, never values. */
   public static fromKeyVault(vault: string | { readonly vaultName: string }, secretName: string): Secret {
-    const v = typeof vault === 'string' ? vault : vault?.vaultName;
-    if (
-      typeof v !== 'string' ||
-      !/^[A-Za-z0-9-]{3,24}$/.test(v) ||
-      typeof secretName !== 'string' ||
-      !/^[A-Za-z0-9-]{1,127}$/.test(secretName)
-    ) {
+    let v: unknown;
+    try {
+      v = typeof vault === 'string' ? vault : (vault as { vaultName?: unknown } | undefined)?.vaultName;
+    } catch {
+      v = undefined;
+    }
+    const vaultProblem = refProblem(v, /^[A-Za-z0-9-]{3,24}$/);
+    const nameProblem = refProblem(secretName, /^[A-Za-z0-9-]{1,127}$/);
+    if (vaultProblem || nameProblem) {
       throw new ValidationError(
         'InvalidSecretRef',
-        'a Key Vault secret reference needs a vault name (3-24) and a secret name (1-127 letters, digits, "-")',
+        `Secret.fromKeyVault needs a vault name and a secret name, but ${[
+          vaultProblem ? `the vault is ${vaultProblem}` : '',
+          nameProblem ? `the secret name is ${nameProblem}` : '',
+        ]
+          .filter(Boolean)
+          .join(' and ')}. Values are not shown: pass names, never the secret itself`,
         '<Secret>',
         {
-          value: `${String(v)}/${String(secretName)}`,
           allowed: 'vault 3-24 letters, digits, "-"; secret 1-127 letters, digits, "-"',
-          fix: 'check the vault and secret names',
+          fix: 'use e.g. Secret.fromKeyVault("kv-team", "cluster-admin-password")',
         },
       );
     }
-    return new Secret(`keyvault:${v}/${secretName}`);
+    return new Secret(`keyvault:${String(v)}/${secretName}`);
   }
 
   public static isSecret(x: unknown): x is Secret {
@@ -68,4 +78,17 @@ export class Secret {
   public toString(): string {
     return `<secret ${this.ref}>`;
   }
+}
+
+/**
+ * Why `x` cannot be a secret *name* (described by shape only, never by content), or `undefined`. A string that
+ * matches the name pattern but looks like a secret value (a token prefix, high entropy) is refused too: writing it
+ * into the manifest as a "name" would publish it.
+ */
+function refProblem(x: unknown, pattern: RegExp): string | undefined {
+  if (typeof x !== 'string') return x === null ? 'null' : x === undefined ? 'undefined' : `a ${typeof x}`;
+  if (looksLikeSecret(x)) return `a string of ${x.length} characters that looks like a secret value`;
+  if (!pattern.test(x))
+    return `a string of ${x.length} characters that is not a valid name${/\s/.test(x) ? ' (it contains white space)' : ''}`;
+  return undefined;
 }

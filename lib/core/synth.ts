@@ -17,6 +17,7 @@ import { Stack } from './stack.js';
 import { applyAspects } from './aspects.js';
 import { diagnosticsOf } from './annotations.js';
 import { beginSynth, runHooks } from './lifecycle.js';
+import { safeValue } from './redact.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { canonicalJson } from '../manifest/canonical.js';
 import {
@@ -371,7 +372,8 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
               level: 'error',
               code: 'SchemaViolation',
               path: r.logicalId,
-              value: issue.value,
+              // A field meant for a key, password or token is never echoed (users paste secrets there).
+              ...(SENSITIVE_FIELD.test(issue.pointer) ? {} : { value: issue.value }),
               message: `${r.type} body ${issue.pointer || '/'} ${issue.message}`,
               allowed: issue.allowed,
               fix: 'this is what Azure would reject: change the construct props that produce this field',
@@ -444,7 +446,8 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
   }
   // Errors of constructs outside any stack.
   for (const [c, ds] of perConstruct) if (!stacks.some((s) => c === s || ownerOf(c) === s)) diagnostics.push(...ds);
-  const result = { manifests, diagnostics: dedupe(diagnostics) };
+  // Values go into errors, reports and CI logs: secret-looking strings redacted, exotic values made printable.
+  const result = { manifests, diagnostics: dedupe(diagnostics).map(safeDiagnostic) };
   timer('finish');
   timer.report();
   return result;
@@ -460,6 +463,16 @@ function coveredByOverride(issue: SchemaIssue, path: string): boolean {
     .replace(/~1/g, '/')
     .replace(/~0/g, '~');
   return issue.pointer === parent && (issue.message.includes(`"${member}"`) || issue.message.includes(`'${member}'`));
+}
+
+/** Body fields whose values are never echoed in a diagnostic. */
+const SENSITIVE_FIELD = /(?:key|password|secret|token|credential)[^/]*$/i;
+
+function safeDiagnostic(d: Diagnostic): Diagnostic {
+  if (d.value === undefined || d.value === null || typeof d.value === 'number' || typeof d.value === 'boolean')
+    return d;
+  const value = safeValue(d.value);
+  return value === d.value ? d : { ...d, value };
 }
 
 /**

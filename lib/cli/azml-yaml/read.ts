@@ -13,7 +13,7 @@ import { InputError } from '../../core/errors.js';
 import { NAME_RULES } from '../../core/names.js';
 import { isGuid, parseArmId, cronProblem } from '../../core/validators.js';
 import { editDistance } from '../../catalog/vm-sizes.js';
-import { isSshPublicKey } from '../../constructs/compute/ssh.js';
+import { describeNotPublicKey, isSshPublicKey } from '../../constructs/compute/ssh.js';
 import type {
   ClusterSpec,
   ComputeSpec,
@@ -908,7 +908,7 @@ function readPublicKey(r: Reader, s: Map<string, Pair<Node, Node | null>>, sm: Y
       'InvalidYamlValue',
       r.line(v),
       'ssh_settings.ssh_key_value',
-      `ssh_settings.ssh_key_value is not an OpenSSH public key (starts ${JSON.stringify(key.slice(0, 12))}…)`,
+      `ssh_settings.ssh_key_value is not an OpenSSH public key ${describeNotPublicKey(key)}`,
       'paste the content of ~/.ssh/id_ed25519.pub ("ssh-ed25519 AAAA… you@host"); a file path is not read',
     );
     return undefined;

@@ -22,7 +22,7 @@ import {
   type ComputeBaseProps,
 } from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
-import { SshAccess, isSshPublicKey } from './ssh.js';
+import { SshAccess, describeNotPublicKey, isSshPublicKey } from './ssh.js';
 
 const COMPUTE_CLUSTER = Symbol.for('amlcdk.ComputeCluster');
 
@@ -272,7 +272,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     }
     if (o.publicKey && !isSshPublicKey(o.publicKey)) {
       Annotations.of(this).addError('InvalidSshPublicKey', 'sshAccess.publicKey is not an OpenSSH public key', {
-        value: /PRIVATE KEY/.test(String(o.publicKey)) ? '<a private key>' : String(o.publicKey).slice(0, 24) + '…',
+        value: describeNotPublicKey(o.publicKey),
         allowed: '"ssh-ed25519 AAAA…" or "ssh-rsa AAAA…"',
         fix: 'paste the content of ~/.ssh/id_ed25519.pub',
       });

@@ -23,7 +23,7 @@ import {
   type ComputeBaseProps,
 } from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
-import { SshAccess, isSshPublicKey } from './ssh.js';
+import { SshAccess, describeNotPublicKey, isSshPublicKey } from './ssh.js';
 import { ComputeSchedule } from './schedule.js';
 import { SetupScript } from './setup-script.js';
 import { renderCustomApplication, type CustomApplication } from './custom-application.js';
@@ -332,9 +332,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       });
     } else if (!isSshPublicKey(o.publicKey)) {
       Annotations.of(this).addError('InvalidSshPublicKey', 'sshAccess.publicKey is not an OpenSSH public key', {
-        value: /PRIVATE KEY/.test(String(o.publicKey))
-          ? '<a private key: never put it in a program>'
-          : String(o.publicKey).slice(0, 24) + '…',
+        value: describeNotPublicKey(o.publicKey),
         allowed: '"ssh-ed25519 AAAA… comment" or "ssh-rsa AAAA…"',
         fix: 'paste the content of ~/.ssh/id_ed25519.pub',
       });

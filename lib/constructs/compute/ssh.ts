@@ -71,3 +71,13 @@ const KEY_RE = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+
 export function isSshPublicKey(key: unknown): key is string {
   return typeof key === 'string' && KEY_RE.test(key.trim());
 }
+
+/**
+ * What to say about a value that is not a public key, without echoing it: users paste private keys and tokens
+ * here, and errors end up in CI logs.
+ */
+export function describeNotPublicKey(key: unknown): string {
+  if (typeof key !== 'string') return `<${key === null ? 'null' : typeof key}, not a string>`;
+  if (/PRIVATE KEY/.test(key)) return '<a private key: never put it in a program; rotate it>';
+  return `<${key.length} characters, not an OpenSSH public key (value hidden)>`;
+}

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../core/errors.js';
 import { STACK_NAME_ALLOWED, stackNameProblem } from '../core/stack-name.js';
 import { canonicalJson } from '../manifest/canonical.js';
+import { checkStateSchema } from './schema.js';
 import type { JournalEntry, StackState } from './types.js';
 
 export const STATE_FORMAT = 'amlcdk-state';
@@ -172,16 +173,11 @@ export function decodeState(text: string, where: string, expectedStack?: string)
   } catch {
     throw corrupt(where, 'its content is not JSON although the checksum matches');
   }
-  if (
-    !state ||
-    typeof state !== 'object' ||
-    state.version !== 1 ||
-    typeof state.stack !== 'string' ||
-    !state.resources ||
-    typeof state.resources !== 'object'
-  ) {
+  if (!state || typeof state !== 'object' || Array.isArray(state)) {
     throw corrupt(where, 'its content is not a version 1 StackState');
   }
+  // Whole is not the same as well-formed: every entry must have the shape the engine relies on.
+  checkStateSchema(state, where);
   if (expectedStack !== undefined && state.stack !== expectedStack)
     throw corrupt(where, `it belongs to stack "${state.stack}", not "${expectedStack}"`);
   const serial = typeof header.serial === 'number' ? header.serial : 0;

@@ -20,5 +20,12 @@ if (existsSync(source)) {
 } else {
   entry = join(root, 'dist', 'esm', 'cli', 'main.js');
 }
-const { main } = await import(pathToFileURL(entry).href);
+const { main, reportFailure } = await import(pathToFileURL(entry).href);
+// A failure outside a command's promise chain (a callback that throws) is still a coded error, not a stack trace.
+const onUncaught = (err) => {
+  process.exitCode = reportFailure(err, process.argv);
+  process.exit();
+};
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
 process.exitCode = await main(process.argv);

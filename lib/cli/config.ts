@@ -1,7 +1,7 @@
 /**
  * `amlcdk.json`, the project configuration:
  * `{ "app": "tsx main.ts", "outdir": "amlcdk.out", "target": "local" | "azure", "state": "file" | "azblob://…",
- *    "profile": "dev" | "prod" }`. Command-line flags win over the file.
+ *    "profile": "dev" | "prod", "appTimeout": "10m" }`. Command-line flags win over the file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly target?: 'local' | 'azure';
   /** `file` (under .amlcdk/) or `azblob://account/container/prefix`. @default file */
   readonly state?: string;
+  /** How long the program may run before it is stopped (`AppTimeout`): "90s", "20m", or seconds. @default "10m" */
+  readonly appTimeout?: string | number;
   /** Policy profile. @default dev */
   readonly profile?: 'dev' | 'prod';
   /** Extra keys are kept for commands that define them. */

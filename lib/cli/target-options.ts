@@ -17,6 +17,10 @@ export interface TargetOptionTexts {
 export function addTargetOptions(cmd: Command, texts: TargetOptionTexts): Command {
   return cmd
     .option('--app <command>', texts.app ?? 'command that runs the program (default: "app" in amlcdk.json)')
+    .option(
+      '--app-timeout <duration>',
+      'stop the program after this long, e.g. 90s, 20m (default: "appTimeout" in amlcdk.json, else 10m)',
+    )
     .option('--manifest <path>', texts.manifest)
     .option('-o, --outdir <dir>', 'where synthesis writes the manifests')
     .option('--target <target>', 'local (embedded emulator, default) or azure')

@@ -35,6 +35,8 @@ const FORMATS: readonly CheckFormat[] = ['text', 'json', 'sarif', 'junit', 'mark
 
 export interface CheckCommandOptions {
   readonly app?: string;
+  /** Stop the program after this long (`--app-timeout`). @default - "appTimeout" in amlcdk.json, else 10 min */
+  readonly appTimeout?: string;
   readonly manifest?: string;
   readonly armTemplate?: string;
   readonly armParameters?: string;
@@ -61,6 +63,10 @@ export function register(program: Command): void {
       'review the desired state against the Azure ML policy packs (and, optionally, Azure Policy definitions)',
     )
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
+    .option(
+      '--app-timeout <duration>',
+      'stop the program after this long, e.g. 90s, 20m (default: "appTimeout" in amlcdk.json, else 10m)',
+    )
     .option('--manifest <file|dir>', 'check manifests written by `amlcdk synth` instead of running the program')
     .option('--arm-template <file>', 'check an ARM template (or `az bicep build` output) instead of a program')
     .option('--arm-parameters <file>', 'parameter values for --arm-template (an ARM parameters file)')
@@ -209,7 +215,7 @@ export async function manifestsFor(
   if (opts.manifest) loaded = loadManifests(resolve(cwd, opts.manifest), { schema: true });
   else {
     const { app, outdir } = resolveApp({ app: opts.app, outdir: opts.outdir }, cwd);
-    loaded = (await synthApp({ app, outdir, cwd })).manifests;
+    loaded = (await synthApp({ app, outdir, cwd, appTimeout: opts.appTimeout })).manifests;
   }
   return {
     manifests: loaded.map((m) => m.manifest),

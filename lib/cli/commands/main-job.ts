@@ -29,6 +29,8 @@ import { printNotes, renderTree, resolveApp } from './synth.js';
 
 export interface MainJobOptions {
   readonly app?: string;
+  /** Stop the program after this long (`--app-timeout`). @default - "appTimeout" in amlcdk.json, else 10 min */
+  readonly appTimeout?: string;
   readonly outdir?: string;
   /** `local` (embedded emulator, default) or `azure`. */
   readonly target?: string;
@@ -49,6 +51,10 @@ export function register(program: Command): void {
       'the main job (npm start): synth, validate, check, plan, apply with progress, and a re-plan that must show no changes',
     )
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
+    .option(
+      '--app-timeout <duration>',
+      'stop the program after this long, e.g. 90s, 20m (default: "appTimeout" in amlcdk.json, else 10m)',
+    )
     .option('-o, --outdir <dir>', 'where to write the manifests')
     .option('--target <target>', 'local (embedded emulator, default) or azure')
     .option('--state <spec>', 'state store: file (default, .amlcdk/) or azblob://account/container/prefix')
@@ -76,7 +82,7 @@ export async function stepSynth(
   const { app, outdir } = resolveApp(opts, cwd);
   stepHeader('synth', `${app} → ${outdir}`, out);
   try {
-    const result = await synthApp({ app, outdir, cwd });
+    const result = await synthApp({ app, outdir, cwd, appTimeout: opts.appTimeout });
     for (const m of result.manifests) out.write(renderTree(m.manifest, out) + '\n');
     printNotes(
       result.diagnostics.filter((d) => d.level !== 'error'),

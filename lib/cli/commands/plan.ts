@@ -36,6 +36,8 @@ import { addTargetOptions } from '../target-options.js';
 
 export interface TargetOptions {
   readonly app?: string;
+  /** Stop the program after this long (`--app-timeout`). @default - "appTimeout" in amlcdk.json, else 10 min */
+  readonly appTimeout?: string;
   readonly manifest?: string;
   readonly outdir?: string;
   readonly target?: string;
@@ -62,7 +64,12 @@ export async function loadDesired(opts: TargetOptions, cwd = process.cwd()): Pro
         'nothing to plan: pass --app "<command>" or --manifest <file|dir>, or set "app" in amlcdk.json (e.g. { "app": "tsx main.ts" })',
       );
     }
-    const result = await synthApp({ app, outdir: opts.outdir ?? cfg.outdir ?? DEFAULT_OUTDIR, cwd });
+    const result = await synthApp({
+      app,
+      outdir: opts.outdir ?? cfg.outdir ?? DEFAULT_OUTDIR,
+      cwd,
+      appTimeout: opts.appTimeout,
+    });
     manifests = result.manifests.map((m) => m.manifest);
   }
   if (opts.stack) {
@@ -111,7 +118,7 @@ export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise
   const endpoint = process.env.AMLCDK_ARM_ENDPOINT;
   if (endpoint) {
     const caFile = process.env.AMLCDK_ARM_CA_FILE;
-    const caCertPem = caFile ? readFileSync(caFile, 'utf8') : undefined;
+    const caCertPem = caFile ? readCaFile(caFile) : undefined;
     return {
       client: new HttpArmClient({
         endpoint,
@@ -142,6 +149,25 @@ export async function connect(opts: TargetOptions, cwd = process.cwd()): Promise
       await emu.close();
     },
   };
+}
+
+/** The PEM file `AMLCDK_ARM_CA_FILE` names, or a UsageError saying why it cannot be read. */
+function readCaFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      'ArmCaFileUnreadable',
+      `AMLCDK_ARM_CA_FILE names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}). Fix: point it at the emulator's certificate (its PEM file), or unset it together with AMLCDK_ARM_ENDPOINT`,
+    );
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(
+      'ArmCaFileUnreadable',
+      `AMLCDK_ARM_CA_FILE names ${file}, which holds no PEM certificate. Fix: point it at the emulator's certificate (its PEM file)`,
+    );
+  return text;
 }
 
 /** Read a Key Vault secret with DefaultAzureCredential (data plane `vault.azure.net`, api-version 7.4). */

@@ -13,6 +13,8 @@ import { text } from '../../core/text.js';
 
 export interface SynthCommandOptions {
   readonly app?: string;
+  /** Stop the program after this long (`--app-timeout`). @default - "appTimeout" in amlcdk.json, else 10 min */
+  readonly appTimeout?: string;
   readonly outdir?: string;
   readonly json?: boolean;
 }
@@ -24,6 +26,10 @@ export function register(program: Command): void {
     .command('synth')
     .description('synthesize the program into one desired-state manifest per stack, validated against the schemas')
     .option('--app <command>', 'command that runs the program (default: "app" in amlcdk.json)')
+    .option(
+      '--app-timeout <duration>',
+      'stop the program after this long, e.g. 90s, 20m (default: "appTimeout" in amlcdk.json, else 10m)',
+    )
     .option(
       '-o, --outdir <dir>',
       `where to write the manifests (default: "outdir" in amlcdk.json, else ${DEFAULT_OUTDIR})`,
@@ -53,7 +59,7 @@ export async function runSynth(opts: SynthCommandOptions, out: NodeJS.WriteStrea
   const { app, outdir } = resolveApp(opts);
   let result: SynthAppResult;
   try {
-    result = await synthApp({ app, outdir });
+    result = await synthApp({ app, outdir, appTimeout: opts.appTimeout });
   } catch (err) {
     if (err instanceof SynthesisError) {
       if (opts.json) out.write(JSON.stringify({ ok: false, diagnostics: err.diagnostics }, null, 2) + '\n');

@@ -60,9 +60,9 @@ const stagingDirs = (dir: string): string[] =>
 describe('app runner', () => {
   test('--app-timeout: a program that never exits is stopped with its process tree, AppTimeout, no staging dir left', async () => {
     const dir = hangingProject();
-    const r = await runCli(['synth', '--app-timeout', '2s'], dir, { timeoutMs: 60_000 });
+    const r = await runCli(['synth', '--app-timeout', '6s'], dir, { timeoutMs: 60_000 });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /AppTimeout: the app command `node hang\.mjs` did not finish within 2 s/);
+    assert.match(r.stderr, /AppTimeout: the app command `node hang\.mjs` did not finish within 6 s/);
     assert.match(r.stderr, /working\.\.\./);
     assert.doesNotMatch(r.stderr, STACK_TRACE);
     assert.deepEqual(stagingDirs(dir), []);
@@ -88,7 +88,7 @@ describe('app runner', () => {
     const dir = hangingProject();
     const run = startCli(['synth'], dir, { timeoutMs: 60_000 });
     const pidFile = join(dir, 'grandchild.pid');
-    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(existsSync(pidFile), true, 'the program did not start');
     assert.equal(stagingDirs(dir).length, 1);
     run.child.kill('SIGINT');

@@ -27,6 +27,7 @@ const BASE_FILES: readonly string[] = [
   'core/arm-id.ts',
   'core/stack-name.ts',
   'core/json-lines.ts',
+  'core/redact.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {

@@ -14,6 +14,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ3b3JrZXhhbXBsZWtleWZvcmRvY3Nvbmx5MTIz me@host';
 const AKS =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks';
+const SPARK =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-syn/providers/Microsoft.Synapse/workspaces/syn/bigDataPools/pool1';
 const VM =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-vm/providers/Microsoft.Compute/virtualMachines/dsvm';
 
@@ -124,6 +126,33 @@ describe('readAzmlComputeYaml: happy paths', () => {
     assert.match(code, /\/\/ was a daily recurrence trigger/);
   });
 
+  test('synapsespark: attached by resource id, as az ml attaches a Spark pool', () => {
+    const [spark] = ok(`name: spark-a\ntype: synapsespark\ndescription: team pool\nresource_id: ${SPARK}\n`);
+    assert.deepEqual(spark, {
+      kind: 'synapsespark',
+      name: 'spark-a',
+      line: 1,
+      description: 'team pool',
+      resourceId: SPARK,
+    });
+    const { code } = generateComputeCode([spark], { source: 's.yml' });
+    assert.match(
+      code,
+      new RegExp(`target: AttachTarget\\.synapseSpark\\(\\{ resourceId: '${SPARK.replace(/\//g, '\\/')}' \\}\\)`),
+    );
+    assert.match(code, /new AttachedCompute\(scope, /);
+  });
+
+  test('both idle keys: accepted as az ml does, the minutes win (even over an ISO value az ml would not check)', () => {
+    for (const iso of ['PT60M', 'PT15M', '1h']) {
+      const [ci] = ok(
+        `name: ci-a\ntype: computeinstance\nidle_time_before_shutdown_minutes: 90\nidle_time_before_shutdown: ${iso}\n`,
+      ) as InstanceSpec[];
+      assert.deepEqual(ci.idleShutdown, { minutes: 90 });
+      assert.match(generateComputeCode([ci], { source: 'a.yml' }).code, /idleShutdown: Duration\.minutes\(90\)/);
+    }
+  });
+
   test('the generated code of the examples is exactly the compiled fixtures (the typecheck compiles them), and deterministic', () => {
     for (const f of ['compute-instance', 'cluster', 'kubernetes']) {
       const { specs } = readAzmlComputeYaml(readFileSync(join(ROOT, `examples/import/${f}.yml`), 'utf8'));
@@ -155,7 +184,21 @@ const BAD: ReadonlyArray<readonly [string, string, string, number, string]> = [
   ['empty file', '# nothing\n', 'EmptyYaml', 1, '(document)'],
   ['missing type', 'name: cpu-a\n', 'MissingYamlKey', 1, 'type'],
   ['missing name', 'type: amlcompute\n', 'MissingYamlKey', 1, 'name'],
-  ['unsupported type', 'name: spark-a\ntype: synapsespark\n', 'UnsupportedComputeType', 2, 'type'],
+  ['unsupported type', 'name: dbx-a\ntype: databricks\n', 'UnsupportedComputeType', 2, 'type'],
+  [
+    'synapsespark: a read-only field of az ml compute show',
+    `name: spark-a\ntype: synapsespark\nresource_id: ${SPARK}\nnode_count: 3\n`,
+    'UnsupportedYamlKey',
+    4,
+    'node_count',
+  ],
+  [
+    'synapsespark: resource_id of something else',
+    `name: spark-a\ntype: synapsespark\nresource_id: ${AKS}\n`,
+    'InvalidYamlValue',
+    3,
+    'resource_id',
+  ],
   ['unknown type', 'name: x-a\ntype: gpu\n', 'UnsupportedComputeType', 2, 'type'],
   ['invalid compute name', 'name: gpu-1\ntype: amlcompute\n', 'InvalidComputeName', 1, 'name'],
   [
@@ -355,13 +398,6 @@ const BAD: ReadonlyArray<readonly [string, string, string, number, string]> = [
     'InvalidYamlValue',
     4,
     'user_tenant_id',
-  ],
-  [
-    'both idle forms',
-    'name: ci-a\ntype: computeinstance\nidle_time_before_shutdown_minutes: 60\nidle_time_before_shutdown: PT60M\n',
-    'UnsupportedYamlValue',
-    4,
-    'idle_time_before_shutdown',
   ],
   [
     'bad deprecated idle form',

@@ -13,6 +13,7 @@ import type {
   IdentitySpec,
   InstanceSpec,
   KubernetesSpec,
+  SynapseSparkSpec,
   SubnetSpec,
   VirtualMachineSpec,
 } from './spec.js';
@@ -351,6 +352,14 @@ function emitKubernetes(em: Emitter, s: KubernetesSpec): string[] {
   ];
 }
 
+function emitSynapseSpark(em: Emitter, s: SynapseSparkSpec): string[] {
+  em.use('AttachedCompute', 'AttachTarget');
+  return [
+    '// Attached: removing it from the program detaches it; the Spark pool itself is never deleted.',
+    `const ${variableFor(s.name)} = new AttachedCompute(scope, ${q(constructIdFor(s.name))}, ${obj([...commonEntries(em, s), `target: AttachTarget.synapseSpark({ resourceId: ${q(s.resourceId)} })`], '')});`,
+  ];
+}
+
 function emitVirtualMachine(em: Emitter, s: VirtualMachineSpec): string[] {
   em.use('AttachedCompute', 'AttachTarget');
   const pre = ['// Attached: removing it from the program detaches it; the VM itself is never deleted.'];
@@ -394,7 +403,9 @@ export function generateComputeCode(specs: readonly ComputeSpec[], options: Code
           ? emitCluster(em, s)
           : s.kind === 'kubernetes'
             ? emitKubernetes(em, s)
-            : emitVirtualMachine(em, s);
+            : s.kind === 'synapsespark'
+              ? emitSynapseSpark(em, s)
+              : emitVirtualMachine(em, s);
     body.push(...lines.flatMap((l) => l.split('\n')));
   }
   const names = [...em.imports].sort();

@@ -21,6 +21,7 @@ import type {
   IdentitySpec,
   InstanceSpec,
   KubernetesSpec,
+  SynapseSparkSpec,
   ScheduleSpec,
   SetupScriptSpec,
   SubnetSpec,
@@ -39,10 +40,13 @@ export interface YamlProblem {
 }
 
 /** The compute types az ml YAML can declare that amlcdk converts. */
-export const SUPPORTED_TYPES = ['computeinstance', 'amlcompute', 'kubernetes', 'virtualmachine'] as const;
-const KNOWN_OTHER_TYPES: Readonly<Record<string, string>> = {
-  synapsespark: 'AttachedCompute with AttachTarget.synapseSpark({ resourceId })',
-};
+export const SUPPORTED_TYPES = [
+  'computeinstance',
+  'amlcompute',
+  'kubernetes',
+  'virtualmachine',
+  'synapsespark',
+] as const;
 
 const COMMON_KEYS = ['$schema', 'name', 'type', 'description', 'tags'];
 const KEYS: Readonly<Record<(typeof SUPPORTED_TYPES)[number], readonly string[]>> = {
@@ -80,6 +84,10 @@ const KEYS: Readonly<Record<(typeof SUPPORTED_TYPES)[number], readonly string[]>
   ],
   kubernetes: ['$schema', 'name', 'type', 'description', 'resource_id', 'namespace'],
   virtualmachine: ['$schema', 'name', 'type', 'description', 'resource_id', 'ssh_settings'],
+  // azure-ai-ml SynapseSparkComputeSchema (Azure/azure-sdk-for-python sdk/ml/azure-ai-ml/azure/ai/ml/_schema/compute/
+  // synapsespark_compute.py @ 27a87180013f9dba9103431144babf35f3493759): resource_id required; the node and scale
+  // fields are dump_only (what `az ml compute show` prints), not input.
+  synapsespark: ['$schema', 'name', 'type', 'description', 'resource_id'],
 };
 
 /** az ml keys amlcdk knows but cannot express for that type: why, and what to do instead. */
@@ -98,6 +106,18 @@ const UNSUPPORTED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>
     location: 'attached compute has no location of its own; remove the key',
     properties:
       'instance types are not read from YAML; remove the key and add instanceTypes to AttachTarget.kubernetes({ ... }) in the generated code',
+  },
+  synapsespark: {
+    identity:
+      'AttachedCompute sends no identity on attach; remove the key and give the Synapse workspace access in Synapse',
+    tags: 'attach requests carry no tags; remove the key and tag the Spark pool itself',
+    location: 'attached compute has no location of its own; remove the key',
+    ...Object.fromEntries(
+      ['node_family', 'node_size', 'node_count', 'spark_version', 'scale_settings', 'auto_pause_settings'].map((k) => [
+        k,
+        'read-only in az ml (dump_only: `az ml compute show` prints it); remove the key and set it on the Spark pool in Synapse',
+      ]),
+    ),
   },
   virtualmachine: {
     identity: 'AttachedCompute sends no identity on attach; remove the key',
@@ -810,15 +830,10 @@ function readInstance(r: Reader, f: Map<string, Pair<Node, Node | null>>, name: 
   let idleShutdown: InstanceSpec['idleShutdown'];
   const minutes = r.int(f, 'idle_time_before_shutdown_minutes', '', { min: 15, max: 3 * 24 * 60, unit: 'minutes' });
   const iso = r.str(f, 'idle_time_before_shutdown', '');
-  if (minutes !== undefined && iso !== undefined) {
-    r.problem(
-      'UnsupportedYamlValue',
-      r.line(f.get('idle_time_before_shutdown')!.key),
-      'idle_time_before_shutdown',
-      'both idle_time_before_shutdown_minutes and the deprecated idle_time_before_shutdown are given',
-      'keep only idle_time_before_shutdown_minutes',
-    );
-  } else if (minutes !== undefined) idleShutdown = { minutes };
+  // Both keys: az ml sends the minutes and ignores the deprecated ISO form (azure-ai-ml ComputeInstance._to_rest_object:
+  // `if self.idle_time_before_shutdown_minutes: ... elif self.idle_time_before_shutdown: ...`, Azure/azure-sdk-for-python
+  // sdk/ml/azure-ai-ml/azure/ai/ml/entities/_compute/compute_instance.py @ 033b5693f144e45c6cea957a917900773a667b88).
+  if (minutes !== undefined) idleShutdown = { minutes };
   else if (iso !== undefined) {
     const m = /^PT(\d+)M$/.exec(iso.trim());
     if (!m || Number(m[1]) < 15 || Number(m[1]) > 4320)
@@ -1074,6 +1089,18 @@ function readKubernetes(
   };
 }
 
+function readSynapseSpark(
+  r: Reader,
+  f: Map<string, Pair<Node, Node | null>>,
+  name: string,
+  line: number,
+): SynapseSparkSpec | undefined {
+  const description = r.str(f, 'description', '');
+  const resourceId = readResourceId(r, f, line, ['Microsoft.Synapse/workspaces/bigDataPools']);
+  if (resourceId === undefined) return undefined;
+  return { kind: 'synapsespark', name, line, ...(description !== undefined ? { description } : {}), resourceId };
+}
+
 function readVirtualMachine(
   r: Reader,
   f: Map<string, Pair<Node, Node | null>>,
@@ -1166,13 +1193,12 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
     const name = r.str(pre, 'name', '', { required: true, line: docLine });
     if (type === undefined) continue;
     if (!(SUPPORTED_TYPES as readonly string[]).includes(type)) {
-      const other = KNOWN_OTHER_TYPES[type];
       r.problem(
         'UnsupportedComputeType',
         r.line(pre.get('type')!.value),
         'type',
         `type ${JSON.stringify(type)} cannot be converted`,
-        other ? `write it by hand as ${other}` : `use one of: ${SUPPORTED_TYPES.join(', ')}`,
+        `use one of: ${SUPPORTED_TYPES.join(', ')}`,
       );
       continue;
     }
@@ -1212,7 +1238,9 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
           ? readCluster(r, f, name, nameLine)
           : kind === 'kubernetes'
             ? readKubernetes(r, f, name, nameLine)
-            : readVirtualMachine(r, f, name, nameLine);
+            : kind === 'synapsespark'
+              ? readSynapseSpark(r, f, name, nameLine)
+              : readVirtualMachine(r, f, name, nameLine);
     if (spec) specs.push(spec);
   }
   if (r.problems.length === 0 && specs.length === 0)

@@ -115,4 +115,10 @@ export interface VirtualMachineSpec extends CommonSpec {
   readonly sshPort?: number;
 }
 
-export type ComputeSpec = InstanceSpec | ClusterSpec | KubernetesSpec | VirtualMachineSpec;
+export interface SynapseSparkSpec extends CommonSpec {
+  readonly kind: 'synapsespark';
+  /** The Spark pool (`Microsoft.Synapse/workspaces/bigDataPools`). */
+  readonly resourceId: string;
+}
+
+export type ComputeSpec = InstanceSpec | ClusterSpec | KubernetesSpec | VirtualMachineSpec | SynapseSparkSpec;

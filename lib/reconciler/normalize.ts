@@ -140,7 +140,7 @@ export const COMPARE_RULES: readonly CompareRule[] = [
     type: 'Microsoft.MachineLearningServices/workspaces/computes',
     path: '/properties/properties/sshSettings/adminPublicKey',
     compare: { kind: 'write-only' },
-    why: 'the instance SSH key may not be echoed',
+    why: 'an instance GET answers adminPublicKey null (corpus ml/compute-instance-get.json)',
   },
   {
     type: 'Microsoft.MachineLearningServices/workspaces/computes',

@@ -495,7 +495,6 @@ function fakeIp(id: string, privateNet: boolean): string {
 
 function instanceProperties(input: WriteInput, pp: Json, loc: string, ws: ResourceRecord | undefined): Json {
   const ssh = obj(pp.sshSettings);
-  const sshOn = ssh.sshPublicAccess === 'Enabled';
   const publicIp = pp.enableNodePublicIp !== false;
   const now = new Date(input.req.now).toISOString();
   const host = `${input.name.toLowerCase()}.${loc}.instances.azureml.ms`;
@@ -508,8 +507,9 @@ function instanceProperties(input: WriteInput, pp: Json, loc: string, ws: Resour
     sshSettings: {
       sshPublicAccess: ssh.sshPublicAccess ?? 'Disabled',
       adminUserName: 'azureuser',
-      sshPort: sshOn ? 50000 : 4001,
-      ...(ssh.adminPublicKey ? { adminPublicKey: ssh.adminPublicKey } : {}),
+      // Port 50000 and the key not echoed, SSH on or off (corpus ml/compute-instance-get.json).
+      sshPort: 50000,
+      adminPublicKey: null,
     },
     connectivityEndpoints: {
       publicIpAddress: publicIp ? fakeIp(input.id, false) : null,

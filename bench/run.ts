@@ -12,6 +12,7 @@
  * Timings are measured here and never asserted in tests (test/bench/run-smoke.test.ts checks the JSON shape only).
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -49,11 +50,18 @@ export interface BenchFigure extends Figure {
   /** baseline ÷ median (how many times faster / smaller we are). */
   /** Baseline ÷ ours; null when our figure is not above zero (a marginal lost in the noise of a small run). */
   readonly ratio?: number | null;
+  /** The machine's 1-minute load average when the figure's last sample ended: the bench is CPU-sensitive. */
+  readonly load?: number;
 }
 
 /** The shape of bench/results.json. */
 export interface BenchResults {
-  readonly machine: MachineInfo & { readonly loadAverage: readonly number[] };
+  readonly machine: MachineInfo & {
+    /** 1, 5 and 15-minute load averages when the run ended. */
+    readonly loadAverage: readonly number[];
+    /** The same when the run started. */
+    readonly loadAverageAtStart?: readonly number[];
+  };
   readonly quick: boolean;
   readonly startedAt: string;
   readonly seconds: number;
@@ -401,6 +409,8 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
   const sizes = args.quick ? QUICK : FULL;
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const load = (): number[] => loadavg().map((x) => round(x));
+  const loadAtStart = load();
   const wanted = (group: string, name: string): boolean =>
     !args.only || group.toLowerCase().includes(args.only) || name.toLowerCase().includes(args.only);
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -412,14 +422,15 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
     if (specs.length === 0) continue;
     log(`[${elapsed()}] ${g.name}: ${specs.length} figure(s)`);
     try {
-      for (const spec of specs) figures.push({ ...(await measure(spec, log)), group: g.name });
+      for (const spec of specs) figures.push({ ...(await measure(spec, log)), group: g.name, load: load()[0] });
     } finally {
       await g.after?.();
     }
   }
   if (wanted('pulumi baseline', 'same program: amlcdk synth vs pulumi mocks, peak rss, module load')) {
     log(`[${elapsed()}] pulumi baseline: ${sizes.pulumi} resources, 3 child processes per side`);
-    figures.push(...(await pulumiFigures(sizes.pulumi, log)));
+    const pulumi = await pulumiFigures(sizes.pulumi, log);
+    figures.push(...pulumi.map((f) => ({ ...f, load: load()[0] })));
   }
   if (figures.length === 0)
     throw new UsageError(
@@ -427,9 +438,8 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
       `--only '${args.only}' matches no figure. Fix: use part of a figure name or a group (synth, check, plan, observe, state, arm client, apply, emulator, pulumi baseline).`,
     );
   log(`[${elapsed()}] done`);
-  const { loadavg } = await import('node:os');
   return {
-    machine: { ...machineInfo(), loadAverage: loadavg().map((x) => round(x)) },
+    machine: { ...machineInfo(), loadAverage: load(), loadAverageAtStart: loadAtStart },
     quick: args.quick,
     startedAt,
     seconds: round((performance.now() - started) / 1000),

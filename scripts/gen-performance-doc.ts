@@ -28,15 +28,16 @@ export function renderMeasured(r: BenchResults): string {
     BEGIN,
     '',
     `Measured ${r.startedAt.slice(0, 10)} on ${m.cpuModel} (${m.cpus} cpus, ${m.memoryGiB} GiB), ${m.platform}, node ${m.node}. ` +
-      `Load average when the run ended: ${m.loadAverage.join(' / ')} (other engineers' tests shared the cores). Whole run: ${r.seconds} s.`,
+      `${m.loadAverageAtStart ? `Load average when the run started: ${m.loadAverageAtStart.join(' / ')}; ` : ''}` +
+      `Load average when the run ended: ${m.loadAverage.join(' / ')} (other engineers' tests shared the cores; *load* is the 1-minute load average when each figure's samples ended). Whole run: ${r.seconds} s.`,
     '',
-    '| group | figure | median | min | max | unit | goal | met | baseline | ratio |',
-    '|---|---|--:|--:|--:|---|---|---|--:|--:|',
+    '| group | figure | median | min | max | unit | goal | met | baseline | ratio | load |',
+    '|---|---|--:|--:|--:|---|---|---|--:|--:|--:|',
   ];
   for (const f of r.figures) {
     const met = f.met === null ? '' : f.met ? 'yes' : '**no**';
     lines.push(
-      `| ${f.group} | ${cell(f.name)} | ${f.median} | ${f.min} | ${f.max} | ${f.unit} | ${cell(f.goal ?? '')} | ${met} | ${num(f.baseline)} | ${f.ratio === undefined ? '' : f.ratio === null ? 'n/a' : `${f.ratio}×`} |`,
+      `| ${f.group} | ${cell(f.name)} | ${f.median} | ${f.min} | ${f.max} | ${f.unit} | ${cell(f.goal ?? '')} | ${met} | ${num(f.baseline)} | ${f.ratio === undefined ? '' : f.ratio === null ? 'n/a' : `${f.ratio}×`} | ${num(f.load)} |`,
     );
   }
   const perResource = r.figures.filter(

@@ -21,6 +21,7 @@ const results: BenchResults = {
     cpuModel: 'Test CPU',
     memoryGiB: 8,
     loadAverage: [1, 2, 3],
+    loadAverageAtStart: [4, 5, 6],
   },
   quick: false,
   startedAt: '2026-01-02T03:04:05.000Z',
@@ -36,6 +37,7 @@ const results: BenchResults = {
       goal: '<= 100',
       met: true,
       samples: [40, 50, 60],
+      load: 7.5,
     },
     {
       group: 'pulumi baseline',
@@ -69,11 +71,11 @@ test('the measured section has the machine, one row per figure with baseline and
   assert.ok(md.startsWith(BEGIN) && md.endsWith(END));
   assert.match(
     md,
-    /Measured 2026-01-02 on Test CPU \(2 cpus, 8 GiB\), linux 6, node v20\.0\.0\. Load average when the run ended: 1 \/ 2 \/ 3/,
+    /Measured 2026-01-02 on Test CPU \(2 cpus, 8 GiB\), linux 6, node v20\.0\.0\. Load average when the run started: 4 \/ 5 \/ 6; Load average when the run ended: 1 \/ 2 \/ 3/,
   );
   assert.match(
     md,
-    /\| plan \| plan compute only, 1k resources, all no-op \| 50 \| 40 \| 60 \| ms \| <= 100 \| yes \| {2}\| {2}\|/,
+    /\| plan \| plan compute only, 1k resources, all no-op \| 50 \| 40 \| 60 \| ms \| <= 100 \| yes \| {2}\| {2}\| 7\.5 \|/,
   );
   assert.match(
     md,

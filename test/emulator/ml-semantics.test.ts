@@ -395,6 +395,13 @@ describe('Azure ML semantics', () => {
     assert.equal(gpu.status, 409);
     assert.equal(gpu.body.error.code, 'QuotaExceeded');
     assert.match(gpu.body.error.message, /standardNCADSA100v4Family/);
+    // It says how to raise the emulator's quota, with the settings that would admit this request.
+    assert.ok(
+      gpu.body.error.message.includes(
+        'amlcdk emulator --data-dir .amlcdk/emulator --config <file>` where the file holds {"quotas":{"regions":{"westeurope":{"standardNCADSA100v4Family":24}}}}',
+      ),
+      gpu.body.error.message,
+    );
     // A GPU cluster that scales from zero holds no cores yet.
     assert.equal((await put(`${wsA}/computes/gpu-zero`, cluster('Standard_NC24ads_A100_v4', 0))).status, 201);
     emu.configure({ quotas: { regions: { westeurope: { standardNCADSA100v4Family: 48 } } } });

@@ -370,6 +370,15 @@ function quotaLimit(engine: Engine, loc: string, family: string, gpu: boolean): 
   return find(q.regions?.[loc]) ?? find(q.regions?.['*']) ?? (gpu ? (q.gpuDefault ?? 0) : (q.cpuDefault ?? 100));
 }
 
+/**
+ * Azure's words above, then how to raise the limit on this emulator (its quotas are settings, GPU families 0 by
+ * default): the config of a long-running `amlcdk emulator`, which plan and apply reuse for the same data dir.
+ */
+function emulatorQuotaHint(loc: string, family: string, needed: number): string {
+  const quotas = JSON.stringify({ quotas: { regions: { [loc]: { [family]: needed } } } });
+  return ` On the amlcdk emulator: start it with \`amlcdk emulator --data-dir .amlcdk/emulator --config <file>\` where the file holds ${quotas} (plan and apply reuse an emulator running for that data dir), or PUT that JSON to /_emulator/config.`;
+}
+
 function checkQuota(input: WriteInput, body: Json, loc: string): void {
   const held = coresHeld(body);
   if (!held || held.cores === 0) return;
@@ -390,7 +399,7 @@ function checkQuota(input: WriteInput, body: Json, loc: string): void {
   if (used + held.cores > limit) {
     throw conflict(
       'QuotaExceeded',
-      `Operation could not be completed as it results in exceeding approved ${held.family} cores quota in region '${loc}'. Additional required: ${held.cores}, current usage: ${used}, current limit: ${limit}. Request a quota increase for this VM family in this region, pick another VM size or region, or lower minNodeCount.`,
+      `Operation could not be completed as it results in exceeding approved ${held.family} cores quota in region '${loc}'. Additional required: ${held.cores}, current usage: ${used}, current limit: ${limit}. Request a quota increase for this VM family in this region, pick another VM size or region, or lower minNodeCount.${emulatorQuotaHint(loc, held.family, used + held.cores)}`,
       'properties.properties.vmSize',
     );
   }

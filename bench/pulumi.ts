@@ -291,9 +291,9 @@ export async function benchPulumi(
       (r) => r.peakRssMiB * 1024,
     ),
   };
-  // Pulumi ÷ amlcdk; none when our figure is not above zero (a marginal within noise).
+  // Pulumi ÷ amlcdk; none when either figure is not above zero (a marginal within noise).
   const ratio = (ours: Figure, theirs: Figure): number | null =>
-    ours.median > 0 ? Math.round((theirs.median / ours.median) * 100) / 100 : null;
+    ours.median > 0 && theirs.median > 0 ? Math.round((theirs.median / ours.median) * 100) / 100 : null;
   return {
     resources,
     tinyResources: tinyRes,

@@ -294,9 +294,9 @@ async function pulumiFigures(resources: number, log: (l: string) => void): Promi
   const n = resources.toLocaleString('en');
   const group = 'pulumi baseline';
   const vs = (f: Figure, base: Figure, name: string, goal: number, what: string): BenchFigure => {
-    // A marginal (N run minus tiny run) can come out at or below zero when the difference is within noise, as at
-    // --quick sizes: no ratio then, rather than a negative or infinite one.
-    const ratio = f.median > 0 ? round(base.median / f.median) : null;
+    // A marginal (N run minus tiny run) of either side can come out at or below zero when the difference is within
+    // noise, as at --quick sizes or on a loaded machine: no ratio then, rather than a negative or infinite one.
+    const ratio = f.median > 0 && base.median > 0 ? round(base.median / f.median) : null;
     return {
       ...f,
       name,

@@ -173,7 +173,9 @@ describe('against the emulator', () => {
   });
 
   test('without a client bucket the emulator throttles, and the client waits out Retry-After and still succeeds', async () => {
-    emu.configure({ throttle: { writes: { burst: 3, perSecond: 20 }, scale: 1 } });
+    // Two tokens a second: the 8 PUTs cannot spread out enough to avoid throttling even on a loaded machine (at 20 a
+    // second the bucket refilled while they were still being sent, and the emulator never throttled).
+    emu.configure({ throttle: { writes: { burst: 3, perSecond: 2 }, scale: 1 } });
     try {
       const arm = client({ limiter: false, retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 } });
       const before = emu.counters().throttled;

@@ -148,7 +148,26 @@ export interface PulumiResourceLike {
   readonly name: string;
   readonly urn?: string;
   readonly props: Record<string, unknown>;
-  readonly opts?: { readonly protect?: boolean; readonly retainOnDelete?: boolean };
+  readonly opts?: {
+    readonly protect?: boolean;
+    readonly retainOnDelete?: boolean;
+    /**
+     * Top-level arguments whose values are secret. `@pulumi/policy` hands policies the inputs with Pulumi's secret
+     * markers removed (its server deserializes them with `proxySecrets` false before `validateResource` and
+     * `validateStack`), so this option, which it passes through, is what tells the pack which inputs were secret:
+     * the AmlcdkComponent sets it on every resource it gives a secret.
+     */
+    readonly additionalSecretOutputs?: readonly string[];
+  };
+}
+
+/** RFC 6901 pointers of the leaves below `v` (or `at` itself for a leaf). */
+function leafPointers(v: unknown, at: string): string[] {
+  if (v !== null && typeof v === 'object') {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    return entries.flatMap(([k, x]) => leafPointers(x, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  }
+  return [at];
 }
 
 /**
@@ -196,9 +215,21 @@ export function pulumiToManifestResource(
     }
     body.properties = inner;
   }
+  // Where each secret argument landed in the body: its leaves are secret values, never literals in clear text.
+  const secrets = (r.opts?.additionalSecretOutputs ?? []).flatMap((arg) => {
+    if (skip.has(arg) || props[arg] === undefined) return [];
+    if (t.bodyStyle === 'as-is') {
+      const key = arg === 'datastoreProperties' && t.armType.endsWith('/datastores') ? 'properties' : arg;
+      return leafPointers(body[key], `/${key}`);
+    }
+    if (ENVELOPE.has(arg)) return leafPointers(body[arg], `/${arg}`);
+    const key = t.renames?.[arg] ?? arg;
+    return leafPointers((body.properties as Record<string, unknown>)[key], `/properties/${key}`);
+  });
   return {
     logicalId: r.name,
     type: t.armType,
+    ...(secrets.length ? { secrets } : {}),
     apiVersion: 'pulumi',
     id,
     name: names[names.length - 1],

@@ -238,6 +238,7 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
         imageDeps.push(image);
       }
       let body: Record<string, unknown> = withSecrets(r.body, r.secrets, r.logicalId, args.secrets);
+      const secretValues = outputsIn(body);
       body = substituteAssets(body, imageRefs, r.logicalId) as Record<string, unknown>;
       // Deploy-time references: Outputs of the referenced resource (registered before, as a dependency).
       body = substituteRefs(body, (ref) => {
@@ -289,6 +290,9 @@ export class AmlcdkComponent extends pulumi.ComponentResource {
         // A construct moved with previousPath / Names.preserve keeps its resource: the old URN is an alias, so
         // `pulumi up` does not create the new address and delete the old one (the same ARM resource).
         ...(r.aliases?.length ? { aliases: r.aliases.map((a) => ({ name: `${name}/${a}` })) } : {}),
+        // The arguments holding a secret: their outputs stay secret, and policy packs learn which inputs were
+        // secret (@pulumi/policy strips the secret markers from the inputs it hands to policies, but passes this on).
+        ...secretArgsOption(inputs, secretValues),
       };
       const Ctor = m.resourceClass();
       const res = new Ctor(`${name}/${r.logicalId}`, inputs, resourceOpts);
@@ -463,4 +467,24 @@ function toPulumiError(err: unknown): unknown {
   if (err instanceof AmlcdkPulumiError) return err;
   if (err instanceof AmlcdkError) return new AmlcdkPulumiError(err.code, err.message);
   return err;
+}
+
+/** The Outputs in a body right after withSecrets: exactly its secret values. */
+function outputsIn(v: unknown, into = new Set<unknown>()): Set<unknown> {
+  if (pulumi.Output.isInstance(v)) into.add(v);
+  else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) outputsIn(x, into);
+  return into;
+}
+
+/** `additionalSecretOutputs` naming the top-level arguments that hold one of `secrets` (none: no option). */
+function secretArgsOption(
+  inputs: Record<string, unknown>,
+  secrets: ReadonlySet<unknown>,
+): { additionalSecretOutputs?: string[] } {
+  if (secrets.size === 0) return {};
+  const holds = (v: unknown): boolean =>
+    secrets.has(v) ||
+    (!pulumi.Output.isInstance(v) && v !== null && typeof v === 'object' && Object.values(v).some(holds));
+  const names = Object.keys(inputs).filter((k) => holds(inputs[k]));
+  return names.length ? { additionalSecretOutputs: names } : {};
 }

@@ -40,3 +40,16 @@ export function printDiagnostics(
   }
   return errors;
 }
+
+/**
+ * The open (unacknowledged) warnings the manifests carry from synthesis, e.g. a GPU family with zero quota in new
+ * subscriptions: check and plan repeat them, so they are seen where the decision is made, not only in synth.
+ */
+export function printOpenWarnings(
+  manifests: readonly { readonly diagnostics?: readonly Diagnostic[] }[],
+  stream: NodeJS.WriteStream = process.stderr,
+): number {
+  const open = manifests.flatMap((m) => m.diagnostics ?? []).filter((d) => d.level === 'warning' && !d.acknowledged);
+  printDiagnostics(open, stream);
+  return open.length;
+}

@@ -14,7 +14,7 @@ import { InputError, SynthesisError, UsageError } from '../../core/errors.js';
 import type { Manifest } from '../../manifest/types.js';
 import { loadConfig } from '../config.js';
 import { loadManifests, synthApp } from '../app-runner.js';
-import { colors, printDiagnostics } from '../output.js';
+import { colors, printDiagnostics, printOpenWarnings } from '../output.js';
 import { ExitCode } from '../exit-code.js';
 import { resolveApp } from './synth.js';
 import { check, type CheckOptions } from '../../policy/engine.js';
@@ -243,6 +243,7 @@ export async function runCheck(
     }
     throw err;
   }
+  printOpenWarnings(manifests);
   const checked = check(manifests, options);
   const report = template ? onTemplate(checked, template) : checked;
   if (template)

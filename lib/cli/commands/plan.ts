@@ -31,7 +31,7 @@ import type { StateStore } from '../../state/types.js';
 import { synthApp, loadManifests } from '../app-runner.js';
 import { loadConfig } from '../config.js';
 import { ExitCode } from '../exit-code.js';
-import { colors } from '../output.js';
+import { colors, printOpenWarnings } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
 
 export interface TargetOptions {
@@ -77,6 +77,7 @@ export async function loadDesired(opts: TargetOptions, cwd = process.cwd()): Pro
     if (manifests.length === 0)
       throw new UsageError('UnknownStack', `no stack named ${JSON.stringify(opts.stack)} in the program`);
   }
+  printOpenWarnings(manifests);
   return manifests;
 }
 

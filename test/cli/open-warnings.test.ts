@@ -47,10 +47,10 @@ function manifestDir(name: string, ack: boolean): string {
 async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
   const chunks: string[] = [];
   const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((c: string | Uint8Array) => {
+  process.stderr.write = (c: string | Uint8Array) => {
     chunks.push(String(c));
     return true;
-  });
+  };
   try {
     await fn();
   } finally {

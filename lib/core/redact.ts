@@ -78,6 +78,9 @@ export function looksLikeSecret(s: unknown): boolean {
   }
   if (SAFE_SHAPES.some((re) => re.test(t))) return false;
   if (t.length >= 64) return false; // long but not key-shaped: text, not a credential
+  // Names built of words and numbers (`AzureML-In-44224`, `gpu_cluster_2`) are not passwords: every segment
+  // between separators is letters only or digits only.
+  if (t.split(/[-_.:/]+/).every((seg) => /^(?:[A-Za-z]*|\d*)$/.test(seg))) return false;
   // Passwords and short tokens: 3+ character classes, a digit, and classes that keep alternating.
   const seen = new Set<number>();
   let switches = 0;

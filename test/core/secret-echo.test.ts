@@ -131,6 +131,7 @@ describe('redaction', () => {
       '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg',
       '11111111-1111-1111-1111-111111111111',
       'gpu-cluster-1',
+      'AzureML-In-44224',
       'Team/Ws/GpuCluster',
       '/tmp/amlcdk-cli-Xy7Zk2/out',
       'https://127.0.0.1:8443',

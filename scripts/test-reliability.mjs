@@ -17,6 +17,7 @@ const sizes = {
   AMLCDK_CONCURRENT_PAIRS: '3',
   AMLCDK_CORRUPT_MUTATIONS: '200',
   AMLCDK_FUZZ_RUNS: '1000',
+  AMLCDK_PROP_FUZZ_RUNS: '10000',
   AMLCDK_SCALE_RESOURCES: '10000',
 };
 const env = { ...sizes, ...process.env, AMLCDK_RELIABILITY_OUT: out };

@@ -2,6 +2,7 @@
  * `VmSize`: an enum-like class for VM sizes, with constants for the sizes Azure ML teams use most.
  */
 import { findVmSize, type VmSizeInfo } from './vm-sizes.js';
+import { ValidationError } from '../core/errors.js';
 
 const VM_SIZE = Symbol.for('amlcdk.VmSize');
 
@@ -82,6 +83,18 @@ export class VmSize {
    * names are kept verbatim (trimmed) and reported by validation.
    */
   public static of(name: string): VmSize {
+    if (typeof name !== 'string' && typeof name !== 'number') {
+      // String() of a null-prototype object, a Proxy or a throwing toString would crash here: say what it is.
+      throw new ValidationError(
+        'InvalidPropType',
+        `VmSize.of needs a size name, got ${describeType(name)}`,
+        '<VmSize>',
+        {
+          allowed: 'a VM size name such as "Standard_DS3_v2", or a VmSize constant',
+          fix: 'use VmSize.STANDARD_DS3_V2 or VmSize.of("Standard_DS3_v2")',
+        },
+      );
+    }
     const info = typeof name === 'string' ? findVmSize(name.trim()) : undefined;
     return new VmSize(info ? info.name : String(name).trim());
   }
@@ -111,4 +124,10 @@ export class VmSize {
   public toJSON(): string {
     return this.name;
   }
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`;
+  return Array.isArray(v) ? 'an array' : 'an object';
 }

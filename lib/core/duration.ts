@@ -1,5 +1,6 @@
 /** A length of time, rendered as ISO 8601 (`PT20M`) for ARM. */
 import { ValidationError } from './errors.js';
+import { safeJson } from './redact.js';
 
 /**
  * An amount of time.
@@ -12,13 +13,13 @@ export class Duration {
     return new Duration(n, 'seconds');
   }
   public static minutes(n: number): Duration {
-    return new Duration(n * 60, 'minutes', n);
+    return new Duration(typeof n === 'number' ? n * 60 : NaN, 'minutes', n);
   }
   public static hours(n: number): Duration {
-    return new Duration(n * 3600, 'hours', n);
+    return new Duration(typeof n === 'number' ? n * 3600 : NaN, 'hours', n);
   }
   public static days(n: number): Duration {
-    return new Duration(n * 86400, 'days', n);
+    return new Duration(typeof n === 'number' ? n * 86400 : NaN, 'days', n);
   }
 
   /**
@@ -28,7 +29,7 @@ export class Duration {
     const m =
       typeof iso === 'string' ? /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso) : null;
     if (!m || iso === 'P' || iso.endsWith('T')) {
-      throw new ValidationError('InvalidDuration', `"${String(iso)}" is not an ISO 8601 duration`, '<Duration>', {
+      throw new ValidationError('InvalidDuration', `${safeJson(iso)} is not an ISO 8601 duration`, '<Duration>', {
         value: iso,
         allowed: 'PnDTnHnMnS, e.g. PT30M or P1D',
         fix: 'use Duration.minutes(30) or an ISO 8601 string like PT30M',

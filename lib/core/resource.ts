@@ -6,6 +6,7 @@
  * sees the final state of the tree.
  */
 import { Construct, type IConstruct } from 'constructs';
+import { checkConstructId } from './construct-id.js';
 import type { SourceLocation } from './errors.js';
 import { captureSource } from './source.js';
 import { Names } from './names.js';
@@ -134,7 +135,7 @@ export abstract class AzureResource extends Construct {
   }> = [];
 
   protected constructor(scope: Construct, id: string, init: AzureResourceInit) {
-    super(scope, id);
+    super(scope, checkConstructId(scope, id));
     Object.defineProperty(this, AZURE_RESOURCE, { value: true });
     this.armType = init.armType;
     this.apiVersion = init.apiVersion;

@@ -2,10 +2,14 @@
  * A Stack is one deployment target: a subscription, a resource group and a region. Each stack synthesizes to one
  * manifest (`<stack>.manifest.json`). Resource constructs find their stack with `Stack.of(this)`.
  */
+import { types } from 'node:util';
 import { STACK_NAME_ALLOWED, stackNameProblem } from './stack-name.js';
+import { checkConstructId } from './construct-id.js';
 import { Construct, type IConstruct } from 'constructs';
 import { ValidationError } from './errors.js';
 import { recordError } from './annotations.js';
+import { T, cleanProps, reportPropProblems } from './props.js';
+import { safeJson } from './redact.js';
 
 const STACK = Symbol.for('amlcdk.Stack');
 
@@ -78,15 +82,30 @@ export class Stack extends Construct {
   public readonly createResourceGroup: boolean;
 
   constructor(scope: Construct, id: string, props: StackProps) {
-    super(scope, id);
+    super(scope, checkConstructId(scope, id));
     Object.defineProperty(this, STACK, { value: true });
-    const p = (props ?? {}) as Partial<StackProps>;
+    if (types.isProxy(props))
+      throw new ValidationError('InvalidPropType', 'Stack props must be a plain object, not a Proxy', id, {
+        fix: 'pass an object literal { subscriptionId, resourceGroup, location }',
+      });
+    // Unusable values (BigInt, circular, huge…) are dropped and reported; the checks below then report them missing.
+    const cleaned = props !== null && typeof props === 'object' ? cleanProps(props) : { props: {}, problems: [] };
+    reportPropProblems(this, cleaned.problems);
+    const p = cleaned.props as Partial<StackProps>;
     this.stackName = id;
     this.subscriptionId =
-      typeof p.subscriptionId === 'string' ? p.subscriptionId.toLowerCase() : String(p.subscriptionId);
-    this.resourceGroupName = typeof p.resourceGroup === 'string' ? p.resourceGroup : String(p.resourceGroup);
+      typeof p.subscriptionId === 'string' ? p.subscriptionId.toLowerCase() : printable(p.subscriptionId);
+    this.resourceGroupName = typeof p.resourceGroup === 'string' ? p.resourceGroup : printable(p.resourceGroup);
     this.location = normalizeLocation(p.location);
-    this.tags = { ...(p.tags ?? {}) };
+    if (p.tags !== undefined && !T.record.test(p.tags))
+      recordError(
+        this,
+        new ValidationError('InvalidPropType', 'tags must be an object literal', this, {
+          allowed: 'an object of string values',
+          fix: 'pass tags such as { team: "ml" }, or leave them unset',
+        }),
+      );
+    this.tags = T.record.test(p.tags) ? { ...p.tags } : {};
     this.createResourceGroup = p.createResourceGroup ?? false;
 
     const nameProblem = stackNameProblem(id);
@@ -158,5 +177,10 @@ export class Stack extends Construct {
 
 /** `West Europe` → `westeurope`. */
 export function normalizeLocation(location: unknown): string {
-  return typeof location === 'string' ? location.replace(/\s+/g, '').toLowerCase() : String(location);
+  return typeof location === 'string' ? location.replace(/\s+/g, '').toLowerCase() : printable(location);
+}
+
+/** A non-string value as text for later validation messages (never runs its toString: it may throw). */
+function printable(v: unknown): string {
+  return typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null ? String(v) : safeJson(v);
 }

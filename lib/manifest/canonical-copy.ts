@@ -3,8 +3,19 @@
  * dropped in objects and null in arrays, non-finite numbers as null), so `JSON.stringify(copy)` is exactly
  * `canonicalJson(value)` and the copy equals `JSON.parse` of it, without a parse of the whole document.
  */
-export function canonicalCopy(value: unknown): unknown {
+import { AmlcdkError } from '../core/errors.js';
+
+/** The deepest value a manifest holds (ARM bodies nest a few levels; 200 is far beyond any real one). */
+const MAX_DEPTH = 200;
+
+export function canonicalCopy(value: unknown, depth = 0): unknown {
   if (value === null) return null;
+  // A circular value (a construct passed where data belongs) would overflow the stack: a coded error instead.
+  if (depth > MAX_DEPTH)
+    throw new AmlcdkError(
+      'ValueTooDeep',
+      `a value in the manifest is circular or nested deeper than ${MAX_DEPTH} levels (a construct or class instance passed where plain data belongs?)`,
+    );
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -13,11 +24,11 @@ export function canonicalCopy(value: unknown): unknown {
       return Number.isFinite(value) ? (value === 0 ? 0 : value) : null; // -0 prints as 0
     case 'object': {
       const v = value as { toJSON?: () => unknown };
-      if (typeof v.toJSON === 'function') return canonicalCopy(v.toJSON());
+      if (typeof v.toJSON === 'function') return canonicalCopy(v.toJSON(), depth + 1);
       if (Array.isArray(value)) {
         const out = new Array(value.length);
         for (let i = 0; i < value.length; i++) {
-          const x = canonicalCopy(value[i]);
+          const x = canonicalCopy(value[i], depth + 1);
           out[i] = x === undefined ? null : x;
         }
         return out;
@@ -26,7 +37,7 @@ export function canonicalCopy(value: unknown): unknown {
       if (!isSorted(keys)) keys.sort();
       const out: Record<string, unknown> = {};
       for (const k of keys) {
-        const x = canonicalCopy((value as Record<string, unknown>)[k]);
+        const x = canonicalCopy((value as Record<string, unknown>)[k], depth + 1);
         if (x !== undefined) out[k] = x;
       }
       return out;

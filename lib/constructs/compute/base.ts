@@ -7,6 +7,9 @@ import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js
 import { Stack } from '../../core/stack.js';
 import { Names, NAME_RULES, type NamingProps } from '../../core/names.js';
 import { Annotations } from '../../core/annotations.js';
+import { T, cleanProps, reportPropProblems } from '../../core/props.js';
+import { checkConstructId } from '../../core/construct-id.js';
+import { safeJson } from '../../core/redact.js';
 import { ValidationError } from '../../core/errors.js';
 import { isIpv4Cidr, usableIps } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
@@ -20,7 +23,7 @@ import {
 } from '../../catalog/vm-sizes.js';
 import type { ISubnetRef, IWorkspaceRef } from '../refs.js';
 import { ComputeGrants } from '../workspace/grants.js';
-import type { ComputeIdentity } from './identity.js';
+import { ComputeIdentity } from './identity.js';
 import { ManagedIdentityRef } from '../rbac/identity.js';
 
 export const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
@@ -87,7 +90,10 @@ export abstract class ComputeBase extends AzureResource {
     props: ComputeBaseProps,
     defaultDeletePolicy: 'Delete' | 'Detach' = 'Delete',
   ) {
-    const p = props ?? {};
+    checkConstructId(scope, id); // before the id is used in a name
+    // Unusable values (Proxies, BigInts, circular or huge data…) are dropped here and reported once constructed.
+    const cleaned = props !== null && typeof props === 'object' ? cleanProps(props) : { props: {}, problems: [] };
+    const p: ComputeBaseProps = cleaned.props;
     const ws = p.workspace ?? findWorkspace(scope);
     if (!ws) {
       throw new ValidationError('NoWorkspace', `compute ${id} has no workspace`, `${scope.node.path}/${id}`, {
@@ -115,6 +121,16 @@ export abstract class ComputeBase extends AzureResource {
       options: p,
       defaultDeletePolicy,
     });
+    reportPropProblems(this, cleaned.problems);
+    if (p.identity !== undefined && !(p.identity instanceof ComputeIdentity)) {
+      Annotations.of(this).addError('InvalidPropType', 'identity must be a ComputeIdentity', {
+        allowed: 'ComputeIdentity.systemAssigned(), .userAssigned(...) or .systemAndUserAssigned(...)',
+        fix: 'build the identity with a ComputeIdentity factory, or leave it unset',
+      });
+      delete (p as { identity?: unknown }).identity;
+    }
+    // Tags are plain data (a construct here rendered its whole tree into the body); subclasses report the error.
+    if (p.tags !== undefined && !T.record.test(p.tags)) delete (p as { tags?: unknown }).tags;
     this.baseProps = p;
     this.workspace = ws;
     this.computeName = name;
@@ -130,7 +146,7 @@ export abstract class ComputeBase extends AzureResource {
     ) {
       Annotations.of(this).addError(
         'InvalidDeletePolicy',
-        `deletePolicy "${String(dp)}" does not apply to ${defaultDeletePolicy === 'Detach' ? 'attached' : 'managed'} compute`,
+        `deletePolicy ${safeJson(dp)} does not apply to ${defaultDeletePolicy === 'Detach' ? 'attached' : 'managed'} compute`,
         {
           value: dp,
           allowed:

@@ -134,7 +134,7 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
       computeLocation: T.string,
       description: T.string,
       localAuth: T.boolean,
-      tags: T.object,
+      tags: T.record,
     });
     this.props = p;
     this.ssh = p.sshAccess ?? SshAccess.disabled();

@@ -161,7 +161,7 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       rootAccess: T.boolean,
       description: T.string,
       localAuth: T.boolean,
-      tags: T.object,
+      tags: T.record,
     });
     this.props = p;
     this.schedules = [...(p.schedules ?? [])];

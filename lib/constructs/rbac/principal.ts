@@ -3,6 +3,8 @@
  * assign a compute instance to.
  */
 import { ValidationError } from '../../core/errors.js';
+import { types } from 'node:util';
+import { safeJson } from '../../core/redact.js';
 import { Reference } from '../../core/reference.js';
 import type { IPrincipal } from '../refs.js';
 
@@ -83,12 +85,13 @@ export class Principal implements IPrincipal {
 
   private constructor(objectId: string, type: IPrincipal['principalType'], options: PrincipalOptions, factory: string) {
     Object.defineProperty(this, PRINCIPAL, { value: true });
-    const o = options ?? {};
+    // A Proxy's traps would run (and may throw) on every read: options must be plain data.
+    const o = options !== null && typeof options === 'object' && !types.isProxy(options) ? options : {};
     const deployTime = type === 'ServicePrincipal' && Reference.isReference(objectId);
     if (!deployTime && (typeof objectId !== 'string' || !GUID_RE.test(objectId.trim()))) {
       throw new ValidationError(
         'InvalidPrincipalId',
-        `${factory}: object id "${String(objectId)}" is not a GUID`,
+        `${factory}: object id ${safeJson(objectId)} is not a GUID`,
         `<${factory}>`,
         {
           value: objectId,
@@ -105,7 +108,7 @@ export class Principal implements IPrincipal {
     if (o.tenantId !== undefined && (typeof o.tenantId !== 'string' || !GUID_RE.test(o.tenantId.trim()))) {
       throw new ValidationError(
         'InvalidTenantId',
-        `${factory}: tenantId "${String(o.tenantId)}" is not a GUID`,
+        `${factory}: tenantId ${safeJson(o.tenantId)} is not a GUID`,
         `<${factory}>`,
         {
           value: o.tenantId,

@@ -266,7 +266,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
       systemDatastoresAuthMode: T.string,
       hasPrivateEndpoint: T.boolean,
       sku: T.string,
-      tags: T.object,
+      tags: T.record,
       containerRegistry: {
         test: (v) => typeof v === 'string' || typeof v === 'boolean',
         expected: 'an ARM id or true/false',

@@ -80,6 +80,11 @@ export interface WritePlan {
   readonly sync?: boolean;
   /** Override the operation kind's duration key. */
   readonly durationKind?: keyof OperationDurations;
+  /**
+   * The service accepts the write, then its operation fails with this error at the first look, and a resource
+   * created by it is gone (e.g. a workspace name held by a soft-deleted workspace). LRO types only.
+   */
+  readonly failure?: { readonly code: string; readonly message: string };
 }
 
 export interface DeleteInput {
@@ -137,6 +142,8 @@ export interface ResourceType {
   /** DELETE for a resource that does not exist (e.g. purge of a soft-deleted workspace). */
   deleteAbsent?(input: Omit<DeleteInput, 'existing'>): EngineResponse | undefined;
   actions?: Readonly<Record<string, (input: ActionInput) => ActionPlan>>;
+  /** Properties a failed create/update leaves on the resource besides `provisioningState: Failed`. */
+  failedProperties?(error: { readonly code: string; readonly message: string }): Record<string, unknown>;
   /** Adds computed parts to a GET answer (e.g. a VNet's subnets). */
   render?(engine: Engine, rec: ResourceRecord): Record<string, unknown>;
   /** Extra filter for list answers. */
@@ -153,6 +160,8 @@ export interface EngineConfig {
   listLagMs?: number;
   retryAfterSeconds?: number;
   tenantId: string;
+  /** See EmulatorOptions.principalReplicationMs. */
+  principalReplicationMs?: number;
 }
 
 /**
@@ -169,6 +178,10 @@ export interface ResourceProviders {
   readonly locationQuery: (engine: Engine, req: EngineRequest) => EngineResponse | undefined;
   /** `GET …/providers/Microsoft.Authorization/roleDefinitions[/<id>]`: undefined when not answered. */
   readonly roleDefinitionQuery: (engine: Engine, req: EngineRequest) => EngineResponse | undefined;
+  /** `POST …/checkNameAvailability` and the deleted-vault reads (list, get, purge): undefined when not answered. */
+  readonly lifecycleQuery: (engine: Engine, req: EngineRequest) => EngineResponse | undefined;
+  /** After a write: the managed identities the body gives the resource join the emulator's Entra directory. */
+  readonly registerIdentities: (engine: Engine, typeKey: string, body: Record<string, unknown>, now: number) => void;
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Canceled']);
@@ -217,11 +230,17 @@ export class Engine {
     return rest;
   }
 
-  /** Remove a resource and everything under it (children and extension resources on it). */
+  /**
+   * Remove a resource and everything under it (children and extension resources on it). Each removed resource
+   * gets its type's `afterDelete`: a resource group's delete soft-deletes the workspaces and key vaults in it,
+   * as Azure does.
+   */
   removeTree(rec: ResourceRecord, query: URLSearchParams = new URLSearchParams()): void {
     const key = rec.id.toLowerCase();
-    for (const d of this.store.descendantsOf(key)) this.store.remove(d.id.toLowerCase());
+    const descendants = this.store.descendantsOf(key);
+    for (const d of descendants) this.store.remove(d.id.toLowerCase());
     this.store.remove(key);
+    for (const d of descendants) this.providers.types.get(d.typeKey)?.afterDelete?.(this, d, new URLSearchParams());
     this.providers.types.get(rec.typeKey)?.afterDelete?.(this, rec, query);
   }
 
@@ -257,9 +276,15 @@ export class Engine {
     rec.pending = undefined;
     if (outcome === 'Failed') {
       op.error = { code: op.fail!.code, message: op.fail!.message };
+      if (pending.removeOnFailure) {
+        this.store.remove(rec.id.toLowerCase());
+        op.resultBody = undefined;
+        return;
+      }
       const props = {
         ...((rec.body.properties as Record<string, unknown>) ?? {}),
         ...(pending.onFailure ?? {}),
+        ...(this.providers.types.get(rec.typeKey)?.failedProperties?.(op.error) ?? {}),
         provisioningState: 'Failed',
       };
       rec.body = { ...rec.body, properties: props };
@@ -286,8 +311,10 @@ export class Engine {
     namespace: string,
     action?: string,
     deleteQuery?: string,
+    failure?: { readonly code: string; readonly message: string },
   ): OperationRecord {
     const duration = durationFor(this.config.durations, rec.typeKey, durationKind);
+    const fail = failure ? { afterPolls: 0, code: failure.code, message: failure.message } : req.lroFailure;
     const op: OperationRecord = {
       id: randomUUID(),
       resourceId: rec.id,
@@ -301,10 +328,16 @@ export class Engine {
       doneAt: req.now + duration,
       status: 'InProgress',
       polls: 0,
-      ...(req.lroFailure ? { fail: req.lroFailure } : {}),
+      ...(fail ? { fail } : {}),
     };
     this.store.operations.set(op.id, op);
-    rec.pending = { opId: op.id, kind, final, ...(onFailure ? { onFailure } : {}) };
+    rec.pending = {
+      opId: op.id,
+      kind,
+      final,
+      ...(onFailure ? { onFailure } : {}),
+      ...(failure && kind === 'create' ? { removeOnFailure: true } : {}),
+    };
     this.store.put(rec);
     return op;
   }
@@ -404,6 +437,19 @@ export class Engine {
           'The api-version query parameter (?api-version=) is required for all requests.',
         );
       const answer = this.providers.roleDefinitionQuery(this, req);
+      if (answer) return answer;
+    }
+    if (
+      /\/providers\/[^/]+\/(checkNameAvailability|deletedVaults(\/.*)?|locations\/[^/]+\/deletedVaults\/.*)$/i.test(
+        req.path,
+      )
+    ) {
+      if (!req.query.get('api-version'))
+        throw badRequest(
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
+      const answer = this.providers.lifecycleQuery(this, req);
       if (answer) return answer;
     }
     const parsed = parseArmPath(req.path, req.method === 'POST');
@@ -567,6 +613,7 @@ export class Engine {
       plan = t.put(input);
     }
     plan.apply?.();
+    this.providers.registerIdentities(this, t.type.toLowerCase(), plan.body, req.now);
     const isCreate = !existing;
     const id = input.id;
     const rec: ResourceRecord = existing ?? {
@@ -579,7 +626,8 @@ export class Engine {
     rec.location =
       plan.location ??
       (typeof plan.body.location === 'string' ? plan.body.location : (rec.location ?? parent?.location));
-    const created = isCreate ? key : undefined;
+    // A create the service refuses later (plan.failure) never makes a resource: not counted as one.
+    const created = isCreate && !plan.failure ? key : undefined;
     const shape = answerShapeOf(t, isCreate ? 'create' : req.method === 'PATCH' ? 'patch' : 'update');
     if (!t.lro || plan.sync || shape?.sync) {
       rec.body = plan.body;
@@ -603,6 +651,9 @@ export class Engine {
       plan.body,
       plan.onFailure,
       parsed.namespace,
+      undefined,
+      undefined,
+      plan.failure,
     );
     return {
       status: shape?.status ?? (isCreate ? 201 : 200),

@@ -24,5 +24,7 @@ export type {
   BucketOptions,
 } from './options.js';
 export type { Counters, LogEntry, LogKind } from './server.js';
+export type { PrincipalSeed } from './directory.js';
+export type { DirectoryPrincipal } from './store.js';
 export { SERVED_TYPES } from './rp/registry.js';
 export { acceptedApiVersions } from './api-versions.js';

@@ -149,12 +149,26 @@ export interface EmulatorOptions {
   readonly tenantId?: string;
   /** Maximum entries kept in the operations log (oldest dropped). @default 200000 */
   readonly logLimit?: number;
+  /**
+   * How long a new principal (a managed identity the emulator creates, or one seeded through the admin API) stays
+   * invisible to role assignments, as Entra ID replication does: a role assignment without `principalType` gets
+   * 400 `PrincipalNotFound` until then. @default 0
+   */
+  readonly principalReplicationMs?: number;
 }
 
 /** The options that can change at run time. */
 export type RuntimeConfig = Pick<
   EmulatorOptions,
-  'seed' | 'durations' | 'quotas' | 'throttle' | 'faults' | 'pageSize' | 'listLagMs' | 'retryAfterSeconds'
+  | 'seed'
+  | 'durations'
+  | 'quotas'
+  | 'throttle'
+  | 'faults'
+  | 'pageSize'
+  | 'listLagMs'
+  | 'retryAfterSeconds'
+  | 'principalReplicationMs'
 >;
 
 export const DEFAULT_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';

@@ -12,8 +12,9 @@ import { ArmHttpError } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { parseArmPath, parseOperationPath } from './ids.js';
 import { DEFAULT_TENANT_ID, type EmulatorOptions, type RuntimeConfig } from './options.js';
-import { Store } from './store.js';
 import { PROVIDERS } from './rp/registry.js';
+import { Store, type DirectoryPrincipal } from './store.js';
+import { addPrincipal, type PrincipalSeed } from './directory.js';
 import { Throttler, type BucketKind } from './throttle.js';
 import { text } from '../core/text.js';
 
@@ -100,6 +101,7 @@ export class EmulatorServer {
       pageSize: options.pageSize ?? 100,
       listLagMs: options.listLagMs ?? 0,
       retryAfterSeconds: options.retryAfterSeconds,
+      principalReplicationMs: options.principalReplicationMs,
     };
     this.logLimit = options.logLimit ?? 200_000;
     this.store = new Store(options.dataDir);
@@ -113,6 +115,7 @@ export class EmulatorServer {
         listLagMs: this.config.listLagMs ?? 0,
         retryAfterSeconds: options.retryAfterSeconds,
         tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+        principalReplicationMs: options.principalReplicationMs,
       },
       PROVIDERS,
     );
@@ -173,16 +176,7 @@ export class EmulatorServer {
   configure(patch: RuntimeConfig): RuntimeConfig {
     validateConfig(patch);
     const next: RuntimeConfig = { ...this.config };
-    for (const k of [
-      'seed',
-      'durations',
-      'quotas',
-      'throttle',
-      'faults',
-      'pageSize',
-      'listLagMs',
-      'retryAfterSeconds',
-    ] as const) {
+    for (const k of CONFIG_KEY_LIST) {
       if (Object.prototype.hasOwnProperty.call(patch, k)) (next as Record<string, unknown>)[k] = patch[k];
     }
     validateConfig(next);
@@ -194,10 +188,16 @@ export class EmulatorServer {
       pageSize: next.pageSize ?? 100,
       listLagMs: next.listLagMs ?? 0,
       retryAfterSeconds: next.retryAfterSeconds ?? undefined,
+      principalReplicationMs: next.principalReplicationMs ?? undefined,
     };
     if ('throttle' in patch) this.throttler.configure(next.throttle ?? {});
     if ('faults' in patch || 'seed' in patch) this.faults.configure(next.faults ?? [], next.seed ?? 1);
     return this.currentConfig();
+  }
+
+  /** Add a principal to the directory (see directory.ts); returns it as stored. */
+  addPrincipal(seed: PrincipalSeed): DirectoryPrincipal {
+    return addPrincipal(this.engine, seed);
   }
 
   /** Move the clock forward by `ms` (tests of retention periods and operation ends). */
@@ -537,6 +537,32 @@ export class EmulatorServer {
           body: { now: new Date(this.engine.clock()).toISOString(), offsetMs: this.engine.clockOffsetMs },
         };
       }
+      case 'GET /_emulator/principals':
+        return { status: 200, body: { value: [...this.store.principals.values()] } };
+      case 'POST /_emulator/principals': {
+        // Seed the directory: a principal (or a list) that exists in Entra ID, visible after its replication delay.
+        const text = await this.readBody(req);
+        let seeds: unknown;
+        try {
+          seeds = JSON.parse(text || 'null');
+        } catch (err) {
+          throw new ArmHttpError(
+            400,
+            'InvalidRequestContent',
+            `The principals are not JSON: ${(err as Error).message}`,
+          );
+        }
+        const list = Array.isArray(seeds) ? seeds : [seeds];
+        if (list.some((x) => !x || typeof x !== 'object'))
+          throw new ArmHttpError(
+            400,
+            'InvalidRequestContent',
+            'POST /_emulator/principals takes { objectId, type?, displayName?, replicationDelayMs? } or a list of them.',
+          );
+        const value = list.map((x) => this.addPrincipal(x as PrincipalSeed));
+        await this.store.commit();
+        return { status: 200, body: { value } };
+      }
       case 'GET /_emulator/state': {
         const value = [...this.store.resources.values()]
           .map((r) => this.engine.find(r.id))
@@ -548,7 +574,7 @@ export class EmulatorServer {
         throw new ArmHttpError(
           404,
           'NotFound',
-          `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock.`,
+          `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock, GET/POST principals.`,
         );
     }
   }
@@ -585,7 +611,7 @@ function decodeToken(header: string): { principal: Principal; exp?: number } | A
   return { principal, ...(typeof c.exp === 'number' ? { exp: c.exp } : {}) };
 }
 
-const CONFIG_KEYS = new Set([
+const CONFIG_KEY_LIST = [
   'seed',
   'durations',
   'quotas',
@@ -594,7 +620,9 @@ const CONFIG_KEYS = new Set([
   'pageSize',
   'listLagMs',
   'retryAfterSeconds',
-]);
+  'principalReplicationMs',
+] as const;
+const CONFIG_KEYS: ReadonlySet<string> = new Set(CONFIG_KEY_LIST);
 
 /** Reject a malformed run-time configuration with a clear 400 instead of failing later. */
 export function validateConfig(c: RuntimeConfig): void {
@@ -617,6 +645,16 @@ export function validateConfig(c: RuntimeConfig): void {
     (!Number.isInteger(c.retryAfterSeconds) || c.retryAfterSeconds < 0)
   )
     bad('retryAfterSeconds', 'must be an integer >= 0');
+  if (
+    c.principalReplicationMs !== undefined &&
+    c.principalReplicationMs !== null &&
+    !(
+      typeof c.principalReplicationMs === 'number' &&
+      Number.isFinite(c.principalReplicationMs) &&
+      c.principalReplicationMs >= 0
+    )
+  )
+    bad('principalReplicationMs', 'must be a number of ms >= 0');
   if (c.throttle !== undefined && c.throttle !== false && (typeof c.throttle !== 'object' || c.throttle === null))
     bad('throttle', 'must be an object or false');
   if (c.throttle) {

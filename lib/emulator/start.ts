@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { loadOrCreateCertificate } from './cert.js';
 import type { EmulatorOptions, RuntimeConfig } from './options.js';
 import { EmulatorServer, type Counters, type LogEntry } from './server.js';
+import type { PrincipalSeed } from './directory.js';
+import type { DirectoryPrincipal } from './store.js';
 
 export interface RunningEmulator {
   /** `https://127.0.0.1:<port>` */
@@ -29,6 +31,11 @@ export interface RunningEmulator {
   reset(): Promise<void>;
   /** Move the emulator's clock forward by `ms` (e.g. past the 14-day workspace soft-delete retention). */
   advanceClock(ms: number): void;
+  /**
+   * Seed the emulator's Entra directory with a principal (a user, group or service principal that exists outside
+   * the emulator), visible to role assignments after its replication delay. Persisted with the state.
+   */
+  addPrincipal(seed: PrincipalSeed): DirectoryPrincipal;
 }
 
 /** Start an emulator in this process. */
@@ -52,5 +59,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     configure: (c: RuntimeConfig) => server.configure(c),
     reset: () => server.reset(),
     advanceClock: (ms: number) => server.advanceClock(ms),
+    addPrincipal: (seed: PrincipalSeed) => server.addPrincipal(seed),
   };
 }

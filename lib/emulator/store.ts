@@ -1,6 +1,7 @@
 /**
- * The emulator's state: resources, long-running operations, soft-deleted workspaces and detached managed
- * computes, in memory (maps keyed by lower-case id) and persisted in `<dataDir>`.
+ * The emulator's state: resources, long-running operations, soft-deleted resources (workspaces, key vaults),
+ * detached managed computes and the directory's principals, in memory (maps keyed by lower-case id) and persisted
+ * in `<dataDir>`.
  *
  * On disk: a snapshot, `state.json` (the whole state, written atomically with write-file-atomic: temp file,
  * fsync, rename), and a journal, `state.log`: a header line naming the snapshot's generation, then one JSON line
@@ -40,6 +41,8 @@ export interface PendingOperation {
   readonly final: Record<string, unknown> | null;
   /** Body patch applied on failure (e.g. `state: CreateFailed`). */
   readonly onFailure?: Record<string, unknown>;
+  /** A create the service refuses asynchronously: on failure the resource is gone instead of `Failed`. */
+  readonly removeOnFailure?: boolean;
 }
 
 export interface ResourceRecord {
@@ -82,11 +85,24 @@ export interface OperationRecord {
   resultBody?: unknown;
 }
 
-export interface SoftDeletedWorkspace {
+/** A soft-deleted workspace or key vault: its name stays blocked until `purgeAt` (or a purge). */
+export interface SoftDeletedResource {
   readonly id: string;
   readonly body: Record<string, unknown>;
   readonly deletedAt: number;
   readonly purgeAt: number;
+}
+
+/** An object of the emulator's Entra directory (see directory.ts). */
+export interface DirectoryPrincipal {
+  /** Lower-case object id. */
+  readonly objectId: string;
+  readonly type: string;
+  readonly displayName?: string;
+  /** When it was created (emulator clock, ms). */
+  readonly createdAt: number;
+  /** When role assignments can see it: `createdAt` plus the replication delay. */
+  readonly visibleAt: number;
 }
 
 /** A managed compute removed with `underlyingResourceAction=Detach`: its VM pool lives on (azure-rest-api-specs#18889). */
@@ -102,8 +118,10 @@ interface PersistedState {
   readonly generation?: number;
   readonly resources: ResourceRecord[];
   readonly operations: OperationRecord[];
-  readonly softDeleted: SoftDeletedWorkspace[];
+  readonly softDeleted: SoftDeletedResource[];
   readonly detached: DetachedCompute[];
+  /** Absent in files written before the directory existed. */
+  readonly principals?: DirectoryPrincipal[];
 }
 
 const LOG_FORMAT = 'amlcdk-emulator-log';
@@ -115,8 +133,9 @@ interface LogHeader {
   readonly generation: number;
 }
 
-/** What a journal line is about: r(esource), o(peration), s(oft-deleted workspace), d(etached compute). */
-type RecordKind = 'r' | 'o' | 's' | 'd';
+/** What a journal line is about: r(esource), o(peration), s(oft-deleted resource), d(etached compute), p(rincipal). */
+type RecordKind = 'r' | 'o' | 's' | 'd' | 'p';
+const RECORD_KINDS: readonly RecordKind[] = ['r', 'o', 's', 'd', 'p'];
 
 /** One journal line: the record's new value (`v`), or its removal (no `v`). */
 interface LogEntry {
@@ -163,8 +182,10 @@ export class Store {
   /** parentKey → (child key → record), for lists and cascades. */
   readonly children = new Map<string, Map<string, ResourceRecord>>();
   readonly operations = new TrackedMap<OperationRecord>();
-  readonly softDeleted = new TrackedMap<SoftDeletedWorkspace>();
+  readonly softDeleted = new TrackedMap<SoftDeletedResource>();
   readonly detached = new TrackedMap<DetachedCompute>();
+  /** The directory: object id (lower-case) → principal. */
+  readonly principals = new TrackedMap<DirectoryPrincipal>();
 
   /** Keys changed since the last append, per kind; the append writes their current value (or removal). */
   private readonly changed: Record<RecordKind, Set<string>> = {
@@ -172,6 +193,7 @@ export class Store {
     o: new Set(),
     s: new Set(),
     d: new Set(),
+    p: new Set(),
   };
 
   private readonly file: string;
@@ -205,6 +227,7 @@ export class Store {
     this.operations.onChange = (k) => this.changedKey('o', k);
     this.softDeleted.onChange = (k) => this.changedKey('s', k);
     this.detached.onChange = (k) => this.changedKey('d', k);
+    this.principals.onChange = (k) => this.changedKey('p', k);
   }
 
   load(): void {
@@ -224,6 +247,7 @@ export class Store {
       for (const o of raw.operations ?? []) this.operations.set(o.id, o);
       for (const s of raw.softDeleted ?? []) this.softDeleted.set(s.id.toLowerCase(), s);
       for (const d of raw.detached ?? []) this.detached.set(d.id.toLowerCase(), d);
+      for (const p of raw.principals ?? []) this.principals.set(p.objectId, p);
       this.generation = typeof raw.generation === 'number' ? raw.generation : undefined;
       this.lastGeneration = this.generation ?? 0;
       this.snapshotBytes = Buffer.byteLength(text);
@@ -257,7 +281,7 @@ export class Store {
     if (header.generation !== this.generation) return;
     for (let i = 1; i < lines.length; i++) {
       const e = this.parseLine(lines[i], i + 1) as Partial<LogEntry>;
-      if (typeof e.k !== 'string' || !['r', 'o', 's', 'd'].includes(e.t as string)) {
+      if (typeof e.k !== 'string' || !RECORD_KINDS.includes(e.t as RecordKind)) {
         throw new EmulatorStateError(
           `${this.logFile}:${i + 1}: not a journal entry; the emulator state cannot be loaded.`,
         );
@@ -293,8 +317,12 @@ export class Store {
         else this.operations.delete(e.k);
         break;
       case 's':
-        if (present) this.softDeleted.set(e.k, e.v as SoftDeletedWorkspace);
+        if (present) this.softDeleted.set(e.k, e.v as SoftDeletedResource);
         else this.softDeleted.delete(e.k);
+        break;
+      case 'p':
+        if (present) this.principals.set(e.k, e.v as DirectoryPrincipal);
+        else this.principals.delete(e.k);
         break;
       case 'd':
         if (present) this.detached.set(e.k, e.v as DetachedCompute);
@@ -365,6 +393,7 @@ export class Store {
     this.operations.clear();
     this.softDeleted.clear();
     this.detached.clear();
+    this.principals.clear();
     for (const s of Object.values(this.changed)) s.clear();
     // The next save writes an empty snapshot and starts a new journal.
     this.compactNext = true;
@@ -428,8 +457,9 @@ export class Store {
       o: this.operations,
       s: this.softDeleted,
       d: this.detached,
+      p: this.principals,
     };
-    for (const t of ['r', 'o', 's', 'd'] as const) {
+    for (const t of RECORD_KINDS) {
       const set = this.changed[t];
       if (set.size === 0) continue;
       const map = maps[t];
@@ -513,6 +543,7 @@ export class Store {
       operations: [...this.operations.values()],
       softDeleted: [...this.softDeleted.values()],
       detached: [...this.detached.values()],
+      principals: [...this.principals.values()],
     };
     return JSON.stringify(state);
   }

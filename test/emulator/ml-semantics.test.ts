@@ -199,11 +199,16 @@ describe('Azure ML semantics', () => {
       idleTimeBeforeShutdown: 'PT5M',
     });
     assert.equal(tooShort.status, 400);
-    const sched = await emu.request('POST', `${c}/updateSchedules${q}`, {
+    const schedules = {
       computeStartStop: [
         { status: 'Enabled', action: 'Stop', triggerType: 'Cron', cron: { expression: '0 18 * * *', timeZone: 'UTC' } },
       ],
-    });
+    };
+    // updateSchedules is in no stable spec: only a preview api-version routes it.
+    const stable = await emu.request('POST', `${c}/updateSchedules${q}`, schedules);
+    assert.equal(stable.status, 404);
+    assert.equal(stable.body.error.code, 'InvalidResourceType');
+    const sched = await emu.request('POST', `${c}/updateSchedules?api-version=2025-04-01-preview`, schedules);
     assert.equal(sched.status, 200);
     pp = (await emu.request('GET', `${c}${q}`)).body.properties.properties;
     assert.equal(pp.idleTimeBeforeShutdown, 'PT30M');
@@ -324,16 +329,24 @@ describe('Azure ML semantics', () => {
     assert.equal((await emu.request('GET', `${aks}?api-version=2024-05-01`)).status, 404);
   });
 
-  test('workspace soft delete: name blocked (409 SoftDeletedWorkspaceExists) until forceToPurge=true', async () => {
+  test('workspace soft delete: the re-create fails as Azure words it until forceToPurge=true', async () => {
     const w = paths.ws(RG, 'ws-soft');
     await put(w, { location: LOC });
     const d = await emu.request('DELETE', `${w}${q}`);
     assert.equal(d.status, 202);
     await emu.waitFor(d);
     assert.equal((await emu.request('GET', `${w}${q}`)).status, 404);
+    // Accepted, then the operation fails with Azure's text; nothing is left behind.
     const re = await emu.request('PUT', `${w}${q}`, { location: LOC });
-    assert.equal(re.status, 409);
-    assert.equal(re.body.error.code, 'SoftDeletedWorkspaceExists');
+    assert.equal(re.status, 201);
+    const failed = await emu.waitFor(re);
+    assert.equal(failed.status, 'Failed');
+    assert.deepEqual(failed.error, {
+      code: 'BadRequest',
+      message: 'Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete',
+      details: [],
+    });
+    assert.equal((await emu.request('GET', `${w}${q}`)).status, 404);
     const purge = await emu.request('DELETE', `${w}${q}&forceToPurge=true`);
     assert.equal(purge.status, 200);
     assert.equal((await put(w, { location: LOC })).status, 202);
@@ -342,7 +355,8 @@ describe('Azure ML semantics', () => {
     await put(w3, { location: LOC });
     await emu.waitFor(await emu.request('DELETE', `${w3}${q}`));
     emu.advanceClock(13 * 24 * 3600 * 1000);
-    assert.equal((await emu.request('PUT', `${w3}${q}`, { location: LOC })).status, 409, 'still blocked on day 13');
+    const day13 = await emu.request('PUT', `${w3}${q}`, { location: LOC });
+    assert.equal((await emu.waitFor(day13)).status, 'Failed', 'still blocked on day 13');
     const clock = await emu.request('POST', '/_emulator/clock', { advanceMs: 2 * 24 * 3600 * 1000 });
     assert.equal(clock.status, 200);
     assert.equal((await put(w3, { location: LOC })).status, 202, 'free after 14 days');

@@ -225,6 +225,13 @@ describe('network and RBAC semantics', () => {
     const ra = (name: string, s = scope) =>
       `${s}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=${V.auth}`;
     const principalId = '33333333-3333-3333-3333-333333333333';
+    // Principals that exist in Entra ID (assignments without principalType are looked up there).
+    for (const objectId of [
+      principalId,
+      '44444444-4444-4444-4444-444444444444',
+      '55555555-5555-5555-5555-555555555555',
+    ])
+      emu.addPrincipal({ objectId });
     const notGuid = await emu.request('PUT', ra('reader-for-bob'), {
       properties: { roleDefinitionId: role, principalId },
     });

@@ -1,12 +1,15 @@
 /**
  * Microsoft.Authorization role assignments (an extension resource at any scope) and role definitions (read).
- * The name must be a GUID; the same principal + role + scope under another name is 409 `RoleAssignmentExists`.
+ * The name must be a GUID; the same principal + role + scope under another name is 409 `RoleAssignmentExists`;
+ * a role definition GUID that is not a built-in role is 400 `RoleDefinitionDoesNotExist`; a principal Entra ID
+ * does not know (yet) is 400 `PrincipalNotFound` unless `principalType` is set (../directory.ts).
  */
 import { badRequest, conflict, ArmHttpError } from '../errors.js';
 import { BuiltInRole } from '../../catalog/roles.js';
 import type { Engine, EngineRequest, EngineResponse, ResourceType } from '../engine.js';
 import { clone, props, type Json } from './common.js';
 import { text } from '../../core/text.js';
+import { principalNotFound, principalVisible } from '../directory.js';
 
 const RA = 'Microsoft.Authorization/roleAssignments';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +81,22 @@ export const roleAssignments: ResourceType = {
     }
     const scope = scopeOf(input.id);
     const roleGuid = role.split('/').pop()!.toLowerCase();
+    if (!BuiltInRole.values().some((r) => r.guid === roleGuid)) {
+      // The emulator serves the built-in roles only (no custom role definitions): any other GUID is unknown.
+      throw new ArmHttpError(
+        400,
+        'RoleDefinitionDoesNotExist',
+        `The specified role definition with ID '${roleGuid}' does not exist.`,
+      );
+    }
+    if (
+      !input.existing &&
+      p.principalType === undefined &&
+      !principalVisible(input.engine, principal, input.req.now, input.req.principal.oid)
+    ) {
+      // Without principalType Azure RBAC looks the principal up in Entra ID (see ../directory.ts).
+      throw principalNotFound(principal, input.engine.config.tenantId);
+    }
     if (input.existing) {
       const old = props(input.existing.body);
       if (

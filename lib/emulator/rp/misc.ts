@@ -1,6 +1,7 @@
 /**
  * The dependencies an Azure ML workspace needs: storage accounts (+ the implicit `fileServices/default` and its
- * shares), key vaults, Application Insights components, container registries, user-assigned identities, and
+ * shares), Application Insights components, container registries, user-assigned identities (key vaults are in
+ * keyvault.ts), and
  * AKS clusters (targets of a Kubernetes attach). Faithful where the workspace cares: names, read-only ids and
  * endpoints, secrets never echoed, create-only fields.
  */
@@ -8,6 +9,7 @@ import { badRequest } from '../errors.js';
 import type { ResourceType, WriteInput } from '../engine.js';
 import { at, checkLocationUnchanged, clone, envelope, guidFrom, obj, props, region, type Json } from './common.js';
 import { text } from '../../core/text.js';
+import { checkGlobalName } from './global-names.js';
 
 function simple(
   type: string,
@@ -43,6 +45,8 @@ export const storageAccounts: ResourceType = {
   name: { re: /^[a-z0-9]{3,24}$/, allowed: '3-24 lower-case letters and digits' },
   put(input) {
     checkLocationUnchanged(input);
+    if (!input.existing)
+      checkGlobalName(input.engine, 'microsoft.storage/storageaccounts', input.id, input.name, input.req.now);
     const b = input.body;
     const sku = obj(b.sku);
     if (typeof sku.name !== 'string')
@@ -180,38 +184,6 @@ export const fileShares: ResourceType = {
   },
 };
 
-export const vaults: ResourceType = {
-  type: 'Microsoft.KeyVault/vaults',
-  tracked: true,
-  lro: true,
-  name: {
-    re: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
-    allowed: '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit',
-  },
-  put(input) {
-    checkLocationUnchanged(input);
-    const p = props(input.body);
-    if (typeof p.tenantId !== 'string')
-      throw badRequest('BadRequest', 'properties.tenantId is required.', 'properties.tenantId');
-    if (!at(p, 'sku.name'))
-      throw badRequest(
-        'BadRequest',
-        "properties.sku is required, e.g. { family: 'A', name: 'standard' }.",
-        'properties.sku',
-      );
-    const outP: Json = {
-      ...clone(p),
-      accessPolicies: p.accessPolicies ?? [],
-      enableSoftDelete: p.enableSoftDelete ?? true,
-      softDeleteRetentionInDays: p.softDeleteRetentionInDays ?? 90,
-      enableRbacAuthorization: p.enableRbacAuthorization ?? false,
-      vaultUri: `https://${input.name.toLowerCase()}.vault.azure.net/`,
-      provisioningState: 'Succeeded',
-    };
-    return { body: envelope(input, 'Microsoft.KeyVault/vaults', { properties: outP }) };
-  },
-};
-
 export const components = simple(
   'Microsoft.Insights/components',
   { re: /^[^%&\\?/]{1,260}$/, allowed: '1-260 characters without % & \\ ? /' },
@@ -235,6 +207,8 @@ export const registries: ResourceType = {
   name: { re: /^[a-zA-Z0-9]{5,50}$/, allowed: '5-50 letters and digits' },
   put(input) {
     checkLocationUnchanged(input);
+    if (!input.existing)
+      checkGlobalName(input.engine, 'microsoft.containerregistry/registries', input.id, input.name, input.req.now);
     const sku = obj(input.body.sku);
     if (!['Basic', 'Standard', 'Premium'].includes(String(sku.name)))
       throw badRequest('InvalidSku', "sku.name must be 'Basic', 'Standard' or 'Premium'.", 'sku.name');

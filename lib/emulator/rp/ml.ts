@@ -6,7 +6,7 @@
  * and read-only fields filled and echoed the way the service does (so a normalizer is tested against reality).
  */
 import { findVmSize, VM_SIZES } from '../../catalog/vm-sizes.js';
-import { badRequest, conflict } from '../errors.js';
+import { ArmHttpError, badRequest, conflict } from '../errors.js';
 import type {
   ActionInput,
   ActionPlan,
@@ -33,6 +33,7 @@ import {
   type Json,
 } from './common.js';
 import { text } from '../../core/text.js';
+import { sweepSoftDeleted } from '../soft-delete.js';
 
 const WS_TYPE = 'Microsoft.MachineLearningServices/workspaces';
 const COMPUTE_TYPE = 'Microsoft.MachineLearningServices/workspaces/computes';
@@ -104,23 +105,21 @@ function identityOut(input: WriteInput, identity: unknown): Json | undefined {
   return out;
 }
 
-function purgeExpired(engine: Engine, now: number): void {
-  for (const [k, s] of engine.store.softDeleted) if (s.purgeAt <= now) engine.store.softDeleted.delete(k);
-}
+/**
+ * What Azure answers a create that meets a soft-deleted workspace of the same name: the write is accepted, then its
+ * operation fails with this error ("Soft-deleted workspace exists. Please purge or recover it.
+ * https://aka.ms/wsoftdelete (Code:BadRequest)" after "reached terminal provisioning state 'Failed'", as captured in
+ * Azure/ResourceModules#3596 and Azure/CanadaPubSecALZ#380).
+ */
+const SOFT_DELETED_WORKSPACE = {
+  code: 'BadRequest',
+  message: 'Soft-deleted workspace exists. Please purge or recover it. https://aka.ms/wsoftdelete',
+};
 
 function workspacePut(input: WriteInput): WritePlan {
   const { engine, req, body, existing } = input;
-  purgeExpired(engine, req.now);
-  if (!existing) {
-    const soft = engine.store.softDeleted.get(input.key);
-    if (soft) {
-      throw conflict(
-        'SoftDeletedWorkspaceExists',
-        `A workspace named '${input.name}' was deleted on ${new Date(soft.deletedAt).toISOString()} and is soft-deleted until ${new Date(soft.purgeAt).toISOString()}; its name cannot be reused until then. Purge it with DELETE ...?forceToPurge=true, or recover it.`,
-        'name',
-      );
-    }
-  }
+  sweepSoftDeleted(engine, req.now);
+  const softDeleted = !existing && engine.store.softDeleted.has(input.key);
   checkLocationUnchanged(input);
   const p = props(body);
   const old = existing ? props(existing.body) : undefined;
@@ -223,6 +222,7 @@ function workspacePut(input: WriteInput): WritePlan {
     },
     { location: loc },
   );
+  if (softDeleted) return { body: out, location: loc, failure: SOFT_DELETED_WORKSPACE };
   const apply = existing
     ? undefined
     : () => {
@@ -684,7 +684,13 @@ function computePut(input: WriteInput): WritePlan {
   }
   const ws = parent;
   const wsLoc = region(ws?.body.location);
-  const loc = body.location !== undefined ? region(body.location) : existing ? region(existing.body.location) : wsLoc;
+  // A cluster lives in the region it is created in: Azure echoes that region as the top-level `location`, which is
+  // what Microsoft's clients send and read (azure-ai-ml ComputeOperations.begin_create_or_update sends the
+  // compute's own location, AmlCompute._load_from_rest reads `rest_obj.location`). A body that names the region in
+  // `properties.computeLocation` instead gets it echoed there too.
+  const asked =
+    computeType === 'AmlCompute' && typeof p.computeLocation === 'string' ? p.computeLocation : body.location;
+  const loc = asked !== undefined ? region(asked) : existing ? region(existing.body.location) : wsLoc;
   const oldP = existing ? props(existing.body) : undefined;
   const pp = obj(p.properties);
   const attached =
@@ -712,7 +718,12 @@ function computePut(input: WriteInput): WritePlan {
         `Compute '${input.name}' is already attached; attaching is not idempotent. Detach it (DELETE ?underlyingResourceAction=Detach) before attaching again.`,
       );
     }
-    checkLocationUnchanged(input);
+    if (asked !== undefined && loc !== region(existing.body.location))
+      throw badRequest(
+        'LocationNotAvailableForResourceType',
+        `The location of '${input.name}' cannot change from '${String(existing.body.location)}' to '${loc}'. Delete and re-create the compute to move it.`,
+        'location',
+      );
     for (const f of ['computeLocation', 'disableLocalAuth', 'resourceId']) {
       if (p[f] !== undefined && oldP![f] !== undefined && !same(p[f], oldP![f]))
         throw badRequest(
@@ -820,7 +831,7 @@ function computePut(input: WriteInput): WritePlan {
   const outP: Json = {
     computeType,
     ...(computeType === 'AmlCompute'
-      ? { computeLocation: p.computeLocation ?? oldP?.computeLocation ?? loc }
+      ? { computeLocation: oldP?.computeLocation ?? loc }
       : p.computeLocation !== undefined
         ? { computeLocation: p.computeLocation }
         : {}),
@@ -1074,6 +1085,19 @@ export const computes: ResourceType = {
   },
   put: computePut,
   patch: computePatch,
+  // A failed create or update leaves its error on the compute (`provisioningErrors`, an array of ErrorResponse in
+  // the spec; azure-ai-ml reads `provisioning_errors[0].error.code`, sdk/ml/azure-ai-ml/.../_compute/aml_compute.py).
+  failedProperties: (error) => ({ provisioningErrors: [{ error: { code: error.code, message: error.message } }] }),
+  // A compute instance GET does not echo enableNodePublicIp (Compute/get/ComputeInstance.json, ML stable
+  // 2025-12-01): it is kept in the record for the create-only check only.
+  render: (_engine, rec) => {
+    const p = props(rec.body);
+    const pp = obj(p.properties);
+    if (p.computeType !== 'ComputeInstance' || !('enableNodePublicIp' in pp)) return rec.body;
+    const { enableNodePublicIp: _hidden, ...shown } = pp;
+    void _hidden;
+    return { ...rec.body, properties: { ...p, properties: shown } };
+  },
   beforeDelete: computeBeforeDelete,
   afterDelete: computeAfterDelete,
   actions: {
@@ -1135,6 +1159,16 @@ export const computes: ResourceType = {
       return { status: 200, update: withInner(input, p, { ...pp, idleTimeBeforeShutdown: v }) };
     },
     updateSchedules: (input) => {
+      // In no stable spec: the stable ML api-versions list start, stop, restart, updateIdleShutdownSetting,
+      // updateDataMounts and updateCustomServices (azure-rest-api-specs MachineLearningServices
+      // stable/2025-12-01/examples/Compute), not updateSchedules. Only preview versions route it.
+      const version = input.req.query.get('api-version') ?? '';
+      if (!version.endsWith('-preview'))
+        throw new ArmHttpError(
+          404,
+          'InvalidResourceType',
+          `The action 'updateSchedules' is not supported on resource type 'Microsoft.MachineLearningServices/workspaces/computes' at api-version '${version}' (it exists only in preview api-versions).`,
+        );
       const { p, pp } = instanceOnly(input, 'updateSchedules');
       const list = obj(input.body).computeStartStop;
       if (!Array.isArray(list))

@@ -8,9 +8,11 @@ import {
   registries,
   storageAccounts,
   userAssignedIdentities,
-  vaults,
 } from './misc.js';
+import { deletedVaultQuery, vaults } from './keyvault.js';
 import { computes, datastores, locationQuery, workspaces } from './ml.js';
+import { nameAvailabilityQuery } from './global-names.js';
+import { registerIdentities } from '../directory.js';
 import {
   networkSecurityGroups,
   privateDnsZoneGroups,
@@ -84,4 +86,6 @@ export const PROVIDERS: ResourceProviders = {
   namespaces: NAMESPACES,
   locationQuery,
   roleDefinitionQuery,
+  lifecycleQuery: (engine, req) => nameAvailabilityQuery(engine, req) ?? deletedVaultQuery(engine, req),
+  registerIdentities,
 };

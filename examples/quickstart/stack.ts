@@ -23,6 +23,11 @@ export interface QuickstartProps extends StackProps {
   readonly tenantId: string;
   /** Entra object id of the data scientist who gets the compute instance. */
   readonly userObjectId: string;
+  /**
+   * Stop the compute instance right after it is created (the real-Azure acceptance run does, to keep its cost low).
+   * @default false
+   */
+  readonly stopInstanceAfterCreate?: boolean;
 }
 
 export const QUICKSTART_DEFAULTS: QuickstartProps = {
@@ -61,6 +66,7 @@ export class QuickstartStack extends Stack {
       idleShutdown: Duration.minutes(60),
       nodePublicIp: false,
       schedules: [ComputeSchedule.stopAt('0 19 * * 1-5', { timeZone: 'W. Europe Standard Time' })],
+      ...(props.stopInstanceAfterCreate ? { stopAfterCreate: true } : {}),
     });
 
     this.cluster = new ComputeCluster(this.workspace, 'CpuCluster', {

@@ -191,10 +191,10 @@ const COMPUTE_INSTANCE: FieldTable = {
     },
     {
       path: '/properties/properties/schedules',
-      update: 'action',
-      action: 'updateSchedules',
-      source: 'api §4.3, §7.2 (azure-quickstart-templates#11830: PUT fails, use UpdateSchedules)',
-      note: 'POST updateSchedules with the schedules object',
+      update: 'replace',
+      source:
+        'azure-rest-api-specs MachineLearningServices stable/2025-12-01 (the pinned version): the compute operations are start, stop, restart, updateIdleShutdownSetting, updateDataMounts and updateCustomServices, no updateSchedules (it exists only in previews); a re-PUT of an existing instance does not apply schedules (azure-quickstart-templates#11830)',
+      note: 'no operation of the pinned stable api-version changes the schedules of an existing instance (POST updateSchedules is in no stable spec)',
     },
     {
       path: '/properties/properties/schedules/computeStartStop/*/id',

@@ -35,6 +35,24 @@ export interface ResourceOptionsProps {
    * @default - `Delete`; attached compute `Detach`
    */
   readonly deletePolicy?: DeletePolicy;
+  /**
+   * Paths of the ARM body whose differences `plan` ignores once the resource exists, as Pulumi's and Terraform's
+   * `ignoreChanges`: a value Azure Policy or another team sets there is neither reverted nor a reason to replace.
+   * The create still sends the program's values. JSON pointers (`/tags/costCenter`) or dotted paths
+   * (`properties.properties.scaleSettings.maxNodeCount`); a path covers everything below it.
+   * @default - no paths are ignored
+   * @example new ComputeCluster(ws, 'Cpu', { vmSize: VmSize.STANDARD_D4S_V5, ignoreChanges: ['tags'] })
+   */
+  readonly ignoreChanges?: readonly string[];
+}
+
+/** A dotted path or JSON pointer as a JSON pointer (`a.b` → `/a/b`); undefined when it is not a usable path. */
+export function ignorePathPointer(path: unknown): string | undefined {
+  if (typeof path !== 'string') return undefined;
+  const p = path.trim();
+  if (p.startsWith('/')) return /^(\/[^/]+)+$/.test(p) ? p : undefined;
+  if (!/^[^./][^.]*(\.[^.]+)*$/.test(p) || p.includes('/')) return undefined;
+  return '/' + p.split('.').join('/');
 }
 
 /** What a subclass tells the base class about its ARM resource. */
@@ -126,6 +144,8 @@ export abstract class AzureResource extends Construct {
   public readonly protect: boolean;
   public readonly deletePolicy: DeletePolicy;
   private readonly previousPath?: string;
+  /** JSON pointers whose differences plan ignores (see {@link ResourceOptionsProps.ignoreChanges}). */
+  public readonly ignoreChanges: readonly string[];
   private readonly actions: ManifestAction[] = [];
   private readonly defaultedPointers = new Set<string>();
   private readonly overrides: Array<{
@@ -145,6 +165,37 @@ export abstract class AzureResource extends Construct {
     this.protect = init.options?.protect ?? false;
     this.deletePolicy = init.options?.deletePolicy ?? init.defaultDeletePolicy ?? 'Delete';
     this.previousPath = previousPathIn(init.options);
+    const ignore = init.options?.ignoreChanges;
+    const paths: string[] = [];
+    if (ignore !== undefined && !Array.isArray(ignore)) {
+      recordError(
+        this,
+        new ValidationError('InvalidIgnoreChanges', 'ignoreChanges must be a list of paths', this, {
+          value: ignore,
+          allowed: "JSON pointers ('/tags/costCenter') or dotted paths ('properties.description')",
+          fix: "pass an array, e.g. ignoreChanges: ['tags']",
+        }),
+      );
+    }
+    for (const raw of Array.isArray(ignore) ? (ignore as readonly unknown[]) : []) {
+      const pointer = ignorePathPointer(raw);
+      if (pointer === undefined) {
+        recordError(
+          this,
+          new ValidationError(
+            'InvalidIgnoreChanges',
+            `ignoreChanges entry ${JSON.stringify(raw)} is not a path`,
+            this,
+            {
+              value: raw,
+              allowed: "JSON pointers ('/tags/costCenter') or dotted paths ('properties.description'), not empty",
+              fix: 'write the path of the ARM body property to ignore, as shown by `amlcdk plan`',
+            },
+          ),
+        );
+      } else if (!paths.includes(pointer)) paths.push(pointer);
+    }
+    this.ignoreChanges = paths;
   }
 
   /** The ARM PUT body (no id/name/type). Secret values must be `SecretRef`s listed by `secretPaths()`. */
@@ -241,7 +292,11 @@ export abstract class AzureResource extends Construct {
       ...(this.actions.length ? { actions: [...this.actions] } : {}),
       ...(previous ? { aliases: [previous] } : {}),
       ...(overrides.length ? { overrides } : {}),
-      options: { protect: this.protect, deletePolicy: this.deletePolicy },
+      options: {
+        protect: this.protect,
+        deletePolicy: this.deletePolicy,
+        ...(this.ignoreChanges.length ? { ignoreChanges: [...this.ignoreChanges] } : {}),
+      },
       ...(secrets.length ? { secrets } : {}),
       ...(defaults.length ? { defaults } : {}),
       construct: this.constructor.name,

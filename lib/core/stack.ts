@@ -42,6 +42,13 @@ export interface StackProps {
    * @default false
    */
   readonly createResourceGroup?: boolean;
+  /**
+   * Own every tag of the stack's resources: tags added outside the program (Azure Policy `modify`/`append`, the
+   * portal) are removed by the next apply, which replaces resources whose tags are create-only (compute
+   * instances). When false they show in `amlcdk drift` and are kept, and an update sends them back unchanged.
+   * @default false
+   */
+  readonly ownAllTags?: boolean;
 }
 
 /**
@@ -80,6 +87,8 @@ export class Stack extends Construct {
   public readonly location: string;
   public readonly tags: Readonly<Record<string, string>>;
   public readonly createResourceGroup: boolean;
+  /** See {@link StackProps.ownAllTags}. */
+  public readonly ownAllTags: boolean;
 
   constructor(scope: Construct, id: string, props: StackProps) {
     super(scope, checkConstructId(scope, id));
@@ -107,6 +116,7 @@ export class Stack extends Construct {
       );
     this.tags = T.record.test(p.tags) ? { ...p.tags } : {};
     this.createResourceGroup = p.createResourceGroup ?? false;
+    this.ownAllTags = p.ownAllTags === true;
 
     const nameProblem = stackNameProblem(id);
     if (nameProblem) {

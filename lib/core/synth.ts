@@ -214,6 +214,7 @@ export function buildManifests(root: IConstruct): { manifests: Manifest[]; diagn
         resourceGroup: stack.resourceGroupName,
         location: stack.location,
         tags: { ...stack.tags },
+        ...(stack.ownAllTags ? { ownAllTags: true } : {}),
       },
     };
     // The hash is of canonicalJson(document without hash); its text is streamed into the hash, never built whole.

@@ -55,6 +55,7 @@ export const MANIFEST_SCHEMA = {
         resourceGroup: { type: 'string' },
         location: { type: 'string' },
         tags: { type: 'object', additionalProperties: { type: 'string' } },
+        ownAllTags: { type: 'boolean' },
       },
     },
     resources: {
@@ -103,6 +104,11 @@ export const MANIFEST_SCHEMA = {
             properties: {
               protect: { type: 'boolean' },
               deletePolicy: { enum: ['Delete', 'Detach', 'Retain', 'Purge'] },
+              ignoreChanges: {
+                type: 'array',
+                items: { type: 'string', pattern: '^(/[^/]+)+$' },
+                uniqueItems: true,
+              },
             },
           },
           secrets: { type: 'array', items: { type: 'string', pattern: '^(/[^/]*)+$' } },

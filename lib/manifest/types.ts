@@ -18,6 +18,11 @@ export interface ManifestStack {
   /** Azure region, lower-case ARM form, e.g. `westeurope`. */
   readonly location: string;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The stack owns every tag of its resources: tags added outside the program (Azure Policy `modify`/`append`,
+   * the portal) are removed by the next apply. Absent (the default): such tags show in drift and are kept.
+   */
+  readonly ownAllTags?: boolean;
 }
 
 /**
@@ -25,7 +30,8 @@ export interface ManifestStack {
  * - `Delete`: delete it (managed compute: `underlyingResourceAction=Delete`; workspaces: soft delete).
  * - `Detach`: attached compute: remove it from the workspace, keep the underlying cluster/VM.
  * - `Retain`: leave it in Azure and forget it.
- * - `Purge`: workspaces only: delete with `forceToPurge=true` so the name can be reused at once.
+ * - `Purge`: workspaces and key vaults: delete for good (workspace `forceToPurge=true`; key vault purge after the
+ *   delete, unless purge protection forbids it) so the name can be reused at once.
  */
 export type DeletePolicy = 'Delete' | 'Detach' | 'Retain' | 'Purge';
 
@@ -33,6 +39,11 @@ export interface ResourceOptions {
   /** When true, the reconciler refuses to delete or replace the resource. */
   readonly protect: boolean;
   readonly deletePolicy: DeletePolicy;
+  /**
+   * JSON pointers into the body (`/properties/properties/scaleSettings/maxNodeCount`, `/tags/costCenter`) whose
+   * differences the reconciler ignores after the create, as Pulumi's and Terraform's `ignoreChanges`.
+   */
+  readonly ignoreChanges?: readonly string[];
 }
 
 /**

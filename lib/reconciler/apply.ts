@@ -17,12 +17,14 @@ import { randomUUID } from 'node:crypto';
 import { AmlcdkError } from '../core/errors.js';
 import type { ArmClient, ArmResource, ArmWriteStarted } from '../arm/types.js';
 import type { Manifest, ManifestResource } from '../manifest/types.js';
-import type { Journal, JournalEntry, OwnedResource, StackState, StateStore } from '../state/types.js';
+import type { Journal, JournalEntry, OwnedResource, SoftDeletedEntry, StackState, StateStore } from '../state/types.js';
 import { apiVersionFor } from '../catalog/api-versions.js';
 import { assetNeedsDocker } from './assets.js';
 import { normalizeObserved } from './normalize.js';
 import { describeObservation, observe, type Observation, type ObserveCalls } from './observe.js';
 import { buildPlan, observeTargets, type Plan, type PlanResult, type Step } from './plan.js';
+import { NO_LIFECYCLE, observeLifecycle, type LifecycleObservation } from './lifecycle-observe.js';
+import { sendWithRetries, adoptExistingAssignment, withKeptValues } from './lifecycle-apply.js';
 import { resolveSecrets, secretResolver, type SecretResolver } from './secrets.js';
 import { refsIn, substituteRefs } from '../manifest/refs.js';
 import { getAt } from './json-path.js';
@@ -69,7 +71,20 @@ export type ApplyEvent =
       readonly because: string;
       readonly total: number;
       readonly finished: number;
-    };
+    }
+  /** A write Azure refused for a reason that passes (a principal not replicated yet): it is sent again. */
+  | {
+      readonly kind: 'retry';
+      readonly address: string;
+      readonly op: string;
+      readonly code: string;
+      readonly attempt: number;
+      readonly waitedMs: number;
+      readonly boundMs: number;
+      readonly nextInMs: number;
+    }
+  /** Something apply decided on its own (e.g. adopting the role assignment Azure says exists). */
+  | { readonly kind: 'note'; readonly address: string; readonly message: string };
 
 export interface ApplyOptions {
   readonly client: ArmClient;
@@ -102,6 +117,16 @@ export interface ApplyOptions {
    * emulator target, a sandbox) instead of refusing with `ResourceGroupNotFound`. @default false
    */
   readonly ensureResourceGroup?: boolean;
+  /**
+   * How long a write Azure answers 400 `PrincipalNotFound` (a new identity or group not replicated in Entra ID yet)
+   * is retried, with backoff, before it fails. @default 300000 (5 min)
+   */
+  readonly principalWaitMs?: number;
+  /**
+   * Ask checkNameAvailability before creating storage accounts, key vaults and registries, so a name taken
+   * elsewhere in Azure is a plan error. @default true
+   */
+  readonly checkNames?: boolean;
   /** Who takes the lock, shown to a second apply. @default 'apply' / 'destroy' */
   readonly operation?: string;
   readonly signal?: AbortSignal;
@@ -144,6 +169,8 @@ interface Node {
   result?: ArmResource | null;
   /** The body written, deploy-time references resolved (kept in state as the last applied body). */
   applied?: Record<string, unknown>;
+  /** The ARM id the resource turned out to have: an existing equivalent adopted at apply time. */
+  adoptedId?: string;
 }
 
 function errInfo(err: unknown): { code: string; message: string } {
@@ -439,6 +466,7 @@ export async function recoverJournal(
           stack,
           ...(state?.manifest ? { manifest: state.manifest } : {}),
           resources,
+          ...(state?.softDeleted ? { softDeleted: state.softDeleted } : {}),
           updatedAt: new Date().toISOString(),
         }
       : state;
@@ -492,7 +520,8 @@ function buildGraph(steps: readonly Step[]): Map<string, Node> {
 
 function stepResource(s: Step): { logicalId: string; id: string; apiVersion: string } {
   const d = s.desired!;
-  return { logicalId: d.logicalId, id: d.id, apiVersion: d.apiVersion };
+  // An equivalent resource adopted under another name is the one written to.
+  return { logicalId: d.logicalId, id: s.actualId ?? d.id, apiVersion: d.apiVersion };
 }
 
 /** Observe and plan (no writes). */
@@ -502,7 +531,8 @@ export async function planStack(
   state: StackState | undefined,
   mode: 'apply' | 'destroy' = 'apply',
   signal?: AbortSignal,
-): Promise<PlanResult & { observation: Observation }> {
+  options: { readonly checkNames?: boolean } = {},
+): Promise<PlanResult & { observation: Observation; lifecycle: LifecycleObservation }> {
   // Ids from the state are checked before the first read (a forged entry must not even be looked up).
   StackScope.of(manifest).checkState(state, `of stack "${manifest.stack.name}"`);
   const observation = await observe(
@@ -510,7 +540,19 @@ export async function planStack(
     observeTargets(mode === 'destroy' ? undefined : manifest, state),
     signal ? { signal } : {},
   );
-  return { ...buildPlan({ manifest, ...(state ? { state } : {}), observation, mode }), observation };
+  // Soft-deleted vaults, taken names and equivalent role assignments, for the resources this plan creates.
+  const lifecycle =
+    mode === 'destroy'
+      ? NO_LIFECYCLE
+      : await observeLifecycle(client, manifest.resources, observation, {
+          ...(signal ? { signal } : {}),
+          ...(options.checkNames !== undefined ? { checkNames: options.checkNames } : {}),
+        });
+  return {
+    ...buildPlan({ manifest, ...(state ? { state } : {}), observation, mode, lifecycle }),
+    observation,
+    lifecycle,
+  };
 }
 
 /** Plan and apply a stack. Throws `StateLocked`, `PlanStale`, `PlanRefused`; failures of single resources are in the result. */
@@ -540,7 +582,9 @@ export async function applyStack(input: ApplyOptions): Promise<ApplyResult> {
       recovered = r.operations;
       await journal.truncate();
     }
-    const planned = await planStack(options.client, options.manifest, state, mode, options.signal);
+    const planned = await planStack(options.client, options.manifest, state, mode, options.signal, {
+      ...(options.checkNames !== undefined ? { checkNames: options.checkNames } : {}),
+    });
     options.onEvent?.({
       kind: 'observed',
       resources: planned.observation.resources.size,
@@ -548,6 +592,9 @@ export async function applyStack(input: ApplyOptions): Promise<ApplyResult> {
       summary: describeObservation(planned.observation),
     });
     const { plan, steps } = planned;
+    // A purge acts on the soft-deleted twin of a vault in scope, outside any resource group.
+    for (const st of steps)
+      if (st.purgeAfterDelete && st.deleteTarget) scope.permitDerived(st.purgeAfterDelete.url, st.deleteTarget.id);
     options.onEvent?.({ kind: 'planned', plan });
     if (options.savedPlan) compareSavedPlan(options.savedPlan, plan, '', recovered > 0);
     if (plan.errors.length > 0) {
@@ -666,7 +713,7 @@ async function execute(
     const started = Date.now();
     emit({ kind: 'start', address: n.step.change.address, op, total, finished });
     try {
-      n.result = await sem.run(() => runOne(n, writer, options, observation, refValue));
+      n.result = await sem.run(() => runOne(n, writer, options, observation, refValue, emit));
       n.status = 'done';
       finished += 1;
       emit({ kind: 'done', address: n.step.change.address, op, elapsedMs: Date.now() - started, total, finished });
@@ -718,12 +765,22 @@ async function runOne(
   options: ApplyOptions,
   observation: Observation,
   refValue: (ref: { resource: string; attribute: string }) => unknown,
+  emit: (e: ApplyEvent) => void,
 ): Promise<ArmResource | null | undefined> {
   const s = n.step;
+  const signalOpts = options.signal ? { signal: options.signal } : {};
   if (n.kind === 'forget') return undefined;
   if (n.kind === 'del') {
     const t = s.deleteTarget!;
     await writer.delete(s.change.address, t);
+    if (s.purgeAfterDelete) {
+      // The vault is soft-deleted now: purge it so its name is free (deletePolicy Purge, no purge protection).
+      await writer.post(
+        { logicalId: s.change.address, id: s.purgeAfterDelete.url, apiVersion: s.purgeAfterDelete.apiVersion },
+        'purge',
+        undefined,
+      );
+    }
     return null;
   }
   const r = stepResource(s);
@@ -740,14 +797,61 @@ async function runOne(
   n.applied = desired.body;
   if (s.unresolvedAssets?.length) throw assetNeedsDocker(desired.logicalId, s.unresolvedAssets);
   const a = s.change.change.actions;
+  if (a[0] === 'adopt') {
+    // An equivalent resource exists under another name: own it, write nothing.
+    const existing = await options.client.get(r.id, r.apiVersion, signalOpts);
+    if (!existing)
+      throw new AmlcdkError(
+        'AdoptTargetGone',
+        `${desired.logicalId}: ${r.id}, which the plan adopts, no longer exists. Fix: run \`amlcdk plan\` again.`,
+      );
+    n.adoptedId = existing.id;
+    return existing;
+  }
   const creating = a.includes('create');
+  const retrying = <T>(op: string, send: () => Promise<T>): Promise<T> =>
+    sendWithRetries(send, {
+      address: desired.logicalId,
+      ...(options.principalWaitMs !== undefined ? { boundMs: options.principalWaitMs } : {}),
+      onRetry: (p) => emit({ kind: 'retry', address: desired.logicalId, op, ...p }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   let last: ArmResource | undefined;
   if (creating || a[0] === 'update') {
-    const body = await resolveSecrets(
+    const resolved = await resolveSecrets(
       desired,
       options.secretResolver ?? secretResolver({ env: options.env ?? process.env }),
     );
-    last = await writer.put(r, creating ? 'create' : 'update', body);
+    const body = creating ? resolved : withKeptValues(resolved, s.keepTags, s.keepValues);
+    if (creating && s.recover) {
+      // A soft-deleted vault this stack owned: recover it, then bring it to the program's properties.
+      const props = (body as { properties?: Record<string, unknown> }).properties ?? {};
+      await writer.put(r, 'create', {
+        ...(body as Record<string, unknown>),
+        properties: { ...props, createMode: 'recover' },
+      });
+      emit({ kind: 'note', address: desired.logicalId, message: `recovered the soft-deleted key vault ${r.id}` });
+      last = await writer.put(r, 'update', body);
+    } else {
+      try {
+        last = await retrying(creating ? 'create' : 'update', () =>
+          writer.put(r, creating ? 'create' : 'update', body),
+        );
+      } catch (err) {
+        const existing = creating
+          ? await adoptExistingAssignment(options.client, err, r.id, r.apiVersion, options.signal)
+          : undefined;
+        if (!existing) throw err;
+        // Azure says the same assignment exists under another name: adopt it (RoleAssignmentExists).
+        n.adoptedId = existing.id;
+        emit({
+          kind: 'note',
+          address: desired.logicalId,
+          message: `adopted ${existing.id}: Azure answered RoleAssignmentExists (same principal, role and scope)`,
+        });
+        return existing;
+      }
+    }
     if (creating) {
       n.actionsDone = [];
       for (const act of s.afterCreate) {
@@ -756,12 +860,12 @@ async function runOne(
       }
     }
   } else if (a[0] === 'patch') {
-    last = await writer.patch(r, s.patchBody);
+    last = await writer.patch(r, withKeptValues(s.patchBody, undefined, s.keepValues, true));
   }
   if (!creating) for (const act of s.fieldActions) await writer.post(r, act.name, act.body);
   // The record after the write: reuse the LRO's final GET when it has one, else read once.
   if (!last || s.afterCreate.length > 0 || s.fieldActions.length > 0)
-    last = await options.client.get(r.id, r.apiVersion, options.signal ? { signal: options.signal } : {});
+    last = await options.client.get(r.id, r.apiVersion, signalOpts);
   void observation;
   return last ?? null;
 }
@@ -790,10 +894,11 @@ function ownedFrom(
   d: ManifestResource,
   observed: ArmResource | undefined,
   ownership: 'created' | 'adopted',
+  id: string = d.id,
 ): OwnedResource {
   return {
     logicalId: d.logicalId,
-    id: d.id,
+    id,
     type: d.type,
     apiVersion: d.apiVersion,
     applied: d.body,
@@ -831,12 +936,22 @@ async function nextState(
     for (const k of addressesById.get(lower) ?? [])
       if (k !== keep && resources[k]?.id.toLowerCase() === lower) delete resources[k];
   };
+  // Resources this stack deleted that Azure keeps soft-deleted (see lifecycle.ts), by lower-case id.
+  const softDeleted: Record<string, SoftDeletedEntry> = { ...(state?.softDeleted ?? {}) };
+  const nowIso = new Date().toISOString();
   for (const s of steps) {
     const addr = s.change.address;
     const a = s.change.change.actions;
     const main = nodes.get(`main:${addr}`);
     const del = nodes.get(`del:${addr}`);
     const forget = nodes.get(`forget:${addr}`);
+    if (del?.status === 'done' && s.deleteTarget) {
+      const key = s.deleteTarget.id.toLowerCase();
+      if (s.softDeletes)
+        softDeleted[key] = { logicalId: addr, id: s.deleteTarget.id, type: s.deleteTarget.type, deletedAt: nowIso };
+      else delete softDeleted[key];
+    }
+    if (main?.status === 'done' && a.includes('create') && s.desired) delete softDeleted[s.desired.id.toLowerCase()];
     if (forget?.status === 'done') {
       delete resources[addr];
       continue;
@@ -848,16 +963,26 @@ async function nextState(
     }
     const d = s.desired;
     const prior = resources[addr] ?? s.owned;
+    // The id the resource really has: an equivalent adopted under another name (plan or apply), else the desired one.
+    const id = main?.adoptedId ?? s.actualId ?? d.id;
     if (a[0] === 'no-op') {
-      const o = observation.resources.get(d.id.toLowerCase());
-      setEntry(addr, ownedFrom(d, o?.raw, prior?.ownership ?? 'adopted'));
-      dropId(d.id, addr);
+      const o = observation.resources.get(id.toLowerCase());
+      setEntry(addr, ownedFrom(d, o?.raw, prior?.ownership ?? 'adopted', id));
+      dropId(id, addr);
       continue;
     }
     if (main?.status === 'done') {
-      const ownership = a.includes('create') ? 'created' : (prior?.ownership ?? (s.adopt ? 'adopted' : 'created'));
-      setEntry(addr, ownedFrom(main.applied ? { ...d, body: main.applied } : d, main.result ?? undefined, ownership));
-      dropId(d.id, addr);
+      const ownership =
+        main.adoptedId || a[0] === 'adopt'
+          ? 'adopted'
+          : a.includes('create')
+            ? 'created'
+            : (prior?.ownership ?? (s.adopt ? 'adopted' : 'created'));
+      setEntry(
+        addr,
+        ownedFrom(main.applied ? { ...d, body: main.applied } : d, main.result ?? undefined, ownership, id),
+      );
+      dropId(id, addr);
       if (a[0] === 'create' && a.length === 2 && del?.status !== 'done' && s.owned) {
         // The old resource of a rename could not be deleted: keep owning it under a derived address.
         setEntry(`${addr}#old`, { ...s.owned, logicalId: `${addr}#old` });
@@ -885,6 +1010,7 @@ async function nextState(
     stack: options.manifest.stack.name,
     ...(manifest ? { manifest } : {}),
     resources,
+    ...(Object.keys(softDeleted).length ? { softDeleted } : {}),
     updatedAt: new Date().toISOString(),
   };
 }

@@ -13,6 +13,7 @@ import {
   compareKindOf,
   compareTrieFor,
   descendCompare,
+  echoOptionalSegmentsFor,
   scalarEqual,
   writeOnlySegmentsFor,
   type CompareCursor,
@@ -52,6 +53,7 @@ function containsInto(ctx: Ctx, desired: unknown, observed: unknown, segs: strin
   if ((ctx.secretPaths.size > 0 && ctx.secretPaths.has(joinPath(segs))) || isSecretRef(desired)) return; // write-only: handled against L
   const rule = compareKindOf(at);
   if (rule?.kind === 'write-only') return; // never echoed: handled against L
+  if (rule?.kind === 'echo-optional' && observed === undefined) return; // not echoed this time: handled against L
   if (isPlainObject(desired)) {
     if (!isPlainObject(observed)) {
       if (Object.keys(desired).length === 0 && observed === undefined) return;
@@ -223,6 +225,14 @@ export function diffBodies(input: DiffInput): PathDiff[] {
           after: d,
           sensitive: true,
         });
+    }
+    // Values Azure left out of its answer: a change is what we send now vs what we sent last time.
+    for (const { path: p, segs } of echoOptionalSegmentsFor(input.type)) {
+      if (get(input.observed, segs) !== undefined || ctx.out.some((x) => x.path === p)) continue;
+      const d = get(input.desired, segs);
+      const l = get(input.lastApplied, segs);
+      if (d !== undefined && l !== undefined && JSON.stringify(d) !== JSON.stringify(l))
+        ctx.out.push({ path: p, before: l, after: d });
     }
     // Secret references that changed since the last apply (the values themselves are write-only).
     for (const p of secretPaths) {

@@ -232,6 +232,7 @@ export async function importResource(options: ImportOptions): Promise<ImportResu
       stack,
       ...(state?.manifest ? { manifest: state.manifest } : {}),
       resources: { ...(state?.resources ?? {}), [desired.logicalId]: entry },
+      ...(state?.softDeleted ? { softDeleted: state.softDeleted } : {}),
       updatedAt: new Date().toISOString(),
     };
     await store.save(next);

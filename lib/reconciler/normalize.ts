@@ -26,7 +26,12 @@ export type CompareKind =
   /** ARM never returns it (credentials, keys): compared with the last applied body, never with Azure. */
   | { readonly kind: 'write-only' }
   /** A role definition id: the same GUID is the same role whatever scope prefix the id was written with. */
-  | { readonly kind: 'role-definition-id' };
+  | { readonly kind: 'role-definition-id' }
+  /**
+   * Azure may leave it out of a GET: compared with Azure when echoed, else with the last applied body, so its
+   * absence is never a difference.
+   */
+  | { readonly kind: 'echo-optional' };
 
 export interface CompareRule {
   /** ARM type (case-insensitive), or `*` for every type. */
@@ -123,6 +128,12 @@ export const COMPARE_RULES: readonly CompareRule[] = [
     path: '/properties/properties/schedules/computeStartStop',
     compare: { kind: 'keyed-array', key: 'action' },
     why: 'schedules may be echoed in another order',
+  },
+  {
+    type: 'Microsoft.MachineLearningServices/workspaces/computes',
+    path: '/properties/properties/enableNodePublicIp',
+    compare: { kind: 'echo-optional' },
+    why: 'a compute instance GET does not echo it (azure-rest-api-specs MachineLearningServices stable/2025-12-01 examples/Compute/get/ComputeInstance.json); clusters do',
   },
   {
     type: 'Microsoft.MachineLearningServices/workspaces/computes',
@@ -262,6 +273,23 @@ export function writeOnlyPathsFor(type: string): readonly string[] {
       (r) => r.compare.kind === 'write-only' && (r.type === '*' || r.type.toLowerCase() === k),
     ).map((r) => r.path);
     writeOnly.set(k, v);
+  }
+  return v;
+}
+
+const echoOptional = new Map<string, readonly { readonly path: string; readonly segs: readonly string[] }[]>();
+
+/** Paths (no wildcards) Azure may leave out of a GET for a type, split into segments (computed once per type). */
+export function echoOptionalSegmentsFor(
+  type: string,
+): readonly { readonly path: string; readonly segs: readonly string[] }[] {
+  const k = type.toLowerCase();
+  let v = echoOptional.get(k);
+  if (!v) {
+    v = COMPARE_RULES.filter(
+      (r) => r.compare.kind === 'echo-optional' && (r.type === '*' || r.type.toLowerCase() === k),
+    ).map((r) => ({ path: r.path, segs: splitPath(r.path) }));
+    echoOptional.set(k, v);
   }
   return v;
 }

@@ -54,14 +54,38 @@ function dependencyOrder(resources: readonly ManifestResource[]): number[] {
   for (let i = 0; i < resources.length; i++) if (!done[i]) out.push(i);
   return out;
 }
+import {
+  NO_LIFECYCLE,
+  ROLE_ASSIGNMENT,
+  assignmentKey,
+  sameAssignment,
+  type LifecycleObservation,
+} from './lifecycle-observe.js';
+import {
+  KEY_VAULT,
+  ML_WORKSPACE,
+  declaredTagKeys,
+  filterLifecycleDiffs,
+  ignoredValues,
+  nameTakenError,
+  provisioningFailure,
+  softDeletes,
+  stackSoftDeleted,
+  undeclaredTags,
+  vaultSoftDeletedError,
+  workspaceCreateError,
+  workspaceReplaceError,
+} from './lifecycle.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
 /**
- * Terraform-compatible action arrays, plus `patch` (PATCH of a subtree), `action` (POST actions only) and
- * `forget` (Terraform 1.7's name: leave the resource in Azure, drop it from state; deletePolicy `Retain`).
+ * Terraform-compatible action arrays, plus `patch` (PATCH of a subtree), `action` (POST actions only),
+ * `forget` (Terraform 1.7's name: leave the resource in Azure, drop it from state; deletePolicy `Retain`) and
+ * `adopt` (an equivalent resource exists under another name, e.g. a role assignment Azure would answer 409
+ * `RoleAssignmentExists`: it goes into the state, nothing is written).
  */
-export type PlanAction = 'create' | 'update' | 'patch' | 'delete' | 'action' | 'no-op' | 'forget';
+export type PlanAction = 'create' | 'update' | 'patch' | 'delete' | 'action' | 'no-op' | 'forget' | 'adopt';
 
 export interface PlannedPath {
   readonly path: string;
@@ -112,6 +136,7 @@ export interface PlanSummary {
   readonly replace: number;
   readonly delete: number;
   readonly forget: number;
+  readonly adopt: number;
   readonly noop: number;
 }
 
@@ -161,6 +186,18 @@ export interface Step {
   readonly dependsOn: readonly string[];
   /** Container-image assets referenced without a digest: applying this resource fails with AssetNeedsDocker. */
   readonly unresolvedAssets?: readonly string[];
+  /** The ARM id the step acts on when it is not the desired id: an equivalent role assignment adopted earlier or now. */
+  readonly actualId?: string;
+  /** A soft-deleted key vault this stack owned: the create recovers it (`createMode: recover`), then updates it. */
+  readonly recover?: boolean;
+  /** Tags Azure holds that the program never declared: a PUT update sends them back (unless the stack owns all tags). */
+  readonly keepTags?: Readonly<Record<string, string>>;
+  /** Values Azure holds at `ignoreChanges` paths: a PUT update sends them back instead of the program's. */
+  readonly keepValues?: readonly { readonly segs: readonly string[]; readonly value: unknown }[];
+  /** After the delete, purge the soft-deleted key vault (deletePolicy Purge without purge protection). */
+  readonly purgeAfterDelete?: { readonly url: string; readonly apiVersion: string };
+  /** The delete leaves the resource soft-deleted: remember it in the state. */
+  readonly softDeletes?: boolean;
 }
 
 export interface PlanResult {
@@ -181,6 +218,10 @@ export interface PlanInput {
   readonly state?: StackState;
   readonly observation: Observation;
   readonly mode?: 'apply' | 'destroy';
+  /** Soft-deleted vaults, name availability and equivalent role assignments for the creates (lifecycle-observe.ts). */
+  readonly lifecycle?: LifecycleObservation;
+  /** The time soft-delete retentions are compared with. @default Date.now() */
+  readonly now?: number;
 }
 
 /** What to observe for a manifest and a state. */
@@ -200,11 +241,11 @@ function dotted(path: string): string {
   return splitPath(path).join('.');
 }
 
-function reasonFor(update: UpdateKind, path: string, action?: string): string {
+function reasonFor(update: UpdateKind, path: string, action?: string, why?: string): string {
   const p = dotted(path);
   switch (update) {
     case 'replace':
-      return `replace: ${p} is create-only`;
+      return why ? `replace: ${p} cannot be changed in place: ${why}` : `replace: ${p} is create-only`;
     case 'patch':
       return `patch: ${p} is updated with PATCH`;
     case 'action':
@@ -286,6 +327,61 @@ export function buildPlan(input: PlanInput): PlanResult {
     costDelta += sign * c.monthlyUsd;
     if (c.unknownSize) unknownSizes.add(c.unknownSize);
   };
+  const lifecycle = input.lifecycle ?? NO_LIFECYCLE;
+  const now = input.now ?? Date.now();
+  const ownAllTags = input.manifest.stack.ownAllTags === true;
+  // The last applied manifest's resources by address: which tags the program declared (see declaredTagKeys).
+  let lastManifestCache: Map<string, ManifestResource> | undefined;
+  const lastManifestResource = (address: string): ManifestResource | undefined => {
+    if (!oldManifest) return undefined;
+    lastManifestCache ??= new Map(oldManifest.resources.map((x) => [x.logicalId, x]));
+    return lastManifestCache.get(address);
+  };
+  /**
+   * A create that meets Azure's soft delete: a key vault this stack owned is recovered (returns true); one it did
+   * not own is a plan error; a workspace this stack deleted within the retention gets a note (the create fails
+   * unless it was purged since). A globally unique name taken elsewhere is a plan error.
+   */
+  const createMeetsSoftDelete = (
+    r: ManifestResource,
+    lowerId: string,
+    owned: OwnedResource | undefined,
+    notes: string[],
+  ): boolean => {
+    const t = r.type.toLowerCase();
+    const mine = stackSoftDeleted(state, r.id, now);
+    let recover = false;
+    const deleted = t === KEY_VAULT ? lifecycle.deletedVaults.get(lowerId) : undefined;
+    if (deleted) {
+      if ((mine || owned) && deleted.vaultId.toLowerCase() === lowerId) {
+        recover = true;
+        notes.push(
+          `recover: key vault ${r.name} is soft-deleted (deleted ${deleted.deletionDate?.slice(0, 10) ?? 'earlier'}) and was this stack's: it is recovered (createMode: recover), then updated to the program's properties`,
+        );
+      } else errors.push({ address: r.logicalId, ...vaultSoftDeletedError(r, deleted) });
+    }
+    if (t === ML_WORKSPACE && mine) {
+      const e = workspaceCreateError(r, mine);
+      notes.push(`${e.message}: unless it was purged since, the create fails. Fix: ${e.fix}`);
+    }
+    const name = lifecycle.names.get(lowerId);
+    if (name && !name.nameAvailable && !deleted) errors.push({ address: r.logicalId, ...nameTakenError(r, name) });
+    return recover;
+  };
+  /** What a PUT or PATCH update must send back as Azure has it: undeclared tags and `ignoreChanges` values. */
+  const keepOnUpdate = (
+    action: PlanAction,
+    o: ObservedResource,
+    declared: ReadonlySet<string>,
+    ignore: readonly string[],
+  ): Pick<Step, 'keepTags' | 'keepValues'> => {
+    if (action !== 'update' && action !== 'patch') return {};
+    const tags = ownAllTags || action === 'patch' ? {} : undeclaredTags(o.raw, declared);
+    return {
+      ...(Object.keys(tags).length ? { keepTags: tags } : {}),
+      ...(ignore.length ? { keepValues: ignoredValues(o.normalized, ignore) } : {}),
+    };
+  };
 
   // Deploy-time references (lib/manifest/refs.ts) are resolved from the observation of the resource they read, unless
   // this plan creates or replaces that resource: then the value is known only after apply. Planning in dependency
@@ -314,8 +410,19 @@ export function buildPlan(input: PlanInput): PlanResult {
     const lowerId = desiredLowerIds[ri];
     // Same ARM id under a new construct path (a refactor): the entry moves, the resource stays.
     const owned = state?.resources[r.logicalId] ?? ownedById().get(lowerId);
-    const o = observed.get(lowerId);
-    const sameId = owned ? owned.id === r.id || owned.id.toLowerCase() === lowerId : true;
+    let o = observed.get(lowerId);
+    let sameId = owned ? owned.id === r.id || owned.id.toLowerCase() === lowerId : true;
+    // A role assignment adopted under another name (Azure answered RoleAssignmentExists) stays that resource as long
+    // as principal, role and scope are the same.
+    let actualId: string | undefined;
+    if (owned && !sameId && r.type.toLowerCase() === ROLE_ASSIGNMENT) {
+      const held = obs(owned.id);
+      if (held && sameAssignment(assignmentKey(owned.id, held.raw), assignmentKey(r.id, r.body))) {
+        actualId = owned.id;
+        o = held;
+        sameId = true;
+      }
+    }
     const table = fieldTableFor(r.type, computeTypeOf(r.body));
     const after = unknownsShown(maskSecrets(r.body, r.secrets));
     const afterCreate = (r.actions ?? []).filter((a) => a.when === 'afterCreate');
@@ -384,12 +491,37 @@ export function buildPlan(input: PlanInput): PlanResult {
       continue;
     }
     if (o === null || o === undefined) {
+      const equivalent = lifecycle.equivalentAssignments.get(r.logicalId);
+      if (equivalent) {
+        steps.push({
+          change: {
+            ...base,
+            change: { actions: ['adopt'], before: null, after, paths: [] },
+            action_reason: 'adopt_because_equivalent_exists',
+            notes: [
+              `adopt: an assignment of the same principal, role and scope exists as ${equivalent} (Azure would answer 409 RoleAssignmentExists); it goes into the state, nothing is written`,
+            ],
+          },
+          desired: r,
+          fieldActions: [],
+          afterCreate: [],
+          adopt: true,
+          actualId: equivalent,
+          dependsOn: r.dependsOn,
+        });
+        continue;
+      }
       if (owned) notes.push('in state but not found in Azure: deleted outside amlcdk, will be created again');
+      const recover = createMeetsSoftDelete(r, lowerId, owned, notes);
       steps.push({
         change: {
           ...base,
           change: { actions: ['create'], before: null, after, paths: [] },
-          ...(owned ? { action_reason: 'create_because_deleted_outside' } : {}),
+          ...(recover
+            ? { action_reason: 'create_by_recovering_soft_deleted' }
+            : owned
+              ? { action_reason: 'create_because_deleted_outside' }
+              : {}),
           ...(notes.length ? { notes } : {}),
         },
         desired: r,
@@ -398,6 +530,7 @@ export function buildPlan(input: PlanInput): PlanResult {
         adopt: false,
         dependsOn: r.dependsOn,
         ...(owned ? { owned } : {}),
+        ...(recover ? { recover } : {}),
       });
       addCost(r.type, r.body, 1, stopped);
       continue;
@@ -409,8 +542,21 @@ export function buildPlan(input: PlanInput): PlanResult {
       lastApplied: owned?.applied,
       secrets: r.secrets,
     });
-    const paths = classifyDiffs(table, diffs);
-    checkOneWay(table, r, diffs, errors);
+    const declared = declaredTagKeys(r, lastManifestResource(r.logicalId), owned);
+    const ignore = r.options.ignoreChanges ?? [];
+    const considered = filterLifecycleDiffs(diffs, ignore, declared, ownAllTags);
+    const paths = classifyDiffs(table, considered);
+    checkOneWay(table, r, considered, errors);
+    // A resource Azure failed to provision (quota, capacity) is not usable: replace it, whatever the diff says.
+    const failure = provisioningFailure(o.raw);
+    if (failure)
+      paths.push({
+        path: '',
+        update: 'replace',
+        reason: `replace (provisioning failed: ${failure.code}: ${failure.message})`,
+        before: 'Failed',
+        after: 'Succeeded',
+      });
     const kinds = new Set(paths.map((p) => p.update));
     let actions: PlanAction[] = ['no-op'];
     let actionReason: string | undefined;
@@ -419,14 +565,18 @@ export function buildPlan(input: PlanInput): PlanResult {
     const fieldActions: { name: string; body: unknown }[] = [];
     if (kinds.has('replace')) {
       actions = ['delete', 'create'];
-      actionReason = 'replace_because_cannot_update';
+      actionReason = failure ? 'replace_because_provisioning_failed' : 'replace_because_cannot_update';
       replacePaths = paths.filter((p) => p.update === 'replace').map((p) => p.path);
       if (r.options.protect) {
         errors.push({
           address: r.logicalId,
           code: 'ResourceProtected',
-          message: `${r.logicalId} is protected and this change would replace it (${replacePaths.map(dotted).join(', ')} ${replacePaths.length === 1 ? 'is' : 'are'} create-only)`,
-          fix: 'revert the create-only change, or remove `protect` from the resource, apply, and plan again',
+          message: failure
+            ? `${r.logicalId} is protected and failed to provision (${failure.code}: ${failure.message}); repairing it means replacing it`
+            : `${r.logicalId} is protected and this change would replace it (${replacePaths.map(dotted).join(', ')} ${replacePaths.length === 1 ? 'is' : 'are'} create-only)`,
+          fix: failure
+            ? 'remove `protect` from the resource, apply, and plan again (or delete and re-create it yourself)'
+            : 'revert the create-only change, or remove `protect` from the resource, apply, and plan again',
         });
       }
     } else if (kinds.has('in-place')) {
@@ -503,6 +653,8 @@ export function buildPlan(input: PlanInput): PlanResult {
       afterCreate,
       adopt,
       dependsOn: r.dependsOn,
+      ...(actualId ? { actualId } : {}),
+      ...keepOnUpdate(actions[0], o, declared, ignore),
     });
   }
 
@@ -579,6 +731,45 @@ export function buildPlan(input: PlanInput): PlanResult {
     }
   }
 
+  // Replacements that meet Azure's soft delete: the delete keeps the name, so the create of the same name fails.
+  for (let i = 0; i < steps.length; i++) {
+    const st = steps[i];
+    const t = st.deleteTarget;
+    if (!t || !st.desired) continue;
+    const sameName = t.id.toLowerCase() === st.change.id.toLowerCase();
+    if (!softDeletes(t.type, t.query)) continue;
+    const vaultPurge =
+      t.type.toLowerCase() === KEY_VAULT
+        ? vaultPurgeFor({ ...t, raw: obs(t.id)?.raw }, st.desired.options.deletePolicy)
+        : undefined;
+    if (sameName && !vaultPurge?.purge) {
+      const e =
+        workspaceReplaceError(st.desired) ??
+        (t.type.toLowerCase() === KEY_VAULT
+          ? {
+              code: 'KeyVaultReplaceBlockedBySoftDelete',
+              message: `${st.change.address}: this change replaces key vault ${st.change.name}, but its delete is a soft delete and the new vault of the same name is refused while the old one is kept${vaultPurge?.note ? ` (${vaultPurge.note})` : ''}`,
+              fix: "revert the create-only change, or give the vault another name, or set deletePolicy: 'Purge' on it (a vault without purge protection is purged after the delete)",
+            }
+          : undefined);
+      if (e) errors.push({ address: st.change.address, ...e });
+    }
+    steps[i] = {
+      ...st,
+      softDeletes: !vaultPurge?.purge,
+      ...(vaultPurge?.purge ? { purgeAfterDelete: vaultPurge.purge } : {}),
+      change: {
+        ...st.change,
+        notes: [
+          ...(st.change.notes ?? []),
+          t.type.toLowerCase() === ML_WORKSPACE
+            ? `soft delete: the old workspace is kept deleted for 14 days and its name stays taken (deletePolicy ${st.desired.options.deletePolicy}; Purge deletes it for good)`
+            : (vaultPurge?.note ?? 'soft delete: the old key vault is kept deleted and its name stays taken'),
+        ],
+      },
+    };
+  }
+
   // Resources we own that the program no longer has (or all of them, for destroy).
   const desiredAddresses = new Set(desiredList.map((r) => r.logicalId));
   for (const owned of ownedList) {
@@ -622,6 +813,18 @@ export function buildPlan(input: PlanInput): PlanResult {
     const notes = [`DELETE${queryText(query)}`];
     if (!o) notes.push('already gone from Azure: only removed from state');
     if (o) addCost(owned.type, o.normalized, -1);
+    // Key vaults and workspaces are soft-deleted: remember them (a later create recovers a vault or knows the name
+    // is blocked); a vault with deletePolicy Purge is purged after the delete, unless purge protection forbids it.
+    const vaultPurge =
+      o && owned.type.toLowerCase() === KEY_VAULT
+        ? vaultPurgeFor({ id: owned.id, type: owned.type, apiVersion: owned.apiVersion, raw: o.raw }, policy)
+        : undefined;
+    const soft = !!o && softDeletes(owned.type, query) && !vaultPurge?.purge;
+    if (vaultPurge?.note) notes.push(vaultPurge.note);
+    else if (soft && owned.type.toLowerCase() === ML_WORKSPACE)
+      notes.push(
+        'soft delete: Azure keeps the deleted workspace for 14 days and its name stays taken (deletePolicy Purge deletes it for good)',
+      );
     steps.push({
       change: {
         ...base,
@@ -635,16 +838,19 @@ export function buildPlan(input: PlanInput): PlanResult {
       afterCreate: [],
       adopt: false,
       dependsOn: oldDeps().get(owned.logicalId) ?? [],
+      ...(soft ? { softDeletes: true } : {}),
+      ...(vaultPurge?.purge ? { purgeAfterDelete: vaultPurge.purge } : {}),
     });
   }
 
-  const summary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0, noop: 0 };
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, forget: 0, adopt: 0, noop: 0 };
   for (const s of steps) {
     const a = s.change.change.actions;
     if (a.length === 2) summary.replace += 1;
     else if (a[0] === 'create') summary.create += 1;
     else if (a[0] === 'delete') summary.delete += 1;
     else if (a[0] === 'forget') summary.forget += 1;
+    else if (a[0] === 'adopt') summary.adopt += 1;
     else if (a[0] === 'no-op') summary.noop += 1;
     else summary.update += 1;
   }
@@ -677,6 +883,40 @@ export function pendingAfterCreate(
   return afterCreate.filter((a) => !done.has(a.name) && (all || pending.includes(a.name)));
 }
 
+/**
+ * How a key vault delete ends: soft-deleted always (Key Vault soft delete cannot be turned off); with deletePolicy
+ * Purge the deleted vault is purged after (`POST …/locations/{loc}/deletedVaults/{name}/purge`, keyvault
+ * stable/2023-07-01 `Vaults_PurgeDeleted`), unless purge protection is on: Azure refuses that purge until the
+ * retention ends, so the plan says so instead of trying.
+ */
+function vaultPurgeFor(
+  t: { readonly id: string; readonly type: string; readonly apiVersion: string; readonly raw?: unknown },
+  policy: string | undefined,
+): { purge?: { url: string; apiVersion: string }; note?: string } | undefined {
+  const p = (t.raw as { location?: unknown; properties?: Record<string, unknown> } | undefined) ?? {};
+  const protectedVault = p.properties?.enablePurgeProtection === true;
+  const days =
+    typeof p.properties?.softDeleteRetentionInDays === 'number' ? p.properties.softDeleteRetentionInDays : 90;
+  const name = t.id.split('/').pop() ?? '';
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(t.id)?.[1] ?? '';
+  const loc = typeof p.location === 'string' ? p.location.replace(/\s+/g, '').toLowerCase() : '';
+  if (policy === 'Purge' && !protectedVault && loc)
+    return {
+      purge: {
+        url: `/subscriptions/${sub}/providers/Microsoft.KeyVault/locations/${loc}/deletedVaults/${name}`,
+        apiVersion: t.apiVersion,
+      },
+      note: 'purge: the vault is soft-deleted, then purged (deletePolicy Purge), so its name is free again',
+    };
+  if (protectedVault)
+    return {
+      note: `soft delete with purge protection: Azure keeps the deleted vault ${days} days and refuses to purge it${policy === 'Purge' ? ' (deletePolicy Purge cannot apply)' : ''}; its name stays taken, and applying this stack again recovers it`,
+    };
+  return {
+    note: `soft delete: Azure keeps the deleted vault ${days} days and its name stays taken; applying this stack again recovers it (deletePolicy Purge purges it instead)`,
+  };
+}
+
 function queryText(q: Readonly<Record<string, string>>): string {
   const e = Object.entries(q);
   return e.length ? ` ?${e.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
@@ -686,6 +926,8 @@ function queryText(q: Readonly<Record<string, string>>): string {
 function unknownsShown(v: unknown): unknown {
   return substituteRefs(v, () => KNOWN_AFTER_APPLY);
 }
+/** Field-table notes that explain a replace better than "create-only" (they name the missing operation). */
+const SPECIFIC_REPLACE = /^no operation of the pinned/;
 
 function classifyDiffs(table: FieldTable, diffs: readonly PathDiff[]): PlannedPath[] {
   const out: PlannedPath[] = [];
@@ -696,7 +938,12 @@ function classifyDiffs(table: FieldTable, diffs: readonly PathDiff[]): PlannedPa
       path: d.path,
       update: c.update,
       ...(c.action ? { action: c.action } : {}),
-      reason: reasonFor(c.update, d.path, c.action),
+      reason: reasonFor(
+        c.update,
+        d.path,
+        c.action,
+        c.update === 'replace' && SPECIFIC_REPLACE.test(c.note) ? c.note : undefined,
+      ),
       before: d.sensitive ? '(sensitive)' : maskSecrets(d.before),
       after: d.sensitive ? '(sensitive)' : unknownsShown(maskSecrets(d.after)),
     });

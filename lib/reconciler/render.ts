@@ -43,6 +43,8 @@ function sign(c: ResourceChange, p: Painter): string {
       return p.red('-');
     case 'forget':
       return p.dim('.');
+    case 'adopt':
+      return p.cyan('=');
     case 'no-op':
       return ' ';
     default:
@@ -66,6 +68,8 @@ function verb(c: ResourceChange): string {
       return 'deleted';
     case 'forget':
       return 'forgotten (kept in Azure)';
+    case 'adopt':
+      return 'adopted into the state (it exists under another name; nothing is written)';
     default:
       return 'left unchanged';
   }
@@ -102,10 +106,12 @@ export function renderPlan(plan: Plan, options: RenderOptions = {}): string {
 
 export function summaryLine(plan: Plan, p: Painter = plainPainter): string {
   const s = plan.summary;
-  const changed = s.create + s.update + s.replace + s.delete + s.forget;
+  const adopt = s.adopt ?? 0;
+  const changed = s.create + s.update + s.replace + s.delete + s.forget + adopt;
   if (changed === 0 && plan.errors.length === 0) return p.green(`No changes. ${s.noop} resource(s) up to date.`);
   const parts = [`${s.create} to create`, `${s.update} to update`, `${s.replace} to replace`, `${s.delete} to delete`];
   if (s.forget) parts.push(`${s.forget} to forget`);
+  if (adopt) parts.push(`${adopt} to adopt`);
   parts.push(`${s.noop} unchanged`);
   const cost = plan.cost.monthlyDeltaUsd;
   return `${p.bold('Plan:')} ${parts.join(', ')}. Estimated monthly cost ${formatUsd(cost)}/month${plan.cost.unknownSizes?.length ? ` (no price for ${plan.cost.unknownSizes.join(', ')})` : ''}.`;

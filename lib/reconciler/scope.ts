@@ -19,6 +19,8 @@ import type { JournalEntry, StackState } from '../state/types.js';
 export class StackScope {
   private readonly groups = new Set<string>();
   private readonly exact = new Set<string>();
+  /** Ids that stand for an id in scope elsewhere in ARM (a soft-deleted key vault): allowed exactly. */
+  private readonly derived = new Set<string>();
 
   /**
    * @example
@@ -51,7 +53,26 @@ export class StackScope {
     const s = armIdScope(id);
     if (s.resourceGroup !== undefined && this.groups.has(`${s.subscription}/${s.resourceGroup}`)) return true;
     const lower = id.toLowerCase();
+    if (this.derived.has(lower)) return true;
     for (const e of this.exact) if (lower === e || lower.startsWith(`${e}/`)) return true;
+    return false;
+  }
+
+  /**
+   * Allow `id`, which stands for `from` elsewhere in ARM, when `from` is in scope: the soft-deleted key vault
+   * (`/subscriptions/{s}/providers/Microsoft.KeyVault/locations/{loc}/deletedVaults/{name}`) of a vault of the
+   * stack, which deletePolicy Purge purges.
+   */
+  public permitDerived(id: string, from: string): void {
+    checkCanonical(id, 'a derived id');
+    if (this.allows(from)) this.derived.add(id.toLowerCase());
+  }
+
+  /** Whether `subscription` holds one of the declared scopes. */
+  public declaresSubscription(subscription: string): boolean {
+    const sub = subscription.toLowerCase();
+    for (const g of this.groups) if (g.startsWith(`${sub}/`)) return true;
+    for (const e of this.exact) if (armIdScope(e).subscription === sub) return true;
     return false;
   }
 
@@ -103,6 +124,8 @@ export function checkCanonical(id: unknown, what: string): void {
 }
 
 const ACTION = /^[A-Za-z][A-Za-z0-9]{0,79}$/;
+/** Where checkNameAvailability is asked: a question about a name, which changes nothing. */
+const NAME_CHECK = /^\/subscriptions\/([^/]+)\/providers\/(Microsoft\.Storage|Microsoft\.KeyVault|Microsoft\.ContainerRegistry)$/i;
 
 /**
  * An ArmClient that refuses every PUT, PATCH, POST and DELETE outside `scope` (and any non-canonical id) before
@@ -111,6 +134,8 @@ const ACTION = /^[A-Za-z][A-Za-z0-9]{0,79}$/;
 export function scopedClient(client: ArmClient, scope: StackScope): ArmClient {
   const guard = (id: string, verb: string): void => scope.check(id, `a ${verb} request`);
   const guardAction = (id: string, action: string): void => {
+    const nameCheck = action === 'checkNameAvailability' ? NAME_CHECK.exec(id) : null;
+    if (nameCheck && scope.declaresSubscription(nameCheck[1])) return;
     guard(id, 'POST');
     if (typeof action !== 'string' || !ACTION.test(action))
       throw new AmlcdkError(

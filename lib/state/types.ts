@@ -19,6 +19,23 @@ export interface StackState {
    * previous serial + 1). Plans record it so a plan made against an older state can be refused.
    */
   readonly serial?: number;
+  /**
+   * Resources this stack deleted that Azure keeps soft-deleted (key vaults, Azure ML workspaces), by lower-case ARM
+   * id: a later create of the same id knows the stack owned it (recover a vault) or that its name is blocked.
+   * (Added by the reconciler; additive.)
+   */
+  readonly softDeleted?: Readonly<Record<string, SoftDeletedEntry>>;
+}
+
+/** One resource the stack deleted and Azure keeps soft-deleted. */
+export interface SoftDeletedEntry {
+  readonly logicalId: string;
+  readonly id: string;
+  readonly type: string;
+  /** ISO time of the delete. */
+  readonly deletedAt: string;
+  /** ISO time until which Azure keeps it (and its name), when known. */
+  readonly purgeAt?: string;
 }
 
 export interface OwnedResource {

@@ -22,7 +22,10 @@ export interface Harness {
   readonly client: HttpArmClient;
   readonly store: FileStateStore;
   readonly dir: string;
-  /** Writes (PUT/PATCH/DELETE/POST) the emulator logged after `since` (a log seq). */
+  /**
+   * Writes (PUT/PATCH/DELETE/POST) the emulator logged after `since` (a log seq). A checkNameAvailability POST asks,
+   * it changes nothing: not a write.
+   */
   writesSince(since: number): { method: string; path: string; status: number }[];
   lastSeq(): number;
   /** An https.Agent trusting the emulator, for Microsoft's SDK clients. */
@@ -57,6 +60,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       emu
         .log(since)
         .filter((e) => e.kind === 'write' || e.kind === 'delete' || e.kind === 'action')
+        .filter((e) => !/\/checkNameAvailability$/i.test(e.path))
         .map((e) => ({ method: e.method, path: e.path, status: e.status })),
     agent: () => (agent ??= new https.Agent({ ca: emu.caCertPem, keepAlive: false })),
     close: async () => {

@@ -25,11 +25,12 @@ describe('field tables', () => {
     const idle = classifyPath(t, '/properties/properties/idleTimeBeforeShutdown');
     assert.equal(idle.update, 'action');
     assert.equal(idle.action, 'updateIdleShutdownSetting');
+    // No operation of the pinned stable api-version changes schedules (updateSchedules is preview-only): replace.
     assert.equal(
-      classifyPath(t, '/properties/properties/schedules/computeStartStop/0/cron/expression').action,
-      'updateSchedules',
+      classifyPath(t, '/properties/properties/schedules/computeStartStop/0/cron/expression').update,
+      'replace',
     );
-    // A more specific ignore rule beats the action rule above it.
+    // A more specific ignore rule beats the replace rule above it.
     assert.equal(classifyPath(t, '/properties/properties/schedules/computeStartStop/3/id').update, 'ignore');
     assert.equal(classifyPath(t, '/properties/properties/state').update, 'ignore');
   });

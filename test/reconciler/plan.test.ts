@@ -163,17 +163,29 @@ describe('plan', () => {
     ]);
   });
 
-  test('cluster tags are updated in place; an extra tag added outside is removed', () => {
+  test('cluster tags are updated in place; an extra tag added outside is kept, unless the stack owns all tags', () => {
     const c = cluster('gpu', 'mlw-test', { tags: { team: 'a' } });
     const c2 = cluster('gpu', 'mlw-test', { tags: { team: 'b' } });
-    const { plan } = buildPlan({
-      manifest: manifest([c2]),
+    const input = {
       state: stateOf([c]),
       observation: observation([[c, echo(c, (b) => (b.tags = { team: 'a', extra: 'x' }))]]),
-    });
-    const rc = plan.resource_changes[0];
+    };
+    const kept = buildPlan({ ...input, manifest: manifest([c2]) });
+    const rc = kept.plan.resource_changes[0];
     assert.deepEqual(rc.change.actions, ['update']);
-    assert.deepEqual(rc.change.paths.map((p) => p.path).sort(), ['/tags/extra', '/tags/team']);
+    assert.deepEqual(
+      rc.change.paths.map((p) => p.path),
+      ['/tags/team'],
+    );
+    // The PUT sends the tag back as Azure has it, so the update does not remove it.
+    assert.deepEqual(kept.steps[0].keepTags, { extra: 'x' });
+    const m = manifest([c2]);
+    const owned = buildPlan({ ...input, manifest: { ...m, stack: { ...m.stack, ownAllTags: true } } });
+    assert.deepEqual(owned.plan.resource_changes[0].change.paths.map((p) => p.path).sort(), [
+      '/tags/extra',
+      '/tags/team',
+    ]);
+    assert.equal(owned.steps[0].keepTags, undefined);
   });
 
   test('removed from the program: delete (Delete for managed, Detach for attached), Retain forgets, protect refuses', () => {

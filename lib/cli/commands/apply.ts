@@ -106,6 +106,14 @@ export function progressPrinter(out: NodeJS.WriteStream, p: Painter): (e: ApplyE
       case 'skipped':
         out.write(`${stamp(e.finished, e.total)} ${p.yellow('-')} ${e.address}  skipped (${e.because})\n`);
         break;
+      case 'retry':
+        out.write(
+          `${p.yellow('retry')} ${e.address}  ${e.op}: ${e.code} (attempt ${e.attempt}, waited ${(e.waitedMs / 1000).toFixed(1)}s of at most ${Math.round(e.boundMs / 1000)}s; next in ${(e.nextInMs / 1000).toFixed(1)}s)\n`,
+        );
+        break;
+      case 'note':
+        out.write(`${p.cyan('note')} ${e.address}  ${e.message}\n`);
+        break;
       default:
         break;
     }

@@ -346,11 +346,14 @@ export class ComputeCluster extends ComputeBase implements IComputePlacement {
     };
     return {
       ...this.envelope(),
+      // A cluster in another region is created with that region as its location, as Microsoft's clients do
+      // (azure-ai-ml ComputeOperations.begin_create_or_update sends the compute's own location and no
+      // computeLocation), and Azure echoes it there; the workspace region would read back as a change of location.
+      ...(loc ? { location: loc } : {}),
       properties: {
         computeType: 'AmlCompute',
         ...(p.description ? { description: p.description } : {}),
         disableLocalAuth: this.disableLocalAuth,
-        ...(loc && loc !== this.location ? { computeLocation: loc } : {}),
         properties: inner,
       },
     };

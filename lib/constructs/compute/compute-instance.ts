@@ -93,6 +93,11 @@ export interface ComputeInstanceOptions extends Omit<ComputeBaseProps, 'computeN
    * @default - service default (enabled)
    */
   readonly rootAccess?: boolean;
+  /**
+   * Stop the instance right after it is created (`POST …/stop`, once), so it costs nothing until its user starts it.
+   * @default false
+   */
+  readonly stopAfterCreate?: boolean;
 }
 
 /** Props of {@link ComputeInstance}. */
@@ -159,11 +164,18 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       subnet: T.object,
       sso: T.boolean,
       rootAccess: T.boolean,
+      stopAfterCreate: T.boolean,
       description: T.string,
       localAuth: T.boolean,
       tags: T.record,
     });
     this.props = p;
+    if (p.stopAfterCreate)
+      this.addAction({
+        name: 'stop',
+        when: 'afterCreate',
+        reason: 'stopAfterCreate: the instance is stopped once it exists',
+      });
     this.schedules = [...(p.schedules ?? [])];
     this.applications = [...(p.customApplications ?? [])];
     this.ssh = p.sshAccess ?? SshAccess.disabled();

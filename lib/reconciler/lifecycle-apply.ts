@@ -107,8 +107,7 @@ export function withKeptValues(
 ): unknown {
   if ((!keepTags || Object.keys(keepTags).length === 0) && (!keepValues || keepValues.length === 0)) return body;
   const out = JSON.parse(JSON.stringify(body ?? {})) as Record<string, unknown>;
-  if (keepTags && Object.keys(keepTags).length)
-    out.tags = { ...keepTags, ...((out.tags) ?? {}) };
+  if (keepTags && Object.keys(keepTags).length) out.tags = { ...keepTags, ...(out.tags ?? {}) };
   for (const { segs, value } of keepValues ?? []) {
     if (onlyExisting && !has(out, segs)) continue;
     setAt(out, segs, value === undefined ? undefined : JSON.parse(JSON.stringify(value)));

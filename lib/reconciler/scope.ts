@@ -125,7 +125,8 @@ export function checkCanonical(id: unknown, what: string): void {
 
 const ACTION = /^[A-Za-z][A-Za-z0-9]{0,79}$/;
 /** Where checkNameAvailability is asked: a question about a name, which changes nothing. */
-const NAME_CHECK = /^\/subscriptions\/([^/]+)\/providers\/(Microsoft\.Storage|Microsoft\.KeyVault|Microsoft\.ContainerRegistry)$/i;
+const NAME_CHECK =
+  /^\/subscriptions\/([^/]+)\/providers\/(Microsoft\.Storage|Microsoft\.KeyVault|Microsoft\.ContainerRegistry)$/i;
 
 /**
  * An ArmClient that refuses every PUT, PATCH, POST and DELETE outside `scope` (and any non-canonical id) before

@@ -313,9 +313,7 @@ describe('Azure lifecycle traps, end to end', () => {
     const url = `${ci.id}?api-version=${ci.apiVersion}`;
     // Azure Policy `modify` adds a tag to the instance.
     const now = (await h.emu.request('GET', url)).body;
-    await h.emu.waitFor(
-      await h.emu.request('PUT', url, { ...now, tags: { ...(now.tags), costCenter: 'cc-42' } }),
-    );
+    await h.emu.waitFor(await h.emu.request('PUT', url, { ...now, tags: { ...now.tags, costCenter: 'cc-42' } }));
     const drift = (await detectDrift(h.client, (await h.store.load(m.stack.name))!)).report;
     const d = drift.drifted.find((x) => x.address === ci.logicalId);
     assert.deepEqual(

@@ -254,6 +254,16 @@ export class EmulatorServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /** An admin request's JSON body (`empty` when there is none); 400 `InvalidRequestContent` when it is not JSON. */
+  private async readJson(req: IncomingMessage, empty: string, what: string): Promise<unknown> {
+    const text = await this.readBody(req);
+    try {
+      return JSON.parse(text || empty) as unknown;
+    } catch (err) {
+      throw new ArmHttpError(400, 'InvalidRequestContent', `${what} is not JSON: ${(err as Error).message}`);
+    }
+  }
+
   private send(res: ServerResponse, a: Answer, requestId: string): void {
     const text = a.body === undefined || res.req.method === 'HEAD' ? '' : JSON.stringify(a.body);
     const headers: Record<string, string | number> = {
@@ -499,17 +509,7 @@ export class EmulatorServer {
         return { status: 200, body: this.currentConfig() };
       case 'PUT /_emulator/config':
       case 'PATCH /_emulator/config': {
-        const text = await this.readBody(req);
-        let patch: unknown;
-        try {
-          patch = JSON.parse(text || '{}');
-        } catch (err) {
-          throw new ArmHttpError(
-            400,
-            'InvalidRequestContent',
-            `The configuration is not JSON: ${(err as Error).message}`,
-          );
-        }
+        const patch = await this.readJson(req, '{}', 'The configuration');
         if (!patch || typeof patch !== 'object' || Array.isArray(patch))
           throw new ArmHttpError(400, 'InvalidRequestContent', 'The configuration must be a JSON object.');
         return { status: 200, body: this.configure(patch) };
@@ -541,17 +541,7 @@ export class EmulatorServer {
         return { status: 200, body: { value: [...this.store.principals.values()] } };
       case 'POST /_emulator/principals': {
         // Seed the directory: a principal (or a list) that exists in Entra ID, visible after its replication delay.
-        const text = await this.readBody(req);
-        let seeds: unknown;
-        try {
-          seeds = JSON.parse(text || 'null');
-        } catch (err) {
-          throw new ArmHttpError(
-            400,
-            'InvalidRequestContent',
-            `The principals are not JSON: ${(err as Error).message}`,
-          );
-        }
+        const seeds = await this.readJson(req, 'null', 'The principals');
         const list = Array.isArray(seeds) ? seeds : [seeds];
         if (list.some((x) => !x || typeof x !== 'object'))
           throw new ArmHttpError(

@@ -248,50 +248,36 @@ export function compareTrieFor(type: string): Trie<CompareKind> {
   return t;
 }
 
-const writeOnly = new Map<string, string[]>();
-const writeOnlySegs = new Map<string, readonly { readonly path: string; readonly segs: readonly string[] }[]>();
+/** Rule paths (no wildcards) of one compare kind for a type, each split into segments (computed once per type). */
+type KindPaths = readonly { readonly path: string; readonly segs: readonly string[] }[];
+const pathsByKind = new Map<string, KindPaths>();
 
-/** `writeOnlyPathsFor` with each path already split into segments (computed once per type). */
-export function writeOnlySegmentsFor(
-  type: string,
-): readonly { readonly path: string; readonly segs: readonly string[] }[] {
-  const k = type.toLowerCase();
-  let v = writeOnlySegs.get(k);
+function segmentsOfKind(type: string, kind: 'write-only' | 'echo-optional'): KindPaths {
+  const k = `${kind}|${type.toLowerCase()}`;
+  let v = pathsByKind.get(k);
   if (!v) {
-    v = writeOnlyPathsFor(type).map((path) => ({ path, segs: splitPath(path) }));
-    writeOnlySegs.set(k, v);
+    const t = type.toLowerCase();
+    v = COMPARE_RULES.filter((r) => r.compare.kind === kind && (r.type === '*' || r.type.toLowerCase() === t)).map(
+      (r) => ({ path: r.path, segs: splitPath(r.path) }),
+    );
+    pathsByKind.set(k, v);
   }
   return v;
+}
+
+/** `writeOnlyPathsFor` with each path already split into segments (computed once per type). */
+export function writeOnlySegmentsFor(type: string): KindPaths {
+  return segmentsOfKind(type, 'write-only');
 }
 
 /** Paths (no wildcards) that ARM never returns for a type. */
 export function writeOnlyPathsFor(type: string): readonly string[] {
-  const k = type.toLowerCase();
-  let v = writeOnly.get(k);
-  if (!v) {
-    v = COMPARE_RULES.filter(
-      (r) => r.compare.kind === 'write-only' && (r.type === '*' || r.type.toLowerCase() === k),
-    ).map((r) => r.path);
-    writeOnly.set(k, v);
-  }
-  return v;
+  return segmentsOfKind(type, 'write-only').map((x) => x.path);
 }
 
-const echoOptional = new Map<string, readonly { readonly path: string; readonly segs: readonly string[] }[]>();
-
 /** Paths (no wildcards) Azure may leave out of a GET for a type, split into segments (computed once per type). */
-export function echoOptionalSegmentsFor(
-  type: string,
-): readonly { readonly path: string; readonly segs: readonly string[] }[] {
-  const k = type.toLowerCase();
-  let v = echoOptional.get(k);
-  if (!v) {
-    v = COMPARE_RULES.filter(
-      (r) => r.compare.kind === 'echo-optional' && (r.type === '*' || r.type.toLowerCase() === k),
-    ).map((r) => ({ path: r.path, segs: splitPath(r.path) }));
-    echoOptional.set(k, v);
-  }
-  return v;
+export function echoOptionalSegmentsFor(type: string): KindPaths {
+  return segmentsOfKind(type, 'echo-optional');
 }
 
 export function compareKindAt(trie: Trie<CompareKind>, segs: readonly string[]): CompareKind | undefined {

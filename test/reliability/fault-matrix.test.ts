@@ -84,6 +84,8 @@ interface RowResult {
   faultsInjected: number;
   restarts: number;
   duplicateCreates: number;
+  /** Computes left Failed by the faulty run and replaced (repaired) by the rerun. */
+  repairedFailed: number;
   orphans: number;
   replanChanges: number;
 }
@@ -188,7 +190,9 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
     }
     const convergedFirst = !!first && first.summary.failed + first.summary.skipped === 0 && !first.cancelled;
 
-    // Rerun without faults converges.
+    // Rerun without faults converges. A compute whose create LRO ended Failed stays there, Failed (as in Azure):
+    // the rerun replaces it, so its second create is the repair the plan names, not a duplicate.
+    const repaired = new Set<string>();
     if (!convergedFirst) {
       const second = await applyStack({
         client: arm,
@@ -203,6 +207,9 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
         0,
         `row "${row.name}": rerun did not converge: ${JSON.stringify(second.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped'))}`,
       );
+      for (const ch of second.plan.resource_changes)
+        if (ch.change.paths.some((p) => p.reason?.startsWith('replace (provisioning failed: ')))
+          repaired.add(ch.id.toLowerCase());
     }
     const c = await consistency(arm, store, m);
     assert.deepEqual(c.orphans, [], `row "${row.name}": orphans`);
@@ -210,7 +217,15 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
     assert.equal(c.live, m.resources.length, `row "${row.name}": every resource exists`);
     assert.equal(c.owned, m.resources.length, `row "${row.name}": every resource is in the state`);
     creates.push(emu.counters().creates);
-    const dup = duplicateCreates(...creates);
+    const twice = duplicateCreates(...creates);
+    const dup = twice.filter((id) => !repaired.has(id.toLowerCase()));
+    // A repaired compute is created exactly twice: the failed attempt and the replacement.
+    for (const id of twice.filter((x) => repaired.has(x.toLowerCase())))
+      assert.equal(
+        creates.reduce((n, c) => n + (c[id] ?? 0), 0),
+        2,
+        `row "${row.name}": ${id} created more than twice`,
+      );
     assert.deepEqual(dup, [], `row "${row.name}": duplicate creates`);
     assert.deepEqual(
       await store.journal(m.stack.name).read(),
@@ -235,6 +250,7 @@ async function runRow(row: Row, index: number): Promise<RowResult> {
       faultsInjected: faults,
       restarts,
       duplicateCreates: dup.length,
+      repairedFailed: repaired.size,
       orphans: c.orphans.length,
       replanChanges: changes,
     };

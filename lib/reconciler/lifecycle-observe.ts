@@ -11,7 +11,7 @@
  *   (`GET {scope}/providers/Microsoft.Authorization/roleAssignments?$filter=atScope() and principalId eq '…'`)?
  *   Azure answers the create 409 `RoleAssignmentExists`; plan adopts the existing one instead.
  */
-import type { ArmClient } from '../arm/types.js';
+import type { ArmClient, ArmResource } from '../arm/types.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { Observation } from './observe.js';
 import { KEY_VAULT, type DeletedVault, type NameAvailability } from './lifecycle.js';
@@ -102,6 +102,8 @@ export async function observeLifecycle(
   let calls = 0;
   const callOpts = options.signal ? { signal: options.signal } : {};
   const tasks: (() => Promise<void>)[] = [];
+  const createdHere = new Set(creates.map((r) => r.id.toLowerCase()));
+  const listings = new Map<string, Promise<ArmResource[]>>();
   for (const r of creates) {
     const type = r.type.toLowerCase();
     const sub = /^\/subscriptions\/([^/]+)/i.exec(r.id)?.[1];
@@ -150,15 +152,22 @@ export async function observeLifecycle(
     if (type === ROLE_ASSIGNMENT) {
       const want = assignmentKey(r.id, r.body);
       const principal = str((r.body.properties as Record<string, unknown> | undefined)?.principalId);
-      if (want && principal && /^[0-9a-f-]{32,36}$/i.test(principal))
+      const scope = assignmentScope(r.id);
+      // No assignment can exist at a scope this apply creates (a new workspace): nothing to list there.
+      if (want && principal && /^[0-9a-f-]{32,36}$/i.test(principal) && !createdHere.has(scope.toLowerCase()))
         tasks.push(async () => {
-          calls += 1;
-          // A scope that does not exist yet (created by this apply) lists nothing.
-          const found = await client.list(
-            `${assignmentScope(r.id)}/providers/Microsoft.Authorization/roleAssignments`,
-            r.apiVersion,
-            { ...callOpts, query: { $filter: `atScope() and principalId eq '${principal}'` } },
-          );
+          // One list per scope and principal, whatever the number of roles assigned there.
+          const key = `${scope.toLowerCase()} ${principal.toLowerCase()}`;
+          let listing = listings.get(key);
+          if (!listing) {
+            calls += 1;
+            listing = client.list(`${scope}/providers/Microsoft.Authorization/roleAssignments`, r.apiVersion, {
+              ...callOpts,
+              query: { $filter: `atScope() and principalId eq '${principal}'` },
+            });
+            listings.set(key, listing);
+          }
+          const found = await listing;
           const same = found.find(
             (x) => x.id.toLowerCase() !== r.id.toLowerCase() && sameAssignment(assignmentKey(x.id, x), want),
           );

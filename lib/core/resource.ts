@@ -144,7 +144,7 @@ export abstract class AzureResource extends Construct {
   public readonly protect: boolean;
   public readonly deletePolicy: DeletePolicy;
   private readonly previousPath?: string;
-  /** JSON pointers whose differences plan ignores (see {@link ResourceOptionsProps.ignoreChanges}). */
+  /** JSON pointers whose differences plan ignores (the `ignoreChanges` resource option). */
   public readonly ignoreChanges: readonly string[];
   private readonly actions: ManifestAction[] = [];
   private readonly defaultedPointers = new Set<string>();

@@ -87,7 +87,7 @@ export class Stack extends Construct {
   public readonly location: string;
   public readonly tags: Readonly<Record<string, string>>;
   public readonly createResourceGroup: boolean;
-  /** See {@link StackProps.ownAllTags}. */
+  /** Whether amlcdk owns every tag of the stack's resources, also those added out of band (`StackProps.ownAllTags`). */
   public readonly ownAllTags: boolean;
 
   constructor(scope: Construct, id: string, props: StackProps) {

@@ -196,6 +196,12 @@ export class Engine {
     private readonly providers: ResourceProviders,
   ) {}
 
+  /**
+   * Custom role definitions (lower-case GUID → name) a test seeded through the admin API: role assignments may name
+   * them besides the built-in roles. In memory only (a restart forgets them).
+   */
+  readonly customRoles = new Map<string, string>();
+
   /** The emulator's notion of now (wall clock + offset). */
   clock(): number {
     return Date.now() + this.clockOffsetMs;

@@ -196,6 +196,12 @@ export class EmulatorServer {
   }
 
   /** Add a principal to the directory (see directory.ts); returns it as stored. */
+  /** Seed a custom role definition (in memory): role assignments may name its GUID. */
+  addRoleDefinition(guid: string, roleName = 'Custom role'): { guid: string; roleName: string } {
+    this.engine.customRoles.set(guid.toLowerCase(), roleName);
+    return { guid: guid.toLowerCase(), roleName };
+  }
+
   addPrincipal(seed: PrincipalSeed): DirectoryPrincipal {
     return addPrincipal(this.engine, seed);
   }
@@ -208,6 +214,7 @@ export class EmulatorServer {
 
   async reset(): Promise<void> {
     this.store.clear();
+    this.engine.customRoles.clear();
     this.logEntries = [];
     this.seq = 0;
     this.countersValue = emptyCounters();
@@ -537,6 +544,27 @@ export class EmulatorServer {
           body: { now: new Date(this.engine.clock()).toISOString(), offsetMs: this.engine.clockOffsetMs },
         };
       }
+      case 'GET /_emulator/roleDefinitions':
+        return {
+          status: 200,
+          body: { value: [...this.engine.customRoles].map(([guid, roleName]) => ({ guid, roleName })) },
+        };
+      case 'POST /_emulator/roleDefinitions': {
+        const seed = (await this.readJson(req, 'null', 'The role definition')) as {
+          guid?: unknown;
+          roleName?: unknown;
+        };
+        if (typeof seed?.guid !== 'string' || !/^[0-9a-f-]{36}$/i.test(seed.guid))
+          throw new ArmHttpError(
+            400,
+            'InvalidRequestContent',
+            'POST /_emulator/roleDefinitions takes { guid, roleName? }: a custom role assignments may name.',
+          );
+        return {
+          status: 201,
+          body: this.addRoleDefinition(seed.guid, typeof seed.roleName === 'string' ? seed.roleName : undefined),
+        };
+      }
       case 'GET /_emulator/principals':
         return { status: 200, body: { value: [...this.store.principals.values()] } };
       case 'POST /_emulator/principals': {
@@ -564,7 +592,7 @@ export class EmulatorServer {
         throw new ArmHttpError(
           404,
           'NotFound',
-          `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock, GET/POST principals.`,
+          `Unknown emulator admin route '${route}'. Routes: GET health, GET log?since=, GET counters, POST reset, GET/PUT config, GET state, POST clock, GET/POST principals, GET/POST roleDefinitions.`,
         );
     }
   }

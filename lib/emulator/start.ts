@@ -36,6 +36,8 @@ export interface RunningEmulator {
    * the emulator), visible to role assignments after its replication delay. Persisted with the state.
    */
   addPrincipal(seed: PrincipalSeed): DirectoryPrincipal;
+  /** Seed a custom role definition (in memory only) that role assignments may name besides the built-in roles. */
+  addRoleDefinition(guid: string, roleName?: string): { guid: string; roleName: string };
 }
 
 /** Start an emulator in this process. */
@@ -60,5 +62,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset: () => server.reset(),
     advanceClock: (ms: number) => server.advanceClock(ms),
     addPrincipal: (seed: PrincipalSeed) => server.addPrincipal(seed),
+    addRoleDefinition: (guid: string, roleName?: string) => server.addRoleDefinition(guid, roleName),
   };
 }

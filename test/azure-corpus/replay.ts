@@ -11,6 +11,7 @@
  */
 import { KEPT_RESPONSE_HEADERS, SANITIZED_TENANT, type CorpusExchange, type CorpusFile } from './format.js';
 import type { TestEmulator, ArmTestResponse } from '../helpers/emulator.js';
+import { BuiltInRole } from '../../lib/catalog/roles.js';
 
 /** Long enough that nothing finishes unless the replay moves the clock. */
 export const REPLAY_LRO_MS = 10 * 60_000;
@@ -85,6 +86,7 @@ function target(x: CorpusExchange, answers: readonly (ArmTestResponse | undefine
  * (empty when the emulator answered as Azure did). The emulator must be empty and use `REPLAY_LRO_MS` durations.
  */
 export async function replayCorpusFile(emu: TestEmulator, file: CorpusFile): Promise<string[]> {
+  seedDirectory(emu, file);
   for (const g of file.given ?? []) {
     const r = await emu.request('PUT', g.path, g.body);
     if (r.status >= 300) return [`given ${g.path}: ${r.status} ${JSON.stringify(r.body)}`];
@@ -133,4 +135,26 @@ function normalizeTenant(v: unknown): unknown {
   for (const [k, x] of Object.entries(v))
     out[k] = k === 'tenantId' && typeof x === 'string' ? SANITIZED_TENANT : normalizeTenant(x);
   return out;
+}
+
+/**
+ * What the recording shows existed in Azure's directory: the principals its role assignments name (Azure accepted
+ * them) and the role definitions that are not built-in roles (a custom role of the recorded subscription). The
+ * emulator answers PrincipalNotFound / RoleDefinitionDoesNotExist for objects it does not know.
+ */
+function seedDirectory(emu: TestEmulator, file: CorpusFile): void {
+  const bodies = [...(file.given ?? []).map((g) => g.body), ...file.exchanges.map((x) => x.request.body)];
+  for (const b of bodies) {
+    const p = b !== null && typeof b === 'object' && !Array.isArray(b) ? b.properties : undefined;
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) continue;
+    if (typeof p.principalId === 'string')
+      emu.addPrincipal({
+        objectId: p.principalId,
+        type: typeof p.principalType === 'string' ? p.principalType : 'ServicePrincipal',
+        replicationDelayMs: 0,
+      });
+    const role =
+      typeof p.roleDefinitionId === 'string' ? /roleDefinitions\/([0-9a-f-]{36})$/i.exec(p.roleDefinitionId) : null;
+    if (role && !BuiltInRole.values().some((r) => r.guid === role[1].toLowerCase())) emu.addRoleDefinition(role[1]);
+  }
 }

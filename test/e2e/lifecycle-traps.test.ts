@@ -255,15 +255,21 @@ describe('Azure lifecycle traps, end to end', () => {
     h = await startHarness();
     const m = await synthExample('quickstart');
     const grant = byType(m, RA);
-    // A group created just now: Entra ID replicates it in 1.5 s. Without principalType, RBAC looks it up.
+    // A group created just now: Entra ID replicates it in 10 minutes of the emulator's clock, which moves on at the
+    // first retry (no race with the machine's speed). Without principalType, RBAC looks it up.
     const group = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
     const untyped = withBody(m, grant.logicalId, (b) => {
       b.properties.principalId = group;
       delete b.properties.principalType;
     });
-    h.emu.addPrincipal({ objectId: group, type: 'Group', replicationDelayMs: 1500 });
+    h.emu.addPrincipal({ objectId: group, type: 'Group', replicationDelayMs: 600_000 });
     const events: ApplyEvent[] = [];
-    await applyOk(h, untyped, { onEvent: (e) => events.push(e) });
+    await applyOk(h, untyped, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.kind === 'retry' && events.filter((x) => x.kind === 'retry').length === 1) h.emu.advanceClock(600_001);
+      },
+    });
     const retries = events.filter((e) => e.kind === 'retry');
     assert.ok(retries.length >= 1, 'retried');
     assert.ok(retries.every((e) => e.kind === 'retry' && e.code === 'PrincipalNotFound' && e.boundMs === 300_000));

@@ -141,7 +141,7 @@ describe('Azure lifecycle traps in the emulator', () => {
 
   test('Key Vault soft delete: listed, name blocked, recovered with createMode recover, purged', async () => {
     const v = kv(TEST_SUB, RG, 'kv-life-1');
-    assert.equal((await put(v, vaultBody({ enableRbacAuthorization: true }))).status, 201);
+    assert.equal((await put(v, vaultBody({ enableRbacAuthorization: true }))).status, 200);
     await del(v);
     assert.equal((await emu.request('GET', v)).status, 404);
     const list = await emu.request(
@@ -165,14 +165,14 @@ describe('Azure lifecycle traps in the emulator', () => {
     assert.equal(blocked.body.error.code, 'ConflictError');
     assert.match(blocked.body.error.message, /^A vault with the same name already exists in deleted state\./);
     const recovered = await put(v, vaultBody({ createMode: 'recover' }));
-    assert.equal(recovered.status, 201);
+    assert.equal(recovered.status, 200);
     const got = await emu.request('GET', v);
     assert.equal(got.body.properties.enableRbacAuthorization, true, 'recovered with its old properties');
     assert.equal((await emu.request('GET', one)).status, 404, 'no longer deleted');
     await del(v);
     const purged = await emu.request('POST', one.replace('?', '/purge?'));
     assert.equal(purged.status, 200);
-    assert.equal((await put(v, vaultBody())).status, 201, 'the name is free after a purge');
+    assert.equal((await put(v, vaultBody())).status, 200, 'the name is free after a purge');
   });
 
   test('Key Vault purge protection refuses the purge until the retention ends; a resource group delete soft-deletes', async () => {
@@ -194,7 +194,7 @@ describe('Azure lifecycle traps in the emulator', () => {
   test('globally unique names: taken in another subscription, and checkNameAvailability says so', async () => {
     const sa = (sub: string) =>
       `/subscriptions/${sub}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/salifetaken?api-version=${V.storage}`;
-    assert.equal((await put(sa(OTHER_SUB), { location: LOC, sku: { name: 'Standard_LRS' } })).status, 201);
+    assert.equal((await put(sa(OTHER_SUB), { location: LOC, sku: { name: 'Standard_LRS' } })).status, 202);
     const taken = await emu.request('PUT', sa(TEST_SUB), { location: LOC, sku: { name: 'Standard_LRS' } });
     assert.equal(taken.status, 409);
     assert.equal(taken.body.error.code, 'StorageAccountAlreadyTaken');

@@ -338,7 +338,7 @@ describe('Azure ML semantics', () => {
     assert.equal((await emu.request('GET', `${w}${q}`)).status, 404);
     // Accepted, then the operation fails with Azure's text; nothing is left behind.
     const re = await emu.request('PUT', `${w}${q}`, { location: LOC });
-    assert.equal(re.status, 201);
+    assert.equal(re.status, 202);
     const failed = await emu.waitFor(re);
     assert.equal(failed.status, 'Failed');
     assert.deepEqual(failed.error, {

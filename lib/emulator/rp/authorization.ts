@@ -81,8 +81,9 @@ export const roleAssignments: ResourceType = {
     }
     const scope = scopeOf(input.id);
     const roleGuid = role.split('/').pop()!.toLowerCase();
-    if (!BuiltInRole.values().some((r) => r.guid === roleGuid)) {
-      // The emulator serves the built-in roles only (no custom role definitions): any other GUID is unknown.
+    if (!BuiltInRole.values().some((r) => r.guid === roleGuid) && !input.engine.customRoles.has(roleGuid)) {
+      // The emulator serves the built-in roles and the custom ones seeded through the admin API: any other GUID is
+      // unknown.
       throw new ArmHttpError(
         400,
         'RoleDefinitionDoesNotExist',

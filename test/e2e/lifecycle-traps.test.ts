@@ -264,10 +264,11 @@ describe('Azure lifecycle traps, end to end', () => {
     });
     h.emu.addPrincipal({ objectId: group, type: 'Group', replicationDelayMs: 600_000 });
     const events: ApplyEvent[] = [];
+    const emu = h.emu;
     await applyOk(h, untyped, {
       onEvent: (e) => {
         events.push(e);
-        if (e.kind === 'retry' && events.filter((x) => x.kind === 'retry').length === 1) h.emu.advanceClock(600_001);
+        if (e.kind === 'retry' && events.filter((x) => x.kind === 'retry').length === 1) emu.advanceClock(600_001);
       },
     });
     const retries = events.filter((e) => e.kind === 'retry');

@@ -309,7 +309,7 @@ describe('Azure lifecycle traps in the emulator', () => {
     assert.equal(b.body.properties.computeLocation, 'northeurope');
   });
 
-  test('a compute instance GET does not echo enableNodePublicIp, which stays create-only', async () => {
+  test('a compute instance GET echoes enableNodePublicIp (as recorded), which stays create-only', async () => {
     const ws = paths.ws(RG, 'ws-life');
     const c = `${ws}/computes/ci-life?api-version=${V.ml}`;
     const body = (enableNodePublicIp: boolean) => ({
@@ -317,7 +317,7 @@ describe('Azure lifecycle traps in the emulator', () => {
     });
     await put(c, body(true));
     const got = await emu.request('GET', c);
-    assert.equal('enableNodePublicIp' in got.body.properties.properties, false);
+    assert.equal(got.body.properties.properties.enableNodePublicIp, true);
     const change = await emu.request('PUT', c, body(false));
     assert.equal(change.status, 400);
     assert.equal(change.body.error.code, 'PropertyChangeNotAllowed');

@@ -1088,16 +1088,6 @@ export const computes: ResourceType = {
   // A failed create or update leaves its error on the compute (`provisioningErrors`, an array of ErrorResponse in
   // the spec; azure-ai-ml reads `provisioning_errors[0].error.code`, sdk/ml/azure-ai-ml/.../_compute/aml_compute.py).
   failedProperties: (error) => ({ provisioningErrors: [{ error: { code: error.code, message: error.message } }] }),
-  // A compute instance GET does not echo enableNodePublicIp (Compute/get/ComputeInstance.json, ML stable
-  // 2025-12-01): it is kept in the record for the create-only check only.
-  render: (_engine, rec) => {
-    const p = props(rec.body);
-    const pp = obj(p.properties);
-    if (p.computeType !== 'ComputeInstance' || !('enableNodePublicIp' in pp)) return rec.body;
-    const { enableNodePublicIp: _hidden, ...shown } = pp;
-    void _hidden;
-    return { ...rec.body, properties: { ...p, properties: shown } };
-  },
   beforeDelete: computeBeforeDelete,
   afterDelete: computeAfterDelete,
   actions: {

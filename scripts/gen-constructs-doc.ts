@@ -10,6 +10,8 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { MAX_CONSTRUCT_ID_LENGTH } from '../lib/core/construct-id.js';
+import { MAX_PROP_ARRAY_ITEMS, MAX_PROP_DEPTH } from '../lib/core/props.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'docs', 'constructs.md');
@@ -182,6 +184,7 @@ export function generate(): string {
     '- [References, dependencies and escape hatches](#references-dependencies-and-escape-hatches)',
     ...constructs.map((c) => `- [${c.name}](#${c.name.toLowerCase()}) (\`${c.file}\`)`),
     '- [Building blocks](#building-blocks)',
+    '- [Prop values and construct ids](#prop-values-and-construct-ids)',
     '- [Error codes and warnings](#error-codes-and-warnings)',
     '- [Option types](#option-types)',
     '',
@@ -205,6 +208,7 @@ export function generate(): string {
       lines.push('');
     }
   }
+  lines.push(...propRules());
   lines.push(...diagnosticCodes());
   lines.push('## Option types', '', 'Interfaces used inside props (nested options, factory options).', '');
   for (const x of extra) {
@@ -216,6 +220,30 @@ export function generate(): string {
       .replace(/\n{3,}/g, '\n\n')
       .trimEnd() + '\n'
   );
+}
+
+/** The run-time checks every prop value and construct id goes through (lib/core/props.ts, lib/core/construct-id.ts). */
+function propRules(): string[] {
+  return [
+    '## Prop values and construct ids',
+    '',
+    'TypeScript checks prop types at compile time; JavaScript callers, casts and values read from files are checked',
+    'again when the construct is created: a wrong value is recorded as a coded error naming the construct path and the prop,',
+    'which `app.synth()` reports (`SynthesisFailed` lists them all), never a `TypeError` from inside synthesis:',
+    '',
+    '| Value | Allowed | Error |',
+    '|---|---|---|',
+    `| Array props (\`schedules\`, \`customApplications\`, \`fileShareMounts\`, \`sourceCidrs\`, members…) | at most ${MAX_PROP_ARRAY_ITEMS.toLocaleString('en-US')} items, no holes (every index from 0 to \`length - 1\` set), no getters | \`InvalidPropType\` |`,
+    `| Nested plain data (objects and arrays in props) | at most ${MAX_PROP_DEPTH} levels deep, no cycles, no functions, no getters | \`InvalidPropType\` |`,
+    '| Values no prop accepts | not a `BigInt`, a symbol, a `Proxy` or an object without a prototype | `InvalidPropType` |',
+    '| A prop of the wrong type (a string where a number belongs, a construct where an object literal belongs…) | the type in the props table above | `InvalidPropType` (the prop is dropped, so one mistake gives one error) |',
+    '| The props argument | an object literal | `InvalidPropType` |',
+    `| Construct ids | 1–${MAX_CONSTRUCT_ID_LENGTH} characters, no \`/\`, not a name every JavaScript object has (\`__proto__\`, \`constructor\`, \`valueOf\`, \`toString\`…) | \`InvalidConstructId\` (thrown when the construct is created) |`,
+    '',
+    'Each error says what was given without printing it when printing it could run user code (a `toString`, a getter or',
+    'a Proxy trap) or echo a secret, what is allowed, and how to fix it.',
+    '',
+  ];
 }
 
 /** Every error code and warning id raised by the core, the manifest pipeline and the constructs, from the sources. */

@@ -4,11 +4,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generate } from '../../scripts/gen-constructs-doc.js';
+import { MAX_PROP_ARRAY_ITEMS } from '../../lib/core/props.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+/** Generated once (the compiler pass takes seconds) for both tests. */
+let generated: string | undefined;
+const doc = (): string => (generated ??= generate());
 
 test('generated docs list every construct and give every optional prop of workspace/compute constructs a default', () => {
-  const text = generate();
+  const text = doc();
   const committed = readFileSync(join(ROOT, 'docs', 'constructs.md'), 'utf8');
   for (const name of [
     'App',
@@ -39,4 +43,18 @@ test('generated docs list every construct and give every optional prop of worksp
         assert.notEqual(dflt, '_none_', `${s.split('\n')[0]} ${prop}: optional prop without @default`);
     }
   }
+});
+
+test('docs/constructs.md is current and states the prop limits (array size, holes) with their codes', () => {
+  const text = doc();
+  const committed = readFileSync(join(ROOT, 'docs', 'constructs.md'), 'utf8');
+  assert.ok(committed === text, 'docs/constructs.md is stale: run `npm run docs`');
+  const limits = text.split('\n## Prop values and construct ids\n')[1]?.split('\n## ')[0] ?? '';
+  assert.match(
+    limits,
+    new RegExp(
+      `at most ${MAX_PROP_ARRAY_ITEMS.toLocaleString('en-US')} items, no holes[^\n]*\\| \`InvalidPropType\` \\|`,
+    ),
+  );
+  assert.match(limits, /\| Construct ids \|[^\n]*\| `InvalidConstructId`/);
 });

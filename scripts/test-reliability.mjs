@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run test:reliability`: the reliability suite at its full size (20 crash trials, 40-cluster fault rows,
-// more concurrent pairs, corruptions and fuzz runs than `npm test`, 10,000 resources in 20 resource groups), with
+// more concurrent pairs, corruptions, forged states, tampered plans and fuzz runs than `npm test`, 10,000 resources in 20 resource groups), with
 // every test recording its figures as JSON in a temp directory, then scripts/reliability-report.ts turns them into
 // docs/reliability.md.
 // Sizes already set in the environment win. Exit code: the tests' (the report is written either way).
@@ -17,6 +17,8 @@ const sizes = {
   AMLCDK_CONCURRENT_PAIRS: '3',
   AMLCDK_CORRUPT_MUTATIONS: '200',
   AMLCDK_FUZZ_RUNS: '1000',
+  AMLCDK_FORGED_TRIALS: '65',
+  AMLCDK_TAMPER_ROUNDS: '5',
   AMLCDK_PROP_FUZZ_RUNS: '10000',
   AMLCDK_SCALE_RESOURCES: '10000',
 };

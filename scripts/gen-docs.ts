@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The spec-derived data first: the field table doc is printed from it.
 const generators = [
+  'gen-spec-fields.ts',
   'gen-catalog-docs.ts',
   'gen-rules-doc.ts',
   'gen-field-table-doc.ts',

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIELD_TABLES, type FieldTable } from '../lib/catalog/field-tables.js';
+import { SPEC_FIELD_SOURCES } from '../lib/catalog/spec-fields.js';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -50,8 +51,16 @@ export function renderFieldTableDoc(): string {
     'and `ignore` means read-only, server-managed or write-only: never compared. `*` matches any one segment; the',
     'most specific rule wins and a rule covers everything below its path.',
     '',
-    'Sources: "api §N" = reference/azureml-api.md section N, "tf" = Terraform azurerm, "spec" = the Azure REST',
-    'OpenAPI (`x-ms-mutability`, `readOnly`), "docs" = learn.microsoft.com.',
+    'Sources: "api §N" = reference/azureml-api.md section N, "tf" = Terraform azurerm, "docs" = learn.microsoft.com.',
+    'Rules whose source starts with "spec readOnly:" or "spec x-ms-mutability" are generated from the official',
+    'OpenAPI (lib/catalog/spec-fields.generated.ts, written by scripts/gen-spec-fields.ts from the trimmed extracts in',
+    'scripts/spec-extracts/); the others are hand rules: facts the spec does not state, or overrides where recorded',
+    "Azure or Microsoft's docs contradict it. Write-only paths (`x-ms-secret`) are not listed here: they are compared",
+    'with the last applied body (lib/reconciler/normalize.ts). Spec files read:',
+    '',
+    '| api-version | file | commit |',
+    '|---|---|---|',
+    ...SPEC_FIELD_SOURCES.map((s) => `| ${s.apiVersion} | ${s.repository} \`${s.path}\` | \`${s.commit}\` |`),
     '',
   ];
   return head.join('\n') + '\n' + FIELD_TABLES.map(table).join('\n\n') + '\n';

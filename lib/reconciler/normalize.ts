@@ -12,6 +12,7 @@
  */
 import { classifyPath, computeTypeOf, fieldTableFor, splitPath, type FieldTable } from '../catalog/field-tables.js';
 import type { ArmResource } from '../arm/types.js';
+import { SPEC_FIELDS, specCitation, specSecretPaths } from '../catalog/spec-fields.js';
 
 export type CompareKind =
   | { readonly kind: 'case-insensitive' }
@@ -43,7 +44,21 @@ export interface CompareRule {
   readonly why: string;
 }
 
+/** Write-only paths from the spec's `x-ms-secret` markers (lib/catalog/spec-fields.ts), for every type it covers. */
+function specWriteOnlyRules(): CompareRule[] {
+  const types = new Set(Object.keys(SPEC_FIELDS).map((k) => k.split('|')[0]));
+  return [...types].flatMap((type) =>
+    specSecretPaths(type).map((f) => ({
+      type,
+      path: f.path,
+      compare: { kind: 'write-only' } as const,
+      why: `x-ms-secret: ${specCitation(f)}`,
+    })),
+  );
+}
+
 export const COMPARE_RULES: readonly CompareRule[] = [
+  ...specWriteOnlyRules(),
   {
     type: 'Microsoft.Authorization/roleAssignments',
     path: '/properties/roleDefinitionId',
@@ -134,18 +149,6 @@ export const COMPARE_RULES: readonly CompareRule[] = [
     path: '/properties/properties/enableNodePublicIp',
     compare: { kind: 'echo-optional' },
     why: 'a compute instance GET does not echo it (azure-rest-api-specs MachineLearningServices stable/2025-12-01 examples/Compute/get/ComputeInstance.json); clusters do',
-  },
-  {
-    type: 'Microsoft.MachineLearningServices/workspaces/computes',
-    path: '/properties/properties/userAccountCredentials/adminUserSshPublicKey',
-    compare: { kind: 'write-only' },
-    why: 'cluster credentials are not echoed (api §5)',
-  },
-  {
-    type: 'Microsoft.MachineLearningServices/workspaces/computes',
-    path: '/properties/properties/userAccountCredentials/adminUserPassword',
-    compare: { kind: 'write-only' },
-    why: 'cluster credentials are not echoed (api §5)',
   },
   {
     type: 'Microsoft.MachineLearningServices/workspaces/computes',

@@ -88,7 +88,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
     patch: { status: 200, headers: [], body: true, sync: true },
     delete: 'sync',
     evidence:
-      'corpus keyvault/vault-update-put.json (PUT 200, no LRO headers), keyvault/vault-patch.json (PATCH 200, no LRO headers) and keyvault/vault-delete.json (DELETE 200, empty); create in RegisteringDns: VaultProvisioningState in the keyvault spec and the issue-12 recording review',
+      'corpus keyvault/vault-create.json (create PUT 200 in RegisteringDns, no LRO headers, vaultUri without its trailing slash until the GET finds it Succeeded), keyvault/vault-update-put.json (PUT 200, no LRO headers), keyvault/vault-patch.json (PATCH 200, no LRO headers) and keyvault/vault-delete.json (DELETE 200, empty)',
   },
   'microsoft.storage/storageaccounts/blobservices/containers': {
     type: 'Microsoft.Storage/storageAccounts/blobServices/containers',

@@ -199,6 +199,12 @@ export const COMPARE_RULES: readonly CompareRule[] = [
     why: 'order not significant',
   },
   {
+    type: 'Microsoft.KeyVault/vaults',
+    path: '/properties/networkAcls',
+    compare: { kind: 'echo-optional' },
+    why: 'the default rules (Allow, AzureServices, no IP or network rules) are not echoed (corpus keyvault/vault-create.json)',
+  },
+  {
     type: 'Microsoft.Storage/storageAccounts',
     path: '/kind',
     compare: { kind: 'case-insensitive' },

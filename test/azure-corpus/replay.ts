@@ -3,7 +3,8 @@
  * headers are present, and the body (shape and values; volatile values by JSON type only).
  *
  * LROs run on a long duration, so a poll answers `InProgress` until the replay moves the emulator's clock: it does
- * so right before a poll that Azure answered with a terminal state, so each recorded poll can match exactly.
+ * so right before a poll that Azure answered with a terminal state (or a read that found the resource Succeeded), so
+ * each recorded poll can match exactly.
  *
  * @example
  * const problems = await replayCorpusFile(emu, corpus);
@@ -23,6 +24,12 @@ export const REPLAY_LRO_MS = 10 * 60_000;
 const VOLATILE_KEYS = new Set(['etag', 'resourceGuid', 'createdAt', 'lastModifiedAt', 'startTime', 'endTime']);
 
 function terminal(x: CorpusExchange): boolean {
+  // A read Azure answered with a settled resource happened after the resource settled (Key Vault clients poll the
+  // vault itself until it leaves RegisteringDns).
+  if (x.op === 'read') {
+    const p = (x.response.body as { properties?: { provisioningState?: unknown } } | undefined)?.properties;
+    return p?.provisioningState === 'Succeeded';
+  }
   if (x.op !== 'poll') return false;
   const b = x.response.body as { status?: unknown } | undefined;
   if (x.poll?.header === 'location') return x.response.status !== 202;

@@ -34,6 +34,20 @@ function deletedInSubscription(
   return softDeletedByName(engine, TYPE_KEY, name, now).find((s) => subscriptionOf(s.id) === sub.toLowerCase());
 }
 
+/** `{ bypass: 'AzureServices', defaultAction: 'Allow' }` without IP or network rules: the service default. */
+function isDefaultNetworkAcls(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const a = v as Record<string, unknown>;
+  const empty = (x: unknown): boolean => x === undefined || (Array.isArray(x) && x.length === 0);
+  return (
+    a.bypass === 'AzureServices' &&
+    a.defaultAction === 'Allow' &&
+    empty(a.ipRules) &&
+    empty(a.virtualNetworkRules) &&
+    Object.keys(a).every((k) => ['bypass', 'defaultAction', 'ipRules', 'virtualNetworkRules'].includes(k))
+  );
+}
+
 export const vaults: ResourceType = {
   type: TYPE,
   tracked: true,
@@ -84,9 +98,16 @@ export const vaults: ResourceType = {
         'properties.enablePurgeProtection',
       );
     }
-    const { createMode: _mode, ...rest } = clone(p);
+    const { createMode: _mode, vaultUri: _uri, ...rest } = clone(p);
     void _mode;
+    void _uri;
+    // The default network rules (Allow, AzureServices, no rules) are not echoed (corpus keyvault/vault-create.json).
+    if (isDefaultNetworkAcls(rest.networkAcls)) delete rest.networkAcls;
     const outP: Json = {
+      // Defaults Key Vault fills in (corpus keyvault/vault-create.json, vault-get.json).
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
       ...rest,
       accessPolicies: p.accessPolicies ?? [],
       // Soft delete can no longer be turned off: the service reports it on whatever the request said.
@@ -98,8 +119,16 @@ export const vaults: ResourceType = {
         : {}),
       vaultUri: `https://${input.name.toLowerCase()}.vault.azure.net/`,
       provisioningState: 'Succeeded',
+      publicNetworkAccess: p.publicNetworkAccess ?? old?.publicNetworkAccess ?? 'Enabled',
     };
-    return { body: envelope(input, TYPE, { properties: outP }) };
+    // Key Vault echoes the location as sent ("West US") and tags {} when none were sent (corpus keyvault/vault-create.json).
+    const location = typeof input.body.location === 'string' ? input.body.location : undefined;
+    const body = envelope(input, TYPE, { properties: outP }, location !== undefined ? { location } : {});
+    if (body.tags === undefined) body.tags = {};
+    if (input.existing) return { body };
+    // While the DNS name registers, the create answer's vaultUri has no trailing slash (corpus keyvault/vault-create.json).
+    const transitional = { ...body, properties: { ...outP, vaultUri: String(outP.vaultUri).replace(/\/$/, '') } };
+    return { body, transitional };
   },
   afterDelete(engine: Engine, rec: ResourceRecord) {
     const now = engine.clock();

@@ -69,6 +69,9 @@ export interface AzureResourceInit {
   readonly defaultDeletePolicy?: DeletePolicy;
 }
 
+/** A manifest entry while `toManifestResource` fills it in. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Segments of an override path (dotted, or a JSON pointer); an empty or non-string path is recorded as an error. */
 function overridePath(c: AzureResource, path: string): string[] | undefined {
   const segs =
@@ -262,22 +265,29 @@ export abstract class AzureResource extends Construct {
 
   /** The manifest entry. `logicalId` is the construct path. Called by synthesis. */
   public toManifestResource(): ManifestResource {
+    // Built member by member rather than with `...(cond ? {…} : {})`: this runs once per resource of the program,
+    // and synthesis copies the result canonically (sorted members) anyway, so the order here does not matter.
     const secrets = this.secretPaths();
     const suppressions = this.collectSuppressions();
     this.defaultedPointers.clear();
     let body = this.renderBody();
-    const overrides = this.overrides.map((o) => ({
-      path: '/' + o.segs.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
-      op: o.del ? ('delete' as const) : ('set' as const),
-    }));
-    // A default an escape hatch replaced or removed is the program's value, not amlcdk's.
-    const defaults = [...this.defaultedPointers]
-      .filter((d) => !overrides.some((o) => d === o.path || d.startsWith(`${o.path}/`)))
-      .sort();
+    const overrides = this.overrides.length
+      ? this.overrides.map((o) => ({
+          path: '/' + o.segs.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
+          op: o.del ? ('delete' as const) : ('set' as const),
+        }))
+      : undefined;
     if (this.overrides.length) body = applyOverrides(body, this.overrides);
     const previous = Names.previousPathOf(this, this.previousPath);
     if (Reference.anyIssued) body = this.referencesInBody(body);
-    return {
+    const deps = this.node.dependencies;
+    const dependsOn: string[] = [];
+    for (const d of deps) if (AzureResource.isAzureResource(d)) dependsOn.push(d.node.path);
+    const options: ManifestResource['options'] =
+      this.ignoreChanges.length === 0
+        ? { protect: this.protect, deletePolicy: this.deletePolicy }
+        : { protect: this.protect, deletePolicy: this.deletePolicy, ignoreChanges: [...this.ignoreChanges] };
+    const out: Mutable<ManifestResource> = {
       logicalId: this.node.path,
       type: this.armType,
       apiVersion: this.apiVersion,
@@ -285,24 +295,24 @@ export abstract class AzureResource extends Construct {
       name: this.resourceName,
       body,
       // The direct resource dependencies; synthesis computes the whole graph (lib/manifest/dependencies.ts).
-      dependsOn: this.node.dependencies
-        .filter((d) => AzureResource.isAzureResource(d))
-        .map((d) => d.node.path)
-        .sort(),
-      ...(this.actions.length ? { actions: [...this.actions] } : {}),
-      ...(previous ? { aliases: [previous] } : {}),
-      ...(overrides.length ? { overrides } : {}),
-      options: {
-        protect: this.protect,
-        deletePolicy: this.deletePolicy,
-        ...(this.ignoreChanges.length ? { ignoreChanges: [...this.ignoreChanges] } : {}),
-      },
-      ...(secrets.length ? { secrets } : {}),
-      ...(defaults.length ? { defaults } : {}),
+      dependsOn: dependsOn.length > 1 ? dependsOn.sort() : dependsOn,
+      options,
       construct: this.constructor.name,
-      ...(this.source ? { source: this.source } : {}),
-      ...(suppressions.length ? { suppressions } : {}),
     };
+    if (this.actions.length) out.actions = [...this.actions];
+    if (previous) out.aliases = [previous];
+    if (overrides) out.overrides = overrides;
+    if (secrets.length) out.secrets = secrets;
+    if (this.defaultedPointers.size) {
+      // A default an escape hatch replaced or removed is the program's value, not amlcdk's.
+      const defaults = [...this.defaultedPointers]
+        .filter((d) => !overrides?.some((o) => d === o.path || d.startsWith(`${o.path}/`)))
+        .sort();
+      if (defaults.length) out.defaults = defaults;
+    }
+    if (this.source) out.source = this.source;
+    if (suppressions.length) out.suppressions = suppressions;
+    return out;
   }
 
   /**

@@ -71,31 +71,32 @@ export function parentEdges(r: GraphResource, index: IdIndex, out: string[] = []
 
 /**
  * One walk of a body for the two body sources: ARM ids (string values and member names) when `index` is given,
- * references when `refs` is true.
+ * references when `refs` is true. A module-level recursion rather than a closure per body: it runs for every
+ * resource of the program.
  */
 function walkBody(r: GraphResource, index: IdIndex | undefined, refs: boolean, out: string[]): void {
-  const self = r.logicalId;
-  const visit = (v: unknown): void => {
-    if (typeof v === 'string') {
-      // An ARM id starts with '/' and is no shorter than the shortest id; most strings are neither.
-      if (index && v.charCodeAt(0) === 47 && v.length >= index.minLength) {
-        const owner = index.byId.get(v.toLowerCase());
-        if (owner !== undefined) add(out, owner, self);
-      }
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v[i]);
-    } else if (v !== null && typeof v === 'object') {
-      if (refs && isManifestRef(v)) {
-        add(out, v.ref.resource, self);
-        return;
-      }
-      for (const k in v) {
-        if (index && k.charCodeAt(0) === 47) visit(k);
-        visit((v as Record<string, unknown>)[k]);
-      }
+  visitValue(r.body, r.logicalId, index, refs, out);
+}
+
+function visitValue(v: unknown, self: string, index: IdIndex | undefined, refs: boolean, out: string[]): void {
+  if (typeof v === 'string') {
+    // An ARM id starts with '/' and is no shorter than the shortest id; most strings are neither.
+    if (index && v.charCodeAt(0) === 47 && v.length >= index.minLength) {
+      const owner = index.byId.get(v.toLowerCase());
+      if (owner !== undefined) add(out, owner, self);
     }
-  };
-  visit(r.body);
+  } else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) visitValue(v[i], self, index, refs, out);
+  } else if (v !== null && typeof v === 'object') {
+    if (refs && isManifestRef(v)) {
+      add(out, v.ref.resource, self);
+      return;
+    }
+    for (const k in v) {
+      if (index && k.charCodeAt(0) === 47) visitValue(k, self, index, refs, out);
+      visitValue((v as Record<string, unknown>)[k], self, index, refs, out);
+    }
+  }
 }
 
 /** Resources whose ARM id appears in the body as a string value or as a member name (`userAssignedIdentities`). */

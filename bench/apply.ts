@@ -202,10 +202,11 @@ export function applyFigures(resources = 1000, shape: BucketShape = {}): FigureS
   const label = resources.toLocaleString('en');
   return [
     {
-      name: `apply ${label} creates: makespan / token-bucket floor (writes ${shape.writeBurst ?? WRITE_BURST} burst, 10/s x${scale})`,
+      // No goal here (issue 17 replaced it): at a refill ×20 the floor of 1,000 writes is 4 s while the engine and
+      // the emulator need ~1.9 floors of CPU (the CPU / floor row below), so this ratio measures CPU on the bench
+      // machine, not admission. Admission is held to its goal at ARM's real write rate (applyAtArmRateFigures, ≤ 1.05).
+      name: `apply ${label} creates: makespan / token-bucket floor (writes ${shape.writeBurst ?? WRITE_BURST} burst, 10/s x${scale}; CPU-bound)`,
       unit: 'ratio',
-      goal: '<= 1.1',
-      meets: (m) => m <= 1.1,
       run: sample((s) => s.ratio),
     },
     {

@@ -112,8 +112,12 @@ function expandResources(resources: Record<string, unknown>): StackState['resour
   for (const key of Object.keys(resources)) {
     const r = resources[key] as Record<string, unknown>;
     if (r && 'observedDelta' in r) {
-      const { observedDelta, ...rest } = r;
-      resources[key] = { ...rest, observed: mergeApply(r.applied, observedDelta) };
+      // A member loop rather than `{ observedDelta, ...rest }`: object rest is a slow path in V8, and a 10k state
+      // expands 10k of these; entries built in the same member order share one shape.
+      const out: Record<string, unknown> = {};
+      for (const k in r) if (k !== 'observedDelta') out[k] = r[k];
+      out.observed = mergeApply(r.applied, r.observedDelta);
+      resources[key] = out;
     }
   }
   return resources as unknown as StackState['resources'];

@@ -15,12 +15,28 @@ function humanKind(type: string): string {
     .replace(/s$/, '');
 }
 
+/**
+ * Whether a change at `path` replaces a resource of this type: the field tables are static data, and a check of a
+ * large estate asks the same few (type, compute type, path) questions thousands of times.
+ */
+const replacesAt = new Map<string, boolean>();
+
+function replaces(type: string, computeType: string | undefined, path: string): boolean {
+  const key = `${type}\u0000${computeType ?? ''}\u0000${path}`;
+  let hit = replacesAt.get(key);
+  if (hit === undefined) {
+    const segments = path.split('.').flatMap((s) => splitPath(`/${s.replace(/\[(\d+)\]/g, '/$1')}`));
+    hit = classifyPath(fieldTableFor(type, computeType), segments).update === 'replace';
+    if (replacesAt.size >= 10_000) replacesAt.clear();
+    replacesAt.set(key, hit);
+  }
+  return hit;
+}
+
 /** `' (following it replaces …)'` when a change at the finding's path replaces the resource, else `''`. */
 export function replaceWarning(r: Pick<ManifestResource, 'type' | 'body' | 'name'>, path: string, fix: string): string {
   if (!path || /\breplac/i.test(fix)) return '';
-  const segments = path.split('.').flatMap((s) => splitPath(`/${s.replace(/\[(\d+)\]/g, '/$1')}`));
   const computeType = computeTypeOf(r.body);
-  const c = classifyPath(fieldTableFor(r.type, computeType), segments);
-  if (c.update !== 'replace') return '';
+  if (!replaces(r.type, computeType, path)) return '';
   return ` (following it replaces the ${computeType ?? humanKind(r.type)} "${r.name}": Azure cannot change that property in place)`;
 }

@@ -170,13 +170,16 @@ export interface CheckBenchResult {
   readonly checkCpuMs: number;
 }
 
-/** Check a synthetic manifest of `n` resources once (after one warm-up on a small manifest). */
-export function benchCheck(n: number): CheckBenchResult {
+/**
+ * Check a synthetic manifest of `n` resources once (after one warm-up on a small manifest). `checkFn` is lib/'s
+ * `check` as tsx loads it, or (bench/run.ts) the plain JavaScript users run; see `SynthLib` in synth.ts.
+ */
+export function benchCheck(n: number, checkFn: typeof check = check): CheckBenchResult {
   const manifest = syntheticManifest(n);
-  check(syntheticManifest(100));
+  checkFn(syntheticManifest(100));
   const cpu0 = cpuUsage();
   const t0 = performance.now();
-  const report = check(manifest, { profile: 'prod' });
+  const report = checkFn(manifest, { profile: 'prod' });
   const checkMs = performance.now() - t0;
   const cpu = cpuUsage(cpu0);
   return {

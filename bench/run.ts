@@ -13,7 +13,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { UsageError } from '../lib/core/errors.js';
@@ -40,7 +41,9 @@ import {
   stateLoadMs,
   stateSaveMs,
 } from './state.js';
-import { benchSynth } from './synth.js';
+import { benchSynth, type SynthLib } from './synth.js';
+import { compiledBench } from './compile.js';
+import type { check } from '../lib/policy/engine.js';
 
 /** A row of the table and of results.json. `baseline` and `ratio` are set on the Pulumi comparison rows. */
 export interface BenchFigure extends Figure {
@@ -125,6 +128,23 @@ interface Group {
   readonly after?: () => Promise<void>;
 }
 
+/**
+ * lib/ as plain JavaScript (bench/compile.ts), as users run it from the installed package: synth and check are
+ * measured on it, not on the tsx-loaded sources, whose esbuild keepNames wrappers cost every closure a naming call.
+ */
+let compiled: Promise<{ lib: SynthLib; check: typeof check }> | undefined;
+function compiledLib(): Promise<{ lib: SynthLib; check: typeof check }> {
+  compiled ??= (async () => {
+    const dir = compiledBench();
+    const lib = (await import(pathToFileURL(join(dir, 'lib', 'index.js')).href)) as SynthLib;
+    const engine = (await import(pathToFileURL(join(dir, 'lib', 'policy', 'engine.js')).href)) as {
+      check: typeof check;
+    };
+    return { lib, check: engine.check };
+  })();
+  return compiled;
+}
+
 function groups(s: Sizes): Group[] {
   return [
     {
@@ -135,7 +155,7 @@ function groups(s: Sizes): Group[] {
           [s.small, false],
           [s.large, true],
         ] as const) {
-          const sample = sharedSamples(async () => benchSynth(n));
+          const sample = sharedSamples(async () => benchSynth(n, (await compiledLib()).lib));
           out.push({
             name: `synth ${label(n)} constructs: wall`,
             unit: 's',
@@ -161,13 +181,17 @@ function groups(s: Sizes): Group[] {
     {
       name: 'check',
       specs: () => [
-        { name: `check ${label(s.small)} resources`, unit: 'ms', run: async () => benchCheck(s.small).checkMs },
+        {
+          name: `check ${label(s.small)} resources`,
+          unit: 'ms',
+          run: async () => benchCheck(s.small, (await compiledLib()).check).checkMs,
+        },
         {
           name: `check ${label(s.large)} resources`,
           unit: 's',
           goal: '<= 0.5',
           meets: (m) => m <= 0.5,
-          run: async () => benchCheck(s.large).checkMs / 1000,
+          run: async () => benchCheck(s.large, (await compiledLib()).check).checkMs / 1000,
         },
       ],
     },
@@ -416,7 +440,7 @@ export async function runBench(args: Args, log: (line: string) => void): Promise
   const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const figures: BenchFigure[] = [];
   // Warm-up (JIT, ajv schema compilation), so the first synth figure does not pay for it.
-  if (wanted('synth', 'synth')) benchSynth(Math.min(1000, sizes.small));
+  if (wanted('synth', 'synth')) benchSynth(Math.min(1000, sizes.small), (await compiledLib()).lib);
   for (const g of groups(sizes)) {
     const specs = g.specs().filter((spec) => wanted(g.name, spec.name));
     if (specs.length === 0) continue;

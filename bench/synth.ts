@@ -8,8 +8,19 @@
  * construct. "Synth" is `app.synth({ write: false })`: aspects, prepare, validation, rendering, ajv schema checks
  * of every body, canonical JSON and hashing. Building the tree (the user's program) is measured separately.
  */
-import { App, ComputeCluster, ComputeInstance, Duration, Principal, Stack, VmSize, Workspace } from '../lib/index.js';
+import * as source from '../lib/index.js';
 import { OUTDIR_ENV } from '../lib/manifest/types.js';
+
+/**
+ * The constructs a synth bench program is built from: lib/ as loaded by tsx (the default, for running this file
+ * alone), or the plain JavaScript of bench/compile.ts, which bench/run.ts measures because that is what users run
+ * (the installed package's dist/). tsx compiles with esbuild's keepNames, which wraps every function created at run
+ * time (closures in hot loops included) in a naming call that the installed package never makes.
+ */
+export type SynthLib = Pick<
+  typeof source,
+  'App' | 'ComputeCluster' | 'ComputeInstance' | 'Duration' | 'Principal' | 'Stack' | 'VmSize' | 'Workspace'
+>;
 
 export interface SynthBenchResult {
   /** Constructs in the tree (every node, including the App, stacks and non-resource constructs). */
@@ -35,7 +46,8 @@ function gc(): void {
 }
 
 /** Build a program of about `n` constructs: workspaces with clusters, personal instances and grants. */
-export function buildProgram(n: number): App {
+export function buildProgram(n: number, lib: SynthLib = source): source.App {
+  const { App, ComputeCluster, ComputeInstance, Duration, Principal, Stack, VmSize, Workspace } = lib;
   const app = new App();
   const stack = new Stack(app, 'Bench', {
     subscriptionId: '00000000-0000-0000-0000-000000000000',
@@ -73,14 +85,14 @@ function guid(i: number): string {
 }
 
 /** Build and synthesize a program of about `n` constructs; measure time and heap. */
-export function benchSynth(n: number): SynthBenchResult {
+export function benchSynth(n: number, lib: SynthLib = source): SynthBenchResult {
   const saved = process.env[OUTDIR_ENV];
   delete process.env[OUTDIR_ENV];
   try {
     gc();
     const heap0 = process.memoryUsage().heapUsed;
     const t0 = performance.now();
-    const app = buildProgram(n);
+    const app = buildProgram(n, lib);
     const t1 = performance.now();
     const heapBuilt = process.memoryUsage().heapUsed;
     const cpu0 = process.cpuUsage();

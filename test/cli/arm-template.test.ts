@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli/main.js';
+import { STACK_TRACE } from '../helpers/cli.js';
 import { InputError } from '../../lib/core/errors.js';
 import { canonicalJson, contentHash } from '../../lib/manifest/canonical.js';
 import type { Manifest, ManifestResource } from '../../lib/manifest/types.js';
@@ -50,6 +51,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function run(args: string[]): Promise<number> {
   process.exitCode = undefined;
   return main(['node', 'amlcdk', 'check', ...args]);
+}
+
+/** Run `fn` with `cwd` as the working directory, returning its result and what it wrote to stderr. */
+async function inDir<T>(cwd: string, fn: () => Promise<T>): Promise<{ code: T; stderr: string }> {
+  const before = process.cwd();
+  const original = process.stderr.write.bind(process.stderr);
+  let stderr = '';
+  process.stderr.write = (c: string | Uint8Array) => {
+    stderr += typeof c === 'string' ? c : Buffer.from(c).toString();
+    return true;
+  };
+  process.chdir(cwd);
+  try {
+    return { code: await fn(), stderr };
+  } finally {
+    process.chdir(before);
+    process.stderr.write = original;
+  }
 }
 
 function writeTemplate(name: string, template: unknown): string {
@@ -613,5 +632,34 @@ describe('errors', () => {
     assert.equal(await run(['--arm-template', join(T, 'aistudio-basics.json'), '--manifest', dir]), 2);
     assert.equal(await run(['--manifest', dir, '--location', 'westeurope']), 2);
     assert.equal(await run(['--arm-template', join(dir, 'nope.json')]), 2);
+  });
+
+  test('--arm-template and --arm-parameters errors name the files as given, never by an absolute path', async () => {
+    const sub = join(dir, 'given');
+    mkdirSync(sub, { recursive: true });
+    const template = join(T, 'machine-learning-workspace.json');
+    writeFileSync(join(sub, 'bad.parameters.json'), '{ "parameters": { "name": { "value": "x" }, }');
+    const cases: [string[], RegExp][] = [
+      [
+        ['--arm-template', template, '--arm-parameters', join(sub, 'missing.parameters.json')],
+        /given\/missing\.parameters\.json: ArmParametersUnreadable: cannot read given\/missing\.parameters\.json \(ENOENT\)/,
+      ],
+      [
+        ['--arm-template', template, '--arm-parameters', join(sub, 'bad.parameters.json')],
+        /given\/bad\.parameters\.json:1: ArmParametersInvalidJson: given\/bad\.parameters\.json is not valid JSON/,
+      ],
+      [
+        ['--arm-template', join(sub, 'missing.json')],
+        /ArmTemplateUnreadable: cannot read given\/missing\.json \(ENOENT\)/,
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      // Absolute paths in, from the temporary directory as the working directory.
+      const { code, stderr } = await inDir(dir, () => run(args));
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, expected);
+      assert.ok(!stderr.includes(dir), `absolute path printed: ${stderr}`);
+      assert.doesNotMatch(stderr, STACK_TRACE);
+    }
   });
 });

@@ -195,11 +195,15 @@ export async function manifestsFor(
   if (!opts.armTemplate && scopeFlags.length > 0)
     throw new UsageError('InvalidOption', `${scopeFlags.join(', ')} only apply to --arm-template`);
   if (opts.armTemplate) {
+    // Files are named as given, relative to the working directory: never as an absolute path of this machine.
+    const shown = (f: string): string => relative(cwd, resolve(cwd, f)).split(sep).join('/');
     const file = resolve(cwd, opts.armTemplate);
-    const display = relative(cwd, file).split(sep).join('/');
+    const display = shown(opts.armTemplate);
     const template = readArmTemplate(file, {
       displayFile: display,
-      ...(opts.armParameters ? { parameters: readArmParameters(resolve(cwd, opts.armParameters)) } : {}),
+      ...(opts.armParameters
+        ? { parameters: readArmParameters(resolve(cwd, opts.armParameters), shown(opts.armParameters)) }
+        : {}),
       scope: {
         ...(opts.subscriptionId ? { subscriptionId: opts.subscriptionId } : {}),
         ...(opts.resourceGroup ? { resourceGroup: opts.resourceGroup } : {}),

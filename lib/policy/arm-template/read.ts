@@ -40,7 +40,7 @@ export interface ReadTemplateOptions {
   /** Parameter values (an ARM parameters file's `parameters`, `{ name: { value } }`, or plain `{ name: value }`). */
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly scope?: TemplateScope;
-  /** The file as reports should name it (relative to the working directory). @default the path given */
+  /** The file as reports should name it (relative to the working directory). @default the file's base name */
   readonly displayFile?: string;
 }
 
@@ -510,7 +510,7 @@ function parameterValue(raw: unknown, name: string, spec: Json): TemplateValue {
 
 /** Read an ARM template file into a manifest (see the module comment). */
 export function readArmTemplate(file: string, options: ReadTemplateOptions = {}): ReadTemplateResult {
-  const display = options.displayFile ?? file;
+  const display = options.displayFile ?? basename(file);
   let source: string;
   try {
     source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -636,19 +636,30 @@ function stripComments(s: string): string {
   return out;
 }
 
-/** Read an ARM parameters file: `{ "parameters": { "x": { "value": 1 } } }` (or a plain `{ "x": 1 }` map). */
-export function readArmParameters(file: string): Record<string, unknown> {
+/**
+ * Read an ARM parameters file: `{ "parameters": { "x": { "value": 1 } } }` (or a plain `{ "x": 1 }` map).
+ * `displayFile` names it in errors (the path as the user gave it, relative to the working directory): an absolute
+ * path of the machine never reaches a message.
+ */
+export function readArmParameters(file: string, displayFile: string = basename(file)): Record<string, unknown> {
   let textIn: string;
   try {
     textIn = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
-    throw new InputError('ArmParametersUnreadable', `cannot read ${file}: ${(e as Error).message}`, {
-      file,
+    // The errno code only: Node's message repeats the absolute path.
+    const why = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError('ArmParametersUnreadable', `cannot read ${displayFile} (${why})`, {
+      file: displayFile,
       fix: 'check the --arm-parameters path',
     });
   }
   const doc = obj(
-    parseJsonText(textIn, { code: 'ArmParametersInvalidJson', file, what: file, fix: 'fix the JSON syntax' }),
+    parseJsonText(textIn, {
+      code: 'ArmParametersInvalidJson',
+      file: displayFile,
+      what: displayFile,
+      fix: 'fix the JSON syntax',
+    }),
   );
   const params = doc.parameters !== undefined ? obj(doc.parameters) : doc;
   return params;

@@ -45,7 +45,14 @@ export type {
 export * from './constructs/workspace/index.js';
 export { ComputeBase, type ComputeBaseProps } from './constructs/compute/base.js';
 export { SshAccess, type SshAccessOptions } from './constructs/compute/ssh.js';
-export { ComputeSchedule, type ScheduleOptions } from './constructs/compute/schedule.js';
+export {
+  ComputeSchedule,
+  WEEK_DAYS,
+  type ComputeRecurrence,
+  type RecurrenceFrequency,
+  type ScheduleOptions,
+  type WeekDay,
+} from './constructs/compute/schedule.js';
 export { SetupScript, type SetupScriptOptions } from './constructs/compute/setup-script.js';
 export { ComputeIdentity } from './constructs/compute/identity.js';
 export {

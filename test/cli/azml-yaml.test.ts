@@ -42,12 +42,18 @@ describe('readAzmlComputeYaml: happy paths', () => {
     assert.equal(ci.nodePublicIp, false);
     assert.deepEqual(ci.idleShutdown, { minutes: 60 });
     assert.deepEqual(
-      ci.schedules.map((s) => [s.action, s.cron, s.enabled]),
+      ci.schedules.map((s) => [s.action, s.cron, s.recurrence, s.enabled]),
       [
-        ['Stop', '0 19 * * 1-5', true],
-        ['Start', '30 8 * * 1,3', false],
+        ['Stop', '0 19 * * 1-5', undefined, true],
+        [
+          'Start',
+          undefined,
+          { frequency: 'Week', interval: 1, hours: [8], minutes: [30], weekDays: ['Monday', 'Wednesday'] },
+          false,
+        ],
       ],
     );
+    assert.equal(ci.applications[0].name, 'rstudio');
     assert.deepEqual(ci.startupScript, { path: 'Users/alice/startup.sh', command: '--quiet', timeoutMinutes: 10 });
     assert.equal(ci.applications[0].endpoints[0].published, 8787);
     assert.equal(ci.sso, false);
@@ -119,11 +125,49 @@ describe('readAzmlComputeYaml: happy paths', () => {
     const ci = specs[0] as InstanceSpec;
     assert.deepEqual(ci.identity, { type: 'SystemAssigned,UserAssigned', userAssignedIds: [uai] });
     assert.deepEqual(ci.idleShutdown, { iso: 'PT30M' });
-    assert.equal(ci.schedules[0].cron, '0,30 7 * * *');
+    assert.deepEqual(ci.schedules[0].recurrence, { frequency: 'Day', interval: 1, hours: [7], minutes: [0, 30] });
     const { code } = generateComputeCode(specs, { source: 'b.yml' });
     assert.match(code, /identity: ComputeIdentity\.systemAndUserAssigned\('\/subscriptions/);
     assert.match(code, /idleShutdown: Duration\.parse\('PT30M'\)/);
-    assert.match(code, /\/\/ was a daily recurrence trigger/);
+    assert.match(
+      code,
+      /ComputeSchedule\.startRecurring\(\{ frequency: 'Day', interval: 1, hours: \[7\], minutes: \[0, 30\] \}\)/,
+    );
+  });
+
+  test('every recurrence az ml accepts stays a Recurrence (weekly, monthly, hourly, any interval), never cron', () => {
+    const doc = (trigger: string) =>
+      `name: ci-r\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: ${trigger}\n`;
+    const cases: [string, unknown][] = [
+      [
+        '{ type: recurrence, frequency: week, interval: 2, time_zone: UTC, schedule: { hours: [19], minutes: [0], week_days: [friday, Monday] } }',
+        { frequency: 'Week', interval: 2, hours: [19], minutes: [0], weekDays: ['Friday', 'Monday'] },
+      ],
+      [
+        '{ type: recurrence, frequency: week, schedule: { hours: [1], minutes: [0] } }',
+        { frequency: 'Week', hours: [1], minutes: [0] },
+      ],
+      [
+        '{ type: recurrence, frequency: month, interval: 1, schedule: { hours: [6], minutes: [15] } }',
+        { frequency: 'Month', interval: 1, hours: [6], minutes: [15] },
+      ],
+      [
+        '{ type: recurrence, frequency: hour, interval: 3, schedule: { hours: [0], minutes: [5] } }',
+        { frequency: 'Hour', interval: 3, hours: [0], minutes: [5] },
+      ],
+      [
+        '{ type: recurrence, frequency: minute, interval: 30, schedule: { hours: [0], minutes: [0] } }',
+        { frequency: 'Minute', interval: 30, hours: [0], minutes: [0] },
+      ],
+    ];
+    for (const [trigger, recurrence] of cases) {
+      const specs = ok(doc(trigger));
+      const [sch] = (specs[0] as InstanceSpec).schedules;
+      assert.deepEqual([sch.cron, sch.recurrence], [undefined, recurrence], trigger);
+      const { code } = generateComputeCode(specs, { source: 'r.yml' });
+      assert.match(code, /ComputeSchedule\.stopRecurring\(\{ frequency: '/);
+      assert.doesNotMatch(code, /stopAt\(/);
+    }
   });
 
   test('synapsespark: attached by resource id, as az ml attaches a Spark pool', () => {
@@ -442,20 +486,6 @@ const BAD: ReadonlyArray<readonly [string, string, string, number, string]> = [
     'expression',
   ],
   [
-    'hourly recurrence',
-    'name: ci-a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: { type: recurrence, frequency: hour, interval: 1, schedule: { hours: [1], minutes: [0] } }\n',
-    'UnsupportedYamlValue',
-    6,
-    'frequency',
-  ],
-  [
-    'recurrence interval 2',
-    'name: ci-a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: { type: recurrence, frequency: day, interval: 2, schedule: { hours: [1], minutes: [0] } }\n',
-    'UnsupportedYamlValue',
-    6,
-    'interval',
-  ],
-  [
     'recurrence without hours',
     'name: ci-a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: { type: recurrence, frequency: day, schedule: { minutes: [0] } }\n',
     'MissingYamlKey',
@@ -470,11 +500,11 @@ const BAD: ReadonlyArray<readonly [string, string, string, number, string]> = [
     'hours',
   ],
   [
-    'weekly recurrence without days',
-    'name: ci-a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: { type: recurrence, frequency: week, schedule: { hours: [1], minutes: [0] } }\n',
-    'MissingYamlKey',
-    6,
-    'week_days',
+    'month_days (not in az ml compute recurrences)',
+    'name: ci-a\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger:\n        type: recurrence\n        frequency: month\n        schedule: { hours: [1], minutes: [0], month_days: [1] }\n',
+    'UnknownYamlKey',
+    9,
+    'month_days',
   ],
   [
     'bad week day',

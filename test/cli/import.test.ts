@@ -233,13 +233,26 @@ describe('amlcdk import --from-azml-yaml', () => {
     );
     assert.equal(cip.enableNodePublicIp, false);
     assert.equal(cip.idleTimeBeforeShutdown, 'PT1H');
-    assert.deepEqual(
-      cip.schedules.computeStartStop.map((x: Json) => [x.action, x.status, x.cron.expression, x.cron.timeZone]),
-      [
-        ['Stop', 'Enabled', '0 19 * * 1-5', 'W. Europe Standard Time'],
-        ['Start', 'Disabled', '30 8 * * 1,3', 'W. Europe Standard Time'],
-      ],
-    );
+    assert.deepEqual(cip.schedules.computeStartStop, [
+      {
+        status: 'Enabled',
+        action: 'Stop',
+        triggerType: 'Cron',
+        cron: { expression: '0 19 * * 1-5', timeZone: 'W. Europe Standard Time', startTime: '2025-01-06T00:00:00' },
+      },
+      // The weekly recurrence stays a Recurrence, as az ml sends it.
+      {
+        status: 'Disabled',
+        action: 'Start',
+        triggerType: 'Recurrence',
+        recurrence: {
+          frequency: 'Week',
+          interval: 1,
+          timeZone: 'W. Europe Standard Time',
+          schedule: { hours: [8], minutes: [30], weekDays: ['Monday', 'Wednesday'] },
+        },
+      },
+    ]);
     assert.deepEqual(cip.setupScripts.scripts.startupScript, {
       scriptSource: 'workspace',
       scriptData: 'Users/alice/startup.sh',
@@ -248,6 +261,7 @@ describe('amlcdk import --from-azml-yaml', () => {
     });
     assert.equal(cip.customServices[0].image.reference, 'ghcr.io/azure/rocker-rstudio-ml-verse:latest');
     assert.equal(cip.customServices[0].endpoints[0].published, 8787);
+    assert.deepEqual(cip.customServices[0].docker, { privileged: true });
     assert.equal(cip.enableSSO, false);
     assert.deepEqual(ci.tags, { owner: 'alice', 'cost-center': '4711' });
 

@@ -317,6 +317,76 @@ describe('compute instance', () => {
     assert.match(String(t.hasError('InvalidTimeZone', 'Team/Ws/Tz').fix), /W\. Europe Standard Time/);
     t.hasError('TooManySchedules', 'Team/Ws/Many');
   });
+  test('recurrence schedules render as ARM Recurrence triggers; InvalidRecurrence names what is wrong', () => {
+    const t = errorsOf((ws) => {
+      new ComputeInstance(ws, 'Weekly', {
+        computeName: 'ci-weekly',
+        vmSize: cpu,
+        assignedUser: alice(),
+        schedules: [
+          ComputeSchedule.startRecurring(
+            { frequency: 'Week', hours: [8], minutes: [30], weekDays: ['Monday', 'Wednesday'] },
+            { timeZone: 'W. Europe Standard Time', enabled: false },
+          ),
+          ComputeSchedule.stopRecurring({ frequency: 'Month', interval: 2, hours: [19], minutes: [0] }),
+        ],
+      });
+    });
+    const body = t.resource('Team/Ws/Weekly').body as { properties: { properties: { schedules: unknown } } };
+    assert.deepEqual(body.properties.properties.schedules, {
+      computeStartStop: [
+        {
+          status: 'Disabled',
+          action: 'Start',
+          triggerType: 'Recurrence',
+          recurrence: {
+            frequency: 'Week',
+            interval: 1,
+            timeZone: 'W. Europe Standard Time',
+            schedule: { hours: [8], minutes: [30], weekDays: ['Monday', 'Wednesday'] },
+          },
+        },
+        {
+          status: 'Enabled',
+          action: 'Stop',
+          triggerType: 'Recurrence',
+          recurrence: { frequency: 'Month', interval: 2, timeZone: 'UTC', schedule: { hours: [19], minutes: [0] } },
+        },
+      ],
+    });
+    t.hasNoErrors();
+    assert.deepEqual(t.schemaIssues(), []);
+    const bad = errorsOf((ws) => {
+      new ComputeInstance(ws, 'Bad', {
+        vmSize: cpu,
+        assignedUser: alice(),
+        schedules: [ComputeSchedule.stopRecurring({ frequency: 'Week', interval: 0, hours: [24], minutes: [] })],
+      });
+    }).hasError('InvalidRecurrence', 'Team/Ws/Bad');
+    assert.match(bad.message, /interval 0 .*; hours must hold whole numbers 0–23.*; minutes must list at least one/);
+  });
+  test('custom application privileged mode: docker.privileged in the body; a non-boolean is InvalidPropType', () => {
+    const app = { name: 'tool', image: 'ghcr.io/x/tool:1', endpoints: [{ name: 'ui', target: 80, published: 8080 }] };
+    const t = errorsOf((ws) => {
+      new ComputeInstance(ws, 'Priv', {
+        vmSize: cpu,
+        assignedUser: alice(),
+        customApplications: [{ ...app, privileged: true }],
+      });
+      new ComputeInstance(ws, 'Plain', { vmSize: cpu, assignedUser: alice(), customApplications: [app] });
+      new ComputeInstance(ws, 'Odd', {
+        vmSize: cpu,
+        assignedUser: alice(),
+        customApplications: [{ ...app, privileged: 'yes' as unknown as boolean }],
+      });
+    });
+    const svc = (id: string) =>
+      (t.resource(`Team/Ws/${id}`).body as { properties: { properties: { customServices: { docker?: unknown }[] } } })
+        .properties.properties.customServices[0];
+    assert.deepEqual(svc('Priv').docker, { privileged: true });
+    assert.equal(svc('Plain').docker, undefined);
+    assert.match(t.hasError('InvalidPropType', 'Team/Ws/Odd').message, /privileged must be true or false/);
+  });
   test('setup scripts: EmptySetupScript and SetupScriptTimeoutOutOfRange', () => {
     const t = errorsOf((ws) => {
       new ComputeInstance(ws, 'Empty', { vmSize: cpu, assignedUser: alice(), creationScript: SetupScript.inline('') });

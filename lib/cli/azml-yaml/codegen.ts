@@ -213,6 +213,10 @@ function applicationExpr(a: CustomApplicationSpec, indent: string): string {
       `endpoints: [${endpoints.join(', ')}]`,
       volumes.length ? `volumes: [${volumes.join(', ')}]` : undefined,
       Object.keys(a.environment).length ? `environment: ${stringRecord(a.environment)}` : undefined,
+      // az ml sends docker: { privileged: true } for every docker application (azure-ai-ml CustomApplications.
+      // _to_rest_object, Azure/azure-sdk-for-python sdk/ml/azure-ai-ml/azure/ai/ml/entities/_compute/
+      // _custom_applications.py @ 077244cd389a51b14fdccce064c10a15f89c89bf); the converted code keeps that, visibly.
+      `privileged: true${TRAILING}as az ml runs it (docker.privileged); set false if the image does not need it`,
     ],
     indent,
   );
@@ -260,10 +264,17 @@ function emitInstance(em: Emitter, s: InstanceSpec): string[] {
         sc.startTime !== undefined ? `startTime: ${q(sc.startTime)}` : undefined,
         sc.enabled ? undefined : 'enabled: false',
       ].filter(Boolean);
-      const call = `ComputeSchedule.${sc.action === 'Start' ? 'startAt' : 'stopAt'}(${q(sc.cron)}${opts.length ? `, { ${opts.join(', ')} }` : ''})`;
-      return sc.fromRecurrence
-        ? `${call}, // was a ${sc.fromRecurrence === 'day' ? 'daily' : 'weekly'} recurrence trigger`
-        : `${call},`;
+      const rest = opts.length ? `, { ${opts.join(', ')} }` : '';
+      const r = sc.recurrence;
+      if (!r) return `ComputeSchedule.${sc.action === 'Start' ? 'startAt' : 'stopAt'}(${q(sc.cron ?? '')}${rest}),`;
+      const rec = [
+        `frequency: ${q(r.frequency)}`,
+        r.interval !== undefined ? `interval: ${r.interval}` : undefined,
+        `hours: [${r.hours.join(', ')}]`,
+        `minutes: [${r.minutes.join(', ')}]`,
+        r.weekDays?.length ? `weekDays: [${r.weekDays.map(q).join(', ')}]` : undefined,
+      ].filter(Boolean);
+      return `ComputeSchedule.${sc.action === 'Start' ? 'startRecurring' : 'stopRecurring'}({ ${rec.join(', ')} }${rest}),`;
     });
     entries.push(`schedules: [\n${items.map((i) => `    ${i}`).join('\n')}\n  ]`);
   }

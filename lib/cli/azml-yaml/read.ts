@@ -28,6 +28,7 @@ import type {
   VirtualMachineSpec,
 } from './spec.js';
 import { text } from '../../core/text.js';
+import { WEEK_DAYS, type WeekDay } from '../../constructs/compute/schedule.js';
 
 /** One problem, before it becomes an InputError. */
 export interface YamlProblem {
@@ -128,15 +129,8 @@ const UNSUPPORTED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>
 
 const SECRET_KEYS = new Set(['admin_password']);
 
-const WEEKDAYS: Readonly<Record<string, number>> = {
-  sunday: 0,
-  monday: 1,
-  tuesday: 2,
-  wednesday: 3,
-  thursday: 4,
-  friday: 5,
-  saturday: 6,
-};
+/** az ml's `week_days` (lower case, azure-ai-ml WeekDay) → ARM `ComputeWeekDay`. */
+const WEEKDAYS: Readonly<Record<string, WeekDay>> = Object.fromEntries(WEEK_DAYS.map((d) => [d.toLowerCase(), d]));
 
 /** Reads one file; collects problems instead of stopping at the first. */
 class Reader {
@@ -541,7 +535,7 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
   const startTime = r.str(t, 'start_time', tpath);
   const timeZone = r.str(t, 'time_zone', tpath);
   let cron: string | undefined;
-  let fromRecurrence: string | undefined;
+  let recurrence: ScheduleSpec['recurrence'];
   if (type === 'cron') {
     cron = r.str(t, 'expression', tpath, { required: true, line: r.line(tm) });
     for (const k of ['frequency', 'interval', 'schedule']) {
@@ -568,6 +562,12 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
       }
     }
   } else if (type === 'recurrence') {
+    // az ml sends a recurrence trigger as ARM `triggerType: Recurrence` (azure-ai-ml ComputeStartStopSchedule.
+    // _to_rest_object → RecurrenceTrigger._to_rest_compute_recurrence_object, Azure/azure-sdk-for-python
+    // sdk/ml/azure-ai-ml/azure/ai/ml/entities/_schedule/trigger.py @ 4a29c1016f0eb1eca6544550ff6c2fbe38e0498a), so it
+    // stays one: frequency minute|hour|day|week|month, interval, schedule{hours, minutes, week_days} as
+    // RecurrenceTriggerSchema / RecurrenceScheduleSchema define them (sdk/ml/azure-ai-ml/azure/ai/ml/_schema/compute/
+    // schedule.py @ 27a87180013f9dba9103431144babf35f3493759; no month_days there: compute recurrences ignore them).
     if (t.has('expression'))
       r.problem(
         'UnsupportedYamlValue',
@@ -576,7 +576,7 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
         `${tpath}.expression belongs to cron triggers`,
         'remove it, or use type: cron',
       );
-    const frequency = r.choice(t, 'frequency', tpath, ['day', 'week', 'minute', 'hour', 'month'] as const, {
+    const frequency = r.choice(t, 'frequency', tpath, ['minute', 'hour', 'day', 'week', 'month'] as const, {
       required: true,
       line: r.line(tm),
     });
@@ -611,7 +611,7 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
     const hours = ints('hours', 23);
     const minutes = ints('minutes', 59);
     const dayItems = r.seq(s, 'week_days', spath);
-    const days: number[] = [];
+    const days: WeekDay[] = [];
     for (const it of dayItems ?? []) {
       const d = isScalar(it) && typeof it.value === 'string' ? WEEKDAYS[it.value.toLowerCase()] : undefined;
       if (d === undefined)
@@ -622,58 +622,41 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
           `${spath}.week_days has ${isScalar(it) ? JSON.stringify(it.value) : 'an entry that is not a day name'}`,
           `use day names: ${Object.keys(WEEKDAYS).join(', ')}`,
         );
-      else days.push(d);
+      else if (!days.includes(d)) days.push(d);
     }
-    if (frequency !== undefined && frequency !== 'day' && frequency !== 'week') {
-      r.problem(
-        'UnsupportedYamlValue',
-        r.line(t.get('frequency')!.value),
-        `${tpath}.frequency`,
-        `a recurrence every ${frequency} cannot be written as a compute instance schedule`,
-        'use frequency day or week (or a cron trigger)',
-      );
-    } else if (interval !== undefined && interval !== 1) {
-      r.problem(
-        'UnsupportedYamlValue',
-        r.line(t.get('interval')!.value),
-        `${tpath}.interval`,
-        `${tpath}.interval ${interval} cannot be written as a cron expression`,
-        'use interval: 1, or write the schedule as a cron trigger',
-      );
-    } else if (frequency !== undefined) {
+    if (frequency !== undefined) {
+      // ARM's ComputeRecurrenceSchedule requires hours and minutes (az ml would send empty lists, which start or stop
+      // nothing): asked for here, where the line is known.
       if (!hours?.length || !minutes?.length) {
         r.problem(
           'MissingYamlKey',
           r.line(sm ?? tm),
-          `${spath}.hours`,
-          `${spath} needs hours and minutes`,
+          `${spath}.${hours?.length ? 'minutes' : 'hours'}`,
+          `${spath} needs hours and minutes (the times of day the schedule fires)`,
           'add schedule: { hours: [19], minutes: [0] }',
         );
       } else {
-        const dow = frequency === 'week' && days.length ? [...new Set(days)].sort().join(',') : '*';
-        if (frequency === 'week' && !days.length)
-          r.problem(
-            'MissingYamlKey',
-            r.line(sm),
-            `${spath}.week_days`,
-            `a weekly recurrence needs ${spath}.week_days`,
-            'add week_days: [monday, tuesday, ...]',
-          );
-        else {
-          cron = `${minutes.join(',')} ${hours.join(',')} * * ${dow}`;
-          fromRecurrence = frequency;
-        }
+        const freq = (frequency[0].toUpperCase() + frequency.slice(1)) as NonNullable<
+          ScheduleSpec['recurrence']
+        >['frequency'];
+        recurrence = {
+          frequency: freq,
+          ...(interval !== undefined ? { interval } : {}),
+          hours,
+          minutes,
+          ...(days.length ? { weekDays: days } : {}),
+        };
       }
     }
   }
-  if (action === undefined || cron === undefined) return undefined;
+  if (action === undefined || (cron === undefined && recurrence === undefined)) return undefined;
   return {
     action: action === 'start' ? 'Start' : 'Stop',
-    cron,
+    ...(cron !== undefined ? { cron } : {}),
+    ...(recurrence ? { recurrence } : {}),
     ...(timeZone !== undefined ? { timeZone } : {}),
     ...(startTime !== undefined ? { startTime } : {}),
     enabled: state !== 'disabled',
-    ...(fromRecurrence ? { fromRecurrence } : {}),
   };
 }
 

@@ -19,12 +19,19 @@ export type SubnetSpec = { readonly subnetId: string } | { readonly vnetName: st
 
 export interface ScheduleSpec {
   readonly action: 'Start' | 'Stop';
-  readonly cron: string;
+  /** A cron trigger's expression; absent for a recurrence trigger. */
+  readonly cron?: string;
+  /** A recurrence trigger, as az ml sends it (ARM `triggerType: Recurrence`); absent for a cron trigger. */
+  readonly recurrence?: {
+    readonly frequency: 'Minute' | 'Hour' | 'Day' | 'Week' | 'Month';
+    readonly interval?: number;
+    readonly hours: readonly number[];
+    readonly minutes: readonly number[];
+    readonly weekDays?: readonly ('Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday' | 'Sunday')[];
+  };
   readonly timeZone?: string;
   readonly startTime?: string;
   readonly enabled: boolean;
-  /** Set when the YAML used a recurrence trigger, converted to this cron expression. */
-  readonly fromRecurrence?: string;
 }
 
 export interface SetupScriptSpec {

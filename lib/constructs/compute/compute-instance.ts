@@ -24,7 +24,7 @@ import {
 } from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
 import { SshAccess, describeNotPublicKey, isSshPublicKey } from './ssh.js';
-import { ComputeSchedule } from './schedule.js';
+import { ComputeSchedule, recurrenceProblems } from './schedule.js';
 import { SetupScript } from './setup-script.js';
 import { renderCustomApplication, type CustomApplication } from './custom-application.js';
 
@@ -383,7 +383,17 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
       );
     }
     for (const sch of s) {
-      const problem = cronProblem(sch.cron);
+      if (sch.recurrence) {
+        const problems = recurrenceProblems(sch.recurrence);
+        if (problems.length)
+          Annotations.of(this).addError('InvalidRecurrence', `recurrence schedule: ${problems.join('; ')}`, {
+            value: sch.recurrence,
+            allowed:
+              '{ frequency: Minute|Hour|Day|Week|Month, interval ≥ 1, hours: [0–23…], minutes: [0–59…], weekDays?: [Monday…Sunday] }',
+            fix: "e.g. ComputeSchedule.stopRecurring({ frequency: 'Day', hours: [19], minutes: [0] })",
+          });
+      }
+      const problem = sch.recurrence ? undefined : cronProblem(String(sch.cron));
       if (problem) {
         Annotations.of(this).addError('InvalidCron', `schedule "${sch.cron}": ${problem}`, {
           value: sch.cron,
@@ -441,6 +451,12 @@ export class ComputeInstance extends ComputeBase implements IComputePlacement {
         );
       }
       names.add(app?.name);
+      if (app?.privileged !== undefined && typeof app.privileged !== 'boolean')
+        Annotations.of(this).addError(
+          'InvalidPropType',
+          `custom application "${app.name}": privileged must be true or false`,
+          { value: typeof app.privileged, allowed: 'true or false', fix: 'pass privileged: true, or leave it unset' },
+        );
       if (!app?.endpoints?.length) {
         Annotations.of(this).addError(
           'CustomApplicationWithoutEndpoint',

@@ -54,6 +54,14 @@ export interface CustomApplication {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Run the container in privileged mode (ARM `CustomService.docker.privileged`, azure-rest-api-specs
+   * MachineLearningServices stable 2025-12-01 openapi.json, definition `Docker`). az ml sends `true` for every
+   * docker application (azure-ai-ml `CustomApplications._to_rest_object`, Azure/azure-sdk-for-python
+   * sdk/ml/azure-ai-ml/azure/ai/ml/entities/_compute/_custom_applications.py @ 077244cd), so converted code sets it.
+   * @default - not sent: the service's default applies
+   */
+  readonly privileged?: boolean;
 }
 
 /** A ready-made RStudio application (Rocker image used in Microsoft's docs), on port 8787. */
@@ -97,5 +105,6 @@ export function renderCustomApplication(app: CustomApplication): Record<string, 
     ...(env.length
       ? { environmentVariables: Object.fromEntries(env.map(([k, v]) => [k, { type: 'local', value: v }])) }
       : {}),
+    ...(app.privileged !== undefined ? { docker: { privileged: app.privileged } } : {}),
   };
 }

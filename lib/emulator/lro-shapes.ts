@@ -68,7 +68,7 @@ const SHAPES: Readonly<Record<string, TypeShape>> = {
     delete: { status: 202, headers: ['Azure-AsyncOperation', 'Location'], body: false },
     deleteResultStatus: 200,
     evidence:
-      'corpus ml/workspace-create.json (PUT 202, empty, Azure-AsyncOperation and Location, no Retry-After) and ml/workspace-delete.json (DELETE 202 the same; the Location URL answers 200 empty once done); PATCH the same per the issue-12 recording review',
+      'corpus ml/workspace-create.json (PUT 202, empty, Azure-AsyncOperation and Location, no Retry-After) and ml/workspace-delete.json (DELETE 202 the same; the Location URL answers 200 empty once done); ml/workspace-update.json (re-PUT 202 the same, status Succeeded); PATCH the same per the issue-12 recording review (no published PATCH recording found)',
   },
   'microsoft.storage/storageaccounts': {
     type: 'Microsoft.Storage/storageAccounts',

@@ -75,3 +75,17 @@ describe('casing Azure rewrites is not a change', () => {
     assert.equal(other.length, 1, 'a real value change still shows');
   });
 });
+
+describe('echo rules the corpus shows, against the bodies amlcdk and Microsoft clients send', () => {
+  test("a Default workspace GET rewrites the dependency ids' provider casing: no change against the create body", () => {
+    const byFile = new Map(loadCorpus().map((f) => [f.file, f.corpus]));
+    const created = byFile.get('ml/workspace-create.json')?.exchanges[0].request.body;
+    const got = byFile.get('ml/workspace-update.json')?.exchanges[0].response.body as ArmResource | undefined;
+    assert.ok(created && got);
+    assert.match(JSON.stringify(created), /Microsoft\.KeyVault\/vaults.*microsoft\.insights\/components/);
+    assert.match(JSON.stringify(got.properties), /Microsoft\.Keyvault\/vaults.*Microsoft\.insights\/components/);
+    const type = 'Microsoft.MachineLearningServices/workspaces';
+    const desired = { ...(created as Record<string, unknown>), tags: got.tags };
+    assert.deepEqual(diffBodies({ type, desired, observed: normalizeObserved({ ...got, type }) }), []);
+  });
+});

@@ -110,29 +110,25 @@ const KNOWN_GAPS: Readonly<Record<string, readonly Gap[]>> = {
       '/properties/properties/osImageMetadata/osPatchingStatus',
     ].map(instanceGap),
   ],
-  'ml/workspace-hub-get.json': [
-    ...[
-      '/etag',
-      '/properties/friendlyName',
-      '/properties/applicationInsights',
-      '/properties/imageBuildCompute',
-      '/properties/allowRoleAssignmentOnRG',
-      '/properties/softDeleteEnabled',
-      '/properties/creationTime',
-      '/properties/notebookInfo/',
-      '/properties/linkedModelInventoryArmId',
-      '/properties/ipAllowlist',
-      '/properties/networkAcls',
-      '/properties/serverlessComputeSettings',
-      '/properties/EnableSoftwareBillOfMaterials',
-      '/properties/sdkTelemetryAppInsightsKey',
-      '/properties/workspaceHubConfig',
-      '/properties/enableDataIsolation',
+  'ml/workspace-update.json': ['exchange 0', 'exchange 3'].flatMap((x) =>
+    [
       '/properties/allowPublicAccessWhenBehindVnet',
       '/properties/managedNetwork',
       '/properties/serviceProvisionedResourceGroup',
       '/properties/privateEndpointConnections',
-      '/properties/createdOn',
+    ].map((path): Gap => [
+      `${x} (read GET Microsoft.MachineLearningServices/workspaces): ${path}`,
+      'Default workspace GET at 2024-04-01: the emulator echoes a default Azure leaves out; not modeled yet',
+    ]),
+  ),
+  'ml/workspace-hub-get.json': [
+    ...[
+      '/properties/applicationInsights',
+      '/properties/workspaceHubConfig',
+      '/properties/allowPublicAccessWhenBehindVnet',
+      '/properties/managedNetwork',
+      '/properties/serviceProvisionedResourceGroup',
+      '/properties/privateEndpointConnections',
     ].map(hubGap),
   ],
   'keyvault/vault-update-put.json': vaultGaps('exchange 0 (update PUT Microsoft.KeyVault/vaults)'),
@@ -201,6 +197,7 @@ describe('corpus replay against the emulator', () => {
       [C, 'action', /\/start\?/],
       [C, 'action', /\/stop\?/],
       [W, 'create'],
+      [W, 'update'],
       [W, 'delete'],
       ['Microsoft.Authorization/roleAssignments', 'create'],
       ['Microsoft.Authorization/roleAssignments', 'delete'],
@@ -217,9 +214,14 @@ describe('corpus replay against the emulator', () => {
       needed.filter((n) => !has(n)).map(([t, op, re]) => `${t} ${op}${re ? ` ${String(re)}` : ''}`),
       [],
     );
-    // Not in the corpus yet (no published recording found): a workspace PATCH. The emulator's shape for it rests on
-    // the issue-12 recording review (lib/emulator/lro-shapes.ts).
-    assert.equal(has([W, 'update']), false);
+    // A workspace update is in the corpus as Update-AzMLWorkspace sends it (a re-PUT, ml/workspace-update.json); a
+    // workspace PATCH is not (no published recording found): the emulator's PATCH shape rests on the issue-12
+    // recording review (lib/emulator/lro-shapes.ts).
+    assert.equal(has([W, 'update', /./]), true);
+    assert.equal(
+      xs.some((x) => x.armType === W && x.request.method === 'PATCH'),
+      false,
+    );
   });
 
   for (const { file, corpus: c } of corpus) {

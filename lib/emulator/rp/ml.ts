@@ -175,8 +175,21 @@ function workspacePut(input: WriteInput): WritePlan {
   const sub = /^\/subscriptions\/([^/]+)/i.exec(input.id)![1];
   const rg = /resourceGroups\/([^/]+)/i.exec(input.id)![1];
   const now = new Date(req.now).toISOString();
+  const kind = text(body.kind ?? existing?.body.kind ?? 'Default');
   const outProps: Json = {
-    friendlyName: p.friendlyName ?? input.name,
+    // What a workspace GET carries when the request left it out (corpus ml/workspace-update.json and
+    // ml/workspace-hub-get.json, Azure PowerShell CreateScenarioTest recording at 2024-04-01).
+    friendlyName: p.friendlyName ?? old?.friendlyName ?? '',
+    imageBuildCompute: null,
+    allowRoleAssignmentOnRG: true,
+    softDeleteEnabled: false,
+    linkedModelInventoryArmId: null,
+    ipAllowlist: [],
+    networkAcls: { defaultAction: 'Allow', bypass: '', ipRules: [], resourceAccessRules: [] },
+    serverlessComputeSettings: null,
+    EnableSoftwareBillOfMaterials: false,
+    sdkTelemetryAppInsightsKey: old?.sdkTelemetryAppInsightsKey ?? guidFrom('telemetry', input.id),
+    enableDataIsolation: old?.enableDataIsolation ?? kind.toLowerCase() === 'hub',
     description: p.description ?? '',
     hbiWorkspace: p.hbiWorkspace ?? false,
     publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
@@ -198,20 +211,37 @@ function workspacePut(input: WriteInput): WritePlan {
     notebookInfo: {
       resourceId: guidFrom('nb', input.id).replace(/-/g, ''),
       fqdn: `ml-${input.name.toLowerCase()}-${loc}-${workspaceId}.${loc}.notebooks.azure.net`,
+      isPrivateLinkEnabled: false,
+      notebookPreparationError: null,
     },
     serviceProvisionedResourceGroup: `azureml-rg-${input.name.toLowerCase()}_${workspaceId}`,
     storageHnsEnabled: false,
     privateLinkCount: 0,
     privateEndpointConnections: [],
-    createdOn: old?.createdOn ?? now,
+    creationTime: old?.creationTime ?? now,
     provisioningState: 'Succeeded',
   };
   delete outProps.provisionNetworkNow;
+  // A Default workspace's GET writes the dependency ids with the service's own provider casing, whatever the request
+  // said (the create sent Microsoft.KeyVault and microsoft.insights; the GETs answer Microsoft.Keyvault and
+  // Microsoft.insights: corpus ml/workspace-update.json). A hub's GET in the same recording keeps Microsoft.KeyVault
+  // as sent (ml/workspace-hub-get.json).
+  for (const [f, provider] of kind.toLowerCase() === 'hub'
+    ? []
+    : ([
+        ['keyVault', 'Microsoft.Keyvault'],
+        ['applicationInsights', 'Microsoft.insights'],
+      ] as const)) {
+    const v = outProps[f];
+    if (typeof v === 'string')
+      outProps[f] = v.replace(new RegExp(`/providers/${provider}/`, 'i'), `/providers/${provider}/`);
+  }
   const out = envelope(
     input,
     WS_TYPE,
     {
-      kind: body.kind ?? existing?.body.kind ?? 'Default',
+      etag: null,
+      kind,
       sku: body.sku ?? existing?.body.sku ?? { name: 'Basic', tier: 'Basic' },
       ...(body.identity !== undefined
         ? { identity: identityOut(input, body.identity) }

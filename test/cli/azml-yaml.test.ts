@@ -628,6 +628,59 @@ describe('readAzmlComputeYaml: every error path has a code, the line and the key
     });
   }
 
+  test('every placeholder is refused alike, with its key path and line, wherever it stands', () => {
+    const yaml = [
+      'name: aks-a', // 1
+      'type: kubernetes',
+      'resource_id: /subscriptions/<SUBSCRIPTION_ID>/resourceGroups/<RESOURCE_GROUP>/providers/Microsoft.ContainerService/managedClusters/aks',
+      'namespace: azureml',
+      '---',
+      'name: ci-a', // 6
+      'type: computeinstance',
+      'description: ${{parent.inputs.owner}}',
+      'create_on_behalf_of:',
+      '  user_tenant_id: 22222222-2222-2222-2222-222222222222',
+      '  user_object_id: <USER_OBJECT_ID>', // 11
+      'network_settings:',
+      '  subnet: /subscriptions/<SUB>/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s',
+      'tags:',
+      '  <TEAM_TAG>: ml', // 15
+      'custom_applications:',
+      '  - name: app',
+      '    image: { reference: <ACR_NAME>.azurecr.io/app:1 }',
+      '    endpoints: [{ target: 80, published: 8080 }]',
+      '---',
+      'name: cpu-a', // 21
+      'type: amlcompute',
+      'ssh_settings:',
+      '  admin_username: azureuser',
+      '  admin_password: <SECRET_PASSWORD>', // 25
+    ].join('\n');
+    const { specs, problems } = readAzmlComputeYaml(yaml);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.line, p.key]),
+      [
+        ['YamlPlaceholder', 3, 'resource_id'],
+        ['YamlPlaceholder', 8, 'description'],
+        ['YamlPlaceholder', 11, 'create_on_behalf_of.user_object_id'],
+        ['YamlPlaceholder', 13, 'network_settings.subnet'],
+        ['YamlPlaceholder', 15, 'tags'],
+        ['YamlPlaceholder', 18, 'custom_applications[0].image.reference'],
+        ['YamlPlaceholder', 25, 'ssh_settings.admin_password'],
+      ],
+    );
+    assert.match(problems[0].message, /resource_id holds the placeholder <SUBSCRIPTION_ID>, which az ml would send/);
+    assert.match(problems[0].fix, /replace <SUBSCRIPTION_ID> with the real value/);
+    assert.match(problems[1].fix, /no \$\{\{…\}\} expressions/);
+    assert.match(problems[4].message, /a key of tags holds the placeholder <TEAM_TAG>/);
+    // The secret's placeholder is not echoed either; nothing is converted from a file with placeholders.
+    assert.doesNotMatch(problems[6].message + problems[6].fix, /SECRET_PASSWORD/);
+    assert.ok(specs.length <= 3);
+    const e = yamlProblemsError('p.yml', problems);
+    assert.equal(e.code, 'YamlPlaceholder');
+    assert.equal(e.line, 3);
+  });
+
   test('all problems of a file are reported together; the error carries the first line and a fix', () => {
     const { problems } = readAzmlComputeYaml(
       'name: cpu-a\ntype: amlcompute\nmax_instances: x\n---\nname: ci-b\ntype: computeinstance\nsize: 3\n',

@@ -1136,6 +1136,47 @@ function readVirtualMachine(
   };
 }
 
+/**
+ * Template placeholders left in a file: `<SUBSCRIPTION_ID>`-style (Microsoft's docs and samples write them so) and
+ * `${{…}}` expressions (az ml resolves those only in job and pipeline YAML; its compute schemas are plain fields).
+ * az ml would send either to Azure as written, so every one is refused, in keys and values alike, with its key path
+ * and line.
+ */
+const PLACEHOLDER = /<[A-Za-z][A-Za-z0-9 _.-]*>|\$\{\{[^}]*\}\}/;
+
+function findPlaceholders(r: Reader, node: Node | null, path: string, found: Set<string>): void {
+  if (isMap(node)) {
+    for (const pair of node.items as Pair<Node, Node | null>[]) {
+      const k = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const full = path ? `${path}.${k}` : k;
+      if (isScalar(pair.key)) report(r, pair.key, path || '(document)', full, found, true);
+      findPlaceholders(r, pair.value, full, found);
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of (node.items as Node[]).entries()) findPlaceholders(r, item, `${path}[${i}]`, found);
+  } else if (isScalar(node)) report(r, node, path, path, found, false);
+}
+
+function report(r: Reader, node: Node, path: string, shown: string, found: Set<string>, isKey: boolean): void {
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const m = PLACEHOLDER.exec(node.value);
+  if (!m) return;
+  const line = r.line(node);
+  const secret = !isKey && SECRET_KEYS.has(path.split('.').pop()!);
+  const what = secret ? 'a placeholder (value hidden)' : `the placeholder ${m[0]}`;
+  const expr = m[0].startsWith('${{');
+  found.add(`${path}@${line}`);
+  r.problem(
+    'YamlPlaceholder',
+    line,
+    path,
+    `${isKey ? `a key of ${path}` : shown} holds ${what}, which az ml would send to Azure as written`,
+    expr
+      ? 'write the value itself: compute YAML has no ${{…}} expressions (az ml resolves them only in jobs and pipelines)'
+      : `replace ${secret ? 'it' : m[0]} with the real value`,
+  );
+}
+
 /** Parse and check az ml compute YAML. Returns the specs, or the problems (never both empty for bad input). */
 export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; problems: YamlProblem[] } {
   const lc = new LineCounter();
@@ -1143,6 +1184,8 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
   const specs: ComputeSpec[] = [];
   const names = new Map<string, number>();
+  /** `key@line` of every placeholder: other problems at the same spot (not a GUID, …) would only repeat it. */
+  const placeholders = new Set<string>();
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
@@ -1169,6 +1212,7 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
       continue;
     }
     const docLine = r.line(root);
+    findPlaceholders(r, root, '', placeholders);
     const pre = new Map<string, Pair<Node, Node | null>>();
     for (const pair of root.items as Pair<Node, Node | null>[])
       if (isScalar(pair.key)) pre.set(String(pair.key.value), pair);
@@ -1225,6 +1269,10 @@ export function readAzmlComputeYaml(text: string): { specs: ComputeSpec[]; probl
               ? readSynapseSpark(r, f, name, nameLine)
               : readVirtualMachine(r, f, name, nameLine);
     if (spec) specs.push(spec);
+  }
+  if (placeholders.size) {
+    const kept = r.problems.filter((p) => p.code === 'YamlPlaceholder' || !placeholders.has(`${p.key}@${p.line}`));
+    r.problems.splice(0, r.problems.length, ...kept);
   }
   if (r.problems.length === 0 && specs.length === 0)
     r.problem(

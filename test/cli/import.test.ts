@@ -302,6 +302,69 @@ describe('amlcdk import --from-azml-yaml', () => {
     assert.equal(manifest.resources.find((r) => r.name === 'inference-aks')!.options.deletePolicy, 'Detach');
   });
 
+  test("docs/import.md's own wrappers synthesize converted code; a no-public-IP compute says what network it needs", async () => {
+    const wrappers = [...readFileSync(join(ROOT, 'docs/import.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .filter((b) => b.includes("from './computes.js'"));
+    assert.equal(wrappers.length, 2, 'the plain wrapper and the managed-network one');
+    const synth = (sub: string, wrapper: string, write = true) => {
+      writeFileSync(join(dir, sub, 'main.ts'), wrapper);
+      // AMLCDK_OUTDIR: where the CLI would have app.synth() write the manifests; without it, errors throw.
+      const env = { ...process.env };
+      if (write) env.AMLCDK_OUTDIR = join(dir, sub, 'out');
+      else delete env.AMLCDK_OUTDIR;
+      return spawnSync(TSX, [join(dir, sub, 'main.ts')], {
+        cwd: join(dir, sub),
+        encoding: 'utf8',
+        timeout: 120_000,
+        env,
+      });
+    };
+    // The three example files as one, converted by the CLI, in the first wrapper as written.
+    mkdirSync(join(dir, 'docs-a'));
+    const all = ['compute-instance', 'cluster', 'kubernetes']
+      .map((f) => readFileSync(join(ROOT, `examples/import/${f}.yml`), 'utf8'))
+      .join('\n---\n');
+    writeFileSync(join(dir, 'docs-a', 'all.yml'), all);
+    const conv = await amlcdk(['import', '--from-azml-yaml', 'all.yml', '--out', 'computes.ts'], join(dir, 'docs-a'));
+    assert.equal(conv.code, 0, conv.stderr);
+    const a = synth('docs-a', wrappers[0]);
+    assert.equal(a.status, 0, a.stderr);
+    const team = JSON.parse(readFileSync(join(dir, 'docs-a', 'out', 'Team.manifest.json'), 'utf8')) as Manifest;
+    assert.deepEqual(team.resources.map((r) => r.name).sort(), [
+      'ci-alice',
+      'cpu-private',
+      'gpu-a100-spot',
+      'inference-aks',
+    ]);
+    // No public IP and no network_settings: the code says what to add; the managed-network wrapper synthesizes it,
+    // the plain one fails as the comment warns.
+    mkdirSync(join(dir, 'docs-b'));
+    writeFileSync(
+      join(dir, 'docs-b', 'nopip.yml'),
+      'name: cpu-nopip\ntype: amlcompute\nenable_node_public_ip: false\n',
+    );
+    const convB = await amlcdk(
+      ['import', '--from-azml-yaml', 'nopip.yml', '--out', 'computes.ts'],
+      join(dir, 'docs-b'),
+    );
+    assert.equal(convB.code, 0, convB.stderr);
+    const code = readFileSync(join(dir, 'docs-b', 'computes.ts'), 'utf8');
+    assert.match(
+      code,
+      /\/\/ No public IP and no network_settings: az ml relies on the workspace's managed network here\./,
+    );
+    assert.match(code, /isolationMode: 'AllowInternetOutbound' or 'AllowOnlyApprovedOutbound'/);
+    assert.match(code, /subnet: Subnet\.fromSubnetId\(scope, 'CpuNopipSubnet', '<subnet id>'\)/);
+    assert.match(code, /else synth fails with NoPublicIpRequiresNetwork/);
+    const managed = synth('docs-b', wrappers[1]);
+    assert.equal(managed.status, 0, managed.stderr);
+    assert.ok(existsSync(join(dir, 'docs-b', 'out', 'Team.manifest.json')));
+    const plain = synth('docs-b', wrappers[0], false);
+    assert.notEqual(plain.status, 0);
+    assert.match(plain.stderr, /NoPublicIpRequiresNetwork/);
+  });
+
   test('without --out the code goes to stdout', async () => {
     const r = await amlcdk(['import', '--from-azml-yaml', 'examples/import/kubernetes.yml'], ROOT);
     assert.equal(r.code, 0, r.stderr);

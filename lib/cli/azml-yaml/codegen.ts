@@ -222,10 +222,30 @@ function applicationExpr(a: CustomApplicationSpec, indent: string): string {
   );
 }
 
+/**
+ * A compute without a public IP needs a network (checkNoPublicIp in lib/constructs/compute/base.ts): az ml leaves
+ * that to the workspace, so the converted code says what the stack must provide, before synth says it as an error.
+ */
+function networkNote(s: InstanceSpec | ClusterSpec): string[] {
+  if (s.nodePublicIp !== false) return [];
+  const id = constructIdFor(s.name);
+  if (s.subnet)
+    return [
+      '// No public IP: the nodes reach the workspace through its private endpoint in this VNet;',
+      '// the workspace you pass needs one (hasPrivateEndpoint: true), else synth fails with NoPublicIpWithoutPrivateEndpoint.',
+    ];
+  return [
+    "// No public IP and no network_settings: az ml relies on the workspace's managed network here.",
+    "// Pass a workspace with a managed network (isolationMode: 'AllowInternetOutbound' or 'AllowOnlyApprovedOutbound'),",
+    `// or add subnet: Subnet.fromSubnetId(scope, '${id}Subnet', '<subnet id>') (and a workspace private endpoint);`,
+    '// else synth fails with NoPublicIpRequiresNetwork (docs/import.md, "No public IP").',
+  ];
+}
+
 function emitInstance(em: Emitter, s: InstanceSpec): string[] {
   const id = constructIdFor(s.name);
   em.use('ComputeInstance', 'VmSize');
-  const pre: string[] = [];
+  const pre: string[] = [...networkNote(s)];
   if (s.location !== undefined)
     pre.push(`// location ${s.location} in the YAML: a compute instance is created in its workspace's region.`);
   const entries: (string | undefined)[] = [...commonEntries(em, s)];
@@ -306,7 +326,7 @@ function emitInstance(em: Emitter, s: InstanceSpec): string[] {
 function emitCluster(em: Emitter, s: ClusterSpec): string[] {
   const id = constructIdFor(s.name);
   em.use('ComputeCluster', 'VmSize');
-  const pre: string[] = [];
+  const pre: string[] = [...networkNote(s)];
   const entries: (string | undefined)[] = [...commonEntries(em, s)];
   entries.push(
     `vmSize: ${vmSizeExpr(s.size)}${s.sizeDefaulted ? `${TRAILING}az ml default: the YAML gives no size` : ''}`,

@@ -9,7 +9,7 @@ import { BuiltInRole } from '../../catalog/roles.js';
 import type { Engine, EngineRequest, EngineResponse, ResourceType } from '../engine.js';
 import { clone, props, type Json } from './common.js';
 import { text } from '../../core/text.js';
-import { principalNotFound, principalVisible } from '../directory.js';
+import { objectIdKey, principalNotFound, principalVisible } from '../directory.js';
 
 const RA = 'Microsoft.Authorization/roleAssignments';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -131,7 +131,13 @@ export const roleAssignments: ResourceType = {
       ...clone(p),
       roleDefinitionId: role,
       principalId: principal,
-      principalType: p.principalType ?? 'User',
+      // Azure fills principalType from the directory when the request left it out (corpus
+      // authorization/role-assignment-create.json: sent none, answered ServicePrincipal); unknown principals read User.
+      principalType:
+        p.principalType ??
+        old?.principalType ??
+        input.engine.store.principals.get(objectIdKey(principal))?.type ??
+        'User',
       scope,
       condition: p.condition ?? null,
       conditionVersion: p.conditionVersion ?? null,

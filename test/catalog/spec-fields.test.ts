@@ -16,8 +16,38 @@ import {
 } from '../../lib/catalog/field-tables.js';
 import { SPEC_FIELDS, SPEC_FIELD_SOURCES, specFieldsFor } from '../../lib/catalog/spec-fields.js';
 import { diffBodies } from '../../lib/reconciler/diff.js';
+import { BODY_SCHEMAS } from '../../lib/manifest/body-schemas.js';
 import { normalizeObserved } from '../../lib/reconciler/normalize.js';
 import { SPEC_FIELDS_FILE, deriveSpecFields, renderSpecFields } from '../../scripts/spec-fields.js';
+
+type SchemaNode = Record<string, unknown>;
+
+/** Every `enum` a body schema states at a path (`*` = items or map values), through allOf/oneOf/anyOf and the
+ * `if computeType … then` branches of the compute schema. */
+function schemaEnumsAt(s: unknown, segs: readonly string[], computeType: string | undefined, out: unknown[][]): void {
+  if (!s || typeof s !== 'object') return;
+  const o = s as SchemaNode;
+  for (const k of ['allOf', 'oneOf', 'anyOf'] as const)
+    for (const sub of (o[k] as unknown[] | undefined) ?? []) {
+      const x = sub as SchemaNode;
+      if (!x.if) schemaEnumsAt(x, segs, computeType, out);
+      else if (((x.if as SchemaNode).properties as SchemaNode | undefined)?.computeType === undefined)
+        schemaEnumsAt(x.then, segs, computeType, out);
+      else if ((((x.if as SchemaNode).properties as SchemaNode).computeType as SchemaNode).const === computeType)
+        schemaEnumsAt(x.then, segs, computeType, out);
+    }
+  if (segs.length === 0) {
+    if (Array.isArray(o.enum)) out.push(o.enum as unknown[]);
+    return;
+  }
+  const [head, ...rest] = segs;
+  if (head === '*') {
+    schemaEnumsAt(o.items, rest, computeType, out);
+    if (typeof o.additionalProperties === 'object') schemaEnumsAt(o.additionalProperties, rest, computeType, out);
+    return;
+  }
+  schemaEnumsAt((o.properties as SchemaNode | undefined)?.[head], rest, computeType, out);
+}
 
 describe('spec-derived field data', () => {
   test('lib/catalog/spec-fields.generated.ts equals what the extracts generate', () => {
@@ -149,6 +179,28 @@ describe('spec-derived field data', () => {
         }
       }
       assert.deepEqual(restated, []);
+    });
+
+    test('every enum the manifest body schemas state at a path the spec covers is the spec enum', () => {
+      let compared = 0;
+      const wrong: string[] = [];
+      for (const [type, ct] of types) {
+        const schema = Object.entries(BODY_SCHEMAS).find(([t]) => t.toLowerCase() === type.toLowerCase())?.[1];
+        assert.ok(schema, `no body schema for ${type}`);
+        for (const f of specFieldsFor(type, ct)) {
+          if (!f.enum || f.readOnly) continue;
+          const found: unknown[][] = [];
+          schemaEnumsAt(schema, f.path.split('/').slice(1), ct, found);
+          for (const e of found) {
+            compared++;
+            const a = e.map(String).sort().join(', ');
+            const b = [...f.enum].sort().join(', ');
+            if (a !== b) wrong.push(`${type} ${ct ?? ''} ${f.path}: schema [${a}], spec [${b}] (${f.from})`);
+          }
+        }
+      }
+      assert.deepEqual(wrong, []);
+      assert.ok(compared >= 20, `${compared} enums compared`);
     });
 
     test('workspace outbound rules: the server-set errorInformation and parentRuleNames are not compared', () => {

@@ -16,6 +16,8 @@ const generators = [
   'gen-field-table-doc.ts',
   'gen-constructs-doc.ts',
   'gen-emulator-doc.ts',
+  // After the measured table of docs/performance.md (written from bench/results.json by gen-performance-doc.ts).
+  'gen-bench-mentions.ts',
 ];
 let failed = 0;
 for (const g of generators) {

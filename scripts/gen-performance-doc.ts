@@ -91,7 +91,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       });
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as BenchResults;
     writeFileSync(docFile, replaceMeasured(readFileSync(docFile, 'utf8'), results));
-    process.stdout.write('wrote docs/performance.md\n');
+    process.stdout.write('wrote docs/performance.md; run `npm run docs` to update the figures other docs quote\n');
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     process.stderr.write(`gen-performance-doc: ${err.code}: ${err.message}${err.fix ? `\n  fix: ${err.fix}` : ''}\n`);

@@ -32,6 +32,12 @@ const HELPERS = [
   'BuiltInRole',
 ];
 
+/**
+ * String-valued types used in props, documented as building blocks with their values (and their enum-like
+ * constants when a `const` of the same name holds them, as `VmPriority.LOW_PRIORITY`).
+ */
+const VALUE_TYPES = ['VmPriority', 'IsolationMode', 'DeletePolicy', 'RecurrenceFrequency', 'WeekDay'];
+
 interface PropDoc {
   readonly name: string;
   readonly type: string;
@@ -92,8 +98,43 @@ export function generate(): string {
     methods: Array<{ name: string; signature: string; doc: string }>;
   }> = [];
 
+  const valueTypes: Array<{
+    name: string;
+    file: string;
+    doc: string;
+    values: string[];
+    constants: Array<{ name: string; value: string; doc: string }>;
+  }> = [];
+
   for (const exp of exports) {
     const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
+    const alias = sym.declarations?.find(ts.isTypeAliasDeclaration);
+    if (alias && VALUE_TYPES.includes(alias.name.text)) {
+      const t = checker.getDeclaredTypeOfSymbol(sym);
+      const values = (t.isUnion() ? t.types : [t])
+        .filter((x): x is ts.StringLiteralType => x.isStringLiteral())
+        .map((x) => x.value);
+      const constDecl = sym.declarations?.find(ts.isVariableDeclaration);
+      const constants: Array<{ name: string; value: string; doc: string }> = [];
+      const init = constDecl?.initializer;
+      const obj = init && ts.isAsExpression(init) ? init.expression : init;
+      if (obj && ts.isObjectLiteralExpression(obj)) {
+        for (const p of obj.properties) {
+          if (!ts.isPropertyAssignment(p)) continue;
+          const v = ts.isAsExpression(p.initializer) ? p.initializer.expression : p.initializer;
+          const ps = checker.getSymbolAtLocation(p.name);
+          constants.push({
+            name: p.name.getText(),
+            value: ts.isStringLiteral(v) ? v.text : v.getText(),
+            doc: ps ? docOf(checker, ps) : '',
+          });
+        }
+      }
+      // The const's own comment ("Enum-like constants for …") says nothing the section does not.
+      const doc = docOf(checker, sym).replace(/\s*Enum-like constants for \{@link \w+\}\.?/, '');
+      valueTypes.push({ name: alias.name.text, file: relFile(alias), doc, values, constants });
+      continue;
+    }
     const iface = sym.declarations?.find(ts.isInterfaceDeclaration);
     if (iface && /^lib\/(constructs|core)\//.test(relFile(iface)) && !/^I[A-Z]/.test(iface.name.text)) {
       const t = checker.getDeclaredTypeOfSymbol(sym);
@@ -199,15 +240,52 @@ export function generate(): string {
       lines.push(`Props (\`${c.propsName}\`):`, '', ...propTable(c.props), '');
     }
   }
-  lines.push('## Building blocks', '', 'Enum-like classes and helpers used in props.', '');
-  for (const h of helpers) {
-    lines.push(`### ${h.name}`, '', `Source: \`${h.file}\``, '', h.doc || '', '');
-    if (h.methods.length) {
-      lines.push('| Factory | Signature | Description |', '|---|---|---|');
-      for (const m of h.methods) lines.push(`| \`${h.name}.${m.name}\` | \`${cell(m.signature)}\` | ${cell(m.doc)} |`);
-      lines.push('');
-    }
-  }
+  lines.push('## Building blocks', '', 'Enum-like classes, value types and helpers used in props.', '');
+  const blocks: Array<{ name: string; lines: string[] }> = helpers.map((h) => ({
+    name: h.name,
+    lines: [
+      `### ${h.name}`,
+      '',
+      `Source: \`${h.file}\``,
+      '',
+      h.doc || '',
+      '',
+      ...(h.methods.length
+        ? [
+            '| Factory | Signature | Description |',
+            '|---|---|---|',
+            ...h.methods.map((m) => `| \`${h.name}.${m.name}\` | \`${cell(m.signature)}\` | ${cell(m.doc)} |`),
+            '',
+          ]
+        : []),
+    ],
+  }));
+  for (const v of valueTypes)
+    blocks.push({
+      name: v.name,
+      lines: [
+        `### ${v.name}`,
+        '',
+        `Source: \`${v.file}\``,
+        '',
+        v.doc || '',
+        '',
+        `Values: ${v.values.map((x) => `\`'${x}'\``).join(', ')}`,
+        '',
+        ...(v.constants.length
+          ? [
+              '| Constant | Value | Description |',
+              '|---|---|---|',
+              ...v.constants.map((c) => `| \`${v.name}.${c.name}\` | \`'${c.value}'\` | ${cell(c.doc)} |`),
+              '',
+            ]
+          : []),
+      ],
+    });
+  for (const missing of VALUE_TYPES.filter((n) => !valueTypes.some((v) => v.name === n)))
+    throw new Error(`${missing} is in VALUE_TYPES but not a string type exported by lib/index.ts`);
+  blocks.sort((a, b) => a.name.localeCompare(b.name));
+  for (const b of blocks) lines.push(...b.lines);
   lines.push(...propRules());
   lines.push(...diagnosticCodes());
   lines.push('## Option types', '', 'Interfaces used inside props (nested options, factory options).', '');

@@ -58,3 +58,22 @@ test('docs/constructs.md is current and states the prop limits (array size, hole
   );
   assert.match(limits, /\| Construct ids \|[^\n]*\| `InvalidConstructId`/);
 });
+
+test('the building blocks include the value types props take: VmPriority, IsolationMode, DeletePolicy, with every value', () => {
+  const committed = readFileSync(join(ROOT, 'docs', 'constructs.md'), 'utf8');
+  const blocks = committed.split('\n## Building blocks\n')[1]?.split('\n## ')[0] ?? '';
+  const section = (name: string): string => blocks.split(`\n### ${name}\n`)[1]?.split('\n### ')[0] ?? '';
+  const values: Record<string, string[]> = {
+    VmPriority: ['Dedicated', 'LowPriority'],
+    IsolationMode: ['Disabled', 'AllowInternetOutbound', 'AllowOnlyApprovedOutbound'],
+    DeletePolicy: ['Delete', 'Detach', 'Retain', 'Purge'],
+  };
+  for (const [name, vals] of Object.entries(values)) {
+    const s = section(name);
+    assert.ok(s, `docs/constructs.md's building blocks lack ${name}`);
+    assert.match(s, new RegExp(`^Values: ${vals.map((v) => `\`'${v}'\``).join(', ')}$`, 'm'), name);
+  }
+  // The enum-like constants, as users write them.
+  assert.match(section('VmPriority'), /\| `VmPriority\.LOW_PRIORITY` \| `'LowPriority'` \|/);
+  assert.match(section('IsolationMode'), /\| `IsolationMode\.ALLOW_INTERNET_OUTBOUND` \| `'AllowInternetOutbound'` \|/);
+});

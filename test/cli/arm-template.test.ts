@@ -2,7 +2,8 @@
  * `amlcdk check --arm-template`: the official Azure ML quickstart templates (test/fixtures/arm-templates, sources in
  * its README) are reviewed by the same rules as manifests; parameters' defaultValue is used; what is known only at
  * deployment is never judged (and never fails the check); SARIF points at the template line; and the findings equal
- * those of a manifest holding the same resources, resolved by hand.
+ * those of the same resources described with amlcdk's constructs and synthesized (the reader's resolution itself is
+ * checked against the resources written out by hand).
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -11,6 +12,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli/main.js';
+import {
+  App,
+  ComputeCluster,
+  ComputeInstance,
+  GenericResource,
+  Principal,
+  Secret,
+  SetupScript,
+  SshAccess,
+  Stack,
+  VmSize,
+  Workspace,
+} from '../../lib/index.js';
 import { STACK_TRACE } from '../helpers/cli.js';
 import { InputError } from '../../lib/core/errors.js';
 import { canonicalJson, contentHash } from '../../lib/manifest/canonical.js';
@@ -486,31 +500,140 @@ const HAND: Record<string, { params: string; manifest: Manifest }> = {
   },
 };
 
-const comparable = (f: Finding): string => JSON.stringify({ ...f, source: undefined, fingerprint: undefined });
+/**
+ * The template's resources described with amlcdk's constructs, as a user migrating it would write them: the same
+ * names, sizes and settings, including what the template leaves to the service (local auth on, the instance's
+ * sharing policy unset through the documented escape hatch), so the synthesized manifest holds the same resources.
+ */
+const SYNTH: Record<string, (stack: Stack) => void> = {
+  'machine-learning-compute-create-amlcompute': (stack) => {
+    const workspace = Workspace.fromWorkspaceId(
+      stack,
+      'Ws',
+      `${RG}/Microsoft.MachineLearningServices/workspaces/mlw-team`,
+    );
+    new ComputeCluster(stack, 'Cpu', {
+      workspace,
+      computeName: 'cpu-cluster',
+      vmSize: VmSize.of('Standard_D4s_v3'),
+      minNodeCount: 0,
+      maxNodeCount: 1,
+      localAuth: true,
+      sshAccess: SshAccess.enabled({ adminUserName: 'azureuser', password: Secret.fromEnv('ADMIN_PASSWORD') }),
+    }).addPropertyDeletion('/properties/properties/remoteLoginPortPublicAccess'); // the template leaves it unset
+  },
+  'machine-learning-compute-create-computeinstance': (stack) => {
+    const workspace = Workspace.fromWorkspaceId(
+      stack,
+      'Ws',
+      `${RG}/Microsoft.MachineLearningServices/workspaces/mlw-team`,
+    );
+    new ComputeInstance(stack, 'Ci', {
+      workspace,
+      computeName: 'ci-alice',
+      vmSize: VmSize.STANDARD_DS3_V2,
+      localAuth: true,
+      assignedUser: Principal.user('aaaaaaaa-0000-0000-0000-000000000001', { tenantId: SCOPE.tenantId }),
+      creationScript: SetupScript.inline('ls'),
+    }).addPropertyDeletion('/properties/properties/applicationSharingPolicy'); // the template leaves it unset
+  },
+  'machine-learning-workspace': (stack) => {
+    const existing = (id: string, type: string, apiVersion: string, name: string, body: Record<string, unknown>) =>
+      new GenericResource(stack, id, { type, apiVersion, name, body: { location: 'westeurope', ...body } });
+    const st = existing('St', 'Microsoft.Storage/storageAccounts', '2021-01-01', 'stteamdev', {
+      sku: { name: 'Standard_RAGRS' },
+      kind: 'StorageV2',
+      properties: {
+        encryption: { services: { blob: { enabled: true }, file: { enabled: true } }, keySource: 'Microsoft.Storage' },
+        supportsHttpsTrafficOnly: true,
+      },
+    });
+    const kv = existing('Kv', 'Microsoft.KeyVault/vaults', '2021-04-01-preview', 'kv-team-dev', {
+      properties: {
+        tenantId: SCOPE.tenantId,
+        sku: { name: 'standard', family: 'A' },
+        accessPolicies: [],
+        enableSoftDelete: true,
+      },
+    });
+    const appi = existing('Appi', 'Microsoft.Insights/components', '2020-02-02', 'appi-team-dev', {
+      kind: 'web',
+      properties: { Application_Type: 'web' },
+    });
+    const cr = existing('Cr', 'Microsoft.ContainerRegistry/registries', '2019-12-01-preview', 'crteamdev', {
+      sku: { name: 'Standard', tier: 'Standard' },
+      properties: { adminUserEnabled: true },
+    });
+    new Workspace(stack, 'Ws', {
+      workspaceName: 'mlwteamdev',
+      friendlyName: 'mlwteamdev',
+      storageAccountId: st.resourceId,
+      keyVaultId: kv.resourceId,
+      applicationInsightsId: appi.resourceId,
+      containerRegistry: cr.resourceId,
+    });
+  },
+};
 
-describe('findings equal those of the same resources as a manifest', () => {
+function synthesized(name: string): Manifest {
+  const app = new App();
+  const stack = new Stack(app, name, { subscriptionId: SUB, resourceGroup: 'rg-ml', location: 'westeurope' });
+  SYNTH[name](stack);
+  return app.synth({ write: false }).manifests[0];
+}
+
+/** A finding as both sides must agree on it: rule, severity, resource (by ARM id), path, value, judged or not. */
+const same = (m: Manifest) => {
+  const arm = new Map(m.resources.map((r) => [r.logicalId, r.id]));
+  return {
+    // ARM enum values are case-insensitive (the template writes `systemAssigned`, amlcdk `SystemAssigned`).
+    finding: (f: Finding): string =>
+      JSON.stringify([
+        f.ruleId,
+        f.severity,
+        f.resourceType,
+        arm.get(f.logicalId),
+        f.path,
+        f.value,
+        !!f.undetermined,
+      ]).toLowerCase(),
+    pass: (p: { ruleId: string; logicalId: string }): string => `${p.ruleId} ${arm.get(p.logicalId)}`,
+  };
+};
+
+describe('findings equal those of the same resources synthesized from constructs', () => {
   for (const [name, hand] of Object.entries(HAND)) {
-    test(`${name} with its parameters file and scope: same resources, same findings`, async () => {
+    test(`${name} with its parameters file and scope: the same findings as the program describing it`, async () => {
       const params = readArmParameters(join(T, 'parameters', hand.params));
       const r = readArmTemplate(join(T, `${name}.json`), {
         parameters: params,
         scope: SCOPE,
         displayFile: `${name}.json`,
       });
-      // The reader's resources are the hand-resolved ones (sources aside).
+      // The reader resolves the template to these resources (sources aside), checked by hand.
       assert.deepEqual(
         r.manifest.resources.map(({ source: _s, ...x }) => x),
         hand.manifest.resources,
       );
-      const a = check(r.manifest, { recordPasses: true });
-      const b = check(hand.manifest, { recordPasses: true });
+      const program = synthesized(name);
+      assert.deepEqual(
+        program.resources.map((x) => x.id).sort(),
+        r.manifest.resources.map((x) => x.id).sort(),
+        'the program describes the same resources',
+      );
+      const a = onTemplate(check(r.manifest, { recordPasses: true }), r);
+      const b = check(program, { recordPasses: true });
       assert.ok(a.findings.length > 0);
-      assert.deepEqual(a.findings.map(comparable), b.findings.map(comparable));
-      assert.deepEqual(a.passes, b.passes);
-      // And through the CLI: --arm-template and --manifest report the same rules on the same paths.
-      const mdir = join(dir, `hand-${name}`);
+      const [ka, kb] = [same(r.manifest), same(program)];
+      assert.deepEqual(a.findings.map(ka.finding).sort(), b.findings.map(kb.finding).sort());
+      assert.deepEqual(a.passes!.map(ka.pass).sort(), b.passes!.map(kb.pass).sort());
+      // Each side says where a value came from in its own terms: the template's findings never speak of a program.
+      assert.ok(a.findings.every((f) => !/\bprogram\b/.test(f.message)));
+      // And through the CLI: --arm-template and --manifest (the program as synthesized) exit alike and report the
+      // same rules on the same resources and paths.
+      const mdir = join(dir, `synth-${name}`);
       mkdirSync(mdir, { recursive: true });
-      writeFileSync(join(mdir, `${name}.manifest.json`), canonicalJson(hand.manifest, 2));
+      writeFileSync(join(mdir, `${name}.manifest.json`), canonicalJson(program, 2));
       const outA = join(dir, `${name}-a.json`);
       const outB = join(dir, `${name}-b.json`);
       const flags = [
@@ -536,11 +659,9 @@ describe('findings equal those of the same resources as a manifest', () => {
       ]);
       const cb = await run(['--manifest', mdir, '--format', 'json', '--output', outB]);
       assert.equal(ca, cb);
-      const key = (f: Finding) => `${f.ruleId} ${f.resourceType} ${f.path} ${f.severity}`;
-      assert.deepEqual(
-        (JSON.parse(readFileSync(outA, 'utf8')).findings as Finding[]).map(key),
-        (JSON.parse(readFileSync(outB, 'utf8')).findings as Finding[]).map(key),
-      );
+      const fa = JSON.parse(readFileSync(outA, 'utf8')).findings as Finding[];
+      const fb = JSON.parse(readFileSync(outB, 'utf8')).findings as Finding[];
+      assert.deepEqual(fa.map(ka.finding).sort(), fb.map(kb.finding).sort());
     });
   }
 });

@@ -13,10 +13,8 @@ export function onTemplate(report: CheckReport, template: ReadTemplateResult): C
     // The words of a program review, said of a template; the fix also names the template property.
     const placed: Finding = {
       ...f,
-      message: f.message.replace(
-        /\b(not )?set in the program\b/g,
-        (_m, not?: string) => `${not ?? ''}set in the template`,
-      ),
+      // Every way the rules name the program ("set in the program", "in this program", "the program left it out").
+      message: f.message.replace(/\b(this|the) program\b/g, (_m, article: string) => `${article} template`),
       fix: f.path && !f.undetermined ? `${f.fix}. In the template: ${f.path}` : f.fix,
       ...(f.source && line ? { source: { ...f.source, line } } : {}),
     };

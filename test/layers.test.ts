@@ -28,6 +28,7 @@ const BASE_FILES: readonly string[] = [
   'core/stack-name.ts',
   'core/json-lines.ts',
   'core/redact.ts',
+  'core/brand.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {

@@ -8,6 +8,8 @@
  */
 import { ValidationError, type PathLike } from '../core/errors.js';
 import { editDistance } from './vm-sizes.js';
+import { hasBrand } from '../core/brand.js';
+import { describeKind, text } from '../core/text.js';
 
 const BUILT_IN_ROLE = Symbol.for('amlcdk.BuiltInRole');
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -213,7 +215,7 @@ export class BuiltInRole {
 
   /** True for any BuiltInRole (symbol-based). */
   public static isBuiltInRole(x: unknown): x is BuiltInRole {
-    return typeof x === 'object' && x !== null && BUILT_IN_ROLE in x;
+    return hasBrand(x, BUILT_IN_ROLE);
   }
 
   /** Every known built-in role, in declaration order. */
@@ -228,6 +230,11 @@ export class BuiltInRole {
    * @param scope where the name came from (construct or path), for the error.
    */
   public static fromName(name: string, scope: PathLike = '<catalog>'): BuiltInRole {
+    if (typeof name !== 'string')
+      throw new ValidationError('UnknownRole', `a role name must be a string, not ${describeKind(name)}`, scope, {
+        allowed: `a built-in role name (${BuiltInRole.all.length} known, see docs/roles.md) or a role-definition GUID`,
+        fix: 'use a BuiltInRole constant, or pass the role name as a string',
+      });
     const key = roleKey(name);
     const hit = BuiltInRole.all.find(
       (r) => roleKey(r.roleName) === key || roleKey(r.roleName.replace(/\s*\(preview\)$/i, '')) === key,
@@ -255,7 +262,7 @@ export class BuiltInRole {
   public static fromGuid(guid: string, scope: PathLike = '<catalog>'): BuiltInRole {
     const g = typeof guid === 'string' ? guid.trim().toLowerCase() : '';
     if (!GUID_RE.test(g)) {
-      throw new ValidationError('InvalidRoleId', `role-definition id "${String(guid)}" is not a GUID`, scope, {
+      throw new ValidationError('InvalidRoleId', `role-definition id "${text(guid)}" is not a GUID`, scope, {
         value: guid,
         allowed: 'a GUID like f6c7c914-8db3-469d-8ca1-694a8f32e121',
         fix: 'use a BuiltInRole constant or copy the id from `az role definition list --name "<role>" --query [].name`',
@@ -278,6 +285,7 @@ export class BuiltInRole {
 
   /** Up to `max` known role names closest to `name`. */
   public static closest(name: string, max = 3): string[] {
+    if (typeof name !== 'string') return [];
     const key = roleKey(name);
     return BuiltInRole.all
       .map((r) => {
@@ -320,7 +328,7 @@ export class BuiltInRole {
 }
 
 function roleKey(name: unknown): string {
-  return String(name)
+  return text(name)
     .toLowerCase()
     .replace(/[\s_\-()]/g, '');
 }

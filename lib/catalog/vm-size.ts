@@ -3,6 +3,7 @@
  */
 import { findVmSize, type VmSizeInfo } from './vm-sizes.js';
 import { ValidationError } from '../core/errors.js';
+import { hasBrand } from '../core/brand.js';
 
 const VM_SIZE = Symbol.for('amlcdk.VmSize');
 
@@ -75,7 +76,7 @@ export class VmSize {
 
   /** True for any VmSize (symbol-based, works across copies of the library). */
   public static isVmSize(x: unknown): x is VmSize {
-    return typeof x === 'object' && x !== null && VM_SIZE in x;
+    return hasBrand(x, VM_SIZE);
   }
 
   /**

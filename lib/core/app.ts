@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { Diagnostic } from './errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { synthesize } from './synth.js';
+import { hasBrand } from './brand.js';
 
 const APP = Symbol.for('amlcdk.App');
 
@@ -47,7 +48,7 @@ export interface SynthResult {
  */
 export class App extends Construct {
   public static isApp(x: unknown): x is App {
-    return typeof x === 'object' && x !== null && APP in x;
+    return hasBrand(x, APP);
   }
 
   public readonly outdir?: string;

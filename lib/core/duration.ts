@@ -1,6 +1,7 @@
 /** A length of time, rendered as ISO 8601 (`PT20M`) for ARM. */
 import { ValidationError } from './errors.js';
 import { safeJson } from './redact.js';
+import { isReadableObject } from './brand.js';
 
 /**
  * An amount of time.
@@ -41,7 +42,7 @@ export class Duration {
   }
 
   public static isDuration(x: unknown): x is Duration {
-    return x instanceof Duration;
+    return isReadableObject(x) && x instanceof Duration;
   }
 
   private readonly totalSeconds: number;

@@ -12,6 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IConstruct } from 'constructs';
+import { ValidationError } from './errors.js';
+import { describeKind } from './text.js';
 
 /** Name rule of one resource type. */
 export interface NameRule {
@@ -104,7 +106,7 @@ export class Names {
    * Names.preserve(ws, 'Team/Ws');
    */
   public static preserve(scope: IConstruct, oldPath: string): void {
-    preserved.set(scope, oldPath.replace(/^\/+|\/+$/g, ''));
+    preserved.set(scope, pathArg(oldPath, 'oldPath').replace(/^\/+|\/+$/g, ''));
     anyPreserved = true;
   }
 
@@ -113,6 +115,7 @@ export class Names {
    * differs from its path now: engines keep the resource under the new address (Pulumi aliases).
    */
   public static previousPathOf(c: IConstruct, previousPath?: string): string | undefined {
+    if (previousPath !== undefined) pathArg(previousPath, 'previousPath');
     if (!previousPath && !anyPreserved) return undefined;
     const old = Names.pathFor(c, previousPath);
     return old && old !== c.node.path ? old : undefined;
@@ -120,7 +123,8 @@ export class Names {
 
   /** The path a construct's name is derived from (its own path, or the preserved one). */
   public static pathFor(c: IConstruct, previousPath?: string): string {
-    if (previousPath) return previousPath.replace(/^\/+|\/+$/g, '');
+    if (previousPath !== undefined && pathArg(previousPath, 'previousPath'))
+      return previousPath.replace(/^\/+|\/+$/g, '');
     const ids: string[] = [];
     for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
       const old = preserved.get(s);
@@ -135,6 +139,9 @@ export class Names {
    * hash for globally unique names.
    */
   public static derive(kind: NameKind, path: string, salt = ''): string {
+    nameKindArg(kind);
+    pathArg(path, 'path');
+    if (typeof salt !== 'string') throw argError('salt', salt, 'a string');
     const id = path.split('/').filter(Boolean).pop() ?? 'r';
     const h = hash32(`${salt}|${path}`);
     switch (kind) {
@@ -188,9 +195,27 @@ export class Names {
 
   /** Check a given name against the rule of `kind`. Returns undefined when valid. */
   public static check(kind: NameKind, name: unknown): NameRule | undefined {
-    const rule: NameRule = NAME_RULES[kind];
+    const rule: NameRule = NAME_RULES[nameKindArg(kind)];
     return typeof name === 'string' && rule.pattern.test(name) ? undefined : rule;
   }
+}
+
+function argError(what: string, v: unknown, allowed: string): ValidationError {
+  return new ValidationError('InvalidNameArgument', `${what} must be ${allowed}, not ${describeKind(v)}`, '<Names>', {
+    allowed,
+    fix: `pass ${allowed} for ${what}`,
+  });
+}
+
+/** A construct path argument (`previousPath`, `Names.preserve`'s `oldPath`): a string, else `InvalidNameArgument`. */
+function pathArg(v: unknown, what: string): string {
+  if (typeof v !== 'string') throw argError(what, v, "a construct path such as 'Team/Ws'");
+  return v;
+}
+
+function nameKindArg(kind: unknown): NameKind {
+  if (typeof kind === 'string' && Object.prototype.hasOwnProperty.call(NAME_RULES, kind)) return kind as NameKind;
+  throw argError('kind', kind, `one of ${Object.keys(NAME_RULES).join(', ')}`);
 }
 
 /** Deterministic RFC 4122 (v5-style) GUID from a string, for role assignment names and similar. */

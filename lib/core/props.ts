@@ -5,6 +5,8 @@
 import type { IConstruct } from 'constructs';
 import { types } from 'node:util';
 import { Annotations } from './annotations.js';
+import { checkConstructId } from './construct-id.js';
+import { describeKind } from './text.js';
 
 /** The most items an array prop may hold (a sparse million-item array took minutes to synthesize). */
 export const MAX_PROP_ARRAY_ITEMS = 1000;
@@ -160,4 +162,39 @@ export function cleanProps<P extends object>(props: P): { props: P; problems: Pr
 /** Record `InvalidPropType` errors for what `cleanProps` dropped. */
 export function reportPropProblems(c: IConstruct, problems: readonly PropProblem[]): void {
   for (const p of problems) Annotations.of(c).addError('InvalidPropType', p.message, { fix: p.fix });
+}
+
+/** What `prepareConstruct` returns: the checked id, the cleaned props and what was dropped from them. */
+export interface PreparedConstruct<P> {
+  readonly id: string;
+  readonly props: P;
+  readonly problems: readonly PropProblem[];
+}
+
+/**
+ * The first step of a construct's constructor, before the id or a prop is used (names are derived from them before
+ * `super`): the id checked (`InvalidConstructId`, thrown), the props cleaned (`cleanProps`). Report the problems
+ * once the construct exists, with `reportPropProblems(this, prepared.problems)`.
+ *
+ * @example
+ * const prepared = prepareConstruct(scope, id, props);
+ * super(scope, prepared.id, …prepared.props…);
+ * reportPropProblems(this, prepared.problems);
+ */
+export function prepareConstruct<P extends object>(
+  scope: IConstruct,
+  id: unknown,
+  props: P | undefined,
+): PreparedConstruct<P> {
+  const checked = checkConstructId(scope, id);
+  if (props === undefined) return { id: checked, props: {} as P, problems: [] };
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    return {
+      id: checked,
+      props: {} as P,
+      problems: [{ message: `props must be an object, not ${describeKind(props)}`, fix: 'pass the props object' }],
+    };
+  }
+  const cleaned = cleanProps(props);
+  return { id: checked, props: cleaned.props, problems: cleaned.problems };
 }

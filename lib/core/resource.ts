@@ -20,6 +20,8 @@ import {
   type ManifestResource,
   type Suppression,
 } from '../manifest/types.js';
+import { hasBrand, isReadableObject } from './brand.js';
+import { describeKind } from './text.js';
 
 const AZURE_RESOURCE = Symbol.for('amlcdk.AzureResource');
 
@@ -133,7 +135,7 @@ function previousPathIn(options: unknown): string | undefined {
 export abstract class AzureResource extends Construct {
   /** True for any AzureResource, across copies of the library (symbol-based, not `instanceof`). */
   public static isAzureResource(x: unknown): x is AzureResource {
-    return typeof x === 'object' && x !== null && AZURE_RESOURCE in x;
+    return hasBrand(x, AZURE_RESOURCE);
   }
 
   public readonly armType: string;
@@ -229,7 +231,21 @@ export abstract class AzureResource extends Construct {
    * cluster.addDependency(networkSetup); // waits for every resource defined below the networkSetup construct
    */
   public addDependency(...others: IConstruct[]): void {
-    for (const o of others) if (o !== this) this.node.addDependency(o);
+    for (const o of others as unknown[]) {
+      if (o === this) continue;
+      // The constructs library keeps anything and throws an uncoded error later, when synthesis reads the list.
+      if (!isReadableObject(o) || !Construct.isConstruct(o)) {
+        recordError(
+          this,
+          new ValidationError('InvalidDependency', `a dependency must be a construct, not ${describeKind(o)}`, this, {
+            allowed: 'a construct of this app (a resource, or a construct holding resources)',
+            fix: 'pass the construct itself (e.g. the VirtualNetwork or PrivateDnsZone object)',
+          }),
+        );
+        continue;
+      }
+      this.node.addDependency(o);
+    }
   }
 
   /**

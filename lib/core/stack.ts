@@ -10,6 +10,7 @@ import { ValidationError } from './errors.js';
 import { recordError } from './annotations.js';
 import { T, cleanProps, reportPropProblems } from './props.js';
 import { safeJson } from './redact.js';
+import { hasBrand } from './brand.js';
 
 const STACK = Symbol.for('amlcdk.Stack');
 
@@ -61,7 +62,7 @@ export interface StackProps {
 export class Stack extends Construct {
   /** True for any Stack (symbol-based, works across copies of the library). */
   public static isStack(x: unknown): x is Stack {
-    return typeof x === 'object' && x !== null && STACK in x;
+    return hasBrand(x, STACK);
   }
 
   /** The stack a construct belongs to. Throws ValidationError `NoStack` when the construct is not inside one. */

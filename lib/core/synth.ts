@@ -40,6 +40,8 @@ import {
   type ManifestResource,
   type SynthReport,
 } from '../manifest/types.js';
+import { isReadableObject } from './brand.js';
+import { cleanProps } from './props.js';
 
 /** Construct metadata type under which container image assets are recorded (see lib/constructs/assets). */
 export const ASSET_METADATA_TYPE = 'amlcdk:asset';
@@ -69,6 +71,7 @@ interface RootLike extends IConstruct {
  * `App.synth()`. Throws `SynthesisError` outside the CLI when there are errors.
  */
 export function synthesize(root: RootLike, options: SynthesizeOptions = {}): SynthesizeResult {
+  options = isReadableObject(options) ? cleanProps(options).props : {};
   const result = buildManifests(root);
   const errors = result.diagnostics.filter((d) => d.level === 'error');
   const cliOutdir = process.env[OUTDIR_ENV];

@@ -1,3 +1,5 @@
+import { isProxy } from 'node:util/types';
+
 /**
  * A value as text for messages and comparisons, never throwing: manifests, ARM bodies and props may hold anything,
  * including objects whose `toString` is Object's (`[object Object]`) or throws.
@@ -11,4 +13,12 @@ export function text(v: unknown): string {
   } catch {
     return '[value]';
   }
+}
+
+/** What kind of value `v` is, without reading it (no `toString`, getter or trap runs). */
+export function describeKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return isProxy(v) ? 'a Proxy' : 'an object';
+  return `a ${typeof v}`;
 }

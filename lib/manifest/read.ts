@@ -20,6 +20,10 @@ export interface ReadManifestOptions {
 
 /** Parse and verify a manifest file. Throws InputError with the file (and line for syntax errors). */
 export function readManifestFile(file: string, options: ReadManifestOptions = {}): Manifest {
+  if (typeof file !== 'string')
+    throw new InputError('ManifestUnreadable', 'readManifestFile takes the path of a manifest file (a string)', {
+      fix: 'pass a path such as "amlcdk.out/Team.manifest.json"',
+    });
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -30,6 +34,11 @@ export function readManifestFile(file: string, options: ReadManifestOptions = {}
 }
 
 export function parseManifest(text: string, file = '<manifest>', options: ReadManifestOptions = {}): Manifest {
+  if (typeof text !== 'string' || typeof file !== 'string')
+    throw new InputError('ManifestInvalidJson', 'parseManifest takes the manifest as JSON text (a string)', {
+      file: typeof file === 'string' ? file : '<manifest>',
+      fix: 'pass the text of the manifest file, e.g. readFileSync(path, "utf8"), or use readManifestFile(path)',
+    });
   const doc = parseJsonText(text, {
     code: 'ManifestInvalidJson',
     file,

@@ -10,6 +10,7 @@ import { AJV_OPTIONS, schemasHash } from './schema-options.js';
 import * as generated from './validators.generated.js';
 import { checkReferences, mayHoldRefs, withRefPlaceholders } from './refs.js';
 import type { ManifestResource } from './types.js';
+import { types } from 'node:util';
 
 /** One schema violation. `pointer` is a JSON pointer into the validated document. */
 export interface SchemaIssue {
@@ -158,6 +159,8 @@ function findPlainSecrets(v: unknown, pointer: string, out: SchemaIssue[]): void
 
 /** Validate a whole manifest document (shape only; bodies are checked by `validateBody`). */
 export function validateManifest(doc: unknown): SchemaIssue[] {
+  // Validators read every property: a Proxy's traps would run (and may throw) inside them. Manifests are JSON.
+  if (types.isProxy(doc)) return [{ pointer: '', message: 'a manifest is JSON data, not a Proxy' }];
   manifestValidator ??=
     (generatedValidators()?.manifest as ValidateFunction | undefined) ?? getAjv().compile(MANIFEST_SCHEMA);
   return manifestValidator(doc) ? [] : toIssues(manifestValidator.errors, doc);
@@ -166,6 +169,7 @@ export function validateManifest(doc: unknown): SchemaIssue[] {
 /** Validate a manifest and every body in it. Used by readers and tests. */
 export function validateManifestDeep(doc: unknown): SchemaIssue[] {
   const issues = validateManifest(doc);
+  if (types.isProxy(doc)) return issues;
   const resources = (doc as { resources?: Array<{ type?: string; body?: unknown }> })?.resources;
   if (Array.isArray(resources)) {
     resources.forEach((r, i) => {

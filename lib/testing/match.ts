@@ -1,3 +1,4 @@
+import { hasBrand } from '../core/brand.js';
 /**
  * Patterns for `Template.hasResourceProperties` and the `toHaveResource` matcher: plain objects match deeply and
  * partially; `Match.*` matchers say more (exact, absent, any value, regular expression, array containing).
@@ -10,7 +11,7 @@ export abstract class Matcher {
     Object.defineProperty(this, MATCHER, { value: true });
   }
   public static isMatcher(x: unknown): x is Matcher {
-    return typeof x === 'object' && x !== null && MATCHER in x;
+    return hasBrand(x, MATCHER);
   }
   /** Problems (empty when it matches), each prefixed with the JSON path. */
   public abstract test(actual: unknown, path: string): string[];

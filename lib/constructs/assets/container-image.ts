@@ -17,6 +17,8 @@ import { recordError } from '../../core/annotations.js';
 import { AzureResource } from '../../core/resource.js';
 import type { ContainerImageAsset } from '../../manifest/types.js';
 import { ASSET_METADATA_TYPE } from '../../core/synth.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const CONTAINER_IMAGE = Symbol.for('amlcdk.ContainerImage');
 const REGISTRY_TYPE = 'microsoft.containerregistry/registries';
@@ -92,7 +94,7 @@ export interface ContainerImageDirectoryProps {
 export class ContainerImage {
   /** True for any ContainerImage (symbol-based, works across copies of the library). */
   public static isContainerImage(x: unknown): x is ContainerImage {
-    return typeof x === 'object' && x !== null && CONTAINER_IMAGE in x;
+    return hasBrand(x, CONTAINER_IMAGE);
   }
 
   /** Build `directory` with its Dockerfile and push it to `registry` at deploy time. */
@@ -145,7 +147,11 @@ export class ContainerImageBuild extends Construct {
   public readonly asset: ContainerImageAsset;
 
   constructor(scope: Construct, id: string, props: ContainerImageDirectoryProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     super(scope, id);
+    reportPropProblems(this, prepared.problems);
     const p = (props ?? {}) as Partial<ContainerImageDirectoryProps>;
     this.assetId = this.node.path;
     this.placeholder = `\${asset:${this.assetId}}`;
@@ -191,9 +197,9 @@ export class ContainerImageBuild extends Construct {
         'use e.g. "team/rstudio"',
       );
     }
-    const buildArgs = p.buildArgs ?? undefined;
-    if (buildArgs !== undefined) {
-      for (const [k, v] of Object.entries(buildArgs)) {
+    const givenArgs = p.buildArgs ?? undefined;
+    if (givenArgs !== undefined) {
+      for (const [k, v] of Object.entries(givenArgs)) {
         if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
           this.error(
             'InvalidBuildArg',
@@ -205,8 +211,16 @@ export class ContainerImageBuild extends Construct {
         }
       }
     }
+    // Only the valid build args go on (into the tag and the manifest): the others are errors above.
+    const buildArgs =
+      givenArgs === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(givenArgs).filter(([k, v]) => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)),
+          );
+    const platform = typeof p.platform === 'string' ? p.platform : undefined;
     let tag = p.tag;
-    if (tag === undefined) tag = abs && directory ? contentTag(abs, buildArgs, p.platform) : 'latest';
+    if (tag === undefined) tag = abs && directory ? contentTag(abs, buildArgs, platform) : 'latest';
     else if (typeof tag !== 'string' || !TAG_RE.test(tag)) {
       this.error(
         'InvalidImageTag',
@@ -248,7 +262,7 @@ export class ContainerImageBuild extends Construct {
       tag: typeof tag === 'string' ? tag : 'latest',
       ...(typeof p.digest === 'string' ? { digest: p.digest } : {}),
       ...(buildArgs ? { buildArgs: { ...buildArgs } } : {}),
-      ...(p.platform ? { platform: p.platform } : {}),
+      ...(platform ? { platform } : {}),
       usedBy: [],
     };
     this.node.addMetadata(ASSET_METADATA_TYPE, this.asset, { stackTrace: false });

@@ -10,6 +10,8 @@ import { Annotations } from '../../core/annotations.js';
 import { Secret } from '../../core/secret.js';
 import { parseArmId } from '../../core/validators.js';
 import { ComputeBase, type ComputeBaseProps } from './base.js';
+import { cleanProps, prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { isReadableObject } from '../../core/brand.js';
 
 /** Admin account of an attached VM or HDInsight cluster. Password and private key are secret references. */
 export interface AttachAdminAccount {
@@ -40,6 +42,11 @@ interface TargetSpec {
   readonly secrets?: Record<string, Secret | undefined>;
 }
 
+/** A factory's options with what cannot be read dropped (a Proxy, getters…), or `{}` for a non-object. */
+function readableOptions<O extends object>(o: O): O {
+  return isReadableObject(o) && !Array.isArray(o) ? cleanProps(o).props : ({} as O);
+}
+
 /**
  * What to attach. Each factory names the compute type and the ARM resource types it accepts.
  *
@@ -54,22 +61,25 @@ export class AttachTarget {
     defaultInstanceType?: string;
     instanceTypes?: Readonly<Record<string, KubernetesInstanceType>>;
   }): AttachTarget {
+    o = readableOptions(o);
     const types = o.instanceTypes
       ? Object.fromEntries(
-          Object.entries(o.instanceTypes).map(([k, v]) => [
-            k,
-            {
-              ...(v.nodeSelector ? { nodeSelector: { ...v.nodeSelector } } : {}),
-              ...(v.requests || v.limits
-                ? {
-                    resources: {
-                      ...(v.requests ? { requests: { ...v.requests } } : {}),
-                      ...(v.limits ? { limits: { ...v.limits } } : {}),
-                    },
-                  }
-                : {}),
-            },
-          ]),
+          Object.entries(o.instanceTypes)
+            .filter(([, v]) => isReadableObject(v))
+            .map(([k, v]) => [
+              k,
+              {
+                ...(v.nodeSelector ? { nodeSelector: { ...v.nodeSelector } } : {}),
+                ...(v.requests || v.limits
+                  ? {
+                      resources: {
+                        ...(v.requests ? { requests: { ...v.requests } } : {}),
+                        ...(v.limits ? { limits: { ...v.limits } } : {}),
+                      },
+                    }
+                  : {}),
+              },
+            ]),
         )
       : undefined;
     return new AttachTarget({
@@ -90,6 +100,7 @@ export class AttachTarget {
     address?: string;
     sshPort?: number;
   }): AttachTarget {
+    o = readableOptions(o);
     const a = o?.administratorAccount;
     return new AttachTarget({
       computeType: 'VirtualMachine',
@@ -110,6 +121,7 @@ export class AttachTarget {
     address?: string;
     sshPort?: number;
   }): AttachTarget {
+    o = readableOptions(o);
     const a = o?.administratorAccount;
     return new AttachTarget({
       computeType: 'HDInsight',
@@ -125,6 +137,7 @@ export class AttachTarget {
   }
   /** A Synapse Spark pool (`Microsoft.Synapse/workspaces/bigDataPools`). */
   public static synapseSpark(o: { resourceId: string }): AttachTarget {
+    o = readableOptions(o);
     return new AttachTarget({
       computeType: 'SynapseSpark',
       allowedTypes: ['Microsoft.Synapse/workspaces/bigDataPools'],
@@ -133,6 +146,7 @@ export class AttachTarget {
   }
   /** A Databricks workspace (`Microsoft.Databricks/workspaces`); the access token is a secret reference. */
   public static databricks(o: { resourceId: string; accessToken: Secret; workspaceUrl?: string }): AttachTarget {
+    o = readableOptions(o);
     return new AttachTarget({
       computeType: 'Databricks',
       allowedTypes: ['Microsoft.Databricks/workspaces'],
@@ -143,6 +157,7 @@ export class AttachTarget {
   }
   /** A Data Factory (`Microsoft.DataFactory/factories`). */
   public static dataFactory(o: { resourceId: string }): AttachTarget {
+    o = readableOptions(o);
     return new AttachTarget({
       computeType: 'DataFactory',
       allowedTypes: ['Microsoft.DataFactory/factories'],
@@ -151,6 +166,7 @@ export class AttachTarget {
   }
   /** A Data Lake Analytics account (`Microsoft.DataLakeAnalytics/accounts`). */
   public static dataLakeAnalytics(o: { resourceId: string; dataLakeStoreAccountName?: string }): AttachTarget {
+    o = readableOptions(o);
     return new AttachTarget({
       computeType: 'DataLakeAnalytics',
       allowedTypes: ['Microsoft.DataLakeAnalytics/accounts'],
@@ -178,7 +194,11 @@ export class AttachedCompute extends ComputeBase {
   private readonly target: AttachTarget;
 
   constructor(scope: Construct, id: string, props: AttachedComputeProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     super(scope, id, props, 'Detach');
+    reportPropProblems(this, prepared.problems);
     this.target = props?.target;
     const spec = props?.target?.spec;
     this.computeType = spec?.computeType ?? 'unknown';

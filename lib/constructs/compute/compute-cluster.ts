@@ -23,6 +23,7 @@ import {
 } from './base.js';
 import { T, normalizeProps } from '../../core/props.js';
 import { SshAccess, describeNotPublicKey, isSshPublicKey } from './ssh.js';
+import { hasBrand } from '../../core/brand.js';
 
 const COMPUTE_CLUSTER = Symbol.for('amlcdk.ComputeCluster');
 
@@ -108,7 +109,7 @@ export interface ComputeClusterProps extends ComputeClusterOptions, Pick<Compute
  */
 export class ComputeCluster extends ComputeBase implements IComputePlacement {
   public static isComputeCluster(x: unknown): x is ComputeCluster {
-    return typeof x === 'object' && x !== null && COMPUTE_CLUSTER in x;
+    return hasBrand(x, COMPUTE_CLUSTER);
   }
 
   public readonly computeKind = 'AmlCompute' as const;

@@ -27,6 +27,7 @@ import { SshAccess, describeNotPublicKey, isSshPublicKey } from './ssh.js';
 import { ComputeSchedule, recurrenceProblems } from './schedule.js';
 import { SetupScript } from './setup-script.js';
 import { renderCustomApplication, type CustomApplication } from './custom-application.js';
+import { hasBrand } from '../../core/brand.js';
 
 const COMPUTE_INSTANCE = Symbol.for('amlcdk.ComputeInstance');
 const MIN_IDLE_MINUTES = 15;
@@ -134,7 +135,7 @@ export interface ComputeInstanceEndpoints {
  */
 export class ComputeInstance extends ComputeBase implements IComputePlacement {
   public static isComputeInstance(x: unknown): x is ComputeInstance {
-    return typeof x === 'object' && x !== null && COMPUTE_INSTANCE in x;
+    return hasBrand(x, COMPUTE_INSTANCE);
   }
 
   public readonly computeKind = 'ComputeInstance' as const;

@@ -12,10 +12,12 @@ import { Construct } from 'constructs';
 import { Annotations } from '../../core/annotations.js';
 import { Names, hash32, type NamingProps } from '../../core/names.js';
 import { transliterate } from '../../core/transliterate.js';
+import { text } from '../../core/text.js';
 import { isGuid } from '../../core/validators.js';
 import type { IPrincipal } from '../refs.js';
 import { findWorkspace } from './base.js';
 import { ComputeInstance, type ComputeInstanceOptions } from './compute-instance.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
 
 /** Props of {@link PersonalComputeInstances}. */
 export interface PersonalComputeInstancesProps extends NamingProps {
@@ -45,13 +47,13 @@ export interface PersonalComputeInstancesProps extends NamingProps {
  * personalInstanceName({ objectId, displayName: 'José Müller', principalType: 'User' }, 'Team/Ws/Personal|…') // 'jose-muller-k3v9qzb'
  */
 export function personalInstanceName(user: IPrincipal, salt: string): string {
-  const readable = transliterate(String(user.displayName ?? ''))
+  const readable = transliterate(text(user?.displayName ?? ''))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+|-+$/g, '')
     .slice(0, 24 - 8)
     .replace(/-+$/, '');
-  const h = hash32(`${salt}|${String(user.objectId).toLowerCase()}`).slice(0, 7);
+  const h = hash32(`${text(salt)}|${text(user?.objectId).toLowerCase()}`).slice(0, 7);
   // A letter last, so the name never ends in "-<digits>".
   const tail = /[a-z]$/.test(h) ? h : h.slice(0, -1) + 'abcdefghijklmnopqrstuvwxyz'[h.charCodeAt(6) % 26];
   return `${readable || 'user'}-${tail}`;
@@ -72,7 +74,11 @@ export class PersonalComputeInstances extends Construct {
   public readonly instances: ReadonlyMap<string, ComputeInstance>;
 
   constructor(scope: Construct, id: string, props: PersonalComputeInstancesProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     super(scope, id);
+    reportPropProblems(this, prepared.problems);
     const map = new Map<string, ComputeInstance>();
     const users: readonly unknown[] = Array.isArray(props?.users) ? props.users : [];
     if (users.length === 0) {

@@ -1,5 +1,6 @@
 /** Creation and startup scripts of compute instances. */
 import { Duration } from '../../core/duration.js';
+import { text } from '../../core/text.js';
 
 /** Options of a setup script. */
 export interface SetupScriptOptions {
@@ -33,7 +34,7 @@ export class SetupScript {
   }
   /** A script stored on the workspace file share, path relative to the notebooks root (e.g. `Users/alice/setup.sh`). */
   public static fromWorkspacePath(path: string, options: SetupScriptOptions = {}): SetupScript {
-    return new SetupScript('workspace', String(path), options ?? {}, path);
+    return new SetupScript('workspace', text(path), options ?? {}, path);
   }
   private constructor(
     public readonly source: 'inline' | 'workspace',

@@ -10,6 +10,8 @@ import { Stack } from '../../core/stack.js';
 import { Annotations } from '../../core/annotations.js';
 import { resourceIdOf, type ResourceIdLike } from '../rbac/scope.js';
 import type { ManifestResource } from '../../manifest/types.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const GENERIC = Symbol.for('amlcdk.GenericResource');
 const TYPE_RE = /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z][A-Za-z0-9]*(\/[A-Za-z][A-Za-z0-9]*)*$/;
@@ -47,12 +49,15 @@ export interface GenericResourceProps extends ResourceOptionsProps {
  */
 export class GenericResource extends AzureResource {
   public static isGenericResource(x: unknown): x is GenericResource {
-    return typeof x === 'object' && x !== null && GENERIC in x;
+    return hasBrand(x, GENERIC);
   }
 
   private readonly body: Readonly<Record<string, unknown>>;
 
   constructor(scope: Construct, id: string, props: GenericResourceProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     const p = props ?? ({} as GenericResourceProps);
     const type = typeof p.type === 'string' ? p.type : '';
@@ -67,10 +72,25 @@ export class GenericResource extends AzureResource {
       resourceName: name,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, GENERIC, { value: true });
-    this.body = p.body && typeof p.body === 'object' && !Array.isArray(p.body) ? p.body : {};
     const bad = (code: string, message: string, value: unknown, allowed: string, fix: string): void =>
       Annotations.of(this).addError(code, message, { value, allowed, fix });
+    let body = p.body && typeof p.body === 'object' && !Array.isArray(p.body) ? p.body : {};
+    try {
+      JSON.stringify(body);
+    } catch {
+      // A construct or another class instance inside the body: ARM takes JSON only.
+      bad(
+        'InvalidGenericBody',
+        'body must be plain JSON data',
+        'a value that is not JSON',
+        'objects, arrays, strings, numbers, booleans and null, as ARM takes them',
+        'put ids and names in the body (e.g. vnet.virtualNetworkId), not constructs',
+      );
+      body = {};
+    }
+    this.body = body;
     if (!TYPE_RE.test(type))
       bad(
         'InvalidResourceType',

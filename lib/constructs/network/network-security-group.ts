@@ -28,6 +28,8 @@ import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IComputePlacement } from '../refs.js';
 import { parseCidr } from './cidr.js';
 import { list } from './props.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const NSG = Symbol.for('amlcdk.NetworkSecurityGroup');
 const TYPE = 'Microsoft.Network/networkSecurityGroups';
@@ -120,7 +122,7 @@ const DERIVED_PRIORITY_MAX = 3099;
  */
 export class NetworkSecurityGroup extends AzureResource {
   public static isNetworkSecurityGroup(x: unknown): x is NetworkSecurityGroup {
-    return typeof x === 'object' && x !== null && NSG in x;
+    return hasBrand(x, NSG);
   }
 
   /** @attribute */
@@ -134,6 +136,9 @@ export class NetworkSecurityGroup extends AzureResource {
   private readonly placements = new Set<IComputePlacement>();
 
   constructor(scope: Construct, id: string, props: NetworkSecurityGroupProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     props = props ?? {};
     const stack = Stack.of(scope);
     const name =
@@ -148,6 +153,7 @@ export class NetworkSecurityGroup extends AzureResource {
       resourceName: name,
       options: props,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, NSG, { value: true });
     this.networkSecurityGroupName = name;
     this.networkSecurityGroupId = resourceId;

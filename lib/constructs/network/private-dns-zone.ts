@@ -12,6 +12,9 @@ import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import { VirtualNetwork, isVirtualNetworkRef, type IVirtualNetwork } from './virtual-network.js';
 import { list } from './props.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
+import { text } from '../../core/text.js';
 
 const ZONE = Symbol.for('amlcdk.PrivateDnsZone');
 const ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
@@ -73,7 +76,7 @@ export class PrivateDnsZone extends AzureResource {
   public static readonly CONTAINER_REGISTRY = 'privatelink.azurecr.io';
 
   public static isPrivateDnsZone(x: unknown): x is PrivateDnsZone {
-    return typeof x === 'object' && x !== null && ZONE in x;
+    return hasBrand(x, ZONE);
   }
 
   /**
@@ -83,11 +86,11 @@ export class PrivateDnsZone extends AzureResource {
    */
   public static forName(scope: Construct, zoneName: string): PrivateDnsZone {
     const stack = Stack.of(scope);
-    const existing = zonesByStack.get(stack)?.get(String(zoneName).toLowerCase());
+    const existing = zonesByStack.get(stack)?.get(text(zoneName).toLowerCase());
     if (existing) return existing;
     return new PrivateDnsZone(
       stack,
-      `PrivateDnsZone-${String(zoneName)
+      `PrivateDnsZone-${text(zoneName)
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, '-')}`,
       { zoneName },
@@ -102,6 +105,9 @@ export class PrivateDnsZone extends AzureResource {
   private readonly links = new Map<string, VirtualNetworkLink>();
 
   constructor(scope: Construct, id: string, props: PrivateDnsZoneProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<PrivateDnsZoneProps>;
     const zoneName = typeof p.zoneName === 'string' ? p.zoneName.toLowerCase() : String(p.zoneName);
@@ -113,6 +119,7 @@ export class PrivateDnsZone extends AzureResource {
       resourceName: zoneName,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, ZONE, { value: true });
     this.zoneName = zoneName;
     this.privateDnsZoneId = resourceId;
@@ -193,9 +200,40 @@ export class VirtualNetworkLink extends AzureResource {
   private readonly registrationEnabled: boolean;
 
   constructor(scope: Construct, id: string, props: VirtualNetworkLinkProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
+    const path = `${scope.node.path}/${id}`;
+    if (!PrivateDnsZone.isPrivateDnsZone(props.zone))
+      throw new ValidationError(
+        'MissingPrivateDnsZone',
+        'a VirtualNetworkLink needs the PrivateDnsZone it links',
+        path,
+        {
+          allowed: 'a PrivateDnsZone construct',
+          fix: "pass zone: new PrivateDnsZone(stack, 'Zone', { zoneName })",
+        },
+      );
+    if (typeof props.virtualNetwork !== 'string' && !isVirtualNetworkRef(props.virtualNetwork))
+      throw new ValidationError(
+        'MissingVirtualNetwork',
+        'a VirtualNetworkLink needs the virtual network to link',
+        path,
+        {
+          allowed:
+            'a VirtualNetwork construct, VirtualNetwork.fromVirtualNetworkId(…), or the ARM id of a virtual network',
+          fix: 'pass virtualNetwork: vnet',
+        },
+      );
+    if (props.linkName !== undefined && typeof props.linkName !== 'string')
+      throw new ValidationError('InvalidPropType', 'linkName must be a string', path, {
+        allowed: 'a string',
+        fix: 'pass a string for linkName, or leave it unset',
+      });
     const name = props.linkName ?? Names.derive('generic', `${Names.pathFor(scope)}/${id}`);
     const resourceId = `${props.zone.privateDnsZoneId}/virtualNetworkLinks/${name}`;
     super(scope, id, { armType: LINK_TYPE, apiVersion: apiVersionFor(LINK_TYPE), resourceId, resourceName: name });
+    reportPropProblems(this, prepared.problems);
     this.linkName = name;
     const v = props.virtualNetwork;
     this.vnetId = typeof v === 'string' ? v : v.virtualNetworkId;

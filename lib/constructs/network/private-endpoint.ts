@@ -15,6 +15,8 @@ import { armTypeOfId, resourceIdOf, type ResourceIdLike } from '../rbac/scope.js
 import { PrivateDnsZone } from './private-dns-zone.js';
 import { Subnet, type IVirtualNetwork } from './virtual-network.js';
 import { list, stringList } from './props.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const PE = Symbol.for('amlcdk.PrivateEndpoint');
 const PE_TYPE = 'Microsoft.Network/privateEndpoints';
@@ -135,7 +137,7 @@ export interface WorkspacePrivateEndpointOptions {
  */
 export class PrivateEndpoint extends AzureResource {
   public static isPrivateEndpoint(x: unknown): x is PrivateEndpoint {
-    return typeof x === 'object' && x !== null && PE in x;
+    return hasBrand(x, PE);
   }
 
   /**
@@ -193,6 +195,9 @@ export class PrivateEndpoint extends AzureResource {
   private readonly props: PrivateEndpointProps;
 
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<PrivateEndpointProps>;
     const name =
@@ -207,6 +212,7 @@ export class PrivateEndpoint extends AzureResource {
       resourceName: name,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, PE, { value: true });
     this.privateEndpointName = name;
     this.privateEndpointId = resourceId;
@@ -341,6 +347,20 @@ export class PrivateDnsZoneGroup extends AzureResource {
   private readonly zones: readonly PrivateDnsZone[];
 
   constructor(scope: Construct, id: string, props: PrivateDnsZoneGroupProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
+    const path = `${scope.node.path}/${id}`;
+    if (!PrivateEndpoint.isPrivateEndpoint(props.endpoint))
+      throw new ValidationError('MissingPrivateEndpoint', 'a PrivateDnsZoneGroup needs its PrivateEndpoint', path, {
+        allowed: 'a PrivateEndpoint construct',
+        fix: 'pass endpoint: the PrivateEndpoint (or use PrivateEndpoint.withPrivateDns)',
+      });
+    if (!Array.isArray(props.zones) || !props.zones.every((z) => PrivateDnsZone.isPrivateDnsZone(z)))
+      throw new ValidationError('InvalidPrivateDnsZones', 'zones must be a list of PrivateDnsZone constructs', path, {
+        allowed: 'an array of PrivateDnsZone constructs',
+        fix: 'pass zones: [zone] with zones made by new PrivateDnsZone(…) or PrivateDnsZone.forName(…)',
+      });
     const resourceId = `${props.endpoint.privateEndpointId}/privateDnsZoneGroups/default`;
     super(scope, id, {
       armType: GROUP_TYPE,
@@ -348,6 +368,7 @@ export class PrivateDnsZoneGroup extends AzureResource {
       resourceId,
       resourceName: 'default',
     });
+    reportPropProblems(this, prepared.problems);
     this.zones = [...props.zones];
     this.addDependency(props.endpoint, ...props.zones);
   }

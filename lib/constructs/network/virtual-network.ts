@@ -26,6 +26,10 @@ import {
 } from './cidr.js';
 import { NetworkSecurityGroup } from './network-security-group.js';
 import { stringList } from './props.js';
+import { cleanProps, prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand, isReadableObject } from '../../core/brand.js';
+import { checkConstructId } from '../../core/construct-id.js';
+import { text } from '../../core/text.js';
 
 const VNET = Symbol.for('amlcdk.VirtualNetwork');
 /** Marks anything subnets can be added to: a VirtualNetwork or an existing VNet imported by id. */
@@ -47,7 +51,7 @@ export interface IVirtualNetwork extends IConstruct {
 
 /** Whether `x` is a VNet subnets can be added to. */
 export function isVirtualNetworkRef(x: unknown): x is IVirtualNetwork {
-  return typeof x === 'object' && x !== null && VNET_REF in x;
+  return hasBrand(x, VNET_REF);
 }
 
 /** What is known about an existing VNet. */
@@ -158,7 +162,7 @@ export interface SubnetProps extends SubnetOptions {
  */
 export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
   public static isVirtualNetwork(x: unknown): x is VirtualNetwork {
-    return typeof x === 'object' && x !== null && VNET in x;
+    return hasBrand(x, VNET);
   }
 
   /**
@@ -191,6 +195,9 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
   private readonly subnetList: Subnet[] = [];
 
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<VirtualNetworkProps>;
     const name =
@@ -205,6 +212,7 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
       resourceName: name,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, VNET, { value: true });
     Object.defineProperty(this, VNET_REF, { value: true });
     this.virtualNetworkName = name;
@@ -302,7 +310,7 @@ export class VirtualNetwork extends AzureResource implements IVirtualNetwork {
  */
 export class Subnet extends AzureResource implements ISubnetRef {
   public static isSubnet(x: unknown): x is Subnet {
-    return typeof x === 'object' && x !== null && SUBNET in x;
+    return hasBrand(x, SUBNET);
   }
 
   /**
@@ -334,6 +342,9 @@ export class Subnet extends AzureResource implements ISubnetRef {
   private privateEndpointIps = 0;
 
   constructor(scope: Construct, id: string, props: SubnetProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const p = (props ?? {}) as Partial<SubnetProps>;
     const vnet = p.virtualNetwork;
     if (!vnet || !isVirtualNetworkRef(vnet)) {
@@ -359,6 +370,7 @@ export class Subnet extends AzureResource implements ISubnetRef {
       resourceName: name,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, SUBNET, { value: true });
     this.subnetId = resourceId;
     this.subnetName = name;
@@ -524,8 +536,9 @@ class ImportedSubnet extends Construct implements ISubnetRef {
   private readonly block?: CidrBlock;
 
   constructor(scope: Construct, id: string, subnetId: string, attrs: ImportedSubnetAttributes) {
-    super(scope, id);
-    this.subnetId = typeof subnetId === 'string' ? subnetId : String(subnetId);
+    super(scope, checkConstructId(scope, id));
+    attrs = isReadableObject(attrs) ? cleanProps(attrs).props : {};
+    this.subnetId = text(subnetId);
     this.location = attrs.location !== undefined ? normalizeLocation(attrs.location) : undefined;
     this.addressPrefix = attrs.addressPrefix;
     this.delegations = attrs.delegations;
@@ -533,7 +546,7 @@ class ImportedSubnet extends Construct implements ISubnetRef {
     if (!parsed || parsed.type.toLowerCase() !== SUBNET_TYPE.toLowerCase()) {
       recordError(
         this,
-        new ValidationError('InvalidSubnetId', `"${String(subnetId)}" is not a subnet resource id`, this, {
+        new ValidationError('InvalidSubnetId', `"${text(subnetId)}" is not a subnet resource id`, this, {
           value: subnetId,
           allowed:
             '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
@@ -694,10 +707,10 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
   private readonly subnetList: Subnet[] = [];
 
   constructor(scope: Construct, id: string, virtualNetworkId: string, attrs: ExistingVirtualNetworkAttributes) {
-    super(scope, id);
+    super(scope, checkConstructId(scope, id));
     Object.defineProperty(this, VNET_REF, { value: true });
-    this.virtualNetworkId = typeof virtualNetworkId === 'string' ? virtualNetworkId : String(virtualNetworkId);
-    const a = attrs ?? {};
+    this.virtualNetworkId = text(virtualNetworkId);
+    const a: ExistingVirtualNetworkAttributes = isReadableObject(attrs) ? cleanProps(attrs).props : {};
     this.location = a.location !== undefined ? normalizeLocation(a.location) : undefined;
     this.addressSpace = stringList(this, a.addressSpace, 'addressSpace', '["10.50.0.0/16"]');
     for (const c of this.addressSpace) {
@@ -710,7 +723,7 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
         this,
         new ValidationError(
           'InvalidVirtualNetworkId',
-          `"${String(virtualNetworkId)}" is not a virtual network resource id`,
+          `"${text(virtualNetworkId)}" is not a virtual network resource id`,
           this,
           {
             value: virtualNetworkId,

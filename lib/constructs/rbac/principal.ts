@@ -7,6 +7,7 @@ import { types } from 'node:util';
 import { safeJson } from '../../core/redact.js';
 import { Reference } from '../../core/reference.js';
 import type { IPrincipal } from '../refs.js';
+import { hasBrand, isReadableObject } from '../../core/brand.js';
 
 const PRINCIPAL = Symbol.for('amlcdk.Principal');
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -63,12 +64,12 @@ export class Principal implements IPrincipal {
   }
 
   public static isPrincipal(x: unknown): x is Principal {
-    return typeof x === 'object' && x !== null && PRINCIPAL in x;
+    return hasBrand(x, PRINCIPAL);
   }
 
   /** Whether any value is usable as an `IPrincipal` (has a GUID object id and a known principal type). */
   public static isPrincipalLike(x: unknown): x is IPrincipal {
-    if (typeof x !== 'object' || x === null) return false;
+    if (!isReadableObject(x)) return false;
     const r = x as Record<string, unknown>;
     return (
       typeof r.objectId === 'string' &&

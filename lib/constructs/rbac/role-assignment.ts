@@ -7,7 +7,7 @@
  * made by Bicep for the same triple answers 409 `RoleAssignmentExists` (the reconciler adopts it).
  */
 import { createHash } from 'node:crypto';
-import type { Construct, IConstruct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AzureResource, type ResourceOptionsProps } from '../../core/resource.js';
 import { Stack } from '../../core/stack.js';
 import { recordError } from '../../core/annotations.js';
@@ -19,6 +19,8 @@ import { Principal } from './principal.js';
 import { isRoleScope, resourceIdOf, subscriptionOfScope, type ResourceIdLike } from './scope.js';
 import { text } from '../../core/text.js';
 import { Reference } from '../../core/reference.js';
+import { cleanProps, prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand, isReadableObject } from '../../core/brand.js';
 
 const RA = Symbol.for('amlcdk.RoleAssignment');
 const TYPE = 'Microsoft.Authorization/roleAssignments';
@@ -120,12 +122,12 @@ function registryOf(c: IConstruct): Map<string, RoleAssignment> {
  */
 export class RoleAssignment extends AzureResource {
   public static isRoleAssignment(x: unknown): x is RoleAssignment {
-    return typeof x === 'object' && x !== null && RA in x;
+    return hasBrand(x, RA);
   }
 
   /** The assignment already defined in this app for a name, if any. */
   public static find(scope: IConstruct, name: string): RoleAssignment | undefined {
-    return registryOf(scope).get(name.toLowerCase());
+    return typeof name === 'string' ? registryOf(scope).get(name.toLowerCase()) : undefined;
   }
 
   /** @attribute */
@@ -142,6 +144,9 @@ export class RoleAssignment extends AzureResource {
   private readonly roleDefinitionId: string;
 
   constructor(scope: Construct, id: string, props: RoleAssignmentProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     const p = (props ?? {}) as Partial<RoleAssignmentProps>;
     const path = `${scope.node.path}/${id}`;
@@ -221,6 +226,7 @@ export class RoleAssignment extends AzureResource {
     }
     const resourceId = `${scopeId}/providers/${TYPE}/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, RA, { value: true });
     this.roleAssignmentName = name;
     this.roleAssignmentId = resourceId;
@@ -354,8 +360,9 @@ export function grant(
   role: BuiltInRole | string,
   options: GrantOptions = {},
 ): RoleAssignment {
-  const parent = options.parent ?? (typeof target === 'object' ? target : undefined);
-  if (!parent) {
+  const opts: GrantOptions = isReadableObject(options) ? cleanProps(options).props : {};
+  const parent = opts.parent ?? (typeof target === 'object' ? target : undefined);
+  if (!isReadableObject(parent) || !Construct.isConstruct(parent)) {
     throw new ValidationError(
       'MissingGrantParent',
       'grant() with a string scope needs options.parent (the construct to define the assignment under)',
@@ -380,16 +387,17 @@ export function grant(
     const existing = RoleAssignment.find(parent, name);
     if (existing) return existing;
   }
+  const readable = isReadableObject(principal) ? principal : undefined;
   const label = String(
-    typeof principal?.displayName === 'string'
-      ? principal.displayName
-      : typeof principal?.objectId === 'string' && !Reference.isReference(principal.objectId)
-        ? principal.objectId.slice(0, 8)
+    typeof readable?.displayName === 'string'
+      ? readable.displayName
+      : typeof readable?.objectId === 'string' && !Reference.isReference(readable.objectId)
+        ? readable.objectId.slice(0, 8)
         : 'principal',
   ).replace(/[^A-Za-z0-9]/g, '');
   const roleLabel = (resolved?.roleName ?? (typeof role === 'string' ? role : 'Role')).replace(/[^A-Za-z0-9]/g, '');
-  let id = options.id ?? `Grant${roleLabel}${label}`;
-  if (!options.id && parent.node.tryFindChild(id)) {
+  let id = opts.id ?? `Grant${roleLabel}${label}`;
+  if (!opts.id && parent.node.tryFindChild(id)) {
     // Same label, different principal or scope: the assignment name makes the id unique and stays deterministic.
     if (name && !parent.node.tryFindChild(`${id}-${name.slice(0, 8)}`)) id = `${id}-${name.slice(0, 8)}`;
     else {
@@ -402,9 +410,9 @@ export function grant(
     principal,
     role: resolved ?? role,
     scope: target,
-    ...(options.description !== undefined ? { description: options.description } : {}),
-    ...(options.condition !== undefined ? { condition: options.condition } : {}),
-    ...(options.conditionVersion !== undefined ? { conditionVersion: options.conditionVersion } : {}),
+    ...(opts.description !== undefined ? { description: opts.description } : {}),
+    ...(opts.condition !== undefined ? { condition: opts.condition } : {}),
+    ...(opts.conditionVersion !== undefined ? { conditionVersion: opts.conditionVersion } : {}),
   });
 }
 

@@ -23,6 +23,8 @@ import type { IFileShareMountRef, IPrincipal, IShareMounter, IWorkspaceRef } fro
 import { grant, type RoleAssignment } from '../rbac/role-assignment.js';
 import { Principal } from '../rbac/principal.js';
 import { FileShare } from './file-share.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const MOUNT = Symbol.for('amlcdk.FileShareMount');
 const TYPE = 'Microsoft.MachineLearningServices/workspaces/datastores';
@@ -115,7 +117,7 @@ export interface ExistingFileShareMountProps extends FileShareMountOptions {
  */
 export class FileShareMount extends AzureResource implements IFileShareMountRef {
   public static isFileShareMount(x: unknown): x is FileShareMount {
-    return typeof x === 'object' && x !== null && MOUNT in x;
+    return hasBrand(x, MOUNT);
   }
 
   /** Register (and mount) a share that already exists. */
@@ -142,6 +144,9 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
   private readonly mounters = new Set<IShareMounter>();
 
   constructor(scope: Construct, id: string, props: FileShareMountProps | ExistingFileShareMountProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const p = (props ?? {}) as Partial<FileShareMountProps & ExistingFileShareMountProps>;
     const stack = Stack.of(scope);
     const ws = p.workspace;
@@ -155,6 +160,7 @@ export class FileShareMount extends AzureResource implements IFileShareMountRef 
         : `${stack.providerPrefix()}Microsoft.MachineLearningServices/workspaces/missing`;
     const resourceId = `${wsId}/datastores/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, MOUNT, { value: true });
     this.opts = p as FileShareMountOptions & Partial<ExistingFileShareMountProps>;
     this.datastoreName = name;
@@ -400,7 +406,11 @@ export class WorkspaceDefaultFileShare extends Construct implements IFileShareMo
   public readonly workspace: IWorkspaceRef;
 
   constructor(scope: Construct, id: string, props: WorkspaceDefaultFileShareProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     super(scope, id);
+    reportPropProblems(this, prepared.problems);
     this.workspace = props.workspace;
     this.storageAccountName = props.storageAccountName ?? '';
   }

@@ -13,6 +13,8 @@ import { recordError } from '../../core/annotations.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseArmId } from '../../core/validators.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand } from '../../core/brand.js';
 
 const SHARE = Symbol.for('amlcdk.FileShare');
 const TYPE = 'Microsoft.Storage/storageAccounts/fileServices/shares';
@@ -78,7 +80,7 @@ export interface FileShareProps extends ResourceOptionsProps, NamingProps {
  */
 export class FileShare extends AzureResource {
   public static isFileShare(x: unknown): x is FileShare {
-    return typeof x === 'object' && x !== null && SHARE in x;
+    return hasBrand(x, SHARE);
   }
 
   /** @attribute */
@@ -99,6 +101,9 @@ export class FileShare extends AzureResource {
   private readonly props: FileShareProps;
 
   constructor(scope: Construct, id: string, props: FileShareProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     Stack.of(scope);
     const p = (props ?? {}) as Partial<FileShareProps>;
     const account = resolveAccount(p.storageAccount);
@@ -109,6 +114,7 @@ export class FileShare extends AzureResource {
     const accountId = account?.id ?? `${Stack.of(scope).providerPrefix()}Microsoft.Storage/storageAccounts/invalid`;
     const resourceId = `${accountId}/fileServices/default/shares/${name}`;
     super(scope, id, { armType: TYPE, apiVersion: apiVersionFor(TYPE), resourceId, resourceName: name, options: p });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, SHARE, { value: true });
     this.props = p as FileShareProps;
     this.shareName = name;
@@ -232,6 +238,11 @@ export function resolveAccount(a: IStorageAccount | string | undefined): { name:
 
 /** Deterministic share name from a construct path: lower-case id + 6-char hash, ≤ 63 chars. */
 export function deriveShareName(path: string): string {
+  if (typeof path !== 'string')
+    throw new ValidationError('InvalidNameArgument', 'previousPath must be a string', '<FileShare>', {
+      allowed: "a construct path such as 'Team/Share'",
+      fix: 'pass the old construct path as a string, or leave previousPath unset',
+    });
   const id = path.split('/').filter(Boolean).pop() ?? 'share';
   const head = id
     .toLowerCase()

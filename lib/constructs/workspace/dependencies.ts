@@ -15,6 +15,7 @@ import { ManagedIdentityRef } from '../rbac/identity.js';
 import type { GrantOptions, RoleAssignment } from '../rbac/role-assignment.js';
 import type { ResourceIdLike } from '../rbac/scope.js';
 import type { IPrincipal } from '../refs.js';
+import { prepareConstruct, reportPropProblems } from '../../core/props.js';
 
 /** Props shared by the dependency resources. */
 export interface DependencyResourceProps extends ResourceOptionsProps, NamingProps {
@@ -89,6 +90,9 @@ export class WorkspaceStorageAccount extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(
       scope,
       id,
@@ -98,6 +102,7 @@ export class WorkspaceStorageAccount extends AzureResource {
       'Microsoft.Storage/storageAccounts',
     );
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     this.storageAccountName = r.name;
@@ -145,8 +150,12 @@ export class KeyVault extends AzureResource {
   private readonly props: KeyVaultProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: KeyVaultProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(scope, id, props, 'keyVault', 'Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults');
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     this.vaultName = r.name;
@@ -182,6 +191,9 @@ export class LogAnalyticsWorkspace extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(
       scope,
       id,
@@ -191,6 +203,7 @@ export class LogAnalyticsWorkspace extends AzureResource {
       'Microsoft.OperationalInsights/workspaces',
     );
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     checkName(this, 'logAnalytics', r.name, 'InvalidLogAnalyticsName');
@@ -215,8 +228,12 @@ export class ApplicationInsights extends AzureResource {
   private readonly props: ApplicationInsightsProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: ApplicationInsightsProps) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(scope, id, props, 'generic', 'Microsoft.Insights/components', 'Microsoft.Insights/components');
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     this.addDependency(props.logAnalytics);
@@ -251,6 +268,9 @@ export class ContainerRegistry extends AzureResource {
   private readonly props: ContainerRegistryProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: ContainerRegistryProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(
       scope,
       id,
@@ -260,6 +280,7 @@ export class ContainerRegistry extends AzureResource {
       'Microsoft.ContainerRegistry/registries',
     );
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     this.registryName = r.name;
@@ -292,6 +313,9 @@ export class UserAssignedIdentity extends AzureResource {
   private readonly props: DependencyResourceProps;
   private readonly location: string;
   constructor(scope: Construct, id: string, props: DependencyResourceProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const r = init(
       scope,
       id,
@@ -301,6 +325,7 @@ export class UserAssignedIdentity extends AzureResource {
       'Microsoft.ManagedIdentity/userAssignedIdentities',
     );
     super(scope, id, r.init);
+    reportPropProblems(this, prepared.problems);
     this.props = props;
     this.location = r.stack.location;
     checkName(this, 'generic', r.name, 'InvalidIdentityName');

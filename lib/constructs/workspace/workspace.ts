@@ -13,7 +13,7 @@ import { Annotations } from '../../core/annotations.js';
 import { onPrepare, onValidate, oncePerSynth } from '../../core/lifecycle.js';
 import { isGuid, parseArmId } from '../../core/validators.js';
 import { ValidationError } from '../../core/errors.js';
-import { T, normalizeProps } from '../../core/props.js';
+import { T, normalizeProps, prepareConstruct, reportPropProblems, cleanProps } from '../../core/props.js';
 import { apiVersionFor } from '../../catalog/api-versions.js';
 import type { IWorkspaceRef } from '../refs.js';
 import {
@@ -32,6 +32,8 @@ import { AttachedCompute, type AttachedComputeProps } from '../compute/attached-
 import { PrivateEndpoint } from '../network/private-endpoint.js';
 import type { VirtualNetwork } from '../network/virtual-network.js';
 import type { ISubnetRef } from '../refs.js';
+import { hasBrand, isReadableObject } from '../../core/brand.js';
+import { checkConstructId } from '../../core/construct-id.js';
 
 const WORKSPACE = Symbol.for('amlcdk.Workspace');
 const WORKSPACE_TYPE = 'Microsoft.MachineLearningServices/workspaces';
@@ -167,7 +169,7 @@ export interface WorkspaceProps extends ResourceOptionsProps, NamingProps {
  */
 export class Workspace extends AzureResource implements IWorkspaceRef {
   public static isWorkspace(x: unknown): x is Workspace {
-    return typeof x === 'object' && x !== null && WORKSPACE in x;
+    return hasBrand(x, WORKSPACE);
   }
 
   /** Import an existing workspace by ARM id. Its region defaults to the stack's. */
@@ -188,6 +190,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
    * Workspace.fromWorkspaceAttributes(stack, 'Shared', { workspaceId, location: 'westeurope', isolationMode: 'Disabled', hasPrivateEndpoint: true })
    */
   public static fromWorkspaceAttributes(scope: Construct, id: string, attrs: WorkspaceAttributes): IWorkspaceRef {
+    attrs = isReadableObject(attrs) ? cleanProps(attrs).props : ({} as WorkspaceAttributes);
     return new ImportedWorkspace(
       scope,
       id,
@@ -232,6 +235,9 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
   private privateEndpoint: boolean;
 
   constructor(scope: Construct, id: string, props: WorkspaceProps = {}) {
+    const prepared = prepareConstruct(scope, id, props);
+    id = prepared.id;
+    props = prepared.props;
     const stack = Stack.of(scope);
     let p: WorkspaceProps = props ?? {};
     const name =
@@ -249,6 +255,7 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
       resourceName: name,
       options: p,
     });
+    reportPropProblems(this, prepared.problems);
     Object.defineProperty(this, WORKSPACE, { value: true });
     this.props = normalizeProps<WorkspaceProps>(this, props, {
       friendlyName: T.string,
@@ -572,7 +579,7 @@ class ImportedWorkspace extends Construct implements IWorkspaceRef {
     isolationMode?: IsolationMode,
     hasPrivateEndpoint?: boolean,
   ) {
-    super(scope, id);
+    super(scope, checkConstructId(scope, id));
     this.isolationMode = isolationMode;
     this.hasPrivateEndpoint = hasPrivateEndpoint;
     const parsed = parseArmId(workspaceId);

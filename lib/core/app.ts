@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import type { Diagnostic } from './errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { synthesize } from './synth.js';
-import { hasBrand } from './brand.js';
+import { hasBrand, isReadableObject } from './brand.js';
+import { cleanProps } from './props.js';
 
 const APP = Symbol.for('amlcdk.App');
 
@@ -56,7 +57,8 @@ export class App extends Construct {
   constructor(props: AppProps = {}) {
     super(undefined as unknown as Construct, '');
     Object.defineProperty(this, APP, { value: true });
-    this.outdir = props.outdir;
+    const p: AppProps = isReadableObject(props) ? cleanProps(props).props : {};
+    this.outdir = typeof p.outdir === 'string' ? p.outdir : undefined;
   }
 
   /**

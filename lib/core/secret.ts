@@ -5,6 +5,7 @@
 import { ValidationError } from './errors.js';
 import { looksLikeSecret } from './redact.js';
 import type { SecretRef } from '../manifest/types.js';
+import { isReadableObject } from './brand.js';
 
 /**
  * A secret the engine resolves at deploy time.
@@ -64,7 +65,7 @@ export class Secret {
   }
 
   public static isSecret(x: unknown): x is Secret {
-    return x instanceof Secret;
+    return isReadableObject(x) && x instanceof Secret;
   }
 
   private constructor(public readonly ref: string) {}

@@ -11,7 +11,7 @@
  * Scope arguments (`scope` of `new X(scope, …)` and of `X.fromY(scope, …)`) are not fuzzed: they are the construct
  * tree, not user data.
  *
- * Runs: AMLCDK_PROP_FUZZ_RUNS (default 200 in `npm test`; 10,000 under test:reliability).
+ * Runs: AMLCDK_PROP_FUZZ_RUNS (default 200 in `npm test`; 10,000 under test:reliability); seed AMLCDK_PROP_FUZZ_SEED (14).
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -44,6 +44,7 @@ import { AmlcdkError } from '../../lib/core/errors.js';
 import { envCount, record } from './support.js';
 
 const RUNS = envCount('AMLCDK_PROP_FUZZ_RUNS', 200);
+const SEED = envCount('AMLCDK_PROP_FUZZ_SEED', 14);
 const ROOT = join(import.meta.dirname, '..', '..');
 const SUB = '00000000-0000-0000-0000-000000000000';
 const TENANT = '11111111-1111-1111-1111-111111111111';
@@ -189,8 +190,10 @@ const FACTORIES: Record<string, Args> = {
   'ComputeIdentity.userAssigned': () => [`${WS_ID}-uai`],
   'ComputeIdentity.systemAndUserAssigned': () => [`${WS_ID}-uai`],
   'ComputeInstance.isComputeInstance': (c) => [c.ws],
-  'ComputeSchedule.startAt': () => [{ hour: 8, minute: 0, days: ['Monday'] }],
-  'ComputeSchedule.stopAt': () => [{ hour: 18, minute: 0, days: ['Friday'] }],
+  'ComputeSchedule.startAt': () => ['0 8 * * 1-5', { timeZone: 'UTC' }],
+  'ComputeSchedule.stopAt': () => ['0 18 * * 1-5', {}],
+  'ComputeSchedule.startRecurring': () => [{ frequency: 'Week', weekDays: ['Monday'], hours: [8], minutes: [0] }, {}],
+  'ComputeSchedule.stopRecurring': () => [{ frequency: 'Day', interval: 1, hours: [18], minutes: [30] }, {}],
   'ContainerImage.isContainerImage': () => ['x'],
   'ContainerImage.fromDirectory': (c) => [SCOPE, 'Img', { directory: imageDir, registry: c.ws }],
   'ContainerImage.fromRegistry': () => ['rocker/rstudio:4.4'],
@@ -561,6 +564,7 @@ describe('fuzz: every prop of every exported construct, every exported factory',
       uncoded: 0,
       slowestMs: 0,
       slowest: '',
+      seed: SEED,
       constructs: [...CONSTRUCTS.keys()].filter((n) => !ABSTRACT.has(n)).length,
       factories: Object.keys(FACTORIES).length,
     };
@@ -592,7 +596,7 @@ describe('fuzz: every prop of every exported construct, every exported factory',
             if (ms > f.slowestMs) Object.assign(f, { slowestMs: Math.round(ms), slowest: label(k) });
           }
         }),
-        { numRuns: RUNS, seed: 14 },
+        { numRuns: RUNS, seed: SEED },
       );
     } finally {
       record('construct-props-fuzz', { ...f, uncodedAt: [...uncoded].map(([k, v]) => `${k}: ${v}`) });

@@ -18,6 +18,7 @@ import type { IPrincipal } from '../refs.js';
 import { findWorkspace } from './base.js';
 import { ComputeInstance, type ComputeInstanceOptions } from './compute-instance.js';
 import { prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { isReadableObject } from '../../core/brand.js';
 
 /** Props of {@link PersonalComputeInstances}. */
 export interface PersonalComputeInstancesProps extends NamingProps {
@@ -47,13 +48,14 @@ export interface PersonalComputeInstancesProps extends NamingProps {
  * personalInstanceName({ objectId, displayName: 'José Müller', principalType: 'User' }, 'Team/Ws/Personal|…') // 'jose-muller-k3v9qzb'
  */
 export function personalInstanceName(user: IPrincipal, salt: string): string {
-  const readable = transliterate(text(user?.displayName ?? ''))
+  const u: Partial<IPrincipal> = isReadableObject(user) ? user : {};
+  const readable = transliterate(text(u.displayName ?? ''))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+|-+$/g, '')
     .slice(0, 24 - 8)
     .replace(/-+$/, '');
-  const h = hash32(`${text(salt)}|${text(user?.objectId).toLowerCase()}`).slice(0, 7);
+  const h = hash32(`${text(salt)}|${text(u.objectId).toLowerCase()}`).slice(0, 7);
   // A letter last, so the name never ends in "-<digits>".
   const tail = /[a-z]$/.test(h) ? h : h.slice(0, -1) + 'abcdefghijklmnopqrstuvwxyz'[h.charCodeAt(6) % 26];
   return `${readable || 'user'}-${tail}`;

@@ -15,8 +15,9 @@ import { armTypeOfId, resourceIdOf, type ResourceIdLike } from '../rbac/scope.js
 import { PrivateDnsZone } from './private-dns-zone.js';
 import { Subnet, type IVirtualNetwork } from './virtual-network.js';
 import { list, stringList } from './props.js';
-import { prepareConstruct, reportPropProblems } from '../../core/props.js';
-import { hasBrand } from '../../core/brand.js';
+import { cleanProps, prepareConstruct, reportPropProblems } from '../../core/props.js';
+import { hasBrand, isReadableObject } from '../../core/brand.js';
+import { text } from '../../core/text.js';
 
 const PE = Symbol.for('amlcdk.PrivateEndpoint');
 const PE_TYPE = 'Microsoft.Network/privateEndpoints';
@@ -145,6 +146,7 @@ export class PrivateEndpoint extends AzureResource {
    * `privatelink.notebooks.azure.net` zones linked to the VNet and registered through a DNS zone group.
    */
   public static forWorkspace(scope: Construct, id: string, options: WorkspacePrivateEndpointOptions): PrivateEndpoint {
+    options = isReadableObject(options) ? cleanProps(options).props : ({} as WorkspacePrivateEndpointOptions);
     const vnet =
       options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
     const zones = options.privateDnsZones ?? [
@@ -169,9 +171,10 @@ export class PrivateEndpoint extends AzureResource {
    * PrivateEndpoint.withPrivateDns(stack, 'BlobPe', { target: ws.storageAccount!, groupId: 'blob', subnet: endpoints });
    */
   public static withPrivateDns(scope: Construct, id: string, options: PrivateEndpointWithDnsOptions): PrivateEndpoint {
+    options = isReadableObject(options) ? cleanProps(options).props : ({} as PrivateEndpointWithDnsOptions);
     const vnet =
       options.virtualNetwork ?? (Subnet.isSubnet(options.subnet) ? options.subnet.virtualNetwork : undefined);
-    const zones = (PRIVATE_DNS_ZONES_FOR_GROUP[String(options.groupId).toLowerCase()] ?? []).map((z) =>
+    const zones = (PRIVATE_DNS_ZONES_FOR_GROUP[text(options.groupId).toLowerCase()] ?? []).map((z) =>
       PrivateDnsZone.forName(scope, z),
     );
     if (vnet) for (const z of zones) z.addVirtualNetworkLink(vnet);

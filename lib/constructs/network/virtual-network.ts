@@ -29,7 +29,7 @@ import { stringList } from './props.js';
 import { cleanProps, prepareConstruct, reportPropProblems } from '../../core/props.js';
 import { hasBrand, isReadableObject } from '../../core/brand.js';
 import { checkConstructId } from '../../core/construct-id.js';
-import { text } from '../../core/text.js';
+import { describeKind } from '../../core/text.js';
 
 const VNET = Symbol.for('amlcdk.VirtualNetwork');
 /** Marks anything subnets can be added to: a VirtualNetwork or an existing VNet imported by id. */
@@ -538,20 +538,25 @@ class ImportedSubnet extends Construct implements ISubnetRef {
   constructor(scope: Construct, id: string, subnetId: string, attrs: ImportedSubnetAttributes) {
     super(scope, checkConstructId(scope, id));
     attrs = isReadableObject(attrs) ? cleanProps(attrs).props : {};
-    this.subnetId = text(subnetId);
+    this.subnetId = typeof subnetId === 'string' ? subnetId : '';
     this.location = attrs.location !== undefined ? normalizeLocation(attrs.location) : undefined;
     this.addressPrefix = attrs.addressPrefix;
     this.delegations = attrs.delegations;
-    const parsed = parseArmId(subnetId);
+    const parsed = parseArmId(this.subnetId);
     if (!parsed || parsed.type.toLowerCase() !== SUBNET_TYPE.toLowerCase()) {
       recordError(
         this,
-        new ValidationError('InvalidSubnetId', `"${text(subnetId)}" is not a subnet resource id`, this, {
-          value: subnetId,
-          allowed:
-            '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
-          fix: 'copy the id from `az network vnet subnet show --query id`',
-        }),
+        new ValidationError(
+          'InvalidSubnetId',
+          `${typeof subnetId === 'string' ? `"${subnetId}"` : describeKind(subnetId)} is not a subnet resource id`,
+          this,
+          {
+            value: subnetId,
+            allowed:
+              '/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+            fix: 'copy the id from `az network vnet subnet show --query id`',
+          },
+        ),
       );
     }
     if (attrs.addressPrefix !== undefined) this.block = checkCidr(this, attrs.addressPrefix, 'addressPrefix');
@@ -709,7 +714,7 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
   constructor(scope: Construct, id: string, virtualNetworkId: string, attrs: ExistingVirtualNetworkAttributes) {
     super(scope, checkConstructId(scope, id));
     Object.defineProperty(this, VNET_REF, { value: true });
-    this.virtualNetworkId = text(virtualNetworkId);
+    this.virtualNetworkId = typeof virtualNetworkId === 'string' ? virtualNetworkId : '';
     const a: ExistingVirtualNetworkAttributes = isReadableObject(attrs) ? cleanProps(attrs).props : {};
     this.location = a.location !== undefined ? normalizeLocation(a.location) : undefined;
     this.addressSpace = stringList(this, a.addressSpace, 'addressSpace', '["10.50.0.0/16"]');
@@ -717,13 +722,13 @@ class ExistingVirtualNetwork extends Construct implements IVirtualNetwork {
       const b = checkCidr(this, c, 'addressSpace');
       if (b) this.blocks.push(b);
     }
-    const parsed = parseArmId(virtualNetworkId);
+    const parsed = parseArmId(this.virtualNetworkId);
     if (!parsed || parsed.type.toLowerCase() !== VNET_TYPE.toLowerCase()) {
       recordError(
         this,
         new ValidationError(
           'InvalidVirtualNetworkId',
-          `"${text(virtualNetworkId)}" is not a virtual network resource id`,
+          `${typeof virtualNetworkId === 'string' ? `"${virtualNetworkId}"` : describeKind(virtualNetworkId)} is not a virtual network resource id`,
           this,
           {
             value: virtualNetworkId,

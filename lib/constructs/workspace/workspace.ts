@@ -179,7 +179,8 @@ export class Workspace extends AzureResource implements IWorkspaceRef {
     workspaceId: string,
     options: { location?: string } = {},
   ): IWorkspaceRef {
-    return new ImportedWorkspace(scope, id, workspaceId, options.location);
+    const location = isReadableObject(options) ? cleanProps(options).props.location : undefined;
+    return new ImportedWorkspace(scope, id, workspaceId, location);
   }
 
   /**

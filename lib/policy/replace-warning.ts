@@ -6,13 +6,21 @@
 import { classifyPath, computeTypeOf, fieldTableFor, splitPath } from '../catalog/field-tables.js';
 import type { ManifestResource } from '../manifest/types.js';
 
-/** `roleAssignments` → `role assignment`. */
+const kinds = new Map<string, string>();
+
+/** `roleAssignments` → `role assignment` (remembered: a large estate asks for the same few types). */
 function humanKind(type: string): string {
-  const last = type.split('/').pop() ?? type;
-  return last
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .replace(/s$/, '');
+  let kind = kinds.get(type);
+  if (kind === undefined) {
+    const last = type.split('/').pop() ?? type;
+    kind = last
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .replace(/s$/, '');
+    if (kinds.size >= 1_000) kinds.clear();
+    kinds.set(type, kind);
+  }
+  return kind;
 }
 
 /**

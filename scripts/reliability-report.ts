@@ -6,7 +6,7 @@
  * Usage: node --import tsx scripts/reliability-report.ts <figures dir> [output file]
  * (`npm run test:reliability` runs it through scripts/test-reliability.mjs).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ export const FIGURES = [
   'forged-state',
   'tampered-plan',
   'secret-scan',
+  'secret-scan-commands',
   'fuzz',
   'construct-props-fuzz',
 ] as const;
@@ -40,7 +41,10 @@ const n = (v: unknown): string => (typeof v === 'number' ? v.toLocaleString('en-
 const row = (cells: unknown[]): string => `| ${cells.map((c) => text(c ?? '—').replace(/\|/g, '\\|')).join(' | ')} |`;
 
 /** docs/reliability.md from the figures `load` returns (undefined: that test did not run), and how many criteria failed. */
-export function renderReport(load: (name: FigureName) => Figures): { text: string; failed: number } {
+export function renderReport(
+  load: (name: FigureName) => Figures,
+  rerun: readonly FigureName[] = [],
+): { text: string; failed: number } {
   const runner = load('runner');
   const crash = load('crash');
   const faults = load('fault-matrix');
@@ -48,6 +52,7 @@ export function renderReport(load: (name: FigureName) => Figures): { text: strin
   const concurrent = load('concurrent-apply');
   const corrupt = load('corrupted-state');
   const secrets = load('secret-scan');
+  const secretCmds = load('secret-scan-commands');
   const fuzz = load('fuzz');
   const forged = load('forged-state');
   const tampered = load('tampered-plan');
@@ -159,9 +164,18 @@ export function renderReport(load: (name: FigureName) => Figures): { text: strin
         : '',
     ],
     [
-      '0 secrets found',
-      secrets ? secrets.secretsFound === 0 && secrets.filesScanned > 0 : undefined,
-      secrets ? `${secrets.secretsFound} found in ${secrets.filesScanned} files and ${secrets.textsScanned} logs` : '',
+      '0 secrets found (synth, plan, apply killed and resumed; every other command and error path)',
+      secrets && secretCmds
+        ? secrets.secretsFound === 0 &&
+          secrets.filesScanned > 0 &&
+          secretCmds.secretsFound === 0 &&
+          secretCmds.filesScanned > 0
+        : secrets || secretCmds
+          ? false
+          : undefined,
+      secrets || secretCmds
+        ? `${(secrets?.secretsFound ?? 0) + (secretCmds?.secretsFound ?? 0)} found in ${(secrets?.filesScanned ?? 0) + (secretCmds?.filesScanned ?? 0)} files and ${(secrets?.textsScanned ?? 0) + (secretCmds?.textsScanned ?? 0)} logs${secrets && secretCmds ? '' : ' (one of the two scans did not run)'}`
+        : '',
     ],
     [
       '0 fuzz crashes',
@@ -198,6 +212,11 @@ export function renderReport(load: (name: FigureName) => Figures): { text: strin
       )
         .map(([k, v]) => `\`${k}=${String(v)}\``)
         .join(', ')}.`,
+    );
+  if (rerun.length)
+    lines.push(
+      '',
+      `Rerun alone after that run, into the same figures (these replace the run's own): ${rerun.map((r) => `\`${r}\``).join(', ')}.`,
     );
   lines.push(
     '',
@@ -490,6 +509,30 @@ export function renderReport(load: (name: FigureName) => Figures): { text: strin
   } else lines.push('Not run.', '');
 
   lines.push(
+    '### Every other command and error path',
+    '',
+    "The same program and values through `check` (text, JSON, SARIF, JUnit to a file), `apply`, `drift` (text and JSON), `state show` (text and JSON), `import` of the attached VM into a fresh state, `destroy` and `main-job` (on the embedded emulator); and the error paths: an apply whose attached-VM create fails in Azure, a state file with the VM password planted where the schema refuses it (`plan`, `state show`), `Secret.fromEnv` given the value instead of the name, and a token pasted into `publicKey`. Every stdout, stderr and file written is scanned; amlcdk's own errors must carry no stack trace (test/reliability/secret-scan-commands.test.ts).",
+    '',
+  );
+  if (secretCmds) {
+    lines.push(
+      row(['runs', 'files scanned', 'logs scanned', 'bytes scanned', 'secrets found']),
+      row(['---:', '---:', '---:', '---:', '---:']),
+      row([
+        secretCmds.commands.length,
+        secretCmds.filesScanned,
+        secretCmds.textsScanned,
+        n(secretCmds.bytesScanned),
+        secretCmds.secretsFound,
+      ]),
+      '',
+      `Runs (exit code): ${(secretCmds.commands as Figures[]).map((c) => `${c.label} (${c.code})`).join(', ')}.`,
+      '',
+    );
+    for (const f of secretCmds.findings ?? []) lines.push(`- ${f.source}:${f.line}: ${f.kind}`);
+  } else lines.push('Not run.', '');
+
+  lines.push(
     '## Fuzzing',
     '',
     'fast-check properties: random, reshaped and mutated JSON/YAML for every reader of user input, and junk construct props (test/reliability/fuzz-inputs.test.ts; compute, workspace and stack props are fuzzed in test/manifest/property.test.ts). A crash is anything but a coded `AmlcdkError`.',
@@ -550,10 +593,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     );
     process.exit(2);
   }
+  // Figures written after the runner's summary come from a part rerun alone (AMLCDK_RELIABILITY_DIR): say which.
+  const runnerFile = join(dir, 'runner.json');
+  const runnerAt = existsSync(runnerFile) ? statSync(runnerFile).mtimeMs : Infinity;
+  const rerun = FIGURES.filter((name) => {
+    const f = join(dir, `${name}.json`);
+    return name !== 'runner' && existsSync(f) && statSync(f).mtimeMs > runnerAt;
+  });
   const { text: doc, failed } = renderReport((name) => {
     const f = join(dir, `${name}.json`);
     return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
-  });
+  }, rerun);
   writeFileSync(outFile, doc);
   process.stdout.write(
     `wrote ${outFile.startsWith(process.cwd()) ? outFile.slice(process.cwd().length + 1) : outFile}\n`,

@@ -5,12 +5,15 @@
 // docs/reliability.md.
 // Sizes already set in the environment win. Exit code: the tests' (the report is written either way).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const out = mkdtempSync(join(tmpdir(), 'amlcdk-reliability-'));
+// AMLCDK_RELIABILITY_DIR keeps the figures in that directory (to rerun one part into it and print the report again
+// with `node --import tsx scripts/reliability-report.ts <dir>`); by default they go to a temp dir, removed after.
+const kept = process.env.AMLCDK_RELIABILITY_DIR;
+const out = kept ? (mkdirSync(kept, { recursive: true }), kept) : mkdtempSync(join(tmpdir(), 'amlcdk-reliability-'));
 const sizes = {
   AMLCDK_CRASH_TRIALS: '20',
   AMLCDK_FAULT_CLUSTERS: '40',
@@ -55,5 +58,5 @@ writeFileSync(
   ),
 );
 const report = await run(['--import', 'tsx', 'scripts/reliability-report.ts', out]);
-rmSync(out, { recursive: true, force: true });
+if (!kept) rmSync(out, { recursive: true, force: true });
 process.exitCode = tests.code || report.code;

@@ -1,7 +1,8 @@
 /**
  * docs/reliability.md is printed from the figures the reliability tests `record()` (scripts/reliability-report.ts).
- * These checks fail when a test records figures the report does not print, or the report reads figures no test
- * records (the staleness check of the committed doc comes with its regeneration).
+ * These checks fail when a test records figures the report does not print, when the report reads figures no test
+ * records, and when the committed doc is stale: a section or criterion the report prints now is missing from it,
+ * says "not run", or the doc was measured at other sizes than `npm run test:reliability` uses.
  */
 import { describe, test } from '@jest/globals';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { FIGURES, renderReport, type FigureName } from '../../scripts/reliability-report.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const DOC = readFileSync(join(ROOT, 'docs', 'reliability.md'), 'utf8');
 
 function tsFiles(dir: string): string[] {
   return [...readdirSync(dir, { withFileTypes: true })].flatMap((e) =>
@@ -23,6 +25,14 @@ function recordedNames(): Set<string> {
   for (const f of tsFiles(join(ROOT, 'test')))
     for (const m of readFileSync(f, 'utf8').matchAll(/\brecord\(\s*'([a-z-]+)'/g)) names.add(m[1]);
   return names;
+}
+
+/** Section headings and criterion names the report prints, whatever the figures. */
+function printed(): { headings: string[]; criteria: string[] } {
+  const empty = renderReport(() => undefined).text;
+  const headings = [...empty.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  const criteria = [...empty.matchAll(/^\| (.+?) \| — not run \|/gm)].map((m) => m[1]);
+  return { headings, criteria };
 }
 
 describe('docs/reliability.md', () => {
@@ -56,5 +66,30 @@ describe('docs/reliability.md', () => {
       assert.equal(r.failed, 1, JSON.stringify(bad));
       assert.match(r.text, /^\| Construct props fuzz[^\n]*\| ✖ NOT met \|/m);
     }
+  });
+
+  test('the committed doc is current: every section and criterion, all run, at the reliability sizes', () => {
+    const { headings, criteria } = printed();
+    assert.ok(
+      headings.length >= 10 && criteria.length >= 10,
+      `${headings.length} sections, ${criteria.length} criteria`,
+    );
+    const stale: string[] = [];
+    for (const h of headings) {
+      const at = DOC.indexOf(`\n## ${h}\n`);
+      if (at < 0) stale.push(`section "${h}" missing`);
+      else if (/^\s*Not run\.\s*$/m.test(DOC.slice(at + h.length + 5).split(/\n## /)[0])) stale.push(`"${h}" not run`);
+    }
+    for (const c of criteria) {
+      const line = DOC.split('\n').find((l) => l.startsWith(`| ${c} |`));
+      if (!line) stale.push(`criterion "${c}" missing`);
+      // Met or not is what was measured (the doc says so); stale is a criterion that was not run at all.
+      else if (line.includes('| — not run |')) stale.push(`criterion "${c}" not run`);
+    }
+    const script = readFileSync(join(ROOT, 'scripts', 'test-reliability.mjs'), 'utf8');
+    const sizes = [...script.matchAll(/^\s+(AMLCDK_[A-Z_]+): '(\d+)',$/gm)].map((m) => `\`${m[1]}=${m[2]}\``);
+    assert.ok(sizes.length >= 8, `sizes found in scripts/test-reliability.mjs: ${sizes.join(', ')}`);
+    for (const s of sizes) if (!DOC.includes(s)) stale.push(`not measured at ${s}`);
+    assert.deepEqual(stale, [], 'docs/reliability.md is stale: run `npm run test:reliability`');
   });
 });

@@ -12,45 +12,10 @@ import { test, describe, beforeAll, afterAll } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startHarness, type Harness } from '../e2e/harness.js';
 import { killAll, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { record } from './support.js';
-import { SecretScanner } from './secret-scan.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-
-/** Seeded values (fake, but shaped like the real thing so generic patterns would also catch them). */
-const SECRETS = {
-  AMLCDK_REL_CLUSTER_PW: 'Cl7ster-Adm1n-Pw!q9Z3',
-  AMLCDK_REL_VM_PW: 'Vm-Adm1n-Pw-4e8b2d7f',
-  AMLCDK_REL_VM_KEY:
-    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDrelIabIlItYkEyXVr4Bq0kW3nZ2tFAKEKEYONLY0000000000000000\n-----END OPENSSH PRIVATE KEY-----',
-  AMLCDK_REL_DBX_TOKEN: 'dapi5f0c1e2d3b4a69788776655443322110',
-};
-/** A distinctive line of the private key: a partial leak (one line of the PEM) is still a leak. */
-const KEY_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW';
-
-const SUB = '00000000-0000-0000-0000-000000000001';
-
-function program(): string {
-  const lib = pathToFileURL(join(ROOT, 'lib', 'index.ts')).href;
-  return [
-    `import { App, AttachTarget, AttachedCompute, ComputeCluster, Secret, SshAccess, Stack, VmSize, Workspace } from '${lib}';`,
-    `const app = new App();`,
-    `const s = new Stack(app, 'Secrets', { subscriptionId: '${SUB}', resourceGroup: 'rg-secrets', location: 'westeurope' });`,
-    `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
-    `new ComputeCluster(ws, 'Cpu', { computeName: 'cpu-secret', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2,`,
-    `  sshAccess: SshAccess.enabled({ adminUserName: 'azureuser', password: Secret.fromEnv('AMLCDK_REL_CLUSTER_PW'), sourceCidrs: ['203.0.113.0/24'] }) });`,
-    `new AttachedCompute(s, 'Vm', { workspace: ws, computeName: 'vm-secret', target: AttachTarget.virtualMachine({`,
-    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-vms/providers/Microsoft.Compute/virtualMachines/dsvm-01', sshPort: 22,`,
-    `  administratorAccount: { username: 'azureuser', password: Secret.fromEnv('AMLCDK_REL_VM_PW'), privateKey: Secret.fromEnv('AMLCDK_REL_VM_KEY') } }) });`,
-    `new AttachedCompute(s, 'Dbx', { workspace: ws, computeName: 'dbx-secret', target: AttachTarget.databricks({`,
-    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-dbx/providers/Microsoft.Databricks/workspaces/dbx-01', accessToken: Secret.fromEnv('AMLCDK_REL_DBX_TOKEN') }) });`,
-    `app.synth();`,
-  ].join('\n');
-}
+import { KEY_BODY, SECRETS, SecretScanner, TSX, secretsProgram } from './secret-scan.js';
 
 describe('secret scanning', () => {
   test('the scanner finds planted secrets (known values, escaped in JSON, generic shapes) and ignores masked values', () => {
@@ -99,7 +64,7 @@ describe('secret scanning', () => {
 
   test('seeded secrets through synth, plan, apply (killed, then resumed), state, journal and CLI logs: 0 found', async () => {
     const dir = mkdtempSync(join(h.dir, 'run-'));
-    writeFileSync(join(dir, 'main.ts'), program());
+    writeFileSync(join(dir, 'main.ts'), secretsProgram());
     writeFileSync(join(dir, 'amlcdk.json'), JSON.stringify({ app: `"${TSX}" main.ts`, outdir: 'out' }));
     const env = { ...SECRETS };
     const scan = new SecretScanner({ ...SECRETS, AMLCDK_REL_VM_KEY_LINE: KEY_BODY });

@@ -12,6 +12,61 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** The tsx binary, to run a TypeScript program as `app`. */
+export const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Seeded values (fake, but shaped like the real thing so generic patterns would also catch them). */
+export const SECRETS = {
+  AMLCDK_REL_CLUSTER_PW: 'Cl7ster-Adm1n-Pw!q9Z3',
+  AMLCDK_REL_VM_PW: 'Vm-Adm1n-Pw-4e8b2d7f',
+  AMLCDK_REL_VM_KEY:
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDrelIabIlItYkEyXVr4Bq0kW3nZ2tFAKEKEYONLY0000000000000000\n-----END OPENSSH PRIVATE KEY-----',
+  AMLCDK_REL_DBX_TOKEN: 'dapi5f0c1e2d3b4a69788776655443322110',
+};
+/** A distinctive line of the private key: a partial leak (one line of the PEM) is still a leak. */
+export const KEY_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW';
+
+export const SECRETS_SUB = '00000000-0000-0000-0000-000000000001';
+
+/** How the secrets program goes wrong, if at all. */
+export type SecretsProgramVariant =
+  /** As it should be: every secret a `Secret.fromEnv` reference. */
+  | 'valid'
+  /** `Secret.fromEnv(process.env.X)`: the value passed where the variable name belongs. */
+  | 'value-as-name'
+  /** A token pasted into `publicKey` (a key-shaped prop). */
+  | 'token-as-public-key';
+
+/**
+ * A program with a cluster admin (SSH) password, an attached VM's admin password and private key and a Databricks
+ * token, all `Secret.fromEnv` references (or misused, per `variant`); `vmName` names the attached VM compute.
+ */
+export function secretsProgram(variant: SecretsProgramVariant = 'valid', vmName = 'vm-secret'): string {
+  const lib = pathToFileURL(join(ROOT, 'lib', 'index.ts')).href;
+  const SUB = SECRETS_SUB;
+  const clusterPw = variant === 'value-as-name' ? 'process.env.AMLCDK_REL_CLUSTER_PW!' : "'AMLCDK_REL_CLUSTER_PW'";
+  const ssh =
+    variant === 'token-as-public-key'
+      ? `SshAccess.enabled({ adminUserName: 'azureuser', publicKey: process.env.AMLCDK_REL_DBX_TOKEN!, sourceCidrs: ['203.0.113.0/24'] })`
+      : `SshAccess.enabled({ adminUserName: 'azureuser', password: Secret.fromEnv(${clusterPw}), sourceCidrs: ['203.0.113.0/24'] })`;
+  return [
+    `import { App, AttachTarget, AttachedCompute, ComputeCluster, Secret, SshAccess, Stack, VmSize, Workspace } from '${lib}';`,
+    `const app = new App();`,
+    `const s = new Stack(app, 'Secrets', { subscriptionId: '${SUB}', resourceGroup: 'rg-secrets', location: 'westeurope' });`,
+    `const ws = new Workspace(s, 'Ws', { tenantId: '11111111-1111-1111-1111-111111111111' });`,
+    `new ComputeCluster(ws, 'Cpu', { computeName: 'cpu-secret', vmSize: VmSize.STANDARD_DS3_V2, maxNodeCount: 2,`,
+    `  sshAccess: ${ssh} });`,
+    `new AttachedCompute(s, 'Vm', { workspace: ws, computeName: '${vmName}', target: AttachTarget.virtualMachine({`,
+    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-vms/providers/Microsoft.Compute/virtualMachines/dsvm-01', sshPort: 22,`,
+    `  administratorAccount: { username: 'azureuser', password: Secret.fromEnv('AMLCDK_REL_VM_PW'), privateKey: Secret.fromEnv('AMLCDK_REL_VM_KEY') } }) });`,
+    `new AttachedCompute(s, 'Dbx', { workspace: ws, computeName: 'dbx-secret', target: AttachTarget.databricks({`,
+    `  resourceId: '/subscriptions/${SUB}/resourceGroups/rg-dbx/providers/Microsoft.Databricks/workspaces/dbx-01', accessToken: Secret.fromEnv('AMLCDK_REL_DBX_TOKEN') }) });`,
+    `app.synth();`,
+  ].join('\n');
+}
 
 export interface SecretFinding {
   /** File path (relative to the scanned root) or the label of a captured text. */

@@ -170,6 +170,20 @@ describe('readAzmlComputeYaml: happy paths', () => {
     }
   });
 
+  test('a recurrence without schedule converts to empty hours and minutes, as az ml sends it, with a comment', () => {
+    const specs = ok(
+      'name: ci-r\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: start\n      trigger: { type: recurrence, frequency: day, interval: 1 }\n',
+    );
+    const [sch] = (specs[0] as InstanceSpec).schedules;
+    assert.deepEqual(sch.recurrence, { frequency: 'Day', interval: 1, hours: [], minutes: [] });
+    const { code } = generateComputeCode(specs, { source: 'r.yml' });
+    assert.match(code, /\/\/ The az ml YAML gave no schedule times: az ml sends empty hours and minutes/);
+    assert.match(
+      code,
+      /ComputeSchedule\.startRecurring\(\{ frequency: 'Day', interval: 1, hours: \[\], minutes: \[\] \}\)/,
+    );
+  });
+
   test('synapsespark: attached by resource id, as az ml attaches a Spark pool', () => {
     const [spark] = ok(`name: spark-a\ntype: synapsespark\ndescription: team pool\nresource_id: ${SPARK}\n`);
     assert.deepEqual(spark, {

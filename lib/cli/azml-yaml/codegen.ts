@@ -294,7 +294,11 @@ function emitInstance(em: Emitter, s: InstanceSpec): string[] {
         `minutes: [${r.minutes.join(', ')}]`,
         r.weekDays?.length ? `weekDays: [${r.weekDays.map(q).join(', ')}]` : undefined,
       ].filter(Boolean);
-      return `ComputeSchedule.${sc.action === 'Start' ? 'startRecurring' : 'stopRecurring'}({ ${rec.join(', ')} }${rest}),`;
+      const call = `ComputeSchedule.${sc.action === 'Start' ? 'startRecurring' : 'stopRecurring'}({ ${rec.join(', ')} }${rest}),`;
+      // The YAML had no `schedule`: az ml sends empty lists, and so does this code; say what to decide.
+      return r.hours.length === 0 && r.minutes.length === 0
+        ? `// The az ml YAML gave no schedule times: az ml sends empty hours and minutes, as here. Azure documents no\n    // meaning for that, so list the times of day (e.g. hours: [19], minutes: [0]).\n    ${call}`
+        : call;
     });
     entries.push(`schedules: [\n${items.map((i) => `    ${i}`).join('\n')}\n  ]`);
   }

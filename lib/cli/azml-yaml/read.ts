@@ -625,9 +625,16 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
       else if (!days.includes(d)) days.push(d);
     }
     if (frequency !== undefined) {
-      // ARM's ComputeRecurrenceSchedule requires hours and minutes (az ml would send empty lists, which start or stop
-      // nothing): asked for here, where the line is known.
-      if (!hours?.length || !minutes?.length) {
+      // A trigger without `schedule` is what az ml sends as empty lists ("Create empty pattern as schedule is
+      // required in rest model": RecurrenceTrigger.__init__, trigger.py @ 4a29c101 above), so it converts to the same;
+      // the generated code says so. A `schedule` that lists only one of hours and minutes is asked to list both,
+      // where the line is known.
+      if (!sm) {
+        const freq = (frequency[0].toUpperCase() + frequency.slice(1)) as NonNullable<
+          ScheduleSpec['recurrence']
+        >['frequency'];
+        recurrence = { frequency: freq, ...(interval !== undefined ? { interval } : {}), hours: [], minutes: [] };
+      } else if (!hours?.length || !minutes?.length) {
         r.problem(
           'MissingYamlKey',
           r.line(sm ?? tm),

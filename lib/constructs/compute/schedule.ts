@@ -58,9 +58,12 @@ export interface ComputeRecurrence {
    * @default 1
    */
   readonly interval?: number;
-  /** Hours of the day (0–23) it fires at. */
+  /**
+   * Hours of the day (0–23) it fires at. An empty list is sent as one, as az ml does for a recurrence without
+   * `schedule`; Azure documents no meaning for it, so list the hours you mean.
+   */
   readonly hours: readonly number[];
-  /** Minutes of the hour (0–59) it fires at. */
+  /** Minutes of the hour (0–59) it fires at. Empty: as for `hours`. */
   readonly minutes: readonly number[];
   /**
    * Days of the week it fires on.
@@ -150,7 +153,8 @@ export function recurrenceProblems(r: ComputeRecurrence): string[] {
   if (r.interval !== undefined && (!Number.isInteger(r.interval) || r.interval < 1))
     out.push(`interval ${JSON.stringify(r.interval)} is not a whole number of at least 1`);
   const ints = (name: string, v: unknown, max: number): void => {
-    if (!Array.isArray(v) || v.length === 0) out.push(`${name} must list at least one value 0–${max}`);
+    // Empty lists are allowed: az ml sends them for a recurrence without `schedule` (see lib/cli/azml-yaml/read.ts).
+    if (!Array.isArray(v)) out.push(`${name} must be a list of values 0–${max}`);
     else if (v.some((x) => !Number.isInteger(x) || (x as number) < 0 || (x as number) > max))
       out.push(`${name} must hold whole numbers 0–${max}, got ${JSON.stringify(v)}`);
   };

@@ -170,6 +170,14 @@ describe('readAzmlComputeYaml: happy paths', () => {
     }
   });
 
+  test('a recurrence schedule may give one hour, minute or day instead of a list, as az ml accepts', () => {
+    const specs = ok(
+      'name: ci-r\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: stop\n      trigger: { type: recurrence, frequency: week, schedule: { hours: 19, minutes: 0, week_days: friday } }\n',
+    );
+    const [sch] = (specs[0] as InstanceSpec).schedules;
+    assert.deepEqual(sch.recurrence, { frequency: 'Week', hours: [19], minutes: [0], weekDays: ['Friday'] });
+  });
+
   test('a recurrence without schedule converts to empty hours and minutes, as az ml sends it, with a comment', () => {
     const specs = ok(
       'name: ci-r\ntype: computeinstance\nschedules:\n  compute_start_stop:\n    - action: start\n      trigger: { type: recurrence, frequency: day, interval: 1 }\n',

@@ -319,6 +319,17 @@ class Reader {
     return undefined;
   }
 
+  /**
+   * A list, or one scalar standing for a one-item list: az ml's schema takes either for a recurrence's hours, minutes
+   * and week days (`UnionField([DumpableIntegerField(), fields.List(fields.Int())])` in azure-ai-ml's
+   * RecurrencePatternSchema, sdk/ml/azure-ai-ml/azure/ai/ml/_schema/compute/schedule.py).
+   */
+  seqOrOne(f: Map<string, Pair<Node, Node | null>>, key: string, path: string): Node[] | undefined {
+    const value = f.get(key)?.value;
+    if (isScalar(value) && value.value !== null) return [value];
+    return this.seq(f, key, path);
+  }
+
   /** One of `values` (case-insensitive), returned as written in `values`. */
   choice<T extends string>(
     f: Map<string, Pair<Node, Node | null>>,
@@ -585,7 +596,7 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
     const spath = `${tpath}.schedule`;
     const s = sm ? r.fields(sm, spath, ['hours', 'minutes', 'week_days']) : new Map<string, Pair<Node, Node | null>>();
     const ints = (key: string, max: number): number[] | undefined => {
-      const items = r.seq(s, key, spath);
+      const items = r.seqOrOne(s, key, spath);
       if (!items) return undefined;
       const out: number[] = [];
       for (const it of items) {
@@ -610,7 +621,7 @@ function readSchedule(r: Reader, node: Node, path: string, fallbackLine: number)
     };
     const hours = ints('hours', 23);
     const minutes = ints('minutes', 59);
-    const dayItems = r.seq(s, 'week_days', spath);
+    const dayItems = r.seqOrOne(s, 'week_days', spath);
     const days: WeekDay[] = [];
     for (const it of dayItems ?? []) {
       const d = isScalar(it) && typeof it.value === 'string' ? WEEKDAYS[it.value.toLowerCase()] : undefined;

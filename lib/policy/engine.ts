@@ -51,6 +51,11 @@ export function ruleSeverity(rule: RuleMeta, profile: Profile, override?: Severi
   return profile === 'prod' && rule.prodSeverity ? rule.prodSeverity : rule.severity;
 }
 
+/** One rule on one resource (resource rules) or on the whole manifest (manifest rules). */
+function evaluateRule(rule: Rule, r: ManifestResource | undefined, ctx: RuleContext): ReturnType<Rule['evaluate']> {
+  return rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx);
+}
+
 /** Stable fingerprint of a finding: rule, stack, construct path and property path (not the line). */
 export function fingerprintOf(ruleId: string, stack: string, logicalId: string, path: string): string {
   // A 53-bit string hash (cyrb53): stable across runs and machines and far cheaper than a crypto hash, which
@@ -190,12 +195,10 @@ export function check(input: CheckInput | readonly CheckInput[], options: CheckO
       try {
         // No closure per (rule, resource) in the common case: this runs rules × resources times.
         if (unknowns) {
-          const watched = withUnknownWatch(() =>
-            rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx),
-          );
+          const watched = withUnknownWatch(() => evaluateRule(rule, r, ctx));
           if (watched.reads.length > 0) return notJudged(rule, r ?? manifest.resources[0], watched.reads);
           outcome = watched.result;
-        } else outcome = rule.kind === 'resource' ? rule.evaluate(r!, ctx) : rule.evaluate(ctx);
+        } else outcome = evaluateRule(rule, r, ctx);
       } catch (e) {
         throw new AmlcdkError(
           'PolicyRuleFailed',

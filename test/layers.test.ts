@@ -29,6 +29,7 @@ const BASE_FILES: readonly string[] = [
   'core/json-lines.ts',
   'core/redact.ts',
   'core/brand.ts',
+  'core/memo.ts',
 ];
 
 const ALLOWED: Record<string, readonly string[]> = {

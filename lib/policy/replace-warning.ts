@@ -5,22 +5,18 @@
  */
 import { classifyPath, computeTypeOf, fieldTableFor, splitPath } from '../catalog/field-tables.js';
 import type { ManifestResource } from '../manifest/types.js';
+import { remember } from '../core/memo.js';
 
 const kinds = new Map<string, string>();
 
 /** `roleAssignments` → `role assignment` (remembered: a large estate asks for the same few types). */
 function humanKind(type: string): string {
-  let kind = kinds.get(type);
-  if (kind === undefined) {
-    const last = type.split('/').pop() ?? type;
-    kind = last
+  return remember(kinds, 1_000, type, () =>
+    (type.split('/').pop() ?? type)
       .replace(/([a-z])([A-Z])/g, '$1 $2')
       .toLowerCase()
-      .replace(/s$/, '');
-    if (kinds.size >= 1_000) kinds.clear();
-    kinds.set(type, kind);
-  }
-  return kind;
+      .replace(/s$/, ''),
+  );
 }
 
 /**
@@ -30,15 +26,10 @@ function humanKind(type: string): string {
 const replacesAt = new Map<string, boolean>();
 
 function replaces(type: string, computeType: string | undefined, path: string): boolean {
-  const key = `${type}\u0000${computeType ?? ''}\u0000${path}`;
-  let hit = replacesAt.get(key);
-  if (hit === undefined) {
+  return remember(replacesAt, 10_000, `${type}\u0000${computeType ?? ''}\u0000${path}`, () => {
     const segments = path.split('.').flatMap((s) => splitPath(`/${s.replace(/\[(\d+)\]/g, '/$1')}`));
-    hit = classifyPath(fieldTableFor(type, computeType), segments).update === 'replace';
-    if (replacesAt.size >= 10_000) replacesAt.clear();
-    replacesAt.set(key, hit);
-  }
-  return hit;
+    return classifyPath(fieldTableFor(type, computeType), segments).update === 'replace';
+  });
 }
 
 /** `' (following it replaces …)'` when a change at the finding's path replaces the resource, else `''`. */

@@ -5,6 +5,7 @@
  */
 import { joinPath } from '../catalog/field-tables.js';
 import { isSecretRef } from './diff.js';
+import { remember } from '../core/memo.js';
 
 export const SENSITIVE = '(sensitive)';
 
@@ -14,13 +15,7 @@ const SECRET_KEY =
 /** `SECRET_KEY.test(k)`, remembered per key: bodies repeat the same few dozen keys (bounded: cleared when large). */
 const secretKeyCache = new Map<string, boolean>();
 function isSecretKey(k: string): boolean {
-  let v = secretKeyCache.get(k);
-  if (v === undefined) {
-    if (secretKeyCache.size >= 4096) secretKeyCache.clear();
-    v = SECRET_KEY.test(k);
-    secretKeyCache.set(k, v);
-  }
-  return v;
+  return remember(secretKeyCache, 4096, k, () => SECRET_KEY.test(k));
 }
 
 /** The copy when no secret path is declared (most resources): no path is tracked at all (plans mask every body twice). */
